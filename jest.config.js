@@ -1,0 +1,13 @@
+// Two projects: `unit` needs no network; `e2e` runs against the local stack it starts itself.
+// middy is ESM-only, so tests run as native ESM (node --experimental-vm-modules), transformed by swc.
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
+};
+const common = { extensionsToTreatAsEsm: ['.ts'], transform, testEnvironment: 'node' };
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFilesAfterEnv: ['aws-sdk-client-mock-jest'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], globalSetup: '<rootDir>/test/e2e/global-setup.ts', globalTeardown: '<rootDir>/test/e2e/global-teardown.ts' },
+  ],
+};
