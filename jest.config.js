@@ -3,7 +3,9 @@
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
 };
-const common = { extensionsToTreatAsEsm: ['.ts'], transform, testEnvironment: 'node' };
+// Sources import './x.js' (ESM style); map that to the .ts file in tests.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const common = { extensionsToTreatAsEsm: ['.ts'], transform, moduleNameMapper, testEnvironment: 'node' };
 
 export default {
   projects: [

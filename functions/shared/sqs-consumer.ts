@@ -1,0 +1,20 @@
+// The one shape every SQS consumer shares: parse each record into an event, hand it to the
+// service's domain function, and report per-record failures so that one bad record never
+// fails its neighbours. A record that throws (a transient fault, or a message that fails its
+// schema) is retried by SQS and ends in the DLQ after maxReceiveCount.
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { parseEvent, type OrderEvent } from './events.js';
+
+export type EventProcessor = (event: OrderEvent) => Promise<void>;
+
+export function processRecords(process: EventProcessor) {
+  // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
+  return async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> =>
+    Promise.allSettled(event.Records.map((record: SQSRecord) => process(parseEvent(record.body))));
+}
+
+export function sqsConsumer(process: EventProcessor) {
+  return middy<SQSEvent>().use(sqsPartialBatchFailure()).handler(processRecords(process));
+}

@@ -1,0 +1,46 @@
+import { createEvent, eventIdFor, InvalidEventError, parseEvent } from '../../../functions/shared/events.js';
+
+const placed = () =>
+  createEvent('OrderPlaced', {
+    id: eventIdFor('OrderPlaced', 'o-1'),
+    orderId: 'o-1',
+    time: '2026-11-25T09:00:00.000Z',
+    data: {
+      customerId: 'c-1',
+      email: 'jane@example.com',
+      items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
+      totalAmount: 2400,
+      currency: 'JPY',
+      paymentToken: 'tok_visa',
+    },
+  });
+
+describe('event contracts', () => {
+  it('round-trips an event through its JSON form', () => {
+    const event = placed();
+    expect(parseEvent(JSON.stringify(event))).toEqual(event);
+    expect(event).toMatchObject({ version: 1, type: 'OrderPlaced', id: 'o-1:OrderPlaced' });
+  });
+
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['an unknown type', JSON.stringify({ ...placed(), type: 'OrderShipped' }), /type/],
+    ['a float amount', JSON.stringify({ ...placed(), data: { ...placed().data, totalAmount: 24.5 } }), /totalAmount/],
+    ['a missing orderId', JSON.stringify({ ...placed(), orderId: undefined }), /orderId/],
+    ['another version', JSON.stringify({ ...placed(), version: 2 }), /version/],
+  ])('refuses %s', (_name, body, message) => {
+    expect.assertions(2);
+    try {
+      parseEvent(body);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidEventError);
+      expect((error as Error).message).toMatch(message);
+    }
+  });
+
+  it('refuses to build an event that breaks its own schema', () => {
+    expect(() =>
+      createEvent('PaymentCaptured', { id: 'x', orderId: 'o-1', time: 'yesterday', data: { billingId: 'b', amount: -1, currency: 'JPY' } }),
+    ).toThrow();
+  });
+});
