@@ -1,0 +1,78 @@
+# The verbs people type. `make help` lists them; package.json scripts mirror the main ones.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Terraform cannot reach its registry on machines like this one: when a filesystem mirror of the
+# providers exists, point Terraform at it through a CLI config of the project's own (never ~/.terraformrc).
+TF_PLUGIN_MIRROR ?= /opt/tf-plugins
+TF_RC := $(CURDIR)/.local/terraform.rc
+ifneq ($(wildcard $(TF_PLUGIN_MIRROR)),)
+export TF_CLI_CONFIG_FILE := $(TF_RC)
+TF_RC_DEP := $(TF_RC)
+endif
+
+# The local stack's region and dummy credentials (moto accepts any).
+export AWS_REGION ?= us-east-1
+export AWS_DEFAULT_REGION ?= us-east-1
+export AWS_ACCESS_KEY_ID ?= test
+export AWS_SECRET_ACCESS_KEY ?= test
+export EMULATOR_PORT ?= 4566
+export API_PORT ?= 4567
+export AWS_ENDPOINT_URL ?= http://127.0.0.1:$(EMULATOR_PORT)
+
+JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
+TF_ENVS := infra/envs/local infra/envs/aws
+
+.PHONY: help install build up down seed test test-unit test-infra test-e2e typecheck fmt check clean
+
+help: ## List every verb
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
+	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
+	@command -v moto_server >/dev/null || { echo "moto_server is not installed: pip install 'moto[server]' (see README)"; exit 1; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(TF_RC):
+	@mkdir -p $(dir $@)
+	@printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n' "$(TF_PLUGIN_MIRROR)" > $@
+
+build: install ## Bundle every function into dist/<name>.zip (deterministic) and print the sizes
+	node build.mjs
+
+up: install ## Start the emulator, build, apply Terraform, seed and run the local runtime (Ctrl-C stops)
+	npx tsx local/up.ts
+
+down: ## Stop everything `make up` started (and nothing else)
+	npx tsx local/down.ts
+
+seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
+	npx tsx -e "import('./local/seed.ts').then(async (m) => console.log('new products:', await m.seed(process.env.AWS_ENDPOINT_URL, 'inventory')))"
+
+test: install typecheck test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
+
+typecheck: install ## tsc --noEmit over the whole project
+	npx tsc --noEmit
+
+test-unit: install ## Unit tests (no network)
+	$(JEST) --selectProjects unit
+
+test-infra: install ## terraform fmt, validate and test (offline, mock provider)
+	terraform fmt -check -recursive infra
+	for env in $(TF_ENVS); do terraform -chdir=$$env init -backend=false -input=false >/dev/null && terraform -chdir=$$env validate -no-color; done
+	terraform -chdir=infra/envs/local test -no-color
+
+test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
+	$(JEST) --selectProjects e2e --runInBand
+
+fmt: ## Format Terraform files
+	terraform fmt -recursive infra
+
+check: test ## What CI runs
+
+clean: ## Remove build output and local state (not the running stack)
+	rm -rf dist .local coverage
