@@ -1,0 +1,18 @@
+// Reading DynamoDB's answer to a conditional write. A failed condition is how a service learns
+// that an effect already happened (or that stock ran out): an expected outcome, not a fault.
+// Names are compared rather than classes, so an error from another copy of the SDK still matches.
+
+/** True when a single conditional write (PutItem/UpdateItem) was refused by its condition. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The per-item cancellation codes of a cancelled TransactWriteItems, in the order of its items
+ * ('None', 'ConditionalCheckFailed', 'TransactionConflict', …), or undefined for any other error.
+ */
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((reason) => reason.Code ?? 'None');
+}
