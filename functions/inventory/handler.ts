@@ -1,0 +1,13 @@
+// inventory-queue consumer (OrderPlaced, PaymentDeclined): wiring only. Clients and config are
+// created once per process; domain logic lives in reservations.ts.
+import { dynamo, sns } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { SnsEventPublisher } from '../shared/publisher.js';
+import { sqsConsumer } from '../shared/sqs-consumer.js';
+import { DynamoInventoryStore } from './dynamo-store.js';
+import { createInventoryService } from './reservations.js';
+
+const store = new DynamoInventoryStore(dynamo, { inventory: requireEnv('INVENTORY_TABLE'), reservations: requireEnv('RESERVATIONS_TABLE') });
+const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
+
+export const handler = sqsConsumer(createInventoryService({ store, publisher }));

@@ -1,0 +1,161 @@
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-store.js';
+
+const db = mockClient(DynamoDBDocumentClient);
+const store = new DynamoInventoryStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), { inventory: 'inventory', reservations: 'inventory-reservations' });
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+const reserved = {
+  orderId: 'o-1',
+  status: 'RESERVED' as const,
+  items: [
+    { productId: 'p-001', quantity: 2 },
+    { productId: 'p-002', quantity: 1 },
+  ],
+  decidedAt: '2026-11-25T10:00:00.000Z',
+};
+const released = { ...reserved, status: 'RELEASED' as const, reason: 'payment declined: card_declined' };
+
+beforeEach(() => db.reset());
+
+describe('reserve', () => {
+  it('writes the reservation and takes every line in one conditional transaction', async () => {
+    db.on(TransactWriteCommand).resolves({});
+
+    await expect(store.reserve(reserved)).resolves.toBe('reserved');
+
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(db).toHaveReceivedCommandWith(TransactWriteCommand, {
+      TransactItems: [
+        { Put: { TableName: 'inventory-reservations', Item: reserved, ConditionExpression: 'attribute_not_exists(orderId)' } },
+        ...reserved.items.map(({ productId, quantity }) => ({
+          Update: {
+            TableName: 'inventory',
+            Key: { productId },
+            UpdateExpression: 'SET #stock = #stock - :quantity',
+            ConditionExpression: 'attribute_exists(productId) AND #stock >= :quantity',
+            ExpressionAttributeNames: { '#stock': 'stock' },
+            ExpressionAttributeValues: { ':quantity': quantity },
+          },
+        })),
+      ],
+    });
+  });
+
+  it.each([
+    ['the reservation exists', ['ConditionalCheckFailed', 'None', 'None'], 'already-decided'],
+    ['the reservation exists and stock is short', ['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'], 'already-decided'],
+    ['a line is short', ['None', 'None', 'ConditionalCheckFailed'], 'insufficient-stock'],
+  ])('reads CancellationReasons: %s → %s', async (_case, codes, result) => {
+    db.on(TransactWriteCommand).rejects(cancelled(...codes));
+
+    await expect(store.reserve(reserved)).resolves.toBe(result);
+  });
+
+  it.each([
+    ['a transaction conflict', cancelled('None', 'TransactionConflict', 'None')],
+    ['a conflict next to a short line', cancelled('None', 'ConditionalCheckFailed', 'TransactionConflict')],
+    ['a cancellation with no failed condition', cancelled('None', 'ThrottlingError', 'None')],
+    ['any other error', new Error('network down')],
+  ])('rethrows %s, so the message is retried', async (_case, error) => {
+    expect.assertions(1);
+    db.on(TransactWriteCommand).rejects(error);
+
+    await expect(store.reserve(reserved)).rejects.toBe(error);
+  });
+});
+
+describe('release', () => {
+  it('flips RESERVED to RELEASED and adds the stock back in one transaction', async () => {
+    db.on(TransactWriteCommand).resolves({});
+
+    await expect(store.release(released)).resolves.toBe(true);
+
+    expect(db).toHaveReceivedCommandWith(TransactWriteCommand, {
+      TransactItems: [
+        {
+          Update: {
+            TableName: 'inventory-reservations',
+            Key: { orderId: 'o-1' },
+            UpdateExpression: 'SET #status = :released, #reason = :reason, decidedAt = :decidedAt',
+            ConditionExpression: '#status = :reserved',
+            ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+            ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':reason': released.reason, ':decidedAt': released.decidedAt },
+          },
+        },
+        ...released.items.map(({ productId, quantity }) => ({
+          Update: {
+            TableName: 'inventory',
+            Key: { productId },
+            UpdateExpression: 'ADD #stock :quantity',
+            ExpressionAttributeNames: { '#stock': 'stock' },
+            ExpressionAttributeValues: { ':quantity': quantity },
+          },
+        })),
+      ],
+    });
+  });
+
+  it('answers false when the reservation is no longer held', async () => {
+    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
+
+    await expect(store.release(released)).resolves.toBe(false);
+  });
+
+  it('rethrows a transaction conflict', async () => {
+    expect.assertions(1);
+    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None'));
+
+    await expect(store.release(released)).rejects.toThrow('Transaction cancelled');
+  });
+});
+
+describe('recordIfAbsent', () => {
+  const rejected = { orderId: 'o-1', status: 'REJECTED' as const, items: [], shortages: [], reason: 'out of stock', decidedAt: reserved.decidedAt };
+
+  it('puts the outcome only if the order has none', async () => {
+    db.on(PutCommand).resolves({});
+
+    await expect(store.recordIfAbsent(rejected)).resolves.toBe(true);
+
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'inventory-reservations',
+      Item: rejected,
+      ConditionExpression: 'attribute_not_exists(orderId)',
+    });
+  });
+
+  it('answers false when one exists', async () => {
+    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+
+    await expect(store.recordIfAbsent(rejected)).resolves.toBe(false);
+  });
+});
+
+describe('reads', () => {
+  it('reads a reservation consistently and parses it', async () => {
+    db.on(GetCommand, { TableName: 'inventory-reservations' }).resolves({ Item: reserved });
+
+    await expect(store.getReservation('o-1')).resolves.toEqual(reserved);
+    expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'inventory-reservations', Key: { orderId: 'o-1' }, ConsistentRead: true });
+  });
+
+  it('refuses a reservation item that breaks its schema', async () => {
+    expect.assertions(1);
+    db.on(GetCommand).resolves({ Item: { orderId: 'o-1', status: 'LOST' } });
+
+    await expect(store.getReservation('o-1')).rejects.toThrow();
+  });
+
+  it('reads current stock, leaving unknown products out', async () => {
+    db.on(GetCommand, { Key: { productId: 'p-001' } }).resolves({ Item: { stock: 1 } }).on(GetCommand, { Key: { productId: 'p-404' } }).resolves({});
+
+    await expect(store.getStock(['p-001', 'p-404'])).resolves.toEqual(new Map([['p-001', 1]]));
+    expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'inventory', Key: { productId: 'p-001' }, ConsistentRead: true });
+  });
+});
