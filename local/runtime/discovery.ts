@@ -1,0 +1,212 @@
+// What Terraform deployed, read back from the emulator's own APIs: functions, SQS event source
+// mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with their routes.
+import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand, type Resource } from '@aws-sdk/client-api-gateway';
+import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, type EventSourceMappingConfiguration, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Route } from './routes.js';
+
+export interface DeployedFunction {
+  name: string;
+  arn: string;
+  handler: string;
+  runtime: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  env: Record<string, string>;
+  codeSha256: string;
+}
+
+export interface DeployedMapping {
+  uuid: string;
+  functionName: string;
+  queueArn: string;
+  queueUrl: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  reportBatchItemFailures: boolean;
+  visibilityTimeoutSeconds: number;
+  state: string;
+}
+
+export interface DeployedStage {
+  name: string;
+  variables: Record<string, string>;
+}
+
+export interface DeployedApi {
+  id: string;
+  name: string;
+  binaryMediaTypes: string[];
+  stages: DeployedStage[];
+  routes: Route[];
+}
+
+export interface Deployment {
+  functions: DeployedFunction[];
+  mappings: DeployedMapping[];
+  apis: DeployedApi[];
+  warnings: string[];
+}
+
+export interface DiscoveryClients {
+  lambda: LambdaClient;
+  sqs: SQSClient;
+  apiGateway: APIGatewayClient;
+}
+
+/** Lambda's defaults for an SQS event source mapping (the emulator omits settings never set). */
+export const SQS_MAPPING_DEFAULTS = { batchSize: 10, maximumBatchingWindowInSeconds: 0 } as const;
+/** Lambda's defaults for a function. */
+export const FUNCTION_DEFAULTS = { timeoutSeconds: 3, memorySize: 128 } as const;
+
+/** "arn:aws:lambda:us-east-1:000000000000:function:inventory[:qualifier]" → "inventory". */
+export function functionNameFromArn(arn: string): string | undefined {
+  return /^arn:aws[\w-]*:lambda:[^:]*:\d*:function:([^:]+)(?::[^:]+)?$/.exec(arn)?.[1];
+}
+
+/** An AWS_PROXY integration URI → the function ARN it invokes. */
+export function functionArnFromIntegrationUri(uri: string): string | undefined {
+  return /:lambda:path\/\d{4}-\d{2}-\d{2}\/functions\/(arn:[^/]+)\/invocations$/.exec(uri)?.[1];
+}
+
+/** "arn:aws:sqs:us-east-1:000000000000:inventory-queue" → its name and owner. */
+export function parseQueueArn(arn: string): { name: string; accountId: string } | undefined {
+  const match = /^arn:aws[\w-]*:sqs:[^:]*:(\d*):(.+)$/.exec(arn);
+  return match?.[1] !== undefined && match[2] !== undefined ? { accountId: match[1], name: match[2] } : undefined;
+}
+
+export function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | undefined {
+  const { FunctionName, FunctionArn, Handler, CodeSha256 } = config;
+  if (FunctionName === undefined || FunctionArn === undefined || Handler === undefined || CodeSha256 === undefined) return undefined;
+  return {
+    name: FunctionName,
+    arn: FunctionArn,
+    handler: Handler,
+    runtime: config.Runtime ?? 'nodejs20.x',
+    timeoutSeconds: config.Timeout ?? FUNCTION_DEFAULTS.timeoutSeconds,
+    memorySize: config.MemorySize ?? FUNCTION_DEFAULTS.memorySize,
+    env: { ...(config.Environment?.Variables ?? {}) },
+    codeSha256: CodeSha256,
+  };
+}
+
+/** Settings of an SQS mapping with Lambda's defaults applied; undefined for non-SQS sources. */
+export function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<DeployedMapping, 'queueUrl' | 'visibilityTimeoutSeconds'> | undefined {
+  const { UUID, EventSourceArn, FunctionArn } = mapping;
+  if (UUID === undefined || EventSourceArn === undefined || FunctionArn === undefined || parseQueueArn(EventSourceArn) === undefined) return undefined;
+  const functionName = functionNameFromArn(FunctionArn);
+  if (functionName === undefined) return undefined;
+  return {
+    uuid: UUID,
+    functionName,
+    queueArn: EventSourceArn,
+    batchSize: mapping.BatchSize ?? SQS_MAPPING_DEFAULTS.batchSize,
+    maximumBatchingWindowInSeconds: mapping.MaximumBatchingWindowInSeconds ?? SQS_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
+    reportBatchItemFailures: (mapping.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+    state: mapping.State ?? 'Unknown',
+  };
+}
+
+/** The AWS_PROXY routes of one API's resources (fetched with embed=methods). */
+export function routesFromResources(resources: readonly Resource[], warnings: string[] = []): Route[] {
+  const routes: Route[] = [];
+  for (const resource of resources) {
+    for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {
+      const integration = method.methodIntegration;
+      const where = `${httpMethod} ${resource.path ?? '?'}`;
+      if (integration?.type !== 'AWS_PROXY' || integration.uri === undefined) {
+        warnings.push(`${where}: integration ${integration?.type ?? 'none'} is not run locally (only AWS_PROXY to Lambda)`);
+        continue;
+      }
+      const arn = functionArnFromIntegrationUri(integration.uri);
+      const functionName = arn === undefined ? undefined : functionNameFromArn(arn);
+      if (functionName === undefined || resource.id === undefined || resource.path === undefined) {
+        warnings.push(`${where}: cannot read the function from integration URI ${integration.uri}`);
+        continue;
+      }
+      routes.push({ resourceId: resource.id, resourcePath: resource.path, httpMethod, functionName });
+    }
+  }
+  return routes;
+}
+
+async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await fetchPage(marker);
+    all.push(...page.items);
+    marker = page.next;
+  } while (marker !== undefined && marker !== '');
+  return all;
+}
+
+export async function discover(clients: DiscoveryClients): Promise<Deployment> {
+  const warnings: string[] = [];
+  const [configs, rawMappings, restApis] = await Promise.all([
+    listAll(async (Marker) => {
+      const page = await clients.lambda.send(new ListFunctionsCommand({ Marker }));
+      return { items: page.Functions ?? [], next: page.NextMarker };
+    }),
+    // No FunctionName filter: moto compares it with the raw string given at creation (Terraform gives the ARN).
+    listAll(async (Marker) => {
+      const page = await clients.lambda.send(new ListEventSourceMappingsCommand({ Marker }));
+      return { items: page.EventSourceMappings ?? [], next: page.NextMarker };
+    }),
+    listAll(async (position) => {
+      const page = await clients.apiGateway.send(new GetRestApisCommand({ position, limit: 500 }));
+      return { items: page.items ?? [], next: page.position };
+    }),
+  ]);
+
+  const functions = configs.map(toDeployedFunction).filter((fn): fn is DeployedFunction => fn !== undefined);
+  const names = new Set(functions.map((fn) => fn.name));
+
+  const mappings = await Promise.all(
+    rawMappings.map(async (raw): Promise<DeployedMapping | undefined> => {
+      const settings = mappingSettings(raw);
+      if (settings === undefined) {
+        warnings.push(`event source mapping ${raw.UUID ?? '?'} (${raw.EventSourceArn ?? '?'}) is not an SQS mapping of a known function; skipped`);
+        return undefined;
+      }
+      if (!names.has(settings.functionName)) {
+        warnings.push(`event source mapping ${settings.uuid}: function ${settings.functionName} does not exist; skipped`);
+        return undefined;
+      }
+      const queue = parseQueueArn(settings.queueArn);
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue?.name, QueueOwnerAWSAccountId: queue?.accountId || undefined }));
+      if (QueueUrl === undefined) throw new Error(`no URL for queue ${settings.queueArn}`);
+      const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
+      const visibilityTimeoutSeconds = Number(Attributes?.VisibilityTimeout ?? 30);
+      return { ...settings, queueUrl: QueueUrl, visibilityTimeoutSeconds };
+    }),
+  );
+
+  const apis = await Promise.all(
+    restApis.map(async (api): Promise<DeployedApi | undefined> => {
+      if (api.id === undefined) return undefined;
+      const restApiId = api.id;
+      const [resources, stages] = await Promise.all([
+        listAll(async (position) => {
+          const page = await clients.apiGateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], position, limit: 500 }));
+          return { items: page.items ?? [], next: page.position };
+        }),
+        clients.apiGateway.send(new GetStagesCommand({ restApiId })),
+      ]);
+      return {
+        id: restApiId,
+        name: api.name ?? restApiId,
+        binaryMediaTypes: api.binaryMediaTypes ?? [],
+        stages: (stages.item ?? []).flatMap((stage) => (stage.stageName === undefined ? [] : [{ name: stage.stageName, variables: { ...(stage.variables ?? {}) } }])),
+        routes: routesFromResources(resources, warnings),
+      };
+    }),
+  );
+
+  return {
+    functions,
+    mappings: mappings.filter((mapping): mapping is DeployedMapping => mapping !== undefined),
+    apis: apis.filter((api): api is DeployedApi => api !== undefined),
+    warnings,
+  };
+}

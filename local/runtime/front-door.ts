@@ -1,0 +1,166 @@
+// The API's front door: node:http requests → API Gateway REST proxy events → the integrated
+// function → HTTP responses, with API Gateway's own answers for what never reaches a function.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildProxyEvent, gatewayError, readProxyResponse, type HttpResponse } from './api-event.js';
+import type { InvokeOutcome } from './batch-result.js';
+import type { DeployedApi } from './discovery.js';
+import { BadPathError, matchRoute, parseApiUrl } from './routes.js';
+
+/** API Gateway's payload limit for REST APIs. */
+export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export interface FrontDoorOptions {
+  apis: readonly DeployedApi[];
+  invoke: (functionName: string, event: unknown) => Promise<InvokeOutcome>;
+  accountId: string;
+  host: string;
+  port: number;
+  onRequest?: (line: { method: string; url: string; functionName: string | undefined; statusCode: number; durationMs: number; note?: string }) => void;
+}
+
+export interface FrontDoor {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+class TooLargeError extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > MAX_REQUEST_BYTES) throw new TooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_REQUEST_BYTES) throw new TooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(response: ServerResponse, result: HttpResponse, requestId: string): void {
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of result.headers) {
+    const list = grouped.get(name) ?? [];
+    list.push(value);
+    grouped.set(name, list);
+  }
+  for (const [name, values] of grouped) response.setHeader(name, values.length === 1 ? (values[0] ?? '') : values);
+  response.setHeader('x-amzn-RequestId', requestId);
+  response.setHeader('Content-Length', result.body.length);
+  response.writeHead(result.statusCode);
+  response.end(result.body);
+}
+
+export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const apis = new Map(options.apis.map((api) => [api.id, api]));
+
+  const handle = async (request: IncomingMessage): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
+    const url = new URL(request.url ?? '/', 'http://front-door');
+    const target = parseApiUrl(url.pathname, request.headers.host ?? '');
+    const api = target === undefined ? undefined : apis.get(target.apiId);
+    const stage = api?.stages.find((candidate) => candidate.name === target?.stage);
+    if (target === undefined || api === undefined || stage === undefined) {
+      // What API Gateway answers for an unknown API or stage.
+      return { result: gatewayError(403, 'Forbidden', 'ForbiddenException'), note: 'no such API or stage' };
+    }
+    const method = (request.method ?? 'GET').toUpperCase();
+    let matched;
+    try {
+      matched = matchRoute(api.routes, method, target.path);
+    } catch (error) {
+      if (error instanceof BadPathError) return { result: gatewayError(400, 'Bad Request', 'BadRequestException'), note: error.message };
+      throw error;
+    }
+    if (matched === undefined) {
+      // API Gateway's answer for a resource or method that does not exist.
+      return { result: gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'), note: 'no route' };
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request);
+    } catch (error) {
+      if (error instanceof TooLargeError) return { result: gatewayError(413, 'Request Too Long', 'RequestTooLongException'), note: 'body over 10 MB' };
+      throw error;
+    }
+    const event = buildProxyEvent(
+      {
+        method,
+        path: target.path,
+        query: url.search.replace(/^\?/, ''),
+        rawHeaders: request.rawHeaders,
+        body,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        protocol: `HTTP/${request.httpVersion}`,
+      },
+      {
+        accountId: options.accountId,
+        apiId: api.id,
+        stage: stage.name,
+        stageVariables: stage.variables,
+        resourceId: matched.route.resourceId,
+        resourcePath: matched.route.resourcePath,
+        pathParameters: matched.pathParameters,
+        requestId: randomUUID(),
+        binaryMediaTypes: api.binaryMediaTypes,
+        domainName: request.headers.host ?? `${options.host}:${String(options.port)}`,
+        now: new Date(),
+      },
+    );
+    const functionName = matched.route.functionName;
+    const outcome = await options.invoke(functionName, event);
+    if (!outcome.ok) {
+      return { result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'), functionName, note: `${outcome.kind}: ${outcome.message}` };
+    }
+    const read = readProxyResponse(outcome.value);
+    if (!read.ok) {
+      return { result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'), functionName, note: `malformed Lambda proxy response: ${read.reason}` };
+    }
+    return { result: read.response, functionName };
+  };
+
+  const server = createServer((request, response) => {
+    const started = Date.now();
+    const requestId = randomUUID();
+    handle(request)
+      .catch((error: unknown) => ({
+        result: gatewayError(500, 'Internal server error', 'InternalServerErrorException'),
+        functionName: undefined,
+        note: `front door error: ${error instanceof Error ? error.message : String(error)}`,
+      }))
+      .then(({ result, functionName, note }) => {
+        if (result.statusCode === 413) response.setHeader('Connection', 'close');
+        send(response, result, requestId);
+        options.onRequest?.({
+          method: request.method ?? '?',
+          url: request.url ?? '?',
+          functionName,
+          statusCode: result.statusCode,
+          durationMs: Date.now() - started,
+          ...(note === undefined ? {} : { note }),
+        });
+      })
+      .catch(() => response.destroy());
+  });
+  server.requestTimeout = 0; // a slow function is bounded by its own timeout
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,3 @@
+// The local runtime's public API (local/stack.ts and the tests import from here).
+export { startRuntime, CodeMismatchError, type Runtime, type RuntimeOptions, type ReadyInfo } from './runtime.js';
+export type { Deployment, DeployedApi, DeployedFunction, DeployedMapping } from './discovery.js';

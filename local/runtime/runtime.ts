@@ -1,0 +1,283 @@
+// The local Lambda runtime: discovers what is deployed on the emulator, then runs it — one worker
+// pool per function, one poller per SQS event source mapping, one HTTP front door for the APIs.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InvokeOutcome } from './batch-result.js';
+import { CodeMismatchError, extractZip, resolveHandler, verifyCode } from './code.js';
+import { discover, type DeployedFunction, type Deployment } from './discovery.js';
+import { startFrontDoor, type FrontDoor } from './front-door.js';
+import { SqsPoller, type BatchReport } from './poller.js';
+import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
+import { SqsQueue } from './sqs-queue.js';
+
+export interface RuntimeOptions {
+  /** The emulator, e.g. http://127.0.0.1:4566. */
+  endpoint: string;
+  /** Where build.mjs put <functionName>.zip. */
+  distDir: string;
+  /** The front door's port (default 4567; 0 picks a free one). */
+  apiPort?: number;
+  apiHost?: string;
+  /** Default: AWS_REGION / AWS_DEFAULT_REGION, else us-east-1. */
+  region?: string;
+  /** Default: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else test/test. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Workers per function, and receive loops per mapping (default 4). */
+  concurrency?: number;
+  /** Progress, one line per step and per invocation, and the functions' own output (default: dropped). */
+  log?: (line: string) => void;
+  /** How long stop() lets in-flight batches and requests finish before killing workers (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Long-poll wait per ReceiveMessage (default 20, SQS's maximum). */
+  waitTimeSeconds?: number;
+}
+
+export interface ReadyInfo {
+  apiUrl: string;
+  apis: { id: string; name: string; stage: string; url: string; routes: string[] }[];
+  functions: { name: string; timeoutSeconds: number; codeSha256: string }[];
+  mappings: {
+    function: string;
+    queueUrl: string;
+    batchSize: number;
+    maximumBatchingWindowInSeconds: number;
+    reportBatchItemFailures: boolean;
+    visibilityTimeoutSeconds: number;
+  }[];
+}
+
+export interface Runtime extends ReadyInfo {
+  ready: ReadyInfo;
+  deployment: Deployment;
+  stop(): Promise<void>;
+}
+
+export { CodeMismatchError };
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+
+export function describeBatch(report: BatchReport): string {
+  const { decision } = report;
+  const queue = report.queueArn.split(':').pop() ?? report.queueArn;
+  const parts = [
+    `invoke ${report.functionName} sqs:${queue} batch=${report.size}`,
+    `outcome=${decision.verdict}`,
+    `deleted=${decision.delete.length}`,
+    `retried=${decision.retry.length}`,
+    `duration=${seconds(report.durationMs)}`,
+  ];
+  if (decision.verdict !== 'success') parts.push(`(${decision.reason})`);
+  if (report.deleteFailures > 0) parts.push(`delete-failures=${report.deleteFailures}`);
+  return parts.join(' ');
+}
+
+/** The worker's whole environment: the function's variables, credentials, region, Lambda's own. */
+export function workerEnvironment(
+  fn: DeployedFunction,
+  codeDir: string,
+  aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string },
+): Record<string, string> {
+  return {
+    // Lambda's reserved variables, then the function's (Lambda refuses reserved names in Environment).
+    AWS_REGION: aws.region,
+    AWS_DEFAULT_REGION: aws.region,
+    AWS_ACCESS_KEY_ID: aws.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+    AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    LAMBDA_TASK_ROOT: codeDir,
+    TZ: ':UTC',
+    // As LocalStack does: code that was not given an endpoint still talks to the emulator, never to AWS.
+    AWS_ENDPOINT_URL: aws.endpoint,
+    ...fn.env,
+  };
+}
+
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const log = options.log ?? (() => {});
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const credentials = options.credentials ?? {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+  };
+  const apiHost = options.apiHost ?? '127.0.0.1';
+  const graceMs = options.shutdownGraceMs ?? 10_000;
+
+  // One client per service for the runtime's whole life.
+  const clientConfig = { endpoint: options.endpoint, region, credentials };
+  const clients = { lambda: new LambdaClient(clientConfig), sqs: new SQSClient(clientConfig), apiGateway: new APIGatewayClient(clientConfig) };
+  const destroyClients = (): void => {
+    clients.lambda.destroy();
+    clients.sqs.destroy();
+    clients.apiGateway.destroy();
+  };
+
+  const codeDirs: string[] = [];
+  const pools = new Map<string, WorkerPool>();
+  const pollers: SqsPoller[] = [];
+  let frontDoor: FrontDoor | undefined;
+  const cleanup = async (): Promise<void> => {
+    await Promise.all([...pools.values()].map((pool) => pool.stop()));
+    await Promise.all(codeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    destroyClients();
+  };
+
+  try {
+    let started = Date.now();
+    const deployment = await discover(clients);
+    log(
+      `runtime: discovered ${deployment.functions.length} function(s), ${deployment.mappings.length} SQS mapping(s), ` +
+        `${deployment.apis.length} REST API(s) on ${options.endpoint} in ${seconds(Date.now() - started)}`,
+    );
+    for (const warning of deployment.warnings) log(`runtime: warning: ${warning}`);
+
+    started = Date.now();
+    const verified = await Promise.allSettled(
+      deployment.functions.map((fn) => verifyCode(fn.name, join(options.distDir, `${fn.name}.zip`), fn.codeSha256)),
+    );
+    const mismatches = verified.flatMap((result) => (result.status === 'rejected' ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : []));
+    if (mismatches.length > 0) throw new CodeMismatchError(mismatches.join('\n'));
+    log(`runtime: code of every function matches its deployed CodeSha256 (${seconds(Date.now() - started)})`);
+
+    started = Date.now();
+    const aws = { region, ...credentials, endpoint: options.endpoint };
+    for (const fn of deployment.functions) {
+      const codeDir = await extractZip(join(options.distDir, `${fn.name}.zip`), `order-fanout-${fn.name}-`);
+      codeDirs.push(codeDir);
+      const { moduleFile, exportName } = await resolveHandler(codeDir, fn.handler);
+      pools.set(
+        fn.name,
+        new WorkerPool(
+          {
+            name: fn.name,
+            arn: fn.arn,
+            moduleFile,
+            exportName,
+            codeDir,
+            timeoutSeconds: fn.timeoutSeconds,
+            memorySize: fn.memorySize,
+            env: workerEnvironment(fn, codeDir, aws),
+          },
+          { concurrency, onOutput: (name, line) => log(`[${name}] ${line}`) },
+        ),
+      );
+    }
+    // One warm worker per function; one that cannot initialise is reported, and retried per invocation as Lambda does.
+    await Promise.all(
+      [...pools.entries()].map(([name, pool]) =>
+        pool.warm().catch((error: unknown) => log(`runtime: error: ${name} failed to initialise: ${error instanceof Error ? error.message : String(error)}`)),
+      ),
+    );
+    log(`runtime: ${pools.size} worker pool(s) warm (up to ${concurrency} workers each) in ${seconds(Date.now() - started)}`);
+
+    const invoke = (name: string, event: unknown): Promise<InvokeOutcome> =>
+      pools.get(name)?.invoke(event) ?? Promise.resolve({ ok: false, kind: 'error', message: `function ${name} is not deployed` });
+
+    const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
+    for (const mapping of deployment.mappings) {
+      const fn = fnByName.get(mapping.functionName);
+      const pool = pools.get(mapping.functionName);
+      if (fn === undefined || pool === undefined) continue;
+      if (mapping.visibilityTimeoutSeconds < fn.timeoutSeconds) {
+        log(`runtime: warning: ${mapping.queueUrl} visibility timeout ${mapping.visibilityTimeoutSeconds}s is shorter than ${fn.name}'s timeout ${fn.timeoutSeconds}s: messages can be delivered twice while still being processed (Lambda refuses such a mapping)`);
+      }
+      if (mapping.state === 'Enabled' || mapping.state === 'Enabling') {
+        log(`runtime: warning: mapping ${mapping.uuid} is enabled: the emulator's own delivery competes with this runtime (create it disabled locally)`);
+      }
+      const poller = new SqsPoller(
+        new SqsQueue(clients.sqs, mapping.queueUrl),
+        pool,
+        {
+          functionName: fn.name,
+          queueArn: mapping.queueArn,
+          region,
+          batchSize: mapping.batchSize,
+          maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+          reportBatchItemFailures: mapping.reportBatchItemFailures,
+        },
+        {
+          loops: concurrency,
+          ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
+          onBatch: (report) => log(describeBatch(report)),
+          onError: (error) => log(`runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`),
+        },
+      );
+      poller.start();
+      pollers.push(poller);
+      log(
+        `runtime: polling ${mapping.queueUrl} → ${fn.name} (batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
+          `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, visibility ${mapping.visibilityTimeoutSeconds}s)`,
+      );
+    }
+
+    frontDoor = await startFrontDoor({
+      apis: deployment.apis,
+      invoke,
+      accountId: functionAccount(deployment) ?? '000000000000',
+      host: apiHost,
+      port: options.apiPort ?? 4567,
+      onRequest: (line) =>
+        log(`invoke ${line.functionName ?? '-'} api:${line.method} ${line.url} status=${line.statusCode} duration=${seconds(line.durationMs)}${line.note === undefined ? '' : ` (${line.note})`}`),
+    });
+    const base = `http://${apiHost}:${String(frontDoor.port)}`;
+    const apis = deployment.apis.flatMap((api) =>
+      api.stages.map((stage) => ({
+        id: api.id,
+        name: api.name,
+        stage: stage.name,
+        url: `${base}/_aws/execute-api/${api.id}/${stage.name}`,
+        routes: api.routes.map((route) => `${route.httpMethod} ${route.resourcePath} → ${route.functionName}`),
+      })),
+    );
+    log(`runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'})`);
+
+    const ready: ReadyInfo = {
+      apiUrl: apis[0]?.url ?? base,
+      apis,
+      functions: deployment.functions.map((fn) => ({ name: fn.name, timeoutSeconds: fn.timeoutSeconds, codeSha256: fn.codeSha256 })),
+      mappings: deployment.mappings.map((mapping) => ({
+        function: mapping.functionName,
+        queueUrl: mapping.queueUrl,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        visibilityTimeoutSeconds: mapping.visibilityTimeoutSeconds,
+      })),
+    };
+
+    let stopping: Promise<void> | undefined;
+    const door = frontDoor;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        const began = Date.now();
+        log(`runtime: stopping (grace ${seconds(graceMs)} for in-flight batches and requests)`);
+        const results = await Promise.all(pollers.map((poller) => poller.stop(graceMs)));
+        const unfinished = results.reduce((sum, result) => sum + result.unfinished, 0);
+        const remaining = Math.max(0, graceMs - (Date.now() - began));
+        const closeTimer = setTimeout(() => door.server.closeAllConnections(), remaining);
+        await door.close();
+        clearTimeout(closeTimer);
+        await cleanup();
+        log(`runtime: stopped in ${seconds(Date.now() - began)}${unfinished > 0 ? ` (${unfinished} batch(es) cut off by the grace time)` : ''}`);
+      })());
+
+    return { ...ready, ready, deployment, stop };
+  } catch (error) {
+    await Promise.all(pollers.map((poller) => poller.stop(0)));
+    await frontDoor?.close();
+    await cleanup();
+    throw error;
+  }
+}
+
+function functionAccount(deployment: Deployment): string | undefined {
+  const arn = deployment.functions[0]?.arn;
+  return arn === undefined ? undefined : arn.split(':')[4];
+}
