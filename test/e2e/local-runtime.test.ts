@@ -1,0 +1,358 @@
+// The local runtime against a real moto_server of its own (a free port, stopped by PID): no
+// Terraform; each test creates what it needs with the SDK, as Terraform would, with the mapping
+// disabled as envs/local creates it.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  APIGatewayClient,
+  CreateDeploymentCommand,
+  CreateResourceCommand,
+  CreateRestApiCommand,
+  GetResourcesCommand,
+  PutIntegrationCommand,
+  PutMethodCommand,
+} from '@aws-sdk/client-api-gateway';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yazl from 'yazl';
+import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
+import { startRuntime, CodeMismatchError, type Runtime } from '../../local/runtime/index.js';
+
+const region = 'us-east-1';
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const ROLE_ARN = 'arn:aws:iam::000000000000:role/local-runtime-test';
+
+let emulator: Emulator;
+let lambda: LambdaClient;
+let sqs: SQSClient;
+let apiGateway: APIGatewayClient;
+let workDir: string;
+let distDir: string;
+let runtime: Runtime | undefined;
+const lines: string[] = [];
+
+interface Seen {
+  body: string;
+  messageId: string;
+  receiveCount: number;
+  pid: number;
+  at: number;
+  envKeys?: string[];
+  record?: Record<string, unknown>;
+}
+
+async function zip(source: string): Promise<Buffer> {
+  const file = new yazl.ZipFile();
+  file.addBuffer(Buffer.from(source), 'handler.mjs', { mtime: new Date(0), mode: 0o644 });
+  file.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** IAM CreateRole over the query API (moto checks that a function's role exists; no IAM client is installed). */
+async function createRole(): Promise<void> {
+  const body = new URLSearchParams({
+    Action: 'CreateRole',
+    Version: '2010-05-08',
+    RoleName: 'local-runtime-test',
+    AssumeRolePolicyDocument: JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    }),
+  });
+  const response = await fetch(`${emulator.url}/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body,
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Creates the function from source, writes the same zip to dist/ (unless told otherwise) and checks CodeSha256. */
+async function deployFunction(name: string, source: string, options: { timeout?: number; env?: Record<string, string>; distSource?: string } = {}): Promise<string> {
+  const code = await zip(source);
+  const created = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'nodejs20.x',
+      Role: ROLE_ARN,
+      Handler: 'handler.handler',
+      Code: { ZipFile: code },
+      Timeout: options.timeout ?? 3,
+      Environment: { Variables: options.env ?? {} },
+    }),
+  );
+  expect(created.CodeSha256).toBe(createHash('sha256').update(code).digest('base64'));
+  writeFileSync(join(distDir, `${name}.zip`), options.distSource === undefined ? code : await zip(options.distSource));
+  if (created.FunctionArn === undefined) throw new Error('no FunctionArn');
+  return created.FunctionArn;
+}
+
+async function createQueue(name: string, visibilityTimeout: number): Promise<{ url: string; arn: string }> {
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: { VisibilityTimeout: String(visibilityTimeout), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) },
+    }),
+  );
+  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  if (queue.QueueUrl === undefined || arn === undefined) throw new Error('queue not created');
+  return { url: queue.QueueUrl, arn };
+}
+
+async function queueDepth(url: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${lines.slice(-30).join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function seen(file: string): Seen[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Seen);
+}
+
+async function start(): Promise<Runtime> {
+  runtime = await startRuntime({
+    endpoint: emulator.url,
+    distDir,
+    apiPort: 0,
+    region,
+    credentials,
+    shutdownGraceMs: 2000,
+    log: (line) => lines.push(line),
+  });
+  return runtime;
+}
+
+// Records every record it sees in SEEN_FILE; fails the record whose body is FAIL_BODY while its receive count is below 2.
+const recordingHandler = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event, context) => {
+  const failures = [];
+  for (const record of event.Records) {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    appendFileSync(process.env.SEEN_FILE, JSON.stringify({
+      body: record.body, messageId: record.messageId, receiveCount, pid: process.pid, at: Date.now(),
+      envKeys: Object.keys(process.env), record,
+      remaining: context.getRemainingTimeInMillis(),
+    }) + '\\n');
+    if (record.body === process.env.FAIL_BODY && receiveCount < 2) failures.push({ itemIdentifier: record.messageId });
+  }
+  return { batchItemFailures: failures };
+};`;
+
+// Blocks its event loop (only SIGKILL ends it) on the first delivery; succeeds on the next.
+const hangingHandler = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+    appendFileSync(process.env.SEEN_FILE, JSON.stringify({ body: record.body, messageId: record.messageId, receiveCount, pid: process.pid, at: Date.now() }) + '\\n');
+    if (receiveCount === 1) for (;;) {}
+  }
+  return { batchItemFailures: [] };
+};`;
+
+// Serves /items/{itemId} properly and /broken with a response API Gateway cannot read.
+const apiHandler = `
+export const handler = async (event) => {
+  if (event.resource === '/broken') return { statusCode: '200', body: { not: 'a string' } };
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', 'X-Handler': 'api' },
+    body: JSON.stringify({ resource: event.resource, path: event.path, pathParameters: event.pathParameters,
+      query: event.queryStringParameters, stage: event.requestContext.stage, method: event.httpMethod, body: event.body }),
+  };
+};`;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: await freePort() });
+  expect(emulator.started).toBe(true);
+  const config = { endpoint: emulator.url, region, credentials };
+  lambda = new LambdaClient(config);
+  sqs = new SQSClient(config);
+  apiGateway = new APIGatewayClient(config);
+  workDir = mkdtempSync(join(tmpdir(), 'local-runtime-e2e-'));
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.stop();
+  lambda?.destroy();
+  sqs?.destroy();
+  apiGateway?.destroy();
+  const pid = emulator?.pid;
+  await emulator?.stop();
+  if (pid !== undefined) expect(() => process.kill(pid, 0)).toThrow();
+  rmSync(workDir, { recursive: true, force: true });
+}, 30_000);
+
+beforeEach(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+  lines.length = 0;
+  // Every test starts from an empty emulator: the runtime runs everything deployed there.
+  const reset = await fetch(`${emulator.url}/moto-api/reset`, { method: 'POST' });
+  expect(reset.status).toBe(200);
+  distDir = mkdtempSync(join(workDir, 'dist-'));
+  await createRole();
+});
+
+describe('local runtime against moto', () => {
+  it('reuses an emulator that already answers on the port instead of starting another', async () => {
+    const port = Number(new URL(emulator.url).port);
+    const again = await startEmulator({ port });
+    expect(again).toMatchObject({ started: false, pid: undefined, url: emulator.url });
+    await again.stop(); // a no-op: the original keeps answering
+    expect((await fetch(`${emulator.url}/moto-api/reset`, { method: 'POST' })).status).toBe(200);
+  });
+
+  it('deletes the records that succeeded and leaves only the reported batch item failure to come back', async () => {
+    const seenFile = join(workDir, 'partial.jsonl');
+    process.env.PARENT_ONLY_SECRET = 'must-not-leak';
+    const functionArn = await deployFunction('partial-fn', recordingHandler, { env: { SEEN_FILE: seenFile, FAIL_BODY: 'fail-me' } });
+    const queue = await createQueue('partial-queue', 1);
+    await lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+    );
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queue.url,
+        Entries: ['ok-1', 'fail-me', 'ok-2'].map((body, i) => ({
+          Id: String(i),
+          MessageBody: body,
+          MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPlaced' } },
+        })),
+      }),
+    );
+
+    const started = await start();
+    expect(started.mappings).toEqual([expect.objectContaining({ function: 'partial-fn', batchSize: 10, maximumBatchingWindowInSeconds: 0, reportBatchItemFailures: true, visibilityTimeoutSeconds: 1 })]);
+
+    const all = await eventually('fail-me to be delivered a second time', () => {
+      const records = seen(seenFile);
+      return records.some((r) => r.body === 'fail-me' && r.receiveCount === 2) ? records : undefined;
+    });
+    await eventually('the queue to be empty', async () => ((await queueDepth(queue.url)) === 0 ? true : undefined));
+
+    const bodies = seen(seenFile).map((r) => `${r.body}#${r.receiveCount}`);
+    expect(bodies.sort()).toEqual(['fail-me#1', 'fail-me#2', 'ok-1#1', 'ok-2#1']);
+    const retry = all.filter((r) => r.body === 'fail-me');
+    expect((retry[1]?.at ?? 0) - (retry[0]?.at ?? 0)).toBeGreaterThanOrEqual(900); // back only after the 1 s visibility timeout
+
+    const first = all[0];
+    expect(first?.record).toMatchObject({
+      messageId: first?.messageId,
+      receiptHandle: expect.any(String),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.any(String), ApproximateFirstReceiveTimestamp: expect.any(String) },
+      messageAttributes: { eventType: { stringValue: 'OrderPlaced', stringListValues: [], binaryListValues: [], dataType: 'String' } },
+      md5OfBody: createHash('md5').update(first?.body ?? '').digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: queue.arn,
+      awsRegion: region,
+    });
+    // The worker has the function's environment, credentials and region, and nothing else of ours.
+    expect(first?.envKeys).toEqual(expect.arrayContaining(['SEEN_FILE', 'FAIL_BODY', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
+    expect(first?.envKeys).not.toContain('PARENT_ONLY_SECRET');
+    expect(lines.some((line) => /invoke partial-fn sqs:partial-queue batch=3 outcome=partial deleted=2 retried=1/.test(line))).toBe(true);
+    delete process.env.PARENT_ONLY_SECRET;
+  });
+
+  it('kills a worker that passes the function timeout; its messages return after the visibility timeout and a fresh worker processes them', async () => {
+    const seenFile = join(workDir, 'timeout.jsonl');
+    const functionArn = await deployFunction('hanging-fn', hangingHandler, { timeout: 1, env: { SEEN_FILE: seenFile } });
+    const queue = await createQueue('hanging-queue', 2);
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, BatchSize: 1 }));
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: [{ Id: 'a', MessageBody: 'slow' }] }));
+
+    await start();
+    const attempts = await eventually('a second attempt', () => {
+      const records = seen(seenFile);
+      return records.length >= 2 ? records : undefined;
+    });
+    await eventually('the queue to be empty', async () => ((await queueDepth(queue.url)) === 0 ? true : undefined));
+
+    const [hung, retried] = attempts;
+    expect(hung?.receiveCount).toBe(1);
+    expect(retried?.receiveCount).toBe(2);
+    expect(retried?.pid).not.toBe(hung?.pid);
+    expect(() => process.kill(hung?.pid ?? 0, 0)).toThrow(); // the hung worker is gone
+    expect((retried?.at ?? 0) - (hung?.at ?? 0)).toBeGreaterThanOrEqual(1900); // visibility timeout 2 s, not the 1 s function timeout
+    expect(lines.some((line) => /invoke hanging-fn sqs:hanging-queue batch=1 outcome=failed deleted=0 retried=1 .*timeout: Task timed out after 1\.00 seconds/.test(line))).toBe(true);
+    expect(lines.some((line) => /invoke hanging-fn sqs:hanging-queue batch=1 outcome=success deleted=1/.test(line))).toBe(true);
+  });
+
+  it('refuses to run code whose SHA-256 differs from the CodeSha256 the emulator holds', async () => {
+    await deployFunction('stale-fn', 'export const handler = async () => "deployed";', { distSource: 'export const handler = async () => "rebuilt since";' });
+    const attempt = start();
+    await expect(attempt).rejects.toBeInstanceOf(CodeMismatchError);
+    await expect(attempt).rejects.toThrow(/stale-fn: .*stale-fn\.zip .* is not the code deployed to the emulator/);
+  });
+
+  it('serves the API: path parameters reach the function, a malformed response is a 502, an unknown route a 403', async () => {
+    const functionArn = await deployFunction('api-fn', apiHandler);
+    const { id: restApiId } = await apiGateway.send(new CreateRestApiCommand({ name: 'orders-api' }));
+    if (restApiId === undefined) throw new Error('no api id');
+    const rootId = (await apiGateway.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id;
+    const uri = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+    const items = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'items' }));
+    const item = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }));
+    const broken = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'broken' }));
+    for (const resourceId of [item.id, broken.id]) {
+      await apiGateway.send(new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
+      await apiGateway.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
+    }
+    await apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'local' }));
+
+    const { apiUrl } = await start();
+    const base = new URL(apiUrl);
+    expect(apiUrl).toBe(`http://127.0.0.1:${base.port}/_aws/execute-api/${restApiId}/local`);
+
+    const ok = await fetch(`${apiUrl}/items/i%2042?verbose=1`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-handler')).toBe('api');
+    expect(await ok.json()).toEqual({
+      resource: '/items/{itemId}',
+      path: '/items/i%2042',
+      pathParameters: { itemId: 'i 42' },
+      query: { verbose: '1' },
+      stage: 'local',
+      method: 'GET',
+      body: null,
+    });
+    // LocalStack's other URL form reaches the same route.
+    const other = await fetch(`${base.origin}/restapis/${restApiId}/local/_user_request_/items/7`);
+    expect(((await other.json()) as { pathParameters: unknown }).pathParameters).toEqual({ itemId: '7' });
+
+    const malformed = await fetch(`${apiUrl}/broken`);
+    expect(malformed.status).toBe(502);
+    expect(await malformed.json()).toEqual({ message: 'Internal server error' });
+
+    const unknown = await fetch(`${apiUrl}/nowhere`);
+    expect(unknown.status).toBe(403);
+    expect(await unknown.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(lines.some((line) => /invoke api-fn api:GET .*\/broken status=502 .*malformed Lambda proxy response: statusCode/.test(line))).toBe(true);
+  });
+});
