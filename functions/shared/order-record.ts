@@ -1,0 +1,55 @@
+// The order item as the orders service stores it in the `orders` table (PK orderId, SK createdAt).
+// Written by order-api, projected forward by order-status; both parse what they read with this
+// schema, never cast. Only the orders service reads or writes this table.
+import { z } from 'zod';
+import { OrderLineSchema } from './events.js';
+
+export const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
+export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+
+/** Each service's state as the orders service last learnt it (order-status keeps each moving forward only). */
+export const InventoryStateSchema = z.enum(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
+export const PaymentStateSchema = z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
+export const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED']);
+
+export const ServicesSchema = z.object({
+  inventory: InventoryStateSchema,
+  payment: PaymentStateSchema,
+  notification: NotificationStateSchema,
+});
+export type Services = z.infer<typeof ServicesSchema>;
+export type ServiceName = keyof Services;
+export type ServiceState<S extends ServiceName> = Services[S];
+
+export const HistoryEntrySchema = z.object({
+  eventId: z.string().min(1),
+  type: z.string().min(1),
+  time: z.string().min(1),
+  /** Only on events that cancel an order: the reason a cancellation shows, kept with the fact that caused it. */
+  reason: z.string().min(1).optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+export const OrderRecordSchema = z.object({
+  orderId: z.string().min(1),
+  createdAt: z.string().min(1),
+  updatedAt: z.string().min(1),
+  status: OrderStatusSchema,
+  reason: z.string().min(1).optional(),
+  finalizedAt: z.string().min(1).optional(),
+  customerId: z.string().min(1),
+  email: z.string().min(1),
+  items: z.array(OrderLineSchema).min(1),
+  totalAmount: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  // Kept so that OrderPlaced can be rebuilt identically when a publish is retried. A provider
+  // token (not card data); never returned by GET, never logged.
+  paymentToken: z.string().min(1),
+  services: ServicesSchema,
+  history: z.array(HistoryEntrySchema),
+  /** The ids of the events already applied: the condition that applies each event exactly once. A string set, absent until the first. */
+  appliedEventIds: z.set(z.string()).optional(),
+  idempotencyKey: z.string().min(1).optional(),
+});
+export type OrderRecord = z.infer<typeof OrderRecordSchema>;
