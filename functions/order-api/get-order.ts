@@ -1,0 +1,41 @@
+// GET /orders/{orderId}: the order as the client may see it (never the email or the payment token).
+import { NotFoundError } from '../shared/errors.js';
+import type { OrderLine } from '../shared/events.js';
+import type { OrderRecord, OrderStatus, Services } from '../shared/order-record.js';
+import type { OrderStore } from './ports.js';
+
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  reason?: string;
+  services: Services;
+  history: { eventId: string; type: string; time: string }[];
+  customerId: string;
+  items: OrderLine[];
+  totalAmount: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toOrderView(order: OrderRecord): OrderView {
+  return {
+    orderId: order.orderId,
+    status: order.status,
+    ...(order.reason === undefined ? {} : { reason: order.reason }),
+    services: { ...order.services },
+    history: order.history.map(({ eventId, type, time }) => ({ eventId, type, time })),
+    customerId: order.customerId,
+    items: order.items.map(({ productId, quantity, unitPrice, lineTotal }) => ({ productId, quantity, unitPrice, lineTotal })),
+    totalAmount: order.totalAmount,
+    currency: order.currency,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+  };
+}
+
+export async function getOrder(orderId: string, orders: OrderStore): Promise<OrderView> {
+  const order = await orders.findOrder(orderId);
+  if (order === undefined) throw new NotFoundError(`No order ${orderId}`);
+  return toOrderView(order);
+}

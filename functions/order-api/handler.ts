@@ -1,0 +1,35 @@
+// order-api: API Gateway (REST, proxy) → createApi. Wiring only: config, clients and adapters are
+// built once at module scope; the domain and the HTTP edge live in their own modules.
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { dynamo, sns } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
+import { SnsEventPublisher } from '../shared/publisher.js';
+import { DynamoOrderStore, DynamoProductCatalog } from './dynamo-adapters.js';
+import { createApi, type ApiDeps } from './http.js';
+
+const config = {
+  ordersTable: requireEnv('ORDERS_TABLE'),
+  inventoryTable: requireEnv('INVENTORY_TABLE'),
+  idempotencyTable: requireEnv('IDEMPOTENCY_TABLE'),
+  topicArn: requireEnv('TOPIC_ARN'),
+};
+
+const store = new DynamoOrderStore(dynamo, { orders: config.ordersTable, idempotency: config.idempotencyTable });
+
+/** Wires the HTTP edge behind the middleware every request goes through (tests pass fakes). */
+export const createHandler = (deps: ApiDeps) =>
+  middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpHeaderNormalizer()).handler(createApi(deps));
+
+export const handler = createHandler({
+  catalog: new DynamoProductCatalog(dynamo, config.inventoryTable),
+  orders: store,
+  idempotency: store,
+  publisher: new SnsEventPublisher(sns, config.topicArn),
+  now: () => new Date(),
+  newId: randomUUID,
+  log: logger,
+});

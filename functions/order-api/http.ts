@@ -1,0 +1,125 @@
+// The HTTP edge of order-api: route, check the request's envelope (method, media type, size, JSON,
+// Idempotency-Key), parse the body with its schema, call the domain, and map every outcome to a
+// response. Every refusal is a 4xx problem+json decided here or by a ValidationError before any
+// write; a raw error never reaches the client. Expects lower-cased header names (the middy
+// http-header-normalizer runs first).
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../shared/errors.js';
+import { ServiceUnavailableError } from './errors.js';
+import { getOrder } from './get-order.js';
+import { placeOrder, type PlaceOrderDeps } from './place-order.js';
+import { problem } from './problem.js';
+import { IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems } from './request.js';
+
+export type ApiDeps = PlaceOrderDeps;
+export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+type Route = { name: 'place' } | { name: 'get'; orderId: string } | { name: 'none' };
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+function route(event: APIGatewayProxyEvent): Route {
+  // REST proxy events carry the matched resource; the raw path is the fallback (a local front door).
+  if (event.resource === '/orders') return { name: 'place' };
+  if (event.resource === '/orders/{orderId}') return { name: 'get', orderId: event.pathParameters?.['orderId'] ?? '' };
+  const path = (event.path ?? '').replace(/\/+$/, '');
+  if (path === '/orders') return { name: 'place' };
+  const match = /^\/orders\/([^/]*)$/.exec(path);
+  if (match !== null) {
+    try {
+      return { name: 'get', orderId: decodeURIComponent(match[1] ?? '') };
+    } catch {
+      return { name: 'get', orderId: match[1] ?? '' };
+    }
+  }
+  return { name: 'none' };
+}
+
+const header = (event: APIGatewayProxyEvent, name: string): string | undefined => event.headers?.[name] ?? undefined;
+
+/** Thrown by the envelope checks: a refusal decided before the domain runs. */
+class Refusal extends ValidationError {}
+
+function contentTypeIsJson(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const [mediaType, ...params] = value.split(';').map((part) => part.trim().toLowerCase());
+  if (mediaType !== 'application/json') return false;
+  return params.every((param) => !param.startsWith('charset=') || /^charset="?utf-8"?$/.test(param));
+}
+
+function readBody(event: APIGatewayProxyEvent): unknown {
+  if (!contentTypeIsJson(header(event, 'content-type'))) {
+    throw new Refusal('Send the order as application/json', [{ field: 'Content-Type', message: 'must be application/json' }], 415);
+  }
+  const raw = event.body ?? '';
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > MAX_BODY_BYTES) {
+    throw new Refusal(`The body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `is ${bytes.length} bytes, over the ${MAX_BODY_BYTES}-byte limit` }], 413);
+  }
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new Refusal('The body is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }], 400);
+  }
+}
+
+function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
+  const key = header(event, 'idempotency-key');
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new Refusal('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }], 422);
+  }
+  return key;
+}
+
+async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const body = readBody(event);
+  const key = readIdempotencyKey(event);
+  const parsed = PlaceOrderRequestSchema.safeParse(body);
+  if (!parsed.success) {
+    const problems = toFieldProblems(parsed.error);
+    throw new Refusal(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems, 422);
+  }
+  const result = await placeOrder(parsed.data, key, deps);
+  return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
+}
+
+async function handleGet(orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  if (!ORDER_ID_PATTERN.test(orderId)) {
+    throw new Refusal('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }], 400);
+  }
+  return json(200, await getOrder(orderId, deps.orders));
+}
+
+function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>): APIGatewayProxyResult {
+  if (error instanceof ValidationError) return problem(error.status, error.message, error.problems);
+  if (error instanceof NotFoundError) return problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }]);
+  if (error instanceof ConflictError) return problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' });
+  if (error instanceof ServiceUnavailableError) return problem(503, error.message, [], { 'Retry-After': '1' });
+  deps.log.error('unexpected error', { ...where, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+  return problem(500, 'Something went wrong on our side; please retry later');
+}
+
+export function createApi(deps: ApiDeps): Api {
+  return async (event) => {
+    const target = route(event);
+    try {
+      switch (target.name) {
+        case 'place':
+          if (event.httpMethod !== 'POST') return problem(405, 'Use POST on /orders', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'POST' });
+          return await handlePlace(event, deps);
+        case 'get':
+          if (event.httpMethod !== 'GET') return problem(405, 'Use GET on /orders/{orderId}', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'GET' });
+          return await handleGet(target.orderId, deps);
+        case 'none':
+          return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
+      }
+    } catch (error) {
+      return toProblem(error, deps, { route: target.name });
+    }
+  };
+}

@@ -1,0 +1,73 @@
+// The body of POST /orders: a strict schema (unknown fields refused) and the canonical form whose
+// SHA-256 tells a retry (same key, same body) from a different request (same key, other body).
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { FieldProblem } from '../shared/errors.js';
+
+export const MAX_BODY_BYTES = 32 * 1024;
+export const MAX_ITEMS = 50;
+export const DEFAULT_PAYMENT_TOKEN = 'tok_visa';
+
+const Identifier = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
+
+const ItemSchema = z.strictObject({
+  productId: Identifier,
+  quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
+});
+
+export const PlaceOrderRequestSchema = z
+  .strictObject({
+    customerId: Identifier,
+    email: z.email('must be a valid email address').max(254, 'must be at most 254 characters'),
+    items: z.array(ItemSchema).min(1, 'must list at least one item').max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
+    paymentToken: z
+      .string()
+      .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like tok_<letters, digits or _>')
+      .default(DEFAULT_PAYMENT_TOKEN),
+  })
+  .superRefine((request, ctx) => {
+    const seen = new Set<string>();
+    request.items.forEach((item, index) => {
+      if (seen.has(item.productId)) {
+        ctx.addIssue({ code: 'custom', path: ['items', index, 'productId'], message: `duplicate product ${item.productId}: list each product once` });
+      }
+      seen.add(item.productId);
+    });
+  });
+export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
+
+const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? 'body' : path.map(String).join('/'));
+
+/** zod issues as the problem list a client reads: one entry per offending field. */
+export function toFieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap((issue): FieldProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: pointer([...issue.path, key]), message: 'is not a known field' }));
+    }
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+    return [{ field: pointer(issue.path), message }];
+  });
+}
+
+/** The request in a fixed key order, defaults applied: equal requests give equal text. */
+export function canonicalBody(request: PlaceOrderRequest): string {
+  return JSON.stringify({
+    customerId: request.customerId,
+    email: request.email,
+    items: request.items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
+    paymentToken: request.paymentToken,
+  });
+}
+
+export const requestHash = (request: PlaceOrderRequest): string =>
+  createHash('sha256').update(canonicalBody(request)).digest('hex');
+
+/** 1..255 printable ASCII characters (space to tilde). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
+
+/** An order id is the random UUID order-api made; anything else cannot name an order. */
+export const ORDER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
