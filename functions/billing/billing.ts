@@ -1,0 +1,189 @@
+// Billing's part of the saga: charge an order once, and make sure no money is kept for an order
+// that inventory rejected (void before the charge, refund after it). Pure domain: storage,
+// the payment provider and publishing are ports.
+//
+// One billing record per order, billingId = orderId: every event of the order (InventoryRejected
+// carries only the orderId) finds the record by key, with no index and no lookup, and the key is
+// what the attribute_not_exists conditions guard. The order's id is also the provider's
+// idempotency key for the charge.
+//
+// The charge is an external effect, so it cannot share a DynamoDB transaction with its record.
+// The record is therefore written first, as a PENDING intent (attribute_not_exists): a void that
+// arrives later finds it and waits (retries) until the charge is decided, instead of leaving a
+// tombstone the charge would race past. A redelivery that finds PENDING charges again under the
+// same idempotency key, which the provider answers with the first charge, never a second one.
+import { z } from 'zod';
+import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
+import { logger } from '../shared/logger.js';
+import type { EventPublisher } from '../shared/publisher.js';
+import type { PaymentProvider } from './payment-provider.js';
+
+const keys = { billingId: z.string(), orderId: z.string() };
+const money = { amount: z.number().int().nonnegative(), currency: z.string() };
+
+/** An item of the billing table (PK billingId = orderId, SK orderId). */
+export const BillingRecordSchema = z.discriminatedUnion('status', [
+  z.object({ ...keys, ...money, status: z.literal('PENDING'), createdAt: z.string() }),
+  z.object({ ...keys, ...money, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
+  z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
+  // A tombstone: inventory rejected the order before it was charged, so it never will be.
+  z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),
+  z.object({
+    ...keys,
+    ...money,
+    status: z.literal('REFUNDED'),
+    providerRef: z.string(),
+    decidedAt: z.string(),
+    refundRef: z.string(),
+    reason: z.string(),
+    refundedAt: z.string(),
+  }),
+]);
+export type BillingRecord = z.infer<typeof BillingRecordSchema>;
+export type BillingRecordOf<S extends BillingRecord['status']> = Extract<BillingRecord, { status: S }>;
+
+/** The storage port; DynamoBillingStore implements it, the unit tests' in-memory fake too. */
+export interface BillingStore {
+  /** Writes the first record of an order (a PENDING intent or a VOIDED tombstone) only if it has none. */
+  createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean>;
+  /** PENDING → CAPTURED or DECLINED; false if the record was no longer PENDING. */
+  decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean>;
+  /** CAPTURED → REFUNDED; false if the record was no longer CAPTURED. */
+  markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean>;
+  /** A strongly consistent read. */
+  get(orderId: string): Promise<BillingRecord | undefined>;
+}
+
+/** The charge is in flight (PENDING): the compensation is retried once it is decided. */
+export class PaymentInFlightError extends Error {
+  override readonly name = 'PaymentInFlightError';
+}
+
+/** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
+export class BillingContentionError extends Error {
+  override readonly name = 'BillingContentionError';
+}
+
+/** The one event a decided record announces; a redelivery republishes it with the same id and time. */
+export function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
+  const { orderId, billingId } = record;
+  switch (record.status) {
+    case 'PENDING':
+      return undefined;
+    case 'CAPTURED':
+      return createEvent('PaymentCaptured', {
+        id: eventIdFor('PaymentCaptured', orderId),
+        orderId,
+        time: record.decidedAt,
+        data: { billingId, amount: record.amount, currency: record.currency },
+      });
+    case 'DECLINED':
+      return createEvent('PaymentDeclined', { id: eventIdFor('PaymentDeclined', orderId), orderId, time: record.decidedAt, data: { billingId, reason: record.reason } });
+    case 'VOIDED':
+      return createEvent('PaymentVoided', { id: eventIdFor('PaymentVoided', orderId), orderId, time: record.decidedAt, data: { billingId, reason: record.reason } });
+    case 'REFUNDED':
+      return createEvent('PaymentRefunded', {
+        id: eventIdFor('PaymentRefunded', orderId),
+        orderId,
+        time: record.refundedAt,
+        data: { billingId, amount: record.amount, currency: record.currency, reason: record.reason },
+      });
+  }
+}
+
+export interface BillingDeps {
+  store: BillingStore;
+  provider: PaymentProvider;
+  publisher: EventPublisher;
+  now?: () => string;
+}
+
+export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString() }: BillingDeps) {
+  async function announce(record: BillingRecord): Promise<void> {
+    const event = outcomeEvent(record);
+    if (event) await publisher.publish(event);
+  }
+
+  async function readExisting(orderId: string): Promise<BillingRecord> {
+    const record = await store.get(orderId);
+    // A condition just said the record exists and the read is consistent: absence is a fault, retry.
+    if (!record) throw new Error(`billing record for ${orderId} refused as existing but not found`);
+    return record;
+  }
+
+  async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>): Promise<void> {
+    const { totalAmount: amount, currency, paymentToken: token } = data;
+    const pending: BillingRecordOf<'PENDING'> = { billingId: orderId, orderId, status: 'PENDING', amount, currency, createdAt: now() };
+    if (!(await store.createIfAbsent(pending))) {
+      const existing = await readExisting(orderId);
+      if (existing.status !== 'PENDING') {
+        logger.info('order already billed; republishing its outcome', { orderId, status: existing.status });
+        return announce(existing);
+      }
+      // An earlier delivery stopped before recording the outcome (or is charging now): charging
+      // again under the same idempotency key returns that charge; it never makes a second one.
+    }
+    const result = await provider.charge({ idempotencyKey: orderId, token, amount, currency });
+    const decidedAt = now();
+    const decided: BillingRecordOf<'CAPTURED' | 'DECLINED'> =
+      result.status === 'captured'
+        ? { billingId: orderId, orderId, status: 'CAPTURED', amount, currency, providerRef: result.providerRef, decidedAt }
+        : { billingId: orderId, orderId, status: 'DECLINED', amount, currency, reason: result.reason, decidedAt };
+    if (await store.decide(decided)) {
+      logger.info('payment decided', { orderId, status: decided.status });
+      return announce(decided);
+    }
+    return announce(await readExisting(orderId)); // a concurrent delivery recorded the same charge first
+  }
+
+  async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected'>): Promise<void> {
+    const reason = `inventory rejected: ${data.reason}`;
+    // Each pass reads, then writes under a condition; losing a race means re-reading, never a second effect.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const current = await store.get(orderId);
+      if (!current) {
+        const voided: BillingRecordOf<'VOIDED'> = { billingId: orderId, orderId, status: 'VOIDED', reason, decidedAt: now() };
+        if (await store.createIfAbsent(voided)) {
+          logger.info('payment voided before any charge', { orderId });
+          return announce(voided);
+        }
+        continue;
+      }
+      switch (current.status) {
+        case 'PENDING':
+          throw new PaymentInFlightError(`the charge for ${orderId} is in flight; the void is retried once it is decided`);
+        case 'CAPTURED': {
+          const { refundRef } = await provider.refund({
+            idempotencyKey: `${orderId}:refund`,
+            providerRef: current.providerRef,
+            amount: current.amount,
+            currency: current.currency,
+          });
+          const refunded: BillingRecordOf<'REFUNDED'> = { ...current, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
+          if (await store.markRefunded(refunded)) {
+            logger.info('payment refunded', { orderId });
+            return announce(refunded);
+          }
+          continue;
+        }
+        case 'DECLINED': // no money was taken: nothing to give back
+        case 'VOIDED': // a redelivery of the void
+        case 'REFUNDED': // a redelivery of the refund
+          return announce(current);
+      }
+    }
+    throw new BillingContentionError(`billing record for ${orderId} kept changing; retrying`);
+  }
+
+  return async function processEvent(event: OrderEvent): Promise<void> {
+    switch (event.type) {
+      case 'OrderPlaced':
+        return onOrderPlaced(event);
+      case 'InventoryRejected':
+        return onInventoryRejected(event);
+      default:
+        // The subscription's filter policy should not deliver these; acknowledging is harmless.
+        logger.warn('ignoring an event billing does not handle', { orderId: event.orderId, eventType: event.type });
+    }
+  };
+}

@@ -1,0 +1,16 @@
+// billing-queue consumer (OrderPlaced, InventoryRejected): wiring only. Clients and config are
+// created once per process; domain logic lives in billing.ts.
+import { dynamo, sns } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { SnsEventPublisher } from '../shared/publisher.js';
+import { sqsConsumer } from '../shared/sqs-consumer.js';
+import { createBillingService } from './billing.js';
+import { DynamoBillingStore } from './dynamo-store.js';
+import { SimulatedPaymentProvider } from './payment-provider.js';
+
+const store = new DynamoBillingStore(dynamo, requireEnv('BILLING_TABLE'));
+const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
+// The simulation stands in for a real provider's adapter; swap it here, nowhere else.
+const provider = new SimulatedPaymentProvider();
+
+export const handler = sqsConsumer(createBillingService({ store, provider, publisher }));

@@ -1,0 +1,94 @@
+// The payment provider port, and a deterministic in-process simulation of one. Test tokens
+// choose the outcome, the way card networks' test cards do, so every path of the saga can be
+// driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
+// with the same key returns the first result and moves no money again.
+
+export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'invalid_token';
+
+export interface ChargeRequest {
+  /** The orderId: one charge per order, however often billing retries. */
+  idempotencyKey: string;
+  token: string;
+  amount: number;
+  currency: string;
+}
+export type ChargeResult = { status: 'captured'; providerRef: string } | { status: 'declined'; reason: DeclineReason };
+
+export interface RefundRequest {
+  idempotencyKey: string;
+  providerRef: string;
+  amount: number;
+  currency: string;
+}
+export interface RefundResult {
+  refundRef: string;
+}
+
+export interface PaymentProvider {
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+}
+
+/** The test tokens (documented in the README). Any other token is declined as invalid_token. */
+export const TEST_TOKENS = {
+  tok_visa: { outcome: 'captured', description: 'Visa test card: the charge succeeds' },
+  tok_mastercard: { outcome: 'captured', description: 'Mastercard test card: the charge succeeds' },
+  tok_chargeDeclined: { outcome: 'declined', reason: 'card_declined', description: 'the card is declined' },
+  tok_chargeDeclinedInsufficientFunds: { outcome: 'declined', reason: 'insufficient_funds', description: 'declined: insufficient funds' },
+  tok_chargeDeclinedExpiredCard: { outcome: 'declined', reason: 'expired_card', description: 'declined: the card has expired' },
+} as const satisfies Record<string, { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }>;
+export const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
+
+/** The same idempotency key was sent with different parameters (real providers refuse this too). */
+export class IdempotencyKeyReusedError extends Error {
+  override readonly name = 'IdempotencyKeyReusedError';
+}
+
+const isTestToken = (token: string): token is keyof typeof TEST_TOKENS => Object.hasOwn(TEST_TOKENS, token);
+
+/** Remembers the first result per idempotency key; a repeat with other parameters is refused. */
+class IdempotencyLedger<R> {
+  private readonly entries = new Map<string, { fingerprint: string; result: R }>();
+
+  once(key: string, request: object, perform: () => R): R {
+    const fingerprint = JSON.stringify(request);
+    const earlier = this.entries.get(key);
+    if (earlier) {
+      if (earlier.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(`idempotency key ${key} was used with other parameters`);
+      return earlier.result;
+    }
+    const result = perform();
+    this.entries.set(key, { fingerprint, result });
+    return result;
+  }
+}
+
+/**
+ * Deterministic: the outcome depends only on the token, and references only on the key, so a
+ * repeat gives the same answer even in a fresh process. The key ledger lives in memory: it
+ * proves the protocol in tests; a real adapter sends the key to the provider (Idempotency-Key).
+ */
+export class SimulatedPaymentProvider implements PaymentProvider {
+  /** Money movements actually made, one per distinct idempotency key. */
+  readonly captures: ChargeRequest[] = [];
+  readonly refunds: RefundRequest[] = [];
+  private readonly chargeLedger = new IdempotencyLedger<ChargeResult>();
+  private readonly refundLedger = new IdempotencyLedger<RefundResult>();
+
+  async charge(request: ChargeRequest): Promise<ChargeResult> {
+    return this.chargeLedger.once(request.idempotencyKey, request, () => {
+      const test = isTestToken(request.token) ? TEST_TOKENS[request.token] : undefined;
+      if (test === undefined) return { status: 'declined', reason: UNKNOWN_TOKEN_REASON };
+      if (test.outcome === 'declined') return { status: 'declined', reason: test.reason };
+      this.captures.push(request);
+      return { status: 'captured', providerRef: `ch_sim_${request.idempotencyKey}` };
+    });
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    return this.refundLedger.once(request.idempotencyKey, request, () => {
+      this.refunds.push(request);
+      return { refundRef: `re_sim_${request.idempotencyKey}` };
+    });
+  }
+}

@@ -1,0 +1,75 @@
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { inventoryRejected, orderPlaced } from '../../fixtures/events.js';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+
+process.env.BILLING_TABLE = 'billing';
+process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const db = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+// Imported after the environment is set: the handler reads its config once, at load.
+const { handler } = await import('../../../functions/billing/handler.js');
+
+const published = (eventType: string) => ({ MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } } });
+
+beforeEach(() => {
+  db.reset();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+});
+
+describe('billing handler', () => {
+  it('records the intent, charges, records the capture and announces it', async () => {
+    db.on(PutCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+
+    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ paymentToken: 'tok_visa' }))), lambdaContext('billing'));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ status: 'PENDING' }), ConditionExpression: 'attribute_not_exists(billingId)' });
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':status': 'CAPTURED' }) });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentCaptured'));
+  });
+
+  it('fails only the bad record, not its neighbours', async () => {
+    db.on(PutCommand).resolves({});
+    db.on(UpdateCommand).resolves({});
+    const bad = sqsRecord({ ...orderPlaced(), data: { ...orderPlaced().data, totalAmount: 24.5 } });
+
+    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))), lambdaContext());
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+  });
+
+  it('fails a rejection whose charge is still in flight (retried later), next to one it voids', async () => {
+    db.on(GetCommand, { Key: { billingId: 'o-1', orderId: 'o-1' } })
+      .resolves({ Item: { billingId: 'o-1', orderId: 'o-1', status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T09:00:00.000Z' } })
+      .on(GetCommand, { Key: { billingId: 'o-2', orderId: 'o-2' } })
+      .resolves({});
+    db.on(PutCommand).resolves({});
+    const inFlight = sqsRecord(inventoryRejected({ orderId: 'o-1' }));
+
+    const result = await handler(sqsEvent(inFlight, sqsRecord(inventoryRejected({ orderId: 'o-2' }))), lambdaContext());
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: inFlight.messageId }] });
+    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ billingId: 'o-2', status: 'VOIDED' }), ConditionExpression: 'attribute_not_exists(billingId)' });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentVoided'));
+  });
+
+  it('republishes without charging when the order was voided first', async () => {
+    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    db.on(GetCommand).resolves({ Item: { billingId: 'o-1', orderId: 'o-1', status: 'VOIDED', reason: 'inventory rejected: out of stock', decidedAt: '2026-11-25T09:00:00.000Z' } });
+
+    await handler(sqsEvent(sqsRecord(orderPlaced())), lambdaContext());
+
+    expect(db).not.toHaveReceivedCommand(UpdateCommand);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentVoided'));
+  });
+});

@@ -1,0 +1,37 @@
+// An in-memory BillingStore that honours the same conditions as DynamoBillingStore, checking and
+// writing in one synchronous step after an await, as separate DynamoDB requests interleave.
+import type { BillingRecord, BillingRecordOf, BillingStore } from '../../../functions/billing/billing.js';
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class InMemoryBillingStore implements BillingStore {
+  readonly records = new Map<string, BillingRecord>();
+
+  async createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean> {
+    await tick();
+    if (this.records.has(record.billingId)) return false;
+    this.records.set(record.billingId, structuredClone(record));
+    return true;
+  }
+
+  async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean> {
+    return this.transition('PENDING', record);
+  }
+
+  async markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean> {
+    return this.transition('CAPTURED', record);
+  }
+
+  async get(orderId: string): Promise<BillingRecord | undefined> {
+    await tick();
+    const found = this.records.get(orderId);
+    return found && structuredClone(found);
+  }
+
+  private async transition(from: BillingRecord['status'], record: BillingRecord): Promise<boolean> {
+    await tick();
+    if (this.records.get(record.billingId)?.status !== from) return false;
+    this.records.set(record.billingId, structuredClone(record));
+    return true;
+  }
+}
