@@ -1,0 +1,159 @@
+// Real worker processes (no network): the pool's timeout, crash, isolation and concurrency rules.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkerPool, type FunctionProcessSpec } from '../../../local/runtime/pool.js';
+
+let dir: string;
+const pools: WorkerPool[] = [];
+
+const handlerSource = `
+export const handler = async (event, context) => {
+  if (event.action === 'sleep') await new Promise((resolve) => setTimeout(resolve, event.ms));
+  if (event.action === 'spin') for (;;) {}
+  if (event.action === 'throw') throw new TypeError('bad input');
+  if (event.action === 'exit') process.exit(3);
+  if (event.action === 'callback') return undefined;
+  return { pid: process.pid, env: process.env, requestId: context.awsRequestId, functionName: context.functionName, remaining: context.getRemainingTimeInMillis() };
+};`;
+
+function pool(overrides: Partial<FunctionProcessSpec> = {}, concurrency = 2): WorkerPool {
+  const created = new WorkerPool(
+    {
+      name: 'test-fn',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:test-fn',
+      moduleFile: join(dir, 'handler.mjs'),
+      exportName: 'handler',
+      codeDir: dir,
+      timeoutSeconds: 2,
+      memorySize: 128,
+      env: { ONLY_THIS: 'yes', AWS_REGION: 'us-east-1' },
+      ...overrides,
+    },
+    { concurrency, onOutput: () => {} },
+  );
+  pools.push(created);
+  return created;
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pool-test-'));
+  writeFileSync(join(dir, 'handler.mjs'), handlerSource);
+  writeFileSync(join(dir, 'broken.mjs'), 'throw new Error("cannot load");');
+  writeFileSync(join(dir, 'callback.mjs'), 'export const handler = (event, context, callback) => { setTimeout(() => callback(null, { via: "callback" }), 10); };');
+  process.env.PARENT_SECRET = 'parent-only';
+});
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((created) => created.stop()));
+});
+afterAll(() => {
+  delete process.env.PARENT_SECRET;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('WorkerPool', () => {
+  it("runs the handler with the function's environment only and a Lambda-like context", async () => {
+    const fn = pool();
+    await fn.warm();
+
+    const outcome = await fn.invoke({});
+
+    expect(outcome.ok).toBe(true);
+    const value = (outcome as { value: { env: Record<string, string>; requestId: string; functionName: string; remaining: number } }).value;
+    expect(value.env).toMatchObject({ ONLY_THIS: 'yes', AWS_REGION: 'us-east-1' });
+    expect(value.env.PARENT_SECRET).toBeUndefined();
+    expect(value.functionName).toBe('test-fn');
+    expect(value.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(value.remaining).toBeGreaterThan(1000);
+    expect(value.remaining).toBeLessThanOrEqual(2000);
+  });
+
+  it('reuses a warm worker between invocations', async () => {
+    const fn = pool();
+    const first = await fn.invoke({});
+    const second = await fn.invoke({});
+
+    expect((first as { value: { pid: number } }).value.pid).toBe((second as { value: { pid: number } }).value.pid);
+  });
+
+  it('reports a thrown error as a function error and keeps the worker', async () => {
+    const fn = pool();
+    const before = await fn.invoke({});
+
+    expect(await fn.invoke({ action: 'throw' })).toEqual({ ok: false, kind: 'error', message: 'TypeError: bad input' });
+    const after = await fn.invoke({});
+    expect((after as { value: { pid: number } }).value.pid).toBe((before as { value: { pid: number } }).value.pid);
+  });
+
+  it('SIGKILLs a worker that passes the function timeout, even with a blocked event loop, and starts a fresh one', async () => {
+    const fn = pool({ timeoutSeconds: 1 });
+    const before = await fn.invoke({});
+    const pid = (before as { value: { pid: number } }).value.pid;
+
+    const started = Date.now();
+    const outcome = await fn.invoke({ action: 'spin' });
+
+    expect(outcome).toEqual({ ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(Date.now() - started).toBeLessThan(1500);
+    const after = await fn.invoke({});
+    expect(after.ok).toBe(true);
+    expect((after as { value: { pid: number } }).value.pid).not.toBe(pid);
+    expect(isAlive(pid)).toBe(false);
+  });
+
+  it('fails the invocation of a worker that exits, and replaces it', async () => {
+    const fn = pool();
+
+    expect(await fn.invoke({ action: 'exit' })).toMatchObject({ ok: false, kind: 'crash', message: expect.stringContaining('code 3') });
+    expect((await fn.invoke({})).ok).toBe(true);
+  });
+
+  it('runs up to `concurrency` invocations at once and queues the rest', async () => {
+    const fn = pool({}, 2);
+    await fn.warm();
+
+    const started = Date.now();
+    const outcomes = await Promise.all([1, 2, 3].map(() => fn.invoke({ action: 'sleep', ms: 400 })));
+    const elapsed = Date.now() - started;
+
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+    expect(fn.size).toBe(2);
+    expect(elapsed).toBeGreaterThanOrEqual(800); // the third waited for a free worker
+    expect(elapsed).toBeLessThan(1200 + 1000); // but the first two ran side by side (+ one cold start)
+  });
+
+  it('supports callback-style handlers', async () => {
+    const fn = pool({ moduleFile: join(dir, 'callback.mjs') });
+
+    expect(await fn.invoke({})).toEqual({ ok: true, value: { via: 'callback' } });
+  });
+
+  it('reports a handler that cannot be imported, on warm-up and per invocation', async () => {
+    const fn = pool({ moduleFile: join(dir, 'broken.mjs') });
+
+    await expect(fn.warm()).rejects.toThrow(/cannot load/);
+    expect(await fn.invoke({})).toMatchObject({ ok: false, kind: 'error', message: expect.stringContaining('cannot load') });
+  });
+
+  it('kills its workers on stop', async () => {
+    const fn = pool();
+    const outcome = await fn.invoke({});
+    const pid = (outcome as { value: { pid: number } }).value.pid;
+
+    await fn.stop();
+
+    expect(isAlive(pid)).toBe(false);
+    expect(await fn.invoke({})).toMatchObject({ ok: false, kind: 'crash' });
+  });
+});
