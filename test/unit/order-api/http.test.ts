@@ -1,0 +1,187 @@
+// The HTTP edge through the middy handler (header normalizer included), with in-memory ports.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { apiEvent, getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
+import { lambdaContext } from '../../fixtures/sqs.js';
+import { setOrderApiEnv } from './env.js';
+import { inMemoryDeps } from './fakes.js';
+
+setOrderApiEnv();
+const { createHandler } = await import('../../../functions/order-api/handler.js');
+
+const valid = { customerId: 'c-123', email: 'jane@example.com', items: [{ productId: 'p-001', quantity: 2 }] };
+
+function setup() {
+  const fakes = inMemoryDeps();
+  const handler = createHandler(fakes.deps);
+  const send = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handler(event, lambdaContext('order-api'));
+  return { ...fakes, send };
+}
+
+const parse = (result: APIGatewayProxyResult): Record<string, unknown> => JSON.parse(result.body) as Record<string, unknown>;
+
+describe('POST /orders', () => {
+  it('answers 202 with the priced order and its Location', async () => {
+    const { send } = setup();
+    const result = await send(postOrder(valid));
+    const body = parse(result);
+    expect(result.statusCode).toBe(202);
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json', Location: `/orders/${String(body['orderId'])}` });
+    expect(body).toMatchObject({ status: 'PLACED', totalAmount: 2400, currency: 'JPY', items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }] });
+    expect(body).not.toHaveProperty('email');
+    expect(body).not.toHaveProperty('paymentToken');
+  });
+
+  it('accepts a charset parameter and any header case; the key (any case) makes retries safe', async () => {
+    const { send, db, publisher } = setup();
+    const first = await send(postOrder(valid, { 'CONTENT-TYPE': 'Application/JSON; charset=utf-8', 'idempotency-KEY': 'k-1' }));
+    const retry = await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+    expect([first.statusCode, retry.statusCode]).toEqual([202, 202]);
+    expect(retry.body).toBe(first.body);
+    expect(db.orders.size).toBe(1);
+    expect(publisher.events).toHaveLength(1);
+  });
+
+  const tooBig = { ...valid, customerId: 'x'.repeat(40_000) };
+  describe.each<[string, APIGatewayProxyEvent, number, string]>([
+    ['malformed JSON', postOrder('{"customerId": '), 400, 'body'],
+    ['no body', postOrder(''), 400, 'body'],
+    ['text/plain', postOrder(valid, { 'Content-Type': 'text/plain' }), 415, 'Content-Type'],
+    ['no content type', apiEvent({ method: 'POST', path: '/orders', body: valid }), 415, 'Content-Type'],
+    ['a latin-1 charset', postOrder(valid, { 'Content-Type': 'application/json; charset=iso-8859-1' }), 415, 'Content-Type'],
+    ['a body over 32 KB', postOrder(tooBig), 413, 'body'],
+    ['a JSON array', postOrder([valid]), 422, 'body'],
+    ['an unknown field', postOrder({ ...valid, price: 1 }), 422, 'price'],
+    ['an unknown item field', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1, unitPrice: 1 }] }), 422, 'items/0/unitPrice'],
+    ['a missing email', postOrder({ customerId: 'c-1', items: valid.items }), 422, 'email'],
+    ['a bad email', postOrder({ ...valid, email: 'jane@' }), 422, 'email'],
+    ['a customerId with a space', postOrder({ ...valid, customerId: 'c 1' }), 422, 'customerId'],
+    ['no items', postOrder({ ...valid, items: [] }), 422, 'items'],
+    ['51 items', postOrder({ ...valid, items: Array.from({ length: 51 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }), 422, 'items'],
+    ['a fractional quantity', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1.5 }] }), 422, 'items/0/quantity'],
+    ['a quantity of 1001', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1001 }] }), 422, 'items/0/quantity'],
+    ['a duplicate product', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 1 }] }), 422, 'items/1/productId'],
+    ['a bad payment token', postOrder({ ...valid, paymentToken: '4242424242424242' }), 422, 'paymentToken'],
+    ['an unknown product', postOrder({ ...valid, items: [{ productId: 'p-999', quantity: 1 }] }), 422, 'items/0/productId'],
+    ['mixed currencies', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'u-001', quantity: 1 }] }), 422, 'items/1/productId'],
+    ['an empty Idempotency-Key', postOrder(valid, { 'Idempotency-Key': '' }), 422, 'Idempotency-Key'],
+    ['a 256-character Idempotency-Key', postOrder(valid, { 'Idempotency-Key': 'k'.repeat(256) }), 422, 'Idempotency-Key'],
+    ['a non-ASCII Idempotency-Key', postOrder(valid, { 'Idempotency-Key': 'clé' }), 422, 'Idempotency-Key'],
+    ['PUT', apiEvent({ method: 'PUT', path: '/orders', body: valid }), 405, 'method'],
+  ])('with %s', (_name, event, status, field) => {
+    it(`answers ${status} problem+json naming ${field}, writes and publishes nothing`, async () => {
+      const { send, db, publisher } = setup();
+      const result = await send(event);
+      const body = parse(result);
+      expect(result.statusCode).toBe(status);
+      expect(result.headers?.['Content-Type']).toBe('application/problem+json');
+      expect(body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
+      expect(body['errors']).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
+      expect(db.writes).toBe(0);
+      expect(publisher.events).toHaveLength(0);
+    });
+  });
+
+  it('names unknown products in the detail', async () => {
+    const { send } = setup();
+    const result = await send(postOrder({ ...valid, items: [{ productId: 'p-998', quantity: 1 }, { productId: 'p-999', quantity: 1 }] }));
+    expect(parse(result)['detail']).toBe('Unknown products: p-998, p-999');
+  });
+
+  it('answers 409 problem+json while the same key is in flight', async () => {
+    const { send, db, clock } = setup();
+    // The record a first request holds while it is still publishing (taken from a completed twin).
+    const other = setup();
+    await other.send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+    const record = other.db.keys.get('k-1');
+    if (record === undefined) throw new Error('no record');
+    db.keys.set('k-1', { ...record, state: 'IN_PROGRESS', lockedUntil: clock.now().getTime() + 1000 });
+
+    const result = await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+
+    expect(result.statusCode).toBe(409);
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
+    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+  });
+
+  it('answers 422 to the same key with another body', async () => {
+    const { send } = setup();
+    await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+    const result = await send(postOrder({ ...valid, email: 'john@example.com' }, { 'Idempotency-Key': 'k-1' }));
+    expect(result.statusCode).toBe(422);
+    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+  });
+
+  it('answers 503 problem+json asking for a retry with the same key when the publish fails', async () => {
+    const { send, publisher } = setup();
+    publisher.failNext();
+    const result = await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
+    expect(parse(result)['detail']).toBe('The order could not be completed: retry with the same Idempotency-Key');
+    const retry = await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
+    expect(retry.statusCode).toBe(202);
+  });
+
+  it('answers 500 with a generic detail, never the raw error', async () => {
+    const { send, catalog, log } = setup();
+    catalog.getProducts = () => Promise.reject(new Error('AccessDeniedException: arn:aws:dynamodb:secret-table'));
+    const result = await send(postOrder(valid));
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toMatch(/AccessDenied|arn:|secret/);
+    expect(parse(result)).toMatchObject({ status: 500, detail: 'Something went wrong on our side; please retry later', errors: [] });
+    expect(log.errors).toEqual(['unexpected error']);
+  });
+});
+
+describe('GET /orders/{orderId}', () => {
+  it('answers 200 with the order, never its email or payment token', async () => {
+    const { send } = setup();
+    const placed = parse(await send(postOrder({ ...valid, paymentToken: 'tok_secret_1' })));
+    const result = await send(getOrderEvent(String(placed['orderId'])));
+    expect(result.statusCode).toBe(200);
+    expect(parse(result)).toEqual({
+      ...placed,
+      services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
+      history: [],
+      updatedAt: placed['createdAt'],
+    });
+    expect(result.body).not.toMatch(/jane@example.com|tok_secret_1/);
+  });
+
+  it('shows the reason and the history without internal fields', async () => {
+    const { send, db } = setup();
+    const placed = parse(await send(postOrder(valid)));
+    const orderId = String(placed['orderId']);
+    const stored = db.orders.get(orderId);
+    if (stored === undefined) throw new Error('not stored');
+    db.orders.set(orderId, {
+      ...stored,
+      status: 'CANCELLED',
+      reason: 'payment declined: card_declined',
+      history: [{ eventId: 'e-1', type: 'PaymentDeclined', time: '2026-11-25T09:00:01.000Z', reason: 'payment declined: card_declined' }],
+      appliedEventIds: new Set(['e-1']),
+    });
+    const body = parse(await send(getOrderEvent(orderId)));
+    expect(body).toMatchObject({ status: 'CANCELLED', reason: 'payment declined: card_declined', history: [{ eventId: 'e-1', type: 'PaymentDeclined', time: '2026-11-25T09:00:01.000Z' }] });
+    expect(body).not.toHaveProperty('appliedEventIds');
+    expect((body['history'] as object[])[0]).not.toHaveProperty('reason');
+  });
+
+  it.each([
+    ['an unknown order', '00000000-0000-4000-8000-00000000ffff', 404],
+    ['a malformed id', 'not-an-order', 400],
+    ['an upper-case id', '00000000-0000-4000-8000-00000000FFFF', 400],
+  ])('answers problem+json for %s', async (_name, orderId, status) => {
+    const { send } = setup();
+    const result = await send(getOrderEvent(orderId));
+    expect(result.statusCode).toBe(status);
+    expect(result.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'orderId' })]);
+  });
+
+  it('routes by path when the event carries no resource (404 for unknown paths)', async () => {
+    const { send } = setup();
+    const result = await send(apiEvent({ method: 'GET', path: '/customers', resource: '/{proxy+}' }));
+    expect(result.statusCode).toBe(404);
+  });
+});
