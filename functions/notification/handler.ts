@@ -1,0 +1,19 @@
+// notification-queue consumer (OrderPlaced, OrderConfirmed, OrderCancelled): wiring only.
+// Clients and config are created once per process; domain logic lives in notifications.ts.
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { dynamo, sns } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { SnsEventPublisher } from '../shared/publisher.js';
+import { sqsConsumer } from '../shared/sqs-consumer.js';
+import { DynamoNotificationStore } from './dynamo-store.js';
+import { createNotificationService } from './notifications.js';
+import { SesMailer } from './ses-mailer.js';
+
+// Created here rather than in shared/clients.ts so that only this bundle carries the SES client.
+const ses = new SESv2Client({});
+
+const store = new DynamoNotificationStore(dynamo, requireEnv('NOTIFICATIONS_TABLE'));
+const mailer = new SesMailer(ses, requireEnv('SENDER_EMAIL'));
+const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
+
+export const handler = sqsConsumer(createNotificationService({ store, mailer, publisher }));

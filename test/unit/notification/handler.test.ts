@@ -1,0 +1,53 @@
+import 'aws-sdk-client-mock-jest';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { orderCancelled, orderPlaced } from '../../fixtures/events.js';
+import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+
+process.env.NOTIFICATIONS_TABLE = 'notifications';
+process.env.SENDER_EMAIL = 'orders@example.com';
+process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const db = mockClient(DynamoDBDocumentClient);
+const sns = mockClient(SNSClient);
+const ses = mockClient(SESv2Client);
+// Imported after the environment is set: the handler reads its config once, at load.
+const { handler } = await import('../../../functions/notification/handler.js');
+
+beforeEach(() => {
+  db.reset();
+  sns.reset();
+  ses.reset();
+  db.on(PutCommand).resolves({});
+  db.on(UpdateCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+});
+
+describe('notification handler', () => {
+  it('claims, emails from SENDER_EMAIL, marks sent and announces NotificationSent', async () => {
+    const result = await handler(sqsEvent(sqsRecord(orderCancelled({ reason: 'payment declined: card_declined' }))), lambdaContext('notification'));
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'notifications', Item: expect.objectContaining({ notificationId: 'o-1:ORDER_CANCELLED', status: 'PENDING' }) });
+    expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
+      FromEmailAddress: 'orders@example.com',
+      Content: { Simple: expect.objectContaining({ Body: { Text: expect.objectContaining({ Data: expect.stringContaining('Reason: payment declined: card_declined') }) } }) },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationSent' } } });
+  });
+
+  it('fails only the records SES refused or that do not parse, not their neighbours', async () => {
+    ses.on(SendEmailCommand, { Destination: { ToAddresses: ['bounce@example.com'] } }).rejects(new Error('MessageRejected'));
+    const refused = sqsRecord(orderPlaced({ orderId: 'o-2', email: 'bounce@example.com' }));
+    const garbage = sqsRecord('not json');
+
+    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), refused, garbage), lambdaContext());
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: refused.messageId }, { itemIdentifier: garbage.messageId }] });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+});

@@ -1,0 +1,143 @@
+import { jest } from '@jest/globals';
+import { createNotificationService } from '../../../functions/notification/notifications.js';
+import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
+import { logger } from '../../../functions/shared/logger.js';
+import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
+import { RecordingPublisher } from '../../fixtures/publisher.js';
+import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
+
+logger.setLogLevel('SILENT');
+
+const clock = () => {
+  let seconds = 0;
+  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++)).toISOString();
+};
+
+function setup() {
+  const store = new InMemoryNotificationStore();
+  const mailer = new RecordingMailer();
+  const publisher = new RecordingPublisher();
+  const handle = createNotificationService({ store, mailer, publisher, now: clock() });
+  return { store, mailer, publisher, handle };
+}
+
+describe.each<[string, OrderEvent, string]>([
+  ['OrderPlaced', orderPlaced(), 'ORDER_RECEIVED'],
+  ['OrderConfirmed', orderConfirmed(), 'ORDER_CONFIRMED'],
+  ['OrderCancelled', orderCancelled(), 'ORDER_CANCELLED'],
+])('%s', (_type, event, kind) => {
+  it(`emails ${kind} once, records it SENT, and announces NotificationSent`, async () => {
+    const { store, mailer, publisher, handle } = setup();
+
+    await handle(event);
+
+    expect(mailer.sent).toEqual([expect.objectContaining({ to: 'jane@example.com' })]);
+    expect(store.records.get(`o-1:${kind}|${T0}`)).toEqual(
+      expect.objectContaining({ notificationId: `o-1:${kind}`, createdAt: T0, kind, status: 'SENT', messageId: 'ses-1', sentAt: '2026-11-25T10:00:00.000Z' }),
+    );
+    expect(publisher.events).toEqual([
+      expect.objectContaining({
+        type: 'NotificationSent',
+        id: eventIdFor('NotificationSent', `o-1:${kind}`),
+        time: '2026-11-25T10:00:00.000Z',
+        data: { notificationId: `o-1:${kind}`, kind },
+      }),
+    ]);
+  });
+
+  it('sends one email for a duplicate delivery and republishes the identical event', async () => {
+    const { mailer, publisher, handle } = setup();
+
+    await handle(event);
+    await handle(event);
+
+    expect(mailer.sent).toHaveLength(1);
+    expect(publisher.events).toHaveLength(2);
+    expect(publisher.events[1]).toEqual(publisher.events[0]);
+  });
+});
+
+it('gives each kind of an order its own notification and its own NotificationSent id', async () => {
+  const { mailer, publisher, handle } = setup();
+
+  await handle(orderPlaced());
+  await handle(orderCancelled());
+
+  expect(mailer.sent.map((m) => m.subject)).toEqual(['We received your order o-1', 'Your order o-1 was cancelled']);
+  expect(new Set(publisher.events.map((e) => e.id)).size).toBe(2);
+});
+
+it('after a failed publish, the retry republishes without sending again', async () => {
+  expect.assertions(3);
+  const { mailer, publisher, handle } = setup();
+  publisher.failNext();
+
+  await expect(handle(orderPlaced())).rejects.toThrow('publish failed');
+  await handle(orderPlaced());
+
+  expect(mailer.sent).toHaveLength(1);
+  expect(publisher.types()).toEqual(['NotificationSent']);
+});
+
+it('a notification left PENDING (crash between claim and send) is sent on redelivery: the documented at-least-once window', async () => {
+  expect.assertions(3);
+  const { store, mailer, publisher, handle } = setup();
+  const send = mailer.send.bind(mailer);
+  mailer.send = async () => {
+    mailer.send = send;
+    throw new Error('lambda timed out');
+  };
+
+  await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
+  await handle(orderPlaced());
+
+  expect(mailer.sent).toHaveLength(1);
+  expect([...store.records.values()][0]?.status).toBe('SENT');
+});
+
+it('a failed SES call is retried (thrown) and leaves the claim to the redelivery', async () => {
+  expect.assertions(2);
+  const { store, handle } = setup();
+  const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
+  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher() });
+
+  await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
+  expect([...store.records.values()][0]?.status).toBe('PENDING');
+  await handle(orderPlaced()); // and the redelivery completes it
+});
+
+it('never writes the email address to the log', async () => {
+  const calls: unknown[] = [];
+  const spies = (['debug', 'info', 'warn', 'error'] as const).map((level) =>
+    jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => void calls.push(args)),
+  );
+  const { store, mailer, handle } = setup();
+  store.records.set(`o-1:ORDER_RECEIVED|${T0}`, {
+    notificationId: 'o-1:ORDER_RECEIVED',
+    createdAt: T0,
+    orderId: 'o-1',
+    kind: 'ORDER_RECEIVED',
+    recipient: 'jane@example.com',
+    subject: 'We received your order o-1',
+    status: 'PENDING',
+  });
+
+  await handle(orderPlaced()); // the resend path logs a warning
+  await handle(orderPlaced()); // the republish path
+  await handle(orderCancelled());
+  await handle(inventoryRejected()); // an event it ignores
+
+  expect(mailer.sent).toHaveLength(2);
+  expect(calls.length).toBeGreaterThan(0);
+  expect(JSON.stringify(calls)).not.toContain('jane@example.com');
+  for (const spy of spies) spy.mockRestore();
+});
+
+it('acknowledges an event type it does not handle without sending anything', async () => {
+  const { mailer, publisher, handle } = setup();
+
+  await handle(inventoryRejected());
+
+  expect(mailer.sent).toEqual([]);
+  expect(publisher.events).toEqual([]);
+});
