@@ -54,25 +54,27 @@ const badQuantity = fc.oneof(
 );
 const badToken = fc.oneof(fc.string({ maxLength: 80 }).filter((s) => !/^tok_[A-Za-z0-9_]{1,64}$/.test(s)), notAString);
 
-const schemaMutation: fc.Arbitrary<[string, (body: Body) => Body]> = fc.oneof(
-  badIdentifier.map((v) => ['customerId', (b: Body) => ({ ...b, customerId: v })]),
-  badEmail.map((v) => ['email', (b: Body) => ({ ...b, email: v })]),
-  badToken.map((v) => ['paymentToken', (b: Body) => ({ ...b, paymentToken: v })]),
-  fc.constantFrom(...TOP_LEVEL.slice(0, 3)).map((field) => [field, (b: Body) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field))]),
-  fc.tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !TOP_LEVEL.includes(k)), fc.jsonValue({ maxDepth: 2 })).map(([key, value]) => [
-    key,
-    (b: Body) => ({ ...b, [key]: value }),
-  ]),
-  fc.oneof(fc.constant([]), notAString.filter((v) => !Array.isArray(v))).map((v) => ['items', (b: Body) => ({ ...b, items: v })]),
-  fc.integer({ min: 51, max: 60 }).map((n) => ['items', (b: Body) => ({ ...b, items: Array.from({ length: n }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) })]),
-  fc.constant(['items/1/productId', (b: Body) => ({ ...b, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 2 }] })]),
-  badQuantity.map((v) => ['items/0/quantity', (b: Body) => ({ ...b, items: [{ productId: 'p-001', quantity: v }] })]),
-  badIdentifier.map((v) => ['items/0/productId', (b: Body) => ({ ...b, items: [{ productId: v, quantity: 1 }] })]),
-  fc.string({ minLength: 1, maxLength: 10 }).filter((k) => k !== 'productId' && k !== 'quantity').map((key) => [
-    `items/0/${key}`,
-    (b: Body) => ({ ...b, items: [{ productId: 'p-001', quantity: 1, [key]: 1 }] }),
-  ]),
-  fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)).map((v) => ['items/0', (b: Body) => ({ ...b, items: [v] })]),
+type Mutation = readonly [field: string, mutate: (body: Body) => Body];
+const m = (field: string, mutate: (body: Body) => Body): Mutation => [field, mutate];
+
+const schemaMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  badIdentifier.map((v) => m('customerId', (b) => ({ ...b, customerId: v }))),
+  badEmail.map((v) => m('email', (b) => ({ ...b, email: v }))),
+  badToken.map((v) => m('paymentToken', (b) => ({ ...b, paymentToken: v }))),
+  fc.constantFrom(...TOP_LEVEL.slice(0, 3)).map((field) => m(field, (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field)))),
+  fc
+    .tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !TOP_LEVEL.includes(k)), fc.jsonValue({ maxDepth: 2 }))
+    .map(([key, value]) => m(key, (b) => ({ ...b, [key]: value }))),
+  fc.oneof(fc.constant([]), notAString.filter((v) => !Array.isArray(v))).map((v) => m('items', (b) => ({ ...b, items: v }))),
+  fc.integer({ min: 51, max: 60 }).map((n) => m('items', (b) => ({ ...b, items: Array.from({ length: n }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }))),
+  fc.constant(m('items/1/productId', (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 2 }] }))),
+  badQuantity.map((v) => m('items/0/quantity', (b) => ({ ...b, items: [{ productId: 'p-001', quantity: v }] }))),
+  badIdentifier.map((v) => m('items/0/productId', (b) => ({ ...b, items: [{ productId: v, quantity: 1 }] }))),
+  fc
+    .string({ minLength: 1, maxLength: 10 })
+    .filter((k) => k !== 'productId' && k !== 'quantity')
+    .map((key) => m(`items/0/${key}`, (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1, [key]: 1 }] }))),
+  fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)).map((v) => m('items/0', (b) => ({ ...b, items: [v] }))),
 );
 
 // ── whole bad requests ────────────────────────────────────────────────────────────────────────
