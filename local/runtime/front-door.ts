@@ -72,7 +72,7 @@ function send(response: ServerResponse, result: HttpResponse, requestId: string)
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   const apis = new Map(options.apis.map((api) => [api.id, api]));
 
-  const handle = async (request: IncomingMessage): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
+  const handle = async (request: IncomingMessage, requestId: string): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
     const url = new URL(request.url ?? '/', 'http://front-door');
     const target = parseApiUrl(url.pathname, request.headers.host ?? '');
     const api = target === undefined ? undefined : apis.get(target.apiId);
@@ -118,7 +118,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
         resourceId: matched.route.resourceId,
         resourcePath: matched.route.resourcePath,
         pathParameters: matched.pathParameters,
-        requestId: randomUUID(),
+        requestId,
         binaryMediaTypes: api.binaryMediaTypes,
         domainName: request.headers.host ?? `${options.host}:${String(options.port)}`,
         now: new Date(),
@@ -139,7 +139,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const server = createServer((request, response) => {
     const started = Date.now();
     const requestId = randomUUID();
-    handle(request)
+    handle(request, requestId)
       .catch((error: unknown) => ({
         result: gatewayError(500, 'Internal server error', 'InternalServerErrorException'),
         functionName: undefined,

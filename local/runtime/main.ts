@@ -1,4 +1,5 @@
-// npx tsx local/runtime/main.ts --endpoint http://127.0.0.1:4566 --dist dist --api-port 4567 [--concurrency 4]
+// npx tsx local/runtime/main.ts --endpoint http://127.0.0.1:4566 --dist dist --api-port 4567
+//   [--api-host 127.0.0.1] [--concurrency 4] [--grace-ms 10000] [--wait-seconds 20]
 // Prints `RUNTIME READY <json>` once polling and the front door are up; SIGINT/SIGTERM stop it cleanly.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
       'api-host': { type: 'string', default: '127.0.0.1' },
       concurrency: { type: 'string', default: '4' },
       'grace-ms': { type: 'string', default: '10000' },
+      // Long-poll wait per ReceiveMessage. A stop aborts the polls, but moto keeps an aborted poll
+      // alive server-side until it ends and hides what it catches for one visibility timeout.
+      'wait-seconds': { type: 'string', default: '20' },
     },
     strict: true,
   });
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
     apiHost: values['api-host'],
     concurrency: Math.max(1, number('concurrency', values.concurrency)),
     shutdownGraceMs: number('grace-ms', values['grace-ms']),
+    waitTimeSeconds: Math.min(20, number('wait-seconds', values['wait-seconds'])),
     log,
   });
   process.stdout.write(`RUNTIME READY ${JSON.stringify(runtime.ready)}\n`);
