@@ -51,13 +51,16 @@ describe('DynamoNotificationStore', () => {
     });
   });
 
-  it.each([
-    ['createIfAbsent', PutCommand, () => store.createIfAbsent(pending)],
-    ['markSent', UpdateCommand, () => store.markSent(sent)],
-  ] as const)('%s answers false when its condition refuses', async (_name, command, act) => {
-    db.on(command).rejects(refused());
+  it('answers false when the notification was already claimed', async () => {
+    db.on(PutCommand).rejects(refused());
 
-    await expect(act()).resolves.toBe(false);
+    await expect(store.createIfAbsent(pending)).resolves.toBe(false);
+  });
+
+  it('answers false when the notification is no longer PENDING', async () => {
+    db.on(UpdateCommand).rejects(refused());
+
+    await expect(store.markSent(sent)).resolves.toBe(false);
   });
 
   it('rethrows other errors, so the message is retried', async () => {
