@@ -17,6 +17,8 @@ const common = {
   kind: NotificationKindSchema,
   recipient: z.string(),
   subject: z.string(),
+  // When a delivery claimed the send (wall clock): tells a crashed claim from one in flight.
+  claimedAt: z.string(),
 };
 
 /** An item of the notifications table (PK notificationId, SK createdAt). */
@@ -41,6 +43,18 @@ export interface NotificationStore {
 export interface Mailer {
   send(mail: { to: string; subject: string; body: string }): Promise<string>;
 }
+
+/** Another delivery claimed this notification moments ago and may be sending it now: retry later. */
+export class NotificationInFlightError extends Error {
+  override readonly name = 'NotificationInFlightError';
+}
+
+/**
+ * A claim younger than this may still be in flight (a concurrent duplicate delivery); an older one
+ * was abandoned by a crash. Keep it at or below the function timeout: SQS redelivers a crashed
+ * message only after the visibility timeout (≥ 6× the function timeout), so the claim is stale by then.
+ */
+export const CLAIM_TIMEOUT_MS = 30_000;
 
 export function sentEvent(record: NotificationRecordOf<'SENT'>): OrderEvent {
   return createEvent('NotificationSent', {
@@ -79,6 +93,7 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       recipient,
       subject,
       status: 'PENDING',
+      claimedAt: now(),
     };
 
     if (!(await store.createIfAbsent(pending))) {
@@ -87,10 +102,14 @@ export function createNotificationService({ store, mailer, publisher, now = () =
         logger.info('notification already sent; republishing NotificationSent', log);
         return publisher.publish(sentEvent(existing));
       }
-      // PENDING: an earlier delivery claimed it but stopped before recording the send (a crash
-      // between put and send, or between send and update). SES SendEmail takes no idempotency
-      // token, so we cannot ask whether it went out: we send again. In this narrow window the
-      // email is at-least-once; everywhere else it is exactly once.
+      // PENDING and fresh: a concurrent duplicate is sending it right now; retry once it has.
+      if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
+        throw new NotificationInFlightError(`notification ${notificationId} is being sent by another delivery; retrying`);
+      }
+      // PENDING and stale: an earlier delivery claimed it but stopped before recording the send
+      // (a crash between put and send, or between send and update). SES SendEmail takes no
+      // idempotency token, so we cannot ask whether it went out: we send again. In this narrow
+      // window the email is at-least-once; everywhere else it is exactly once.
       logger.warn('notification claimed but not recorded as sent; sending again', log);
     }
 

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { createNotificationService } from '../../../functions/notification/notifications.js';
+import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
@@ -8,17 +8,24 @@ import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
 logger.setLogLevel('SILENT');
 
+/** A clock that ticks one second per reading; `advance` jumps ahead, as the wait for a redelivery does. */
 const clock = () => {
-  let seconds = 0;
-  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++)).toISOString();
+  let ms = Date.UTC(2026, 10, 25, 10, 0, 0);
+  const now = () => {
+    const time = new Date(ms).toISOString();
+    ms += 1000;
+    return time;
+  };
+  return Object.assign(now, { advance: (by: number) => void (ms += by) });
 };
 
 function setup() {
   const store = new InMemoryNotificationStore();
   const mailer = new RecordingMailer();
   const publisher = new RecordingPublisher();
-  const handle = createNotificationService({ store, mailer, publisher, now: clock() });
-  return { store, mailer, publisher, handle };
+  const now = clock();
+  const handle = createNotificationService({ store, mailer, publisher, now });
+  return { store, mailer, publisher, handle, now };
 }
 
 describe.each<[string, OrderEvent, string]>([
@@ -33,13 +40,13 @@ describe.each<[string, OrderEvent, string]>([
 
     expect(mailer.sent).toEqual([expect.objectContaining({ to: 'jane@example.com' })]);
     expect(store.records.get(`o-1:${kind}|${T0}`)).toEqual(
-      expect.objectContaining({ notificationId: `o-1:${kind}`, createdAt: T0, kind, status: 'SENT', messageId: 'ses-1', sentAt: '2026-11-25T10:00:00.000Z' }),
+      expect.objectContaining({ notificationId: `o-1:${kind}`, createdAt: T0, kind, status: 'SENT', messageId: 'ses-1', claimedAt: '2026-11-25T10:00:00.000Z', sentAt: '2026-11-25T10:00:01.000Z' }),
     );
     expect(publisher.events).toEqual([
       expect.objectContaining({
         type: 'NotificationSent',
         id: eventIdFor('NotificationSent', `o-1:${kind}`),
-        time: '2026-11-25T10:00:00.000Z',
+        time: '2026-11-25T10:00:01.000Z',
         data: { notificationId: `o-1:${kind}`, kind },
       }),
     ]);
@@ -79,9 +86,21 @@ it('after a failed publish, the retry republishes without sending again', async 
   expect(publisher.types()).toEqual(['NotificationSent']);
 });
 
-it('a notification left PENDING (crash between claim and send) is sent on redelivery: the documented at-least-once window', async () => {
+it('a concurrent duplicate does not send while the first delivery is sending: it is retried, then republishes', async () => {
+  const { mailer, publisher, handle, now } = setup();
+
+  const results = await Promise.allSettled([handle(orderPlaced()), handle(orderPlaced())]);
+  now.advance(CLAIM_TIMEOUT_MS); // the failed one comes back after the visibility timeout
+  await handle(orderPlaced());
+
+  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(NotificationInFlightError)]);
+  expect(mailer.sent).toHaveLength(1);
+  expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
+});
+
+it('a notification left PENDING by a crash is sent on the redelivery after the visibility timeout: the documented at-least-once window', async () => {
   expect.assertions(3);
-  const { store, mailer, publisher, handle } = setup();
+  const { store, mailer, handle, now } = setup();
   const send = mailer.send.bind(mailer);
   mailer.send = async () => {
     mailer.send = send;
@@ -89,6 +108,7 @@ it('a notification left PENDING (crash between claim and send) is sent on redeli
   };
 
   await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
+  now.advance(CLAIM_TIMEOUT_MS);
   await handle(orderPlaced());
 
   expect(mailer.sent).toHaveLength(1);
@@ -97,12 +117,13 @@ it('a notification left PENDING (crash between claim and send) is sent on redeli
 
 it('a failed SES call is retried (thrown) and leaves the claim to the redelivery', async () => {
   expect.assertions(2);
-  const { store, handle } = setup();
+  const { store, handle, now } = setup();
   const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
-  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher() });
+  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher(), now });
 
   await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
   expect([...store.records.values()][0]?.status).toBe('PENDING');
+  now.advance(CLAIM_TIMEOUT_MS);
   await handle(orderPlaced()); // and the redelivery completes it
 });
 
@@ -120,6 +141,7 @@ it('never writes the email address to the log', async () => {
     recipient: 'jane@example.com',
     subject: 'We received your order o-1',
     status: 'PENDING',
+    claimedAt: '2026-11-25T09:00:00.000Z', // long ago: a crashed claim
   });
 
   await handle(orderPlaced()); // the resend path logs a warning
