@@ -13,10 +13,11 @@ import {
 } from '@aws-sdk/client-api-gateway';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
 import { startRuntime, CodeMismatchError, type Runtime } from '../../local/runtime/index.js';
@@ -354,5 +355,40 @@ describe('local runtime against moto', () => {
     expect(unknown.status).toBe(403);
     expect(await unknown.json()).toEqual({ message: 'Missing Authentication Token' });
     expect(lines.some((line) => /invoke api-fn api:GET .*\/broken status=502 .*malformed Lambda proxy response: statusCode/.test(line))).toBe(true);
+  });
+  it('main.ts prints RUNTIME READY with the API URL, functions and mappings, and stops cleanly on SIGTERM', async () => {
+    const functionArn = await deployFunction('cli-fn', apiHandler);
+    const queue = await createQueue('cli-queue', 5);
+    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, BatchSize: 5 }));
+    const { id: restApiId } = await apiGateway.send(new CreateRestApiCommand({ name: 'cli-api' }));
+    const rootId = (await apiGateway.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id;
+    const items = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'items' }));
+    const item = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }));
+    await apiGateway.send(new PutMethodCommand({ restApiId, resourceId: item.id, httpMethod: 'GET', authorizationType: 'NONE' }));
+    await apiGateway.send(new PutIntegrationCommand({ restApiId, resourceId: item.id, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations` }));
+    await apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'local' }));
+
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve('local/runtime/main.ts'), '--endpoint', emulator.url, '--dist', distDir, '--api-port', '0', '--grace-ms', '2000'], {
+      env: { PATH: process.env.PATH ?? '', AWS_REGION: region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      const readyLine = await eventually('RUNTIME READY', () => stdout.split('\n').find((line) => line.startsWith('RUNTIME READY ')), 30_000);
+      const ready = JSON.parse(readyLine.slice('RUNTIME READY '.length)) as { apiUrl: string; functions: unknown[]; mappings: unknown[] };
+
+      expect(ready.apiUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/_aws/execute-api/${restApiId ?? ''}/local$`));
+      expect(ready.functions).toEqual([expect.objectContaining({ name: 'cli-fn', timeoutSeconds: 3 })]);
+      expect(ready.mappings).toEqual([{ function: 'cli-fn', queueUrl: queue.url, batchSize: 5, maximumBatchingWindowInSeconds: 0, reportBatchItemFailures: false, visibilityTimeoutSeconds: 5 }]);
+      const response = await fetch(`${ready.apiUrl}/items/42`);
+      expect(((await response.json()) as { pathParameters: unknown }).pathParameters).toEqual({ itemId: '42' });
+      await eventually('the invocation log line', () => (/invoke cli-fn api:GET \S+\/items\/42 status=200 duration=/.test(stdout) ? true : undefined));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/runtime: stopped in/);
   });
 });
