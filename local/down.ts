@@ -1,0 +1,32 @@
+// `make down`: asks the running `make up` to stop (SIGTERM); it stops what it started and nothing else.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './terraform.js';
+
+const pidFile = join(repoRoot, '.local', 'up.pid');
+
+if (!existsSync(pidFile)) {
+  console.log('Nothing to stop: make up is not running.');
+  process.exit(0);
+}
+const pid = Number(readFileSync(pidFile, 'utf8'));
+try {
+  process.kill(pid, 'SIGTERM');
+} catch {
+  console.log(`make up (pid ${pid}) is no longer running.`);
+  rmSync(pidFile, { force: true });
+  process.exit(0);
+}
+// Wait for it to finish stopping its children, with a deadline.
+const deadline = Date.now() + 30_000;
+while (Date.now() < deadline) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    console.log('Stopped.');
+    process.exit(0);
+  }
+  await new Promise((r) => setTimeout(r, 200));
+}
+console.error(`make up (pid ${pid}) did not stop within 30 s.`);
+process.exit(1);

@@ -1,0 +1,40 @@
+// Seeds the inventory table from local/seed/products.json. Safe to run again: a product that
+// already exists is left as it is (its stock may have moved since), so `make up` twice changes nothing.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+
+const ProductsSchema = z.array(
+  z.object({
+    productId: z.string().min(1),
+    name: z.string().min(1),
+    unitPrice: z.number().int().nonnegative(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    stock: z.number().int().nonnegative(),
+  }),
+);
+export type Product = z.infer<typeof ProductsSchema>[number];
+
+export const seedFile = join(import.meta.dirname, 'seed', 'products.json');
+
+export function readProducts(file = seedFile): Product[] {
+  return ProductsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** Puts each product unless it exists; returns how many were new. */
+export async function seed(endpoint: string, table: string, products = readProducts()): Promise<number> {
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint }));
+  let created = 0;
+  for (const product of products) {
+    try {
+      await db.send(new PutCommand({ TableName: table, Item: product, ConditionExpression: 'attribute_not_exists(productId)' }));
+      created += 1;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  db.destroy();
+  return created;
+}

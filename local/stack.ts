@@ -1,0 +1,105 @@
+// The whole local stack in one call: emulator → build → terraform apply → seed → runtime.
+// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.ts) both use it, so the
+// tests run exactly what a user runs.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFunction, functionNames } from '../build.mjs';
+import { startEmulator, type Emulator } from './emulator.js';
+import { startRuntime } from './runtime/index.js';
+import { seed } from './seed.js';
+import * as terraform from './terraform.js';
+
+/** The local stack always runs in one region with dummy credentials; moto accepts any. */
+export const LOCAL_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } as const;
+
+export interface StackOptions {
+  emulatorPort: number;
+  apiPort: number;
+  /** Where the Terraform state and the logs live. */
+  stateDir: string;
+  /** Progress lines ("building functions", …) go here. */
+  step?: (message: string) => void;
+  /** Terraform's and the emulator's own output (default: dropped). */
+  verbose?: (chunk: string) => void;
+  /** Extra Terraform variables, e.g. a shorter function timeout for a test. */
+  vars?: Record<string, string>;
+}
+
+export interface StackOutputs {
+  api_id: string;
+  stage_name: string;
+  topic_arn: string;
+  queue_urls: Record<string, string>;
+  dlq_url: string;
+  table_names: Record<string, string>;
+  function_names: string[];
+}
+
+export interface Stack {
+  endpoint: string;
+  apiUrl: string;
+  outputs: StackOutputs;
+  /** Phase durations in milliseconds, as measured by this start. */
+  timings: Record<string, number>;
+  emulator: Emulator;
+  stop(): Promise<void>;
+}
+
+async function timed<T>(timings: Record<string, number>, phase: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[phase] = Math.round(performance.now() - started);
+  }
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  Object.assign(process.env, LOCAL_AWS_ENV);
+  const step = options.step ?? (() => {});
+  const timings: Record<string, number> = {};
+  const distDir = join(terraform.repoRoot, 'dist');
+  mkdirSync(options.stateDir, { recursive: true });
+
+  step(`emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}`);
+  const emulator = await timed(timings, 'emulator', () =>
+    startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') }),
+  );
+  step(emulator.started ? `emulator: started moto_server (pid ${emulator.pid})` : 'emulator: reusing the one already running');
+
+  try {
+    step('build: bundling every function');
+    const builds = await timed(timings, 'build', () => Promise.all(functionNames().map(buildFunction)));
+    for (const b of builds) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
+
+    const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
+    step('terraform: init');
+    await timed(timings, 'init', () => terraform.init(options.verbose));
+    step('terraform: apply infra/envs/local (queues take ~25 s against moto)');
+    const outputs = (await timed(timings, 'apply', () => terraform.apply(tf))) as unknown as StackOutputs;
+
+    step('seed: inventory from local/seed/products.json');
+    const created = await timed(timings, 'seed', () => seed(emulator.url, outputs.table_names.inventory ?? 'inventory'));
+    step(`seed: ${created} new products`);
+
+    step('runtime: discovering functions, event source mappings and the API');
+    const runtime = await timed(timings, 'runtime', () =>
+      startRuntime({ endpoint: emulator.url, distDir, apiPort: options.apiPort, log: options.verbose }),
+    );
+
+    return {
+      endpoint: emulator.url,
+      apiUrl: runtime.apiUrl,
+      outputs,
+      timings,
+      emulator,
+      async stop() {
+        await runtime.stop();
+        await emulator.stop();
+      },
+    };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}

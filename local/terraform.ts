@@ -1,0 +1,75 @@
+// Runs Terraform for the local environment: the same `infra/envs/local` that `make up` applies,
+// with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const repoRoot = resolve(import.meta.dirname, '..');
+export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
+
+export interface TerraformOptions {
+  /** The emulator's URL: the provider's endpoints and the functions' AWS_ENDPOINT_URL. */
+  endpoint: string;
+  statePath: string;
+  distDir: string;
+  /** Extra -var values. */
+  vars?: Record<string, string>;
+  /** Where Terraform's own output goes (default: inherited). */
+  onOutput?: (chunk: string) => void;
+}
+
+function run(args: string[], onOutput?: (chunk: string) => void): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('terraform', [`-chdir=${localEnvDir}`, ...args], {
+      env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      onOutput?.(d.toString());
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+      onOutput?.(d.toString());
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolvePromise(stdout) : reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`)),
+    );
+  });
+}
+
+const varArgs = (o: TerraformOptions) =>
+  Object.entries({ endpoint: o.endpoint, dist_dir: o.distDir, ...o.vars }).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+
+/** `terraform init` once: providers come from the mirror named by TF_CLI_CONFIG_FILE (see Makefile). */
+export async function init(onOutput?: (chunk: string) => void): Promise<void> {
+  await run(['init', '-input=false', '-no-color'], onOutput);
+}
+
+export async function apply(o: TerraformOptions): Promise<Record<string, unknown>> {
+  await run(['apply', '-auto-approve', '-input=false', '-no-color', `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+  return outputs(o.statePath);
+}
+
+/** `terraform plan -detailed-exitcode`: true when the deployed stack matches the configuration. */
+export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      'terraform',
+      [`-chdir=${localEnvDir}`, 'plan', '-detailed-exitcode', '-input=false', '-no-color', `-state=${o.statePath}`, ...varArgs(o)],
+      { env: { ...process.env, TF_IN_AUTOMATION: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 1 ? reject(new Error(output)) : resolvePromise({ clean: code === 0, output })));
+  });
+}
+
+export async function outputs(statePath: string): Promise<Record<string, unknown>> {
+  const json = JSON.parse(await run(['output', '-json', `-state=${statePath}`])) as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, v.value]));
+}

@@ -1,0 +1,69 @@
+// What an e2e test knows about the stack global-setup started, and the helpers every test uses.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { StackOutputs } from '../../../local/stack.js';
+
+export interface E2EStack {
+  endpoint: string;
+  apiUrl: string;
+  stateDir: string;
+  outputs: StackOutputs;
+}
+
+export function stack(): E2EStack {
+  const raw = process.env.E2E_STACK;
+  if (raw === undefined) throw new Error('E2E_STACK is not set: run the e2e project through jest (global-setup starts the stack)');
+  return JSON.parse(raw) as E2EStack;
+}
+
+export function clients(endpoint = stack().endpoint) {
+  const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  return {
+    db: DynamoDBDocumentClient.from(new DynamoDBClient(config)),
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+  };
+}
+
+/** Polls `probe` until it returns a value (not undefined) or the deadline passes; never a fixed sleep. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  const response = await fetch(`${stack().apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}
