@@ -1,0 +1,70 @@
+// order-status's domain: apply one result event to its order exactly once, move the order's status
+// forward if the facts now decide it, and announce a final status. Effect first, then event; a
+// repeated event whose order is final republishes the identical final event.
+import type { OrderEvent } from '../shared/events.js';
+import type { EventPublisher } from '../shared/publisher.js';
+import type { OrderRecord } from '../shared/order-record.js';
+import { advances, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
+import type { Log, OrderProjectionStore } from './ports.js';
+
+/** Reads and conditional writes per event before giving up (SQS retries the message later). */
+export const APPLY_ATTEMPTS = 5;
+
+export class OrderNotFoundError extends Error {
+  override readonly name = 'OrderNotFoundError';
+}
+
+/** Lost the race too many times: thrown so that SQS redelivers the message. */
+export class ContentionError extends Error {
+  override readonly name = 'ContentionError';
+}
+
+export interface ApplyDeps {
+  store: OrderProjectionStore;
+  publisher: EventPublisher;
+  now: () => Date;
+  log: Log;
+}
+
+export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Promise<void> {
+  const effect = effectOf(event);
+  if (effect === undefined) {
+    deps.log.warn('ignoring an event the orders service does not project', { eventId: event.id, type: event.type });
+    return;
+  }
+  const { order, duplicate } = await record(event, effect, deps);
+
+  if (isFinal(order)) {
+    // The final event went out when the order became final, unless that publish failed: then
+    // this repeated delivery is the retry, and it publishes the same event again.
+    if (duplicate) await deps.publisher.publish(finalEvent(order));
+    return;
+  }
+  const decision = decide(order);
+  if (decision === undefined) return;
+  const finalized = await deps.store.finalize(order, decision, deps.now().toISOString());
+  if (finalized === undefined) {
+    // Another event made the order final first, and publishes its final event itself.
+    deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
+    return;
+  }
+  await deps.publisher.publish(finalEvent(finalized));
+}
+
+async function record(event: OrderEvent, effect: NonNullable<ReturnType<typeof effectOf>>, deps: ApplyDeps): Promise<{ order: OrderRecord; duplicate: boolean }> {
+  for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt += 1) {
+    const order = await deps.store.find(event.orderId);
+    if (order === undefined) throw new OrderNotFoundError(`order ${event.orderId} not found for event ${event.id}`);
+    if (order.appliedEventIds?.has(event.id) === true) return { order, duplicate: true };
+
+    const applied = await deps.store.applyEvent(order, {
+      eventId: event.id,
+      entry: historyEntry(event, effect),
+      updatedAt: deps.now().toISOString(),
+      ...(advances(order.services, effect.change) ? { service: { change: effect.change, replaces: statesBelow(effect.change) } } : {}),
+    });
+    if (applied !== undefined) return { order: applied, duplicate: false };
+    // A condition failed: the event was applied meanwhile, or the service moved on. Look again.
+  }
+  throw new ContentionError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
+}

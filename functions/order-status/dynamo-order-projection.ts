@@ -1,0 +1,87 @@
+// The DynamoDB adapter of OrderProjectionStore. The conditions here are the guards of the
+// projection: each event applied once, each service only forward, the status only from PLACED.
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
+import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
+import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
+
+export class DynamoOrderProjection implements OrderProjectionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async find(orderId: string): Promise<OrderRecord | undefined> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'orderId = :orderId',
+        ExpressionAttributeValues: { ':orderId': orderId },
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item === undefined ? undefined : OrderRecordSchema.parse(item);
+  }
+
+  async applyEvent(key: OrderKey, change: ApplyEvent): Promise<OrderRecord | undefined> {
+    const names: Record<string, string> = { '#history': 'history', '#applied': 'appliedEventIds' };
+    const values: Record<string, unknown> = {
+      ':eventId': change.eventId,
+      ':eventIds': new Set([change.eventId]),
+      ':entry': [change.entry],
+      ':updatedAt': change.updatedAt,
+    };
+    const set = ['#history = list_append(#history, :entry)', 'updatedAt = :updatedAt'];
+    let condition = 'attribute_exists(orderId) AND NOT contains(#applied, :eventId)';
+    if (change.service !== undefined) {
+      names['#services'] = 'services';
+      names['#service'] = change.service.change.service;
+      values[':state'] = change.service.change.state;
+      const from = change.service.replaces.map((state, index) => {
+        values[`:from${index}`] = state;
+        return `:from${index}`;
+      });
+      set.push('#services.#service = :state');
+      condition += ` AND #services.#service IN (${from.join(', ')})`;
+    }
+    return this.update({
+      TableName: this.table,
+      Key: { orderId: key.orderId, createdAt: key.createdAt },
+      UpdateExpression: `SET ${set.join(', ')} ADD #applied :eventIds`,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string): Promise<OrderRecord | undefined> {
+    const cancelled = decision.status === 'CANCELLED';
+    return this.update({
+      TableName: this.table,
+      Key: { orderId: key.orderId, createdAt: key.createdAt },
+      UpdateExpression: `SET #status = :status, finalizedAt = :finalizedAt, updatedAt = :finalizedAt${cancelled ? ', #reason = :reason' : ''}`,
+      ConditionExpression: '#status = :placed',
+      ExpressionAttributeNames: { '#status': 'status', ...(cancelled ? { '#reason': 'reason' } : {}) },
+      ExpressionAttributeValues: {
+        ':status': decision.status,
+        ':placed': 'PLACED',
+        ':finalizedAt': finalizedAt,
+        ...(cancelled ? { ':reason': decision.reason } : {}),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
+  }
+
+  private async update(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<OrderRecord | undefined> {
+    try {
+      const out = await this.db.send(new UpdateCommand(input));
+      return OrderRecordSchema.parse(out.Attributes);
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  }
+}

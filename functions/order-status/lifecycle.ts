@@ -1,0 +1,109 @@
+// The orders service's projection rules, as pure functions: which service state each result event
+// sets, how each service's state moves only forward, when an order is final, and the final event.
+import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
+import type { HistoryEntry, OrderRecord, ServiceName, Services } from '../shared/order-record.js';
+
+/**
+ * Each service's states by rank: a state replaces another only if its rank is higher, so late or
+ * repeated events never move a service back. Equal ranks are alternative outcomes (the first wins).
+ */
+export const LIFECYCLES: { [S in ServiceName]: Record<Services[S], number> } = {
+  inventory: { PENDING: 0, RESERVED: 1, REJECTED: 1, RELEASED: 2 },
+  payment: { PENDING: 0, CAPTURED: 1, DECLINED: 1, VOIDED: 2, REFUNDED: 2 },
+  notification: { PENDING: 0, ORDER_RECEIVED: 1, ORDER_CONFIRMED: 2, ORDER_CANCELLED: 2 },
+};
+
+export type ServiceChange = { [S in ServiceName]: { service: S; state: Services[S] } }[ServiceName];
+
+export interface Effect {
+  change: ServiceChange;
+  /** Set on the events that cancel an order. */
+  cancelReason?: string;
+}
+
+/** What a result event means for the order, or undefined for an event the orders service does not project. */
+export function effectOf(event: OrderEvent): Effect | undefined {
+  switch (event.type) {
+    case 'InventoryReserved':
+      return { change: { service: 'inventory', state: 'RESERVED' } };
+    case 'InventoryRejected':
+      return { change: { service: 'inventory', state: 'REJECTED' }, cancelReason: shortageReason(event) };
+    case 'InventoryReleased':
+      return { change: { service: 'inventory', state: 'RELEASED' } };
+    case 'PaymentCaptured':
+      return { change: { service: 'payment', state: 'CAPTURED' } };
+    case 'PaymentDeclined':
+      return { change: { service: 'payment', state: 'DECLINED' }, cancelReason: `payment declined: ${event.data.reason}` };
+    case 'PaymentVoided':
+      return { change: { service: 'payment', state: 'VOIDED' } };
+    case 'PaymentRefunded':
+      return { change: { service: 'payment', state: 'REFUNDED' } };
+    case 'NotificationSent':
+      return { change: { service: 'notification', state: event.data.kind } };
+    default:
+      return undefined;
+  }
+}
+
+function shortageReason(event: EventOf<'InventoryRejected'>): string {
+  const { shortages, reason } = event.data;
+  if (shortages.length === 0) return reason;
+  return `out of stock: ${shortages.map((s) => `${s.productId} (requested ${s.requested}, available ${s.available})`).join(', ')}`;
+}
+
+const rankOf = (change: ServiceChange, state: string): number => (LIFECYCLES[change.service] as Record<string, number>)[state] ?? 0;
+
+/** True when `change` moves its service forward from the state the order shows. */
+export const advances = (services: Services, change: ServiceChange): boolean =>
+  rankOf(change, change.state) > rankOf(change, services[change.service]);
+
+/** The states `change` may replace: those ranked below it (the condition of the write). */
+export const statesBelow = (change: ServiceChange): string[] =>
+  Object.entries(LIFECYCLES[change.service] as Record<string, number>)
+    .filter(([, rank]) => rank < rankOf(change, change.state))
+    .map(([state]) => state);
+
+export const historyEntry = (event: OrderEvent, effect: Effect): HistoryEntry => ({
+  eventId: event.id,
+  type: event.type,
+  time: event.time,
+  ...(effect.cancelReason === undefined ? {} : { reason: effect.cancelReason }),
+});
+
+export type Decision = { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string };
+
+/**
+ * Where a PLACED order goes next, from the facts it holds: cancelled by the first cancelling event
+ * it applied (its reason kept in the history), confirmed once stock is reserved and payment captured.
+ */
+export function decide(order: OrderRecord): Decision | undefined {
+  if (order.status !== 'PLACED') return undefined;
+  const cancelling = order.history.find((entry) => entry.reason !== undefined);
+  if (cancelling?.reason !== undefined) return { status: 'CANCELLED', reason: cancelling.reason };
+  if (order.services.inventory === 'RESERVED' && order.services.payment === 'CAPTURED') return { status: 'CONFIRMED' };
+  return undefined;
+}
+
+export const isFinal = (order: OrderRecord): boolean => order.status !== 'PLACED';
+
+/** The one final event of a final order: same order, same event (id, and time = finalizedAt). */
+export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'> {
+  const time = order.finalizedAt ?? order.updatedAt;
+  if (order.status === 'CONFIRMED') {
+    return createEvent('OrderConfirmed', {
+      id: eventIdFor('OrderConfirmed', order.orderId),
+      orderId: order.orderId,
+      time,
+      data: { customerId: order.customerId, email: order.email, totalAmount: order.totalAmount, currency: order.currency },
+    });
+  }
+  if (order.status === 'CANCELLED') {
+    return createEvent('OrderCancelled', {
+      id: eventIdFor('OrderCancelled', order.orderId),
+      orderId: order.orderId,
+      time,
+      data: { customerId: order.customerId, email: order.email, reason: order.reason ?? 'cancelled' },
+    });
+  }
+  throw new Error(`order ${order.orderId} is not final`);
+}

@@ -1,0 +1,253 @@
+import fc from 'fast-check';
+import type { OrderEvent } from '../../../functions/shared/events.js';
+import { applyResultEvent, ContentionError, OrderNotFoundError, type ApplyDeps } from '../../../functions/order-status/apply-result-event.js';
+import { orderPlaced } from '../../fixtures/events.js';
+import { RecordingPublisher } from '../../fixtures/publisher.js';
+import {
+  inventoryRejectedWith,
+  inventoryReleased,
+  inventoryReserved,
+  notificationSent,
+  paymentCaptured,
+  paymentDeclinedWith,
+  paymentRefunded,
+  paymentVoided,
+} from '../../fixtures/result-events.js';
+import { InMemoryOrderProjection, placedOrder } from './fakes.js';
+
+const FINALIZED_AT = '2026-11-25T09:05:00.000Z';
+
+function setup() {
+  const store = new InMemoryOrderProjection();
+  store.put(placedOrder());
+  const publisher = new RecordingPublisher();
+  const log = { info: () => undefined, warn: () => undefined };
+  const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log };
+  const apply = (...events: OrderEvent[]) => events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
+  return { store, publisher, deps, apply };
+}
+
+describe('applyResultEvent: service states', () => {
+  it.each<[string, string, string, OrderEvent]>([
+    ['InventoryReserved', 'inventory', 'RESERVED', inventoryReserved()],
+    ['InventoryRejected', 'inventory', 'REJECTED', inventoryRejectedWith()],
+    ['InventoryReleased', 'inventory', 'RELEASED', inventoryReleased()],
+    ['PaymentCaptured', 'payment', 'CAPTURED', paymentCaptured()],
+    ['PaymentDeclined', 'payment', 'DECLINED', paymentDeclinedWith()],
+    ['PaymentVoided', 'payment', 'VOIDED', paymentVoided()],
+    ['PaymentRefunded', 'payment', 'REFUNDED', paymentRefunded()],
+    ['NotificationSent', 'notification', 'ORDER_RECEIVED', notificationSent('ORDER_RECEIVED')],
+  ])('%s sets services.%s = %s and appends to the history', async (_name, service, state, event) => {
+    const { store, apply } = setup();
+    await apply(event);
+    const order = store.get('o-1');
+    expect(order.services).toMatchObject({ [service]: state });
+    expect(order.history).toEqual([expect.objectContaining({ eventId: event.id, type: event.type, time: event.time })]);
+    expect(order.appliedEventIds).toEqual(new Set([event.id]));
+  });
+
+  it.each<[string, OrderEvent[], Partial<Record<string, string>>]>([
+    ['RELEASED beats a late RESERVED', [inventoryReleased(), inventoryReserved()], { inventory: 'RELEASED' }],
+    ['REFUNDED beats a late CAPTURED', [paymentRefunded(), paymentCaptured()], { payment: 'REFUNDED' }],
+    ['VOIDED beats a late DECLINED', [paymentVoided(), paymentDeclinedWith()], { payment: 'VOIDED' }],
+    ['ORDER_CONFIRMED beats a late ORDER_RECEIVED', [notificationSent('ORDER_CONFIRMED'), notificationSent('ORDER_RECEIVED')], { notification: 'ORDER_CONFIRMED' }],
+    ['the first of two alternative outcomes stays', [inventoryRejectedWith(), inventoryReserved()], { inventory: 'REJECTED' }],
+  ])('a service only moves forward: %s', async (_name, events, services) => {
+    const { store, apply } = setup();
+    await apply(...events);
+    const order = store.get('o-1');
+    expect(order.services).toMatchObject(services);
+    expect(order.history.map((h) => h.eventId)).toEqual(events.map((e) => e.id)); // the late event is still recorded
+  });
+});
+
+describe('applyResultEvent: the order status', () => {
+  it.each([
+    ['reserved then captured', [inventoryReserved(), paymentCaptured()]],
+    ['captured then reserved', [paymentCaptured(), inventoryReserved()]],
+  ])('confirms once stock is reserved and payment captured (%s), and publishes OrderConfirmed', async (_name, events) => {
+    const { store, publisher, apply } = setup();
+    await apply(events[0] as OrderEvent);
+    expect(store.get('o-1').status).toBe('PLACED');
+    expect(publisher.events).toHaveLength(0);
+
+    await apply(events[1] as OrderEvent);
+
+    expect(store.get('o-1')).toMatchObject({ status: 'CONFIRMED', finalizedAt: FINALIZED_AT });
+    expect(publisher.events).toEqual([
+      {
+        version: 1,
+        id: 'o-1:OrderConfirmed',
+        type: 'OrderConfirmed',
+        orderId: 'o-1',
+        time: FINALIZED_AT,
+        data: { customerId: 'c-1', email: 'jane@example.com', totalAmount: 2400, currency: 'JPY' },
+      },
+    ]);
+  });
+
+  it.each<[string, OrderEvent, string]>([
+    ['InventoryRejected', inventoryRejectedWith({ shortages: [{ productId: 'p-001', requested: 3, available: 1 }, { productId: 'p-002', requested: 1, available: 0 }] }), 'out of stock: p-001 (requested 3, available 1), p-002 (requested 1, available 0)'],
+    ['PaymentDeclined', paymentDeclinedWith({ reason: 'insufficient_funds' }), 'payment declined: insufficient_funds'],
+  ])('cancels on %s with its reason, and publishes OrderCancelled', async (_name, event, reason) => {
+    const { store, publisher, apply } = setup();
+    await apply(event);
+    expect(store.get('o-1')).toMatchObject({ status: 'CANCELLED', reason, finalizedAt: FINALIZED_AT });
+    expect(publisher.events).toEqual([
+      { version: 1, id: 'o-1:OrderCancelled', type: 'OrderCancelled', orderId: 'o-1', time: FINALIZED_AT, data: { customerId: 'c-1', email: 'jane@example.com', reason } },
+    ]);
+  });
+
+  it('a late event after the final status never moves it back, nor announces again', async () => {
+    const { store, publisher, apply } = setup();
+    await apply(paymentDeclinedWith(), inventoryReserved(), inventoryReleased(), paymentCaptured());
+    expect(store.get('o-1')).toMatchObject({ status: 'CANCELLED', reason: 'payment declined: card_declined' });
+    expect(store.transitions).toEqual([{ orderId: 'o-1', status: 'CANCELLED' }]);
+    expect(publisher.types()).toEqual(['OrderCancelled']);
+  });
+
+  it('applies a duplicate event once, and republishes the identical final event (a failed publish is retried)', async () => {
+    const { store, publisher, apply } = setup();
+    await apply(inventoryReserved());
+    publisher.failNext();
+    await expect(apply(paymentCaptured())).rejects.toThrow('publish failed');
+    expect(store.get('o-1').status).toBe('CONFIRMED'); // effect first …
+
+    await apply(paymentCaptured()); // … SQS redelivers: the retry publishes, and applies nothing again
+
+    expect(store.get('o-1').history).toHaveLength(2);
+    expect(store.transitions).toHaveLength(1);
+    expect(publisher.events.map((e) => [e.id, e.time])).toEqual([['o-1:OrderConfirmed', FINALIZED_AT]]);
+  });
+
+  it('a duplicate of a non-final order changes nothing and publishes nothing', async () => {
+    const { store, publisher, apply } = setup();
+    await apply(inventoryReserved(), inventoryReserved());
+    expect(store.get('o-1').history).toHaveLength(1);
+    expect(publisher.events).toHaveLength(0);
+  });
+
+  it('finishes a transition that a crash interrupted, on the redelivery of the event', async () => {
+    const { store, publisher, apply } = setup();
+    await apply(inventoryReserved());
+    store.beforeOperation = (name) => {
+      if (name === 'finalize') throw new Error('the process died');
+    };
+    await expect(apply(paymentCaptured())).rejects.toThrow('died');
+    store.beforeOperation = () => undefined;
+
+    await apply(paymentCaptured());
+
+    expect(store.get('o-1').status).toBe('CONFIRMED');
+    expect(publisher.types()).toEqual(['OrderConfirmed']);
+  });
+
+  it('the cancel reason is the first cancelling event applied, whichever event triggers the transition', async () => {
+    const { store, apply } = setup();
+    store.beforeOperation = (name) => {
+      if (name === 'finalize') throw new Error('the process died');
+    };
+    await expect(apply(inventoryRejectedWith())).rejects.toThrow('died');
+    await expect(apply(paymentDeclinedWith())).rejects.toThrow('died');
+    store.beforeOperation = () => undefined;
+
+    await apply(paymentVoided());
+
+    expect(store.get('o-1')).toMatchObject({ status: 'CANCELLED', reason: 'out of stock: p-001 (requested 3, available 1)' });
+  });
+
+  it('throws for an unknown order (SQS retries, then the DLQ)', async () => {
+    expect.assertions(1);
+    const { apply } = setup();
+    await expect(apply(paymentCaptured({ orderId: 'o-404' }))).rejects.toThrow(OrderNotFoundError);
+  });
+
+  it('ignores an event type it does not project', async () => {
+    const { store, apply } = setup();
+    await apply(orderPlaced());
+    expect(store.get('o-1').history).toHaveLength(0);
+  });
+
+  it('gives up (so SQS retries) when it keeps losing the race', async () => {
+    expect.assertions(1);
+    const { store, apply } = setup();
+    store.beforeOperation = (name) => {
+      // Someone else moves the payment on between every read and write.
+      if (name === 'applyEvent') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'REFUNDED' });
+      if (name === 'find') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'PENDING' });
+    };
+    await expect(apply(paymentCaptured())).rejects.toThrow(ContentionError);
+  });
+});
+
+describe('applyResultEvent under concurrency (every interleaving fast-check finds)', () => {
+  // The store's operations are scheduled by fast-check: each await inside it is a point where
+  // another event's processing may run. The guards must hold whatever the order.
+  async function runConcurrently(events: OrderEvent[], scheduler: fc.Scheduler, before: OrderEvent[] = []) {
+    const { store, publisher, deps, apply } = setup();
+    await apply(...before);
+    store.beforeOperation = () => scheduler.schedule(Promise.resolve());
+    const results = await scheduler.waitFor(Promise.allSettled(events.map((event) => applyResultEvent(event, deps))));
+    return { store, publisher, results };
+  }
+
+  it('two events for one order confirm it exactly once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const { store, publisher, results } = await runConcurrently([inventoryReserved(), paymentCaptured()], s);
+        expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+        expect(store.get('o-1').status).toBe('CONFIRMED');
+        expect(store.transitions).toHaveLength(1);
+        expect(publisher.types()).toEqual(['OrderConfirmed']);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the same event delivered twice at once is applied once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const { store, results } = await runConcurrently([inventoryReserved(), inventoryReserved()], s);
+        expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+        expect(store.get('o-1').history).toHaveLength(1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the same late event (one that changes no state) delivered twice at once is recorded once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const { store, results } = await runConcurrently([paymentCaptured(), paymentCaptured()], s, [paymentRefunded()]);
+        expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+        expect(store.get('o-1').history.map((h) => h.type)).toEqual(['PaymentRefunded', 'PaymentCaptured']);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a service never moves back, whatever the interleaving (REFUNDED vs CAPTURED, RELEASED vs RESERVED)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const { store, results } = await runConcurrently([paymentCaptured(), paymentRefunded(), inventoryReserved(), inventoryReleased()], s);
+        expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+        expect(store.get('o-1').services).toMatchObject({ payment: 'REFUNDED', inventory: 'RELEASED' });
+        expect(store.get('o-1').history).toHaveLength(4);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a cancelling and a confirming fact race: exactly one final status, announced once', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.scheduler(), async (s) => {
+        const { store, publisher } = await runConcurrently([inventoryReserved(), paymentCaptured(), inventoryRejectedWith()], s);
+        expect(store.transitions).toHaveLength(1);
+        // Either the rejection came first (cancel), or both good facts were in first (confirm): never both.
+        expect(publisher.events).toHaveLength(1);
+        expect(publisher.types()[0]).toBe(store.get('o-1').status === 'CONFIRMED' ? 'OrderConfirmed' : 'OrderCancelled');
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
