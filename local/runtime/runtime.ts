@@ -57,7 +57,7 @@ export interface Runtime extends ReadyInfo {
 
 export { CodeMismatchError };
 
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+const seconds = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`);
 
 export function describeBatch(report: BatchReport): string {
   const { decision } = report;
