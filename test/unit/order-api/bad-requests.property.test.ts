@@ -137,6 +137,23 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
   fc.tuple(fc.constantFrom('PUT', 'DELETE', 'PATCH', 'GET'), validBody).map(([method, body]) => ({ kind: 'method', event: { ...postOrder(body), httpMethod: method } })),
 );
 
+/** Throws (with what is wrong) unless the response is a clean refusal; plain checks keep 10,000 runs fast. */
+function assertCleanRefusal(result: { statusCode: number; headers?: Record<string, unknown>; body: string }): void {
+  const fail = (what: string) => {
+    throw new Error(`${what}: ${result.statusCode} ${result.body.slice(0, 300)}`);
+  };
+  if (result.statusCode < 400 || result.statusCode > 499) fail('not a 4xx');
+  if (result.headers?.['Content-Type'] !== 'application/problem+json') fail('not problem+json');
+  const problem = JSON.parse(result.body) as Partial<{ type: unknown; title: unknown; status: unknown; detail: unknown; errors: unknown }>;
+  if (typeof problem.type !== 'string' || typeof problem.title !== 'string' || problem.status !== result.statusCode) fail('incomplete problem');
+  if (typeof problem.detail !== 'string' || problem.detail.trim() === '') fail('no detail');
+  if (!Array.isArray(problem.errors) || problem.errors.length === 0) fail('no offending field listed');
+  for (const error of problem.errors as unknown[]) {
+    const { field, message } = (error ?? {}) as { field?: unknown; message?: unknown };
+    if (typeof field !== 'string' || field.trim() === '' || typeof message !== 'string' || message.trim() === '') fail('an error without field or message');
+  }
+}
+
 describe('order-api refuses every bad request cleanly', () => {
   it(`answers ${NUM_RUNS.toLocaleString('en')} generated bad requests with 4xx problem+json, no write, no publish`, async () => {
     const { deps, db, publisher } = inMemoryDeps();
@@ -145,20 +162,11 @@ describe('order-api refuses every bad request cleanly', () => {
 
     await fc.assert(
       fc.asyncProperty(badRequests, async ({ event }) => {
-        const result = await handler(event, context);
-        expect(result.statusCode).toBeGreaterThanOrEqual(400);
-        expect(result.statusCode).toBeLessThan(500);
-        expect(result.headers?.['Content-Type']).toBe('application/problem+json');
-        const problem: unknown = JSON.parse(result.body);
-        expect(problem).toMatchObject({ type: expect.any(String), title: expect.any(String), status: result.statusCode, detail: expect.stringMatching(/\S/) });
-        const errors = (problem as { errors: unknown[] }).errors;
-        expect(errors.length).toBeGreaterThan(0);
-        for (const error of errors) expect(error).toEqual({ field: expect.stringMatching(/\S/), message: expect.stringMatching(/\S/) });
-        expect(db.writes).toBe(0);
-        expect(db.orders.size + db.keys.size).toBe(0);
-        expect(publisher.events).toHaveLength(0);
+        assertCleanRefusal(await handler(event, context));
+        if (db.writes !== 0 || db.orders.size + db.keys.size !== 0) throw new Error('something was written');
+        if (publisher.events.length !== 0) throw new Error('something was published');
       }),
       { numRuns: NUM_RUNS },
     );
-  });
+  }, 30_000);
 });
