@@ -12,7 +12,7 @@
 // arrives later finds it and waits (retries) until the charge is decided, instead of leaving a
 // tombstone the charge would race past. A redelivery that finds PENDING charges again under the
 // same idempotency key, which the provider answers with the first charge, never a second one.
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';

@@ -1,7 +1,7 @@
 // The DynamoDB adapter of InventoryStore. Every exactly-once guarantee of inventory lives in the
 // conditions below, written in the same transaction as the stock they protect.
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancellationCodes, isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
 import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReserveResult } from './reservations.js';
 

@@ -2,7 +2,7 @@
 // shortages; give the stock back when payment is declined. Pure domain: storage and publishing
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvent, eventIdFor, ShortageSchema, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';

@@ -4,7 +4,7 @@
 // notificationId = `${orderId}:${kind}` and createdAt = the triggering event's time: producers
 // republish the identical event, so a duplicate delivery lands on the same key, and the
 // attribute_not_exists condition on that key lets only one delivery claim the email.
-import { z } from 'zod';
+import * as z from 'zod';
 import { createEvent, eventIdFor, NotificationKindSchema, type OrderEvent } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';

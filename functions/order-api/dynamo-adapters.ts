@@ -1,7 +1,7 @@
 // DynamoDB adapters of order-api's ports. Each condition here is the guard the domain relies on;
 // the in-memory fakes of the unit tests keep the same ones.
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cancellationCodes, isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
 import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';

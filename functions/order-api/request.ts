@@ -1,7 +1,7 @@
 // The body of POST /orders: a strict schema (unknown fields refused) and the canonical form whose
 // SHA-256 tells a retry (same key, same body) from a different request (same key, other body).
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FieldProblem } from '../shared/errors.js';
 
 export const MAX_BODY_BYTES = 32 * 1024;

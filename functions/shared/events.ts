@@ -2,7 +2,8 @@
 // Events are immutable facts. Each has a schema version, a unique id, the time it happened and the
 // orderId; `type` travels twice: in the body and as the SNS `eventType` message attribute that
 // the subscriptions' filter policies match on. Consumers parse with these schemas, never cast.
-import { z } from 'zod';
+// A namespace import lets esbuild drop what is unused (`import { z }` pulls in every locale: +350 KB).
+import * as z from 'zod';
 
 export const EVENT_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // The order item as the orders service stores it in the `orders` table (PK orderId, SK createdAt).
 // Written by order-api, projected forward by order-status; both parse what they read with this
 // schema, never cast. Only the orders service reads or writes this table.
-import { z } from 'zod';
+import * as z from 'zod';
 import { OrderLineSchema } from './events.js';
 
 export const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
