@@ -10,6 +10,6 @@ const common = { extensionsToTreatAsEsm: ['.ts'], transform, moduleNameMapper, t
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFilesAfterEnv: ['aws-sdk-client-mock-jest'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/e2e/support/setup.ts'], globalSetup: '<rootDir>/test/e2e/global-setup.ts', globalTeardown: '<rootDir>/test/e2e/global-teardown.ts' },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], setupFilesAfterEnv: ['<rootDir>/test/e2e/support/setup.ts'], globalSetup: '<rootDir>/test/e2e/global-setup.mjs', globalTeardown: '<rootDir>/test/e2e/global-teardown.mjs' },
   ],
 };

@@ -1,0 +1,29 @@
+// Starts one local stack for the whole e2e run: its own emulator on a free port, a real
+// `terraform apply` of infra/envs/local, the seed, and the local runtime. Tests read its
+// coordinates from E2E_STACK (see support/stack.ts); global-teardown stops exactly what this started.
+//
+// Plain ESM on purpose: jest loads global setup outside its transform pipeline, so the stack's
+// TypeScript sources are loaded through tsx, the same loader `make up` uses.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+
+/** @type {import('../../local/emulator.js')} */
+const { freePort } = await tsImport('../../local/emulator.ts', import.meta.url);
+/** @type {import('../../local/stack.js')} */
+const { startStack } = await tsImport('../../local/stack.ts', import.meta.url);
+
+export default async function globalSetup() {
+  const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
+  const started = performance.now();
+  const stack = await startStack({
+    emulatorPort: await freePort(),
+    apiPort: await freePort(),
+    stateDir,
+    step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
+  });
+  globalThis.__E2E_STACK__ = stack;
+  process.env.E2E_STACK = JSON.stringify({ endpoint: stack.endpoint, apiUrl: stack.apiUrl, stateDir, outputs: stack.outputs });
+  process.stderr.write(`[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`);
+}
