@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunction, functionNames } from '../build.mjs';
 import { startEmulator, type Emulator } from './emulator.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startRuntime } from './runtime/index.js';
 import { seed } from './seed.js';
 import * as terraform from './terraform.js';
@@ -23,6 +24,8 @@ export interface StackOptions {
   verbose?: (chunk: string) => void;
   /** Extra Terraform variables, e.g. a shorter function timeout for a test. */
   vars?: Record<string, string>;
+  /** Route the functions' AWS calls through a fault proxy (counts calls, injects faults on demand). */
+  faultProxy?: boolean;
 }
 
 export interface StackOutputs {
@@ -42,6 +45,7 @@ export interface Stack {
   /** Phase durations in milliseconds, as measured by this start. */
   timings: Record<string, number>;
   emulator: Emulator;
+  faultProxy?: FaultProxy;
   stop(): Promise<void>;
 }
 
@@ -82,9 +86,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const created = await timed(timings, 'seed', () => seed(emulator.url, outputs.table_names.inventory ?? 'inventory'));
     step(`seed: ${created} new products`);
 
+    const faultProxy = options.faultProxy ? await startFaultProxy({ target: emulator.url }) : undefined;
+    if (faultProxy) step(`fault proxy: the functions' AWS calls go through ${faultProxy.url}`);
+
     step('runtime: discovering functions, event source mappings and the API');
     const runtime = await timed(timings, 'runtime', () =>
-      startRuntime({ endpoint: emulator.url, distDir, apiPort: options.apiPort, log: options.verbose }),
+      startRuntime({ endpoint: emulator.url, distDir, apiPort: options.apiPort, log: options.verbose, functionEndpoint: faultProxy?.functionUrl }),
     );
 
     return {
@@ -93,8 +100,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       outputs,
       timings,
       emulator,
+      faultProxy,
       async stop() {
         await runtime.stop();
+        await faultProxy?.stop();
         await emulator.stop();
       },
     };

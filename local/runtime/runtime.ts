@@ -33,6 +33,11 @@ export interface RuntimeOptions {
   shutdownGraceMs?: number;
   /** Long-poll wait per ReceiveMessage (default 20, SQS's maximum). */
   waitTimeSeconds?: number;
+  /**
+   * The AWS endpoint each function's code talks to, overriding the AWS_ENDPOINT_URL it was deployed
+   * with: the e2e tests and the benchmark put the fault proxy (local/fault-proxy.ts) there.
+   */
+  functionEndpoint?: (functionName: string) => string;
 }
 
 export interface ReadyInfo {
@@ -163,7 +168,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             codeDir,
             timeoutSeconds: fn.timeoutSeconds,
             memorySize: fn.memorySize,
-            env: workerEnvironment(fn, codeDir, aws),
+            env: {
+              ...workerEnvironment(fn, codeDir, aws),
+              ...(options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint(fn.name) } : {}),
+            },
           },
           { concurrency, onOutput: (name, line) => log(`[${name}] ${line}`) },
         ),

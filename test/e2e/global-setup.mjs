@@ -21,9 +21,16 @@ export default async function globalSetup() {
     emulatorPort: await freePort(),
     apiPort: await freePort(),
     stateDir,
+    faultProxy: true,
     step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
   });
   globalThis.__E2E_STACK__ = stack;
-  process.env.E2E_STACK = JSON.stringify({ endpoint: stack.endpoint, apiUrl: stack.apiUrl, stateDir, outputs: stack.outputs });
+  process.env.E2E_STACK = JSON.stringify({
+    endpoint: stack.endpoint,
+    apiUrl: stack.apiUrl,
+    faultProxyUrl: stack.faultProxy.url,
+    stateDir,
+    outputs: stack.outputs,
+  });
   process.stderr.write(`[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`);
 }

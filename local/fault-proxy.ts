@@ -1,0 +1,231 @@
+// A fault-injecting HTTP proxy between the functions and the AWS emulator. It forwards every call,
+// counts it by API ("DynamoDB.PutItem", "SNS.Publish", …) and caller, and, when told to, fails a
+// share of them the way AWS does: throttling, 5xx, or a lost response after the effect happened.
+//
+// Each function talks to <proxy>/fn/<functionName>, so the proxy knows the caller; the prefix is
+// stripped before forwarding. Tests and the benchmark steer it over HTTP:
+//   PUT  /_fault-proxy/rules  { "seed": 42, "rules": [ { "action": "SNS.Publish", "rate": 1, "fault": "500", "times": 3 } ] }
+//   GET  /_fault-proxy/stats  → { calls, injected, byFunction }
+//   POST /_fault-proxy/reset  → clears rules and counters
+import { randomUUID } from 'node:crypto';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
+
+const FaultRuleSchema = z.object({
+  /** "Service.Action", "Service.*" or "*". */
+  action: z.string().min(1),
+  rate: z.number().min(0).max(1),
+  /** throttle: the service's throttling error; 500/503: a server error; after: forward, then answer 500. */
+  fault: z.enum(['throttle', '500', '503', 'after']),
+  /** Stop after this many injections. */
+  times: z.number().int().positive().optional(),
+  /** Only calls from this function. */
+  function: z.string().min(1).optional(),
+});
+export type FaultRule = z.infer<typeof FaultRuleSchema>;
+
+const RulesRequestSchema = z.object({ seed: z.number().int().optional(), rules: z.array(FaultRuleSchema) });
+
+export interface FaultStats {
+  calls: Record<string, number>;
+  injected: Record<string, number>;
+  byFunction: Record<string, Record<string, number>>;
+}
+
+export interface FaultProxy {
+  url: string;
+  /** The endpoint a function should use so the proxy knows the caller. */
+  functionUrl(functionName: string): string;
+  setRules(rules: FaultRule[], seed?: number): void;
+  stats(): FaultStats;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+type Protocol = 'json' | 'query' | 'rest';
+
+interface Call {
+  action: string;
+  protocol: Protocol;
+}
+
+const SERVICE_NAMES: Record<string, string> = { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', ses: 'SESv2', email: 'SESv2', lambda: 'Lambda', sts: 'STS' };
+
+/** "DynamoDB.PutItem" from X-Amz-Target (JSON protocols), the query Action, or the REST path. */
+export function classify(method: string, path: string, headers: IncomingHttpHeaders, body: string): Call {
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''));
+  const service = SERVICE_NAMES[scope?.[1] ?? ''] ?? scope?.[1] ?? 'Unknown';
+  const target = headers['x-amz-target'];
+  if (typeof target === 'string') return { action: `${service}.${target.split('.').pop() ?? target}`, protocol: 'json' };
+  const action = new URLSearchParams(body).get('Action');
+  if (action !== null && String(headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return { action: `${service}.${action}`, protocol: 'query' };
+  if (service === 'SESv2' && method === 'POST' && path.startsWith('/v2/email/outbound-emails')) return { action: 'SESv2.SendEmail', protocol: 'rest' };
+  return { action: `${service}.${method} ${path.split('?')[0]}`, protocol: 'rest' };
+}
+
+/** The error AWS would answer, in the protocol the caller speaks, so the SDK treats it as AWS's own. */
+export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '503'): { status: number; headers: Record<string, string>; body: string } {
+  const requestId = randomUUID();
+  const [status, code, message] =
+    fault === 'throttle' ? [400, 'ThrottlingException', 'Rate exceeded (injected)'] : fault === '503' ? [503, 'ServiceUnavailable', 'Service unavailable (injected)'] : [500, 'InternalFailure', 'Internal failure (injected)'];
+  if (protocol === 'query') {
+    const queryCode = fault === 'throttle' ? 'Throttling' : code;
+    return {
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: `<ErrorResponse><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${queryCode}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+  // JSON and REST-JSON protocols; REST throttling is 429 TooManyRequestsException.
+  const restThrottle = protocol === 'rest' && fault === 'throttle';
+  const type = restThrottle ? 'TooManyRequestsException' : code;
+  return {
+    status: restThrottle ? 429 : status,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type, 'x-amzn-query-error': `${type};${status >= 500 ? 'Receiver' : 'Sender'}` },
+    body: JSON.stringify({ __type: type, message }),
+  };
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same sequence of decisions. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const matches = (pattern: string, action: string): boolean =>
+  pattern === '*' || pattern === action || (pattern.endsWith('.*') && action.startsWith(pattern.slice(0, -1)));
+
+const increment = (counts: Record<string, number>, key: string): void => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startFaultProxy(options: { target: string; port?: number; host?: string }): Promise<FaultProxy> {
+  const target = new URL(options.target);
+  const agent = new Agent({ keepAlive: true });
+  let rules: (FaultRule & { injected: number })[] = [];
+  let random = seededRandom(1);
+  let stats: FaultStats = { calls: {}, injected: {}, byFunction: {} };
+
+  const setRules = (next: FaultRule[], seed = 1): void => {
+    rules = next.map((rule) => ({ ...rule, injected: 0 }));
+    random = seededRandom(seed);
+  };
+  const reset = (): void => {
+    rules = [];
+    stats = { calls: {}, injected: {}, byFunction: {} };
+  };
+
+  const pickFault = (call: Call, caller: string | undefined): FaultRule['fault'] | undefined => {
+    for (const rule of rules) {
+      if (!matches(rule.action, call.action)) continue;
+      if (rule.function !== undefined && rule.function !== caller) continue;
+      if (rule.times !== undefined && rule.injected >= rule.times) continue;
+      if (random() >= rule.rate) continue;
+      rule.injected += 1;
+      return rule.fault;
+    }
+    return undefined;
+  };
+
+  const forward = (req: IncomingMessage, path: string, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
+    new Promise((resolve, reject) => {
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host }, agent },
+        (res) => {
+          readBody(res).then((data) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: data }), reject);
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+
+  const send = (res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>, body: string | Buffer): void => {
+    res.writeHead(status, headers);
+    res.end(body);
+  };
+
+  const control = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    const json = { 'content-type': 'application/json' };
+    if (req.method === 'GET' && path === '/_fault-proxy/stats') return send(res, 200, json, JSON.stringify(stats));
+    if (req.method === 'POST' && path === '/_fault-proxy/reset') {
+      reset();
+      return send(res, 204, {}, '');
+    }
+    if (req.method === 'PUT' && path === '/_fault-proxy/rules') {
+      const parsed = RulesRequestSchema.safeParse(JSON.parse((await readBody(req)).toString() || '{}'));
+      if (!parsed.success) return send(res, 400, json, JSON.stringify({ message: z.prettifyError(parsed.error) }));
+      setRules(parsed.data.rules, parsed.data.seed);
+      return send(res, 204, {}, '');
+    }
+    return send(res, 404, json, JSON.stringify({ message: `unknown control path ${req.method} ${path}` }));
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const rawPath = req.url ?? '/';
+      if (rawPath.startsWith('/_fault-proxy/')) return control(req, res, rawPath.split('?')[0] ?? rawPath);
+      const fn = /^\/fn\/([^/?]+)(.*)$/.exec(rawPath);
+      const caller = fn?.[1];
+      const path = fn ? fn[2] || '/' : rawPath;
+      const body = await readBody(req);
+      const call = classify(req.method ?? 'GET', path, req.headers, body.toString('utf8'));
+      increment(stats.calls, call.action);
+      if (caller !== undefined) increment((stats.byFunction[caller] ??= {}), call.action);
+
+      const fault = pickFault(call, caller);
+      if (fault !== undefined) increment(stats.injected, call.action);
+      if (fault !== undefined && fault !== 'after') {
+        const failure = faultResponse(call.protocol, fault);
+        return send(res, failure.status, failure.headers, failure.body);
+      }
+      const upstream = await forward(req, path, body);
+      if (fault === 'after') {
+        // The effect happened upstream; the caller never learns it did.
+        const failure = faultResponse(call.protocol, '500');
+        return send(res, failure.status, failure.headers, failure.body);
+      }
+      const { connection: _connection, 'transfer-encoding': _te, ...headers } = upstream.headers;
+      send(res, upstream.status, headers, upstream.body);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) send(res, 502, { 'content-type': 'text/plain' }, `fault proxy: ${error instanceof Error ? error.message : String(error)}`);
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    functionUrl: (name) => `${url}/fn/${encodeURIComponent(name)}`,
+    setRules,
+    stats: () => stats,
+    reset,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        agent.destroy();
+      }),
+  };
+}

@@ -1,0 +1,111 @@
+// The fault proxy against a stand-in upstream on loopback, driven by the real SDK clients, so the
+// classification and the error shapes are the ones the SDK actually sends and understands.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { startFaultProxy, type FaultProxy } from '../../../local/fault-proxy.js';
+
+let upstream: Server;
+let upstreamPaths: string[];
+let proxy: FaultProxy;
+
+const config = (endpoint: string) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  maxAttempts: 1,
+});
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    upstreamPaths.push(req.url ?? '');
+    req.resume();
+    req.on('end', () => {
+      if (String(req.headers['content-type']).includes('x-www-form-urlencoded')) {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end('<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end('{}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  proxy = await startFaultProxy({ target: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+});
+
+afterAll(async () => {
+  await proxy.stop();
+  await new Promise((resolve) => upstream.close(resolve));
+});
+
+beforeEach(() => {
+  upstreamPaths = [];
+  proxy.reset();
+});
+
+const getItem = (fn = 'inventory') =>
+  new DynamoDBClient(config(proxy.functionUrl(fn))).send(new GetItemCommand({ TableName: 'inventory', Key: { productId: { S: 'p-1' } } }));
+const publish = (fn = 'order-api') =>
+  new SNSClient(config(proxy.functionUrl(fn))).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: '{}' }));
+
+describe('fault proxy', () => {
+  it('forwards without the caller prefix and counts calls by API and by function', async () => {
+    await getItem('inventory');
+    await publish('order-api');
+
+    expect(upstreamPaths).toEqual(['/', '/']);
+    expect(proxy.stats()).toEqual({
+      calls: { 'DynamoDB.GetItem': 1, 'SNS.Publish': 1 },
+      injected: {},
+      byFunction: { inventory: { 'DynamoDB.GetItem': 1 }, 'order-api': { 'SNS.Publish': 1 } },
+    });
+  });
+
+  it.each([
+    ['throttle', 'ThrottlingException'],
+    ['500', 'InternalFailure'],
+    ['503', 'ServiceUnavailable'],
+  ] as const)('answers a %s fault as DynamoDB would, without forwarding', async (fault, name) => {
+    expect.assertions(3);
+    proxy.setRules([{ action: 'DynamoDB.*', rate: 1, fault }]);
+    await expect(getItem()).rejects.toMatchObject({ name });
+    expect(upstreamPaths).toEqual([]);
+    expect(proxy.stats().injected).toEqual({ 'DynamoDB.GetItem': 1 });
+  });
+
+  it('answers SNS in its query protocol, so the SDK reads the throttling code', async () => {
+    expect.assertions(1);
+    proxy.setRules([{ action: 'SNS.Publish', rate: 1, fault: 'throttle' }]);
+    await expect(publish()).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  it('with "after", lets the call through and loses the response', async () => {
+    expect.assertions(2);
+    proxy.setRules([{ action: 'SNS.Publish', rate: 1, fault: 'after' }]);
+    await expect(publish()).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
+    expect(upstreamPaths).toHaveLength(1);
+  });
+
+  it('injects at most `times` faults, only for the named function', async () => {
+    proxy.setRules([{ action: '*', rate: 1, fault: '500', times: 1, function: 'billing' }]);
+    await expect(getItem('inventory')).resolves.toBeDefined();
+    await expect(getItem('billing')).rejects.toMatchObject({ name: 'InternalFailure' });
+    await expect(getItem('billing')).resolves.toBeDefined();
+  });
+
+  it('is repeatable for a seed', async () => {
+    const run = async () => {
+      proxy.reset();
+      proxy.setRules([{ action: '*', rate: 0.5, fault: '500' }], 7);
+      const outcomes: boolean[] = [];
+      for (let i = 0; i < 20; i++) outcomes.push(await getItem().then(() => true, () => false));
+      return outcomes;
+    };
+    const first = await run();
+    expect(first).toContain(true);
+    expect(first).toContain(false);
+    expect(await run()).toEqual(first);
+  });
+});
