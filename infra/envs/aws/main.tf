@@ -1,0 +1,21 @@
+module "order_fanout" {
+  source = "../../modules/order-fanout"
+
+  dist_dir  = var.dist_dir
+  log_level = var.log_level
+
+  function_settings                  = var.function_settings
+  queue_visibility_timeout_seconds   = var.queue_visibility_timeout_seconds
+  event_source_mappings_enabled      = true
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  max_receive_count                  = var.max_receive_count
+
+  point_in_time_recovery_enabled = true
+  deletion_protection_enabled    = true
+  log_retention_in_days          = 30
+  api_stage_name                 = var.api_stage_name
+  api_throttling_burst_limit     = var.api_throttling_burst_limit
+  api_throttling_rate_limit      = var.api_throttling_rate_limit
+  dlq_alarm_actions              = var.dlq_alarm_actions
+}

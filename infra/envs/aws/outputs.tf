@@ -1,0 +1,39 @@
+output "api_id" {
+  description = "ID of the REST API."
+  value       = module.order_fanout.api_id
+}
+
+output "stage_name" {
+  description = "API stage name."
+  value       = module.order_fanout.stage_name
+}
+
+output "topic_arn" {
+  description = "ARN of the order-events topic."
+  value       = module.order_fanout.topic_arn
+}
+
+output "queue_urls" {
+  description = "Consumer queue URLs, keyed by queue name."
+  value       = module.order_fanout.queue_urls
+}
+
+output "dlq_url" {
+  description = "URL of order-processing-dlq."
+  value       = module.order_fanout.dlq_url
+}
+
+output "table_names" {
+  description = "Table names, keyed by table."
+  value       = module.order_fanout.table_names
+}
+
+output "function_names" {
+  description = "Function names, keyed by function."
+  value       = module.order_fanout.function_names
+}
+
+output "invoke_url" {
+  description = "Base URL of the API stage; append /orders."
+  value       = module.order_fanout.invoke_url
+}

@@ -1,0 +1,80 @@
+variable "region" {
+  type        = string
+  description = "AWS region to deploy to."
+  default     = "us-east-1"
+}
+
+variable "dist_dir" {
+  type        = string
+  description = "Directory holding the function zips: relative to infra/envs/aws (where Terraform runs, with -chdir), or absolute."
+  default     = "../../../dist"
+}
+
+variable "log_level" {
+  type        = string
+  description = "LOG_LEVEL of every function."
+  default     = "INFO"
+}
+
+variable "batch_size" {
+  type        = number
+  description = "Maximum messages per consumer invocation."
+  default     = 10
+}
+
+variable "maximum_batching_window_in_seconds" {
+  type        = number
+  description = "Seconds Lambda may wait to fill a batch."
+  default     = 0
+}
+
+variable "max_receive_count" {
+  type        = number
+  description = "Receives before a message moves to the DLQ."
+  default     = 5
+}
+
+variable "function_settings" {
+  type = map(object({
+    timeout     = optional(number)
+    memory_size = optional(number)
+  }))
+  description = "Per-function timeout/memory overrides, keyed by function name."
+  default     = {}
+}
+
+variable "queue_visibility_timeout_seconds" {
+  type        = map(number)
+  description = "Per-queue visibility timeout overrides (>= 6 x the consumer's timeout), keyed by queue name."
+  default     = {}
+}
+
+variable "api_stage_name" {
+  type        = string
+  description = "API Gateway stage name."
+  default     = "prod"
+}
+
+variable "api_throttling_burst_limit" {
+  type        = number
+  description = "Stage-wide burst limit (requests)."
+  default     = 100
+}
+
+variable "api_throttling_rate_limit" {
+  type        = number
+  description = "Stage-wide steady rate limit (requests per second)."
+  default     = 50
+}
+
+variable "dlq_alarm_actions" {
+  type        = list(string)
+  description = "ARNs (an on-call SNS topic, say) notified when the DLQ holds messages."
+  default     = []
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every resource through the provider's default_tags."
+  default     = { Project = "order-fanout", ManagedBy = "terraform" }
+}

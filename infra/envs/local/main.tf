@@ -1,0 +1,20 @@
+module "order_fanout" {
+  source = "../../modules/order-fanout"
+
+  dist_dir          = var.dist_dir
+  log_level         = var.log_level
+  extra_environment = { AWS_ENDPOINT_URL = var.endpoint }
+
+  event_source_mappings_enabled      = var.event_source_mappings_enabled
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  max_receive_count                  = var.max_receive_count
+
+  # Emulators implement continuous backups partially at best, and local data is disposable.
+  point_in_time_recovery_enabled = false
+  deletion_protection_enabled    = false
+  log_retention_in_days          = 1
+  # moto 5.2.1 accepts RedriveAllowPolicy but never returns it: the provider would wait forever.
+  dlq_redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
+  api_stage_name                   = "local"
+}

@@ -1,0 +1,113 @@
+locals {
+  # The public contract: every route is proxied to the one function, which does its own routing.
+  routes = {
+    "POST /orders" = {
+      http_method        = "POST"
+      resource_id        = aws_api_gateway_resource.orders.id
+      path               = "/orders"
+      request_parameters = {}
+      statement_id       = "AllowApiGatewayPostOrders"
+    }
+    "GET /orders/{orderId}" = {
+      http_method        = "GET"
+      resource_id        = aws_api_gateway_resource.order.id
+      path               = "/orders/*"
+      request_parameters = { "method.request.path.orderId" = true }
+      statement_id       = "AllowApiGatewayGetOrder"
+    }
+  }
+}
+
+resource "aws_api_gateway_rest_api" "this" {
+  name = var.name
+
+  endpoint_configuration {
+    types = ["REGIONAL"]
+  }
+
+  tags = var.tags
+}
+
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = "orders"
+}
+
+resource "aws_api_gateway_resource" "order" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_resource.orders.id
+  path_part   = "{orderId}"
+}
+
+resource "aws_api_gateway_method" "this" {
+  for_each = local.routes
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  resource_id = each.value.resource_id
+  http_method = each.value.http_method
+  # The contract has no client authentication; the stage is protected by throttling only.
+  authorization      = "NONE"
+  request_parameters = each.value.request_parameters
+}
+
+resource "aws_api_gateway_integration" "this" {
+  for_each = local.routes
+
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = each.value.resource_id
+  http_method             = aws_api_gateway_method.this[each.key].http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST" # Lambda is always invoked with POST, whatever the route's method
+  uri                     = var.function_invoke_arn
+}
+
+# One permission per route: API Gateway may invoke the function only for these method/paths
+# of this API, in any stage.
+resource "aws_lambda_permission" "this" {
+  for_each = local.routes
+
+  statement_id  = each.value.statement_id
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/${each.value.http_method}${each.value.path}"
+}
+
+resource "aws_api_gateway_deployment" "this" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+
+  # A deployment is a snapshot: take a new one whenever a route changes.
+  triggers = {
+    redeployment = sha1(jsonencode([
+      aws_api_gateway_resource.orders.id,
+      aws_api_gateway_resource.order.id,
+      [for k in sort(keys(local.routes)) : [aws_api_gateway_method.this[k].id, aws_api_gateway_integration.this[k].id, aws_api_gateway_integration.this[k].uri]],
+    ]))
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+
+  depends_on = [aws_api_gateway_integration.this]
+}
+
+resource "aws_api_gateway_stage" "this" {
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  deployment_id = aws_api_gateway_deployment.this.id
+  stage_name    = var.stage_name
+  tags          = var.tags
+}
+
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "*/*"
+
+  settings {
+    throttling_burst_limit = var.throttling_burst_limit
+    throttling_rate_limit  = var.throttling_rate_limit
+    metrics_enabled        = true
+  }
+}

@@ -1,0 +1,56 @@
+variable "name" {
+  type        = string
+  description = "Name of the REST API."
+  default     = "order-api"
+}
+
+variable "function_name" {
+  type        = string
+  description = "Name of the Lambda function behind every route (API Gateway needs permission to invoke it)."
+  default     = "order-api"
+}
+
+variable "function_invoke_arn" {
+  type        = string
+  description = "Invoke ARN of that function, for the AWS_PROXY integrations."
+  default     = null
+
+  validation {
+    condition     = var.function_invoke_arn != null
+    error_message = "function_invoke_arn is required."
+  }
+}
+
+variable "stage_name" {
+  type        = string
+  description = "Stage the API is deployed to (part of the invoke URL)."
+  default     = "prod"
+}
+
+variable "throttling_burst_limit" {
+  type        = number
+  description = "Requests the stage accepts in a burst, across all methods, before answering 429."
+  default     = 100
+
+  validation {
+    condition     = var.throttling_burst_limit >= 0
+    error_message = "throttling_burst_limit must be >= 0."
+  }
+}
+
+variable "throttling_rate_limit" {
+  type        = number
+  description = "Steady-state requests per second the stage accepts, across all methods."
+  default     = 50
+
+  validation {
+    condition     = var.throttling_rate_limit >= 0
+    error_message = "throttling_rate_limit must be >= 0."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to the API and the stage."
+  default     = {}
+}

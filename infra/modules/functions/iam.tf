@@ -1,0 +1,82 @@
+# Policies are built with jsonencode rather than aws_iam_policy_document so that they are plain
+# values at plan time: the tests (mock provider) can read and assert them.
+locals {
+  table_actions = {
+    read       = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]
+    read_write = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
+  }
+
+  policy_statements = {
+    for name, f in var.functions : name => concat(
+      [{
+        Sid    = "OwnLogGroup"
+        Effect = "Allow"
+        # No logs:CreateLogGroup: Terraform owns the group (and its retention).
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this[name].arn}:*"
+      }],
+      [
+        for access in ["read", "read_write"] : {
+          Sid    = access == "read" ? "ReadTables" : "ReadWriteTables"
+          Effect = "Allow"
+          Action = local.table_actions[access]
+          Resource = flatten([
+            for k in sort(keys(f.tables)) : [f.tables[k].arn, "${f.tables[k].arn}/index/*"] if f.tables[k].access == access
+          ])
+        } if anytrue([for t in values(f.tables) : t.access == access])
+      ],
+      f.publishes ? [{
+        Sid      = "PublishEvents"
+        Effect   = "Allow"
+        Action   = "sns:Publish"
+        Resource = var.topic_arn
+      }] : [],
+      f.queue == null ? [] : [{
+        Sid      = "ConsumeOwnQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        Resource = f.queue.arn
+      }],
+      f.sends_email ? [{
+        Sid      = "SendEmailAsSender"
+        Effect   = "Allow"
+        Action   = "ses:SendEmail"
+        Resource = var.email_identity_arn
+      }] : [],
+    )
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = var.functions
+
+  name = "${each.key}-lambda"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = var.functions
+
+  name   = "${each.key}-least-privilege"
+  role   = aws_iam_role.this[each.key].id
+  policy = jsonencode({ Version = "2012-10-17", Statement = local.policy_statements[each.key] })
+
+  lifecycle {
+    precondition {
+      condition     = !each.value.publishes || var.topic_arn != null
+      error_message = "Function ${each.key} publishes, but topic_arn is not set."
+    }
+    precondition {
+      condition     = !each.value.sends_email || var.email_identity_arn != null
+      error_message = "Function ${each.key} sends email, but email_identity_arn is not set."
+    }
+  }
+}

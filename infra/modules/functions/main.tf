@@ -1,0 +1,52 @@
+locals {
+  consumers = { for name, f in var.functions : name => f if f.queue != null }
+}
+
+# Created by Terraform (not by Lambda on first write) so that it has a retention and is
+# destroyed with the function.
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = var.functions
+
+  name              = "/aws/lambda/${each.key}"
+  retention_in_days = var.log_retention_in_days
+  tags              = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = var.functions
+
+  function_name    = each.key
+  description      = each.value.description
+  role             = aws_iam_role.this[each.key].arn
+  filename         = "${var.dist_dir}/${each.key}.zip"
+  source_code_hash = filebase64sha256("${var.dist_dir}/${each.key}.zip")
+  runtime          = each.value.runtime
+  handler          = each.value.handler
+  timeout          = each.value.timeout
+  memory_size      = each.value.memory_size
+  architectures    = var.architectures
+
+  environment {
+    variables = merge(each.value.environment, { LOG_LEVEL = var.log_level }, var.extra_environment)
+  }
+
+  tags = var.tags
+
+  # The first invocation must find its log group and its permissions in place.
+  depends_on = [aws_cloudwatch_log_group.this, aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_event_source_mapping" "this" {
+  for_each = local.consumers
+
+  event_source_arn                   = each.value.queue.arn
+  function_name                      = aws_lambda_function.this[each.key].arn
+  enabled                            = var.event_source_mappings_enabled
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  # Handlers report failed records; without this one failure retries the whole batch.
+  function_response_types = ["ReportBatchItemFailures"]
+
+  # Lambda checks the role's sqs: permissions when the mapping is created.
+  depends_on = [aws_iam_role_policy.this]
+}

@@ -1,0 +1,43 @@
+output "function_names" {
+  description = "Function names, keyed by the input key."
+  value       = { for k, f in aws_lambda_function.this : k => f.function_name }
+}
+
+output "function_arns" {
+  description = "Function ARNs, keyed by the input key."
+  value       = { for k, f in aws_lambda_function.this : k => f.arn }
+}
+
+output "invoke_arns" {
+  description = "Invoke ARNs (for API Gateway integrations), keyed by the input key."
+  value       = { for k, f in aws_lambda_function.this : k => f.invoke_arn }
+}
+
+output "role_arns" {
+  description = "Execution role ARNs, keyed by the input key."
+  value       = { for k, r in aws_iam_role.this : k => r.arn }
+}
+
+output "log_group_names" {
+  description = "Log group names, keyed by the input key."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
+}
+
+output "iam_policies" {
+  description = "Each function's inline policy document (JSON), keyed by the input key: for review and tests."
+  value       = { for k, p in aws_iam_role_policy.this : k => p.policy }
+}
+
+output "event_source_mappings" {
+  description = "Queue mappings, keyed by the consuming function: the settings a local runtime must apply."
+  value = {
+    for k, m in aws_lambda_event_source_mapping.this : k => {
+      uuid                               = m.uuid
+      event_source_arn                   = m.event_source_arn
+      enabled                            = m.enabled
+      batch_size                         = m.batch_size
+      maximum_batching_window_in_seconds = m.maximum_batching_window_in_seconds
+      function_response_types            = m.function_response_types
+    }
+  }
+}

@@ -1,0 +1,141 @@
+variable "functions" {
+  type = map(object({
+    description = optional(string, "")
+    handler     = optional(string, "handler.handler")
+    runtime     = optional(string, "nodejs20.x")
+    timeout     = optional(number, 10)
+    memory_size = optional(number, 256)
+    # Function-specific variables; LOG_LEVEL and extra_environment are added to every function.
+    environment = optional(map(string), {})
+    # Tables the function may touch, keyed by a logical name (known at plan time, unlike ARNs).
+    # access: "read" (GetItem, BatchGetItem, Query) or "read_write" (adds PutItem, UpdateItem,
+    # DeleteItem, ConditionCheckItem). Never Scan, never batch writes.
+    tables = optional(map(object({
+      arn    = string
+      access = optional(string, "read_write")
+    })), {})
+    # The queue the function consumes, if any. Its visibility timeout is passed in so the
+    # module can hold it against the function's timeout.
+    queue = optional(object({
+      arn                        = string
+      visibility_timeout_seconds = number
+    }))
+    publishes   = optional(bool, false) # sns:Publish to topic_arn
+    sends_email = optional(bool, false) # ses:SendEmail as email_identity_arn
+  }))
+  description = "Functions to deploy, keyed by function name; the code is <dist_dir>/<name>.zip."
+  default     = {}
+
+  validation {
+    condition = alltrue(flatten([
+      for f in values(var.functions) : [for t in values(f.tables) : contains(["read", "read_write"], t.access)]
+    ]))
+    error_message = "Table access must be \"read\" or \"read_write\"."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.timeout >= 1 && f.timeout <= 900])
+    error_message = "Function timeouts must be between 1 and 900 seconds."
+  }
+
+  # AWS's rule for SQS event sources: a message whose handler is still running when the
+  # visibility timeout ends is handed to another invocation and processed twice.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.queue == null ? true : f.queue.visibility_timeout_seconds >= 6 * f.timeout
+    ])
+    error_message = "A consumed queue's visibility timeout must be at least 6 times its function's timeout."
+  }
+}
+
+variable "dist_dir" {
+  type        = string
+  description = "Directory holding <function>.zip, relative to the directory Terraform runs in, or absolute."
+  default     = "dist"
+}
+
+variable "architectures" {
+  type        = list(string)
+  description = "Instruction set of every function. The bundles are plain JavaScript, so the cheaper arm64 fits."
+  default     = ["arm64"]
+}
+
+variable "log_level" {
+  type        = string
+  description = "LOG_LEVEL given to every function."
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT."
+  }
+}
+
+variable "extra_environment" {
+  type        = map(string)
+  description = "Variables added to every function (AWS_ENDPOINT_URL on the local stack)."
+  default     = {}
+}
+
+variable "log_retention_in_days" {
+  type        = number
+  description = "Retention of each function's log group."
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...)."
+  }
+}
+
+variable "topic_arn" {
+  type        = string
+  description = "The topic functions with publishes = true may publish to."
+  default     = null
+}
+
+variable "email_identity_arn" {
+  type        = string
+  description = "The SES identity functions with sends_email = true may send as."
+  default     = null
+}
+
+variable "event_source_mappings_enabled" {
+  type        = bool
+  description = "Whether Lambda polls the queues. False on the local stack, where the emulator's own delivery is harmful and the local runtime polls instead."
+  default     = true
+}
+
+variable "batch_size" {
+  type        = number
+  description = "Maximum messages per invocation of a queue consumer."
+  default     = 10
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10000
+    error_message = "batch_size must be between 1 and 10000."
+  }
+
+  # Lambda's own rule: batches above 10 messages need a batching window.
+  validation {
+    condition     = var.batch_size <= 10 || var.maximum_batching_window_in_seconds >= 1
+    error_message = "batch_size above 10 requires maximum_batching_window_in_seconds >= 1."
+  }
+}
+
+variable "maximum_batching_window_in_seconds" {
+  type        = number
+  description = "Seconds Lambda may wait to fill a batch before invoking."
+  default     = 0
+
+  validation {
+    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    error_message = "maximum_batching_window_in_seconds must be between 0 and 300."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every role, log group and function."
+  default     = {}
+}

@@ -1,0 +1,39 @@
+output "topic_arn" {
+  description = "ARN of the event topic."
+  value       = aws_sns_topic.this.arn
+}
+
+output "queue_arns" {
+  description = "Consumer queue ARNs, keyed by queue name."
+  value       = { for k, q in aws_sqs_queue.this : k => q.arn }
+}
+
+output "queue_urls" {
+  description = "Consumer queue URLs, keyed by queue name."
+  value       = { for k, q in aws_sqs_queue.this : k => q.url }
+}
+
+output "queue_visibility_timeouts" {
+  description = "Visibility timeout (seconds) of each consumer queue, keyed by queue name."
+  value       = { for k, q in aws_sqs_queue.this : k => q.visibility_timeout_seconds }
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.arn
+}
+
+output "dlq_url" {
+  description = "URL of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.url
+}
+
+output "subscription_arns" {
+  description = "Subscription ARNs, keyed by queue name."
+  value       = { for k, s in aws_sns_topic_subscription.this : k => s.arn }
+}
+
+output "dlq_alarm_name" {
+  description = "Name of the CloudWatch alarm on the DLQ's depth."
+  value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+}

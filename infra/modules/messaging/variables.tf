@@ -1,0 +1,73 @@
+variable "topic_name" {
+  type        = string
+  description = "Name of the SNS topic every service publishes its events to."
+  default     = "order-events"
+}
+
+variable "topic_kms_master_key_id" {
+  type        = string
+  description = "KMS key for the topic's server-side encryption. The AWS managed key's policy already admits this account's principals through SNS, so publishers need no kms: permissions."
+  default     = "alias/aws/sns"
+}
+
+variable "queues" {
+  type = map(object({
+    # The eventType message attribute values this queue subscribes to.
+    event_types                = list(string)
+    visibility_timeout_seconds = optional(number, 60)
+    message_retention_seconds  = optional(number, 345600)
+  }))
+  description = "Consumer queues subscribed to the topic, keyed by queue name."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : length(q.event_types) > 0])
+    error_message = "Every queue must subscribe to at least one eventType; an empty filter policy would deliver everything."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.visibility_timeout_seconds >= 0 && q.visibility_timeout_seconds <= 43200])
+    error_message = "visibility_timeout_seconds must be between 0 and 43200 (12 hours)."
+  }
+}
+
+variable "dlq_name" {
+  type        = string
+  description = "Name of the dead-letter queue shared by every consumer queue."
+  default     = "order-processing-dlq"
+}
+
+variable "dlq_message_retention_seconds" {
+  type        = number
+  description = "How long poison messages stay in the DLQ: the maximum (14 days), so there is time to redrive them."
+  default     = 1209600
+}
+
+variable "max_receive_count" {
+  type        = number
+  description = "Receives after which SQS moves a message to the DLQ (the redrive policy's maxReceiveCount)."
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && floor(var.max_receive_count) == var.max_receive_count
+    error_message = "max_receive_count must be a whole number >= 1."
+  }
+}
+
+variable "dlq_redrive_allow_policy_enabled" {
+  type        = bool
+  description = "Restrict the DLQ to our queues (redrive allow policy). Turn off only for emulators that do not return RedriveAllowPolicy (moto 5.2.1)."
+  default     = true
+}
+
+variable "dlq_alarm_actions" {
+  type        = list(string)
+  description = "ARNs notified when the DLQ holds messages (an SNS topic for on-call, say). Empty: the alarm only changes state."
+  default     = []
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to the topic, the queues and the alarm."
+  default     = {}
+}

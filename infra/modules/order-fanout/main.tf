@@ -1,0 +1,171 @@
+# The whole pipeline, wired once; envs/local and envs/aws differ only in provider and settings.
+
+locals {
+  # Names and keys are fixed by CONTRACT.md / DESIGN.md: never change them.
+  tables = {
+    orders                 = { hash_key = "orderId", range_key = "createdAt" }
+    inventory              = { hash_key = "productId" }
+    notifications          = { hash_key = "notificationId", range_key = "createdAt" }
+    billing                = { hash_key = "billingId", range_key = "orderId" }
+    idempotency            = { hash_key = "idempotencyKey", ttl_attribute = "expiresAt" }
+    inventory-reservations = { hash_key = "orderId" }
+  }
+
+  # queue => its consumer and the eventType values it subscribes to.
+  queues = {
+    inventory-queue    = { consumer = "inventory", event_types = ["OrderPlaced", "PaymentDeclined"] }
+    billing-queue      = { consumer = "billing", event_types = ["OrderPlaced", "InventoryRejected"] }
+    notification-queue = { consumer = "notification", event_types = ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] }
+    order-status-queue = {
+      consumer    = "order-status"
+      event_types = ["InventoryReserved", "InventoryRejected", "InventoryReleased", "PaymentCaptured", "PaymentDeclined", "PaymentVoided", "PaymentRefunded", "NotificationSent"]
+    }
+  }
+  queue_of = { for q, v in local.queues : v.consumer => q }
+
+  # 10 s leaves room for a DynamoDB transaction and a publish with SDK retries; API Gateway
+  # would cut order-api off at 29 s anyway.
+  default_timeout     = 10
+  default_memory_size = 256
+
+  t = module.tables.table_arns
+  n = module.tables.table_names
+
+  functions = {
+    order-api = {
+      description = "POST /orders and GET /orders/{orderId}"
+      environment = {
+        ORDERS_TABLE      = local.n["orders"]
+        INVENTORY_TABLE   = local.n["inventory"]
+        IDEMPOTENCY_TABLE = local.n["idempotency"]
+        TOPIC_ARN         = module.messaging.topic_arn
+      }
+      tables = {
+        orders      = { arn = local.t["orders"], access = "read_write" }
+        inventory   = { arn = local.t["inventory"], access = "read" } # prices only: never writes stock
+        idempotency = { arn = local.t["idempotency"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = false
+    }
+    inventory = {
+      description = "Reserves and releases stock"
+      environment = {
+        INVENTORY_TABLE    = local.n["inventory"]
+        RESERVATIONS_TABLE = local.n["inventory-reservations"]
+        TOPIC_ARN          = module.messaging.topic_arn
+      }
+      tables = {
+        inventory              = { arn = local.t["inventory"], access = "read_write" }
+        inventory-reservations = { arn = local.t["inventory-reservations"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = false
+    }
+    billing = {
+      description = "Charges, voids and refunds payments"
+      environment = {
+        BILLING_TABLE = local.n["billing"]
+        TOPIC_ARN     = module.messaging.topic_arn
+      }
+      tables = {
+        billing = { arn = local.t["billing"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = false
+    }
+    notification = {
+      description = "Emails the customer and keeps the history"
+      environment = {
+        NOTIFICATIONS_TABLE = local.n["notifications"]
+        TOPIC_ARN           = module.messaging.topic_arn
+        SENDER_EMAIL        = module.email.sender_email
+      }
+      tables = {
+        notifications = { arn = local.t["notifications"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = true
+    }
+    order-status = {
+      description = "Projects result events onto the order's status"
+      environment = {
+        ORDERS_TABLE = local.n["orders"]
+        TOPIC_ARN    = module.messaging.topic_arn
+      }
+      tables = {
+        orders = { arn = local.t["orders"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = false
+    }
+  }
+}
+
+module "tables" {
+  source = "../tables"
+
+  tables                         = local.tables
+  point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
+  deletion_protection_enabled    = var.deletion_protection_enabled
+  tags                           = var.tags
+}
+
+module "messaging" {
+  source = "../messaging"
+
+  queues = {
+    for q, v in local.queues : q => {
+      event_types                = v.event_types
+      visibility_timeout_seconds = lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout)
+    }
+  }
+  max_receive_count                = var.max_receive_count
+  dlq_redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
+  dlq_alarm_actions                = var.dlq_alarm_actions
+  tags                             = var.tags
+}
+
+module "email" {
+  source = "../email"
+
+  sender_email = var.sender_email
+  tags         = var.tags
+}
+
+module "functions" {
+  source = "../functions"
+
+  functions = {
+    for name, f in local.functions : name => merge(f, {
+      timeout     = coalesce(try(var.function_settings[name].timeout, null), local.default_timeout)
+      memory_size = coalesce(try(var.function_settings[name].memory_size, null), local.default_memory_size)
+      queue = contains(keys(local.queue_of), name) ? {
+        arn                        = module.messaging.queue_arns[local.queue_of[name]]
+        visibility_timeout_seconds = module.messaging.queue_visibility_timeouts[local.queue_of[name]]
+      } : null
+    })
+  }
+  dist_dir                           = var.dist_dir
+  log_level                          = var.log_level
+  extra_environment                  = var.extra_environment
+  log_retention_in_days              = var.log_retention_in_days
+  topic_arn                          = module.messaging.topic_arn
+  email_identity_arn                 = module.email.identity_arn
+  event_source_mappings_enabled      = var.event_source_mappings_enabled
+  batch_size                         = var.batch_size
+  maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
+  tags                               = var.tags
+}
+
+module "api" {
+  source = "../api"
+
+  name                   = "order-api"
+  function_name          = module.functions.function_names["order-api"]
+  function_invoke_arn    = module.functions.invoke_arns["order-api"]
+  stage_name             = var.api_stage_name
+  throttling_burst_limit = var.api_throttling_burst_limit
+  throttling_rate_limit  = var.api_throttling_rate_limit
+  tags                   = var.tags
+}

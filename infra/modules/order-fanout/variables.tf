@@ -1,0 +1,126 @@
+variable "dist_dir" {
+  type        = string
+  description = "Directory holding the function zips (<name>.zip), relative to the directory Terraform runs in, or absolute."
+  default     = "dist"
+}
+
+variable "log_level" {
+  type        = string
+  description = "LOG_LEVEL of every function."
+  default     = "INFO"
+}
+
+variable "extra_environment" {
+  type        = map(string)
+  description = "Variables added to every function (AWS_ENDPOINT_URL on the local stack)."
+  default     = {}
+}
+
+variable "function_settings" {
+  type = map(object({
+    timeout     = optional(number)
+    memory_size = optional(number)
+  }))
+  description = "Per-function overrides of timeout (seconds) and memory (MB), keyed by function name."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.function_settings) : contains(["order-api", "inventory", "billing", "notification", "order-status"], k)])
+    error_message = "function_settings keys must be function names: order-api, inventory, billing, notification, order-status."
+  }
+}
+
+variable "queue_visibility_timeout_seconds" {
+  type        = map(number)
+  description = "Per-queue visibility timeout overrides, keyed by queue name (default 60 s: 6 x the default 10 s function timeout)."
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.queue_visibility_timeout_seconds) : contains(["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"], k)])
+    error_message = "queue_visibility_timeout_seconds keys must be queue names: inventory-queue, billing-queue, notification-queue, order-status-queue."
+  }
+}
+
+variable "max_receive_count" {
+  type        = number
+  description = "Receives before a message moves to the DLQ."
+  default     = 5
+}
+
+variable "dlq_redrive_allow_policy_enabled" {
+  type        = bool
+  description = "Restrict the DLQ to our queues. False only for moto, which never returns RedriveAllowPolicy."
+  default     = true
+}
+
+variable "event_source_mappings_enabled" {
+  type        = bool
+  description = "Whether Lambda polls the queues (false on the local stack: the local runtime polls)."
+  default     = true
+}
+
+variable "batch_size" {
+  type        = number
+  description = "Maximum messages per consumer invocation."
+  default     = 10
+}
+
+variable "maximum_batching_window_in_seconds" {
+  type        = number
+  description = "Seconds Lambda may wait to fill a batch."
+  default     = 0
+}
+
+variable "log_retention_in_days" {
+  type        = number
+  description = "Retention of the functions' log groups."
+  default     = 14
+}
+
+variable "point_in_time_recovery_enabled" {
+  type        = bool
+  description = "PITR on every table."
+  default     = true
+}
+
+variable "deletion_protection_enabled" {
+  type        = bool
+  description = "Deletion protection on every table."
+  default     = false
+}
+
+variable "api_stage_name" {
+  type        = string
+  description = "API Gateway stage name."
+  default     = "prod"
+}
+
+variable "api_throttling_burst_limit" {
+  type        = number
+  description = "Stage-wide burst limit (requests)."
+  default     = 100
+}
+
+variable "api_throttling_rate_limit" {
+  type        = number
+  description = "Stage-wide steady rate limit (requests per second)."
+  default     = 50
+}
+
+variable "sender_email" {
+  type        = string
+  description = "SES sender identity of the notification service."
+  default     = "orders@example.com"
+}
+
+variable "dlq_alarm_actions" {
+  type        = list(string)
+  description = "ARNs notified when the DLQ is not empty."
+  default     = []
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags applied to every resource that takes them."
+  default     = {}
+}
