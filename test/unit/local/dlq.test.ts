@@ -1,0 +1,273 @@
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  type Message,
+} from '@aws-sdk/client-sqs';
+import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describeMessage, discover, eventTypesOf, formatList, listDlq, redrive, resolveSource, type Topology } from '../../../local/dlq.js';
+
+const sqsMock = mockClient(SQSClient);
+const snsMock = mockClient(SNSClient);
+const sqs = new SQSClient({});
+const sns = new SNSClient({});
+
+const BASE = 'http://127.0.0.1:4566/000000000000';
+const ARN = 'arn:aws:sqs:us-east-1:000000000000';
+const queue = (name: string, types?: string[]) => ({ name, url: `${BASE}/${name}`, arn: `${ARN}:${name}`, ...(types ? { eventTypes: new Set(types) } : {}) });
+const topology: Topology = {
+  dlqUrl: `${BASE}/order-processing-dlq`,
+  dlqArn: `${ARN}:order-processing-dlq`,
+  sources: [
+    queue('billing-queue', ['OrderPlaced', 'InventoryRejected']),
+    queue('inventory-queue', ['OrderPlaced', 'PaymentDeclined']),
+    queue('order-status-queue', ['InventoryReserved', 'PaymentCaptured']),
+  ],
+};
+
+const validEvent = (orderId: string) =>
+  JSON.stringify({ version: 1, id: `${orderId}:PaymentCaptured`, type: 'PaymentCaptured', time: '2026-01-01T00:00:00.000Z', orderId, data: { billingId: orderId, amount: 100, currency: 'JPY' } });
+
+/** A DLQ message as SQS returns it; `n` keeps ids and receipt handles distinct. */
+function dlqMessage(n: number, eventType: string, body = validEvent(`o-${n}`), attributes: Record<string, string> = {}): Message {
+  return {
+    MessageId: `m-${n}`,
+    ReceiptHandle: `rh-${n}`,
+    Body: body,
+    Attributes: { ApproximateReceiveCount: '4', SentTimestamp: '1767225600000', ...attributes },
+    MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } },
+  };
+}
+
+/** The DLQ answers with these pages, then nothing. */
+function dlqHolds(...pages: Message[][]): void {
+  const receive = sqsMock.on(ReceiveMessageCommand, { QueueUrl: topology.dlqUrl });
+  for (const page of pages) receive.resolvesOnce({ Messages: page });
+  receive.resolves({ Messages: [] });
+}
+
+/** The order of the SDK calls the tool made, by command name. */
+const callOrder = () => sqsMock.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name);
+
+beforeEach(() => {
+  sqsMock.reset();
+  snsMock.reset();
+  sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({});
+});
+
+describe('eventTypesOf (reading a subscription filter policy)', () => {
+  it.each([
+    ['{"eventType":["OrderPlaced","PaymentDeclined"]}', 'MessageAttributes', ['OrderPlaced', 'PaymentDeclined']],
+    ['{"eventType":["OrderPlaced"]}', undefined, ['OrderPlaced']],
+  ])('reads %s (scope %s)', (policy, scope, expected) => {
+    expect([...(eventTypesOf(policy, scope) ?? [])]).toEqual(expected);
+  });
+
+  it.each([
+    ['no policy', undefined, undefined],
+    ['body scope', '{"eventType":["OrderPlaced"]}', 'MessageBody'],
+    ['another attribute', '{"kind":["x"]}', 'MessageAttributes'],
+    ['a prefix rule it cannot enumerate', '{"eventType":[{"prefix":"Order"}]}', 'MessageAttributes'],
+    ['not JSON', '{', 'MessageAttributes'],
+  ])('says "unknown" for %s', (_case, policy, scope) => {
+    expect(eventTypesOf(policy, scope)).toBeUndefined();
+  });
+});
+
+describe('discover', () => {
+  it('finds the DLQ, the queues that redrive to it, and what each receives', async () => {
+    sqsMock.on(GetQueueUrlCommand).resolves({ QueueUrl: topology.dlqUrl });
+    sqsMock.on(GetQueueAttributesCommand).callsFake((input: { QueueUrl: string }) => ({ Attributes: { QueueArn: `${ARN}:${input.QueueUrl.split('/').pop() ?? ''}` } }));
+    sqsMock.on(ListDeadLetterSourceQueuesCommand).resolves({ queueUrls: [`${BASE}/inventory-queue`, `${BASE}/billing-queue`] });
+    snsMock.on(ListSubscriptionsCommand).resolves({
+      Subscriptions: [
+        { SubscriptionArn: 's-inv', Protocol: 'sqs', Endpoint: `${ARN}:inventory-queue` },
+        { SubscriptionArn: 's-other', Protocol: 'sqs', Endpoint: `${ARN}:someone-elses-queue` },
+      ],
+    });
+    snsMock.on(GetSubscriptionAttributesCommand, { SubscriptionArn: 's-inv' }).resolves({ Attributes: { FilterPolicy: '{"eventType":["OrderPlaced"]}', FilterPolicyScope: 'MessageAttributes' } });
+
+    const found = await discover(sqs, sns);
+
+    expect(sqsMock).toHaveReceivedCommandWith(GetQueueUrlCommand, { QueueName: 'order-processing-dlq' });
+    expect(found.dlqArn).toBe(`${ARN}:order-processing-dlq`);
+    expect(found.sources.map((s) => s.name)).toEqual(['billing-queue', 'inventory-queue']);
+    expect([...(found.sources[1]?.eventTypes ?? [])]).toEqual(['OrderPlaced']);
+    // No subscription found: it may receive anything.
+    expect(found.sources[0]?.eventTypes).toBeUndefined();
+    expect(snsMock).toHaveReceivedCommandTimes(GetSubscriptionAttributesCommand, 1);
+  });
+});
+
+describe('resolveSource (which queue a DLQ message came from)', () => {
+  it('trusts DeadLetterQueueSourceArn when SQS recorded it', () => {
+    const source = resolveSource(dlqMessage(1, 'OrderPlaced', undefined, { DeadLetterQueueSourceArn: `${ARN}:billing-queue` }), topology);
+    expect(source).toMatchObject({ kind: 'recorded', queues: [{ name: 'billing-queue' }] });
+  });
+
+  it('infers it from eventType when one queue receives that type', () => {
+    expect(resolveSource(dlqMessage(1, 'PaymentCaptured'), topology)).toMatchObject({ kind: 'inferred', queues: [{ name: 'order-status-queue' }] });
+  });
+
+  it('says "one of" when several queues receive that type', () => {
+    const source = resolveSource(dlqMessage(1, 'OrderPlaced'), topology);
+    expect(source.kind).toBe('ambiguous');
+    expect(source.queues.map((q) => q.name)).toEqual(['billing-queue', 'inventory-queue']);
+  });
+
+  it('says unknown when nothing subscribes to it, or there is no eventType', () => {
+    expect(resolveSource(dlqMessage(1, 'NoSuchEvent'), topology).kind).toBe('unknown');
+    expect(resolveSource({ MessageId: 'x', Body: '{}' }, topology).kind).toBe('unknown');
+  });
+});
+
+describe('describeMessage (a readable summary)', () => {
+  it('summarises a valid event that failed in its handler', () => {
+    const entry = describeMessage(dlqMessage(7, 'PaymentCaptured'), topology);
+    expect(entry).toMatchObject({ messageId: 'm-7', receiveCount: 4, eventType: 'PaymentCaptured', orderId: 'o-7', eventId: 'o-7:PaymentCaptured', sentAt: '2026-01-01T00:00:00.000Z' });
+    expect(entry.reason).toMatch(/valid event.*handler failed/);
+  });
+
+  it('says why a poison message fails its schema, and reads what it can', () => {
+    const entry = describeMessage(dlqMessage(8, 'OrderPlaced', JSON.stringify({ version: 1, id: 'e-8', type: 'OrderPlaced', orderId: 'o-8', data: {} })), topology);
+    expect(entry).toMatchObject({ orderId: 'o-8', eventId: 'e-8', eventType: 'OrderPlaced' });
+    expect(entry.reason).toMatch(/not a valid order event/);
+  });
+
+  it('copes with a body that is not JSON', () => {
+    const entry = describeMessage(dlqMessage(9, 'OrderPlaced', 'garbage'), topology);
+    expect(entry).toMatchObject({ orderId: undefined, eventId: undefined });
+    expect(entry.reason).toBe('message body is not JSON');
+  });
+});
+
+describe('listDlq', () => {
+  it('pages through the DLQ hidden for a short time, then makes every message visible again', async () => {
+    dlqHolds([dlqMessage(1, 'PaymentCaptured'), dlqMessage(2, 'OrderPlaced')], [dlqMessage(3, 'InventoryReserved')]);
+
+    const entries = await listDlq(sqs, topology, { visibilityTimeout: 5 });
+
+    expect(entries.map((e) => e.messageId)).toEqual(['m-1', 'm-2', 'm-3']);
+    expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, { QueueUrl: topology.dlqUrl, VisibilityTimeout: 5, MessageAttributeNames: ['All'] });
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, {
+      QueueUrl: topology.dlqUrl,
+      Entries: ['rh-1', 'rh-2', 'rh-3'].map((rh, i) => ({ Id: String(i), ReceiptHandle: rh, VisibilityTimeout: 0 })),
+    });
+    expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
+    expect(formatList(entries)).toContain('from one of billing-queue, inventory-queue');
+  });
+
+  it('stops at --max and when a receive returns only messages it has seen', async () => {
+    dlqHolds([dlqMessage(1, 'PaymentCaptured')], [dlqMessage(1, 'PaymentCaptured')]);
+    expect(await listDlq(sqs, topology)).toHaveLength(1);
+
+    sqsMock.reset();
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({});
+    dlqHolds([dlqMessage(1, 'PaymentCaptured'), dlqMessage(2, 'PaymentCaptured')], [dlqMessage(3, 'PaymentCaptured')]);
+    expect(await listDlq(sqs, topology, { max: 2 })).toHaveLength(2);
+    expect(sqsMock).toHaveReceivedCommandTimes(ReceiveMessageCommand, 1);
+  });
+});
+
+describe('redrive', () => {
+  it('sends each message to its source queue with the same body and attributes, then deletes it: send before delete', async () => {
+    const captured = dlqMessage(1, 'PaymentCaptured');
+    dlqHolds([captured]);
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'new', MD5OfMessageBody: '' }], Failed: [] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+
+    const report = await redrive(sqs, topology);
+
+    expect(sqsMock).toHaveReceivedCommandWith(SendMessageBatchCommand, {
+      QueueUrl: `${BASE}/order-status-queue`,
+      Entries: [{ Id: '0', MessageBody: captured.Body, MessageAttributes: { eventType: { DataType: 'String', StringValue: 'PaymentCaptured' } } }],
+    });
+    expect(sqsMock).toHaveReceivedCommandWith(DeleteMessageBatchCommand, { QueueUrl: topology.dlqUrl, Entries: [{ Id: '0', ReceiptHandle: 'rh-1' }] });
+    const order = callOrder();
+    expect(order.indexOf('SendMessageBatchCommand')).toBeLessThan(order.indexOf('DeleteMessageBatchCommand'));
+    expect(report).toEqual({ moved: [{ messageId: 'm-1', queues: ['order-status-queue'] }], left: [] });
+  });
+
+  it('deletes nothing when the send fails', async () => {
+    dlqHolds([dlqMessage(1, 'PaymentCaptured'), dlqMessage(2, 'InventoryReserved')]);
+    sqsMock.on(SendMessageBatchCommand).rejects(new Error('throttled'));
+
+    const report = await redrive(sqs, topology);
+
+    expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
+    expect(report.moved).toEqual([]);
+    expect(report.left.map((l) => l.messageId).sort()).toEqual(['m-1', 'm-2']);
+    expect(report.left[0]?.reason).toMatch(/send to order-status-queue failed: throttled/);
+    // …and gives them back to the DLQ at once.
+    expect(sqsMock).toHaveReceivedCommandWith(ChangeMessageVisibilityBatchCommand, { QueueUrl: topology.dlqUrl });
+  });
+
+  it('deletes only the messages whose send SQS accepted', async () => {
+    dlqHolds([dlqMessage(1, 'PaymentCaptured'), dlqMessage(2, 'InventoryReserved')]);
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: '' }], Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false }] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+
+    const report = await redrive(sqs, topology);
+
+    expect(sqsMock).toHaveReceivedCommandWith(DeleteMessageBatchCommand, { Entries: [{ Id: '0', ReceiptHandle: 'rh-1' }] });
+    expect(report.moved.map((m) => m.messageId)).toEqual(['m-1']);
+    expect(report.left).toEqual([{ messageId: 'm-2', reason: 'send to order-status-queue refused: InternalError' }]);
+  });
+
+  it('sends an ambiguous message to every candidate queue, identical copies once per queue, and deletes only if every send worked', async () => {
+    const body = validEvent('o-1').replace('PaymentCaptured', 'OrderPlaced');
+    dlqHolds([dlqMessage(1, 'OrderPlaced', body), dlqMessage(2, 'OrderPlaced', body)]);
+    sqsMock.on(SendMessageBatchCommand, { QueueUrl: `${BASE}/billing-queue` }).resolves({ Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: '' }], Failed: [] });
+    sqsMock.on(SendMessageBatchCommand, { QueueUrl: `${BASE}/inventory-queue` }).rejects(new Error('down'));
+
+    const report = await redrive(sqs, topology);
+
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 2);
+    for (const call of sqsMock.commandCalls(SendMessageBatchCommand)) expect(call.args[0].input.Entries).toHaveLength(1);
+    expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
+    expect(report.left.map((l) => l.messageId).sort()).toEqual(['m-1', 'm-2']);
+  });
+
+  it('with --queue moves only what is known to come from that queue, and leaves ambiguous messages', async () => {
+    dlqHolds([dlqMessage(1, 'PaymentCaptured'), dlqMessage(2, 'OrderPlaced'), dlqMessage(3, 'PaymentDeclined')]);
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: '' }], Failed: [] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+
+    const report = await redrive(sqs, topology, { queue: 'inventory-queue' });
+
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 1);
+    expect(sqsMock).toHaveReceivedCommandWith(SendMessageBatchCommand, { QueueUrl: `${BASE}/inventory-queue` });
+    expect(report.moved).toEqual([{ messageId: 'm-3', queues: ['inventory-queue'] }]);
+    expect(report.left).toEqual([{ messageId: 'm-2', reason: expect.stringMatching(/one of billing-queue, inventory-queue/) }]);
+  });
+
+  it('leaves a message whose source is unknown', async () => {
+    dlqHolds([dlqMessage(1, 'NoSuchEvent')]);
+
+    const report = await redrive(sqs, topology);
+
+    expect(sqsMock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
+    expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
+    expect(report.left).toEqual([{ messageId: 'm-1', reason: expect.stringMatching(/source unknown/) }]);
+  });
+
+  it('batches sends and deletes by ten', async () => {
+    dlqHolds(Array.from({ length: 10 }, (_, i) => dlqMessage(i, 'PaymentCaptured')), Array.from({ length: 5 }, (_, i) => dlqMessage(10 + i, 'PaymentCaptured')));
+    sqsMock.on(SendMessageBatchCommand).callsFake((input: { Entries: unknown[] }) => ({ Successful: input.Entries.map((_, i) => ({ Id: String(i) })), Failed: [] }));
+    sqsMock.on(DeleteMessageBatchCommand).callsFake((input: { Entries: unknown[] }) => ({ Successful: input.Entries.map((_, i) => ({ Id: String(i) })), Failed: [] }));
+
+    const report = await redrive(sqs, topology);
+
+    expect(report.moved).toHaveLength(15);
+    expect(sqsMock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 5]);
+    expect(sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 5]);
+  });
+});
