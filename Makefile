@@ -51,7 +51,7 @@ down: ## Stop everything `make up` started (and nothing else)
 	npx tsx local/down.ts
 
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
-	npx tsx -e "import('./local/seed.ts').then(async (m) => console.log('new products:', await m.seed(process.env.AWS_ENDPOINT_URL, 'inventory')))"
+	npx tsx local/seed.ts
 
 test: install typecheck test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
 
