@@ -45,6 +45,10 @@ locals {
       }] : [],
     )
   }
+
+  policies = {
+    for name, statements in local.policy_statements : name => jsonencode({ Version = "2012-10-17", Statement = statements })
+  }
 }
 
 resource "aws_iam_role" "this" {
@@ -67,7 +71,7 @@ resource "aws_iam_role_policy" "this" {
 
   name   = "${each.key}-least-privilege"
   role   = aws_iam_role.this[each.key].id
-  policy = jsonencode({ Version = "2012-10-17", Statement = local.policy_statements[each.key] })
+  policy = local.policies[each.key]
 
   lifecycle {
     precondition {

@@ -25,7 +25,7 @@ output "log_group_names" {
 
 output "iam_policies" {
   description = "Each function's inline policy document (JSON), keyed by the input key: for review and tests."
-  value       = { for k, p in aws_iam_role_policy.this : k => p.policy }
+  value       = local.policies
 }
 
 output "event_source_mappings" {
@@ -40,4 +40,14 @@ output "event_source_mappings" {
       function_response_types            = m.function_response_types
     }
   }
+}
+
+output "log_group_arns" {
+  description = "Log group ARNs, keyed by the input key."
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.arn }
+}
+
+output "timeouts" {
+  description = "Each function's timeout in seconds, keyed by the input key."
+  value       = { for k, f in aws_lambda_function.this : k => f.timeout }
 }

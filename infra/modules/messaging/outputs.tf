@@ -37,3 +37,15 @@ output "dlq_alarm_name" {
   description = "Name of the CloudWatch alarm on the DLQ's depth."
   value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
 }
+
+output "subscriptions" {
+  description = "The fan-out, keyed by queue name: which eventType values each queue receives, and how."
+  value = {
+    for k, s in aws_sns_topic_subscription.this : k => {
+      arn                  = s.arn
+      filter_policy        = s.filter_policy
+      filter_policy_scope  = s.filter_policy_scope
+      raw_message_delivery = s.raw_message_delivery
+    }
+  }
+}

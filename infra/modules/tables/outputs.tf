@@ -7,3 +7,14 @@ output "table_arns" {
   description = "Table ARNs, keyed by the input key. IAM policies add \"<arn>/index/*\" for the indexes."
   value       = { for k, t in aws_dynamodb_table.this : k => t.arn }
 }
+
+output "key_schemas" {
+  description = "Each table's keys and TTL attribute, keyed by the input key: what clients must use."
+  value = {
+    for k, t in aws_dynamodb_table.this : k => {
+      hash_key      = t.hash_key
+      range_key     = t.range_key
+      ttl_attribute = var.tables[k].ttl_attribute
+    }
+  }
+}

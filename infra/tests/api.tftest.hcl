@@ -1,0 +1,116 @@
+# modules/api on its own: routes, proxy integrations, invoke permissions, stage throttling.
+# Run from infra/: terraform -chdir=infra test
+
+mock_provider "aws" {}
+
+override_resource {
+  target          = aws_api_gateway_rest_api.this
+  override_during = plan
+  values = {
+    id               = "abc123"
+    root_resource_id = "root"
+    execution_arn    = "arn:aws:execute-api:us-east-1:000000000000:abc123"
+  }
+}
+
+variables {
+  function_name          = "order-api"
+  function_invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations"
+  stage_name             = "local"
+  throttling_burst_limit = 20
+  throttling_rate_limit  = 10
+}
+
+run "routes_proxy_to_the_function" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_resource.orders.path_part == "orders" && aws_api_gateway_resource.order.path_part == "{orderId}"
+    error_message = "Resources must be /orders and /orders/{orderId}."
+  }
+
+  assert {
+    condition     = toset([for m in values(aws_api_gateway_method.this) : m.http_method]) == toset(["POST", "GET"])
+    error_message = "Methods must be POST /orders and GET /orders/{orderId}."
+  }
+
+  assert {
+    condition = alltrue([
+      for i in values(aws_api_gateway_integration.this) : i.type == "AWS_PROXY" && i.integration_http_method == "POST" && i.uri == var.function_invoke_arn
+    ])
+    error_message = "Every route must be an AWS_PROXY integration to the function."
+  }
+}
+
+run "permissions_are_scoped_to_this_api" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition = toset([for p in values(aws_lambda_permission.this) : p.source_arn]) == toset([
+      "arn:aws:execute-api:us-east-1:000000000000:abc123/*/POST/orders",
+      "arn:aws:execute-api:us-east-1:000000000000:abc123/*/GET/orders/*",
+    ])
+    error_message = "lambda:InvokeFunction must be limited to this API's two routes."
+  }
+
+  assert {
+    condition     = alltrue([for p in values(aws_lambda_permission.this) : p.principal == "apigateway.amazonaws.com" && p.function_name == "order-api"])
+    error_message = "Only API Gateway may invoke, and only order-api."
+  }
+}
+
+run "stage_is_throttled" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_stage.this.stage_name == "local" &&
+      aws_api_gateway_method_settings.all.method_path == "*/*" &&
+      aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 20 &&
+      aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 10
+    )
+    error_message = "The stage must be throttled on every method."
+  }
+}
+
+run "invoke_arn_is_required" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    function_invoke_arn = null
+  }
+  expect_failures = [var.function_invoke_arn]
+}
+
+run "burst_limit_is_checked" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    throttling_burst_limit = -1
+  }
+  expect_failures = [var.throttling_burst_limit]
+}
+
+run "rate_limit_is_checked" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    throttling_rate_limit = -1
+  }
+  expect_failures = [var.throttling_rate_limit]
+}

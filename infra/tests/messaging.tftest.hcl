@@ -1,0 +1,218 @@
+# modules/messaging on its own: encryption, redrive, queue policies, subscriptions, DLQ alarm,
+# and each validation block. Run from infra/: terraform -chdir=infra test
+
+mock_provider "aws" {}
+
+override_resource {
+  target          = aws_sns_topic.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:us-east-1:000000000000:order-events"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/order-processing-dlq"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.this["a-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:a-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/a-queue"
+  }
+}
+
+override_resource {
+  target          = aws_sqs_queue.this["b-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:b-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/b-queue"
+  }
+}
+
+variables {
+  queues = {
+    a-queue = { event_types = ["OrderPlaced", "PaymentDeclined"], visibility_timeout_seconds = 60 }
+    b-queue = { event_types = ["OrderPlaced"] }
+  }
+  max_receive_count = 4
+}
+
+run "topic_and_queues_are_encrypted" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+
+  assert {
+    condition     = aws_sns_topic.this.kms_master_key_id == "alias/aws/sns"
+    error_message = "The topic must be encrypted with alias/aws/sns."
+  }
+
+  assert {
+    condition     = alltrue([for q in values(aws_sqs_queue.this) : q.sqs_managed_sse_enabled && q.kms_master_key_id == null]) && aws_sqs_queue.dlq.sqs_managed_sse_enabled
+    error_message = "Queues must use SSE-SQS (SNS cannot deliver to queues under the aws/sqs KMS key)."
+  }
+}
+
+run "every_queue_redrives_to_the_dlq" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+
+  # Pinned on purpose: the queue's own redrive_policy argument stays unset (its diff under moto
+  # is a whitespace artefact, see modules/messaging/main.tf); this resource carries the policy.
+  assert {
+    condition = alltrue([
+      for q in keys(var.queues) : jsondecode(aws_sqs_queue_redrive_policy.this[q].redrive_policy) == {
+        deadLetterTargetArn = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
+        maxReceiveCount     = 4
+      } && aws_sqs_queue_redrive_policy.this[q].queue_url == aws_sqs_queue.this[q].id
+    ])
+    error_message = "Every queue must redrive to the DLQ after max_receive_count receives."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq[0].redrive_allow_policy) == {
+      redrivePermission = "byQueue"
+      sourceQueueArns   = ["arn:aws:sqs:us-east-1:000000000000:a-queue", "arn:aws:sqs:us-east-1:000000000000:b-queue"]
+    }
+    error_message = "Only our queues may use the DLQ."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this["a-queue"].visibility_timeout_seconds == 60 && aws_sqs_queue.dlq.message_retention_seconds == 1209600
+    error_message = "Visibility timeout or DLQ retention not applied."
+  }
+}
+
+run "queue_policies_admit_only_the_topic" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+
+  assert {
+    condition = alltrue([
+      for q in keys(var.queues) : jsondecode(aws_sqs_queue_policy.this[q].policy).Statement == [{
+        Sid       = "AllowOrderEventsTopic"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = "arn:aws:sqs:us-east-1:000000000000:${q}"
+        Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:us-east-1:000000000000:order-events" } }
+      }]
+    ])
+    error_message = "A queue policy admits something other than the topic."
+  }
+}
+
+run "subscriptions_filter_and_deliver_raw" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+
+  assert {
+    condition = alltrue([
+      for q, s in aws_sns_topic_subscription.this :
+      s.protocol == "sqs" && s.raw_message_delivery && s.filter_policy_scope == "MessageAttributes" && s.endpoint == aws_sqs_queue.this[q].arn
+    ])
+    error_message = "Subscriptions must be raw SQS deliveries filtered on message attributes."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sns_topic_subscription.this["a-queue"].filter_policy) == { eventType = ["OrderPlaced", "PaymentDeclined"] }
+    error_message = "Filter policy must list the queue's event types under eventType."
+  }
+}
+
+run "dlq_alarm_exists" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+
+  variables {
+    dlq_alarm_actions = ["arn:aws:sns:us-east-1:000000000000:on-call"]
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dlq_not_empty.namespace == "AWS/SQS" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.dimensions == tomap({ QueueName = "order-processing-dlq" }) &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.threshold == 0 &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:on-call"])
+    )
+    error_message = "The DLQ alarm must fire when ApproximateNumberOfMessagesVisible > 0."
+  }
+}
+
+run "redrive_allow_policy_can_be_turned_off_for_moto" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    dlq_redrive_allow_policy_enabled = false
+  }
+  assert {
+    condition     = length(aws_sqs_queue_redrive_allow_policy.dlq) == 0 && length(aws_sqs_queue_redrive_policy.this) == 2
+    error_message = "Turning the allow policy off must keep the redrive policies."
+  }
+}
+
+run "max_receive_count_must_be_at_least_one" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    max_receive_count = 0
+  }
+  expect_failures = [var.max_receive_count]
+}
+
+run "max_receive_count_must_be_whole" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    max_receive_count = 2.5
+  }
+  expect_failures = [var.max_receive_count]
+}
+
+run "queues_need_event_types" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    queues = { a-queue = { event_types = [] } }
+  }
+  expect_failures = [var.queues]
+}
+
+run "visibility_timeout_range" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    queues = { a-queue = { event_types = ["OrderPlaced"], visibility_timeout_seconds = 50000 } }
+  }
+  expect_failures = [var.queues]
+}

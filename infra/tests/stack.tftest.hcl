@@ -1,0 +1,347 @@
+# The pipeline as wired by modules/order-fanout (what both envs deploy), planned against a
+# mock provider; override_resource (override_during = plan) supplies the ARNs that policies
+# need at plan time, so each policy can be compared with the ARNs it must name.
+# Run from infra/: terraform -chdir=infra test
+
+mock_provider "aws" {}
+
+# ARNs that the IAM policies and outputs need at plan time, each distinct so that a policy
+# naming another function's table would be caught.
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["orders"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders"
+  }
+}
+
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["inventory"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/inventory"
+  }
+}
+
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["notifications"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/notifications"
+  }
+}
+
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["billing"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/billing"
+  }
+}
+
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["idempotency"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/idempotency"
+  }
+}
+
+override_resource {
+  target          = module.tables.aws_dynamodb_table.this["inventory-reservations"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/inventory-reservations"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sqs_queue.this["inventory-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:inventory-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/inventory-queue"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sqs_queue.this["billing-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:billing-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/billing-queue"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sqs_queue.this["notification-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:notification-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/notification-queue"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sqs_queue.this["order-status-queue"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:order-status-queue"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/order-status-queue"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sqs_queue.dlq
+  override_during = plan
+  values = {
+    arn = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
+    url = "https://sqs.us-east-1.amazonaws.com/000000000000/order-processing-dlq"
+  }
+}
+
+override_resource {
+  target          = module.messaging.aws_sns_topic.this
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:us-east-1:000000000000:order-events"
+  }
+}
+
+override_resource {
+  target          = module.email.aws_sesv2_email_identity.sender
+  override_during = plan
+  values = {
+    arn = "arn:aws:ses:us-east-1:000000000000:identity/orders@example.com"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["order-api"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-api"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["inventory"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/inventory"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["billing"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/billing"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["notification"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/notification"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["order-status"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-status"
+  }
+}
+
+variables {
+  dist_dir = "tests/fixtures/lambda-zips"
+}
+
+run "tables_keep_the_contract_keys" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition = jsonencode(module.tables.key_schemas) == jsonencode({
+      orders                 = { hash_key = "orderId", range_key = "createdAt", ttl_attribute = null }
+      inventory              = { hash_key = "productId", range_key = null, ttl_attribute = null }
+      notifications          = { hash_key = "notificationId", range_key = "createdAt", ttl_attribute = null }
+      billing                = { hash_key = "billingId", range_key = "orderId", ttl_attribute = null }
+      idempotency            = { hash_key = "idempotencyKey", range_key = null, ttl_attribute = "expiresAt" }
+      inventory-reservations = { hash_key = "orderId", range_key = null, ttl_attribute = null }
+    })
+    error_message = "Table keys differ from CONTRACT.md / DESIGN.md."
+  }
+}
+
+run "filter_policies_match_the_contract" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition = { for q, s in module.messaging.subscriptions : q => jsondecode(s.filter_policy) } == {
+      inventory-queue    = { eventType = ["OrderPlaced", "PaymentDeclined"] }
+      billing-queue      = { eventType = ["InventoryRejected", "OrderPlaced"] }
+      notification-queue = { eventType = ["OrderCancelled", "OrderConfirmed", "OrderPlaced"] }
+      order-status-queue = { eventType = ["InventoryRejected", "InventoryReleased", "InventoryReserved", "NotificationSent", "PaymentCaptured", "PaymentDeclined", "PaymentRefunded", "PaymentVoided"] }
+    }
+    error_message = "Filter policies differ from CONTRACT.md."
+  }
+
+  assert {
+    condition     = alltrue([for s in values(module.messaging.subscriptions) : s.raw_message_delivery && s.filter_policy_scope == "MessageAttributes"])
+    error_message = "Every subscription must use raw delivery and filter on message attributes."
+  }
+}
+
+run "every_mapping_reports_batch_item_failures" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition     = keys(output.event_source_mappings) == ["billing", "inventory", "notification", "order-status"]
+    error_message = "Expected one mapping per consumer."
+  }
+
+  assert {
+    condition     = alltrue([for m in values(output.event_source_mappings) : m.function_response_types == toset(["ReportBatchItemFailures"])])
+    error_message = "Every mapping must have FunctionResponseTypes [ReportBatchItemFailures]."
+  }
+
+  assert {
+    condition = alltrue([
+      for f, q in { inventory = "inventory-queue", billing = "billing-queue", notification = "notification-queue", order-status = "order-status-queue" } :
+      output.event_source_mappings[f].event_source_arn == output.queue_arns[q]
+    ])
+    error_message = "Each consumer must read its own queue."
+  }
+}
+
+run "policies_name_only_their_own_resources" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  # Every Resource of every statement, per function.
+  assert {
+    condition = alltrue([
+      for f, expected in {
+        order-api    = concat(["orders", "inventory", "idempotency"], ["topic"])
+        inventory    = ["inventory", "inventory-reservations", "topic", "queue:inventory-queue"]
+        billing      = ["billing", "topic", "queue:billing-queue"]
+        notification = ["notifications", "topic", "queue:notification-queue", "ses"]
+        order-status = ["orders", "topic", "queue:order-status-queue"]
+      } :
+      toset(flatten([
+        for s in jsondecode(output.iam_policies[f]).Statement : s.Resource if s.Sid != "OwnLogGroup"
+        ])) == toset(flatten([
+        for e in expected : (
+          e == "topic" ? [output.topic_arn] :
+          e == "ses" ? [module.email.identity_arn] :
+          startswith(e, "queue:") ? [output.queue_arns[trimprefix(e, "queue:")]] :
+          [output.table_arns[e], "${output.table_arns[e]}/index/*"]
+        )
+      ]))
+    ])
+    error_message = "A function's policy names a table, queue, topic or identity it does not own."
+  }
+
+  assert {
+    condition = alltrue([
+      for f, p in output.iam_policies : [for s in jsondecode(p).Statement : s.Resource if s.Sid == "OwnLogGroup"] == ["${module.functions.log_group_arns[f]}:*"]
+    ])
+    error_message = "Each function may write only to its own log group."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in values(output.iam_policies) : [
+        for s in jsondecode(p).Statement : [for a in flatten([s.Action]) : !strcontains(a, "*")]
+      ]
+    ]))
+    error_message = "No IAM statement may use a wildcard action."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for p in values(output.iam_policies) : [for s in jsondecode(p).Statement : s.Effect == "Allow" && !contains(flatten([s.Resource]), "*")]
+    ]))
+    error_message = "No IAM statement may use Resource \"*\"."
+  }
+}
+
+run "order_api_only_reads_inventory" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition = jsonencode([
+      for s in jsondecode(output.iam_policies["order-api"]).Statement : sort(s.Action) if contains(flatten([s.Resource]), output.table_arns["inventory"])
+    ]) == jsonencode([["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]])
+    error_message = "order-api may only GetItem/BatchGetItem/Query the inventory table."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Resource if s.Sid == "ReadWriteTables"
+      ])) == toset([
+      output.table_arns["orders"], "${output.table_arns["orders"]}/index/*",
+      output.table_arns["idempotency"], "${output.table_arns["idempotency"]}/index/*",
+    ])
+    error_message = "order-api may write only orders and idempotency."
+  }
+}
+
+run "visibility_timeouts_cover_six_function_timeouts" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  variables {
+    function_settings                = { inventory = { timeout = 20 } }
+    queue_visibility_timeout_seconds = { inventory-queue = 120 }
+  }
+
+  assert {
+    condition = alltrue([
+      for f, q in { inventory = "inventory-queue", billing = "billing-queue", notification = "notification-queue", order-status = "order-status-queue" } :
+      module.messaging.queue_visibility_timeouts[q] >= 6 * module.functions.timeouts[f]
+    ])
+    error_message = "A queue's visibility timeout is below 6 x its consumer's timeout."
+  }
+}
+
+run "function_settings_keys_are_checked" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    function_settings = { order_api = { timeout = 5 } }
+  }
+  expect_failures = [var.function_settings]
+}
+
+run "queue_visibility_keys_are_checked" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    queue_visibility_timeout_seconds = { inventory = 120 }
+  }
+  expect_failures = [var.queue_visibility_timeout_seconds]
+}
