@@ -29,6 +29,6 @@ output "table_names" {
 }
 
 output "function_names" {
-  description = "Function names, keyed by function."
-  value       = module.order_fanout.function_names
+  description = "Names of the deployed functions (sorted list)."
+  value       = sort(values(module.order_fanout.function_names))
 }
