@@ -65,8 +65,15 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
 
   async createOrder(order: OrderRecord, claim?: { record: IdempotencyClaim; nowSeconds: number }): Promise<'created' | 'key-taken'> {
     const putOrder = { TableName: this.tables.orders, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' };
+    // orderId is a fresh UUID per request, so an order already under it can only be this request's
+    // own write: a response lost after the write succeeded, and the SDK retried the call. That is
+    // success, not an error (an error would leave the stored order unannounced, PLACED for ever).
     if (claim === undefined) {
-      await this.db.send(new PutCommand(putOrder));
+      try {
+        await this.db.send(new PutCommand(putOrder));
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
       return 'created';
     }
     try {
@@ -87,6 +94,7 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
       );
       return 'created';
     } catch (error) {
+      if (isOwnEarlierWrite(error)) return 'created';
       if (isKeyTaken(error)) return 'key-taken';
       throw error;
     }
@@ -153,6 +161,15 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
       throw error;
     }
   }
+}
+
+/**
+ * Both conditions failed: the order exists (only this request could have written it, see createOrder)
+ * and so does the claim the same transaction wrote. A retried call whose first attempt succeeded.
+ */
+function isOwnEarlierWrite(error: unknown): boolean {
+  const codes = cancellationCodes(error);
+  return codes !== undefined && codes[0] === 'ConditionalCheckFailed' && codes[1] === 'ConditionalCheckFailed';
 }
 
 /** The transaction was cancelled by the idempotency record's condition (the second item), nothing else. */

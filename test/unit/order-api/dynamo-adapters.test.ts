@@ -93,6 +93,22 @@ describe('DynamoOrderStore.createOrder', () => {
     });
   });
 
+  it("answers 'created' when the order already exists without a key: a lost response, and the SDK's retry of its own put", async () => {
+    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(store.createOrder(order)).resolves.toBe('created');
+  });
+
+  it('without a key rethrows any other failure', async () => {
+    expect.assertions(1);
+    db.on(PutCommand).rejects(new Error('throttled'));
+    await expect(store.createOrder(order)).rejects.toThrow('throttled');
+  });
+
+  it("answers 'created' when both conditions failed: the retry of a transaction whose first attempt was written", async () => {
+    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
+    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('created');
+  });
+
   it("answers 'key-taken' when only the key's condition cancelled the transaction", async () => {
     db.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
