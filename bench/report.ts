@@ -1,0 +1,237 @@
+// Writes one run's results: latest.json (everything), latest.md (the tables), chart.svg and, when
+// @resvg/resvg-js can be loaded, chart.png (throughput and latency against orders in flight).
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BundleResult } from './bundles.js';
+import type { CallMix, CeilingResult } from './ceiling.js';
+import type { LevelResult } from './load.js';
+import type { Counts } from './stats.js';
+
+export interface InvocationStats {
+  invocations: number;
+  perOrder: number;
+  meanBatch: number;
+  durationMsP50: number;
+  durationMsP95: number;
+  busySeconds: number;
+  retried: number;
+  logLines: number;
+}
+
+export interface LevelReport extends LevelResult {
+  drainMs: number;
+  callsPerOrder: Counts;
+  totalCallsPerOrder: number;
+  functionCallsPerOrder: number;
+  byFunction: CallMix;
+  cpuShare: Record<string, number>;
+  invocations: Record<string, InvocationStats>;
+  ceiling?: CeilingResult & { callsPerOrder: Counts };
+  efficiency?: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  totalSeconds?: number;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; loadAverageAtStart?: number[]; loadAverageAtEnd?: number[] };
+  config: Record<string, unknown>;
+  phases: Record<string, number>;
+  levels: LevelReport[];
+  bundles: BundleResult[];
+  dlqDepth?: number;
+  finalDuplicates?: number;
+}
+
+const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
+
+/**
+ * The fewest calls per order the design allows on the happy path today (with an Idempotency-Key, as
+ * the benchmark posts): order-api prices (BatchGetItem), stores the order with the key's claim
+ * (TransactWriteItems), publishes OrderPlaced, marks the key COMPLETED (UpdateItem); inventory
+ * reserves (TransactWriteItems) and publishes; billing writes its PENDING intent before the external
+ * charge, records the outcome, publishes; notification, per email (received, confirmed): claims,
+ * sends, marks sent, publishes NotificationSent; order-status, per result event (InventoryReserved,
+ * PaymentCaptured, 2 × NotificationSent): reads the order (a Query: events do not carry the sort key
+ * createdAt) and applies it with one conditional write, plus one write to finalize and one publish.
+ */
+export const HAPPY_PATH_MINIMUM: Record<string, number> = { 'order-api': 4, inventory: 2, billing: 3, notification: 8, 'order-status': 10 };
+const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
+const mark = (ok: boolean): string => (ok ? 'meets' : '**misses**');
+
+export function markdown(r: BenchResults): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`# order-fanout benchmark — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
+  lines.push(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; moto_server (one Python process). ` +
+    `${String(r.config.ordersPerLevel)} orders per level (ceiling: ${String(r.config.ceilingOrdersPerLevel)}), ${String(r.config.warmup)} warm-up orders; run took ${r.totalSeconds ?? '?'} s. ` +
+    `Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join(' / ') ?? '?'}, at end ${m.loadAverageAtEnd?.join(' / ') ?? '?'}: other work on the machine shares its 2 cores.`, '');
+
+  lines.push('## Throughput and latency (POST → final status)', '');
+  lines.push('| in flight | orders/s | ceiling orders/s | efficiency (goal ≥ 0.8) | p50 | p95 | p99 | POST p50 | confirmed / failed | emulator CPU | AWS calls/order (functions + runtime) |');
+  lines.push('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const l of r.levels) {
+    const moto = l.cpuShare['emulator (moto_server)'] ?? 0;
+    const eff = l.efficiency === undefined ? '–' : `${l.efficiency.toFixed(2)} (${mark(l.efficiency >= GOALS.efficiency)})`;
+    lines.push(
+      `| ${l.concurrency} | ${l.ordersPerSecond.toFixed(1)} | ${l.ceiling?.ordersPerSecond.toFixed(1) ?? '–'} | ${eff} | ${l.latencyMs.p50} ms | ${l.latencyMs.p95} ms | ${l.latencyMs.p99} ms | ${l.postMs.p50} ms | ${l.confirmed} / ${l.failed} | ${(moto * 100).toFixed(0)} % of a core | ${l.totalCallsPerOrder} (${l.functionCallsPerOrder} + ${(l.totalCallsPerOrder - l.functionCallsPerOrder).toFixed(1)}) |`,
+    );
+  }
+  lines.push('');
+
+  const last = r.levels.at(-1);
+  if (last !== undefined) {
+    lines.push(`## AWS calls per order by API (at ${last.concurrency} in flight)`, '');
+    const fns = Object.keys(last.byFunction).sort();
+    const apis = [...new Set(fns.flatMap((fn) => Object.keys(last.byFunction[fn] ?? {})))].sort();
+    lines.push(`| API | ${fns.join(' | ')} | functions | at the emulator | ceiling replay |`);
+    lines.push(`|---|${fns.map(() => '---:').join('|')}|---:|---:|---:|`);
+    const allApis = [...new Set([...apis, ...Object.keys(last.callsPerOrder), ...Object.keys(last.ceiling?.callsPerOrder ?? {})])].sort();
+    for (const api of allApis) {
+      const cells = fns.map((fn) => String(last.byFunction[fn]?.[api] ?? ''));
+      const sum = fns.reduce((acc, fn) => acc + (last.byFunction[fn]?.[api] ?? 0), 0);
+      lines.push(`| ${api} | ${cells.join(' | ')} | ${sum ? sum.toFixed(2) : ''} | ${last.callsPerOrder[api] ?? ''} | ${last.ceiling?.callsPerOrder[api] ?? ''} |`);
+    }
+    const fnTotals = fns.map((fn) => Object.values(last.byFunction[fn] ?? {}).reduce((a, b) => a + b, 0).toFixed(1));
+    const ceilingTotal = Object.values(last.ceiling?.callsPerOrder ?? {}).reduce((a, b) => a + b, 0);
+    lines.push(`| **total** | ${fnTotals.join(' | ')} | ${last.functionCallsPerOrder} | ${last.totalCallsPerOrder} | ${ceilingTotal ? ceilingTotal.toFixed(1) : ''} |`, '');
+    const minimum = Object.values(HAPPY_PATH_MINIMUM).reduce((a, b) => a + b, 0);
+    lines.push(
+      `Happy-path minimum the design allows today: **${minimum} calls by the functions** (${Object.entries(HAPPY_PATH_MINIMUM).map(([fn, n]) => `${fn} ${n}`).join(', ')}); ` +
+        `we stand at ${last.functionCallsPerOrder} (the excess is retries and races, see "Where the time goes"). ` +
+        'The runtime needs one ReceiveMessage and one DeleteMessageBatch per batch: 8 messages per order, so ≥ 1.6 calls per order with full batches of 10, 16 when every message is its own batch.',
+      '',
+    );
+    lines.push('"at the emulator" adds the runtime\'s own SQS calls (ReceiveMessage, DeleteMessageBatch), empty long polls included; the benchmark\'s own bookkeeping is not counted.', '');
+
+    lines.push(`## Where the time goes (at ${last.concurrency} in flight)`, '');
+    lines.push('| function | invocations/order | mean batch | duration p50 | p95 | busy s | retried records | log lines |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const [fn, i] of Object.entries(last.invocations)) {
+      lines.push(`| ${fn} | ${i.perOrder} | ${i.meanBatch} | ${i.durationMsP50} ms | ${i.durationMsP95} ms | ${i.busySeconds} | ${i.retried} | ${i.logLines} |`);
+    }
+    lines.push('');
+    lines.push('CPU while the pipeline ran (share of one core; 2 cores in all):', '');
+    lines.push('| level | ' + [...new Set(r.levels.flatMap((l) => Object.keys(l.cpuShare)))].sort().join(' | ') + ' |');
+    const cpuKeys = [...new Set(r.levels.flatMap((l) => Object.keys(l.cpuShare)))].sort();
+    lines.push(`|---|${cpuKeys.map(() => '---:').join('|')}|`);
+    for (const l of r.levels) lines.push(`| ${l.concurrency} | ${cpuKeys.map((k) => (l.cpuShare[k] ?? 0).toFixed(2)).join(' | ')} |`);
+    lines.push('');
+  }
+
+  lines.push('## Bundles and cold import (goal ≤ 1.15 × floor)', '');
+  lines.push('| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | beyond the floor |');
+  lines.push('|---|---:|---:|---|---:|---:|---|---|');
+  for (const b of r.bundles) {
+    const extra = b.extraInputs.slice(0, 4).map((e) => `${e.path} ${kb(e.bytes)}`).join(', ');
+    lines.push(
+      `| ${b.name} | ${kb(b.bundleBytes)} | ${kb(b.floorBytes)} | ${b.sizeRatio.toFixed(2)} (${mark(b.sizeRatio <= GOALS.bundleRatio)}) | ${b.importMs} ms | ${b.floorImportMs} ms | ${b.importRatio.toFixed(2)} (${mark(b.importRatio <= GOALS.bundleRatio)}) | ${extra} |`,
+    );
+  }
+  lines.push('');
+
+  lines.push('## `make up` phases from a clean emulator (install excluded)', '');
+  lines.push('| ' + Object.keys(r.phases).join(' | ') + ' | total |');
+  lines.push('|' + Object.keys(r.phases).map(() => '---:').join('|') + '|---:|');
+  lines.push('| ' + Object.values(r.phases).map(s).join(' | ') + ` | ${s(Object.values(r.phases).reduce((a, b) => a + b, 0))} |`, '');
+  lines.push(`DLQ after the run: ${r.dlqDepth ?? '?'} messages. Duplicate final events seen: ${r.finalDuplicates ?? '?'}.`, '');
+  return lines.join('\n');
+}
+
+/** Two panels: orders/s (pipeline and ceiling) and latency p50/p95/p99, against orders in flight. */
+export function chartSvg(r: BenchResults): string {
+  const W = 900;
+  const H = 400;
+  const panelW = 380;
+  const top = 68;
+  const plotH = 250;
+  const levels = r.levels.map((l) => l.concurrency);
+  const xAt = (left: number, i: number): number => left + 40 + (levels.length === 1 ? panelW / 2 - 40 : (i * (panelW - 80)) / (levels.length - 1));
+  const nice = (max: number): number => {
+    const p = 10 ** Math.floor(Math.log10(Math.max(max, 1e-9)));
+    return [1, 2, 2.5, 5, 10].map((f) => f * p).find((v) => v >= max) ?? max;
+  };
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
+  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">order-fanout on the local stack: ${r.machine.cpus} cores, moto_server, ${String(r.config.ordersPerLevel)} orders per level</text>`);
+
+  const panel = (left: number, title: string, unit: string, series: { name: string; color: string; dash?: string; values: (number | undefined)[] }[]): void => {
+    const max = nice(Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)), 1) * 1.05);
+    const y = (v: number): number => top + plotH - (v / max) * plotH;
+    out.push(`<text x="${left + panelW / 2}" y="${top - 12}" text-anchor="middle" font-size="13" font-weight="bold">${title}</text>`);
+    for (let k = 0; k <= 5; k += 1) {
+      const v = (max * k) / 5;
+      out.push(`<line x1="${left + 30}" x2="${left + panelW - 30}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
+      out.push(`<text x="${left + 26}" y="${y(v) + 4}" text-anchor="end" fill="#444">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`);
+    }
+    out.push(`<text x="${left}" y="${top + plotH / 2}" transform="rotate(-90 ${left} ${top + plotH / 2})" text-anchor="middle" dy="-2" fill="#444">${unit}</text>`);
+    levels.forEach((c, i) => out.push(`<text x="${xAt(left, i)}" y="${top + plotH + 18}" text-anchor="middle" fill="#444">${c}</text>`));
+    out.push(`<text x="${left + panelW / 2}" y="${top + plotH + 36}" text-anchor="middle" fill="#444">orders in flight</text>`);
+    series.forEach((s, idx) => {
+      const pts = s.values.map((v, i) => (v === undefined ? undefined : `${xAt(left, i).toFixed(1)},${y(v).toFixed(1)}`)).filter((p): p is string => p !== undefined);
+      out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''} points="${pts.join(' ')}"/>`);
+      for (const p of pts) {
+        const [px, py] = p.split(',');
+        out.push(`<circle cx="${px}" cy="${py}" r="3.5" fill="${s.color}"/>`);
+      }
+      const ly = top + plotH + 58;
+      const lx = left + 30 + idx * 120;
+      out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
+      out.push(`<text x="${lx + 28}" y="${ly}">${s.name}</text>`);
+    });
+  };
+  panel(20, 'Throughput to final status', 'orders/s', [
+    { name: 'pipeline', color: '#1f77b4', values: r.levels.map((l) => l.ordersPerSecond) },
+    { name: 'ceiling (SDK replay)', color: '#999', dash: '6 4', values: r.levels.map((l) => l.ceiling?.ordersPerSecond) },
+  ]);
+  panel(470, 'Latency, POST → final status', 'ms', [
+    { name: 'p50', color: '#2ca02c', values: r.levels.map((l) => l.latencyMs.p50) },
+    { name: 'p95', color: '#ff7f0e', values: r.levels.map((l) => l.latencyMs.p95) },
+    { name: 'p99', color: '#d62728', values: r.levels.map((l) => l.latencyMs.p99) },
+  ]);
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+type Resvg = new (svg: string, options?: unknown) => { render(): { asPng(): Buffer } };
+
+async function loadResvg(): Promise<Resvg | undefined> {
+  try {
+    const name = '@resvg/resvg-js';
+    return ((await import(name)) as { Resvg: Resvg }).Resvg;
+  } catch {
+    const dir = process.env.BENCH_RESVG;
+    if (dir === undefined) return undefined;
+    try {
+      return (createRequire(join(dir, 'noop.js'))('@resvg/resvg-js') as { Resvg: Resvg }).Resvg;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export async function writeReport(r: BenchResults, dir: string): Promise<string[]> {
+  const files = [join(dir, 'latest.json'), join(dir, 'latest.md'), join(dir, 'chart.svg')];
+  writeFileSync(files[0] ?? '', `${JSON.stringify(r, null, 2)}\n`);
+  writeFileSync(files[1] ?? '', `${markdown(r)}\n`);
+  const svg = chartSvg(r);
+  writeFileSync(files[2] ?? '', `${svg}\n`);
+  const Resvg = await loadResvg();
+  if (Resvg !== undefined) {
+    const png = join(dir, 'chart.png');
+    writeFileSync(png, new Resvg(svg, { fitTo: { mode: 'zoom', value: 1.5 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
+    files.push(png);
+  }
+  return files;
+}
+
+// `npx tsx bench/report.ts [results.json]`: renders latest.md and the chart again from a results file.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  const file = process.argv[2] ?? join(import.meta.dirname, 'results', 'latest.json');
+  console.log((await writeReport(JSON.parse(readFileSync(file, 'utf8')) as BenchResults, dirname(file))).join('\n'));
+}

@@ -1,0 +1,248 @@
+// `make bench`: one run of the whole benchmark on a stack of its own (its own emulator on a free
+// port, its own state directory); stops everything it started. See bench/README.md for how to read it.
+//
+// Settings (environment):
+//   BENCH_ORDERS=1000          orders in all, split evenly over the levels (quick try: BENCH_ORDERS=100)
+//   BENCH_LEVELS=1,4,16,32     orders in flight per level
+//   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
+//   BENCH_CEILING=1            0 skips the ceiling replay
+//   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
+//   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
+//   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
+//   BENCH_RESVG=<dir>          a node_modules directory holding @resvg/resvg-js, if the project has none (for the PNG)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { freePort, startEmulator } from '../local/emulator.js';
+import { startStack } from '../local/stack.js';
+import { clients } from './aws.js';
+import { measureBundles } from './bundles.js';
+import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
+import { writeReport, type BenchResults, type InvocationStats } from './report.js';
+import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
+
+const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
+const config = {
+  orders: Number(env('BENCH_ORDERS', '1000')),
+  levels: env('BENCH_LEVELS', '1,4,16,32').split(',').map(Number).filter((n) => n > 0),
+  warmup: Number(env('BENCH_WARMUP', '20')),
+  ceiling: env('BENCH_CEILING', '1') !== '0',
+  ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
+  importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '15'))),
+  out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
+};
+const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
+const ceilingPerLevel = Math.max(1, Math.min(perLevel, config.ceilingOrders));
+
+const began = performance.now();
+const step = (message: string): void => console.log(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(6)}s] ${message}`);
+
+const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-bench-'));
+const runtimeLog = createWriteStream(join(stateDir, 'runtime.log'));
+
+/** Runtime lines "invoke <fn> sqs:<queue> batch=N outcome=… duration=…" collected per level. */
+let invocations: { fn: string; batch: number; durationMs: number; retried: number }[] = [];
+let logLines: Record<string, number> = {};
+const parseDuration = (s: string): number => (s.endsWith('ms') ? Number(s.slice(0, -2)) : Number(s.slice(0, -1)) * 1000);
+const verbose = (chunk: string): void => {
+  runtimeLog.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+  const invoke = /^invoke (\S+) sqs:\S+ batch=(\d+) .*retried=(\d+) duration=(\S+)/.exec(chunk);
+  if (invoke !== null) {
+    invocations.push({ fn: invoke[1] ?? '?', batch: Number(invoke[2]), retried: Number(invoke[3]), durationMs: parseDuration(invoke[4] ?? '0ms') });
+    return;
+  }
+  const api = /^invoke (\S+) api:\S+ \S+ status=\d+ duration=(\S+)/.exec(chunk);
+  if (api !== null) {
+    invocations.push({ fn: api[1] ?? '?', batch: 1, retried: 0, durationMs: parseDuration(api[2] ?? '0ms') });
+    return;
+  }
+  const fnLog = /^\[([a-z-]+)\] /.exec(chunk);
+  if (fnLog !== null) logLines[fnLog[1] ?? '?'] = (logLines[fnLog[1] ?? '?'] ?? 0) + 1;
+};
+
+function invocationStats(orders: number): Record<string, InvocationStats> {
+  const byFn = new Map<string, typeof invocations>();
+  for (const i of invocations) byFn.set(i.fn, [...(byFn.get(i.fn) ?? []), i]);
+  return Object.fromEntries(
+    [...byFn].sort(([a], [b]) => a.localeCompare(b)).map(([fn, list]) => [
+      fn,
+      {
+        invocations: list.length,
+        perOrder: round(list.length / orders, 2),
+        meanBatch: round(mean(list.map((i) => i.batch)), 2),
+        durationMsP50: Math.round(percentile(list.map((i) => i.durationMs), 50)),
+        durationMsP95: Math.round(percentile(list.map((i) => i.durationMs), 95)),
+        busySeconds: round(list.reduce((s, i) => s + i.durationMs, 0) / 1000, 1),
+        retried: list.reduce((s, i) => s + i.retried, 0),
+        logLines: logLines[fn] ?? 0,
+      },
+    ]),
+  );
+}
+
+function cpuShares(after: CpuSnapshot, before: CpuSnapshot, wallMs: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, ms]) => [key, round((ms - (before[key] ?? 0)) / wallMs, 2)] as const)
+      .filter(([, share]) => share > 0),
+  );
+}
+
+async function startCounter(target: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'counter.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`call counter exited (${String(code)})`)));
+    lines.on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line.slice(6));
+    });
+  });
+  return { url, child };
+}
+
+const stopChild = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => {
+    if (child.exitCode !== null || child.pid === undefined) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+async function counterStats(url: string): Promise<Counts> {
+  const response = await fetch(`${url}/_fault-proxy/stats`);
+  return ((await response.json()) as { calls: Counts }).calls;
+}
+
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg().map((l) => round(l, 1)) },
+  config: { ...config, ordersPerLevel: perLevel, ceilingOrdersPerLevel: ceilingPerLevel },
+  phases: {},
+  levels: [],
+  bundles: [],
+};
+
+// 1. The emulator (ours, clean), the call counter in front of it, then the stack through the counter.
+step(`state in ${stateDir}`);
+const emulatorPort = await freePort();
+let t = performance.now();
+const emulator = await startEmulator({ port: emulatorPort, logFile: join(stateDir, 'emulator.log') });
+results.phases.emulator = Math.round(performance.now() - t);
+step(`emulator: moto_server pid ${String(emulator.pid)} on ${emulator.url} (${results.phases.emulator} ms)`);
+const counter = await startCounter(emulator.url);
+step(`call counter on ${counter.url}`);
+
+let stopStack: (() => Promise<void>) | undefined;
+const cleanup = async (): Promise<void> => {
+  await stopStack?.().catch(() => {});
+  await stopChild(counter.child);
+  await emulator.stop();
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+try {
+  const counterPort = Number(new URL(counter.url).port);
+  const stack = await startStack({ emulatorPort: counterPort, apiPort: await freePort(), stateDir, faultProxy: true, step: (m) => step(m), verbose });
+  stopStack = () => stack.stop();
+  const { emulator: _reused, ...stackPhases } = stack.timings;
+  Object.assign(results.phases, stackPhases);
+  step(`stack up: ${JSON.stringify(results.phases)}`);
+  const faultProxy = stack.faultProxy;
+  if (faultProxy === undefined) throw new Error('the stack started without its fault proxy');
+
+  const admin = clients(emulator.url); // bookkeeping: straight to the emulator, never counted
+  const tables = stack.outputs.table_names;
+  const queueUrls = Object.values(stack.outputs.queue_urls);
+  const stock = (config.orders + config.warmup) * 3 + 1000;
+  await stockProducts(admin.db, tables.inventory ?? 'inventory', stock);
+  const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
+  watcher.start();
+  const ceilingSetup = config.ceiling ? await mirrorTopic(admin, stack.outputs.topic_arn) : undefined;
+  // The ceiling's "function" calls take the functions' path (fault proxy → counter → emulator); its
+  // queue draining takes the runtime's path (counter → emulator).
+  const ceilingClients = clients(faultProxy.url);
+  const drainClients = clients(counter.url);
+  const stopDrainers = ceilingSetup === undefined ? async () => {} : startDrainers(drainClients.sqs, ceilingSetup.queueUrls, 4);
+
+  if (config.warmup > 0) {
+    step(`warm-up: ${config.warmup} orders at 4 in flight (not measured)`);
+    await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency: 4, orders: config.warmup });
+    await drained(admin.sqs, queueUrls);
+  }
+
+  for (const concurrency of config.levels) {
+    step(`pipeline: ${perLevel} orders, ${concurrency} in flight`);
+    invocations = [];
+    logLines = {};
+    const callsBefore = await counterStats(counter.url);
+    const fnBefore = structuredClone(faultProxy.stats().byFunction);
+    const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+    const pipeline: LevelResult = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders: perLevel });
+    const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+    const cpuWindowMs = Date.now() - pipeline.startedAt;
+    const drainMs = await drained(admin.sqs, queueUrls);
+    const calls = diffCounts(await counterStats(counter.url), callsBefore);
+    const byFunction: CallMix = {};
+    for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
+      const delta = diffCounts(counts, fnBefore[fn] ?? {});
+      if (Object.keys(delta).length > 0) byFunction[fn] = perOrder(delta, perLevel);
+    }
+    const functionCalls = Object.values(byFunction).reduce((s, c) => s + total(c), 0);
+    step(
+      `pipeline: ${pipeline.ordersPerSecond} orders/s, p50 ${pipeline.latencyMs.p50} ms, p95 ${pipeline.latencyMs.p95} ms; ` +
+        `${round(total(calls) / perLevel, 1)} AWS calls/order at the emulator (${round(functionCalls, 1)} by the functions); tail drained in ${drainMs} ms`,
+    );
+
+    let ceiling: (CeilingResult & { callsPerOrder: Counts }) | undefined;
+    if (ceilingSetup !== undefined) {
+      step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
+      const before = await counterStats(counter.url);
+      const result = await runCeiling({ clients: ceilingClients, mix: byFunction, concurrency, orders: ceilingPerLevel, tables, topicArn: ceilingSetup.topicArn });
+      await drained(admin.sqs, ceilingSetup.queueUrls);
+      ceiling = { ...result, callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel) };
+      step(`ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)})`);
+    }
+
+    results.levels.push({
+      ...pipeline,
+      drainMs,
+      callsPerOrder: perOrder(calls, perLevel),
+      totalCallsPerOrder: round(total(calls) / perLevel, 1),
+      functionCallsPerOrder: round(functionCalls, 1),
+      byFunction,
+      cpuShare: cpuShares(cpuAfter, cpuBefore, cpuWindowMs),
+      invocations: invocationStats(perLevel),
+      ceiling,
+      efficiency: ceiling === undefined ? undefined : round(pipeline.ordersPerSecond / ceiling.ordersPerSecond, 2),
+    });
+  }
+
+  results.dlqDepth = await queueDepth(admin.sqs, stack.outputs.dlq_url);
+  results.finalDuplicates = watcher.duplicates;
+  await watcher.stop();
+  await stopDrainers();
+  ceilingClients.destroy();
+  drainClients.destroy();
+  admin.destroy();
+} finally {
+  step('stopping the stack, the call counter and the emulator');
+  await cleanup();
+  runtimeLog.end();
+}
+
+// 2. Bundles, on a quiet machine (everything above is stopped).
+step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
+results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
+
+results.finishedAt = new Date().toISOString();
+results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));
+results.totalSeconds = round((performance.now() - began) / 1000, 1);
+mkdirSync(config.out, { recursive: true });
+const written = await writeReport(results, config.out);
+step(`wrote ${written.join(', ')}`);
+step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);
+process.exit(0);
