@@ -2,28 +2,61 @@
 // service's domain function, and report per-record failures so that one bad record never
 // fails its neighbours. A record that throws (a transient fault, or a message that fails its
 // schema) is retried by SQS and ends in the DLQ after maxReceiveCount.
+//
+// Each record is processed inside its own log scope: every line logged for it, by this module or
+// the domain, carries its orderId, eventId, eventType and messageId. A failed record logs why here,
+// once; middy's own per-failure logging is off (by default it prints the whole record, body included,
+// and bodies carry email addresses).
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent, type OrderEvent } from './events.js';
-import { logger } from './logger.js';
+import { logger, withLogKeys, type LogAttributes } from './logger.js';
 
 export type EventProcessor = (event: OrderEvent) => Promise<void>;
 
-export function processRecords(process: EventProcessor) {
-  // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
-  // The callback is async so that a parse error rejects that record's promise instead of
-  // throwing out of map(), which would fail (and redeliver) the whole batch.
-  return async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> =>
-    Promise.allSettled(event.Records.map(async (record: SQSRecord) => process(parseEvent(record.body))));
+/**
+ * The keys of a record's log lines, read loosely from the body so that a record failing its schema
+ * is still traceable to its order. Only these identifiers: never the body.
+ */
+export function recordLogKeys(record: SQSRecord): LogAttributes {
+  const keys: LogAttributes = { messageId: record.messageId };
+  const eventType = record.messageAttributes?.eventType?.stringValue;
+  if (eventType !== undefined) keys.eventType = eventType;
+  try {
+    const body: unknown = JSON.parse(record.body);
+    if (typeof body === 'object' && body !== null) {
+      const { orderId, id } = body as { orderId?: unknown; id?: unknown };
+      if (typeof orderId === 'string') keys.orderId = orderId;
+      if (typeof id === 'string') keys.eventId = id;
+    }
+  } catch {
+    // not JSON: parseEvent says so below
+  }
+  const receives = Number(record.attributes?.ApproximateReceiveCount);
+  if (Number.isFinite(receives)) keys.receiveCount = receives;
+  return keys;
 }
 
-// middy's default logger prints the whole record, body included, and bodies carry email
-// addresses: log the message id and the error only.
-function logFailure(reason: unknown, record: SQSRecord): void {
-  logger.error('record failed; SQS will redeliver it', { messageId: record.messageId, error: reason });
+async function processRecord(process: EventProcessor, record: SQSRecord): Promise<void> {
+  return withLogKeys(recordLogKeys(record), async () => {
+    try {
+      await process(parseEvent(record.body));
+    } catch (error) {
+      logger.error('record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)', { error });
+      throw error;
+    }
+  });
+}
+
+export function processRecords(process: EventProcessor) {
+  // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
+  // processRecord is async so that a parse error rejects that record's promise instead of
+  // throwing out of map(), which would fail (and redeliver) the whole batch.
+  return async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> => Promise.allSettled(event.Records.map((record) => processRecord(process, record)));
 }
 
 export function sqsConsumer(process: EventProcessor) {
-  return middy<SQSEvent>().use(sqsPartialBatchFailure({ logger: logFailure })).handler(processRecords(process));
+  // The failure was logged in processRecord, inside the record's scope: middy logs nothing more.
+  return middy<SQSEvent>().use(sqsPartialBatchFailure({ logger: () => undefined })).handler(processRecords(process));
 }

@@ -1,12 +1,12 @@
 import { createBillingService, PaymentInFlightError, type BillingRecord } from '../../../functions/billing/billing.js';
 import { SimulatedPaymentProvider } from '../../../functions/billing/payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { logger } from '../../../functions/shared/logger.js';
+import { rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryBillingStore } from './in-memory-store.js';
 
-logger.setLogLevel('SILENT');
+rootLogger.setLogLevel('SILENT');
 
 const clock = () => {
   let seconds = 0;

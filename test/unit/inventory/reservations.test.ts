@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError, type Reservation } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { logger } from '../../../functions/shared/logger.js';
+import { rootLogger } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryInventoryStore } from './in-memory-store.js';
 
-logger.setLogLevel('SILENT');
+rootLogger.setLogLevel('SILENT');
 
 /** A clock that ticks one second per reading, so every decision has its own, predictable time. */
 const clock = () => {

@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { logger } from '../../../functions/shared/logger.js';
+import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
-logger.setLogLevel('SILENT');
+rootLogger.setLogLevel('SILENT');
 
 /** A clock that ticks one second per reading; `advance` jumps ahead, as the wait for a redelivery does. */
 const clock = () => {
