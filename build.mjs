@@ -25,6 +25,7 @@ export const functionNames = () =>
 export const bundleOptions = {
   bundle: true,
   platform: 'node',
+  // The oldest Node that runs these bundles: the local runtime's Node 20 (Lambda runs nodejs22.x).
   target: 'node20',
   format: 'esm',
   minify: true,

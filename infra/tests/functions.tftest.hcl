@@ -37,10 +37,10 @@ run "functions_are_deployed_from_the_zips" {
   assert {
     condition = alltrue([
       for k, f in aws_lambda_function.this :
-      f.runtime == "nodejs20.x" && f.handler == "handler.handler" && f.filename == "tests/fixtures/lambda-zips/${k}.zip" &&
+      f.runtime == "nodejs22.x" && f.handler == "handler.handler" && f.filename == "tests/fixtures/lambda-zips/${k}.zip" &&
       f.source_code_hash == filebase64sha256("tests/fixtures/lambda-zips/${k}.zip")
     ])
-    error_message = "Functions must run nodejs20.x handler.handler from <dist_dir>/<name>.zip."
+    error_message = "Functions must run nodejs22.x handler.handler from <dist_dir>/<name>.zip."
   }
 
   assert {

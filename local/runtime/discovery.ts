@@ -82,7 +82,7 @@ export function toDeployedFunction(config: FunctionConfiguration): DeployedFunct
     name: FunctionName,
     arn: FunctionArn,
     handler: Handler,
-    runtime: config.Runtime ?? 'nodejs20.x',
+    runtime: config.Runtime ?? 'nodejs22.x',
     timeoutSeconds: config.Timeout ?? FUNCTION_DEFAULTS.timeoutSeconds,
     memorySize: config.MemorySize ?? FUNCTION_DEFAULTS.memorySize,
     env: { ...(config.Environment?.Variables ?? {}) },

@@ -2,7 +2,9 @@ variable "functions" {
   type = map(object({
     description = optional(string, "")
     handler     = optional(string, "handler.handler")
-    runtime     = optional(string, "nodejs20.x")
+    # Lambda deprecated nodejs20.x on 2026-04-30; the bundles target node20 (the oldest Node that
+    # runs them, the local runtime's), so the same zip runs on both.
+    runtime     = optional(string, "nodejs22.x")
     timeout     = optional(number, 10)
     memory_size = optional(number, 256)
     # Function-specific variables; LOG_LEVEL and extra_environment are added to every function.
