@@ -1,10 +1,10 @@
 // order-status's domain: apply one result event to its order exactly once, move the order's status
 // forward if the facts now decide it, and announce a final status. Effect first, then event; a
-// repeated event whose order is final republishes the identical final event.
+// repeated event that can decide an order, whose order is final, republishes the identical final event.
 import type { OrderEvent } from '../shared/events.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { advances, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
+import { advances, canDecide, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
 import type { Log, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
@@ -36,8 +36,11 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
 
   if (isFinal(order)) {
     // The final event went out when the order became final, unless that publish failed: then
-    // this repeated delivery is the retry, and it publishes the same event again.
-    if (duplicate) await deps.publisher.publish(finalEvent(order));
+    // this repeated delivery is the retry, and it publishes the same event again. Only an event
+    // that can decide an order may have been the one whose publish failed. The others (a repeated
+    // NotificationSent, say) must not re-announce: notification answers a repeated OrderConfirmed
+    // with a repeated NotificationSent, and the two would echo each other for ever.
+    if (duplicate && canDecide(effect)) await deps.publisher.publish(finalEvent(order));
     return;
   }
   const decision = decide(order);

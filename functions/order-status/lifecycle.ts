@@ -86,6 +86,10 @@ export function decide(order: OrderRecord): Decision | undefined {
 
 export const isFinal = (order: OrderRecord): boolean => order.status !== 'PLACED';
 
+/** True for the events `decide` looks at: a cancelling event, stock reserved, payment captured. */
+export const canDecide = ({ change, cancelReason }: Effect): boolean =>
+  cancelReason !== undefined || (change.service === 'inventory' && change.state === 'RESERVED') || (change.service === 'payment' && change.state === 'CAPTURED');
+
 /** The one final event of a final order: same order, same event (id, and time = finalizedAt). */
 export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'> {
   const time = order.finalizedAt ?? order.updatedAt;

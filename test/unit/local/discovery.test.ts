@@ -37,7 +37,7 @@ describe('discover', () => {
     const { functions } = await discover(clients());
 
     expect(functions).toEqual([
-      { name: 'inventory', arn: ARN, handler: 'handler.handler', runtime: 'nodejs20.x', timeoutSeconds: 10, memorySize: 128, env: { INVENTORY_TABLE: 'inventory' }, codeSha256: 'sha=' },
+      { name: 'inventory', arn: ARN, handler: 'handler.handler', runtime: 'nodejs22.x', timeoutSeconds: 10, memorySize: 128, env: { INVENTORY_TABLE: 'inventory' }, codeSha256: 'sha=' },
       expect.objectContaining({ name: 'order-api', timeoutSeconds: 3, env: {} }),
     ]);
   });

@@ -120,6 +120,30 @@ describe('applyResultEvent: the order status', () => {
     expect(publisher.events.map((e) => [e.id, e.time])).toEqual([['o-1:OrderConfirmed', FINALIZED_AT]]);
   });
 
+  it.each<[string, OrderEvent]>([
+    ['NotificationSent', notificationSent('ORDER_CONFIRMED')],
+    ['InventoryReleased', inventoryReleased()],
+    ['PaymentRefunded', paymentRefunded()],
+  ])('a duplicate %s of a final order announces nothing (else it and notification echo each other for ever)', async (_name, event) => {
+    const { publisher, apply } = setup();
+    await apply(inventoryReserved(), paymentCaptured(), event);
+    expect(publisher.types()).toEqual(['OrderConfirmed']);
+    await apply(event, event);
+    expect(publisher.types()).toEqual(['OrderConfirmed']);
+  });
+
+  it.each<[string, OrderEvent[], OrderEvent]>([
+    ['InventoryRejected', [inventoryRejectedWith()], inventoryRejectedWith()],
+    ['PaymentDeclined', [paymentDeclinedWith()], paymentDeclinedWith()],
+    ['InventoryReserved', [inventoryReserved(), paymentCaptured()], inventoryReserved()],
+  ])('a duplicate %s of a final order re-announces it: it may be the event whose publish failed', async (_name, events, duplicate) => {
+    const { publisher, apply } = setup();
+    await apply(...events);
+    await apply(duplicate);
+    expect(publisher.types()).toHaveLength(2);
+    expect(new Set(publisher.events.map((e) => e.id)).size).toBe(1);
+  });
+
   it('a duplicate of a non-final order changes nothing and publishes nothing', async () => {
     const { store, publisher, apply } = setup();
     await apply(inventoryReserved(), inventoryReserved());
