@@ -24,7 +24,7 @@ export AWS_ENDPOINT_URL ?= http://127.0.0.1:$(EMULATOR_PORT)
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down seed test test-unit test-infra test-e2e typecheck fmt check clean
+.PHONY: help install build up down seed dlq dlq-redrive bench test test-unit test-infra test-e2e typecheck fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -53,6 +53,15 @@ down: ## Stop everything `make up` started (and nothing else)
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
 	npx tsx local/seed.ts
 
+dlq: install ## List the dead-letter queue of the running stack: source queue, receive count, summary
+	npx tsx local/dlq.ts list
+
+dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
+	npx tsx local/dlq.ts redrive
+
+bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
+	npx tsx bench/run.ts
+
 test: install typecheck test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
 
 typecheck: install ## tsc --noEmit over the whole project
@@ -64,7 +73,8 @@ test-unit: install ## Unit tests (no network)
 test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 	terraform fmt -check -recursive infra
 	for env in $(TF_ENVS); do terraform -chdir=$$env init -backend=false -input=false >/dev/null && terraform -chdir=$$env validate -no-color; done
-	terraform -chdir=infra/envs/local test -no-color
+	terraform -chdir=infra init -backend=false -input=false >/dev/null
+	terraform -chdir=infra test -no-color
 
 test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
 	$(JEST) --selectProjects e2e --runInBand

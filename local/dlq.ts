@@ -1,7 +1,7 @@
 // The DLQ tool: see what sits in order-processing-dlq, and put it back where it came from.
 //
-//   npx tsx local/dlq.ts list    [--queue inventory-queue] [--max N] [--visibility S] [--json] [--endpoint URL]
-//   npx tsx local/dlq.ts redrive [--queue inventory-queue] [--max N] [--endpoint URL]
+//   npx tsx local/dlq.ts list    [--queue inventory-queue] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL]
+//   npx tsx local/dlq.ts redrive [--queue inventory-queue] [--order ORDER_ID] [--max N] [--endpoint URL]
 //
 // Everything is discovered from the emulator (or AWS): the DLQ by name, its source queues from
 // ListDeadLetterSourceQueues (the queues whose RedrivePolicy targets it), and which event types each
@@ -240,7 +240,15 @@ async function release(sqs: SQSClient, queueUrl: string, messages: readonly Mess
   }
 }
 
-const matchesQueue = (entry: DlqEntry, queue: string | undefined): boolean => queue === undefined || entry.source.queues.some((q) => q.name === queue);
+export interface Selection {
+  /** Only messages that came (or may have come) from this source queue. */
+  queue?: string;
+  /** Only the messages of this order. */
+  orderId?: string;
+}
+
+const selected = (entry: DlqEntry, { queue, orderId }: Selection): boolean =>
+  (queue === undefined || entry.source.queues.some((q) => q.name === queue)) && (orderId === undefined || entry.orderId === orderId);
 
 /**
  * Lists the DLQ. Messages are hidden for `visibilityTimeout` seconds while it pages through them and
@@ -250,11 +258,11 @@ const matchesQueue = (entry: DlqEntry, queue: string | undefined): boolean => qu
 export async function listDlq(
   sqs: SQSClient,
   topology: Topology,
-  { queue, max, visibilityTimeout = 30 }: { queue?: string; max?: number; visibilityTimeout?: number } = {},
+  { max, visibilityTimeout = 30, ...selection }: Selection & { max?: number; visibilityTimeout?: number } = {},
 ): Promise<DlqEntry[]> {
   const messages = await receiveAll(sqs, topology.dlqUrl, { max, visibilityTimeout });
   try {
-    return messages.map((m) => describeMessage(m, topology)).filter((e) => matchesQueue(e, queue));
+    return messages.map((m) => describeMessage(m, topology)).filter((e) => selected(e, selection));
   } finally {
     await release(sqs, topology.dlqUrl, messages);
   }
@@ -289,12 +297,13 @@ const contentKey = (m: Message): string =>
  * Moves DLQ messages back to their source queues: receive (hidden for `visibilityTimeout` s) →
  * SendMessageBatch to each target queue → DeleteMessageBatch of exactly the messages whose every
  * send succeeded. A message whose send failed stays in the DLQ (visible again after the timeout).
- * With `queue`, only messages known to come from that queue move; ambiguous ones are left.
+ * With `queue`, only messages known to come from that queue move (ambiguous ones are left); with
+ * `orderId`, only that order's.
  */
 export async function redrive(
   sqs: SQSClient,
   topology: Topology,
-  { queue, max, visibilityTimeout = 120 }: { queue?: string; max?: number; visibilityTimeout?: number } = {},
+  { max, visibilityTimeout = 120, ...selection }: Selection & { max?: number; visibilityTimeout?: number } = {},
 ): Promise<RedriveReport> {
   const report: RedriveReport = { moved: [], left: [] };
   const messages = await receiveAll(sqs, topology.dlqUrl, { max, visibilityTimeout });
@@ -305,21 +314,19 @@ export async function redrive(
   const plan = new Map<string, Map<string, { message: Message; covers: DlqEntry[] }>>();
   const targetsOf = new Map<DlqEntry, string[]>();
   for (const entry of entries) {
+    if (!selected(entry, selection)) {
+      skipped.push(entry.message);
+      continue;
+    }
     if (entry.source.kind === 'unknown') {
       report.left.push({ messageId: entry.messageId, reason: `source unknown: ${entry.source.note}` });
       skipped.push(entry.message);
       continue;
     }
-    if (queue !== undefined) {
-      if (!matchesQueue(entry, queue)) {
-        skipped.push(entry.message);
-        continue;
-      }
-      if (entry.source.kind === 'ambiguous') {
-        report.left.push({ messageId: entry.messageId, reason: `source is one of ${entry.source.queues.map((q) => q.name).join(', ')}: redrive without --queue sends it to each` });
-        skipped.push(entry.message);
-        continue;
-      }
+    if (selection.queue !== undefined && entry.source.kind === 'ambiguous') {
+      report.left.push({ messageId: entry.messageId, reason: `source is one of ${entry.source.queues.map((q) => q.name).join(', ')}: redrive without --queue sends it to each` });
+      skipped.push(entry.message);
+      continue;
     }
     const targets = entry.source.queues;
     targetsOf.set(entry, targets.map((t) => t.url));
@@ -414,6 +421,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       endpoint: { type: 'string', default: process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566' },
       queue: { type: 'string' },
+      order: { type: 'string' },
       max: { type: 'string' },
       visibility: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -422,7 +430,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const command = positionals[0];
   if (command !== 'list' && command !== 'redrive') {
-    process.stderr.write('usage: dlq.ts list|redrive [--queue NAME] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n');
+    process.stderr.write('usage: dlq.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n');
     return 2;
   }
   const number = (name: string, value: string | undefined): number | undefined => {
@@ -443,7 +451,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.queue !== undefined && !topology.sources.some((s) => s.name === values.queue)) {
       throw new Error(`${values.queue} does not redrive to ${values.dlq}; sources: ${topology.sources.map((s) => s.name).join(', ')}`);
     }
-    const options = { queue: values.queue, max: number('max', values.max), visibilityTimeout: number('visibility', values.visibility) };
+    const options = { queue: values.queue, orderId: values.order, max: number('max', values.max), visibilityTimeout: number('visibility', values.visibility) };
     if (command === 'list') {
       const entries = await listDlq(sqs, topology, options);
       if (values.json) {

@@ -175,7 +175,7 @@ run "tables_keep_the_contract_keys" {
       idempotency            = { hash_key = "idempotencyKey", range_key = null, ttl_attribute = "expiresAt" }
       inventory-reservations = { hash_key = "orderId", range_key = null, ttl_attribute = null }
     })
-    error_message = "Table keys differ from CONTRACT.md / DESIGN.md."
+    error_message = "Table keys differ from the contract (README.md, Contracts)."
   }
 }
 
@@ -192,7 +192,7 @@ run "filter_policies_match_the_contract" {
       notification-queue = { eventType = ["OrderCancelled", "OrderConfirmed", "OrderPlaced"] }
       order-status-queue = { eventType = ["InventoryRejected", "InventoryReleased", "InventoryReserved", "NotificationSent", "PaymentCaptured", "PaymentDeclined", "PaymentRefunded", "PaymentVoided"] }
     }
-    error_message = "Filter policies differ from CONTRACT.md."
+    error_message = "Filter policies differ from the contract (README.md, Contracts)."
   }
 
   assert {

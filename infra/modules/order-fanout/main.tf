@@ -1,7 +1,7 @@
 # The whole pipeline, wired once; envs/local and envs/aws differ only in provider and settings.
 
 locals {
-  # Names and keys are fixed by CONTRACT.md / DESIGN.md: never change them.
+  # Names and keys are the contract (README.md, Contracts): the functions and tests rely on them.
   tables = {
     orders                 = { hash_key = "orderId", range_key = "createdAt" }
     inventory              = { hash_key = "productId" }
