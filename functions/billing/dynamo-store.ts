@@ -2,7 +2,7 @@
 // happen once per order: a first record only where none exists, a decision only from PENDING,
 // a refund only from CAPTURED.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
+import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore } from './billing.js';
 
 export class DynamoBillingStore implements BillingStore {
@@ -12,13 +12,13 @@ export class DynamoBillingStore implements BillingStore {
   ) {}
 
   async createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean> {
-    return this.conditionally(this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(billingId)' })));
+    return appliedUnlessRefused(this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(billingId)' })));
   }
 
   async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean> {
     // A capture records the provider's reference, a decline its reason.
     const [detailName, detail] = record.status === 'CAPTURED' ? ['providerRef', record.providerRef] : ['reason', record.reason];
-    return this.conditionally(
+    return appliedUnlessRefused(
       this.db.send(new UpdateCommand({
         TableName: this.table,
         Key: { billingId: record.billingId, orderId: record.orderId },
@@ -31,7 +31,7 @@ export class DynamoBillingStore implements BillingStore {
   }
 
   async markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean> {
-    return this.conditionally(
+    return appliedUnlessRefused(
       this.db.send(new UpdateCommand({
         TableName: this.table,
         Key: { billingId: record.billingId, orderId: record.orderId },
@@ -52,16 +52,5 @@ export class DynamoBillingStore implements BillingStore {
   async get(orderId: string): Promise<BillingRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { billingId: orderId, orderId }, ConsistentRead: true }));
     return Item ? BillingRecordSchema.parse(Item) : undefined;
-  }
-
-  /** Awaits a conditional write: true if it was applied, false if its condition refused it. */
-  private async conditionally(write: Promise<unknown>): Promise<boolean> {
-    try {
-      await write;
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
   }
 }

@@ -1,7 +1,7 @@
 // The DynamoDB adapter of NotificationStore: a notification is claimed once (attribute_not_exists)
 // and marked sent only from PENDING.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
+import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { NotificationRecordSchema, type NotificationRecord, type NotificationRecordOf, type NotificationStore } from './notifications.js';
 
 export class DynamoNotificationStore implements NotificationStore {
@@ -11,13 +11,13 @@ export class DynamoNotificationStore implements NotificationStore {
   ) {}
 
   async createIfAbsent(record: NotificationRecordOf<'PENDING'>): Promise<boolean> {
-    return this.conditionally(
+    return appliedUnlessRefused(
       this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(notificationId)' })),
     );
   }
 
   async markSent(record: NotificationRecordOf<'SENT'>): Promise<boolean> {
-    return this.conditionally(
+    return appliedUnlessRefused(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
@@ -34,16 +34,5 @@ export class DynamoNotificationStore implements NotificationStore {
   async get(notificationId: string, createdAt: string): Promise<NotificationRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { notificationId, createdAt }, ConsistentRead: true }));
     return Item ? NotificationRecordSchema.parse(Item) : undefined;
-  }
-
-  /** Awaits a conditional write: true if it was applied, false if its condition refused it. */
-  private async conditionally(write: Promise<unknown>): Promise<boolean> {
-    try {
-      await write;
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
   }
 }

@@ -4,6 +4,7 @@
 // notificationId = `${orderId}:${kind}` and createdAt = the triggering event's time: producers
 // republish the identical event, so a duplicate delivery lands on the same key, and the
 // attribute_not_exists condition on that key lets only one delivery claim the email.
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { createEvent, eventIdFor, NotificationKindSchema, type OrderEvent } from '../shared/events.js';
 import { logger } from '../shared/logger.js';
@@ -19,6 +20,9 @@ const common = {
   subject: z.string(),
   // When a delivery claimed the send (wall clock): tells a crashed claim from one in flight.
   claimedAt: z.string(),
+  // Which delivery claimed it: a claim whose write succeeded but whose response was lost (the SDK
+  // retried, and the retry was refused by the condition) is recognised as our own.
+  claimId: z.string(),
 };
 
 /** An item of the notifications table (PK notificationId, SK createdAt). */
@@ -72,9 +76,10 @@ export interface NotificationDeps {
   mailer: Mailer;
   publisher: EventPublisher;
   now?: () => string;
+  newId?: () => string;
 }
 
-export function createNotificationService({ store, mailer, publisher, now = () => new Date().toISOString() }: NotificationDeps) {
+export function createNotificationService({ store, mailer, publisher, now = () => new Date().toISOString(), newId = randomUUID }: NotificationDeps) {
   async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
     const record = await store.get(notificationId, createdAt);
     if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
@@ -94,23 +99,26 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       subject,
       status: 'PENDING',
       claimedAt: now(),
+      claimId: newId(),
     };
 
     if (!(await store.createIfAbsent(pending))) {
       const existing = await readExisting(notificationId, event.time);
-      if (existing.status === 'SENT') {
+      if (existing.status === 'PENDING' && existing.claimId === pending.claimId) {
+        logger.debug('the claim was ours (its first response was lost); sending', log);
+      } else if (existing.status === 'SENT') {
         logger.info('notification already sent; republishing NotificationSent', log);
         return publisher.publish(sentEvent(existing));
-      }
-      // PENDING and fresh: a concurrent duplicate is sending it right now; retry once it has.
-      if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
+      } else if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
+        // PENDING and fresh: a concurrent duplicate is sending it right now; retry once it has.
         throw new NotificationInFlightError(`notification ${notificationId} is being sent by another delivery; retrying`);
+      } else {
+        // PENDING and stale: an earlier delivery claimed it but stopped before recording the send
+        // (a crash between put and send, or between send and update). SES SendEmail takes no
+        // idempotency token, so we cannot ask whether it went out: we send again. In this narrow
+        // window the email is at-least-once; everywhere else it is exactly once.
+        logger.warn('notification claimed but not recorded as sent; sending again', log);
       }
-      // PENDING and stale: an earlier delivery claimed it but stopped before recording the send
-      // (a crash between put and send, or between send and update). SES SendEmail takes no
-      // idempotency token, so we cannot ask whether it went out: we send again. In this narrow
-      // window the email is at-least-once; everywhere else it is exactly once.
-      logger.warn('notification claimed but not recorded as sent; sending again', log);
     }
 
     const messageId = await mailer.send({ to: recipient, subject, body });

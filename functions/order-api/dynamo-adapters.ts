@@ -1,9 +1,9 @@
 // DynamoDB adapters of order-api's ports. Each condition here is the guard the domain relies on;
 // the in-memory fakes of the unit tests keep the same ones.
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { cancellationCodes, isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
-import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
+import { findOrder, type OrderRecord } from '../shared/order-record.js';
 import type { IdempotencyClaim, IdempotencyRecord, IdempotencyStore, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
 
 const ProductSchema = z.object({
@@ -100,18 +100,8 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
     }
   }
 
-  async findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tables.orders,
-        KeyConditionExpression: 'orderId = :orderId',
-        ExpressionAttributeValues: { ':orderId': orderId },
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const item = out.Items?.[0];
-    return item === undefined ? undefined : OrderRecordSchema.parse(item);
+  findOrder(orderId: string): Promise<OrderRecord | undefined> {
+    return findOrder(this.db, this.tables.orders, orderId);
   }
 
   async find(idempotencyKey: string): Promise<IdempotencyRecord | undefined> {

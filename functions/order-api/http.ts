@@ -4,7 +4,7 @@
 // write; a raw error never reaches the client. Expects lower-cased header names (the middy
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ConflictError, NotFoundError, ValidationError, type FieldProblem } from '../shared/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
 import { ServiceUnavailableError } from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';

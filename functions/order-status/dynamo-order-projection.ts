@@ -1,8 +1,8 @@
 // The DynamoDB adapter of OrderProjectionStore. The conditions here are the guards of the
 // projection: each event applied once, each service only forward, the status only from PLACED.
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
-import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
+import { findOrder, OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
 
 export class DynamoOrderProjection implements OrderProjectionStore {
@@ -11,18 +11,8 @@ export class DynamoOrderProjection implements OrderProjectionStore {
     private readonly table: string,
   ) {}
 
-  async find(orderId: string): Promise<OrderRecord | undefined> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        KeyConditionExpression: 'orderId = :orderId',
-        ExpressionAttributeValues: { ':orderId': orderId },
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    const item = out.Items?.[0];
-    return item === undefined ? undefined : OrderRecordSchema.parse(item);
+  find(orderId: string): Promise<OrderRecord | undefined> {
+    return findOrder(this.db, this.table, orderId);
   }
 
   async applyEvent(key: OrderKey, change: ApplyEvent): Promise<OrderRecord | undefined> {

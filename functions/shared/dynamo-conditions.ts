@@ -7,6 +7,17 @@ export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** Awaits a conditional write: true if it was applied, false if its condition refused it. */
+export async function appliedUnlessRefused(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 /**
  * The per-item cancellation codes of a cancelled TransactWriteItems, in the order of its items
  * ('None', 'ConditionalCheckFailed', 'TransactionConflict', …), or undefined for any other error.

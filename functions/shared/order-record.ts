@@ -1,6 +1,7 @@
 // The order item as the orders service stores it in the `orders` table (PK orderId, SK createdAt).
 // Written by order-api, projected forward by order-status; both parse what they read with this
 // schema, never cast. Only the orders service reads or writes this table.
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OrderLineSchema } from './events.js';
 
@@ -53,3 +54,12 @@ export const OrderRecordSchema = z.object({
   idempotencyKey: z.string().min(1).optional(),
 });
 export type OrderRecord = z.infer<typeof OrderRecordSchema>;
+
+/** The order with this id (the table's only item of that partition), strongly consistent; undefined if unknown. */
+export async function findOrder(db: DynamoDBDocumentClient, table: string, orderId: string): Promise<OrderRecord | undefined> {
+  const { Items } = await db.send(
+    new QueryCommand({ TableName: table, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId }, Limit: 1, ConsistentRead: true }),
+  );
+  const item = Items?.[0];
+  return item === undefined ? undefined : OrderRecordSchema.parse(item);
+}

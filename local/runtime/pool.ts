@@ -61,7 +61,7 @@ class Worker {
 
   constructor(
     private readonly spec: FunctionProcessSpec,
-    private readonly options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>>,
+    options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>>,
     private readonly onReady: (worker: Worker) => void,
     private readonly onGone: (worker: Worker, initError: string | undefined) => void,
   ) {

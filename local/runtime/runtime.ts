@@ -100,6 +100,9 @@ export function workerEnvironment(
     TZ: ':UTC',
     // As LocalStack does: code that was not given an endpoint still talks to the emulator, never to AWS.
     AWS_ENDPOINT_URL: aws.endpoint,
+    // The deployed runtime (nodejs22.x) may be newer than the Node running it here: the SDK's
+    // "needs Node 22 from 2027" warning would open every worker's log.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...fn.env,
   };
 }

@@ -21,6 +21,7 @@ const pending: NotificationRecordOf<'PENDING'> = {
   subject: 'We received your order o-1',
   status: 'PENDING',
   claimedAt: '2026-11-25T09:00:00.500Z',
+  claimId: 'claim-1',
 };
 const sent: NotificationRecordOf<'SENT'> = { ...pending, status: 'SENT', messageId: 'ses-1', sentAt: '2026-11-25T09:00:01.000Z' };
 const key = { notificationId: 'o-1:ORDER_RECEIVED', createdAt: '2026-11-25T09:00:00.000Z' };

@@ -98,6 +98,22 @@ it('a concurrent duplicate does not send while the first delivery is sending: it
   expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
 });
 
+it('a claim whose response was lost (written, then refused to the SDK retry) is ours: it sends at once, once', async () => {
+  const { store, mailer, publisher, now } = setup();
+  const create = store.createIfAbsent.bind(store);
+  store.createIfAbsent = async (record) => {
+    await create(record); // the write happened …
+    return create(record); // … and the retry of the lost response is refused by the condition
+  };
+  const handle = createNotificationService({ store, mailer, publisher, now });
+
+  await handle(orderPlaced());
+
+  expect(mailer.sent).toHaveLength(1);
+  expect([...store.records.values()][0]?.status).toBe('SENT');
+  expect(publisher.types()).toEqual(['NotificationSent']);
+});
+
 it('a notification left PENDING by a crash is sent on the redelivery after the visibility timeout: the documented at-least-once window', async () => {
   expect.assertions(3);
   const { store, mailer, handle, now } = setup();
@@ -142,6 +158,7 @@ it('never writes the email address to the log', async () => {
     subject: 'We received your order o-1',
     status: 'PENDING',
     claimedAt: '2026-11-25T09:00:00.000Z', // long ago: a crashed claim
+    claimId: 'a-crashed-delivery',
   });
 
   await handle(orderPlaced()); // the resend path logs a warning
