@@ -1,7 +1,6 @@
-// Writes one run's results: latest.json (everything), latest.md (the tables), chart.svg and, when
-// @resvg/resvg-js can be loaded, chart.png (throughput and latency against orders in flight).
+// Writes one run's results: latest.json (everything), latest.md (the tables) and chart.svg
+// (throughput and latency against orders in flight).
 import { writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BundleResult } from './bundles.js';
 import type { CallMix, CeilingResult } from './ceiling.js';
@@ -196,35 +195,11 @@ export function chartSvg(r: BenchResults): string {
   return out.join('\n');
 }
 
-type Resvg = new (svg: string, options?: unknown) => { render(): { asPng(): Buffer } };
-
-async function loadResvg(): Promise<Resvg | undefined> {
-  try {
-    const name = '@resvg/resvg-js';
-    return ((await import(name)) as { Resvg: Resvg }).Resvg;
-  } catch {
-    const dir = process.env.BENCH_RESVG;
-    if (dir === undefined) return undefined;
-    try {
-      return (createRequire(join(dir, 'noop.js'))('@resvg/resvg-js') as { Resvg: Resvg }).Resvg;
-    } catch {
-      return undefined;
-    }
-  }
-}
-
 export async function writeReport(r: BenchResults, dir: string): Promise<string[]> {
   const files = [join(dir, 'latest.json'), join(dir, 'latest.md'), join(dir, 'chart.svg')];
   writeFileSync(files[0] ?? '', `${JSON.stringify(r, null, 2)}\n`);
   writeFileSync(files[1] ?? '', `${markdown(r)}\n`);
-  const svg = chartSvg(r);
-  writeFileSync(files[2] ?? '', `${svg}\n`);
-  const Resvg = await loadResvg();
-  if (Resvg !== undefined) {
-    const png = join(dir, 'chart.png');
-    writeFileSync(png, new Resvg(svg, { fitTo: { mode: 'zoom', value: 1.5 }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } }).render().asPng());
-    files.push(png);
-  }
+  writeFileSync(files[2] ?? '', `${chartSvg(r)}\n`);
   return files;
 }
 

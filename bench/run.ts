@@ -9,7 +9,6 @@
 //   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
 //   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
-//   BENCH_RESVG=<dir>          a node_modules directory holding @resvg/resvg-js, if the project has none (for the PNG)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
