@@ -4,7 +4,7 @@
 //
 // Plain ESM on purpose: jest loads global setup outside its transform pipeline, so the stack's
 // TypeScript sources are loaded through tsx, the same loader `make up` uses.
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
@@ -17,12 +17,15 @@ const { startStack } = await tsImport('../../local/stack.ts', import.meta.url);
 export default async function globalSetup() {
   const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
   const started = performance.now();
+  // Terraform's output and the runtime's log (every function's log lines): where to look when a test fails.
+  const log = createWriteStream(join(stateDir, 'stack.log'));
   const stack = await startStack({
     emulatorPort: await freePort(),
     apiPort: await freePort(),
     stateDir,
     faultProxy: true,
     step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
+    verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
   });
   globalThis.__E2E_STACK__ = stack;
   process.env.E2E_STACK = JSON.stringify({
@@ -33,4 +36,5 @@ export default async function globalSetup() {
     outputs: stack.outputs,
   });
   process.stderr.write(`[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`);
+  process.stderr.write(`[e2e setup] logs: ${join(stateDir, 'stack.log')} (runtime and functions), ${join(stateDir, 'emulator.log')}\n`);
 }

@@ -1,0 +1,408 @@
+// Failures end to end on the local stack: poison messages are contained in order-processing-dlq and
+// the DLQ tool (local/dlq.ts) lists and redrives them; a worker killed mid-batch and a handler past
+// its timeout lose nothing and repeat no effect; the pipeline survives 20% of its AWS calls failing.
+//
+// How the tests make things fail without test code in the functions:
+// - poison: events published straight to the topic that fail their schema;
+// - a fixable failure: the SES sender identity is removed (every email is refused), then restored;
+// - crash / timeout: the test SIGSTOPs the workers of a function (found among this process's
+//   children with ps) so the batch they are handed hangs, then SIGKILLs them (crash), or leaves
+//   the runtime to kill them at the function timeout (timeout);
+// - transient faults: the fault proxy between the functions and the emulator.
+// Queue visibility timeouts are shortened for this file (and restored after) so redeliveries come
+// in seconds rather than the deployed 60 s.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { CreateEmailIdentityCommand, DeleteEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { discover, listDlq, receiveAll, type DlqEntry } from '../../local/dlq.js';
+import { faultStats, resetFaults, setFaults } from './support/faults.js';
+import { eventually, http, stack } from './support/stack.js';
+import {
+  billingOf,
+  finalOrder,
+  notificationsOf,
+  orderRequest,
+  postOrder,
+  reservationOf,
+  sentNotifications,
+  sns,
+  sqs,
+  stockOf,
+  stockProduct,
+  uniqueId,
+  type OrderView,
+} from './support/orders.js';
+
+const run = promisify(execFile);
+const awsConfig = () => ({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const queueUrl = (name: string): string => {
+  const url = stack().outputs.queue_urls[name];
+  if (url === undefined) throw new Error(`no queue ${name} in the stack outputs`);
+  return url;
+};
+const SENDER = 'orders@example.com';
+
+/** POST /orders, retried with the same Idempotency-Key until accepted, as a client facing a flaky API should. */
+function placeOrder(items: { productId: string; quantity: number }[], paymentToken = 'tok_visa'): Promise<OrderView> {
+  const request = orderRequest(items, paymentToken);
+  const key = randomUUID();
+  return eventually(
+    async () => {
+      const response = await postOrder(request, key);
+      if (response.status === 202) return response.body;
+      // 409 "request in progress" says: retry shortly with the same key.
+      if (response.status === 409 && JSON.stringify(response.body).includes('request-in-progress')) return undefined;
+      if (response.status < 500) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
+      return undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250, what: 'POST /orders to be accepted' },
+  );
+}
+
+/** Every service's record of an order once each has done its part: the notifications `kinds` are SENT. */
+async function settled(orderId: string, kinds: string[], timeoutMs = 90_000) {
+  await sentNotifications(orderId, kinds, timeoutMs);
+  const [notifications, billing, reservation] = await Promise.all([notificationsOf(orderId), billingOf(orderId), reservationOf(orderId)]);
+  return { notifications, billing, reservations: reservation === undefined ? [] : [reservation] };
+}
+
+// ── queues, the DLQ and its tool ──────────────────────────────────────────────────────────────
+
+/** Sets queues' visibility timeouts for one test; returns a function that restores them. */
+async function withVisibility(seconds: Record<string, number>): Promise<() => Promise<void>> {
+  const before = await Promise.all(
+    Object.keys(seconds).map(async (name) => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout'] }));
+      return [name, Attributes?.VisibilityTimeout ?? '60'] as const;
+    }),
+  );
+  const apply = (values: [string, string][]) =>
+    Promise.all(values.map(([name, value]) => sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl(name), Attributes: { VisibilityTimeout: value } }))));
+  await apply(Object.entries(seconds).map(([name, s]) => [name, String(s)]));
+  return async () => {
+    await apply(before.map(([name, value]) => [name, value]));
+  };
+}
+
+async function topology() {
+  const config = awsConfig();
+  return discover(new SQSClient(config), new SNSClient(config));
+}
+
+/** What the DLQ holds for these orders (listing in process: cheap enough to poll). */
+async function dlqOf(orderIds: readonly string[]): Promise<DlqEntry[]> {
+  const entries = await listDlq(sqs, await topology(), { visibilityTimeout: 10 });
+  return entries.filter((e) => e.orderId !== undefined && orderIds.includes(e.orderId));
+}
+
+/** Deletes this test's messages from the DLQ (others' are left, visible again at once). */
+async function removeFromDlq(orderIds: readonly string[]): Promise<void> {
+  const { dlqUrl } = await topology();
+  const entries = (await listDlq(sqs, await topology(), { visibilityTimeout: 10 })).filter((e) => e.orderId !== undefined && orderIds.includes(e.orderId));
+  if (entries.length === 0) return;
+  // A fresh receive: listing released its receipt handles.
+  const messages = await receiveAll(sqs, dlqUrl, { visibilityTimeout: 10 });
+  const mine = messages.filter((m) => entries.some((e) => e.messageId === m.MessageId));
+  for (let i = 0; i < mine.length; i += 10) {
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: mine.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }));
+  }
+}
+
+/** The operator's tool, as `make dlq` / `make dlq-redrive` run it. */
+async function dlqTool(...args: string[]): Promise<string> {
+  const { stdout } = await run('npx', ['tsx', 'local/dlq.ts', ...args, '--endpoint', stack().endpoint], {
+    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+  });
+  return stdout;
+}
+
+interface ListedRow {
+  messageId: string;
+  orderId?: string;
+  eventId?: string;
+  eventType?: string;
+  receiveCount?: number;
+  reason: string;
+  source: string;
+  sourceQueues: string[];
+  sourceKind: string;
+}
+
+// ── the runtime's workers ─────────────────────────────────────────────────────────────────────
+
+/** PIDs of a function's worker processes: this process's children running its extracted code. */
+async function workerPids(functionName: string): Promise<number[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,args=']);
+  const parents = new Set([process.pid, process.ppid]);
+  return stdout
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .filter((m) => parents.has(Number(m[2])) && (m[3] ?? '').includes('worker-bootstrap') && (m[3] ?? '').includes(`order-fanout-${functionName}-`))
+    .map((m) => Number(m[1]));
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Messages of a queue received and not yet deleted (in flight in a worker). */
+async function inFlight(name: string): Promise<number> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+// ── the tests ────────────────────────────────────────────────────────────────────────────────
+
+/** Visibility timeouts for this file: inventory's above the 10 s function timeout (the timeout test);
+ * notification's such that its third receive comes after the notification claim timeout (30 s). */
+const VISIBILITY = { 'inventory-queue': 15, 'billing-queue': 10, 'order-status-queue': 10, 'notification-queue': 16 };
+/** The runtime's long-poll wait (its default): see beforeAll. */
+const RUNTIME_LONG_POLL_MS = 20_000;
+let restoreVisibility: () => Promise<void> = async () => {};
+
+beforeAll(async () => {
+  restoreVisibility = await withVisibility(VISIBILITY);
+  // moto fixes a receive's visibility timeout when the ReceiveMessage call starts, and the runtime's
+  // pollers sit in 20 s long polls: a message caught by a poll that began before the change would
+  // stay hidden 60 s. Let those polls end (a bounded wait on the runtime's own cycle, not on an outcome).
+  await new Promise((resolve) => setTimeout(resolve, RUNTIME_LONG_POLL_MS + 1_000));
+}, 60_000);
+
+afterAll(async () => {
+  await restoreVisibility();
+});
+
+describe('poison messages', () => {
+  const poisonOrders: string[] = [];
+  afterAll(async () => {
+    await removeFromDlq(poisonOrders);
+  });
+
+  it('end in order-processing-dlq after maxReceiveCount receives, without holding up valid orders; `dlq list` shows where they came from', async () => {
+    // The shortest redelivery delay of the queues involved: a valid order held up by the poison would take longer.
+    const visibility = Math.min(...Object.values(VISIBILITY));
+    const product = await stockProduct(10);
+
+    // An OrderPlaced with a broken body (three queues receive it) and a PaymentCaptured with a
+    // negative amount (only order-status-queue does), published next to three valid orders.
+    const badOrder = uniqueId('o-poison');
+    const badCapture = uniqueId('o-poison');
+    poisonOrders.push(badOrder, badCapture);
+    const time = new Date().toISOString();
+    const poison = [
+      { type: 'OrderPlaced', body: { version: 1, id: `${badOrder}:OrderPlaced`, type: 'OrderPlaced', time, orderId: badOrder, data: { customerId: 'c-1', email: 'not-an-email', items: [], totalAmount: 0, currency: 'JPY', paymentToken: 'tok_visa' } } },
+      { type: 'PaymentCaptured', body: { version: 1, id: `${badCapture}:PaymentCaptured`, type: 'PaymentCaptured', time, orderId: badCapture, data: { billingId: badCapture, amount: -5, currency: 'JPY' } } },
+    ];
+    let started = Date.now();
+    const [valid] = await Promise.all([
+      Promise.all([1, 2, 3].map(() => placeOrder([{ productId: product, quantity: 1 }]))),
+      ...poison.map((p) =>
+        sns.send(new PublishCommand({ TopicArn: stack().outputs.topic_arn, Message: JSON.stringify(p.body), MessageAttributes: { eventType: { DataType: 'String', StringValue: p.type } } })),
+      ),
+    ]);
+
+    // The valid orders complete before a single redelivery could have happened: nothing waited on the poison.
+    started = Date.now();
+    const orders = await Promise.all(valid.map((o) => finalOrder(o.orderId)));
+    expect(orders.map((o) => o.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CONFIRMED']);
+    expect(Date.now() - started).toBeLessThan(visibility * 1000);
+    expect(await stockOf(product)).toBe(7);
+
+    // One copy per queue that received each poison message, each after maxReceiveCount (3) receives.
+    const contained = await eventually(
+      async () => {
+        const entries = await dlqOf(poisonOrders);
+        return entries.length === 4 ? entries : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, what: 'the poison messages to reach the DLQ' },
+    );
+    expect(contained.every((e) => (e.receiveCount ?? 0) > 3)).toBe(true);
+
+    // The operator's view, through the CLI.
+    const rows = (JSON.parse(await dlqTool('list', '--json')) as ListedRow[]).filter((r) => r.orderId !== undefined && poisonOrders.includes(r.orderId));
+    const placed = rows.filter((r) => r.orderId === badOrder);
+    expect(placed).toHaveLength(3);
+    for (const row of placed) {
+      expect(row).toMatchObject({ eventType: 'OrderPlaced', eventId: `${badOrder}:OrderPlaced`, sourceKind: 'ambiguous' });
+      expect(row.sourceQueues).toEqual(['billing-queue', 'inventory-queue', 'notification-queue']);
+      expect(row.reason).toMatch(/not a valid order event/);
+    }
+    expect(rows.filter((r) => r.orderId === badCapture)).toEqual([
+      expect.objectContaining({ eventType: 'PaymentCaptured', sourceKind: 'inferred', sourceQueues: ['order-status-queue'], source: 'order-status-queue (by eventType)', reason: expect.stringMatching(/amount/) }),
+    ]);
+    const text = await dlqTool('list');
+    expect(text).toContain(`orderId=${badCapture}`);
+  }, 180_000);
+});
+
+describe('redrive after a fix', () => {
+  const ses = new SESv2Client(awsConfig());
+  afterAll(async () => {
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER })).catch(() => undefined);
+  });
+
+  it('emails refused while the sender identity was gone reach the DLQ; once it is back, `dlq redrive` delivers them, each once', async () => {
+    const product = await stockProduct(5, 1000);
+    // An operator's mistake: the sender identity is deleted. SES refuses every email (MessageRejected).
+    await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: SENDER }));
+
+    const placed = await placeOrder([{ productId: product, quantity: 2 }]);
+    const order = await finalOrder(placed.orderId);
+    expect(order.status).toBe('CONFIRMED');
+
+    // OrderPlaced (received → ORDER_RECEIVED) and OrderConfirmed (→ ORDER_CONFIRMED) both fail three times.
+    const failed = await eventually(
+      async () => {
+        const entries = await dlqOf([placed.orderId]);
+        return entries.length === 2 ? entries : undefined;
+      },
+      { timeoutMs: 150_000, intervalMs: 1000, what: 'the refused notifications to reach the DLQ' },
+    );
+    expect(failed.map((e) => e.eventType).sort()).toEqual(['OrderConfirmed', 'OrderPlaced']);
+    expect(failed.every((e) => e.reason.includes('handler failed'))).toBe(true);
+    expect((await notificationsOf(placed.orderId)).every((n) => n.status === 'PENDING')).toBe(true);
+
+    // The fix, then the redrive.
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
+    const out = await dlqTool('redrive', '--order', placed.orderId);
+    expect(out).toMatch(/redrive: 2 moved, 0 left/);
+
+    const { notifications, billing, reservations } = await settled(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
+    // Each email once; the OrderPlaced copy that also went back to inventory and billing changed nothing there.
+    expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(['ORDER_CONFIRMED:SENT', 'ORDER_RECEIVED:SENT']);
+    expect(billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 2000 })]);
+    expect(reservations).toEqual([expect.objectContaining({ status: 'RESERVED' })]);
+    expect(await stockOf(product)).toBe(3);
+    expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
+    expect(await dlqOf([placed.orderId])).toEqual([]);
+  }, 240_000);
+});
+
+describe('crashes and timeouts', () => {
+  const stopped: number[] = [];
+  afterEach(() => {
+    // Never leave a worker stopped, whatever happened.
+    for (const pid of stopped.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
+  /** Stops every inventory worker, places an order, and waits until its OrderPlaced is in flight in one of them. */
+  async function hangInventory() {
+    const pids = await workerPids('inventory');
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGSTOP');
+    stopped.push(...pids);
+    const product = await stockProduct(4);
+    const placed = await placeOrder([{ productId: product, quantity: 3 }]);
+    await eventually(async () => ((await inFlight('inventory-queue')) > 0 ? true : undefined), { timeoutMs: 30_000, what: 'the OrderPlaced batch to be handed to a stopped worker' });
+    return { pids, product, placed };
+  }
+
+  async function expectProcessedOnce(orderId: string, product: string) {
+    const order = await finalOrder(orderId, 90_000);
+    expect(order.status).toBe('CONFIRMED');
+    expect(order.services.inventory).toBe('RESERVED');
+    expect(await stockOf(product)).toBe(1); // 4 - 3, once
+    expect(await reservationOf(orderId)).toMatchObject({ status: 'RESERVED' });
+    expect(await billingOf(orderId)).toEqual([expect.objectContaining({ status: 'CAPTURED' })]);
+    expect(await dlqOf([orderId])).toEqual([]);
+  }
+
+  it('a worker killed with SIGKILL mid-batch: the batch comes back after the visibility timeout and is processed once', async () => {
+    const { pids, product, placed } = await hangInventory();
+    expect((await http<OrderView>('GET', `/orders/${placed.orderId}`)).body.status).toBe('PLACED');
+
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+
+    await expectProcessedOnce(placed.orderId, product);
+    // Not before the message was visible again: nothing was deleted for the crashed batch.
+    expect(Date.now() - killedAt).toBeGreaterThan(2_000);
+  });
+
+  it('a handler past its timeout: the runtime kills the worker, the batch comes back and is processed once', async () => {
+    // The function timeout is 10 s; inventory-queue's visibility (15 s) is longer, or the message would be handed out twice.
+    const { pids, product, placed } = await hangInventory();
+    const hungAt = Date.now();
+
+    // Nobody but the runtime kills the hung worker, at the function timeout.
+    await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), { timeoutMs: 30_000, what: 'the runtime to kill the timed-out worker' });
+    expect(Date.now() - hungAt).toBeGreaterThan(8_000);
+    expect((await http<OrderView>('GET', `/orders/${placed.orderId}`)).body.status).toBe('PLACED');
+
+    await expectProcessedOnce(placed.orderId, product);
+  });
+});
+
+describe('transient faults', () => {
+  afterAll(async () => {
+    await resetFaults();
+  });
+
+  it('with 20% of the functions’ AWS calls failing, every order reaches its correct final state with no duplicate effect and nothing in the DLQ', async () => {
+    const plenty = await stockProduct(100, 700);
+    const scarce = await stockProduct(2, 900);
+
+    // 20% of every service's calls: throttling and 5xx everywhere; lost responses (the effect
+    // happened, the caller saw 500) on DynamoDB and SNS. Not on SES: it takes no idempotency token,
+    // so a lost response there is a second email by design (see functions/notification).
+    await setFaults(
+      [
+        { action: 'DynamoDB.*', rate: 0.06, fault: 'after' },
+        { action: 'SNS.*', rate: 0.06, fault: 'after' },
+        { action: 'SESv2.*', rate: 0.06, fault: '503' },
+        { action: '*', rate: 0.08 / 0.94, fault: 'throttle' },
+        { action: '*', rate: 0.06 / 0.86, fault: '500' },
+      ],
+      4242,
+    );
+
+    // 20 orders: 14 confirmed, 3 declined, 3 out of stock (5 units of 2 asked for).
+    const plan = [
+      ...Array.from({ length: 14 }, () => ({ items: [{ productId: plenty, quantity: 2 }], token: 'tok_visa', expect: 'CONFIRMED' })),
+      ...Array.from({ length: 3 }, () => ({ items: [{ productId: plenty, quantity: 1 }], token: 'tok_chargeDeclined', expect: 'CANCELLED' })),
+      ...Array.from({ length: 3 }, () => ({ items: [{ productId: scarce, quantity: 5 }], token: 'tok_visa', expect: 'CANCELLED' })),
+    ];
+    const placed = await Promise.all(plan.map((p) => placeOrder(p.items, p.token)));
+    const orders = await Promise.all(placed.map((o) => finalOrder(o.orderId, 180_000)));
+
+    expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.expect));
+    orders.slice(14, 17).forEach((o) => expect(o.reason).toMatch(/declined/i));
+    orders.slice(17).forEach((o) => expect(o.reason).toMatch(/out of stock/i));
+
+    // Effects, once each: stock (declined orders' reservations released), one billing record and one
+    // reservation per order, one notification per order and kind.
+    for (const [i, order] of orders.entries()) {
+      const kinds = ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'];
+      const { notifications, billing, reservations } = await settled(order.orderId, kinds, 120_000);
+      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(kinds.map((k) => `${k}:SENT`).sort());
+      expect(billing).toHaveLength(1);
+      expect(reservations).toHaveLength(1);
+      const expected = plan[i]?.expect === 'CONFIRMED' ? ['CAPTURED', 'RESERVED'] : i < 17 ? ['DECLINED', 'RELEASED'] : [['VOIDED', 'REFUNDED'], 'REJECTED'];
+      expect([billing[0]?.status, reservations[0]?.status]).toEqual(
+        Array.isArray(expected[0]) ? [expect.stringMatching(/^(VOIDED|REFUNDED)$/), expected[1]] : expected,
+      );
+    }
+    await eventually(async () => ((await stockOf(plenty)) === 100 - 14 * 2 ? true : undefined), { timeoutMs: 60_000, what: 'declined orders to give their stock back' });
+    expect(await stockOf(scarce)).toBe(2);
+
+    // The faults really happened, to every service.
+    const stats = await faultStats();
+    const injected = Object.values(stats.injected).reduce((a, b) => a + b, 0);
+    const calls = Object.values(stats.calls).reduce((a, b) => a + b, 0);
+    expect(injected / calls).toBeGreaterThan(0.1);
+    for (const fn of ['order-api', 'inventory', 'billing', 'notification', 'order-status']) expect(Object.keys(stats.byFunction[fn] ?? {}).length).toBeGreaterThan(0);
+
+    await resetFaults();
+    expect(await dlqOf(orders.map((o) => o.orderId))).toEqual([]);
+  }, 420_000);
+});

@@ -1,0 +1,316 @@
+// What the end-to-end tests share: stocking products of their own, placing and following
+// orders through the API, reading each service's table for one order, publishing events straight
+// to the topic, tapping the topic with a queue of the test's own, counting the emails SES accepted,
+// and waiting until the pipeline is quiet. Every read goes to the emulator directly (never through
+// the fault proxy), and every wait polls with a deadline.
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
+import type { OrderEvent } from '../../../functions/shared/events.js';
+import { clients, eventually, http, stack, type HttpResult } from './stack.js';
+
+const aws = clients();
+export const { db, sns, sqs } = aws;
+export const tables = () => stack().outputs.table_names as Record<'orders' | 'inventory' | 'notifications' | 'billing' | 'idempotency' | 'inventory-reservations', string> &
+  Record<string, string>;
+
+export type OrderStatus = 'PLACED' | 'CONFIRMED' | 'CANCELLED';
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  reason?: string;
+  customerId: string;
+  totalAmount: number;
+  currency: string;
+  createdAt: string;
+  updatedAt: string;
+  items: { productId: string; quantity: number; unitPrice: number; lineTotal: number }[];
+  services: { inventory: string; payment: string; notification: string };
+  history: { eventId: string; type: string; time: string }[];
+}
+
+export interface OrderRequest {
+  customerId: string;
+  email: string;
+  items: { productId: string; quantity: number }[];
+  paymentToken?: string;
+}
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
+
+export async function stockProduct(stock: number, unitPrice = 1200): Promise<string> {
+  const productId = uniqueId('p');
+  await db.send(new PutCommand({ TableName: tables().inventory, Item: { productId, name: `test ${productId}`, unitPrice, currency: 'JPY', stock } }));
+  return productId;
+}
+
+export async function stockOf(productId: string): Promise<number> {
+  const { Item } = await db.send(new GetCommand({ TableName: tables().inventory, Key: { productId }, ConsistentRead: true }));
+  return Number(Item?.stock);
+}
+
+export const orderRequest = (items: OrderRequest['items'], paymentToken = 'tok_visa'): OrderRequest => ({
+  customerId: uniqueId('c'),
+  email: 'jane@example.com',
+  items,
+  paymentToken,
+});
+
+export function postOrder(request: OrderRequest | string, idempotencyKey?: string): Promise<HttpResult<OrderView>> {
+  return http<OrderView>('POST', '/orders', request, idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey });
+}
+
+/** POSTs an order and expects it accepted. */
+export async function placeOrder(request: OrderRequest, idempotencyKey?: string): Promise<OrderView> {
+  const response = await postOrder(request, idempotencyKey);
+  if (response.status !== 202) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
+}
+
+export async function getOrder(orderId: string): Promise<OrderView | undefined> {
+  const { status, body } = await http<OrderView>('GET', `/orders/${orderId}`);
+  return status === 200 ? body : undefined;
+}
+
+/** The order once it is final (CONFIRMED or CANCELLED), read through the API. */
+export function finalOrder(orderId: string, timeoutMs = 90_000): Promise<OrderView> {
+  return eventually(
+    async () => {
+      const order = await getOrder(orderId);
+      return order !== undefined && order.status !== 'PLACED' ? order : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `order ${orderId} to reach a final status` },
+  );
+}
+
+/** An order as the orders table holds it now (read straight from the table: no load on order-api). */
+export async function storedOrder(orderId: string): Promise<OrderView | undefined> {
+  const { Items = [] } = await db.send(
+    new QueryCommand({ TableName: tables().orders, KeyConditionExpression: 'orderId = :id', ExpressionAttributeValues: { ':id': orderId }, ConsistentRead: true }),
+  );
+  return Items[0] as OrderView | undefined;
+}
+
+/** The orders, in the order asked, if every one of them is final now; undefined otherwise. */
+export async function ordersIfFinal(orderIds: readonly string[]): Promise<OrderView[] | undefined> {
+  const orders = await mapLimit(orderIds, 8, storedOrder);
+  return orders.every((o) => o !== undefined && o.status !== 'PLACED') ? (orders as OrderView[]) : undefined;
+}
+
+/** Many orders once all are final, read from the table; each round reads only those still PLACED. */
+export function finalOrders(orderIds: readonly string[], timeoutMs = 90_000): Promise<OrderView[]> {
+  const done = new Map<string, OrderView>();
+  return eventually(
+    async () => {
+      const pending = orderIds.filter((id) => !done.has(id));
+      for (const order of await mapLimit(pending, 8, storedOrder)) if (order !== undefined && order.status !== 'PLACED') done.set(order.orderId, order);
+      return done.size === orderIds.length ? orderIds.map((id) => done.get(id) as OrderView) : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `${orderIds.length} orders to reach a final status` },
+  );
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T, index);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+// ── each service's records for one order (read straight from its table) ─────────────────────
+
+export const NOTIFICATION_KINDS = ['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED'] as const;
+
+/** Every notification record of an order, whatever its createdAt: a second record of one kind is a duplicate. */
+export async function notificationsOf(orderId: string): Promise<Record<string, unknown>[]> {
+  const found = await Promise.all(
+    NOTIFICATION_KINDS.map(async (kind) => {
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tables().notifications,
+          KeyConditionExpression: 'notificationId = :id',
+          ExpressionAttributeValues: { ':id': `${orderId}:${kind}` },
+          ConsistentRead: true,
+        }),
+      );
+      return Items;
+    }),
+  );
+  return found.flat();
+}
+
+/** The notifications of an order once `expected` kinds are all SENT; fails on a record of any other kind. */
+export function sentNotifications(orderId: string, expected: readonly string[], timeoutMs = 90_000): Promise<Record<string, unknown>[]> {
+  return eventually(
+    async () => {
+      const items = await notificationsOf(orderId);
+      const sent = items.filter((n) => n.status === 'SENT');
+      return sent.length >= expected.length ? items : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: `${expected.join(' + ')} notifications of ${orderId}` },
+  );
+}
+
+/** Every billing record of an order (billingId = orderId by design; a second one would be a second charge). */
+export async function billingOf(orderId: string): Promise<Record<string, unknown>[]> {
+  const { Items = [] } = await db.send(
+    new QueryCommand({ TableName: tables().billing, KeyConditionExpression: 'billingId = :id', ExpressionAttributeValues: { ':id': orderId }, ConsistentRead: true }),
+  );
+  return Items;
+}
+
+export async function reservationOf(orderId: string): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await db.send(new GetCommand({ TableName: tables()['inventory-reservations'], Key: { orderId }, ConsistentRead: true }));
+  return Item;
+}
+
+/** Every order stored for a customer (the orders table has no index on customerId: a filtered scan). */
+export async function ordersOfCustomer(customerId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tables().orders,
+        FilterExpression: 'customerId = :c',
+        ExpressionAttributeValues: { ':c': customerId },
+        ConsistentRead: true,
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
+
+// ── the topic ───────────────────────────────────────────────────────────────────────────────
+
+/** Publishes an event straight to order-events, as a producer would (eventType attribute for the filters). */
+export async function publishEvent(event: OrderEvent | { type: string; body: string }): Promise<void> {
+  const [type, body] = 'body' in event ? [event.type, event.body] : [event.type, JSON.stringify(event)];
+  await sns.send(
+    new PublishCommand({ TopicArn: stack().outputs.topic_arn, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: type } } }),
+  );
+}
+
+export interface TappedEvent {
+  type: string;
+  id: string;
+  orderId: string;
+  body: string;
+}
+
+/**
+ * A queue of the test's own, subscribed to the topic with raw delivery and no filter: it sees every
+ * event every producer publishes (a copy, so the services' queues are untouched).
+ */
+export class TopicTap {
+  private constructor(
+    readonly queueUrl: string,
+    private readonly subscriptionArn: string,
+  ) {}
+
+  static async open(): Promise<TopicTap> {
+    const name = uniqueId('e2e-tap');
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    if (QueueUrl === undefined) throw new Error('CreateQueue returned no URL');
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({
+        TopicArn: stack().outputs.topic_arn,
+        Protocol: 'sqs',
+        Endpoint: Attributes?.QueueArn,
+        Attributes: { RawMessageDelivery: 'true' },
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    if (SubscriptionArn === undefined) throw new Error('Subscribe returned no ARN');
+    return new TopicTap(QueueUrl, SubscriptionArn);
+  }
+
+  /** Receives (and deletes) what is on the tap now; an empty array when it is empty. */
+  async drain(): Promise<TappedEvent[]> {
+    const events: TappedEvent[] = [];
+    for (;;) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      if (Messages.length === 0) return events;
+      for (const message of Messages) {
+        const body = message.Body ?? '';
+        const parsed = JSON.parse(body) as { type?: unknown; id?: unknown; orderId?: unknown };
+        events.push({ type: String(parsed.type), id: String(parsed.id), orderId: String(parsed.orderId), body });
+      }
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: this.subscriptionArn })).catch(() => undefined);
+    await sqs.send(new DeleteQueueCommand({ QueueUrl: this.queueUrl })).catch(() => undefined);
+  }
+}
+
+// ── quiet: nothing left to process ───────────────────────────────────────────────────────────
+
+const SERVICE_QUEUES = ['inventory-queue', 'billing-queue', 'notification-queue', 'order-status-queue'] as const;
+
+export async function messagesInQueue(queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+}
+
+/** Every service queue empty (nothing waiting, nothing in flight): every effect and publish has happened. */
+export async function pipelineIsQuiet(): Promise<boolean> {
+  const urls = stack().outputs.queue_urls;
+  const counts = await Promise.all(SERVICE_QUEUES.map((name) => messagesInQueue(urls[name] ?? '')));
+  return counts.every((count) => count === 0);
+}
+
+export function quiet(timeoutMs = 150_000): Promise<true> {
+  return eventually(async () => ((await pipelineIsQuiet()) ? true : undefined), { timeoutMs, intervalMs: 500, what: 'every service queue to be empty' });
+}
+
+// ── SES: what the emulator accepted ──────────────────────────────────────────────────────────
+
+/**
+ * The emails SES has accepted since the emulator started (SES GetSendQuota.SentLast24Hours, which
+ * moto keeps exactly). The table shows one record per notification even if a send was repeated;
+ * this counter is what shows a second email. It is global: compare before and after.
+ */
+export async function emailsSent(): Promise<number> {
+  const response = await fetch(stack().endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      // moto routes a query request by the service in the credential scope; it checks no signature.
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
+    },
+    body: 'Action=GetSendQuota&Version=2010-12-01',
+  });
+  const text = await response.text();
+  const match = /<SentLast24Hours>([\d.]+)<\/SentLast24Hours>/.exec(text);
+  if (!response.ok || match === null) throw new Error(`GetSendQuota answered ${response.status}: ${text.slice(0, 200)}`);
+  return Number(match[1]);
+}
