@@ -1,4 +1,4 @@
-# The verbs people type. `make help` lists them; package.json scripts mirror the main ones.
+# The verbs people type. `make help` lists them; package.json scripts call the same targets (npm run up, npm test, …).
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
