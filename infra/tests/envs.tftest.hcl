@@ -30,6 +30,10 @@ run "aws_env_plans_with_mappings_enabled" {
     source = "./envs/aws"
   }
 
+  variables {
+    sender_email = "orders@shop.test"
+  }
+
   assert {
     condition     = alltrue([for m in values(module.order_fanout.event_source_mappings) : m.enabled])
     error_message = "On AWS the mappings must be enabled."

@@ -18,4 +18,5 @@ module "order_fanout" {
   api_throttling_burst_limit     = var.api_throttling_burst_limit
   api_throttling_rate_limit      = var.api_throttling_rate_limit
   dlq_alarm_actions              = var.dlq_alarm_actions
+  sender_email                   = var.sender_email
 }

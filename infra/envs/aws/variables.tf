@@ -78,3 +78,8 @@ variable "tags" {
   description = "Tags applied to every resource through the provider's default_tags."
   default     = { Project = "order-fanout", ManagedBy = "terraform" }
 }
+
+variable "sender_email" {
+  type        = string
+  description = "The address order emails come from: an SES identity you can verify (example.com cannot be)."
+}
