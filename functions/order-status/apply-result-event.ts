@@ -45,13 +45,23 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
   }
   const decision = decide(order);
   if (decision === undefined) return;
-  const finalized = await deps.store.finalize(order, decision, deps.now().toISOString());
+  const finalized = (await deps.store.finalize(order, decision, deps.now().toISOString(), event.id)) ?? (await finalizedBy(event, deps));
   if (finalized === undefined) {
     // Another event made the order final first, and publishes its final event itself.
     deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
     return;
   }
   await deps.publisher.publish(finalEvent(finalized));
+}
+
+/**
+ * The order, if this event is the one that made it final although the write answered "condition
+ * failed": its first attempt succeeded, the response was lost, and the SDK's retry met the
+ * condition. Without this, both events would leave the announcement to the other.
+ */
+async function finalizedBy(event: OrderEvent, deps: ApplyDeps): Promise<OrderRecord | undefined> {
+  const order = await deps.store.find(event.orderId);
+  return order?.finalizedBy === event.id ? order : undefined;
 }
 
 async function record(event: OrderEvent, effect: NonNullable<ReturnType<typeof effectOf>>, deps: ApplyDeps): Promise<{ order: OrderRecord; duplicate: boolean }> {

@@ -47,18 +47,19 @@ export class DynamoOrderProjection implements OrderProjectionStore {
     });
   }
 
-  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string): Promise<OrderRecord | undefined> {
+  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined> {
     const cancelled = decision.status === 'CANCELLED';
     return this.update({
       TableName: this.table,
       Key: { orderId: key.orderId, createdAt: key.createdAt },
-      UpdateExpression: `SET #status = :status, finalizedAt = :finalizedAt, updatedAt = :finalizedAt${cancelled ? ', #reason = :reason' : ''}`,
+      UpdateExpression: `SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt${cancelled ? ', #reason = :reason' : ''}`,
       ConditionExpression: '#status = :placed',
       ExpressionAttributeNames: { '#status': 'status', ...(cancelled ? { '#reason': 'reason' } : {}) },
       ExpressionAttributeValues: {
         ':status': decision.status,
         ':placed': 'PLACED',
         ':finalizedAt': finalizedAt,
+        ':finalizedBy': finalizedBy,
         ...(cancelled ? { ':reason': decision.reason } : {}),
       },
       ReturnValues: 'ALL_NEW',

@@ -24,8 +24,8 @@ export interface OrderProjectionStore {
    * is in one of `replaces`. Returns the order after the write, or undefined if a condition failed.
    */
   applyEvent(key: OrderKey, change: ApplyEvent): Promise<OrderRecord | undefined>;
-  /** PLACED → the decided final status, with finalizedAt (and the reason), only if status = PLACED. Undefined if not. */
-  finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string): Promise<OrderRecord | undefined>;
+  /** PLACED → the decided final status, with finalizedAt, finalizedBy (and the reason), only if status = PLACED. Undefined if not. */
+  finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined>;
 }
 
 export interface Log {

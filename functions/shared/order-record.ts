@@ -39,6 +39,8 @@ export const OrderRecordSchema = z.object({
   status: OrderStatusSchema,
   reason: z.string().min(1).optional(),
   finalizedAt: z.string().min(1).optional(),
+  /** The id of the event whose processing made the order final: tells that write's lost response from another event's. */
+  finalizedBy: z.string().min(1).optional(),
   customerId: z.string().min(1),
   email: z.string().min(1),
   items: z.array(OrderLineSchema).min(1),

@@ -151,6 +151,36 @@ describe('applyResultEvent: the order status', () => {
     expect(publisher.events).toHaveLength(0);
   });
 
+  it('announces the order it made final even when the write answered "condition failed" (its response was lost, the retry met the condition)', async () => {
+    const { store, publisher, apply } = setup();
+    await apply(inventoryReserved());
+    const finalize = store.finalize.bind(store);
+    store.finalize = async (...args) => {
+      await finalize(...args); // the write happened …
+      return finalize(...args); // … and the SDK's retry of the lost response is refused
+    };
+
+    await apply(paymentCaptured());
+
+    expect(store.get('o-1')).toMatchObject({ status: 'CONFIRMED', finalizedBy: 'o-1:PaymentCaptured' });
+    expect(publisher.types()).toEqual(['OrderConfirmed']);
+  });
+
+  it('leaves the announcement to the event that made the order final when that was another one', async () => {
+    const { store, publisher, deps } = setup();
+    await applyResultEvent(inventoryReserved(), deps);
+    // PaymentCaptured is applied, then loses the race to finalize to a (hypothetical) other event.
+    const finalize = store.finalize.bind(store);
+    store.finalize = async (key, decision, at) => {
+      await finalize(key, decision, at, 'o-1:SomeOtherEvent');
+      return undefined;
+    };
+
+    await applyResultEvent(paymentCaptured(), deps);
+
+    expect(publisher.events).toHaveLength(0);
+  });
+
   it('finishes a transition that a crash interrupted, on the redelivery of the event', async () => {
     const { store, publisher, apply } = setup();
     await apply(inventoryReserved());

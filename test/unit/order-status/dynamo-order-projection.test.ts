@@ -66,24 +66,24 @@ describe('DynamoOrderProjection', () => {
   });
 
   it.each([
-    ['CONFIRMED', { status: 'CONFIRMED' as const }, 'SET #status = :status, finalizedAt = :finalizedAt, updatedAt = :finalizedAt', { '#status': 'status' }, {}],
+    ['CONFIRMED', { status: 'CONFIRMED' as const }, 'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt', { '#status': 'status' }, {}],
     [
       'CANCELLED',
       { status: 'CANCELLED' as const, reason: 'payment declined: card_declined' },
-      'SET #status = :status, finalizedAt = :finalizedAt, updatedAt = :finalizedAt, #reason = :reason',
+      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt, #reason = :reason',
       { '#status': 'status', '#reason': 'reason' },
       { ':reason': 'payment declined: card_declined' },
     ],
   ])('finalizes to %s only from PLACED', async (status, decision, update, names, values) => {
     db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), status, finalizedAt: 'f' } });
-    await expect(store.finalize(key, decision, 'f')).resolves.toMatchObject({ status });
+    await expect(store.finalize(key, decision, 'f', 'o-1:PaymentCaptured')).resolves.toMatchObject({ status });
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'orders',
       Key: key,
       UpdateExpression: update,
       ConditionExpression: '#status = :placed',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':status': status, ':placed': 'PLACED', ':finalizedAt': 'f', ...values },
+      ExpressionAttributeValues: { ':status': status, ':placed': 'PLACED', ':finalizedAt': 'f', ':finalizedBy': 'o-1:PaymentCaptured', ...values },
       ReturnValues: 'ALL_NEW',
     });
   });
@@ -91,7 +91,7 @@ describe('DynamoOrderProjection', () => {
   it('answers undefined when a condition fails, and rethrows anything else', async () => {
     expect.assertions(2);
     db.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(new Error('throttled'));
-    await expect(store.finalize(key, { status: 'CONFIRMED' }, 'f')).resolves.toBeUndefined();
-    await expect(store.finalize(key, { status: 'CONFIRMED' }, 'f')).rejects.toThrow('throttled');
+    await expect(store.finalize(key, { status: 'CONFIRMED' }, 'f', 'o-1:PaymentCaptured')).resolves.toBeUndefined();
+    await expect(store.finalize(key, { status: 'CONFIRMED' }, 'f', 'o-1:PaymentCaptured')).rejects.toThrow('throttled');
   });
 });

@@ -41,13 +41,14 @@ export class InMemoryOrderProjection implements OrderProjectionStore {
     return clone(order);
   }
 
-  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string): Promise<OrderRecord | undefined> {
+  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined> {
     await this.beforeOperation('finalize');
     const order = this.stored(key);
     // #status = :placed
     if (order === undefined || order.status !== 'PLACED') return undefined;
     order.status = decision.status;
     order.finalizedAt = finalizedAt;
+    order.finalizedBy = finalizedBy;
     order.updatedAt = finalizedAt;
     if (decision.status === 'CANCELLED') order.reason = decision.reason;
     this.transitions.push({ orderId: order.orderId, status: decision.status });
