@@ -74,17 +74,19 @@ async function settled(orderId: string, kinds: string[], timeoutMs = 90_000) {
 
 /** Sets queues' visibility timeouts for one test; returns a function that restores them. */
 async function withVisibility(seconds: Record<string, number>): Promise<() => Promise<void>> {
+  // moto clears a queue's Policy on any SetQueueAttributes that does not carry it (AWS keeps it):
+  // every call here passes the queue's own policy along, or the next `terraform plan` would want it back.
   const before = await Promise.all(
     Object.keys(seconds).map(async (name) => {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout'] }));
-      return [name, Attributes?.VisibilityTimeout ?? '60'] as const;
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout', 'Policy'] }));
+      return [name, Attributes] as const;
     }),
   );
-  const apply = (values: [string, string][]) =>
-    Promise.all(values.map(([name, value]) => sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl(name), Attributes: { VisibilityTimeout: value } }))));
-  await apply(Object.entries(seconds).map(([name, s]) => [name, String(s)]));
+  const apply = (values: (readonly [string, Record<string, string>])[]) =>
+    Promise.all(values.map(([name, attributes]) => sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl(name), Attributes: attributes }))));
+  await apply(before.map(([name, attributes]) => [name, { ...attributes, VisibilityTimeout: String(seconds[name]) }]));
   return async () => {
-    await apply(before.map(([name, value]) => [name, value]));
+    await apply(before);
   };
 }
 

@@ -27,7 +27,8 @@ resource "aws_lambda_function" "this" {
   architectures    = var.architectures
 
   environment {
-    variables = merge(each.value.environment, { LOG_LEVEL = var.log_level }, var.extra_environment)
+    # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line.
+    variables = merge(each.value.environment, { LOG_LEVEL = var.log_level, POWERTOOLS_SERVICE_NAME = each.key }, var.extra_environment)
   }
 
   tags = var.tags
