@@ -104,9 +104,33 @@ function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>
   return problem(500, 'Something went wrong on our side; please retry later');
 }
 
+/**
+ * One line per request, as an access log: what was asked, the answer, the order it concerns, and
+ * for a refusal the names of the offending fields (never their values: they may be an email).
+ */
+function accessLog(target: Route, event: APIGatewayProxyEvent, response: APIGatewayProxyResult): Record<string, unknown> {
+  const location = response.headers?.['Location'];
+  const orderId = target.name === 'get' ? target.orderId : typeof location === 'string' ? location.replace('/orders/', '') : undefined;
+  let fields: string[] | undefined;
+  if (response.statusCode >= 400) {
+    try {
+      fields = (JSON.parse(response.body) as { errors?: { field: string }[] }).errors?.map((e) => e.field);
+    } catch {
+      // not a problem document
+    }
+  }
+  return {
+    requestId: event.requestContext?.requestId,
+    method: event.httpMethod,
+    route: target.name,
+    status: response.statusCode,
+    ...(orderId === undefined ? {} : { orderId }),
+    ...(fields === undefined || fields.length === 0 ? {} : { fields }),
+  };
+}
+
 export function createApi(deps: ApiDeps): Api {
-  return async (event) => {
-    const target = route(event);
+  const respond = async (target: Route, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
       switch (target.name) {
         case 'place':
@@ -121,5 +145,11 @@ export function createApi(deps: ApiDeps): Api {
     } catch (error) {
       return toProblem(error, deps, { route: target.name });
     }
+  };
+  return async (event) => {
+    const target = route(event);
+    const response = await respond(target, event);
+    deps.log.info('request', accessLog(target, event, response));
+    return response;
   };
 }

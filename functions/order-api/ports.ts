@@ -60,6 +60,7 @@ export interface IdempotencyStore {
 
 /** What the domain logs through; the Powertools logger fits it. */
 export interface Log {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
   warn(message: string, ...attributes: Record<string, unknown>[]): void;
   error(message: string, ...attributes: Record<string, unknown>[]): void;
 }

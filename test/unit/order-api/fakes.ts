@@ -122,10 +122,18 @@ export function sequentialIds(): () => string {
   };
 }
 
-export const silentLog = (): Log & { errors: string[]; warnings: string[] } => {
+export const silentLog = (): Log & { errors: string[]; warnings: string[]; infos: Record<string, unknown>[] } => {
   const errors: string[] = [];
   const warnings: string[] = [];
-  return { errors, warnings, error: (message) => void errors.push(message), warn: (message) => void warnings.push(message) };
+  const infos: Record<string, unknown>[] = [];
+  return {
+    errors,
+    warnings,
+    infos,
+    info: (message, ...attributes) => void infos.push(Object.assign({ message }, ...attributes)),
+    error: (message) => void errors.push(message),
+    warn: (message) => void warnings.push(message),
+  };
 };
 
 import { RecordingPublisher } from '../../fixtures/publisher.js';

@@ -133,6 +133,22 @@ describe('POST /orders', () => {
   });
 });
 
+describe('the access log', () => {
+  it('writes one line per request: route, status, the order, and for a refusal the field names, never their values', async () => {
+    const { send, log } = setup();
+    const placed = parse(await send(postOrder(valid)));
+    await send(getOrderEvent(String(placed['orderId'])));
+    await send(postOrder({ ...valid, email: 'not-an-email jane@example.com' }));
+
+    expect(log.infos).toEqual([
+      expect.objectContaining({ message: 'request', method: 'POST', route: 'place', status: 202, orderId: placed['orderId'] }),
+      expect.objectContaining({ message: 'request', method: 'GET', route: 'get', status: 200, orderId: placed['orderId'] }),
+      expect.objectContaining({ message: 'request', method: 'POST', route: 'place', status: 422, fields: ['email'] }),
+    ]);
+    expect(JSON.stringify(log.infos)).not.toContain('jane@example.com');
+  });
+});
+
 describe('GET /orders/{orderId}', () => {
   it('answers 200 with the order, never its email or payment token', async () => {
     const { send } = setup();
