@@ -34,7 +34,7 @@ help: ## List every verb
 
 install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
-	@command -v moto_server >/dev/null || { echo "moto_server is not installed: pip install 'moto[server]' (see README)"; exit 1; }
+	@python3 -c 'import moto.server' 2>/dev/null || { echo "moto's server is not installed for python3: pip install 'moto[server]' (see README)"; exit 1; }
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -1,8 +1,13 @@
 // The AWS emulator of the local stack: reuse whatever already answers on the port (moto or
-// LocalStack), otherwise start `moto_server` and own exactly that process.
+// LocalStack), otherwise start moto_server (through local/moto_server.py, which makes moto's
+// DynamoDB safe for concurrent requests) and own exactly that process.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** moto_server with its DynamoDB backend serialised (see the file's docstring). */
+const MOTO_SERVER = ['python3', join(import.meta.dirname, 'moto_server.py')];
 
 export interface EmulatorOptions {
   port: number;
@@ -11,8 +16,8 @@ export interface EmulatorOptions {
   readyTimeoutMs?: number;
   /** Append moto_server's own output here (it logs every request); otherwise only a short tail is kept for errors. */
   logFile?: string;
-  /** The executable to start (default `moto_server` from PATH). */
-  command?: string;
+  /** The command to start, before moto_server's arguments (default: python3 local/moto_server.py). */
+  command?: string[];
 }
 
 export interface Emulator {
@@ -84,7 +89,7 @@ export async function answersAws(url: string, timeoutMs = 2000): Promise<boolean
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const { port, host = '127.0.0.1', readyTimeoutMs = 30_000, command = 'moto_server' } = options;
+  const { port, host = '127.0.0.1', readyTimeoutMs = 30_000, command = MOTO_SERVER } = options;
   const url = `http://${host}:${port}`;
 
   if (await isListening(host, port)) {
@@ -94,7 +99,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     throw new EmulatorError(`${host}:${port} is in use by something that does not answer AWS API calls; free the port or choose another`);
   }
 
-  const child = spawn(command, ['-H', host, '-p', String(port)], {
+  const [executable = 'python3', ...prefix] = command;
+  const child = spawn(executable, [...prefix, '-H', host, '-p', String(port)], {
     env: { ...process.env, MOTO_ACCOUNT_ID: ACCOUNT_ID },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

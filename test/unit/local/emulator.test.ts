@@ -22,7 +22,7 @@ describe('startEmulator', () => {
       response.end('<GetCallerIdentityResponse><Account>000000000000</Account></GetCallerIdentityResponse>');
     });
 
-    const emulator = await startEmulator({ port, command: 'false' });
+    const emulator = await startEmulator({ port, command: ['false'] });
     await emulator.stop();
 
     expect(emulator).toMatchObject({ url: `http://127.0.0.1:${port}`, started: false, pid: undefined });
@@ -35,20 +35,20 @@ describe('startEmulator', () => {
       response.end('not here');
     });
 
-    await expect(startEmulator({ port, command: 'false' })).rejects.toThrow(/in use by something that does not answer AWS API calls/);
+    await expect(startEmulator({ port, command: ['false'] })).rejects.toThrow(/in use by something that does not answer AWS API calls/);
   });
 
   it('reports a moto_server that exits before it answers, with its output', async () => {
     const port = await freePort();
 
-    const attempt = startEmulator({ port, command: 'false', readyTimeoutMs: 5000 });
+    const attempt = startEmulator({ port, command: ['false'], readyTimeoutMs: 5000 });
 
     await expect(attempt).rejects.toBeInstanceOf(EmulatorError);
     await expect(attempt).rejects.toThrow(/false exited with 1/);
   });
 
   it('reports a command that cannot be started', async () => {
-    await expect(startEmulator({ port: await freePort(), command: '/nonexistent/moto_server' })).rejects.toThrow(/could not start/);
+    await expect(startEmulator({ port: await freePort(), command: ['/nonexistent/moto_server'] })).rejects.toThrow(/could not start/);
   });
 });
 

@@ -1,0 +1,40 @@
+"""moto_server, with moto's DynamoDB made safe for concurrent requests.
+
+moto_server answers each request on its own thread, and its DynamoDB backend is not thread-safe.
+TransactWriteItems snapshots every table it touches and, when one of its conditions fails,
+rolls back by putting the whole snapshots back: a write another thread committed in between is
+undone. Under concurrent orders that lost stock decrements, and the pipeline confirmed more
+orders than there were units (real DynamoDB isolates transactions; our code relies on it). The
+snapshot itself can also fail ("dictionary changed size during iteration") while another thread
+writes.
+
+This launcher serialises the DynamoDB backend's item reads and writes with one lock, then runs
+moto_server unchanged. SQS long polls and every other service stay concurrent.
+
+    python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
+"""
+
+import functools
+import sys
+import threading
+
+from moto.dynamodb.models import DynamoDBBackend
+from moto.server import main
+
+_lock = threading.RLock()  # re-entrant: a transaction calls get_item, put_item and update_item
+
+
+def _serialised(method):
+    @functools.wraps(method)
+    def locked(*args, **kwargs):
+        with _lock:
+            return method(*args, **kwargs)
+
+    return locked
+
+
+for _name in ("get_item", "batch_get_item", "query", "scan", "put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
+    setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
+
+if __name__ == "__main__":
+    sys.exit(main())
