@@ -35,7 +35,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { parseEvent } from '../functions/shared/events.js';
+import { readJson, toOrderEvent } from '../functions/shared/events.js';
 
 export const DLQ_NAME = 'order-processing-dlq';
 const SQS_MAX_BATCH = 10;
@@ -160,18 +160,12 @@ export function resolveSource(message: Message, topology: Topology): SourceResol
 
 /** Reads what it can from a body that may well be malformed, and says why it cannot be processed if the body shows it. */
 export function describeMessage(message: Message, topology: Topology): DlqEntry {
-  const body = message.Body ?? '';
-  let loose: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) loose = parsed as Record<string, unknown>;
-  } catch {
-    // reported by parseEvent below
-  }
+  const parsed = readJson(message.Body ?? '');
+  const loose: Record<string, unknown> = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   let reason: string;
   try {
-    parseEvent(body);
+    toOrderEvent(parsed);
     reason = 'a valid event: its handler failed (see the function log for this messageId)';
   } catch (error) {
     // The first line of zod's report is enough for a summary.

@@ -78,12 +78,21 @@ export class InvalidEventError extends Error {
 
 /** Parses a raw message body into a known event, or throws InvalidEventError naming what is wrong. */
 export function parseEvent(body: string): OrderEvent {
-  let json: unknown;
+  return toOrderEvent(readJson(body));
+}
+
+/** The body as JSON; undefined when it is not JSON (JSON itself never yields undefined). */
+export function readJson(body: string): unknown {
   try {
-    json = JSON.parse(body);
+    return JSON.parse(body) as unknown;
   } catch {
-    throw new InvalidEventError('message body is not JSON');
+    return undefined;
   }
+}
+
+/** An already parsed body (readJson) checked against the contracts. */
+export function toOrderEvent(json: unknown): OrderEvent {
+  if (json === undefined) throw new InvalidEventError('message body is not JSON');
   const result = OrderEventSchema.safeParse(json);
   if (!result.success) {
     throw new InvalidEventError(`message is not a valid order event: ${z.prettifyError(result.error)}`);

@@ -10,28 +10,23 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { parseEvent, type OrderEvent } from './events.js';
+import { readJson, toOrderEvent, type OrderEvent } from './events.js';
 import { logger, withLogKeys, type LogAttributes } from './logger.js';
 
 export type EventProcessor = (event: OrderEvent) => Promise<void>;
 
 /**
- * The keys of a record's log lines, read loosely from the body so that a record failing its schema
- * is still traceable to its order. Only these identifiers: never the body.
+ * The keys of a record's log lines, read loosely from its parsed body so that a record failing its
+ * schema is still traceable to its order. Only these identifiers: never the body.
  */
-export function recordLogKeys(record: SQSRecord): LogAttributes {
+function recordLogKeys(record: SQSRecord, body: unknown): LogAttributes {
   const keys: LogAttributes = { messageId: record.messageId };
   const eventType = record.messageAttributes?.eventType?.stringValue;
   if (eventType !== undefined) keys.eventType = eventType;
-  try {
-    const body: unknown = JSON.parse(record.body);
-    if (typeof body === 'object' && body !== null) {
-      const { orderId, id } = body as { orderId?: unknown; id?: unknown };
-      if (typeof orderId === 'string') keys.orderId = orderId;
-      if (typeof id === 'string') keys.eventId = id;
-    }
-  } catch {
-    // not JSON: parseEvent says so below
+  if (typeof body === 'object' && body !== null) {
+    const { orderId, id } = body as { orderId?: unknown; id?: unknown };
+    if (typeof orderId === 'string') keys.orderId = orderId;
+    if (typeof id === 'string') keys.eventId = id;
   }
   const receives = Number(record.attributes?.ApproximateReceiveCount);
   if (Number.isFinite(receives)) keys.receiveCount = receives;
@@ -39,9 +34,10 @@ export function recordLogKeys(record: SQSRecord): LogAttributes {
 }
 
 async function processRecord(process: EventProcessor, record: SQSRecord): Promise<void> {
-  return withLogKeys(recordLogKeys(record), async () => {
+  const body = readJson(record.body); // once: for the log keys and for the schema check
+  return withLogKeys(recordLogKeys(record, body), async () => {
     try {
-      await process(parseEvent(record.body));
+      await process(toOrderEvent(body));
     } catch (error) {
       logger.error('record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)', { error });
       throw error;
