@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { resetFaults, setFaults } from './support/faults.js';
 import { eventually } from './support/stack.js';
 import {
-  billingOf,
+  deservedNotifications,
+  effectsOf,
   emailsSent,
   finalOrder,
   finalOrders,
   mapLimit,
-  notificationsOf,
   orderRequest,
   ordersIfFinal,
   ordersOfCustomer,
@@ -19,23 +19,11 @@ import {
   postOrder,
   publishEvent,
   quiet,
-  reservationOf,
   sentNotifications,
   stockOf,
   stockProduct,
   TopicTap,
-  type OrderView,
 } from './support/orders.js';
-
-/** The notification kinds an order's customer must get, exactly once each. */
-const deserved = (order: Pick<OrderView, 'status'>) => ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'].sort();
-
-/** Each service's records of an order, once its customer has been told the outcome. */
-async function effectsOf(order: OrderView) {
-  await sentNotifications(order.orderId, deserved(order));
-  const [notifications, billing, reservation] = await Promise.all([notificationsOf(order.orderId), billingOf(order.orderId), reservationOf(order.orderId)]);
-  return { notifications, billing, reservation };
-}
 
 describe('no oversell', () => {
   // Guards caught: the inventory transaction's `stock >= :qty` condition (without it stock goes
@@ -70,10 +58,10 @@ describe('no oversell', () => {
     expect(lowest).toBeGreaterThanOrEqual(0);
 
     await quiet(240_000);
-    const effects = await mapLimit(orders, 8, effectsOf);
+    const effects = await mapLimit(orders, 8, (order) => effectsOf(order));
     for (const [i, order] of orders.entries()) {
       const { notifications, billing, reservation } = effects[i] ?? { notifications: [], billing: [], reservation: undefined };
-      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deserved(order).map((k) => `${k}:SENT`));
+      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
       if (order.status === 'CONFIRMED') {
         expect(billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 1000 })]);
         expect(reservation).toMatchObject({ status: 'RESERVED' });
@@ -142,7 +130,7 @@ describe('every event delivered twice', () => {
         expect(types).toContain(type);
       }
 
-      const [ok, declined, short] = await Promise.all(orders.map(effectsOf));
+      const [ok, declined, short] = await Promise.all(orders.map((order) => effectsOf(order)));
       expect(await stockOf(plenty)).toBe(8); // 10 - 2; the declined order's 3 released once
       expect(await stockOf(scarce)).toBe(1);
       expect(ok?.billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 1600 })]);
@@ -153,7 +141,7 @@ describe('every event delivered twice', () => {
       expect((short?.billing ?? []).map((b) => b.status)).toEqual([expect.stringMatching(/^(VOIDED|REFUNDED)$/)]);
       for (const [i, order] of orders.entries()) {
         const { notifications } = [ok, declined, short][i] ?? { notifications: [] };
-        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deserved(order).map((k) => `${k}:SENT`));
+        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
       }
       expect((await emailsSent()) - emailsBefore).toBe(6);
       for (const order of await finalOrders(ids)) {

@@ -166,6 +166,17 @@ export function sentNotifications(orderId: string, expected: readonly string[], 
   );
 }
 
+/** The notification kinds a final order's customer must get, exactly once each (sorted). */
+export const deservedNotifications = (order: Pick<OrderView, 'status'>): string[] =>
+  ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'].sort();
+
+/** Each service's records of a final order, once its customer has been told the outcome. */
+export async function effectsOf(order: Pick<OrderView, 'orderId' | 'status'>, timeoutMs = 90_000) {
+  await sentNotifications(order.orderId, deservedNotifications(order), timeoutMs);
+  const [notifications, billing, reservation] = await Promise.all([notificationsOf(order.orderId), billingOf(order.orderId), reservationOf(order.orderId)]);
+  return { notifications, billing, reservation };
+}
+
 /** Every billing record of an order (billingId = orderId by design; a second one would be a second charge). */
 export async function billingOf(orderId: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await db.send(
