@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledExc
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOrderStore, DynamoProductCatalog } from '../../../functions/order-api/dynamo-adapters.js';
-import type { OrderRecord } from '../../../functions/shared/order-record.js';
+import { placedOrder } from '../../fixtures/orders.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -13,20 +13,7 @@ const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
 const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
-const order: OrderRecord = {
-  orderId: '00000000-0000-4000-8000-000000000001',
-  createdAt: '2026-11-25T09:00:00.000Z',
-  updatedAt: '2026-11-25T09:00:00.000Z',
-  status: 'PLACED',
-  customerId: 'c-1',
-  email: 'jane@example.com',
-  items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
-  totalAmount: 2400,
-  currency: 'JPY',
-  paymentToken: 'tok_visa',
-  services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-  history: [],
-};
+const order = placedOrder('00000000-0000-4000-8000-000000000001');
 const claim = { idempotencyKey: 'k-1', requestHash: 'abc', orderId: order.orderId, lockedUntil: 1_764_061_230_000, lockOwner: 'lock-1', expiresAt: 1_764_147_600 };
 
 beforeEach(() => db.reset());

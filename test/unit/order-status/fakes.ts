@@ -61,17 +61,4 @@ export class InMemoryOrderProjection implements OrderProjectionStore {
   }
 }
 
-export const placedOrder = (orderId = 'o-1'): OrderRecord => ({
-  orderId,
-  createdAt: '2026-11-25T09:00:00.000Z',
-  updatedAt: '2026-11-25T09:00:00.000Z',
-  status: 'PLACED',
-  customerId: 'c-1',
-  email: 'jane@example.com',
-  items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
-  totalAmount: 2400,
-  currency: 'JPY',
-  paymentToken: 'tok_visa',
-  services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-  history: [],
-});
+export { placedOrder } from '../../fixtures/orders.js';

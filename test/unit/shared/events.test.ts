@@ -1,19 +1,7 @@
-import { createEvent, eventIdFor, InvalidEventError, parseEvent } from '../../../functions/shared/events.js';
+import { createEvent, InvalidEventError, parseEvent } from '../../../functions/shared/events.js';
+import { orderPlaced } from '../../fixtures/events.js';
 
-const placed = () =>
-  createEvent('OrderPlaced', {
-    id: eventIdFor('OrderPlaced', 'o-1'),
-    orderId: 'o-1',
-    time: '2026-11-25T09:00:00.000Z',
-    data: {
-      customerId: 'c-1',
-      email: 'jane@example.com',
-      items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
-      totalAmount: 2400,
-      currency: 'JPY',
-      paymentToken: 'tok_visa',
-    },
-  });
+const placed = () => orderPlaced();
 
 describe('event contracts', () => {
   it('round-trips an event through its JSON form', () => {

@@ -1,23 +1,11 @@
 import { jest } from '@jest/globals';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createEvent, eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
+import type { OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger, scrub } from '../../../functions/shared/logger.js';
 import { sqsConsumer } from '../../../functions/shared/sqs-consumer.js';
+import { orderPlaced } from '../../fixtures/events.js';
 
-const placed = (orderId: string) =>
-  createEvent('OrderPlaced', {
-    id: eventIdFor('OrderPlaced', orderId),
-    orderId,
-    time: '2026-11-25T09:00:00.000Z',
-    data: {
-      customerId: 'c-1',
-      email: 'jane@example.com',
-      items: [{ productId: 'p-001', quantity: 1, unitPrice: 1200, lineTotal: 1200 }],
-      totalAmount: 1200,
-      currency: 'JPY',
-      paymentToken: 'tok_visa',
-    },
-  });
+const placed = (orderId: string) => orderPlaced({ orderId });
 
 const record = (messageId: string, body: string): SQSRecord =>
   ({ messageId, body, attributes: { ApproximateReceiveCount: '1' }, messageAttributes: {} }) as unknown as SQSRecord;
