@@ -40,7 +40,9 @@ export const PlaceOrderRequestSchema = z
   });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
 
-const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? 'body' : path.map(String).join('/'));
+/** A path segment as a client can read it: a blank key (an unknown field named " ") is quoted. */
+const segment = (key: PropertyKey): string => (String(key).trim() === '' ? JSON.stringify(String(key)) : String(key));
+const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? 'body' : path.map(segment).join('/'));
 
 /** zod issues as the problem list a client reads: one entry per offending field. */
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {

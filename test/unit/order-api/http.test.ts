@@ -51,6 +51,7 @@ describe('POST /orders', () => {
     ['a body over 32 KB', postOrder(tooBig), 413, 'body'],
     ['a JSON array', postOrder([valid]), 422, 'body'],
     ['an unknown field', postOrder({ ...valid, price: 1 }), 422, 'price'],
+    ['an unknown field named " "', postOrder({ ...valid, ' ': {} }), 422, '" "'],
     ['an unknown item field', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1, unitPrice: 1 }] }), 422, 'items/0/unitPrice'],
     ['a missing email', postOrder({ customerId: 'c-1', items: valid.items }), 422, 'email'],
     ['a bad email', postOrder({ ...valid, email: 'jane@' }), 422, 'email'],
