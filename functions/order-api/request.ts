@@ -8,27 +8,41 @@ export const MAX_BODY_BYTES = 32 * 1024;
 export const MAX_ITEMS = 50;
 export const DEFAULT_PAYMENT_TOKEN = 'tok_visa';
 
+/**
+ * The message of a schema's own type check: a field that is absent "is required"; one that is
+ * present with the wrong type is told what it must be (a quantity of "3" is there, just not a number).
+ */
+const typed = (wrongType: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : wrongType) });
+
+const QUANTITY = 'must be a whole number from 1 to 1000';
+
 const Identifier = z
-  .string()
+  .string(typed('must be a string'))
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
-const ItemSchema = z.strictObject({
-  productId: Identifier,
-  quantity: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000'),
-});
+const ItemSchema = z.strictObject(
+  {
+    productId: Identifier,
+    quantity: z.number(typed(QUANTITY)).int(QUANTITY).min(1, QUANTITY).max(1000, QUANTITY),
+  },
+  typed('must be an object with productId and quantity'),
+);
 
 export const PlaceOrderRequestSchema = z
-  .strictObject({
-    customerId: Identifier,
-    email: z.email('must be a valid email address').max(254, 'must be at most 254 characters'),
-    items: z.array(ItemSchema).min(1, 'must list at least one item').max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
-    paymentToken: z
-      .string()
-      .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like tok_<letters, digits or _>')
-      .default(DEFAULT_PAYMENT_TOKEN),
-  })
+  .strictObject(
+    {
+      customerId: Identifier,
+      email: z.email(typed('must be a valid email address')).max(254, 'must be at most 254 characters'),
+      items: z.array(ItemSchema, typed('must be a list of items')).min(1, 'must list at least one item').max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
+      paymentToken: z
+        .string(typed('must be a string'))
+        .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like tok_<letters, digits or _>')
+        .default(DEFAULT_PAYMENT_TOKEN),
+    },
+    typed('must be a JSON object'),
+  )
   .superRefine((request, ctx) => {
     const seen = new Set<string>();
     request.items.forEach((item, index) => {
@@ -50,8 +64,7 @@ export function toFieldProblems(error: z.ZodError): FieldProblem[] {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: pointer([...issue.path, key]), message: 'is not a known field' }));
     }
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return [{ field: pointer(issue.path), message }];
+    return [{ field: pointer(issue.path), message: issue.message }];
   });
 }
 

@@ -1,6 +1,7 @@
 // Property: whatever bad request arrives, order-api answers a 4xx problem+json that names the
-// offending fields, and writes nothing and publishes nothing. ≥ 10,000 generated requests, each
-// a valid request broken in exactly one way (so every one is bad by construction).
+// offending field with a message of the right kind (missing, wrong type, out of range, unknown…),
+// and writes nothing and publishes nothing. ≥ 10,000 generated requests, each a valid request
+// broken in exactly one way (so every one is bad by construction).
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { apiEvent, getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
@@ -31,57 +32,78 @@ const validBody = fc.record(
 );
 type Body = Record<string, unknown>;
 
-// ── values that break one rule each ───────────────────────────────────────────────────────────
+// ── values that break one rule each, with the message that must name the broken rule ──────────
+// Each arbitrary yields [value, message]: the property checks the kind of each refusal (missing,
+// wrong type, out of range, malformed, unknown), not only that it is a 4xx.
+type Bad = readonly [value: unknown, message: string | RegExp];
+const QUANTITY = 'must be a whole number from 1 to 1000';
 const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({}));
+const wrongType = (message: string) => notAString.map((v): Bad => [v, message]);
 const badIdentifier = fc.oneof(
-  fc.constant(''),
-  id(65, 100),
-  fc.tuple(id(0, 30), fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_-]/.test(s)), id(0, 30)).map((parts) => parts.join('')),
-  notAString,
+  fc.constant<Bad>(['', 'must not be empty']),
+  id(65, 100).map((v): Bad => [v, 'must be at most 64 characters']),
+  fc
+    .tuple(id(0, 30), fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_-]/.test(s)), id(0, 30))
+    .map((parts): Bad => [parts.join(''), 'may contain only letters, digits, "_" and "-"']),
+  wrongType('must be a string'),
 );
 const badEmail = fc.oneof(
-  fc.string({ maxLength: 40 }).filter((s) => !s.includes('@')),
-  fc.constantFrom('jane@', '@example.com', 'jane@@example.com', 'jane doe@example.com', 'jane@example'),
-  fc.integer({ min: 250, max: 300 }).map((n) => `${'a'.repeat(n)}@example.com`),
-  notAString,
+  fc.string({ maxLength: 40 }).filter((s) => !s.includes('@')).map((v): Bad => [v, 'must be a valid email address']),
+  fc.constantFrom('jane@', '@example.com', 'jane@@example.com', 'jane doe@example.com', 'jane@example').map((v): Bad => [v, 'must be a valid email address']),
+  fc.integer({ min: 250, max: 300 }).map((n): Bad => [`${'a'.repeat(n)}@example.com`, 'must be at most 254 characters']),
+  wrongType('must be a valid email address'),
 );
-const badQuantity = fc.oneof(
-  fc.integer({ max: 0 }),
-  fc.integer({ min: 1001 }),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
-  fc.string({ maxLength: 4 }),
-  fc.constant(null),
+// Out of range, fractional, a string ("3"), null: each is named as what a quantity must be, never "is required".
+const badQuantity = fc
+  .oneof(
+    fc.integer({ max: 0 }),
+    fc.integer({ min: 1001 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+    fc.string({ maxLength: 4 }),
+    fc.integer({ min: 1, max: 1000 }).map(String),
+    fc.constant(null),
+  )
+  .map((v): Bad => [v, QUANTITY]);
+const badToken = fc.oneof(
+  fc.string({ maxLength: 80 }).filter((s) => !/^tok_[A-Za-z0-9_]{1,64}$/.test(s)).map((v): Bad => [v, 'must look like tok_<letters, digits or _>']),
+  wrongType('must be a string'),
 );
-const badToken = fc.oneof(fc.string({ maxLength: 80 }).filter((s) => !/^tok_[A-Za-z0-9_]{1,64}$/.test(s)), notAString);
+/** How a field name appears in the problem: a blank one is quoted (see request.ts). */
+const named = (key: string): string => (key.trim() === '' ? JSON.stringify(key) : key);
 
-type Mutation = readonly [field: string, mutate: (body: Body) => Body];
-const m = (field: string, mutate: (body: Body) => Body): Mutation => [field, mutate];
+type Mutation = readonly [field: string, message: string | RegExp, mutate: (body: Body) => Body];
+const m = (field: string, message: string | RegExp, mutate: (body: Body) => Body): Mutation => [field, message, mutate];
 
 const schemaMutation: fc.Arbitrary<Mutation> = fc.oneof(
-  badIdentifier.map((v) => m('customerId', (b) => ({ ...b, customerId: v }))),
-  badEmail.map((v) => m('email', (b) => ({ ...b, email: v }))),
-  badToken.map((v) => m('paymentToken', (b) => ({ ...b, paymentToken: v }))),
-  fc.constantFrom(...TOP_LEVEL.slice(0, 3)).map((field) => m(field, (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field)))),
+  badIdentifier.map(([v, message]) => m('customerId', message, (b) => ({ ...b, customerId: v }))),
+  badEmail.map(([v, message]) => m('email', message, (b) => ({ ...b, email: v }))),
+  badToken.map(([v, message]) => m('paymentToken', message, (b) => ({ ...b, paymentToken: v }))),
+  fc.constantFrom(...TOP_LEVEL.slice(0, 3)).map((field) => m(field, 'is required', (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== field)))),
   fc
     .tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !TOP_LEVEL.includes(k)), fc.jsonValue({ maxDepth: 2 }))
-    .map(([key, value]) => m(key, (b) => ({ ...b, [key]: value }))),
-  fc.oneof(fc.constant([]), notAString.filter((v) => !Array.isArray(v))).map((v) => m('items', (b) => ({ ...b, items: v }))),
-  fc.integer({ min: 51, max: 60 }).map((n) => m('items', (b) => ({ ...b, items: Array.from({ length: n }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }))),
-  fc.constant(m('items/1/productId', (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 2 }] }))),
-  badQuantity.map((v) => m('items/0/quantity', (b) => ({ ...b, items: [{ productId: 'p-001', quantity: v }] }))),
-  badIdentifier.map((v) => m('items/0/productId', (b) => ({ ...b, items: [{ productId: v, quantity: 1 }] }))),
+    .map(([key, value]) => m(named(key), 'is not a known field', (b) => ({ ...b, [key]: value }))),
+  fc.constant(m('items', 'must list at least one item', (b) => ({ ...b, items: [] }))),
+  notAString.filter((v) => !Array.isArray(v)).map((v) => m('items', 'must be a list of items', (b) => ({ ...b, items: v }))),
+  fc.integer({ min: 51, max: 60 }).map((n) => m('items', 'must list at most 50 items', (b) => ({ ...b, items: Array.from({ length: n }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }))),
+  fc.constant(m('items/1/productId', /^duplicate product p-001/, (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 2 }] }))),
+  badQuantity.map(([v, message]) => m('items/0/quantity', message, (b) => ({ ...b, items: [{ productId: 'p-001', quantity: v }] }))),
+  fc.constant(m('items/0/quantity', 'is required', (b) => ({ ...b, items: [{ productId: 'p-001' }] }))),
+  badIdentifier.map(([v, message]) => m('items/0/productId', message, (b) => ({ ...b, items: [{ productId: v, quantity: 1 }] }))),
   fc
     .string({ minLength: 1, maxLength: 10 })
     .filter((k) => k !== 'productId' && k !== 'quantity')
-    .map((key) => m(`items/0/${key}`, (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1, [key]: 1 }] }))),
-  fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)).map((v) => m('items/0', (b) => ({ ...b, items: [v] }))),
+    .map((key) => m(`items/0/${named(key)}`, 'is not a known field', (b) => ({ ...b, items: [{ productId: 'p-001', quantity: 1, [key]: 1 }] }))),
+  fc.oneof(fc.integer(), fc.string({ maxLength: 5 }), fc.constant(null)).map((v) => m('items/0', 'must be an object with productId and quantity', (b) => ({ ...b, items: [v] }))),
 );
 
 // ── whole bad requests ────────────────────────────────────────────────────────────────────────
 interface BadRequest {
   kind: string;
   event: APIGatewayProxyEvent;
+  /** The entry the problem's errors must hold: the offending field and the kind of its message. */
+  expected: { field: string; message: string | RegExp };
 }
+const mediaType = { field: 'Content-Type', message: 'must be application/json' };
 const withKey = (key: string | undefined): Record<string, string> => (key === undefined ? {} : { 'Idempotency-Key': key });
 const validKey = fc.option(fc.stringMatching(/^[\x20-\x7E]{1,40}$/), { nil: undefined });
 const isJsonMediaType = (value: string) => /^\s*application\/json\s*(;|$)/i.test(value);
@@ -91,10 +113,15 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
   fc.tuple(validBody, fc.oneof(fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/jsonp', 'json', ''), fc.string()).filter((t) => !isJsonMediaType(t))).map(([body, type]) => ({
     kind: 'media type',
     event: postOrder(body, { 'Content-Type': type }),
+    expected: mediaType,
   })),
-  validBody.map((body) => ({ kind: 'no media type', event: apiEvent({ method: 'POST', path: '/orders', body }) })),
+  validBody.map((body) => ({ kind: 'no media type', event: apiEvent({ method: 'POST', path: '/orders', body }), expected: mediaType })),
   // too large (checked before parsing)
-  fc.tuple(validBody, fc.integer({ min: 32 * 1024, max: 34 * 1024 })).map(([body, pad]) => ({ kind: 'too large', event: postOrder({ ...body, customerId: 'x'.repeat(pad) }) })),
+  fc.tuple(validBody, fc.integer({ min: 32 * 1024, max: 34 * 1024 })).map(([body, pad]) => ({
+    kind: 'too large',
+    event: postOrder({ ...body, customerId: 'x'.repeat(pad) }),
+    expected: { field: 'body', message: /^is \d+ bytes, over the 32768-byte limit$/ },
+  })),
   // not JSON
   fc.oneof(
     fc.string({ maxLength: 50 }).filter((s) => {
@@ -109,11 +136,11 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
       const text = JSON.stringify(body);
       return text.slice(0, n % text.length);
     }),
-  ).map((text) => ({ kind: 'malformed JSON', event: postOrder(text) })),
+  ).map((text) => ({ kind: 'malformed JSON', event: postOrder(text), expected: { field: 'body', message: 'is not valid JSON' } })),
   // JSON but not an object
-  fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => ({ kind: 'not an object', event: postOrder(JSON.stringify(v)) })),
+  fc.jsonValue({ maxDepth: 2 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => ({ kind: 'not an object', event: postOrder(JSON.stringify(v)), expected: { field: 'body', message: 'must be a JSON object' } })),
   // one schema rule broken
-  fc.tuple(validBody, schemaMutation, validKey).map(([body, [, mutate], key]) => ({ kind: 'schema', event: postOrder(mutate(body), withKey(key)) })),
+  fc.tuple(validBody, schemaMutation, validKey).map(([body, [field, message, mutate], key]) => ({ kind: 'schema', event: postOrder(mutate(body), withKey(key)), expected: { field, message } })),
   // a bad Idempotency-Key
   fc.tuple(
     validBody,
@@ -122,23 +149,34 @@ const badRequests: fc.Arbitrary<BadRequest> = fc.oneof(
       fc.stringMatching(/^[\x20-\x7E]{256,300}$/),
       fc.tuple(fc.stringMatching(/^[\x20-\x7E]{0,10}$/), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 }).filter((s) => /[^\x20-\x7E]/.test(s))).map(([a, b]) => a + b),
     ),
-  ).map(([body, key]) => ({ kind: 'idempotency key', event: postOrder(body, { 'Idempotency-Key': key }) })),
+  ).map(([body, key]) => ({
+    kind: 'idempotency key',
+    event: postOrder(body, { 'Idempotency-Key': key }),
+    expected: { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+  })),
   // valid shape, unknown products or mixed currencies (decided by the catalog, still before any write)
   fc.tuple(validBody, fc.uniqueArray(id(1, 60).map((s) => `zz${s}`.slice(0, 64)), { minLength: 1, maxLength: 5 }), validKey).map(([body, ids, key]) => ({
     kind: 'unknown product',
     event: postOrder({ ...body, items: [...(body['items'] as object[]), ...ids.map((productId) => ({ productId, quantity: 1 }))] }, withKey(key)),
+    expected: { field: `items/${(body['items'] as object[]).length}/productId`, message: `unknown product ${ids[0] ?? ''}` },
   })),
   fc.tuple(validBody, validKey).map(([body, key]) => ({
     kind: 'mixed currency',
     event: postOrder({ ...body, items: [...(body['items'] as object[]), { productId: 'u-001', quantity: 1 }] }, withKey(key)),
+    expected: { field: `items/${(body['items'] as object[]).length}/productId`, message: 'priced in USD, not JPY' },
   })),
   // reads of orders that do not exist, or ids that cannot name one; other methods
-  fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })).map((orderId) => ({ kind: 'get', event: getOrderEvent(orderId) })),
-  fc.tuple(fc.constantFrom('PUT', 'DELETE', 'PATCH', 'GET'), validBody).map(([method, body]) => ({ kind: 'method', event: { ...postOrder(body), httpMethod: method } })),
+  fc.uuid().map((orderId) => ({ kind: 'get', event: getOrderEvent(orderId), expected: { field: 'orderId', message: 'names no order' } })),
+  fc.string({ maxLength: 40 }).map((orderId) => ({ kind: 'get', event: getOrderEvent(orderId), expected: { field: 'orderId', message: /^must be an order id/ } })),
+  fc.tuple(fc.constantFrom('PUT', 'DELETE', 'PATCH', 'GET'), validBody).map(([method, body]) => ({
+    kind: 'method',
+    event: { ...postOrder(body), httpMethod: method },
+    expected: { field: 'method', message: `${method} is not allowed` },
+  })),
 );
 
 /** Throws (with what is wrong) unless the response is a clean refusal; plain checks keep 10,000 runs fast. */
-function assertCleanRefusal(result: { statusCode: number; headers?: Record<string, unknown>; body: string }): void {
+function assertCleanRefusal(result: { statusCode: number; headers?: Record<string, unknown>; body: string }, expected: BadRequest['expected']): void {
   const fail = (what: string) => {
     throw new Error(`${what}: ${result.statusCode} ${result.body.slice(0, 300)}`);
   };
@@ -152,6 +190,10 @@ function assertCleanRefusal(result: { statusCode: number; headers?: Record<strin
     const { field, message } = (error ?? {}) as { field?: unknown; message?: unknown };
     if (typeof field !== 'string' || field.trim() === '' || typeof message !== 'string' || message.trim() === '') fail('an error without field or message');
   }
+  const named = (problem.errors as { field: string; message: string }[]).some(
+    ({ field, message }) => field === expected.field && (typeof expected.message === 'string' ? message === expected.message : expected.message.test(message)),
+  );
+  if (!named) fail(`no error names ${expected.field} with "${String(expected.message)}"`);
 }
 
 describe('order-api refuses every bad request cleanly', () => {
@@ -161,8 +203,8 @@ describe('order-api refuses every bad request cleanly', () => {
     const context = lambdaContext('order-api');
 
     await fc.assert(
-      fc.asyncProperty(badRequests, async ({ event }) => {
-        assertCleanRefusal(await handler(event, context));
+      fc.asyncProperty(badRequests, async ({ event, expected }) => {
+        assertCleanRefusal(await handler(event, context), expected);
         if (db.writes !== 0 || db.orders.size + db.keys.size !== 0) throw new Error('something was written');
         if (publisher.events.length !== 0) throw new Error('something was published');
       }),

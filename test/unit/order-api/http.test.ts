@@ -82,6 +82,17 @@ describe('POST /orders', () => {
     });
   });
 
+  it.each<[string, unknown, string]>([
+    ['a quantity of "3"', '3', 'must be a whole number from 1 to 1000'],
+    ['a quantity of null', null, 'must be a whole number from 1 to 1000'],
+    ['no quantity', undefined, 'is required'],
+  ])('names %s as what it is: wrong type or missing', async (_name, quantity, message) => {
+    const { send } = setup();
+    const result = await send(postOrder({ ...valid, items: [{ productId: 'p-001', quantity }] }));
+    expect(result.statusCode).toBe(422);
+    expect(parse(result)['errors']).toEqual([{ field: 'items/0/quantity', message }]);
+  });
+
   it('names unknown products in the detail', async () => {
     const { send } = setup();
     const result = await send(postOrder({ ...valid, items: [{ productId: 'p-998', quantity: 1 }, { productId: 'p-999', quantity: 1 }] }));
