@@ -14,6 +14,7 @@
 // same idempotency key, which the provider answers with the first charge, never a second one.
 import * as z from 'zod';
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
+import { RetryableError } from '../shared/failures.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { PaymentProvider } from './payment-provider.js';
@@ -55,12 +56,12 @@ export interface BillingStore {
 }
 
 /** The charge is in flight (PENDING): the compensation is retried once it is decided. */
-export class PaymentInFlightError extends Error {
+export class PaymentInFlightError extends RetryableError {
   override readonly name = 'PaymentInFlightError';
 }
 
 /** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class BillingContentionError extends Error {
+export class BillingContentionError extends RetryableError {
   override readonly name = 'BillingContentionError';
 }
 

@@ -1,9 +1,12 @@
 // The DynamoDB adapter of InventoryStore. Every exactly-once guarantee of inventory lives in the
-// conditions below, written in the same transaction as the stock they protect.
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+// conditions below, written in the same transaction as the stock they protect. Transactions that
+// conflict with another on a hot product are retried in the process (shared/dynamo-transactions.ts).
+import { GetCommand, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { cancellationCodes, isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
-import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReserveResult } from './reservations.js';
+import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
+import { transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
+import { logger } from '../shared/logger.js';
+import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReservedLine, type ReserveResult } from './reservations.js';
 
 export interface InventoryTables {
   inventory: string;
@@ -16,12 +19,14 @@ export class DynamoInventoryStore implements InventoryStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: InventoryTables,
+    private readonly retry: TransactOptions = {},
   ) {}
 
   async reserve(reservation: ReservationOf<'RESERVED'>): Promise<ReserveResult> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
+    const outcome = await committedUnlessRefused(
+      transactWrite(
+        this.db,
+        {
           TransactItems: [
             // Item 0: one reservation per order, ever (a duplicate or an earlier release refuses it).
             { Put: { TableName: this.tables.reservations, Item: reservation, ConditionExpression: 'attribute_not_exists(orderId)' } },
@@ -37,66 +42,61 @@ export class DynamoInventoryStore implements InventoryStore {
               },
             })),
           ],
-        }),
-      );
-      return 'reserved';
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (!codes) throw error;
-      if (codes[0] === 'ConditionalCheckFailed') return 'already-decided';
-      // TransactionConflict (another transaction on the same items) and anything else is transient: retry.
-      if (codes.includes('TransactionConflict')) throw error;
-      if (codes.slice(1).includes('ConditionalCheckFailed')) return 'insufficient-stock';
-      throw error;
-    }
+        },
+        this.retry,
+      ),
+    );
+    if (outcome.committed) return 'reserved';
+    return outcome.refused.includes(0) ? 'already-decided' : 'insufficient-stock';
   }
 
   async recordIfAbsent(reservation: ReservationOf<'REJECTED' | 'RELEASED'>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tables.reservations, Item: reservation, ConditionExpression: 'attribute_not_exists(orderId)' }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+    return appliedUnlessRefused(
+      this.db.send(new PutCommand({ TableName: this.tables.reservations, Item: reservation, ConditionExpression: 'attribute_not_exists(orderId)' })),
+    );
   }
 
   async release(released: ReservationOf<'RELEASED'>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            // Item 0: only a reservation still held can be released, so stock is given back once.
-            {
-              Update: {
-                TableName: this.tables.reservations,
-                Key: { orderId: released.orderId },
-                UpdateExpression: 'SET #status = :released, #reason = :reason, decidedAt = :decidedAt',
-                ConditionExpression: '#status = :reserved',
-                ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-                ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':reason': released.reason, ':decidedAt': released.decidedAt },
-              },
-            },
-            ...released.items.map(({ productId, quantity }) => ({
-              Update: {
-                TableName: this.tables.inventory,
-                Key: { productId },
-                UpdateExpression: 'ADD #stock :quantity',
-                ExpressionAttributeNames: { '#stock': 'stock' },
-                ExpressionAttributeValues: { ':quantity': quantity },
-              },
-            })),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      const codes = cancellationCodes(error);
-      if (codes?.[0] === 'ConditionalCheckFailed') return false;
-      throw error;
+    // A product withdrawn since the reservation gets nothing back (giving it stock would re-create
+    // it): its line is left out, and the reservation is still released.
+    let lines = released.items;
+    for (;;) {
+      const outcome = await committedUnlessRefused(transactWrite(this.db, this.releaseTransaction(released, lines), this.retry));
+      if (outcome.committed) return true;
+      if (outcome.refused.includes(0)) return false;
+      const gone = new Set(outcome.refused.map((index) => lines[index - 1]?.productId));
+      logger.warn('products no longer exist; their reserved stock is not given back', { orderId: released.orderId, productIds: [...gone] });
+      lines = lines.filter((line) => !gone.has(line.productId));
     }
+  }
+
+  private releaseTransaction(released: ReservationOf<'RELEASED'>, lines: ReservedLine[]): TransactWriteCommandInput {
+    return {
+      TransactItems: [
+        // Item 0: only a reservation still held can be released, so stock is given back once.
+        {
+          Update: {
+            TableName: this.tables.reservations,
+            Key: { orderId: released.orderId },
+            UpdateExpression: 'SET #status = :released, #reason = :reason, decidedAt = :decidedAt',
+            ConditionExpression: '#status = :reserved',
+            ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+            ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':reason': released.reason, ':decidedAt': released.decidedAt },
+          },
+        },
+        // Items 1..n: stock back to each product that still exists (ADD alone would create a missing one).
+        ...lines.map(({ productId, quantity }) => ({
+          Update: {
+            TableName: this.tables.inventory,
+            Key: { productId },
+            UpdateExpression: 'ADD #stock :quantity',
+            ConditionExpression: 'attribute_exists(productId)',
+            ExpressionAttributeNames: { '#stock': 'stock' },
+            ExpressionAttributeValues: { ':quantity': quantity },
+          },
+        })),
+      ],
+    };
   }
 
   async getReservation(orderId: string): Promise<Reservation | undefined> {

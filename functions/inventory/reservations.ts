@@ -4,6 +4,7 @@
 // this module decides what to do with their answers and which recorded outcome to announce.
 import * as z from 'zod';
 import { createEvent, eventIdFor, ShortageSchema, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
+import { RetryableError } from '../shared/failures.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 
@@ -47,12 +48,12 @@ export interface InventoryStore {
 }
 
 /** Stock changed between the refused transaction and the read of it: transient, so the record is retried. */
-export class StockChangedError extends Error {
+export class StockChangedError extends RetryableError {
   override readonly name = 'StockChangedError';
 }
 
 /** The reservation kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class ReservationContentionError extends Error {
+export class ReservationContentionError extends RetryableError {
   override readonly name = 'ReservationContentionError';
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { createEvent, eventIdFor, NotificationKindSchema, type OrderEvent } from '../shared/events.js';
+import { RetryableError } from '../shared/failures.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
@@ -49,7 +50,7 @@ export interface Mailer {
 }
 
 /** Another delivery claimed this notification moments ago and may be sending it now: retry later. */
-export class NotificationInFlightError extends Error {
+export class NotificationInFlightError extends RetryableError {
   override readonly name = 'NotificationInFlightError';
 }
 

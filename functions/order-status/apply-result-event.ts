@@ -2,6 +2,7 @@
 // forward if the facts now decide it, and announce a final status. Effect first, then event; a
 // repeated event that can decide an order, whose order is final, republishes the identical final event.
 import type { OrderEvent } from '../shared/events.js';
+import { RetryableError } from '../shared/failures.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import { advances, canDecide, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
@@ -10,12 +11,12 @@ import type { Log, OrderProjectionStore } from './ports.js';
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
 export const APPLY_ATTEMPTS = 5;
 
-export class OrderNotFoundError extends Error {
+export class OrderNotFoundError extends RetryableError {
   override readonly name = 'OrderNotFoundError';
 }
 
 /** Lost the race too many times: thrown so that SQS redelivers the message. */
-export class ContentionError extends Error {
+export class ContentionError extends RetryableError {
   override readonly name = 'ContentionError';
 }
 

@@ -27,3 +27,22 @@ export function cancellationCodes(error: unknown): string[] | undefined {
   const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.map((reason) => reason.Code ?? 'None');
 }
+
+/** How a conditional transaction ended: committed, or refused by the conditions of these items (their indexes). */
+export type TransactionOutcome = { committed: true } | { committed: false; refused: number[] };
+
+/**
+ * Awaits a conditional transaction (transactWrite): committed, or refused by its conditions.
+ * A cancellation for any other reason (TransactionConflict past its retries, throttling…) is thrown.
+ */
+export async function committedUnlessRefused(transaction: Promise<unknown>): Promise<TransactionOutcome> {
+  try {
+    await transaction;
+    return { committed: true };
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    const refused = (codes ?? []).flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
+    if (refused.length === 0 || codes?.includes('TransactionConflict') === true) throw error;
+    return { committed: false, refused };
+  }
+}

@@ -11,6 +11,7 @@ import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { readJson, toOrderEvent, type OrderEvent } from './events.js';
+import { classifyFailure } from './failures.js';
 import { logger, withLogKeys, type LogAttributes } from './logger.js';
 
 export type EventProcessor = (event: OrderEvent) => Promise<void>;
@@ -39,7 +40,9 @@ async function processRecord(process: EventProcessor, record: SQSRecord): Promis
     try {
       await process(toOrderEvent(body));
     } catch (error) {
-      logger.error('record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)', { error });
+      // transient: expected to pass on a redelivery; a fault (or a refusal no adapter turned into an outcome) needs a fix, then a redrive.
+      const failure = classifyFailure(error);
+      logger[failure === 'transient' ? 'warn' : 'error']('record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)', { error, failure });
       throw error;
     }
   });

@@ -3,9 +3,12 @@ import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledExc
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-store.js';
+import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
+import { RetryableError } from '../../../functions/shared/failures.js';
 
 const db = mockClient(DynamoDBDocumentClient);
-const store = new DynamoInventoryStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), { inventory: 'inventory', reservations: 'inventory-reservations' });
+// No waiting between the in-process retries of a conflicted transaction.
+const store = new DynamoInventoryStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), { inventory: 'inventory', reservations: 'inventory-reservations' }, { sleep: async () => undefined });
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -58,8 +61,6 @@ describe('reserve', () => {
   });
 
   it.each([
-    ['a transaction conflict', cancelled('None', 'TransactionConflict', 'None')],
-    ['a conflict next to a short line', cancelled('None', 'ConditionalCheckFailed', 'TransactionConflict')],
     ['a cancellation with no failed condition', cancelled('None', 'ThrottlingError', 'None')],
     ['any other error', new Error('network down')],
   ])('rethrows %s, so the message is retried', async (_case, error) => {
@@ -67,6 +68,24 @@ describe('reserve', () => {
     db.on(TransactWriteCommand).rejects(error);
 
     await expect(store.reserve(reserved)).rejects.toBe(error);
+  });
+
+  it.each([
+    ['a transaction conflict', cancelled('None', 'TransactionConflict', 'None'), 'reserved'],
+    ['a conflict next to a short line', cancelled('None', 'ConditionalCheckFailed', 'TransactionConflict'), 'reserved'],
+  ])('retries %s in the process and answers what the next attempt says', async (_case, error, result) => {
+    db.on(TransactWriteCommand).rejectsOnce(error).rejectsOnce(error).resolves({});
+
+    await expect(store.reserve(reserved)).resolves.toBe(result);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+  });
+
+  it('fails the record with a RetryableError when the conflicts outlast the retries', async () => {
+    expect.assertions(2);
+    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None'));
+
+    await expect(store.reserve(reserved)).rejects.toBeInstanceOf(RetryableError);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
   });
 });
 
@@ -93,6 +112,7 @@ describe('release', () => {
             TableName: 'inventory',
             Key: { productId },
             UpdateExpression: 'ADD #stock :quantity',
+            ConditionExpression: 'attribute_exists(productId)',
             ExpressionAttributeNames: { '#stock': 'stock' },
             ExpressionAttributeValues: { ':quantity': quantity },
           },
@@ -107,11 +127,22 @@ describe('release', () => {
     await expect(store.release(released)).resolves.toBe(false);
   });
 
-  it('rethrows a transaction conflict', async () => {
-    expect.assertions(1);
-    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None'));
+  it('retries a transaction conflict in the process', async () => {
+    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict', 'None')).resolves({});
 
-    await expect(store.release(released)).rejects.toThrow('Transaction cancelled');
+    await expect(store.release(released)).resolves.toBe(true);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it('never re-creates a withdrawn product: its line is left out and the reservation is still released', async () => {
+    // p-002 (item 2) was deleted since the reservation: its attribute_exists condition refuses it.
+    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed')).resolves({});
+
+    await expect(store.release(released)).resolves.toBe(true);
+
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+    const second = db.commandCalls(TransactWriteCommand)[1]?.args[0].input.TransactItems ?? [];
+    expect(second.map((item) => item.Update?.Key)).toEqual([{ orderId: 'o-1' }, { productId: 'p-001' }]);
   });
 });
 

@@ -48,20 +48,30 @@ describe('inventory handler', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
   });
 
-  it('fails a record on a transaction conflict (retried), and acknowledges an out-of-stock one', async () => {
-    db.on(TransactWriteCommand)
-      .rejectsOnce(new TransactionCanceledException({ message: 'conflict', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] }))
-      .rejectsOnce(new TransactionCanceledException({ message: 'short', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }));
+  it('retries a transaction conflict in the process, fails the record once conflicts outlast the retries, and acknowledges an out-of-stock one', async () => {
+    const cancelled = (code: string) => new TransactionCanceledException({ message: code, $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: code }] });
+    const attempts = new Map<string, number>();
+    db.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: { Item: { orderId: string } } }[] }) => {
+      const orderId = input.TransactItems[0]?.Put?.Item.orderId ?? '';
+      attempts.set(orderId, (attempts.get(orderId) ?? 0) + 1);
+      if (orderId === 'o-1') throw cancelled('TransactionConflict'); // a hot item, every attempt
+      if (orderId === 'o-2') throw cancelled('ConditionalCheckFailed'); // out of stock
+      if (attempts.get(orderId) === 1) throw cancelled('TransactionConflict'); // o-3: once, then it commits
+      return {};
+    });
     db.on(GetCommand).resolves({ Item: { stock: 0 } });
     db.on(PutCommand).resolves({});
     const conflicted = sqsRecord(orderPlaced({ orderId: 'o-1' }));
     const shortOfStock = sqsRecord(orderPlaced({ orderId: 'o-2' }));
+    const conflictedOnce = sqsRecord(orderPlaced({ orderId: 'o-3' }));
 
-    const result = await handler(sqsEvent(conflicted, shortOfStock), lambdaContext());
+    const result = await handler(sqsEvent(conflicted, shortOfStock, conflictedOnce), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: conflicted.messageId }] });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(attempts).toEqual(new Map([['o-1', 6], ['o-2', 1], ['o-3', 2]]));
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryRejected' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryReserved' } } });
   });
 
   it('writes a release tombstone for a decline that overtook its order', async () => {

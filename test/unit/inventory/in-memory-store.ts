@@ -38,7 +38,8 @@ export class InMemoryInventoryStore implements InventoryStore {
     await tick();
     if (this.reservations.get(released.orderId)?.status !== 'RESERVED') return false;
     this.reservations.set(released.orderId, structuredClone(released));
-    for (const { productId, quantity } of released.items) this.stock.set(productId, (this.stock.get(productId) ?? 0) + quantity);
+    // Only to products that still exist (attribute_exists in the adapter): a release never re-creates one.
+    for (const { productId, quantity } of released.items) if (this.stock.has(productId)) this.stock.set(productId, (this.stock.get(productId) ?? 0) + quantity);
     this.stockWrites += 1;
     return true;
   }

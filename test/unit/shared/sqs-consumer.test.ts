@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { OrderEvent } from '../../../functions/shared/events.js';
+import { RetryableError } from '../../../functions/shared/failures.js';
 import { logger, rootLogger, scrub } from '../../../functions/shared/logger.js';
 import { sqsConsumer } from '../../../functions/shared/sqs-consumer.js';
 import { orderPlaced } from '../../fixtures/events.js';
@@ -91,6 +92,18 @@ describe('sqsConsumer', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'ERROR', orderId: 'o-9', eventId: 'o-9:OrderPlaced', messageId: 'm-9' });
     expect(JSON.stringify(lines)).not.toContain('jane@example.com');
+  });
+
+  it('says how each failure is classified: a transient one is a warning, a fault an error', async () => {
+    const handler = sqsConsumer(async (event: OrderEvent) => {
+      if (event.orderId === 'o-1') throw new RetryableError('in flight');
+      throw new TypeError('a bug');
+    });
+    const lines = await logLines(() => handler({ Records: [record('m-1', JSON.stringify(placed('o-1'))), record('m-2', JSON.stringify(placed('o-2')))] }, context));
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'WARN', orderId: 'o-1', failure: 'transient' }),
+      expect.objectContaining({ level: 'ERROR', orderId: 'o-2', failure: 'fault' }),
+    ]);
   });
 });
 

@@ -1,0 +1,68 @@
+import 'aws-sdk-client-mock-jest';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { backoffDelay, TRANSACTION_RETRY, TransactionConflictError, transactWrite } from '../../../functions/shared/dynamo-transactions.js';
+import { RetryableError } from '../../../functions/shared/failures.js';
+
+const db = mockClient(DynamoDBDocumentClient);
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const input = { TransactItems: [{ Put: { TableName: 't', Item: { id: 'a' } } }, { Put: { TableName: 't', Item: { id: 'b' } } }] };
+
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`, $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+
+let delays: number[];
+const options = { sleep: async (ms: number) => void delays.push(ms), random: () => 0.5 };
+
+beforeEach(() => {
+  db.reset();
+  delays = [];
+});
+
+describe('transactWrite', () => {
+  it('sends the transaction once when it commits', async () => {
+    db.on(TransactWriteCommand).resolves({});
+    await transactWrite(client, input, options);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+    expect(db).toHaveReceivedCommandWith(TransactWriteCommand, input);
+    expect(delays).toEqual([]);
+  });
+
+  it('retries a TransactionConflict cancellation in the process, with growing jittered delays, until it commits', async () => {
+    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
+    await transactWrite(client, input, options);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+    expect(delays).toEqual([0.5 * 25, 0.5 * 50]);
+  });
+
+  it('gives up after the policy’s attempts with a RetryableError, so that SQS retries the record', async () => {
+    expect.assertions(4);
+    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    const failure = transactWrite(client, input, options);
+    await expect(failure).rejects.toBeInstanceOf(TransactionConflictError);
+    await expect(failure).rejects.toBeInstanceOf(RetryableError);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
+    expect(delays).toHaveLength(TRANSACTION_RETRY.attempts - 1);
+  });
+
+  it.each([
+    ['a condition refused', cancelled('ConditionalCheckFailed', 'None')],
+    ['a single-item condition', new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} })],
+    ['a validation error', Object.assign(new Error('bad'), { name: 'ValidationException' })],
+  ])('does not retry %s: it is thrown unchanged for the caller to read', async (_case, error) => {
+    expect.assertions(2);
+    db.on(TransactWriteCommand).rejects(error);
+    await expect(transactWrite(client, input, options)).rejects.toBe(error);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
+  });
+});
+
+describe('backoffDelay (full jitter)', () => {
+  it('draws from [0, min(max, base · 2^retry))', () => {
+    expect([0, 1, 2, 3, 4, 5, 10].map((retry) => backoffDelay(retry, TRANSACTION_RETRY, () => 0.999999))).toEqual(
+      [25, 50, 100, 200, 400, 400, 400].map((cap) => expect.closeTo(cap, 2)),
+    );
+    expect(backoffDelay(3, TRANSACTION_RETRY, () => 0)).toBe(0);
+  });
+});
