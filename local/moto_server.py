@@ -11,6 +11,13 @@ writes.
 This launcher serialises the DynamoDB backend's item reads and writes with one lock, then runs
 moto_server unchanged. SQS long polls and every other service stay concurrent.
 
+It also stops moto from delivering DynamoDB stream records itself. moto invokes the function of
+every stream event source mapping of a table on each write, enabled or not (AWS never invokes a
+disabled one); without Docker that invocation fails with a truthy error text, which moto takes
+for success and clears the shard: GetRecords then finds nothing, and the next sequence numbers
+repeat old ones. The local runtime reads the stream with GetShardIterator/GetRecords and applies
+the mapping's settings instead, as it does for SQS.
+
     python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
 """
 
@@ -19,6 +26,7 @@ import sys
 import threading
 
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import StreamRecord, StreamShard
 from moto.server import main
 
 _lock = threading.RLock()  # re-entrant: a transaction calls get_item, put_item and update_item
@@ -35,6 +43,17 @@ def _serialised(method):
 
 for _name in ("get_item", "batch_get_item", "query", "scan", "put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
     setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
+
+
+
+def _append_only(shard, old, new):
+    """StreamShard.add without moto's own Lambda delivery: the record is kept for GetRecords."""
+    event_name = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
+    sequence_number = len(shard.items) + shard.starting_sequence_number
+    shard.items.append(StreamRecord(shard.table, shard.table.stream_specification["StreamViewType"], event_name, old, new, sequence_number))
+
+
+StreamShard.add = _append_only
 
 if __name__ == "__main__":
     sys.exit(main())
