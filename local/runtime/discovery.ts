@@ -1,9 +1,10 @@
-// What Terraform deployed, read back from the emulator's own APIs: functions, SQS event source
-// mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with their routes.
+// What Terraform deployed, read back from the emulator's own APIs: functions, SQS and DynamoDB Streams
+// event source mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with their routes.
 import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand, type Resource } from '@aws-sdk/client-api-gateway';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, type EventSourceMappingConfiguration, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Route } from './routes.js';
+import { isDynamoDbStreamArn, streamMappingSettings, type DeployedStreamMapping } from './stream-discovery.js';
 
 export interface DeployedFunction {
   name: string;
@@ -44,6 +45,7 @@ export interface DeployedApi {
 export interface Deployment {
   functions: DeployedFunction[];
   mappings: DeployedMapping[];
+  streamMappings: DeployedStreamMapping[];
   apis: DeployedApi[];
   warnings: string[];
 }
@@ -162,11 +164,19 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
   const functions = configs.map(toDeployedFunction).filter((fn): fn is DeployedFunction => fn !== undefined);
   const names = new Set(functions.map((fn) => fn.name));
 
+  const streamMappings = rawMappings
+    .filter((raw) => isDynamoDbStreamArn(raw.EventSourceArn))
+    .flatMap((raw) => streamMappingSettings(raw, warnings) ?? [])
+    .filter((mapping) => {
+      if (!names.has(mapping.functionName)) warnings.push(`event source mapping ${mapping.uuid}: function ${mapping.functionName} does not exist; skipped`);
+      return names.has(mapping.functionName);
+    });
+
   const mappings = await Promise.all(
-    rawMappings.map(async (raw): Promise<DeployedMapping | undefined> => {
+    rawMappings.filter((raw) => !isDynamoDbStreamArn(raw.EventSourceArn)).map(async (raw): Promise<DeployedMapping | undefined> => {
       const settings = mappingSettings(raw);
       if (settings === undefined) {
-        warnings.push(`event source mapping ${raw.UUID ?? '?'} (${raw.EventSourceArn ?? '?'}) is not an SQS mapping of a known function; skipped`);
+        warnings.push(`event source mapping ${raw.UUID ?? '?'} (${raw.EventSourceArn ?? '?'}) is not an SQS or DynamoDB Streams mapping of a known function; skipped`);
         return undefined;
       }
       if (!names.has(settings.functionName)) {
@@ -206,6 +216,7 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
   return {
     functions,
     mappings: mappings.filter((mapping): mapping is DeployedMapping => mapping !== undefined),
+    streamMappings,
     apis: apis.filter((api): api is DeployedApi => api !== undefined),
     warnings,
   };

@@ -1,7 +1,9 @@
 // The local Lambda runtime: discovers what is deployed on the emulator, then runs it — one worker
-// pool per function, one poller per SQS event source mapping, one HTTP front door for the APIs.
+// pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +14,8 @@ import { startFrontDoor, type FrontDoor } from './front-door.js';
 import { SqsPoller, type BatchReport } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
 import { SqsQueue } from './sqs-queue.js';
+import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
+import { DynamoDbStream, FailureDestination } from './stream-source.js';
 
 export interface RuntimeOptions {
   /** The emulator, e.g. http://127.0.0.1:4566. */
@@ -51,6 +55,19 @@ export interface ReadyInfo {
     maximumBatchingWindowInSeconds: number;
     reportBatchItemFailures: boolean;
     visibilityTimeoutSeconds: number;
+  }[];
+  streamMappings: {
+    function: string;
+    streamArn: string;
+    startingPosition: string;
+    batchSize: number;
+    maximumBatchingWindowInSeconds: number;
+    reportBatchItemFailures: boolean;
+    bisectBatchOnFunctionError: boolean;
+    maximumRetryAttempts: number;
+    maximumRecordAgeInSeconds: number;
+    onFailureDestination: string | undefined;
+    filterPatterns: string[];
   }[];
 }
 
@@ -120,16 +137,24 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // One client per service for the runtime's whole life.
   const clientConfig = { endpoint: options.endpoint, region, credentials };
-  const clients = { lambda: new LambdaClient(clientConfig), sqs: new SQSClient(clientConfig), apiGateway: new APIGatewayClient(clientConfig) };
+  const clients = {
+    lambda: new LambdaClient(clientConfig),
+    sqs: new SQSClient(clientConfig),
+    apiGateway: new APIGatewayClient(clientConfig),
+    streams: new DynamoDBStreamsClient(clientConfig),
+    sns: new SNSClient(clientConfig),
+  };
   const destroyClients = (): void => {
     clients.lambda.destroy();
     clients.sqs.destroy();
     clients.apiGateway.destroy();
+    clients.streams.destroy();
+    clients.sns.destroy();
   };
 
   const codeDirs: string[] = [];
   const pools = new Map<string, WorkerPool>();
-  const pollers: SqsPoller[] = [];
+  const pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[] = [];
   let frontDoor: FrontDoor | undefined;
   const cleanup = async (): Promise<void> => {
     await Promise.all([...pools.values()].map((pool) => pool.stop()));
@@ -141,7 +166,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     let started = Date.now();
     const deployment = await discover(clients);
     log(
-      `runtime: discovered ${deployment.functions.length} function(s), ${deployment.mappings.length} SQS mapping(s), ` +
+      `runtime: discovered ${deployment.functions.length} function(s), ${deployment.mappings.length} SQS mapping(s), ${deployment.streamMappings.length} stream mapping(s), ` +
         `${deployment.apis.length} REST API(s) on ${options.endpoint} in ${seconds(Date.now() - started)}`,
     );
     for (const warning of deployment.warnings) log(`runtime: warning: ${warning}`);
@@ -228,6 +253,26 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
     }
 
+    // Stream mappings: the launcher keeps moto from delivering stream records itself, enabled or not.
+    const destination = new FailureDestination(clients);
+    for (const mapping of deployment.streamMappings) {
+      const pool = pools.get(mapping.functionName);
+      if (pool === undefined) continue;
+      const poller = new StreamPoller(new DynamoDbStream(clients.streams, mapping.streamArn), pool, destination, { ...mapping, region }, {
+        onBatch: (report) => log(describeStreamBatch(report)),
+        onDiscard: (report) => log(describeDiscard(report)),
+        onError: (error) => log(`runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`),
+      });
+      poller.start();
+      pollers.push(poller);
+      log(
+        `runtime: reading ${mapping.streamArn} → ${mapping.functionName} (from ${mapping.startingPosition}, batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
+          `${mapping.filter.patterns} filter(s), ${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, ` +
+          `bisect ${mapping.bisectBatchOnFunctionError ? 'on' : 'off'}, retries ${mapping.maximumRetryAttempts}, max age ${mapping.maximumRecordAgeInSeconds}s, ` +
+          `on failure ${mapping.onFailureDestination ?? 'discard'})`,
+      );
+    }
+
     frontDoor = await startFrontDoor({
       apis: deployment.apis,
       invoke,
@@ -260,6 +305,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
         reportBatchItemFailures: mapping.reportBatchItemFailures,
         visibilityTimeoutSeconds: mapping.visibilityTimeoutSeconds,
+      })),
+      streamMappings: deployment.streamMappings.map((mapping) => ({
+        function: mapping.functionName,
+        streamArn: mapping.streamArn,
+        startingPosition: mapping.startingPosition,
+        batchSize: mapping.batchSize,
+        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+        reportBatchItemFailures: mapping.reportBatchItemFailures,
+        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+        maximumRetryAttempts: mapping.maximumRetryAttempts,
+        maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
+        onFailureDestination: mapping.onFailureDestination,
+        filterPatterns: mapping.filterPatterns,
       })),
     };
 

@@ -72,7 +72,7 @@ describe('discover', () => {
       },
       expect.objectContaining({ uuid: 'u2', functionName: 'inventory', batchSize: 50, maximumBatchingWindowInSeconds: 2, reportBatchItemFailures: true }),
     ]);
-    expect(warnings).toEqual([expect.stringContaining('function gone does not exist'), expect.stringContaining('not an SQS mapping')]);
+    expect(warnings).toEqual([expect.stringContaining('function gone does not exist'), expect.stringContaining('not an SQS or DynamoDB Streams mapping')]);
   });
 
   it('reads every page of a paginated listing', async () => {
