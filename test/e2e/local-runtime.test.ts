@@ -11,8 +11,9 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ let emulator: Emulator;
 let lambda: LambdaClient;
 let sqs: SQSClient;
 let apiGateway: APIGatewayClient;
+let dynamodb: DynamoDBClient;
 let workDir: string;
 let distDir: string;
 let runtime: Runtime | undefined;
@@ -177,6 +179,19 @@ export const handler = async (event) => {
   return { batchItemFailures: [] };
 };`;
 
+// Records every stream record it sees in SEEN_FILE; stops at the record whose orderId is FAIL_ID and
+// reports it (and so everything after it) as failed, as an order-preserving stream handler does.
+const streamHandler = `
+import { appendFileSync } from 'node:fs';
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    const orderId = record.dynamodb.Keys.orderId.S;
+    appendFileSync(process.env.SEEN_FILE, JSON.stringify({ orderId, sequenceNumber: record.dynamodb.SequenceNumber, batch: event.Records.length, at: Date.now(), record }) + '\\n');
+    if (orderId === process.env.FAIL_ID) return { batchItemFailures: [{ itemIdentifier: record.dynamodb.SequenceNumber }] };
+  }
+  return { batchItemFailures: [] };
+};`;
+
 // Serves /items/{itemId} properly and /broken with a response API Gateway cannot read.
 const apiHandler = `
 export const handler = async (event) => {
@@ -196,6 +211,7 @@ beforeAll(async () => {
   lambda = new LambdaClient(config);
   sqs = new SQSClient(config);
   apiGateway = new APIGatewayClient(config);
+  dynamodb = new DynamoDBClient(config);
   workDir = mkdtempSync(join(tmpdir(), 'local-runtime-e2e-'));
 }, 60_000);
 
@@ -204,6 +220,7 @@ afterAll(async () => {
   lambda?.destroy();
   sqs?.destroy();
   apiGateway?.destroy();
+  dynamodb?.destroy();
   const pid = emulator?.pid;
   await emulator?.stop();
   if (pid !== undefined) expect(() => process.kill(pid, 0)).toThrow();
@@ -279,6 +296,98 @@ describe('local runtime against moto', () => {
     expect(first?.envKeys).not.toContain('PARENT_ONLY_SECRET');
     expect(lines.some((line) => /invoke partial-fn sqs:partial-queue batch=3 outcome=partial deleted=2 retried=1/.test(line))).toBe(true);
     delete process.env.PARENT_ONLY_SECRET;
+  });
+
+  it('runs a DynamoDB stream mapping: inserts in order, MODIFY filtered out, a failing record retried from its sequence number, then its position sent to the destination', async () => {
+    const seenFile = join(workDir, 'stream.jsonl');
+    const functionArn = await deployFunction('stream-fn', streamHandler, { env: { SEEN_FILE: seenFile, FAIL_ID: 'poison' } });
+    const table = await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'stream-orders',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+    const streamArn = table.TableDescription?.LatestStreamArn ?? '';
+    const dlq = await createQueue('stream-failures', 30);
+    // As envs/local creates the outbox's mapping: disabled, the runtime applies its settings.
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionArn,
+        EventSourceArn: streamArn,
+        Enabled: false,
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: 1,
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 2,
+        MaximumRecordAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: dlq.arn } },
+      }),
+    );
+    const item = (orderId: string) => ({ orderId: { S: orderId }, status: { S: 'PLACED' } });
+    await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { 'stream-orders': ['a', 'poison', 'b'].map((id) => ({ PutRequest: { Item: item(id) } })) } }));
+    await dynamodb.send(new UpdateItemCommand({ TableName: 'stream-orders', Key: { orderId: { S: 'a' } }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'CONFIRMED' } } }));
+
+    const started = await start();
+    expect(started.streamMappings).toEqual([
+      expect.objectContaining({ function: 'stream-fn', streamArn, startingPosition: 'TRIM_HORIZON', batchSize: 10, maximumRetryAttempts: 2, bisectBatchOnFunctionError: true, onFailureDestination: dlq.arn }),
+    ]);
+
+    const received = await eventually('the invocation record on the destination queue', async () => {
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
+      return Messages?.[0]?.Body;
+    });
+    // Written after the discard: a TransactWriteItems insert (as order-api writes) is delivered next.
+    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'stream-orders', Item: item('c') } }] }));
+    await eventually('c to be delivered', () => (seen(seenFile).some((r) => (r as unknown as { orderId: string }).orderId === 'c') ? true : undefined));
+
+    const records = seen(seenFile) as unknown as { orderId: string; sequenceNumber: string; batch: number; record: Record<string, unknown> }[];
+    // One batch of the three inserts (the window gathered them); the MODIFY never reaches the function.
+    expect(records.map((r) => `${r.orderId}/${r.batch}`)).toEqual(['a/3', 'poison/3', 'poison/2', 'poison/2', 'c/1']);
+    const sequence = records.map((r) => BigInt(r.sequenceNumber));
+    expect(sequence[0]).toBeLessThan(sequence[1] ?? 0n);
+    expect(sequence[1]).toBeLessThan(sequence[4] ?? 0n);
+    expect(records[0]?.record).toEqual({
+      eventID: expect.any(String),
+      eventName: 'INSERT',
+      eventVersion: expect.any(String),
+      eventSource: 'aws:dynamodb',
+      awsRegion: region,
+      dynamodb: {
+        ApproximateCreationDateTime: expect.any(Number),
+        Keys: { orderId: { S: 'a' } },
+        NewImage: item('a'),
+        SequenceNumber: records[0]?.sequenceNumber,
+        SizeBytes: expect.any(Number),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+      eventSourceARN: streamArn,
+    });
+
+    const invocationRecord = JSON.parse(received) as Record<string, unknown>;
+    expect(invocationRecord).toEqual({
+      requestContext: { requestId: expect.any(String), functionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+      version: '1.0',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      DDBStreamBatchInfo: {
+        shardId: expect.stringMatching(/^shardId-/),
+        // From the reported record to the end of the batch: 'a' was done, poison and b were discarded.
+        startSequenceNumber: records[1]?.sequenceNumber,
+        endSequenceNumber: String((sequence[1] ?? 0n) + 1n),
+        approximateArrivalOfFirstRecord: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+        approximateArrivalOfLastRecord: expect.stringMatching(/Z$/),
+        batchSize: 2,
+        streamArn,
+      },
+    });
+    expect(lines.some((line) => /invoke stream-fn ddb:stream-orders batch=3 outcome=partial done=1 retried=2 attempt=1/.test(line))).toBe(true);
+    expect(lines.some((line) => /discard stream-fn ddb:stream-orders RetryAttemptsExhausted records=2 .* sent to stream-failures/.test(line))).toBe(true);
   });
 
   it('kills a worker that passes the function timeout; its messages return after the visibility timeout and a fresh worker processes them', async () => {
