@@ -18,6 +18,12 @@
 // the idempotent consumers absorb. A message with an ambiguous source is sent to every candidate
 // queue (what SNS did in the first place); identical copies are sent once per queue.
 // StartMessageMoveTask would do this on AWS, but the emulator does not implement it.
+//
+// order-publisher's stream mapping sends its on-failure records here too: for a stream, Lambda
+// sends not the records but a JSON description of the batch it gave up on (condition, function,
+// stream, shard, first and last sequence numbers). The tool lists those with what they mean (the
+// orders in that range are stored but were never announced) and leaves them on redrive: there is
+// no queue to send them back to.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,6 +41,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
+import * as z from 'zod';
 import { readJson, toOrderEvent } from '../functions/shared/events.js';
 
 export const DLQ_NAME = 'order-processing-dlq';
@@ -61,7 +68,42 @@ export type SourceResolution =
   | { kind: 'inferred'; queues: [SourceQueue] }
   /** Several source queues receive it: one of these. */
   | { kind: 'ambiguous'; queues: SourceQueue[] }
-  | { kind: 'unknown'; queues: []; note: string };
+  | { kind: 'unknown'; queues: []; note: string }
+  /** Lambda's on-failure record of a stream mapping: it names stream records, not a queue's message. */
+  | { kind: 'stream'; queues: []; streamArn: string };
+
+/** What Lambda sends to a stream mapping's on-failure destination (AWS: "Retaining discarded records"). */
+const StreamFailureRecordSchema = z.object({
+  requestContext: z.object({ functionArn: z.string(), condition: z.string(), approximateInvokeCount: z.number().optional() }),
+  timestamp: z.string().optional(),
+  DDBStreamBatchInfo: z.object({
+    shardId: z.string(),
+    startSequenceNumber: z.string(),
+    endSequenceNumber: z.string(),
+    batchSize: z.number(),
+    streamArn: z.string(),
+    approximateArrivalOfFirstRecord: z.string().optional(),
+    approximateArrivalOfLastRecord: z.string().optional(),
+  }),
+});
+export type StreamFailureRecord = z.infer<typeof StreamFailureRecordSchema>;
+
+/** "…:function:order-publisher" → "order-publisher"; "…:table/orders/stream/…" → "orders". */
+const functionOf = (arn: string): string => /:function:([^:]+)/.exec(arn)?.[1] ?? arn;
+const tableOf = (streamArn: string): string => /:table\/([^/]+)\/stream\//.exec(streamArn)?.[1] ?? streamArn;
+
+/** A one-line account of a stream batch Lambda gave up on, and what it leaves undone. */
+export function describeStreamFailure(record: StreamFailureRecord): string {
+  const { requestContext: context, DDBStreamBatchInfo: batch } = record;
+  const invocations = context.approximateInvokeCount === undefined ? '' : ` after ${context.approximateInvokeCount} invocation(s)`;
+  const range = batch.startSequenceNumber === batch.endSequenceNumber ? `sequence number ${batch.startSequenceNumber}` : `sequence numbers ${batch.startSequenceNumber} to ${batch.endSequenceNumber}`;
+  return (
+    `${functionOf(context.functionArn)} gave up (${context.condition}${invocations}) on ${batch.batchSize} record(s) of the ${tableOf(batch.streamArn)} stream, ` +
+    `shard ${batch.shardId}, ${range}` +
+    (batch.approximateArrivalOfFirstRecord === undefined ? '' : `, written from ${batch.approximateArrivalOfFirstRecord}`) +
+    `: what those records announce was not published (the stream keeps them 24 h; see the function's log)`
+  );
+}
 
 export interface DlqEntry {
   messageId: string;
@@ -74,6 +116,8 @@ export interface DlqEntry {
   /** Why it cannot be processed, when the body itself says so (it fails its schema); else a pointer to the logs. */
   reason: string;
   source: SourceResolution;
+  /** Set when the message is a stream mapping's on-failure record. */
+  streamFailure?: StreamFailureRecord;
   message: Message;
 }
 
@@ -163,6 +207,28 @@ export function describeMessage(message: Message, topology: Topology): DlqEntry 
   const parsed = readJson(message.Body ?? '');
   const loose: Record<string, unknown> = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const count = Number(message.Attributes?.ApproximateReceiveCount);
+  const sent = Number(message.Attributes?.SentTimestamp);
+  const common = {
+    messageId: message.MessageId ?? '?',
+    receiptHandle: message.ReceiptHandle ?? '',
+    receiveCount: Number.isFinite(count) ? count : undefined,
+    sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : undefined,
+    message,
+  };
+  const streamFailure = StreamFailureRecordSchema.safeParse(parsed);
+  if (streamFailure.success) {
+    const streamArn = streamFailure.data.DDBStreamBatchInfo.streamArn;
+    return {
+      ...common,
+      eventType: undefined,
+      orderId: undefined,
+      eventId: undefined,
+      reason: describeStreamFailure(streamFailure.data),
+      source: { kind: 'stream', queues: [], streamArn },
+      streamFailure: streamFailure.data,
+    };
+  }
   let reason: string;
   try {
     toOrderEvent(parsed);
@@ -171,19 +237,13 @@ export function describeMessage(message: Message, topology: Topology): DlqEntry 
     // The first line of zod's report is enough for a summary.
     reason = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ').slice(0, 160);
   }
-  const count = Number(message.Attributes?.ApproximateReceiveCount);
-  const sent = Number(message.Attributes?.SentTimestamp);
   return {
-    messageId: message.MessageId ?? '?',
-    receiptHandle: message.ReceiptHandle ?? '',
-    receiveCount: Number.isFinite(count) ? count : undefined,
-    sentAt: Number.isFinite(sent) ? new Date(sent).toISOString() : undefined,
+    ...common,
     eventType: message.MessageAttributes?.eventType?.StringValue ?? str(loose.type),
     orderId: str(loose.orderId),
     eventId: str(loose.id),
     reason,
     source: resolveSource(message, topology),
-    message,
   };
 }
 
@@ -312,6 +372,11 @@ export async function redrive(
       skipped.push(entry.message);
       continue;
     }
+    if (entry.source.kind === 'stream') {
+      report.left.push({ messageId: entry.messageId, reason: `a stream mapping's on-failure record, not a queue's message: ${entry.reason}` });
+      skipped.push(entry.message);
+      continue;
+    }
     if (entry.source.kind === 'unknown') {
       report.left.push({ messageId: entry.messageId, reason: `source unknown: ${entry.source.note}` });
       skipped.push(entry.message);
@@ -392,6 +457,8 @@ export function describeSource(source: SourceResolution): string {
       return `one of ${source.queues.map((q) => q.name).join(', ')}`;
     case 'unknown':
       return `unknown (${source.note})`;
+    case 'stream':
+      return `the ${tableOf(source.streamArn)} stream (Lambda's on-failure record)`;
   }
 }
 
@@ -399,11 +466,11 @@ export function formatList(entries: readonly DlqEntry[], dlqName = DLQ_NAME): st
   if (entries.length === 0) return `${dlqName}: empty\n`;
   const lines = [`${dlqName}: ${entries.length} message(s)`];
   for (const e of entries) {
-    lines.push(
-      `- ${e.messageId}  from ${describeSource(e.source)}  receives=${e.receiveCount ?? '?'}  sent=${e.sentAt ?? '?'}`,
-      `    ${e.eventType ?? 'no eventType'}  orderId=${e.orderId ?? '?'}  eventId=${e.eventId ?? '?'}`,
-      `    ${e.reason}`,
-    );
+    const what =
+      e.streamFailure === undefined
+        ? `${e.eventType ?? 'no eventType'}  orderId=${e.orderId ?? '?'}  eventId=${e.eventId ?? '?'}`
+        : `stream batch  ${e.streamFailure.requestContext.condition}  records=${e.streamFailure.DDBStreamBatchInfo.batchSize}  at=${e.streamFailure.timestamp ?? '?'}`;
+    lines.push(`- ${e.messageId}  from ${describeSource(e.source)}  receives=${e.receiveCount ?? '?'}  sent=${e.sentAt ?? '?'}`, `    ${what}`, `    ${e.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -23,6 +23,15 @@ variables {
         visibility_timeout_seconds = 60
       }
     }
+    order-publisher = {
+      publishes = true
+      stream = {
+        arn                        = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"
+        filter_patterns            = ["{\"eventName\":[\"INSERT\"]}"]
+        maximum_retry_attempts     = 5
+        on_failure_destination_arn = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
+      }
+    }
   }
   event_source_mappings_enabled = false
   batch_size                    = 5
@@ -80,6 +89,153 @@ run "mappings_report_batch_item_failures" {
     )
     error_message = "Mapping settings not applied."
   }
+}
+
+run "stream_mappings_resume_bisect_retry_a_bounded_number_of_times_then_report" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+
+  # The policy is known at plan time only once its log group's ARN is.
+  override_resource {
+    target          = aws_cloudwatch_log_group.this["order-publisher"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-publisher"
+    }
+  }
+
+  assert {
+    condition     = keys(aws_lambda_event_source_mapping.stream) == ["order-publisher"]
+    error_message = "Only stream readers get a stream mapping."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_event_source_mapping.stream["order-publisher"].event_source_arn == "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000" &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].enabled == false &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].starting_position == "TRIM_HORIZON" &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].batch_size == 100 &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].function_response_types == toset(["ReportBatchItemFailures"]) &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].bisect_batch_on_function_error == true &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].maximum_retry_attempts == 5 &&
+      aws_lambda_event_source_mapping.stream["order-publisher"].maximum_record_age_in_seconds == 3600
+    )
+    error_message = "Stream mapping settings not applied (defaults: TRIM_HORIZON, 100 records, bisect, an hour)."
+  }
+
+  assert {
+    condition = (
+      output.stream_event_source_mappings["order-publisher"].filter_patterns == ["{\"eventName\":[\"INSERT\"]}"] &&
+      output.stream_event_source_mappings["order-publisher"].on_failure_destination_arn == "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
+    )
+    error_message = "The stream mapping must carry its filter and its on-failure destination."
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.iam_policies["order-publisher"]).Statement : [s.Sid, s.Action, s.Resource] if s.Sid != "OwnLogGroup"]) == jsonencode([
+      ["PublishEvents", "sns:Publish", "arn:aws:sns:us-east-1:000000000000:order-events"],
+      ["ReadOwnStream", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"],
+      ["SendStreamFailures", "sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"],
+    ])
+    error_message = "A stream reader may read its stream, publish, and send failures to its destination: nothing else."
+  }
+}
+
+run "stream_mapping_without_filter_or_destination_has_neither" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = {
+      order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x" } }
+    }
+  }
+
+  override_resource {
+    target          = aws_cloudwatch_log_group.this["order-publisher"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-publisher"
+    }
+  }
+
+  assert {
+    condition = (
+      length(aws_lambda_event_source_mapping.stream["order-publisher"].filter_criteria) == 0 &&
+      length(aws_lambda_event_source_mapping.stream["order-publisher"].destination_config) == 0 &&
+      !strcontains(output.iam_policies["order-publisher"], "sqs:SendMessage")
+    )
+    error_message = "No filter or destination block (and no sqs:SendMessage) unless asked."
+  }
+}
+
+run "stream_starting_position_is_checked" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", starting_position = "AT_TIMESTAMP" } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "stream_retry_attempts_range" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", maximum_retry_attempts = 10001 } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "stream_record_age_range" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", maximum_record_age_in_seconds = 30 } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "stream_filters_are_json_objects" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", filter_patterns = ["eventName = INSERT"] } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "at_most_five_stream_filters" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", filter_patterns = [for i in range(6) : jsonencode({ eventName = ["INSERT"], n = [i] })] } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "stream_failures_go_to_a_queue" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x", on_failure_destination_arn = "arn:aws:sns:us-east-1:000000000000:alerts" } } }
+  }
+  expect_failures = [var.functions]
 }
 
 run "visibility_below_six_timeouts_is_refused" {

@@ -11,7 +11,8 @@ override_resource {
   target          = module.tables.aws_dynamodb_table.this["orders"]
   override_during = plan
   values = {
-    arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders"
+    arn        = "arn:aws:dynamodb:us-east-1:000000000000:table/orders"
+    stream_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"
   }
 }
 
@@ -125,6 +126,14 @@ override_resource {
 }
 
 override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["order-publisher"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-publisher"
+  }
+}
+
+override_resource {
   target          = module.functions.aws_cloudwatch_log_group.this["inventory"]
   override_during = plan
   values = {
@@ -226,6 +235,48 @@ run "every_mapping_reports_batch_item_failures" {
   }
 }
 
+run "the_outbox_announces_new_orders_from_the_orders_stream" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition     = keys(module.tables.stream_arns) == ["orders"]
+    error_message = "Only the orders table has a stream (the outbox)."
+  }
+
+  assert {
+    condition     = keys(output.stream_event_source_mappings) == ["order-publisher"]
+    error_message = "order-publisher, and only it, reads a stream."
+  }
+
+  assert {
+    condition = (
+      output.stream_event_source_mappings["order-publisher"].event_source_arn == module.tables.stream_arns["orders"] &&
+      output.stream_event_source_mappings["order-publisher"].starting_position == "TRIM_HORIZON" &&
+      output.stream_event_source_mappings["order-publisher"].function_response_types == toset(["ReportBatchItemFailures"]) &&
+      output.stream_event_source_mappings["order-publisher"].bisect_batch_on_function_error == true
+    )
+    error_message = "order-publisher must read the orders stream from its oldest record, resume from the reported failure and bisect a failing batch."
+  }
+
+  # Only inserts: order-status's updates of the same items must never reach the publisher.
+  assert {
+    condition     = [for p in output.stream_event_source_mappings["order-publisher"].filter_patterns : jsondecode(p)] == [{ eventName = ["INSERT"] }]
+    error_message = "The stream mapping must pass only INSERTs."
+  }
+
+  assert {
+    condition = (
+      output.stream_event_source_mappings["order-publisher"].maximum_retry_attempts >= 0 &&
+      output.stream_event_source_mappings["order-publisher"].maximum_record_age_in_seconds >= 60 &&
+      output.stream_event_source_mappings["order-publisher"].on_failure_destination_arn == output.dlq_arn
+    )
+    error_message = "Retries must be bounded (attempts and record age) and a batch given up on must be described to the DLQ."
+  }
+}
+
 run "policies_name_only_their_own_resources" {
   command = plan
   module {
@@ -236,11 +287,12 @@ run "policies_name_only_their_own_resources" {
   assert {
     condition = alltrue([
       for f, expected in {
-        order-api    = concat(["orders", "inventory", "idempotency"], ["topic"])
-        inventory    = ["inventory", "inventory-reservations", "topic", "queue:inventory-queue"]
-        billing      = ["billing", "topic", "queue:billing-queue"]
-        notification = ["notifications", "topic", "queue:notification-queue", "ses"]
-        order-status = ["orders", "topic", "queue:order-status-queue"]
+        order-api       = concat(["orders", "inventory", "idempotency"], ["topic"])
+        order-publisher = ["stream:orders", "topic", "dlq"]
+        inventory       = ["inventory", "inventory-reservations", "topic", "queue:inventory-queue"]
+        billing         = ["billing", "topic", "queue:billing-queue"]
+        notification    = ["notifications", "topic", "queue:notification-queue", "ses"]
+        order-status    = ["orders", "topic", "queue:order-status-queue"]
       } :
       toset(flatten([
         for s in jsondecode(output.iam_policies[f]).Statement : s.Resource if s.Sid != "OwnLogGroup"
@@ -248,6 +300,8 @@ run "policies_name_only_their_own_resources" {
         for e in expected : (
           e == "topic" ? [output.topic_arn] :
           e == "ses" ? [module.email.identity_arn] :
+          e == "dlq" ? [output.dlq_arn] :
+          startswith(e, "stream:") ? [module.tables.stream_arns[trimprefix(e, "stream:")]] :
           startswith(e, "queue:") ? [output.queue_arns[trimprefix(e, "queue:")]] :
           [output.table_arns[e], "${output.table_arns[e]}/index/*"]
         )

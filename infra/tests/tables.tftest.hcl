@@ -68,6 +68,40 @@ run "pitr_on_by_default" {
   }
 }
 
+run "streams_only_where_asked" {
+  command = plan
+  module {
+    source = "./modules/tables"
+  }
+  variables {
+    tables = {
+      orders      = { hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE" }
+      idempotency = { hash_key = "idempotencyKey" }
+    }
+  }
+
+  assert {
+    condition     = aws_dynamodb_table.this["orders"].stream_enabled && aws_dynamodb_table.this["orders"].stream_view_type == "NEW_IMAGE"
+    error_message = "orders must stream its new images."
+  }
+
+  assert {
+    condition     = !aws_dynamodb_table.this["idempotency"].stream_enabled && keys(output.stream_arns) == ["orders"]
+    error_message = "Only tables with a stream_view_type get a stream (and a stream ARN)."
+  }
+}
+
+run "stream_view_types_are_checked" {
+  command = plan
+  module {
+    source = "./modules/tables"
+  }
+  variables {
+    tables = { orders = { hash_key = "orderId", stream_view_type = "NEW" } }
+  }
+  expect_failures = [var.tables]
+}
+
 run "key_types_are_checked" {
   command = plan
   module {

@@ -37,6 +37,19 @@ locals {
         Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
         Resource = f.queue.arn
       }],
+      f.stream == null ? [] : [{
+        Sid    = "ReadOwnStream"
+        Effect = "Allow"
+        # What a stream event source mapping needs, on the one stream it reads.
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        Resource = f.stream.arn
+      }],
+      try(f.stream.on_failure_destination_arn, null) == null ? [] : [{
+        Sid      = "SendStreamFailures"
+        Effect   = "Allow"
+        Action   = "sqs:SendMessage"
+        Resource = f.stream.on_failure_destination_arn
+      }],
       f.sends_email ? [{
         Sid      = "SendEmailAsSender"
         Effect   = "Allow"

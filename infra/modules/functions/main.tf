@@ -1,5 +1,6 @@
 locals {
-  consumers = { for name, f in var.functions : name => f if f.queue != null }
+  consumers      = { for name, f in var.functions : name => f if f.queue != null }
+  stream_readers = { for name, f in var.functions : name => f if f.stream != null }
 }
 
 # Created by Terraform (not by Lambda on first write) so that it has a retention and is
@@ -49,5 +50,47 @@ resource "aws_lambda_event_source_mapping" "this" {
   function_response_types = ["ReportBatchItemFailures"]
 
   # Lambda checks the role's sqs: permissions when the mapping is created.
+  depends_on = [aws_iam_role_policy.this]
+}
+
+resource "aws_lambda_event_source_mapping" "stream" {
+  for_each = local.stream_readers
+
+  event_source_arn                   = each.value.stream.arn
+  function_name                      = aws_lambda_function.this[each.key].arn
+  enabled                            = var.event_source_mappings_enabled
+  starting_position                  = each.value.stream.starting_position
+  batch_size                         = each.value.stream.batch_size
+  maximum_batching_window_in_seconds = each.value.stream.maximum_batching_window_in_seconds
+  # The handler names the first record it could not process; Lambda resumes from it instead of
+  # retrying the records before it.
+  function_response_types        = ["ReportBatchItemFailures"]
+  bisect_batch_on_function_error = each.value.stream.bisect_batch_on_function_error
+  maximum_retry_attempts         = each.value.stream.maximum_retry_attempts
+  maximum_record_age_in_seconds  = each.value.stream.maximum_record_age_in_seconds
+
+  dynamic "filter_criteria" {
+    for_each = length(each.value.stream.filter_patterns) == 0 ? [] : [each.value.stream.filter_patterns]
+    content {
+      dynamic "filter" {
+        for_each = filter_criteria.value
+        content {
+          pattern = filter.value
+        }
+      }
+    }
+  }
+
+  # Without a destination, a batch Lambda gives up on is dropped without a trace.
+  dynamic "destination_config" {
+    for_each = each.value.stream.on_failure_destination_arn == null ? [] : [each.value.stream.on_failure_destination_arn]
+    content {
+      on_failure {
+        destination_arn = destination_config.value
+      }
+    }
+  }
+
+  # Lambda checks the role's dynamodb: (and destination) permissions when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
 }

@@ -42,6 +42,26 @@ output "event_source_mappings" {
   }
 }
 
+output "stream_event_source_mappings" {
+  description = "Stream mappings, keyed by the reading function: the settings a local runtime must apply."
+  value = {
+    for k, m in aws_lambda_event_source_mapping.stream : k => {
+      uuid                               = m.uuid
+      event_source_arn                   = m.event_source_arn
+      enabled                            = m.enabled
+      starting_position                  = m.starting_position
+      batch_size                         = m.batch_size
+      maximum_batching_window_in_seconds = m.maximum_batching_window_in_seconds
+      function_response_types            = m.function_response_types
+      bisect_batch_on_function_error     = m.bisect_batch_on_function_error
+      maximum_retry_attempts             = m.maximum_retry_attempts
+      maximum_record_age_in_seconds      = m.maximum_record_age_in_seconds
+      filter_patterns                    = [for f in flatten(m.filter_criteria[*].filter[*]) : f.pattern]
+      on_failure_destination_arn         = one(flatten(m.destination_config[*].on_failure[*].destination_arn))
+    }
+  }
+}
+
 output "log_group_arns" {
   description = "Log group ARNs, keyed by the input key."
   value       = { for k, g in aws_cloudwatch_log_group.this : k => g.arn }

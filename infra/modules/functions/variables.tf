@@ -22,6 +22,23 @@ variable "functions" {
       arn                        = string
       visibility_timeout_seconds = number
     }))
+    # The DynamoDB stream the function reads, if any: a stream mapping beside the queue ones,
+    # with Lambda's stream settings. The defaults bound every retry: a record is retried at most
+    # maximum_retry_attempts times (halving the batch on each function error) and for at most
+    # maximum_record_age_in_seconds, then described to the on-failure destination.
+    stream = optional(object({
+      arn                                = string
+      starting_position                  = optional(string, "TRIM_HORIZON")
+      batch_size                         = optional(number, 100)
+      maximum_batching_window_in_seconds = optional(number, 0)
+      maximum_retry_attempts             = optional(number, 10)
+      maximum_record_age_in_seconds      = optional(number, 3600)
+      bisect_batch_on_function_error     = optional(bool, true)
+      # Lambda event filter patterns (JSON): only matching records reach the function.
+      filter_patterns = optional(list(string), [])
+      # An SQS queue that receives Lambda's description of each batch it gave up on.
+      on_failure_destination_arn = optional(string)
+    }))
     publishes   = optional(bool, false) # sns:Publish to topic_arn
     sends_email = optional(bool, false) # ses:SendEmail as email_identity_arn
   }))
@@ -33,6 +50,38 @@ variable "functions" {
       for f in values(var.functions) : [for t in values(f.tables) : contains(["read", "read_write"], t.access)]
     ]))
     error_message = "Table access must be \"read\" or \"read_write\"."
+  }
+
+  # Lambda's limits for a DynamoDB stream source: the API refuses anything outside them.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.stream == null ? true : (
+        contains(["TRIM_HORIZON", "LATEST"], f.stream.starting_position) &&
+        f.stream.batch_size >= 1 && f.stream.batch_size <= 10000 &&
+        f.stream.maximum_batching_window_in_seconds >= 0 && f.stream.maximum_batching_window_in_seconds <= 300 &&
+        f.stream.maximum_retry_attempts >= -1 && f.stream.maximum_retry_attempts <= 10000 &&
+        (f.stream.maximum_record_age_in_seconds == -1 || (f.stream.maximum_record_age_in_seconds >= 60 && f.stream.maximum_record_age_in_seconds <= 604800))
+      )
+    ])
+    error_message = "A stream mapping needs starting_position TRIM_HORIZON or LATEST, batch_size 1-10000, a batching window of 0-300 s, maximum_retry_attempts -1 (unbounded) to 10000 and maximum_record_age_in_seconds -1 (unbounded) or 60-604800."
+  }
+
+  # At most 5 filters per event source mapping (Lambda's default quota), each a JSON object.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.stream == null ? true : (
+        length(f.stream.filter_patterns) <= 5 && alltrue([for p in f.stream.filter_patterns : can(keys(jsondecode(p)))])
+      )
+    ])
+    error_message = "A stream mapping takes at most 5 filter patterns, each a JSON object."
+  }
+
+  # The module grants sqs:SendMessage on the destination: it must be a queue.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : try(f.stream.on_failure_destination_arn, null) == null ? true : can(regex("^arn:aws[a-z-]*:sqs:", f.stream.on_failure_destination_arn))
+    ])
+    error_message = "A stream mapping's on_failure_destination_arn must be an SQS queue ARN."
   }
 
   validation {

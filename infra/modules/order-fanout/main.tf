@@ -3,7 +3,8 @@
 locals {
   # Names and keys are the contract (README.md, Contracts): the functions and tests rely on them.
   tables = {
-    orders                 = { hash_key = "orderId", range_key = "createdAt" }
+    # The stream is the outbox: order-publisher announces every order inserted here.
+    orders                 = { hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE" }
     inventory              = { hash_key = "productId" }
     notifications          = { hash_key = "notificationId", range_key = "createdAt" }
     billing                = { hash_key = "billingId", range_key = "orderId" }
@@ -44,6 +45,24 @@ locals {
         orders      = { arn = local.t["orders"], access = "read_write" }
         inventory   = { arn = local.t["inventory"], access = "read" } # prices only: never writes stock
         idempotency = { arn = local.t["idempotency"], access = "read_write" }
+      }
+      publishes   = true
+      sends_email = false
+    }
+    order-publisher = {
+      description = "Announces every new order (OrderPlaced) from the orders table's stream: the outbox"
+      environment = {
+        TOPIC_ARN = module.messaging.topic_arn
+      }
+      stream = {
+        arn = module.tables.stream_arns["orders"]
+        # New orders only: order-status's updates of the same items never reach the function.
+        filter_patterns = [jsonencode({ eventName = ["INSERT"] })]
+        # Bounded: a batch still failing after 20 retries or an hour is described to the DLQ (and
+        # its alarm) rather than blocking the shard; the stream keeps the records for 24 h.
+        maximum_retry_attempts        = 20
+        maximum_record_age_in_seconds = 3600
+        on_failure_destination_arn    = module.messaging.dlq_arn
       }
       publishes   = true
       sends_email = false

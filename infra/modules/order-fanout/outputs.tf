@@ -63,6 +63,11 @@ output "event_source_mappings" {
   value       = module.functions.event_source_mappings
 }
 
+output "stream_event_source_mappings" {
+  description = "Stream mappings and their settings, keyed by reading function."
+  value       = module.functions.stream_event_source_mappings
+}
+
 output "iam_policies" {
   description = "Each function's inline policy (JSON), keyed by function."
   value       = module.functions.iam_policies

@@ -22,6 +22,8 @@ resource "aws_dynamodb_table" "this" {
   hash_key                    = each.value.hash_key
   range_key                   = each.value.range_key
   deletion_protection_enabled = var.deletion_protection_enabled
+  stream_enabled              = each.value.stream_view_type != null
+  stream_view_type            = each.value.stream_view_type
 
   dynamic "attribute" {
     for_each = local.attributes[each.key]

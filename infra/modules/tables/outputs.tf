@@ -8,6 +8,11 @@ output "table_arns" {
   value       = { for k, t in aws_dynamodb_table.this : k => t.arn }
 }
 
+output "stream_arns" {
+  description = "Stream ARNs of the tables that have a stream (stream_view_type set), keyed by the input key."
+  value       = { for k, t in aws_dynamodb_table.this : k => t.stream_arn if var.tables[k].stream_view_type != null }
+}
+
 output "key_schemas" {
   description = "Each table's keys and TTL attribute, keyed by the input key: what clients must use."
   value = {

@@ -6,6 +6,8 @@ variable "tables" {
     range_key_type = optional(string, "S")
     # Attribute that holds an epoch-seconds expiry; DynamoDB deletes the item some time after it.
     ttl_attribute = optional(string)
+    # A stream of the table's changes (an outbox, say): what each record carries. null: no stream.
+    stream_view_type = optional(string)
     global_secondary_indexes = optional(map(object({
       hash_key           = string
       hash_key_type      = optional(string, "S")
@@ -28,6 +30,13 @@ variable "tables" {
       ]
     ]))
     error_message = "Key attribute types must be one of S, N, B."
+  }
+
+  validation {
+    condition = alltrue([
+      for t in values(var.tables) : t.stream_view_type == null ? true : contains(["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"], t.stream_view_type)
+    ])
+    error_message = "stream_view_type must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES (or null: no stream)."
   }
 }
 

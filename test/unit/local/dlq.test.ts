@@ -46,6 +46,31 @@ function dlqMessage(n: number, eventType: string, body = validEvent(`o-${n}`), a
   };
 }
 
+const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000';
+/** What Lambda sends to a stream mapping's on-failure destination: a description of the batch, no message attributes. */
+function streamFailureMessage(n: number): Message {
+  return {
+    MessageId: `m-${n}`,
+    ReceiptHandle: `rh-${n}`,
+    Body: JSON.stringify({
+      requestContext: { requestId: 'r-1', functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:order-publisher', condition: 'RetryAttemptsExhausted', approximateInvokeCount: 21 },
+      responseContext: { statusCode: 200, executedVersion: '$LATEST' },
+      version: '1.0',
+      timestamp: '2026-11-25T09:10:00.000Z',
+      DDBStreamBatchInfo: {
+        shardId: 'shardId-00000001',
+        startSequenceNumber: '1100000000017454423010',
+        endSequenceNumber: '1100000000017454423011',
+        approximateArrivalOfFirstRecord: '2026-11-25T09:00:00Z',
+        approximateArrivalOfLastRecord: '2026-11-25T09:00:01Z',
+        batchSize: 2,
+        streamArn: STREAM_ARN,
+      },
+    }),
+    Attributes: { ApproximateReceiveCount: '1', SentTimestamp: '1767225600000' },
+  };
+}
+
 /** The DLQ answers with these pages, then nothing. */
 function dlqHolds(...pages: Message[][]): void {
   const receive = sqsMock.on(ReceiveMessageCommand, { QueueUrl: topology.dlqUrl });
@@ -139,6 +164,18 @@ describe('describeMessage (a readable summary)', () => {
     const entry = describeMessage(dlqMessage(8, 'OrderPlaced', JSON.stringify({ version: 1, id: 'e-8', type: 'OrderPlaced', orderId: 'o-8', data: {} })), topology);
     expect(entry).toMatchObject({ orderId: 'o-8', eventId: 'e-8', eventType: 'OrderPlaced' });
     expect(entry.reason).toMatch(/not a valid order event/);
+  });
+
+  it("summarises a stream mapping's on-failure record: function, condition, stream, shard and sequence range", () => {
+    const entry = describeMessage(streamFailureMessage(10), topology);
+    expect(entry).toMatchObject({ messageId: 'm-10', eventType: undefined, orderId: undefined, source: { kind: 'stream', streamArn: STREAM_ARN } });
+    expect(entry.reason).toBe(
+      'order-publisher gave up (RetryAttemptsExhausted after 21 invocation(s)) on 2 record(s) of the orders stream, shard shardId-00000001, ' +
+        'sequence numbers 1100000000017454423010 to 1100000000017454423011, written from 2026-11-25T09:00:00Z: ' +
+        "what those records announce was not published (the stream keeps them 24 h; see the function's log)",
+    );
+    expect(formatList([entry])).toContain('from the orders stream (Lambda\'s on-failure record)');
+    expect(formatList([entry])).toContain('stream batch  RetryAttemptsExhausted  records=2');
   });
 
   it('copes with a body that is not JSON', () => {
@@ -257,6 +294,18 @@ describe('redrive', () => {
     expect(sqsMock).toHaveReceivedCommandTimes(SendMessageBatchCommand, 0);
     expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
     expect(report.left).toEqual([{ messageId: 'm-1', reason: expect.stringMatching(/source unknown/) }]);
+  });
+
+  it("leaves a stream mapping's on-failure record (there is no queue to send it back to) and sends the rest", async () => {
+    dlqHolds([streamFailureMessage(1), dlqMessage(2, 'PaymentCaptured')]);
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'x', MD5OfMessageBody: '' }], Failed: [] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+
+    const report = await redrive(sqs, topology);
+
+    expect(report.moved).toEqual([{ messageId: 'm-2', queues: ['order-status-queue'] }]);
+    expect(report.left).toEqual([{ messageId: 'm-1', reason: expect.stringMatching(/^a stream mapping's on-failure record, not a queue's message: order-publisher gave up/) }]);
+    expect(sqsMock).toHaveReceivedCommandWith(DeleteMessageBatchCommand, { Entries: [{ Id: '0', ReceiptHandle: 'rh-2' }] });
   });
 
   it('batches sends and deletes by ten', async () => {

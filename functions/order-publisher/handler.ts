@@ -1,0 +1,18 @@
+// order-publisher: the orders table's stream (inserts only, by the mapping's filter) →
+// announceNewOrders. Wiring only: config, clients and adapters are built once at module scope.
+// The mapping has ReportBatchItemFailures: the handler answers which record to resume from.
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { sns } from '../shared/clients.js';
+import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
+import { SnsEventPublisher } from '../shared/publisher.js';
+import { announceNewOrders, type AnnounceDeps } from './announce-orders.js';
+import type { StreamBatchResponse } from './ports.js';
+import { toStreamedRecords } from './stream-records.js';
+
+/** Wires the domain behind the middleware every batch goes through (tests pass fakes). */
+export const createHandler = (deps: AnnounceDeps) =>
+  middy<DynamoDBStreamEvent, StreamBatchResponse>().handler((event) => announceNewOrders(toStreamedRecords(event), deps));
+
+export const handler = createHandler({ publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')), log: logger });

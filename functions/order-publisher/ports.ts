@@ -1,0 +1,26 @@
+// The ports order-publisher's domain talks through. The stream adapter (stream-records.ts) turns
+// Lambda's DynamoDB stream event into StreamedRecords; the SNS publisher (shared/publisher.ts)
+// and the recording fake of the unit tests implement EventPublisher.
+export type { EventPublisher } from '../shared/publisher.js';
+
+/** One record of the orders table's stream, its item already unmarshalled into plain values. */
+export interface StreamedRecord {
+  /** The record's position in its shard: what Lambda resumes from when it is reported failed. */
+  sequenceNumber: string;
+  /** INSERT, MODIFY or REMOVE. */
+  eventName: string;
+  /** The item after the change (stream view type NEW_IMAGE); undefined when the record carries none. */
+  newImage: Record<string, unknown> | undefined;
+}
+
+/** Lambda's answer for a stream batch (ReportBatchItemFailures): it resumes from the first failure. */
+export interface StreamBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/** What the domain logs through; the Powertools logger fits it. */
+export interface Log {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}

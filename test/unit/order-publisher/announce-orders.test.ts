@@ -1,0 +1,75 @@
+// The outbox relay's domain with a recording publisher: what is announced, and which record the
+// batch answer names when a publish fails (Lambda resumes a stream from the first reported failure).
+import { announceNewOrders, orderPlacedEvent } from '../../../functions/order-publisher/announce-orders.js';
+import type { StreamedRecord } from '../../../functions/order-publisher/ports.js';
+import type { OrderEvent } from '../../../functions/shared/events.js';
+import type { EventPublisher } from '../../../functions/shared/publisher.js';
+import { placedOrder } from '../../fixtures/orders.js';
+import { RecordingPublisher } from '../../fixtures/publisher.js';
+import { silentLog } from '../order-api/fakes.js';
+
+const inserted = (orderId: string, sequenceNumber: string): StreamedRecord => ({ sequenceNumber, eventName: 'INSERT', newImage: { ...placedOrder(orderId) } });
+
+/** Fails the publish of the given orders (every attempt), records the others. */
+class FailingFor implements EventPublisher {
+  readonly events: OrderEvent[] = [];
+  constructor(private readonly orderIds: ReadonlySet<string>) {}
+  async publish(event: OrderEvent): Promise<void> {
+    if (this.orderIds.has(event.orderId)) throw new Error('SNS is unavailable (simulated)');
+    this.events.push(event);
+  }
+}
+
+describe('announceNewOrders', () => {
+  it('publishes each inserted order as its one OrderPlaced, rebuilt from the stored item', async () => {
+    const publisher = new RecordingPublisher();
+    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102')], { publisher, log: silentLog() });
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(publisher.events).toEqual([orderPlacedEvent(placedOrder('o-1')), orderPlacedEvent(placedOrder('o-2'))]);
+    expect(publisher.events[0]).toMatchObject({ id: 'o-1:OrderPlaced', type: 'OrderPlaced', time: placedOrder('o-1').createdAt, data: { totalAmount: 2400, paymentToken: 'tok_visa' } });
+  });
+
+  it('a republished record sends the identical event (same id, time and data), so consumers dedupe it', async () => {
+    const publisher = new RecordingPublisher();
+    await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog() });
+    await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog() });
+    expect(publisher.events[1]).toEqual(publisher.events[0]);
+  });
+
+  it('names the first failed record in shard order, even when a later one failed too', async () => {
+    const publisher = new FailingFor(new Set(['o-2', 'o-4']));
+    const log = silentLog();
+    const records = ['o-1', 'o-2', 'o-3', 'o-4'].map((id, i) => inserted(id, String(101 + i)));
+
+    const result = await announceNewOrders(records, { publisher, log });
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
+    expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1', 'o-3']);
+    expect(log.errors).toEqual(['could not announce a stored order; Lambda retries the batch from this record']);
+  });
+
+  it('fails (never drops) an inserted item that is not an order, so it ends at the on-failure destination', async () => {
+    const publisher = new RecordingPublisher();
+    const broken: StreamedRecord = { sequenceNumber: '102', eventName: 'INSERT', newImage: { orderId: 'o-2', createdAt: 'x' } };
+    const result = await announceNewOrders([inserted('o-1', '101'), broken, { ...broken, sequenceNumber: '103', newImage: undefined }], { publisher, log: silentLog() });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
+    expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1']);
+  });
+
+  it('announces nothing for updates or removals (order-status writes the same table)', async () => {
+    const publisher = new RecordingPublisher();
+    const log = silentLog();
+    const modified: StreamedRecord = { ...inserted('o-1', '101'), eventName: 'MODIFY' };
+    const removed: StreamedRecord = { sequenceNumber: '102', eventName: 'REMOVE', newImage: undefined };
+    expect(await announceNewOrders([modified, removed], { publisher, log })).toEqual({ batchItemFailures: [] });
+    expect(publisher.events).toEqual([]);
+    expect(log.warnings).toHaveLength(2);
+  });
+
+  it('fails the whole batch when the failed record has no sequence number to resume from', async () => {
+    expect.assertions(1);
+    const publisher = new FailingFor(new Set(['o-1']));
+    await expect(announceNewOrders([inserted('o-1', '')], { publisher, log: silentLog() })).rejects.toThrow('without a sequence number');
+  });
+});
