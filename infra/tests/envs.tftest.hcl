@@ -19,7 +19,7 @@ run "local_env_plans_with_mappings_disabled" {
   }
 
   assert {
-    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-status"])
+    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"])
     error_message = "Local outputs incomplete."
   }
 }
