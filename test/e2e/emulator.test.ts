@@ -1,7 +1,13 @@
-// The emulator keeps DynamoDB's transaction guarantee under concurrent requests (local/moto_server.py):
-// plain moto_server rolls a failed TransactWriteItems back by restoring whole-table snapshots,
-// undoing what other requests committed meanwhile — here, stock decrements, i.e. overselling.
+// Where plain moto_server answers differently from AWS, local/moto_server.py fixes the answer:
+// - DynamoDB's transaction guarantee under concurrent requests: plain moto_server rolls a failed
+//   TransactWriteItems back by restoring whole-table snapshots, undoing what other requests
+//   committed meanwhile — here, stock decrements, i.e. overselling;
+// - a table's stream keeps its records while a stream event source mapping exists: plain moto
+//   invokes the mapping's function on every write (disabled or not), fails without Docker, takes the
+//   error for success and empties the shard.
 import { randomUUID } from 'node:crypto';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { stack } from './support/stack.js';
@@ -44,3 +50,42 @@ it('200 concurrent transactions for 50 units: exactly 50 commit, each with its m
     await Promise.all([stock, markers].map((table) => raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined)));
   }
 }, 120_000);
+
+it('a stream with an event source mapping keeps its records for GetRecords, and its iterators advance', async () => {
+  const config = { endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const [raw, lambda, streams] = [new DynamoDBClient(config), new LambdaClient(config), new DynamoDBStreamsClient(config)];
+  const db = DynamoDBDocumentClient.from(raw);
+  const table = `check-stream-${randomUUID()}`;
+  const created = await raw.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    }),
+  );
+  const streamArn = created.TableDescription?.LatestStreamArn;
+  // Any deployed function: the runtime discovered its mappings at start and never sees this one.
+  const functionArn = (await lambda.send(new ListFunctionsCommand({}))).Functions?.[0]?.FunctionArn;
+  const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', Enabled: false }));
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1' } }));
+    await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { orderId: 'o-2' } } }] }));
+    const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
+    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const first = await streams.send(new GetRecordsCommand({ ShardIterator }));
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-3' } }));
+    const next = await streams.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
+
+    const keys = (records: typeof first.Records) => (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
+    expect(keys(first.Records)).toEqual(['INSERT o-1', 'INSERT o-2']); // plain moto: [] (the shard was emptied)
+    expect(keys(next.Records)).toEqual(['INSERT o-3']);
+    const sequence = [...(first.Records ?? []), ...(next.Records ?? [])].map((record) => BigInt(record.dynamodb?.SequenceNumber ?? '0'));
+    expect(new Set(sequence).size).toBe(3); // plain moto repeats sequence numbers after emptying the shard
+  } finally {
+    await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
+    await raw.send(new DeleteTableCommand({ TableName: table }));
+    [raw, lambda, streams].forEach((client) => client.destroy());
+  }
+});
