@@ -91,7 +91,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     step('runtime: discovering functions, event source mappings and the API');
     const runtime = await timed(timings, 'runtime', () =>
-      startRuntime({ endpoint: emulator.url, distDir, apiPort: options.apiPort, log: options.verbose, functionEndpoint: faultProxy?.functionUrl }),
+      startRuntime({
+        endpoint: emulator.url,
+        distDir,
+        apiPort: options.apiPort,
+        log: options.verbose,
+        functionEndpoint: faultProxy?.functionUrl,
+        streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
+      }),
     );
 
     return {

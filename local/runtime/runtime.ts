@@ -15,6 +15,7 @@ import { SqsPoller, type BatchReport } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
+import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
 import { DynamoDbStream, FailureDestination } from './stream-source.js';
 
 export interface RuntimeOptions {
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
    * with: the e2e tests and the benchmark put the fault proxy (local/fault-proxy.ts) there.
    */
   functionEndpoint?: (functionName: string) => string;
+  /** Where stream mappings keep their position in each shard across restarts, as Lambda does (default: in memory only). */
+  streamCheckpointFile?: string;
 }
 
 export interface ReadyInfo {
@@ -255,10 +258,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     // Stream mappings: the launcher keeps moto from delivering stream records itself, enabled or not.
     const destination = new FailureDestination(clients);
+    const uuids = deployment.streamMappings.map((mapping) => mapping.uuid);
+    const checkpoints = options.streamCheckpointFile === undefined ? new MemoryCheckpoints() : new FileCheckpoints(options.streamCheckpointFile, uuids);
     for (const mapping of deployment.streamMappings) {
       const pool = pools.get(mapping.functionName);
       if (pool === undefined) continue;
       const poller = new StreamPoller(new DynamoDbStream(clients.streams, mapping.streamArn), pool, destination, { ...mapping, region }, {
+        checkpoints,
         onBatch: (report) => log(describeStreamBatch(report)),
         onDiscard: (report) => log(describeDiscard(report)),
         onError: (error) => log(`runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`),

@@ -6,7 +6,6 @@ import { functionNameFromArn } from './discovery.js';
 import type { StreamMappingSettings } from './stream-poller.js';
 
 export interface DeployedStreamMapping extends Omit<StreamMappingSettings, 'region'> {
-  uuid: string;
   state: string;
   filterPatterns: string[];
 }

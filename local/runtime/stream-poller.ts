@@ -14,13 +14,15 @@
 //  - after MaximumRetryAttempts retries, or once records are older than MaximumRecordAgeInSeconds
 //    (-1: no limit for either), the records are discarded: their position goes to the on-failure
 //    destination (an SQS queue or SNS topic) as Lambda's invocation record, and the shard moves on.
-// The checkpoint lives in memory: a restarted runtime starts again from the starting position.
+// The checkpoint (the last record done in each shard) goes to a CheckpointStore: with a file, a
+// restarted runtime resumes after it, as Lambda does; in memory only, it starts again from the starting position.
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { parseBatchItemFailures, type BatchVerdict, type InvokeOutcome } from './batch-result.js';
 import type { EventFilter } from './event-filter.js';
 import type { Invoker } from './poller.js';
+import { MemoryCheckpoints, type CheckpointStore } from './stream-checkpoints.js';
 import { buildInvocationRecord, buildStreamRecord, type DiscardCondition, type ReadRecord } from './stream-event.js';
 
 export interface StreamShard {
@@ -46,6 +48,8 @@ export interface DestinationPort {
 }
 
 export interface StreamMappingSettings {
+  /** The mapping's UUID: its checkpoints are its own (a re-created mapping starts afresh, as on AWS). */
+  uuid: string;
   functionName: string;
   functionArn: string;
   streamArn: string;
@@ -97,6 +101,7 @@ export interface StreamPollerOptions {
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
   now?: () => number;
+  checkpoints?: CheckpointStore;
   onBatch?: (report: StreamBatchReport) => void;
   onDiscard?: (report: DiscardReport) => void;
   onError?: (error: unknown) => void;
@@ -165,6 +170,7 @@ export class StreamPoller {
       retryBackoffMs: 100,
       maxRetryBackoffMs: 5000,
       now: Date.now,
+      checkpoints: new MemoryCheckpoints(),
       ...options,
     };
   }
@@ -209,7 +215,7 @@ export class StreamPoller {
         if (running.has(shard.shardId)) continue;
         // LATEST on the shards there at the start; a closed one has nothing new to give.
         const latest = first && this.settings.startingPosition === 'LATEST';
-        if (latest && shard.closed) {
+        if (latest && shard.closed && this.options.checkpoints.get(this.settings.uuid, shard.shardId) === undefined) {
           running.set(shard.shardId, Promise.resolve());
           continue;
         }
@@ -230,7 +236,9 @@ export class StreamPoller {
   }
 
   private async runShard(shard: StreamShard, start: IteratorStart): Promise<void> {
-    const state: ShardState = { shard, iterator: undefined, buffer: [], lastRead: undefined, ended: false };
+    // Resume after the last record done, when a checkpoint was kept (lastRead is where iterators are asked from).
+    const saved = this.options.checkpoints.get(this.settings.uuid, shard.shardId);
+    const state: ShardState = { shard, iterator: undefined, buffer: [], lastRead: saved, ended: false };
     let backoffMs = 100;
     while (!this.stopped) {
       try {
@@ -238,6 +246,7 @@ export class StreamPoller {
         const batch = await this.gather(state);
         backoffMs = 100;
         if (batch.length === 0) {
+          this.checkpoint(state, undefined);
           if (state.ended) return;
           await this.pause(this.options.pollIntervalMs);
           continue;
@@ -250,6 +259,7 @@ export class StreamPoller {
         }
         if (this.stopped) return;
         state.buffer.splice(0, batch.length);
+        this.checkpoint(state, batch[batch.length - 1]?.sequenceNumber);
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof Error && error.name === 'ExpiredIteratorException') state.iterator = undefined;
@@ -258,6 +268,12 @@ export class StreamPoller {
         backoffMs = Math.min(backoffMs * 2, 5000);
       }
     }
+  }
+
+  /** Everything read is done when nothing waits in the buffer (filtered records included); else up to the batch's last. */
+  private checkpoint(state: ShardState, lastDone: string | undefined): void {
+    const sequenceNumber = state.buffer.length === 0 ? state.lastRead : lastDone;
+    if (sequenceNumber !== undefined) this.options.checkpoints.set(this.settings.uuid, state.shard.shardId, sequenceNumber);
   }
 
   /**

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { InvokeOutcome } from '../../../local/runtime/batch-result.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compileFilters } from '../../../local/runtime/event-filter.js';
+import { FileCheckpoints, MemoryCheckpoints } from '../../../local/runtime/stream-checkpoints.js';
 import { buildStreamRecord } from '../../../local/runtime/stream-event.js';
 import {
   decideStreamBatch,
@@ -92,6 +96,7 @@ class FakeDestination implements DestinationPort {
 }
 
 const settings = (overrides: Partial<StreamMappingSettings> = {}): StreamMappingSettings => ({
+  uuid: 'mapping-1',
   functionName: 'order-publisher',
   functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:order-publisher',
   streamArn: STREAM_ARN,
@@ -483,5 +488,59 @@ describe('StreamPoller: reading shards', () => {
 
     expect(errors).toHaveLength(1);
     expect(Date.now() - stopping).toBeLessThan(200);
+  });
+});
+
+describe('checkpoints: a restarted poller resumes after the last record done', () => {
+  it.each(['TRIM_HORIZON', 'LATEST'] as const)('from %s with a checkpoint, starts after it: what was written meanwhile is delivered, nothing done is repeated', async (startingPosition) => {
+    const stream = new FakeStream();
+    const shard = stream.shard('shard-1');
+    shard.push(raw('done-1'), raw('done-2'), raw('written-while-down'));
+    const checkpoints = new MemoryCheckpoints();
+    checkpoints.set('mapping-1', 'shard-1', shard[1]?.dynamodb?.SequenceNumber ?? '');
+    const function_ = fn(() => ok());
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ startingPosition }), { ...fast, checkpoints });
+    poller.start();
+    await until('the record', () => function_.calls.length === 1);
+    await poller.stop(500);
+
+    expect(function_.calls).toEqual([['written-while-down']]);
+    expect(stream.iterators[0]?.start).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard[1]?.dynamodb?.SequenceNumber });
+  });
+
+  it('checkpoints after each batch done (past filtered records too), never past a batch still failing', async () => {
+    const stream = new FakeStream();
+    const shard = stream.shard('shard-1');
+    shard.push(raw('a'), raw('m', { eventName: 'MODIFY' }));
+    const checkpoints = new MemoryCheckpoints();
+    let failing = false;
+    const function_ = fn(() => (failing ? error() : ok()));
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ filter: compileFilters([{ Pattern: '{"eventName":["INSERT"]}' }]) }), { ...fast, checkpoints });
+    poller.start();
+    await until('the checkpoint past the filtered MODIFY', () => checkpoints.get('mapping-1', 'shard-1') === shard[1]?.dynamodb?.SequenceNumber);
+    failing = true;
+    shard.push(raw('b'));
+    await until('b to be retried', () => function_.calls.filter((ids) => ids.includes('b')).length >= 3);
+    await poller.stop(500);
+
+    expect(checkpoints.get('mapping-1', 'shard-1')).toBe(shard[1]?.dynamodb?.SequenceNumber); // b is not done
+  });
+
+  it('FileCheckpoints keeps them across instances, only for mappings that still exist, and survives an unreadable file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
+    const file = join(dir, 'stream-checkpoints.json');
+    try {
+      const first = new FileCheckpoints(file, []);
+      first.set('kept', 'shard-1', '101');
+      first.set('gone', 'shard-1', '202');
+
+      const second = new FileCheckpoints(file, ['kept']);
+      expect([second.get('kept', 'shard-1'), second.get('gone', 'shard-1')]).toEqual(['101', undefined]);
+
+      writeFileSync(file, '{not json');
+      expect(new FileCheckpoints(file, ['kept']).get('kept', 'shard-1')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
