@@ -1,6 +1,8 @@
 // A fault-injecting HTTP proxy between the functions and the AWS emulator. It forwards every call,
 // counts it by API ("DynamoDB.PutItem", "SNS.Publish", …) and caller, and, when told to, fails a
-// share of them the way AWS does: throttling, 5xx, or a lost response after the effect happened.
+// share of them the way AWS does: throttling, 5xx, a lost response after the effect happened, a
+// transaction cancelled by a conflict with another (DynamoDB's TransactionConflict, which the
+// emulator, serialising every write, never answers), or an email SES refuses (MessageRejected).
 //
 // Each function talks to <proxy>/fn/<functionName>, so the proxy knows the caller; the prefix is
 // stripped before forwarding. Tests and the benchmark steer it over HTTP:
@@ -16,8 +18,12 @@ const FaultRuleSchema = z.object({
   /** "Service.Action", "Service.*" or "*". */
   action: z.string().min(1),
   rate: z.number().min(0).max(1),
-  /** throttle: the service's throttling error; 500/503: a server error; after: forward, then answer 500. */
-  fault: z.enum(['throttle', '500', '503', 'after']),
+  /**
+   * throttle: the service's throttling error; 500/503: a server error; after: forward, then answer 500;
+   * conflict: TransactWriteItems cancelled with one TransactionConflict reason (other calls pass);
+   * rejected: SESv2 SendEmail refused with MessageRejected (other calls pass).
+   */
+  fault: z.enum(['throttle', '500', '503', 'after', 'conflict', 'rejected']),
   /** Stop after this many injections. */
   times: z.number().int().positive().optional(),
   /** Only calls from this function. */
@@ -64,8 +70,41 @@ export function classify(method: string, path: string, headers: IncomingHttpHead
   return { action: `${service}.${method} ${path.split('?')[0]}`, protocol: 'rest' };
 }
 
+type Answer = { status: number; headers: Record<string, string>; body: string };
+
+/** The faults that only some calls can meet: a conflict needs a transaction, a refusal an email. */
+const ONLY_FOR: Partial<Record<FaultRule['fault'], string>> = { conflict: 'DynamoDB.TransactWriteItems', rejected: 'SESv2.SendEmail' };
+
+/**
+ * DynamoDB's answer to a transaction that touched an item another transaction holds: one reason
+ * per item of the request, in its order, `TransactionConflict` for the contended one and `None`
+ * for the rest, and a message listing the codes.
+ */
+export function conflictResponse(itemCount: number, conflicted: number): Answer {
+  const reasons = Array.from({ length: itemCount }, (_, i) => (i === conflicted ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' }));
+  const type = 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException';
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() },
+    body: JSON.stringify({
+      __type: type,
+      CancellationReasons: reasons,
+      Message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${reasons.map((r) => r.Code).join(', ')}]`,
+    }),
+  };
+}
+
+/** SESv2's refusal of an email (REST-JSON: the error type in x-amzn-ErrorType, the message in the body). */
+export function rejectedResponse(): Answer {
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'x-amzn-errortype': 'MessageRejected' },
+    body: JSON.stringify({ message: 'Email address is not verified. The following identities failed the check in region US-EAST-1 (injected)' }),
+  };
+}
+
 /** The error AWS would answer, in the protocol the caller speaks, so the SDK treats it as AWS's own. */
-export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '503'): { status: number; headers: Record<string, string>; body: string } {
+export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '503'): Answer {
   const requestId = randomUUID();
   const [status, code, message] =
     fault === 'throttle' ? [400, 'ThrottlingException', 'Rate exceeded (injected)'] : fault === '503' ? [503, 'ServiceUnavailable', 'Service unavailable (injected)'] : [500, 'InternalFailure', 'Internal failure (injected)'];
@@ -106,6 +145,12 @@ const increment = (counts: Record<string, number>, key: string): void => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
 
+/** How many items a TransactWriteItems request holds (at least one: DynamoDB refuses an empty transaction). */
+function transactItemCount(body: Buffer): number {
+  const parsed = z.object({ TransactItems: z.array(z.unknown()).min(1) }).safeParse(JSON.parse(body.toString('utf8') || '{}'));
+  return parsed.success ? parsed.data.TransactItems.length : 1;
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -136,6 +181,8 @@ export async function startFaultProxy(options: { target: string; port?: number; 
       if (!matches(rule.action, call.action)) continue;
       if (rule.function !== undefined && rule.function !== caller) continue;
       if (rule.times !== undefined && rule.injected >= rule.times) continue;
+      const only = ONLY_FOR[rule.fault];
+      if (only !== undefined && only !== call.action) continue;
       if (random() >= rule.rate) continue;
       rule.injected += 1;
       return rule.fault;
@@ -190,6 +237,15 @@ export async function startFaultProxy(options: { target: string; port?: number; 
 
       const fault = pickFault(call, caller);
       if (fault !== undefined) increment(stats.injected, call.action);
+      if (fault === 'conflict') {
+        const items = transactItemCount(body);
+        const failure = conflictResponse(items, Math.floor(random() * items));
+        return send(res, failure.status, failure.headers, failure.body);
+      }
+      if (fault === 'rejected') {
+        const failure = rejectedResponse();
+        return send(res, failure.status, failure.headers, failure.body);
+      }
       if (fault !== undefined && fault !== 'after') {
         const failure = faultResponse(call.protocol, fault);
         return send(res, failure.status, failure.headers, failure.body);

@@ -2,8 +2,12 @@
 // classification and the error shapes are the ones the SDK actually sends and understands.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { MessageRejected, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { cancellationCodes } from '../../../functions/shared/dynamo-conditions.js';
+import { isTransactionConflict } from '../../../functions/shared/dynamo-transactions.js';
+import { classifyFailure } from '../../../functions/shared/failures.js';
 import { startFaultProxy, type FaultProxy } from '../../../local/fault-proxy.js';
 
 let upstream: Server;
@@ -49,6 +53,21 @@ const getItem = (fn = 'inventory') =>
   new DynamoDBClient(config(proxy.functionUrl(fn))).send(new GetItemCommand({ TableName: 'inventory', Key: { productId: { S: 'p-1' } } }));
 const publish = (fn = 'order-api') =>
   new SNSClient(config(proxy.functionUrl(fn))).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: '{}' }));
+
+const transact = (items = 3) =>
+  new DynamoDBClient(config(proxy.functionUrl('inventory'))).send(
+    new TransactWriteItemsCommand({
+      TransactItems: Array.from({ length: items }, (_, i) => ({ Put: { TableName: 'inventory', Item: { productId: { S: `p-${i}` } } } })),
+    }),
+  );
+const sendEmail = () =>
+  new SESv2Client(config(proxy.functionUrl('notification'))).send(
+    new SendEmailCommand({
+      FromEmailAddress: 'orders@example.com',
+      Destination: { ToAddresses: ['jane@example.com'] },
+      Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 'b' } } } },
+    }),
+  );
 
 describe('fault proxy', () => {
   it('forwards without the caller prefix and counts calls by API and by function', async () => {
@@ -107,5 +126,40 @@ describe('fault proxy', () => {
     expect(first).toContain(true);
     expect(first).toContain(false);
     expect(await run()).toEqual(first);
+  });
+
+  it('cancels a transaction as DynamoDB does on a conflict: one reason per item, one TransactionConflict, the rest None', async () => {
+    proxy.setRules([{ action: 'DynamoDB.*', rate: 1, fault: 'conflict' }], 3);
+    const errors = await Promise.all([1, 3, 5, 5, 5].map((items) => transact(items).then(() => undefined, (error: unknown) => error)));
+
+    for (const [i, error] of errors.entries()) {
+      const codes = cancellationCodes(error) ?? [];
+      expect(error).toBeInstanceOf(TransactionCanceledException);
+      expect(codes).toHaveLength([1, 3, 5, 5, 5][i] ?? 0);
+      expect(codes.filter((c) => c === 'TransactionConflict')).toHaveLength(1);
+      expect(codes.filter((c) => c !== 'TransactionConflict').every((c) => c === 'None')).toBe(true);
+      expect((error as Error).message).toBe(`Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`);
+      expect(isTransactionConflict(error)).toBe(true);
+    }
+    // Not always the same item (the seeded generator picks it).
+    expect(new Set(errors.slice(2).map((e) => (cancellationCodes(e) ?? []).indexOf('TransactionConflict'))).size).toBeGreaterThan(1);
+    expect(upstreamPaths).toEqual([]);
+  });
+
+  it('lets a conflict rule pass calls that are not transactions', async () => {
+    proxy.setRules([{ action: '*', rate: 1, fault: 'conflict' }]);
+    await expect(getItem()).resolves.toBeDefined();
+    await expect(publish()).resolves.toBeDefined();
+    expect(proxy.stats().injected).toEqual({});
+  });
+
+  it('refuses an email as SESv2 does (MessageRejected, a permanent refusal), and only emails', async () => {
+    expect.assertions(4);
+    proxy.setRules([{ action: '*', rate: 1, fault: 'rejected' }]);
+    const error: unknown = await sendEmail().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageRejected);
+    expect(classifyFailure(error)).toBe('permanent');
+    await expect(getItem()).resolves.toBeDefined();
+    expect(proxy.stats().injected).toEqual({ 'SESv2.SendEmail': 1 });
   });
 });
