@@ -1,5 +1,6 @@
-// The DynamoDB adapter of NotificationStore: a notification is claimed once (attribute_not_exists)
-// and marked sent only from PENDING.
+// The DynamoDB adapter of NotificationStore: a notification is claimed once (attribute_not_exists),
+// a stale claim is taken over only from the claimId it was read with, and only the delivery holding
+// the claim records the outcome (SENT or FAILED), from PENDING.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { NotificationRecordSchema, type NotificationRecord, type NotificationRecordOf, type NotificationStore } from './notifications.js';
@@ -16,16 +17,35 @@ export class DynamoNotificationStore implements NotificationStore {
     );
   }
 
-  async markSent(record: NotificationRecordOf<'SENT'>): Promise<boolean> {
+  async takeOver(claim: NotificationRecordOf<'PENDING'>, staleClaimId: string): Promise<boolean> {
+    return appliedUnlessRefused(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { notificationId: claim.notificationId, createdAt: claim.createdAt },
+          UpdateExpression: 'SET claimId = :claimId, claimedAt = :claimedAt',
+          ConditionExpression: '#status = :pending AND claimId = :stale',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimId': claim.claimId, ':claimedAt': claim.claimedAt, ':pending': 'PENDING', ':stale': staleClaimId },
+        }),
+      ),
+    );
+  }
+
+  async settle(record: NotificationRecordOf<'SENT' | 'FAILED'>): Promise<boolean> {
+    const [set, values] =
+      record.status === 'SENT'
+        ? ['messageId = :messageId, sentAt = :sentAt', { ':messageId': record.messageId, ':sentAt': record.sentAt }]
+        : ['#reason = :reason, failedAt = :failedAt', { ':reason': record.reason, ':failedAt': record.failedAt }];
     return appliedUnlessRefused(
       this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: { notificationId: record.notificationId, createdAt: record.createdAt },
-          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':messageId': record.messageId, ':sentAt': record.sentAt },
+          UpdateExpression: `SET #status = :status, ${set}`,
+          ConditionExpression: '#status = :pending AND claimId = :claimId',
+          ExpressionAttributeNames: { '#status': 'status', ...(record.status === 'FAILED' ? { '#reason': 'reason' } : {}) },
+          ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':claimId': record.claimId, ...values },
         }),
       ),
     );

@@ -3,7 +3,9 @@
 //
 // notificationId = `${orderId}:${kind}` and createdAt = the triggering event's time: producers
 // republish the identical event, so a duplicate delivery lands on the same key, and the
-// attribute_not_exists condition on that key lets only one delivery claim the email.
+// attribute_not_exists condition on that key lets only one delivery claim the email. A claim left
+// behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
+// A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { createEvent, eventIdFor, NotificationKindSchema, type OrderEvent } from '../shared/events.js';
@@ -30,6 +32,8 @@ const common = {
 export const NotificationRecordSchema = z.discriminatedUnion('status', [
   z.object({ ...common, status: z.literal('PENDING') }),
   z.object({ ...common, status: z.literal('SENT'), messageId: z.string(), sentAt: z.string() }),
+  // SES refused the email for good (see shared/failures.ts): recorded with its reason, never retried.
+  z.object({ ...common, status: z.literal('FAILED'), reason: z.string(), failedAt: z.string() }),
 ]);
 export type NotificationRecord = z.infer<typeof NotificationRecordSchema>;
 export type NotificationRecordOf<S extends NotificationRecord['status']> = Extract<NotificationRecord, { status: S }>;
@@ -38,18 +42,22 @@ export type NotificationRecordOf<S extends NotificationRecord['status']> = Extra
 export interface NotificationStore {
   /** Claims the notification (PENDING) only if it does not exist yet. */
   createIfAbsent(record: NotificationRecordOf<'PENDING'>): Promise<boolean>;
-  /** PENDING → SENT; false if it was no longer PENDING. */
-  markSent(record: NotificationRecordOf<'SENT'>): Promise<boolean>;
+  /** Takes over a stale claim: only if it is still PENDING under `staleClaimId`; sets the new claimId and claimedAt. */
+  takeOver(claim: NotificationRecordOf<'PENDING'>, staleClaimId: string): Promise<boolean>;
+  /** PENDING under this record's claimId → SENT or FAILED; false if it was no longer ours or no longer PENDING. */
+  settle(record: NotificationRecordOf<'SENT' | 'FAILED'>): Promise<boolean>;
   /** A strongly consistent read. */
   get(notificationId: string, createdAt: string): Promise<NotificationRecord | undefined>;
 }
 
-/** The mail port; SesMailer implements it. Returns the provider's message id. */
+export type MailResult = { status: 'sent'; messageId: string } | { status: 'refused'; reason: string };
+
+/** The mail port; SesMailer implements it. A permanent refusal is an answer; a transient failure throws. */
 export interface Mailer {
-  send(mail: { to: string; subject: string; body: string }): Promise<string>;
+  send(mail: { to: string; subject: string; body: string }): Promise<MailResult>;
 }
 
-/** Another delivery claimed this notification moments ago and may be sending it now: retry later. */
+/** Another delivery holds the claim and may be sending it now: retry later. */
 export class NotificationInFlightError extends RetryableError {
   override readonly name = 'NotificationInFlightError';
 }
@@ -61,14 +69,19 @@ export class NotificationInFlightError extends RetryableError {
  */
 export const CLAIM_TIMEOUT_MS = 30_000;
 
-export function sentEvent(record: NotificationRecordOf<'SENT'>): OrderEvent {
-  return createEvent('NotificationSent', {
-    // One NotificationSent per kind, not per order: eventIdFor(type, orderId) alone would give
-    // the three notifications of an order the same id, so the id is keyed by the notification.
-    id: eventIdFor('NotificationSent', record.notificationId),
-    orderId: record.orderId,
-    time: record.sentAt,
-    data: { notificationId: record.notificationId, kind: record.kind },
+/** The one event a decided notification announces: NotificationSent, or NotificationFailed with the refusal. */
+export function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
+  const { notificationId, kind, orderId } = record;
+  // One event per kind, not per order: eventIdFor(type, orderId) alone would give the three
+  // notifications of an order the same id, so the id is keyed by the notification.
+  if (record.status === 'SENT') {
+    return createEvent('NotificationSent', { id: eventIdFor('NotificationSent', notificationId), orderId, time: record.sentAt, data: { notificationId, kind } });
+  }
+  return createEvent('NotificationFailed', {
+    id: eventIdFor('NotificationFailed', notificationId),
+    orderId,
+    time: record.failedAt,
+    data: { notificationId, kind, reason: record.reason },
   });
 }
 
@@ -87,6 +100,37 @@ export function createNotificationService({ store, mailer, publisher, now = () =
     return record;
   }
 
+  /**
+   * Whether this delivery may send: the claim is ours (created now, or written by an attempt whose
+   * response was lost), or it was abandoned and we took it over with a conditional write on its old
+   * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
+   * delivery holds it; returns the decided record when there is nothing left to send.
+   */
+  async function claim(pending: NotificationRecordOf<'PENDING'>, log: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
+    if (await store.createIfAbsent(pending)) return undefined;
+    const existing = await readExisting(pending.notificationId, pending.createdAt);
+    if (existing.status !== 'PENDING') return existing;
+    if (existing.claimId === pending.claimId) {
+      logger.debug('the claim was ours (its first response was lost); sending', log);
+      return undefined;
+    }
+    if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
+      throw new NotificationInFlightError(`notification ${pending.notificationId} is being sent by another delivery; retrying`);
+    }
+    // Stale: an earlier delivery claimed it but stopped before recording the outcome (a crash
+    // between put and send, or between send and update). SES SendEmail takes no idempotency token,
+    // so we cannot ask whether it went out: we send again. In this narrow window the email is
+    // at-least-once; everywhere else it is exactly once.
+    if (!(await store.takeOver(pending, existing.claimId))) {
+      const current = await readExisting(pending.notificationId, pending.createdAt);
+      if (current.status !== 'PENDING') return current;
+      // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
+      if (current.claimId !== pending.claimId) throw new NotificationInFlightError(`notification ${pending.notificationId} was taken over by another delivery; retrying`);
+    }
+    logger.warn('notification claimed but not recorded as sent; took the claim over and sending again', log);
+    return undefined;
+  }
+
   async function notify(event: NotifyingEvent): Promise<void> {
     const { kind, recipient, subject, body } = composeMessage(event);
     const notificationId = `${event.orderId}:${kind}`;
@@ -103,35 +147,26 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       claimId: newId(),
     };
 
-    if (!(await store.createIfAbsent(pending))) {
-      const existing = await readExisting(notificationId, event.time);
-      if (existing.status === 'PENDING' && existing.claimId === pending.claimId) {
-        logger.debug('the claim was ours (its first response was lost); sending', log);
-      } else if (existing.status === 'SENT') {
-        logger.info('notification already sent; republishing NotificationSent', log);
-        return publisher.publish(sentEvent(existing));
-      } else if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
-        // PENDING and fresh: a concurrent duplicate is sending it right now; retry once it has.
-        throw new NotificationInFlightError(`notification ${notificationId} is being sent by another delivery; retrying`);
-      } else {
-        // PENDING and stale: an earlier delivery claimed it but stopped before recording the send
-        // (a crash between put and send, or between send and update). SES SendEmail takes no
-        // idempotency token, so we cannot ask whether it went out: we send again. In this narrow
-        // window the email is at-least-once; everywhere else it is exactly once.
-        logger.warn('notification claimed but not recorded as sent; sending again', log);
-      }
+    const decided = await claim(pending, log);
+    if (decided !== undefined) {
+      logger.info('notification already decided; republishing its outcome', { ...log, status: decided.status });
+      return publisher.publish(outcomeEvent(decided));
     }
 
-    const messageId = await mailer.send({ to: recipient, subject, body });
-    const sent: NotificationRecordOf<'SENT'> = { ...pending, status: 'SENT', messageId, sentAt: now() };
-    if (await store.markSent(sent)) {
-      logger.info('notification sent', log);
-      return publisher.publish(sentEvent(sent));
+    const result = await mailer.send({ to: recipient, subject, body });
+    const outcome: NotificationRecordOf<'SENT' | 'FAILED'> =
+      result.status === 'sent'
+        ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
+        : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
+    if (await store.settle(outcome)) {
+      if (outcome.status === 'SENT') logger.info('notification sent', log);
+      else logger.warn('SES refused the notification for good; recorded as FAILED', { ...log, reason: outcome.reason });
+      return publisher.publish(outcomeEvent(outcome));
     }
-    // A concurrent delivery recorded its send first: announce that one.
+    // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
     const recorded = await readExisting(notificationId, event.time);
-    if (recorded.status !== 'SENT') throw new Error(`notification ${notificationId} left PENDING by a concurrent delivery`);
-    return publisher.publish(sentEvent(recorded));
+    if (recorded.status === 'PENDING') throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
+    return publisher.publish(outcomeEvent(recorded));
   }
 
   return async function processEvent(event: OrderEvent): Promise<void> {

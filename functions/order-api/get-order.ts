@@ -9,6 +9,8 @@ export interface OrderView {
   status: OrderStatus;
   reason?: string;
   services: Services;
+  /** With services.notification = FAILED: which email SES refused for good, and why. */
+  notificationFailure?: OrderRecord['notificationFailure'];
   history: { eventId: string; type: string; time: string }[];
   customerId: string;
   items: OrderLine[];
@@ -24,6 +26,7 @@ export function toOrderView(order: OrderRecord): OrderView {
     status: order.status,
     ...(order.reason === undefined ? {} : { reason: order.reason }),
     services: { ...order.services },
+    ...(order.notificationFailure === undefined ? {} : { notificationFailure: { ...order.notificationFailure } }),
     history: order.history.map(({ eventId, type, time }) => ({ eventId, type, time })),
     customerId: order.customerId,
     items: order.items.map(({ productId, quantity, unitPrice, lineTotal }) => ({ productId, quantity, unitPrice, lineTotal })),

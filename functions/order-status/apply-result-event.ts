@@ -75,7 +75,9 @@ async function record(event: OrderEvent, effect: NonNullable<ReturnType<typeof e
       eventId: event.id,
       entry: historyEntry(event, effect),
       updatedAt: deps.now().toISOString(),
-      ...(advances(order.services, effect.change) ? { service: { change: effect.change, replaces: statesBelow(effect.change) } } : {}),
+      ...(advances(order.services, effect.change)
+        ? { service: { change: effect.change, replaces: statesBelow(effect.change) }, ...(effect.notificationFailure ? { notificationFailure: effect.notificationFailure } : {}) }
+        : {}),
     });
     if (applied !== undefined) return { order: applied, duplicate: false };
     // A condition failed: the event was applied meanwhile, or the service moved on. Look again.

@@ -36,6 +36,10 @@ export class DynamoOrderProjection implements OrderProjectionStore {
       set.push('#services.#service = :state');
       condition += ` AND #services.#service IN (${from.join(', ')})`;
     }
+    if (change.notificationFailure !== undefined) {
+      values[':failure'] = change.notificationFailure;
+      set.push('notificationFailure = :failure');
+    }
     return this.update({
       TableName: this.table,
       Key: { orderId: key.orderId, createdAt: key.createdAt },

@@ -3,6 +3,8 @@
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import type { HistoryEntry, OrderRecord, ServiceName, Services } from '../shared/order-record.js';
 
+export type NotificationFailure = NonNullable<OrderRecord['notificationFailure']>;
+
 /**
  * Each service's states by rank: a state replaces another only if its rank is higher, so late or
  * repeated events never move a service back. Equal ranks are alternative outcomes (the first wins).
@@ -10,7 +12,8 @@ import type { HistoryEntry, OrderRecord, ServiceName, Services } from '../shared
 export const LIFECYCLES: { [S in ServiceName]: Record<Services[S], number> } = {
   inventory: { PENDING: 0, RESERVED: 1, REJECTED: 1, RELEASED: 2 },
   payment: { PENDING: 0, CAPTURED: 1, DECLINED: 1, VOIDED: 2, REFUNDED: 2 },
-  notification: { PENDING: 0, ORDER_RECEIVED: 1, ORDER_CONFIRMED: 2, ORDER_CANCELLED: 2 },
+  // FAILED outranks every email sent: that the customer missed one stays visible.
+  notification: { PENDING: 0, ORDER_RECEIVED: 1, ORDER_CONFIRMED: 2, ORDER_CANCELLED: 2, FAILED: 3 },
 };
 
 export type ServiceChange = { [S in ServiceName]: { service: S; state: Services[S] } }[ServiceName];
@@ -19,6 +22,8 @@ export interface Effect {
   change: ServiceChange;
   /** Set on the events that cancel an order. */
   cancelReason?: string;
+  /** Set by NotificationFailed: recorded on the order with the FAILED state. */
+  notificationFailure?: NotificationFailure;
 }
 
 /** What a result event means for the order, or undefined for an event the orders service does not project. */
@@ -40,6 +45,8 @@ export function effectOf(event: OrderEvent): Effect | undefined {
       return { change: { service: 'payment', state: 'REFUNDED' } };
     case 'NotificationSent':
       return { change: { service: 'notification', state: event.data.kind } };
+    case 'NotificationFailed':
+      return { change: { service: 'notification', state: 'FAILED' }, notificationFailure: { kind: event.data.kind, reason: event.data.reason } };
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 // The port order-status's domain talks through; the DynamoDB adapter and the in-memory fake of
 // the unit tests implement it with the same conditions.
 import type { HistoryEntry, OrderRecord } from '../shared/order-record.js';
-import type { ServiceChange } from './lifecycle.js';
+import type { NotificationFailure, ServiceChange } from './lifecycle.js';
 
 export interface OrderKey {
   orderId: string;
@@ -14,6 +14,8 @@ export interface ApplyEvent {
   updatedAt: string;
   /** The service state to set, and the states it may replace (its condition); absent when it would not advance. */
   service?: { change: ServiceChange; replaces: string[] };
+  /** Written with the service change to FAILED: which email was refused, and why. */
+  notificationFailure?: NotificationFailure;
 }
 
 export interface OrderProjectionStore {

@@ -46,6 +46,8 @@ const payloads = {
   PaymentVoided: z.object({ billingId: z.string().min(1), reason: z.string().min(1) }),
   PaymentRefunded: z.object({ billingId: z.string().min(1), amount: Money, currency: Currency, reason: z.string().min(1) }),
   NotificationSent: z.object({ notificationId: z.string().min(1), kind: NotificationKindSchema }),
+  /** SES refused the email for good (a permanent refusal): recorded, never retried. */
+  NotificationFailed: z.object({ notificationId: z.string().min(1), kind: NotificationKindSchema, reason: z.string().min(1) }),
   OrderConfirmed: z.object({ customerId: z.string().min(1), email: z.email(), totalAmount: Money, currency: Currency }),
   OrderCancelled: z.object({ customerId: z.string().min(1), email: z.email(), reason: z.string().min(1) }),
 } as const;

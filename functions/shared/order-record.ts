@@ -3,7 +3,7 @@
 // schema, never cast. Only the orders service reads or writes this table.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { OrderLineSchema } from './events.js';
+import { NotificationKindSchema, OrderLineSchema } from './events.js';
 
 export const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
 export const OrderStatusSchema = z.enum(ORDER_STATUSES);
@@ -12,7 +12,8 @@ export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 /** Each service's state as the orders service last learnt it (order-status keeps each moving forward only). */
 export const InventoryStateSchema = z.enum(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
 export const PaymentStateSchema = z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
-export const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED']);
+// FAILED: SES refused one of the order's emails for good (the reason is in notificationFailure).
+export const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED', 'FAILED']);
 
 export const ServicesSchema = z.object({
   inventory: InventoryStateSchema,
@@ -50,6 +51,8 @@ export const OrderRecordSchema = z.object({
   // token (not card data); never returned by GET, never logged.
   paymentToken: z.string().min(1),
   services: ServicesSchema,
+  /** Set with services.notification = FAILED: which email SES refused for good, and why. */
+  notificationFailure: z.object({ kind: NotificationKindSchema, reason: z.string().min(1) }).optional(),
   history: z.array(HistoryEntrySchema),
   /** The ids of the events already applied: the condition that applies each event exactly once. A string set, absent until the first. */
   appliedEventIds: z.set(z.string()).optional(),

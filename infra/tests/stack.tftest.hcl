@@ -199,7 +199,7 @@ run "filter_policies_match_the_contract" {
       inventory-queue    = { eventType = ["OrderPlaced", "PaymentDeclined"] }
       billing-queue      = { eventType = ["InventoryRejected", "OrderPlaced"] }
       notification-queue = { eventType = ["OrderCancelled", "OrderConfirmed", "OrderPlaced"] }
-      order-status-queue = { eventType = ["InventoryRejected", "InventoryReleased", "InventoryReserved", "NotificationSent", "PaymentCaptured", "PaymentDeclined", "PaymentRefunded", "PaymentVoided"] }
+      order-status-queue = { eventType = ["InventoryRejected", "InventoryReleased", "InventoryReserved", "NotificationFailed", "NotificationSent", "PaymentCaptured", "PaymentDeclined", "PaymentRefunded", "PaymentVoided"] }
     }
     error_message = "Filter policies differ from the contract (README.md, Contracts)."
   }

@@ -4,7 +4,8 @@
 //
 // How the tests make things fail without test code in the functions:
 // - poison: events published straight to the topic that fail their schema;
-// - a fixable failure: the SES sender identity is removed (every email is refused), then restored;
+// - a fixable failure: an SES outage (the fault proxy answers 503 to every send), then its end;
+// - a permanent refusal: the fault proxy answers SES's MessageRejected;
 // - crash / timeout: the test SIGSTOPs the workers of a function (found among this process's
 //   children with ps) so the batch they are handed hangs, then SIGKILLs them (crash), or leaves
 //   the runtime to kill them at the function timeout (timeout);
@@ -15,9 +16,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { CreateEmailIdentityCommand, DeleteEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { createEvent, eventIdFor } from '../../functions/shared/events.js';
 import { discover, listDlq, receiveAll, type DlqEntry } from '../../local/dlq.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, http, stack } from './support/stack.js';
@@ -25,15 +26,20 @@ import {
   billingOf,
   deservedNotifications,
   effectsOf,
+  emailsSent,
   finalOrder,
   notificationsOf,
   orderRequest,
   type OrderView,
   postOrder,
+  publishEvent,
+  quiet,
   reservationOf,
+  sentNotifications,
   sns,
   sqs,
   stockOf,
+  storedOrder,
   stockProduct,
   uniqueId,
 } from './support/orders.js';
@@ -45,7 +51,6 @@ const queueUrl = (name: string): string => {
   if (url === undefined) throw new Error(`no queue ${name} in the stack outputs`);
   return url;
 };
-const SENDER = 'orders@example.com';
 
 /** POST /orders, retried with the same Idempotency-Key until accepted, as a client facing a flaky API should. */
 function placeOrder(items: { productId: string; quantity: number }[], paymentToken = 'tok_visa'): Promise<OrderView> {
@@ -243,15 +248,14 @@ describe('poison messages', () => {
 });
 
 describe('redrive after a fix', () => {
-  const ses = new SESv2Client(awsConfig());
   afterAll(async () => {
-    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER })).catch(() => undefined);
+    await resetFaults();
   });
 
-  it('emails refused while the sender identity was gone reach the DLQ; once it is back, `dlq redrive` delivers them, each once', async () => {
+  it('emails that failed while SES was down reach the DLQ; once it is back, `dlq redrive` delivers them, each once', async () => {
     const product = await stockProduct(5, 1000);
-    // An operator's mistake: the sender identity is deleted. SES refuses every email (MessageRejected).
-    await ses.send(new DeleteEmailIdentityCommand({ EmailIdentity: SENDER }));
+    // An outage: SES answers 503 to every send (transient: retried, then contained in the DLQ).
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: '503', function: 'notification' }]);
 
     const placed = await placeOrder([{ productId: product, quantity: 2 }]);
     const order = await finalOrder(placed.orderId);
@@ -263,14 +267,14 @@ describe('redrive after a fix', () => {
         const entries = await dlqOf([placed.orderId]);
         return entries.length === 2 ? entries : undefined;
       },
-      { timeoutMs: 150_000, intervalMs: 1000, what: 'the refused notifications to reach the DLQ' },
+      { timeoutMs: 150_000, intervalMs: 1000, what: 'the failed notifications to reach the DLQ' },
     );
     expect(failed.map((e) => e.eventType).sort()).toEqual(['OrderConfirmed', 'OrderPlaced']);
     expect(failed.every((e) => e.reason.includes('handler failed'))).toBe(true);
     expect((await notificationsOf(placed.orderId)).every((n) => n.status === 'PENDING')).toBe(true);
 
-    // The fix, then the redrive.
-    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
+    // The fix (SES is back), then the redrive.
+    await resetFaults();
     const out = await dlqTool('redrive', '--order', placed.orderId);
     expect(out).toMatch(/redrive: 2 moved, 0 left/);
 
@@ -281,6 +285,91 @@ describe('redrive after a fix', () => {
     expect(reservation).toMatchObject({ status: 'RESERVED' });
     expect(await stockOf(product)).toBe(3);
     expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
+    expect(await dlqOf([placed.orderId])).toEqual([]);
+  }, 240_000);
+});
+
+describe('permanent refusals', () => {
+  afterAll(async () => {
+    await resetFaults();
+  });
+
+  // Guards caught: the classification of SES's MessageRejected as permanent (shared/failures.ts) and
+  // the FAILED outcome (notifications.ts). Without them the refusal is retried like an outage and
+  // both messages end in the DLQ (the test before this one shows that path for a real outage).
+  it('an email SES refuses for good is recorded FAILED with its reason, shown by GET, and acknowledged: nothing reaches the DLQ', async () => {
+    const product = await stockProduct(5);
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'rejected', function: 'notification' }]);
+
+    const placed = await placeOrder([{ productId: product, quantity: 1 }]);
+    expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
+    const failed = await eventually(
+      async () => {
+        const items = await notificationsOf(placed.orderId);
+        return items.length === 2 && items.every((n) => n.status === 'FAILED') ? items : undefined;
+      },
+      { timeoutMs: 60_000, what: 'both notifications to be recorded FAILED' },
+    );
+    for (const n of failed) expect(n.reason).toMatch(/^MessageRejected: Email address is not verified/);
+
+    const view = await eventually(
+      async () => {
+        const { body } = await http<OrderView & { notificationFailure?: { kind: string; reason: string } }>('GET', `/orders/${placed.orderId}`);
+        return body.services.notification === 'FAILED' ? body : undefined;
+      },
+      { timeoutMs: 30_000, what: 'GET to show the failed notification' },
+    );
+    expect(view.notificationFailure).toEqual({ kind: expect.stringMatching(/^ORDER_(RECEIVED|CONFIRMED)$/), reason: expect.stringMatching(/^MessageRejected/) });
+    expect(view.status).toBe('CONFIRMED');
+
+    // Acknowledged while SES still refuses: every queue empties (a retried record would stay in flight).
+    await quiet(60_000);
+    expect(await dlqOf([placed.orderId])).toEqual([]);
+  }, 120_000);
+});
+
+describe('notification takeover', () => {
+  afterAll(async () => {
+    await resetFaults();
+  });
+
+  // Guard caught: the conditional takeover of a stale claim (on its old claimId). Without it every
+  // delivery that finds the claim stale sends: the duplicates below, handled in one batch, sent one
+  // email each.
+  it('duplicates of an OrderConfirmed whose first send SES throttled find its claim stale: exactly one email is sent', async () => {
+    await quiet();
+    const emailsBefore = await emailsSent();
+    // The first send of each of the order's two emails is throttled through all the SDK's attempts (3).
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'throttle', function: 'notification', times: 6 }]);
+    const product = await stockProduct(5);
+    const placed = await placeOrder([{ productId: product, quantity: 1 }]);
+    expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
+
+    // The ORDER_CONFIRMED claim, left PENDING by the throttled send, once it is older than the claim timeout (30 s).
+    const claim = await eventually(
+      async () => {
+        const items = await notificationsOf(placed.orderId);
+        const confirmed = items.find((n) => n.kind === 'ORDER_CONFIRMED' && n.status === 'PENDING');
+        return (await faultStats()).injected['SESv2.SendEmail'] === 6 ? confirmed : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the throttled ORDER_CONFIRMED claim' },
+    );
+    await eventually(async () => (Date.now() - Date.parse(String(claim.claimedAt)) > 30_500 ? true : undefined), { timeoutMs: 45_000, what: 'the claim to go stale' });
+
+    // Three copies of the identical OrderConfirmed at once (order-status republishes exactly this event).
+    const stored = (await storedOrder(placed.orderId)) as unknown as Record<string, unknown>;
+    const confirmed = createEvent('OrderConfirmed', {
+      id: eventIdFor('OrderConfirmed', placed.orderId),
+      orderId: placed.orderId,
+      time: String(stored.finalizedAt),
+      data: { customerId: String(stored.customerId), email: String(stored.email), totalAmount: Number(stored.totalAmount), currency: String(stored.currency) },
+    });
+    await Promise.all([1, 2, 3].map(() => publishEvent(confirmed)));
+
+    await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
+    await quiet();
+    expect(await emailsSent()).toBe(emailsBefore + 2); // one per kind, however many deliveries
+    expect((await notificationsOf(placed.orderId)).map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(['ORDER_CONFIRMED:SENT', 'ORDER_RECEIVED:SENT']);
     expect(await dlqOf([placed.orderId])).toEqual([]);
   }, 240_000);
 });

@@ -19,7 +19,7 @@ locals {
     notification-queue = { consumer = "notification", event_types = ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] }
     order-status-queue = {
       consumer    = "order-status"
-      event_types = ["InventoryReserved", "InventoryRejected", "InventoryReleased", "PaymentCaptured", "PaymentDeclined", "PaymentVoided", "PaymentRefunded", "NotificationSent"]
+      event_types = ["InventoryReserved", "InventoryRejected", "InventoryReleased", "PaymentCaptured", "PaymentDeclined", "PaymentVoided", "PaymentRefunded", "NotificationSent", "NotificationFailed"]
     }
   }
   queue_of = { for q, v in local.queues : v.consumer => q }

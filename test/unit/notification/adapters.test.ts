@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SendEmailCommand, SendingPausedException, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoNotificationStore } from '../../../functions/notification/dynamo-store.js';
@@ -39,17 +39,43 @@ describe('DynamoNotificationStore', () => {
     expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'notifications', Item: pending, ConditionExpression: 'attribute_not_exists(notificationId)' });
   });
 
-  it('marks it sent only from PENDING', async () => {
+  it('records the outcome only from PENDING and only under its own claim', async () => {
     db.on(UpdateCommand).resolves({});
 
-    await expect(store.markSent(sent)).resolves.toBe(true);
+    await expect(store.settle(sent)).resolves.toBe(true);
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'notifications',
       Key: key,
-      UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
-      ConditionExpression: '#status = :pending',
+      UpdateExpression: 'SET #status = :status, messageId = :messageId, sentAt = :sentAt',
+      ConditionExpression: '#status = :pending AND claimId = :claimId',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sent': 'SENT', ':pending': 'PENDING', ':messageId': 'ses-1', ':sentAt': '2026-11-25T09:00:01.000Z' },
+      ExpressionAttributeValues: { ':status': 'SENT', ':pending': 'PENDING', ':claimId': 'claim-1', ':messageId': 'ses-1', ':sentAt': '2026-11-25T09:00:01.000Z' },
+    });
+  });
+
+  it('records a permanent refusal as FAILED with its reason', async () => {
+    db.on(UpdateCommand).resolves({});
+
+    await expect(store.settle({ ...pending, status: 'FAILED', reason: 'MessageRejected: no', failedAt: '2026-11-25T09:00:01.000Z' })).resolves.toBe(true);
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET #status = :status, #reason = :reason, failedAt = :failedAt',
+      ConditionExpression: '#status = :pending AND claimId = :claimId',
+      ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+      ExpressionAttributeValues: { ':status': 'FAILED', ':pending': 'PENDING', ':claimId': 'claim-1', ':reason': 'MessageRejected: no', ':failedAt': '2026-11-25T09:00:01.000Z' },
+    });
+  });
+
+  it('takes a stale claim over only from the claimId it was read with', async () => {
+    db.on(UpdateCommand).resolvesOnce({}).rejects(refused());
+    const mine = { ...pending, claimId: 'claim-2', claimedAt: '2026-11-25T09:05:00.000Z' };
+
+    await expect(store.takeOver(mine, 'claim-1')).resolves.toBe(true);
+    await expect(store.takeOver(mine, 'claim-1')).resolves.toBe(false);
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: key,
+      UpdateExpression: 'SET claimId = :claimId, claimedAt = :claimedAt',
+      ConditionExpression: '#status = :pending AND claimId = :stale',
+      ExpressionAttributeValues: { ':claimId': 'claim-2', ':claimedAt': '2026-11-25T09:05:00.000Z', ':pending': 'PENDING', ':stale': 'claim-1' },
     });
   });
 
@@ -62,7 +88,7 @@ describe('DynamoNotificationStore', () => {
   it('answers false when the notification is no longer PENDING', async () => {
     db.on(UpdateCommand).rejects(refused());
 
-    await expect(store.markSent(sent)).resolves.toBe(false);
+    await expect(store.settle(sent)).resolves.toBe(false);
   });
 
   it('rethrows other errors, so the message is retried', async () => {
@@ -81,14 +107,38 @@ describe('DynamoNotificationStore', () => {
 });
 
 describe('SesMailer', () => {
+  const mailer = new SesMailer(new SESv2Client({}), 'orders@example.com');
+  const mail = { to: 'jane@example.com', subject: 'Hi', body: 'Text' };
+
   it('sends plain text from the sender identity and returns the message id', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
 
-    await expect(new SesMailer(new SESv2Client({}), 'orders@example.com').send({ to: 'jane@example.com', subject: 'Hi', body: 'Text' })).resolves.toBe('ses-1');
+    await expect(mailer.send(mail)).resolves.toEqual({ status: 'sent', messageId: 'ses-1' });
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
       FromEmailAddress: 'orders@example.com',
       Destination: { ToAddresses: ['jane@example.com'] },
       Content: { Simple: { Subject: { Data: 'Hi', Charset: 'UTF-8' }, Body: { Text: { Data: 'Text', Charset: 'UTF-8' } } } },
     });
+  });
+
+  it.each([
+    ['MessageRejected', new MessageRejected({ message: 'Email address is not verified: jane@example.com', $metadata: { httpStatusCode: 400 } })],
+    ['SendingPaused', new SendingPausedException({ message: 'Sending is paused for this account', $metadata: { httpStatusCode: 400 } })],
+  ])('answers a permanent refusal (%s) as refused, with the reason and no address', async (name, error) => {
+    ses.on(SendEmailCommand).rejects(error);
+
+    const result = await mailer.send(mail);
+    expect(result).toEqual({ status: 'refused', reason: expect.stringMatching(new RegExp(`^${name}`)) });
+    expect(JSON.stringify(result)).not.toContain('jane@example.com');
+  });
+
+  it.each([
+    ['throttling', new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } })],
+    ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+  ])('throws %s, so the record is retried', async (_case, error) => {
+    expect.assertions(1);
+    ses.on(SendEmailCommand).rejects(error);
+
+    await expect(mailer.send(mail)).rejects.toBe(error);
   });
 });

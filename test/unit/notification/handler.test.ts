@@ -1,5 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { MessageRejected, SendEmailCommand, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,14 +40,21 @@ describe('notification handler', () => {
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationSent' } } });
   });
 
-  it('fails only the records SES refused or that do not parse, not their neighbours', async () => {
-    ses.on(SendEmailCommand, { Destination: { ToAddresses: ['bounce@example.com'] } }).rejects(new Error('MessageRejected'));
+  it('acknowledges what SES refuses for good (FAILED, NotificationFailed), fails what it throttles and what does not parse, not their neighbours', async () => {
+    ses
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['bounce@example.com'] } })
+      .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } }))
+      .on(SendEmailCommand, { Destination: { ToAddresses: ['busy@example.com'] } })
+      .rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }));
     const refused = sqsRecord(orderPlaced({ orderId: 'o-2', email: 'bounce@example.com' }));
+    const throttled = sqsRecord(orderPlaced({ orderId: 'o-3', email: 'busy@example.com' }));
     const garbage = sqsRecord('not json');
 
-    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), refused, garbage), lambdaContext());
+    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), refused, throttled, garbage), lambdaContext());
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: refused.messageId }, { itemIdentifier: garbage.messageId }] });
-    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: throttled.messageId }, { itemIdentifier: garbage.messageId }] });
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ notificationId: 'o-2:ORDER_RECEIVED' }), ExpressionAttributeValues: expect.objectContaining({ ':status': 'FAILED' }) });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationFailed' } } });
   });
 });

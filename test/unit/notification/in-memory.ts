@@ -1,6 +1,6 @@
 // In-memory stand-ins for the notification ports: a store honouring the same conditions as
 // DynamoNotificationStore, and a mailer that records what it sent.
-import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStore } from '../../../functions/notification/notifications.js';
+import type { Mailer, MailResult, NotificationRecord, NotificationRecordOf, NotificationStore } from '../../../functions/notification/notifications.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const keyOf = (notificationId: string, createdAt: string) => `${notificationId}|${createdAt}`;
@@ -16,10 +16,20 @@ export class InMemoryNotificationStore implements NotificationStore {
     return true;
   }
 
-  async markSent(record: NotificationRecordOf<'SENT'>): Promise<boolean> {
+  async takeOver(claim: NotificationRecordOf<'PENDING'>, staleClaimId: string): Promise<boolean> {
+    await tick();
+    const key = keyOf(claim.notificationId, claim.createdAt);
+    const current = this.records.get(key);
+    if (current?.status !== 'PENDING' || current.claimId !== staleClaimId) return false;
+    this.records.set(key, { ...current, claimId: claim.claimId, claimedAt: claim.claimedAt });
+    return true;
+  }
+
+  async settle(record: NotificationRecordOf<'SENT' | 'FAILED'>): Promise<boolean> {
     await tick();
     const key = keyOf(record.notificationId, record.createdAt);
-    if (this.records.get(key)?.status !== 'PENDING') return false;
+    const current = this.records.get(key);
+    if (current?.status !== 'PENDING' || current.claimId !== record.claimId) return false;
     this.records.set(key, structuredClone(record));
     return true;
   }
@@ -33,10 +43,13 @@ export class InMemoryNotificationStore implements NotificationStore {
 
 export class RecordingMailer implements Mailer {
   readonly sent: { to: string; subject: string; body: string }[] = [];
+  /** Recipients SES refuses for good. */
+  readonly refusing = new Set<string>();
 
-  async send(mail: { to: string; subject: string; body: string }): Promise<string> {
+  async send(mail: { to: string; subject: string; body: string }): Promise<MailResult> {
     await tick();
+    if (this.refusing.has(mail.to)) return { status: 'refused', reason: 'MessageRejected: Email address is not verified.' };
     this.sent.push(mail);
-    return `ses-${this.sent.length}`;
+    return { status: 'sent', messageId: `ses-${this.sent.length}` };
   }
 }

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
+import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError, type NotificationRecordOf } from '../../../functions/notification/notifications.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
@@ -141,6 +141,75 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
   expect([...store.records.values()][0]?.status).toBe('PENDING');
   now.advance(CLAIM_TIMEOUT_MS);
   await handle(orderPlaced()); // and the redelivery completes it
+});
+
+describe('a stale claim', () => {
+  const stale = (): NotificationRecordOf<'PENDING'> => ({
+    notificationId: 'o-1:ORDER_CONFIRMED',
+    createdAt: T0,
+    orderId: 'o-1',
+    kind: 'ORDER_CONFIRMED',
+    recipient: 'jane@example.com',
+    subject: 'Your order o-1 is confirmed',
+    status: 'PENDING',
+    claimedAt: '2026-11-25T09:00:00.000Z', // long ago: a crashed claim
+    claimId: 'a-crashed-delivery',
+  });
+
+  it('is taken over by one of two interleaved deliveries: one email, the other waits (retried) and then republishes', async () => {
+    const { store, mailer, publisher, handle, now } = setup();
+    store.records.set(`o-1:ORDER_CONFIRMED|${T0}`, stale());
+
+    // Both read the stale claim before either takes it over (the in-memory store yields between steps).
+    const results = await Promise.allSettled([handle(orderConfirmed()), handle(orderConfirmed())]);
+
+    expect(mailer.sent).toHaveLength(1);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))).toEqual([expect.any(NotificationInFlightError)]);
+    now.advance(CLAIM_TIMEOUT_MS);
+    await handle(orderConfirmed()); // the loser's redelivery
+    expect(mailer.sent).toHaveLength(1);
+    expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
+  });
+
+  it('taken over by a write whose response was lost is still ours: it sends, once', async () => {
+    const { store, mailer, publisher, now } = setup();
+    store.records.set(`o-1:ORDER_CONFIRMED|${T0}`, stale());
+    const takeOver = store.takeOver.bind(store);
+    store.takeOver = async (claim, staleClaimId) => {
+      await takeOver(claim, staleClaimId); // the write happened …
+      return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
+    };
+
+    await createNotificationService({ store, mailer, publisher, now })(orderConfirmed());
+
+    expect(mailer.sent).toHaveLength(1);
+    expect(publisher.types()).toEqual(['NotificationSent']);
+  });
+});
+
+describe('a permanent refusal', () => {
+  it('is recorded FAILED with its reason, announced by NotificationFailed, and acknowledged; a redelivery republishes it without sending', async () => {
+    const { store, mailer, publisher, handle } = setup();
+    mailer.refusing.add('jane@example.com');
+
+    await handle(orderConfirmed()); // resolves: the record is acknowledged, never retried into the DLQ
+    await handle(orderConfirmed());
+
+    expect(store.records.get(`o-1:ORDER_CONFIRMED|${T0}`)).toEqual(
+      expect.objectContaining({ status: 'FAILED', reason: 'MessageRejected: Email address is not verified.', failedAt: expect.any(String) }),
+    );
+    expect(publisher.events).toEqual([
+      expect.objectContaining({
+        type: 'NotificationFailed',
+        id: eventIdFor('NotificationFailed', 'o-1:ORDER_CONFIRMED'),
+        data: { notificationId: 'o-1:ORDER_CONFIRMED', kind: 'ORDER_CONFIRMED', reason: 'MessageRejected: Email address is not verified.' },
+      }),
+      expect.objectContaining({ type: 'NotificationFailed' }),
+    ]);
+    expect(publisher.events[1]).toEqual(publisher.events[0]);
+    expect(mailer.sent).toEqual([]);
+  });
 });
 
 it('never writes the email address to the log', async () => {

@@ -7,6 +7,7 @@ import {
   inventoryRejectedWith,
   inventoryReleased,
   inventoryReserved,
+  notificationFailed,
   notificationSent,
   paymentCaptured,
   paymentDeclinedWith,
@@ -37,6 +38,7 @@ describe('applyResultEvent: service states', () => {
     ['PaymentVoided', 'payment', 'VOIDED', paymentVoided()],
     ['PaymentRefunded', 'payment', 'REFUNDED', paymentRefunded()],
     ['NotificationSent', 'notification', 'ORDER_RECEIVED', notificationSent('ORDER_RECEIVED')],
+    ['NotificationFailed', 'notification', 'FAILED', notificationFailed('ORDER_RECEIVED')],
   ])('%s sets services.%s = %s and appends to the history', async (_name, service, state, event) => {
     const { store, apply } = setup();
     await apply(event);
@@ -51,6 +53,7 @@ describe('applyResultEvent: service states', () => {
     ['REFUNDED beats a late CAPTURED', [paymentRefunded(), paymentCaptured()], { payment: 'REFUNDED' }],
     ['VOIDED beats a late DECLINED', [paymentVoided(), paymentDeclinedWith()], { payment: 'VOIDED' }],
     ['ORDER_CONFIRMED beats a late ORDER_RECEIVED', [notificationSent('ORDER_CONFIRMED'), notificationSent('ORDER_RECEIVED')], { notification: 'ORDER_CONFIRMED' }],
+    ['FAILED beats a later ORDER_CONFIRMED', [notificationFailed('ORDER_RECEIVED'), notificationSent('ORDER_CONFIRMED')], { notification: 'FAILED' }],
     ['the first of two alternative outcomes stays', [inventoryRejectedWith(), inventoryReserved()], { inventory: 'REJECTED' }],
   ])('a service only moves forward: %s', async (_name, events, services) => {
     const { store, apply } = setup();
@@ -59,6 +62,16 @@ describe('applyResultEvent: service states', () => {
     expect(order.services).toMatchObject(services);
     expect(order.history.map((h) => h.eventId)).toEqual(events.map((e) => e.id)); // the late event is still recorded
   });
+});
+
+it('records which email SES refused for good, and why, with the FAILED state; a second refusal keeps the first', async () => {
+  const { store, publisher, apply } = setup();
+  await apply(notificationFailed('ORDER_RECEIVED', { reason: 'MessageRejected: not verified' }), notificationFailed('ORDER_CONFIRMED', { reason: 'SendingPausedException: paused' }));
+  const order = store.get('o-1');
+  expect(order.services.notification).toBe('FAILED');
+  expect(order.notificationFailure).toEqual({ kind: 'ORDER_RECEIVED', reason: 'MessageRejected: not verified' });
+  expect(order.status).toBe('PLACED'); // an email refused changes nothing about the order itself
+  expect(publisher.events).toEqual([]);
 });
 
 describe('applyResultEvent: the order status', () => {

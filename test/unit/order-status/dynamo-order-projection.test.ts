@@ -55,6 +55,25 @@ describe('DynamoOrderProjection', () => {
     });
   });
 
+  it('writes the refused email and its reason with the FAILED state, in the same write', async () => {
+    const failure = { kind: 'ORDER_RECEIVED' as const, reason: 'MessageRejected: not verified' };
+    db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), services: { ...placedOrder().services, notification: 'FAILED' }, notificationFailure: failure } });
+
+    const order = await store.applyEvent(key, {
+      eventId: 'o-1:NotificationFailed',
+      entry: { eventId: 'o-1:NotificationFailed', type: 'NotificationFailed', time: 't' },
+      updatedAt: 't',
+      service: { change: { service: 'notification', state: 'FAILED' }, replaces: ['PENDING', 'ORDER_RECEIVED'] },
+      notificationFailure: failure,
+    });
+
+    expect(order?.notificationFailure).toEqual(failure);
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET #history = list_append(#history, :entry), updatedAt = :updatedAt, #services.#service = :state, notificationFailure = :failure ADD #applied :eventIds',
+      ExpressionAttributeValues: expect.objectContaining({ ':state': 'FAILED', ':failure': failure }),
+    });
+  });
+
   it('records an event that would not advance its service without touching the service', async () => {
     db.on(UpdateCommand).resolves({ Attributes: placedOrder() });
     await store.applyEvent(key, { eventId: entry.eventId, entry, updatedAt: 't' });

@@ -38,6 +38,7 @@ export class InMemoryOrderProjection implements OrderProjectionStore {
     order.updatedAt = change.updatedAt;
     order.appliedEventIds = new Set([...(order.appliedEventIds ?? []), change.eventId]);
     if (change.service !== undefined) Object.assign(order.services, { [change.service.change.service]: change.service.change.state });
+    if (change.notificationFailure !== undefined) order.notificationFailure = clone(change.notificationFailure);
     return clone(order);
   }
 
