@@ -8,10 +8,13 @@
 // idempotency key for the charge.
 //
 // The charge is an external effect, so it cannot share a DynamoDB transaction with its record.
-// The record is therefore written first, as a PENDING intent (attribute_not_exists): a void that
-// arrives later finds it and waits (retries) until the charge is decided, instead of leaving a
-// tombstone the charge would race past. A redelivery that finds PENDING charges again under the
-// same idempotency key, which the provider answers with the first charge, never a second one.
+// The record is therefore written first, as a PENDING intent (attribute_not_exists). A void that
+// arrives while the charge is PENDING records itself on that record (`compensation`, under the
+// condition that it is still PENDING) and is acknowledged; the charge path applies it as soon as it
+// decides: a capture is refunded right after it is recorded. However long the provider is down,
+// the void cannot run out of retries and leave money on a cancelled order. A redelivery that finds
+// PENDING charges again under the same idempotency key, which the provider answers with the first
+// charge, never a second one.
 import * as z from 'zod';
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
@@ -21,11 +24,15 @@ import type { PaymentProvider } from './payment-provider.js';
 
 const keys = { billingId: z.string(), orderId: z.string() };
 const money = { amount: z.number().int().nonnegative(), currency: z.string() };
+/** A void requested while the charge was PENDING: the charge path gives the money back once it decides. */
+const CompensationSchema = z.object({ reason: z.string(), requestedAt: z.string() });
+export type Compensation = z.infer<typeof CompensationSchema>;
+const compensation = { compensation: CompensationSchema.optional() };
 
 /** An item of the billing table (PK billingId = orderId, SK orderId). */
 export const BillingRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...keys, ...money, status: z.literal('PENDING'), createdAt: z.string() }),
-  z.object({ ...keys, ...money, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
+  z.object({ ...keys, ...money, ...compensation, status: z.literal('PENDING'), createdAt: z.string() }),
+  z.object({ ...keys, ...money, ...compensation, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
   z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
   // A tombstone: inventory rejected the order before it was charged, so it never will be.
   z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),
@@ -47,17 +54,14 @@ export type BillingRecordOf<S extends BillingRecord['status']> = Extract<Billing
 export interface BillingStore {
   /** Writes the first record of an order (a PENDING intent or a VOIDED tombstone) only if it has none. */
   createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean>;
-  /** PENDING → CAPTURED or DECLINED; false if the record was no longer PENDING. */
-  decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean>;
+  /** PENDING → CAPTURED or DECLINED: the record as written (with any compensation recorded meanwhile), or undefined if it was no longer PENDING. */
+  decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined>;
+  /** Records a void on a PENDING record; false if it was no longer PENDING. */
+  requestCompensation(orderId: string, compensation: Compensation): Promise<boolean>;
   /** CAPTURED → REFUNDED; false if the record was no longer CAPTURED. */
   markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean>;
   /** A strongly consistent read. */
   get(orderId: string): Promise<BillingRecord | undefined>;
-}
-
-/** The charge is in flight (PENDING): the compensation is retried once it is decided. */
-export class PaymentInFlightError extends RetryableError {
-  override readonly name = 'PaymentInFlightError';
 }
 
 /** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
@@ -112,6 +116,30 @@ export function createBillingService({ store, provider, publisher, now = () => n
     return record;
   }
 
+  /** Gives a captured charge back, once (the provider's idempotency key and the CAPTURED condition). */
+  async function refund(captured: BillingRecordOf<'CAPTURED'>, reason: string): Promise<void> {
+    const { orderId, providerRef, amount, currency } = captured;
+    const { refundRef } = await provider.refund({ idempotencyKey: `${orderId}:refund`, providerRef, amount, currency });
+    const { compensation: _applied, ...charge } = captured;
+    const refunded: BillingRecordOf<'REFUNDED'> = { ...charge, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
+    if (await store.markRefunded(refunded)) {
+      logger.info('payment refunded', { orderId });
+      return announce(refunded);
+    }
+    const current = await readExisting(orderId);
+    if (current.status !== 'REFUNDED') throw new BillingContentionError(`billing record for ${orderId} changed during its refund; retrying`);
+    return announce(current); // a concurrent delivery refunded it first
+  }
+
+  /** Announces a decided record, then applies a void recorded while it was PENDING. */
+  async function settle(record: BillingRecord): Promise<void> {
+    await announce(record);
+    if (record.status === 'CAPTURED' && record.compensation !== undefined) {
+      logger.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
+      await refund(record, record.compensation.reason);
+    }
+  }
+
   async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>): Promise<void> {
     const { totalAmount: amount, currency, paymentToken: token } = data;
     const pending: BillingRecordOf<'PENDING'> = { billingId: orderId, orderId, status: 'PENDING', amount, currency, createdAt: now() };
@@ -119,7 +147,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
       const existing = await readExisting(orderId);
       if (existing.status !== 'PENDING') {
         logger.info('order already billed; republishing its outcome', { orderId, status: existing.status });
-        return announce(existing);
+        return settle(existing); // a crash between a capture and its pending refund is finished here
       }
       // An earlier delivery stopped before recording the outcome (or is charging now): charging
       // again under the same idempotency key returns that charge; it never makes a second one.
@@ -130,11 +158,9 @@ export function createBillingService({ store, provider, publisher, now = () => n
       result.status === 'captured'
         ? { billingId: orderId, orderId, status: 'CAPTURED', amount, currency, providerRef: result.providerRef, decidedAt }
         : { billingId: orderId, orderId, status: 'DECLINED', amount, currency, reason: result.reason, decidedAt };
-    if (await store.decide(decided)) {
-      logger.info('payment decided', { orderId, status: decided.status });
-      return announce(decided);
-    }
-    return announce(await readExisting(orderId)); // a concurrent delivery recorded the same charge first
+    const recorded = await store.decide(decided);
+    if (recorded !== undefined) logger.info('payment decided', { orderId, status: recorded.status });
+    return settle(recorded ?? (await readExisting(orderId))); // else a concurrent delivery recorded the same charge first
   }
 
   async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected'>): Promise<void> {
@@ -152,21 +178,15 @@ export function createBillingService({ store, provider, publisher, now = () => n
       }
       switch (current.status) {
         case 'PENDING':
-          throw new PaymentInFlightError(`the charge for ${orderId} is in flight; the void is retried once it is decided`);
-        case 'CAPTURED': {
-          const { refundRef } = await provider.refund({
-            idempotencyKey: `${orderId}:refund`,
-            providerRef: current.providerRef,
-            amount: current.amount,
-            currency: current.currency,
-          });
-          const refunded: BillingRecordOf<'REFUNDED'> = { ...current, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
-          if (await store.markRefunded(refunded)) {
-            logger.info('payment refunded', { orderId });
-            return announce(refunded);
+          // The charge is in flight (or its provider is down): leave the void on the record for the
+          // charge path, which applies it when it decides. Nothing to announce yet.
+          if (await store.requestCompensation(orderId, { reason, requestedAt: now() })) {
+            logger.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
+            return;
           }
           continue;
-        }
+        case 'CAPTURED':
+          return refund(current, reason);
         case 'DECLINED': // no money was taken: nothing to give back
         case 'VOIDED': // a redelivery of the void
         case 'REFUNDED': // a redelivery of the refund

@@ -1,9 +1,9 @@
 // The DynamoDB adapter of BillingStore. Each write carries the condition that makes its effect
-// happen once per order: a first record only where none exists, a decision only from PENDING,
-// a refund only from CAPTURED.
+// happen once per order: a first record only where none exists, a decision (or a void waiting for
+// it) only on PENDING, a refund only from CAPTURED.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore } from './billing.js';
+import { appliedUnlessRefused, updatedUnlessRefused } from '../shared/dynamo-conditions.js';
+import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore, type Compensation } from './billing.js';
 
 export class DynamoBillingStore implements BillingStore {
   constructor(
@@ -15,10 +15,10 @@ export class DynamoBillingStore implements BillingStore {
     return appliedUnlessRefused(this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(billingId)' })));
   }
 
-  async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean> {
+  async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined> {
     // A capture records the provider's reference, a decline its reason.
     const [detailName, detail] = record.status === 'CAPTURED' ? ['providerRef', record.providerRef] : ['reason', record.reason];
-    return appliedUnlessRefused(
+    const written = await updatedUnlessRefused(
       this.db.send(new UpdateCommand({
         TableName: this.table,
         Key: { billingId: record.billingId, orderId: record.orderId },
@@ -26,6 +26,22 @@ export class DynamoBillingStore implements BillingStore {
         ConditionExpression: '#status = :pending',
         ExpressionAttributeNames: { '#status': 'status', '#detail': detailName },
         ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':detail': detail, ':decidedAt': record.decidedAt },
+        // The record as written: a void recorded while the charge was PENDING comes back with it.
+        ReturnValues: 'ALL_NEW',
+      })),
+    );
+    return written === undefined ? undefined : BillingRecordSchema.parse(written);
+  }
+
+  async requestCompensation(orderId: string, compensation: Compensation): Promise<boolean> {
+    return appliedUnlessRefused(
+      this.db.send(new UpdateCommand({
+        TableName: this.table,
+        Key: { billingId: orderId, orderId },
+        UpdateExpression: 'SET compensation = :compensation',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':compensation': compensation, ':pending': 'PENDING' },
       })),
     );
   }

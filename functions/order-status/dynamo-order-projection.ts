@@ -1,7 +1,7 @@
 // The DynamoDB adapter of OrderProjectionStore. The conditions here are the guards of the
 // projection: each event applied once, each service only forward, the status only from PLACED.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailed } from '../shared/dynamo-conditions.js';
+import { updatedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { findOrder, OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
 
@@ -71,12 +71,7 @@ export class DynamoOrderProjection implements OrderProjectionStore {
   }
 
   private async update(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<OrderRecord | undefined> {
-    try {
-      const out = await this.db.send(new UpdateCommand(input));
-      return OrderRecordSchema.parse(out.Attributes);
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+    const written = await updatedUnlessRefused(this.db.send(new UpdateCommand(input)));
+    return written === undefined ? undefined : OrderRecordSchema.parse(written);
   }
 }

@@ -18,6 +18,17 @@ export async function appliedUnlessRefused(write: Promise<unknown>): Promise<boo
   }
 }
 
+/** Awaits a conditional UpdateItem with ReturnValues: the item as written, or undefined if its condition refused it. */
+export async function updatedUnlessRefused(write: Promise<{ Attributes?: Record<string, unknown> }>): Promise<Record<string, unknown> | undefined> {
+  try {
+    const { Attributes } = await write;
+    return Attributes ?? {};
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The per-item cancellation codes of a cancelled TransactWriteItems, in the order of its items
  * ('None', 'ConditionalCheckFailed', 'TransactionConflict', …), or undefined for any other error.

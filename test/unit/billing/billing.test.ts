@@ -1,4 +1,4 @@
-import { createBillingService, PaymentInFlightError, type BillingRecord } from '../../../functions/billing/billing.js';
+import { createBillingService, type BillingRecord } from '../../../functions/billing/billing.js';
 import { SimulatedPaymentProvider } from '../../../functions/billing/payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
@@ -127,16 +127,71 @@ describe('billing: InventoryRejected (compensation)', () => {
     expect(kept()).toBe(0);
   });
 
-  it('waits (retries) while the charge is in flight, then refunds it', async () => {
-    expect.assertions(3);
-    const { store, handle, kept } = setup();
+  it('records a void that arrives while the charge is PENDING and acknowledges it; the charge path refunds right after the capture', async () => {
+    const { store, publisher, handle, kept } = setup();
     store.records.set('o-1', { billingId: 'o-1', orderId: 'o-1', status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T09:00:00.000Z' });
 
-    await expect(handle(inventoryRejected())).rejects.toBeInstanceOf(PaymentInFlightError);
-    await handle(orderPlaced()); // the interrupted charge completes on its redelivery
-    await handle(inventoryRejected());
+    await handle(inventoryRejected()); // resolves: nothing to retry
+    expect(store.records.get('o-1')).toMatchObject({ status: 'PENDING', compensation: { reason: 'inventory rejected: out of stock' } });
+    expect(publisher.events).toEqual([]);
+
+    await handle(orderPlaced()); // the interrupted charge completes on its redelivery, and gives the money back
 
     expect(store.records.get('o-1')?.status).toBe('REFUNDED');
+    expect(publisher.types()).toEqual(['PaymentCaptured', 'PaymentRefunded']);
+    expect(kept()).toBe(0);
+  });
+
+  it('the provider down longer than the void’s retry budget: the void is never lost, and no money is kept once the provider is back', async () => {
+    const { store, provider, publisher, handle, kept } = setup();
+    const charge = provider.charge.bind(provider);
+    let down = true;
+    provider.charge = async (request) => (down ? Promise.reject(Object.assign(new Error('provider unavailable'), { name: 'ServiceUnavailable' })) : charge(request));
+
+    await expect(handle(orderPlaced())).rejects.toThrow('provider unavailable');
+    // Five deliveries of the rejection, more than maxReceiveCount (3): before, each one threw and the
+    // third sent it to the DLQ, and the capture that came later was never refunded.
+    for (let delivery = 0; delivery < 5; delivery += 1) await handle(inventoryRejected());
+    await expect(handle(orderPlaced())).rejects.toThrow('provider unavailable');
+
+    down = false;
+    await handle(orderPlaced());
+
+    expect(store.records.get('o-1')?.status).toBe('REFUNDED');
+    expect(provider.captures).toHaveLength(1);
+    expect(provider.refunds).toHaveLength(1);
+    expect(kept()).toBe(0);
+    expect(publisher.types()).toEqual(['PaymentCaptured', 'PaymentRefunded']);
+  });
+
+  it('a void recorded while the provider is answering the charge is applied by that same charge path', async () => {
+    const { store, provider, publisher, handle, kept } = setup();
+    const charge = provider.charge.bind(provider);
+    let answer: () => void = () => undefined;
+    provider.charge = (request) => new Promise((resolve) => (answer = () => resolve(charge(request))));
+
+    const charging = handle(orderPlaced());
+    while (store.records.get('o-1') === undefined) await new Promise((resolve) => setImmediate(resolve)); // PENDING written, charge in flight
+    await handle(inventoryRejected());
+    answer();
+    await charging;
+
+    expect(store.records.get('o-1')?.status).toBe('REFUNDED');
+    expect(kept()).toBe(0);
+    expect(publisher.types()).toEqual(['PaymentCaptured', 'PaymentRefunded']);
+  });
+
+  it('a crash between the capture and its pending refund: the redelivery refunds', async () => {
+    const { store, provider, handle, kept } = setup();
+    await handle(orderPlaced()); // captured
+    const captured = store.records.get('o-1');
+    if (captured?.status !== 'CAPTURED') throw new Error('expected a capture');
+    store.records.set('o-1', { ...captured, compensation: { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T10:00:00.500Z' } });
+
+    await handle(orderPlaced()); // the redelivery finds the capture with its void still to apply
+
+    expect(store.records.get('o-1')?.status).toBe('REFUNDED');
+    expect(provider.refunds).toHaveLength(1);
     expect(kept()).toBe(0);
   });
 

@@ -41,10 +41,12 @@ describe('decide', () => {
   it.each([
     ['a capture', captured, 'providerRef', 'ch_sim_o-1'],
     ['a decline', { ...key, status: 'DECLINED', amount: 2400, currency: 'JPY', reason: 'card_declined', decidedAt: captured.decidedAt } as const, 'reason', 'card_declined'],
-  ])('records %s only over PENDING', async (_case, record, detailName, detail) => {
-    db.on(UpdateCommand).resolves({});
+  ])('records %s only over PENDING and answers the record as written', async (_case, record, detailName, detail) => {
+    const compensation = { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T09:59:59.000Z' };
+    db.on(UpdateCommand).resolves({ Attributes: { ...record, compensation } });
 
-    await expect(store.decide(record)).resolves.toBe(true);
+    // A capture keeps the void recorded while it was PENDING (the charge path refunds it); a decline has nothing to give back.
+    await expect(store.decide(record)).resolves.toEqual(record.status === 'CAPTURED' ? { ...record, compensation } : record);
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'billing',
       Key: key,
@@ -52,13 +54,32 @@ describe('decide', () => {
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: { '#status': 'status', '#detail': detailName },
       ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':detail': detail, ':decidedAt': record.decidedAt },
+      ReturnValues: 'ALL_NEW',
     });
   });
 
-  it('answers false when the record is no longer PENDING', async () => {
+  it('answers undefined when the record is no longer PENDING', async () => {
     db.on(UpdateCommand).rejects(refused());
 
-    await expect(store.decide(captured)).resolves.toBe(false);
+    await expect(store.decide(captured)).resolves.toBeUndefined();
+  });
+});
+
+describe('requestCompensation', () => {
+  it('records a void on the record only while it is PENDING', async () => {
+    db.on(UpdateCommand).resolvesOnce({}).rejects(refused());
+    const compensation = { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T10:00:00.000Z' };
+
+    await expect(store.requestCompensation('o-1', compensation)).resolves.toBe(true);
+    await expect(store.requestCompensation('o-1', compensation)).resolves.toBe(false);
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'billing',
+      Key: key,
+      UpdateExpression: 'SET compensation = :compensation',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':compensation': compensation, ':pending': 'PENDING' },
+    });
   });
 });
 

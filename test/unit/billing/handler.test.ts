@@ -15,6 +15,12 @@ const sns = mockClient(SNSClient);
 // Imported after the environment is set: the handler reads its config once, at load.
 const { handler } = await import('../../../functions/billing/handler.js');
 
+/** What UpdateItem with ReturnValues ALL_NEW answers for billing's decide: the record as written. */
+const written = (input: { Key?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+  const values = input.ExpressionAttributeValues ?? {};
+  return { Attributes: { ...input.Key, amount: 2400, currency: 'JPY', status: values[':status'], [input.ExpressionAttributeNames?.['#detail'] ?? 'detail']: values[':detail'], decidedAt: values[':decidedAt'] } };
+};
+
 const published = (eventType: string) => ({ MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } } });
 
 beforeEach(() => {
@@ -26,7 +32,7 @@ beforeEach(() => {
 describe('billing handler', () => {
   it('records the intent, charges, records the capture and announces it', async () => {
     db.on(PutCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
+    db.on(UpdateCommand).callsFake(written);
 
     const result = await handler(sqsEvent(sqsRecord(orderPlaced({ paymentToken: 'tok_visa' }))), lambdaContext('billing'));
 
@@ -38,7 +44,7 @@ describe('billing handler', () => {
 
   it('fails only the bad record, not its neighbours', async () => {
     db.on(PutCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
+    db.on(UpdateCommand).callsFake(written);
     const bad = sqsRecord({ ...orderPlaced(), data: { ...orderPlaced().data, totalAmount: 24.5 } });
 
     const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))), lambdaContext());
@@ -47,17 +53,23 @@ describe('billing handler', () => {
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
   });
 
-  it('fails a rejection whose charge is still in flight (retried later), next to one it voids', async () => {
+  it('records a rejection whose charge is still in flight on its pending record and acknowledges it, next to one it voids', async () => {
     db.on(GetCommand, { Key: { billingId: 'o-1', orderId: 'o-1' } })
       .resolves({ Item: { billingId: 'o-1', orderId: 'o-1', status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T09:00:00.000Z' } })
       .on(GetCommand, { Key: { billingId: 'o-2', orderId: 'o-2' } })
       .resolves({});
     db.on(PutCommand).resolves({});
-    const inFlight = sqsRecord(inventoryRejected({ orderId: 'o-1' }));
+    db.on(UpdateCommand).resolves({});
 
-    const result = await handler(sqsEvent(inFlight, sqsRecord(inventoryRejected({ orderId: 'o-2' }))), lambdaContext());
+    const result = await handler(sqsEvent(sqsRecord(inventoryRejected({ orderId: 'o-1' })), sqsRecord(inventoryRejected({ orderId: 'o-2' }))), lambdaContext());
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: inFlight.messageId }] });
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { billingId: 'o-1', orderId: 'o-1' },
+      UpdateExpression: 'SET compensation = :compensation',
+      ConditionExpression: '#status = :pending',
+      ExpressionAttributeValues: { ':compensation': { reason: 'inventory rejected: out of stock', requestedAt: expect.any(String) }, ':pending': 'PENDING' },
+    });
     expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ billingId: 'o-2', status: 'VOIDED' }), ConditionExpression: 'attribute_not_exists(billingId)' });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentVoided'));

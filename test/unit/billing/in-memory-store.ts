@@ -1,6 +1,6 @@
 // An in-memory BillingStore that honours the same conditions as DynamoBillingStore, checking and
 // writing in one synchronous step after an await, as separate DynamoDB requests interleave.
-import type { BillingRecord, BillingRecordOf, BillingStore } from '../../../functions/billing/billing.js';
+import type { BillingRecord, BillingRecordOf, BillingStore, Compensation } from '../../../functions/billing/billing.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -14,8 +14,22 @@ export class InMemoryBillingStore implements BillingStore {
     return true;
   }
 
-  async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<boolean> {
-    return this.transition('PENDING', record);
+  async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined> {
+    await tick();
+    const current = this.records.get(record.billingId);
+    if (current?.status !== 'PENDING') return undefined;
+    // An update, as in DynamoDB: a compensation recorded on the PENDING record stays on it.
+    const written = { ...record, ...(current.compensation === undefined ? {} : { compensation: current.compensation }) };
+    this.records.set(record.billingId, structuredClone(written));
+    return structuredClone(written);
+  }
+
+  async requestCompensation(orderId: string, compensation: Compensation): Promise<boolean> {
+    await tick();
+    const current = this.records.get(orderId);
+    if (current?.status !== 'PENDING') return false;
+    this.records.set(orderId, { ...current, compensation: { ...compensation } });
+    return true;
   }
 
   async markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean> {
