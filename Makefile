@@ -62,8 +62,9 @@ dlq: install ## List the dead-letter queue of the running stack: source queue, r
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
 	npx tsx local/dlq.ts redrive
 
-plan: build ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
-	npx tsx local/tools/plan.ts
+plan: install ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
+	@node build.mjs >&2
+	@npx tsx local/tools/plan.ts
 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
