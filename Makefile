@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down seed dlq dlq-redrive plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ dlq: install ## List the dead-letter queue of the running stack: source queue, r
 
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
 	npx tsx local/dlq.ts redrive
+
+status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
+	npx tsx local/tools/status.ts
 
 plan: install ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
 	@node build.mjs >&2
