@@ -15,6 +15,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, startEmulator } from '../local/emulator.js';
+import type { RuntimeReport } from '../local/runtime/index.js';
 import { startStack } from '../local/stack.js';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
@@ -43,24 +44,14 @@ const step = (message: string): void => console.log(`[bench ${((performance.now(
 const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-bench-'));
 const runtimeLog = createWriteStream(join(stateDir, 'runtime.log'));
 
-/** Runtime lines "invoke <fn> sqs:<queue> batch=N outcome=… duration=…" collected per level. */
+/** The runtime's batches and requests per level, and how many lines each function logged. */
 let invocations: { fn: string; batch: number; durationMs: number; retried: number }[] = [];
 let logLines: Record<string, number> = {};
-const parseDuration = (s: string): number => (s.endsWith('ms') ? Number(s.slice(0, -2)) : Number(s.slice(0, -1)) * 1000);
-const verbose = (chunk: string): void => {
-  runtimeLog.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
-  const invoke = /^invoke (\S+) sqs:\S+ batch=(\d+) .*retried=(\d+) duration=(\S+)/.exec(chunk);
-  if (invoke !== null) {
-    invocations.push({ fn: invoke[1] ?? '?', batch: Number(invoke[2]), retried: Number(invoke[3]), durationMs: parseDuration(invoke[4] ?? '0ms') });
-    return;
-  }
-  const api = /^invoke (\S+) api:\S+ \S+ status=\d+ duration=(\S+)/.exec(chunk);
-  if (api !== null) {
-    invocations.push({ fn: api[1] ?? '?', batch: 1, retried: 0, durationMs: parseDuration(api[2] ?? '0ms') });
-    return;
-  }
-  const fnLog = /^\[([a-z-]+)\] /.exec(chunk);
-  if (fnLog !== null) logLines[fnLog[1] ?? '?'] = (logLines[fnLog[1] ?? '?'] ?? 0) + 1;
+const verbose = (chunk: string): void => void runtimeLog.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+const onReport = (report: RuntimeReport): void => {
+  if (report.type === 'batch') invocations.push({ fn: report.functionName, batch: report.records, retried: report.failures, durationMs: report.durationMs });
+  else if (report.type === 'request') invocations.push({ fn: report.functionName ?? '-', batch: 1, retried: 0, durationMs: report.durationMs });
+  else logLines[report.functionName] = (logLines[report.functionName] ?? 0) + 1;
 };
 
 function invocationStats(orders: number): Record<string, InvocationStats> {
@@ -145,7 +136,7 @@ process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 try {
   const counterPort = Number(new URL(counter.url).port);
-  const stack = await startStack({ emulatorPort: counterPort, apiPort: await freePort(), stateDir, faultProxy: true, step: (m) => step(m), verbose });
+  const stack = await startStack({ emulatorPort: counterPort, apiPort: await freePort(), stateDir, faultProxy: true, step: (m) => step(m), verbose, onReport });
   stopStack = () => stack.stop();
   const { emulator: _reused, ...stackPhases } = stack.timings;
   Object.assign(results.phases, stackPhases);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildFunction, functionNames } from '../build.mjs';
 import { startEmulator, type Emulator } from './emulator.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { startRuntime } from './runtime/index.js';
+import { startRuntime, type RuntimeReport } from './runtime/index.js';
 import { seed } from './seed.js';
 import * as terraform from './terraform.js';
 
@@ -20,8 +20,10 @@ export interface StackOptions {
   stateDir: string;
   /** Progress lines ("building functions", …) go here. */
   step?: (message: string) => void;
-  /** Terraform's and the emulator's own output (default: dropped). */
+  /** Terraform's and the emulator's own output, and the runtime's log (default: dropped). */
   verbose?: (chunk: string) => void;
+  /** The runtime's batches, requests and function output, typed (local/runtime/reports.ts). */
+  onReport?: (report: RuntimeReport) => void;
   /** Extra Terraform variables, e.g. a shorter function timeout for a test. */
   vars?: Record<string, string>;
   /** Route the functions' AWS calls through a fault proxy (counts calls, injects faults on demand). */
@@ -96,6 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         distDir,
         apiPort: options.apiPort,
         log: options.verbose,
+        onReport: options.onReport,
         functionEndpoint: faultProxy?.functionUrl,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
       }),

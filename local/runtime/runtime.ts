@@ -11,8 +11,9 @@ import type { InvokeOutcome } from './batch-result.js';
 import { CodeMismatchError, extractZip, resolveHandler, verifyCode } from './code.js';
 import { discover, type DeployedFunction, type Deployment } from './discovery.js';
 import { startFrontDoor, type FrontDoor } from './front-door.js';
-import { SqsPoller, type BatchReport } from './poller.js';
+import { SqsPoller } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
+import { describeReport, seconds, sqsBatchReport, type BatchReport, type RequestReport, type RuntimeReport } from './reports.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
 import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   concurrency?: number;
   /** Progress, one line per step and per invocation, and the functions' own output (default: dropped). */
   log?: (line: string) => void;
+  /** The same batches, requests and function output as typed reports (local/runtime/reports.ts). */
+  onReport?: (report: RuntimeReport) => void;
   /** How long stop() lets in-flight batches and requests finish before killing workers (default 10 s). */
   shutdownGraceMs?: number;
   /** Long-poll wait per ReceiveMessage (default 20, SQS's maximum). */
@@ -82,23 +85,6 @@ export interface Runtime extends ReadyInfo {
 
 export { CodeMismatchError };
 
-const seconds = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`);
-
-export function describeBatch(report: BatchReport): string {
-  const { decision } = report;
-  const queue = report.queueArn.split(':').pop() ?? report.queueArn;
-  const parts = [
-    `invoke ${report.functionName} sqs:${queue} batch=${report.size}`,
-    `outcome=${decision.verdict}`,
-    `deleted=${decision.delete.length}`,
-    `retried=${decision.retry.length}`,
-    `duration=${seconds(report.durationMs)}`,
-  ];
-  if (decision.verdict !== 'success') parts.push(`(${decision.reason})`);
-  if (report.deleteFailures > 0) parts.push(`delete-failures=${report.deleteFailures}`);
-  return parts.join(' ');
-}
-
 /** The worker's whole environment: the function's variables, credentials, region, Lambda's own. */
 export function workerEnvironment(
   fn: DeployedFunction,
@@ -129,6 +115,14 @@ export function workerEnvironment(
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
+  const report = (done: BatchReport | RequestReport): void => {
+    log(describeReport(done));
+    options.onReport?.(done);
+  };
+  const output = (functionName: string, line: string): void => {
+    log(`[${functionName}] ${line}`);
+    options.onReport?.({ type: 'output', time: new Date().toISOString(), functionName, line });
+  };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const credentials = options.credentials ?? {
@@ -204,7 +198,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
               ...(options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint(fn.name) } : {}),
             },
           },
-          { concurrency, onOutput: (name, line) => log(`[${name}] ${line}`) },
+          { concurrency, onOutput: output },
         ),
       );
     }
@@ -244,7 +238,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         {
           loops: concurrency,
           ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
-          onBatch: (report) => log(describeBatch(report)),
+          onBatch: (batch) => report(sqsBatchReport(batch)),
           onError: (error) => log(`runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`),
         },
       );
@@ -285,8 +279,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId: functionAccount(deployment) ?? '000000000000',
       host: apiHost,
       port: options.apiPort ?? 4567,
-      onRequest: (line) =>
-        log(`invoke ${line.functionName ?? '-'} api:${line.method} ${line.url} status=${line.statusCode} duration=${seconds(line.durationMs)}${line.note === undefined ? '' : ` (${line.note})`}`),
+      onRequest: ({ url, statusCode, ...request }) => report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
     });
     const base = `http://${apiHost}:${String(frontDoor.port)}`;
     const apis = deployment.apis.flatMap((api) =>

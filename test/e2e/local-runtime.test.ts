@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
-import { startRuntime, CodeMismatchError, type Runtime, type RuntimeOptions } from '../../local/runtime/index.js';
+import { startRuntime, CodeMismatchError, type Runtime, type RuntimeOptions, type RuntimeReport } from '../../local/runtime/index.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -36,6 +36,7 @@ let workDir: string;
 let distDir: string;
 let runtime: Runtime | undefined;
 const lines: string[] = [];
+const reports: RuntimeReport[] = [];
 
 interface Seen {
   body: string;
@@ -146,6 +147,7 @@ async function start(extra: Partial<RuntimeOptions> = {}): Promise<Runtime> {
     credentials,
     shutdownGraceMs: 2000,
     log: (line) => lines.push(line),
+    onReport: (report) => reports.push(report),
     ...extra,
   });
   return runtime;
@@ -232,6 +234,7 @@ beforeEach(async () => {
   await runtime?.stop();
   runtime = undefined;
   lines.length = 0;
+  reports.length = 0;
   // Every test starts from an empty emulator: the runtime runs everything deployed there.
   const reset = await fetch(`${emulator.url}/moto-api/reset`, { method: 'POST' });
   expect(reset.status).toBe(200);
@@ -296,6 +299,12 @@ describe('local runtime against moto', () => {
     expect(first?.envKeys).toEqual(expect.arrayContaining(['SEEN_FILE', 'FAIL_BODY', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
     expect(first?.envKeys).not.toContain('PARENT_ONLY_SECRET');
     expect(lines.some((line) => /invoke partial-fn sqs:partial-queue batch=3 outcome=partial deleted=2 retried=1/.test(line))).toBe(true);
+    // The same batches as typed reports: the one with its failure, and the retry.
+    const batches = reports.filter((report) => report.type === 'batch');
+    expect(batches).toContainEqual(
+      expect.objectContaining({ functionName: 'partial-fn', source: { kind: 'sqs', arn: queue.arn, name: 'partial-queue' }, records: 3, failures: 1, verdict: 'partial' }),
+    );
+    expect(batches).toContainEqual(expect.objectContaining({ functionName: 'partial-fn', records: 1, failures: 0, verdict: 'success' }));
     delete process.env.PARENT_ONLY_SECRET;
   });
 
@@ -503,6 +512,8 @@ describe('local runtime against moto', () => {
     expect(unknown.status).toBe(403);
     expect(await unknown.json()).toEqual({ message: 'Missing Authentication Token' });
     expect(lines.some((line) => /invoke api-fn api:GET .*\/broken status=502 .*malformed Lambda proxy response: statusCode/.test(line))).toBe(true);
+    expect(reports).toContainEqual(expect.objectContaining({ type: 'request', functionName: 'api-fn', method: 'GET', path: expect.stringMatching(/\/broken$/), status: 502 }));
+    expect(reports).toContainEqual(expect.objectContaining({ type: 'request', functionName: undefined, path: expect.stringMatching(/\/nowhere$/), status: 403, note: 'no route' }));
   });
   it('main.ts prints RUNTIME READY with the API URL, functions and mappings, and stops cleanly on SIGTERM', async () => {
     const functionArn = await deployFunction('cli-fn', apiHandler);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import { decideDeletions } from '../../../local/runtime/batch-result.js';
+import type { BatchReport as SqsBatchReport } from '../../../local/runtime/poller.js';
+import { describeReport, sqsBatchReport } from '../../../local/runtime/reports.js';
+
+const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:inventory-queue';
+const sqsBatch = (overrides: Partial<SqsBatchReport> = {}): SqsBatchReport => ({
+  functionName: 'inventory',
+  queueArn: QUEUE_ARN,
+  size: 3,
+  decision: decideDeletions(['a', 'b', 'c'], { ok: true, value: { batchItemFailures: [{ itemIdentifier: 'b' }] } }, true),
+  deleteFailures: 0,
+  durationMs: 42,
+  ...overrides,
+});
+
+describe('sqsBatchReport', () => {
+  it('names the function and the queue, and counts the records left for a retry as failures', () => {
+    const report = sqsBatchReport(sqsBatch(), new Date('2026-12-01T08:00:00.000Z'));
+    expect(report).toEqual({
+      type: 'batch',
+      time: '2026-12-01T08:00:00.000Z',
+      functionName: 'inventory',
+      source: { kind: 'sqs', arn: QUEUE_ARN, name: 'inventory-queue' },
+      records: 3,
+      failures: 1,
+      verdict: 'partial',
+      reason: '1 batch item failure(s)',
+      durationMs: 42,
+      deleteFailures: 0,
+    });
+  });
+
+  it('counts every record of a failed invocation as a failure', () => {
+    const decision = decideDeletions(['a', 'b'], { ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' }, true);
+    expect(sqsBatchReport(sqsBatch({ size: 2, decision }))).toMatchObject({ records: 2, failures: 2, verdict: 'failed', reason: 'timeout: Task timed out after 1.00 seconds' });
+  });
+});
+
+describe('describeReport: the runtime log line rendered from a report', () => {
+  it.each([
+    ['a partial batch', sqsBatchReport(sqsBatch()), 'invoke inventory sqs:inventory-queue batch=3 outcome=partial deleted=2 retried=1 duration=42ms (1 batch item failure(s))'],
+    [
+      'a successful batch whose deletes SQS partly refused',
+      sqsBatchReport(sqsBatch({ size: 1, decision: decideDeletions(['a'], { ok: true, value: null }, true), deleteFailures: 1, durationMs: 1500 })),
+      'invoke inventory sqs:inventory-queue batch=1 outcome=success deleted=1 retried=0 duration=1.50s delete-failures=1',
+    ],
+    [
+      'a request',
+      { type: 'request', time: '', functionName: 'order-api', method: 'POST', path: '/_aws/execute-api/abc/local/orders', status: 202, durationMs: 12 },
+      'invoke order-api api:POST /_aws/execute-api/abc/local/orders status=202 duration=12ms',
+    ],
+    [
+      'a request API Gateway answered itself',
+      { type: 'request', time: '', functionName: undefined, method: 'GET', path: '/nope', status: 403, durationMs: 1, note: 'no route' },
+      'invoke - api:GET /nope status=403 duration=1ms (no route)',
+    ],
+  ] as const)('%s', (_case, report, line) => {
+    expect(describeReport(report)).toBe(line);
+  });
+});
