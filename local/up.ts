@@ -2,6 +2,9 @@
 // (or `make down`, which sends this process SIGTERM). It stops exactly what it started.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { functionNames } from '../build.mjs';
+import { createNarrator } from './narrate.js';
+import type { RuntimeReport } from './runtime/index.js';
 import { startStack } from './stack.js';
 import { repoRoot } from './terraform.js';
 
@@ -47,7 +50,11 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step });
+  // The runtime's narration: every function's log lines and one line per batch or request.
+  const json = process.env.LOG_FORMAT === 'json';
+  const narrate = createNarrator({ functions: functionNames(), color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined, json });
+  const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');
@@ -65,6 +72,7 @@ Then follow it (use the orderId from the answer):
   curl -s ${orders}/<orderId>
 
 Ctrl-C or \`make down\` stops everything make up started.
+What runs is narrated below: each function's log lines (${json ? 'raw JSON, LOG_FORMAT=json' : 'LOG_FORMAT=json for the raw JSON'}) and one line per batch or request.
 `);
 } catch (error) {
   console.error(`make up failed: ${error instanceof Error ? error.message : String(error)}`);

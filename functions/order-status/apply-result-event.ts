@@ -34,6 +34,7 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
     return;
   }
   const { order, duplicate } = await record(event, effect, deps);
+  if (!duplicate) deps.log.info('event applied', { orderId: order.orderId, [effect.change.service]: order.services[effect.change.service] });
 
   if (isFinal(order)) {
     // The final event went out when the order became final, unless that publish failed: then
@@ -53,6 +54,7 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
     return;
   }
   await deps.publisher.publish(finalEvent(finalized));
+  deps.log.info(`order ${finalized.status}`, { orderId: finalized.orderId, ...(decision.status === 'CANCELLED' ? { reason: decision.reason } : {}) });
 }
 
 /**

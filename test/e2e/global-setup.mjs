@@ -13,12 +13,19 @@ import { tsImport } from 'tsx/esm/api';
 const { freePort } = await tsImport('../../local/emulator.ts', import.meta.url);
 /** @type {import('../../local/stack.js')} */
 const { startStack } = await tsImport('../../local/stack.ts', import.meta.url);
+/** @type {import('../../local/narrate.js')} */
+const { createNarrator } = await tsImport('../../local/narrate.ts', import.meta.url);
+/** @type {import('../../build.mjs')} */
+const { functionNames } = await import('../../build.mjs');
 
 export default async function globalSetup() {
   const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
   const started = performance.now();
   // Terraform's output and the runtime's log (every function's log lines): where to look when a test fails.
   const log = createWriteStream(join(stateDir, 'stack.log'));
+  // What `make up` prints after "ready", uncoloured (narration.test.ts reads it).
+  const narration = createWriteStream(join(stateDir, 'narration.log'));
+  const narrate = createNarrator({ functions: functionNames(), color: false, json: false });
   const stack = await startStack({
     emulatorPort: await freePort(),
     apiPort: await freePort(),
@@ -26,6 +33,7 @@ export default async function globalSetup() {
     faultProxy: true,
     step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
     verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
+    onReport: (report) => narration.write(`${narrate(report)}\n`),
   });
   globalThis.__E2E_STACK__ = stack;
   process.env.E2E_STACK = JSON.stringify({
@@ -36,5 +44,5 @@ export default async function globalSetup() {
     outputs: stack.outputs,
   });
   process.stderr.write(`[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`);
-  process.stderr.write(`[e2e setup] logs: ${join(stateDir, 'stack.log')} (runtime and functions), ${join(stateDir, 'emulator.log')}\n`);
+  process.stderr.write(`[e2e setup] logs: ${join(stateDir, 'stack.log')} (runtime and functions), ${join(stateDir, 'narration.log')} (as make up narrates them), ${join(stateDir, 'emulator.log')}\n`);
 }

@@ -28,6 +28,20 @@ function setup() {
   return { store, publisher, deps, apply };
 }
 
+describe('applyResultEvent: what it logs (make up narrates these lines)', () => {
+  it('one line per applied event, one when the order becomes final, nothing for a repeated event', async () => {
+    const { deps, apply } = setup();
+    const lines: [string, Record<string, unknown> | undefined][] = [];
+    deps.log = { info: (message, attributes) => void lines.push([message, attributes]), warn: () => undefined };
+    await apply(inventoryReserved(), inventoryReserved(), paymentDeclinedWith());
+    expect(lines).toEqual([
+      ['event applied', { orderId: 'o-1', inventory: 'RESERVED' }],
+      ['event applied', { orderId: 'o-1', payment: 'DECLINED' }],
+      ['order CANCELLED', { orderId: 'o-1', reason: expect.stringContaining('payment declined') }],
+    ]);
+  });
+});
+
 describe('applyResultEvent: service states', () => {
   it.each<[string, string, string, OrderEvent]>([
     ['InventoryReserved', 'inventory', 'RESERVED', inventoryReserved()],
