@@ -4,6 +4,7 @@
 // log lines are rendered from them here, once.
 import type { BatchVerdict } from './batch-result.js';
 import type { BatchReport as SqsBatchReport } from './poller.js';
+import type { StreamBatchReport } from './stream-poller.js';
 
 /** Where a batch came from: an SQS queue, or a DynamoDB stream. */
 export interface BatchSource {
@@ -68,6 +69,22 @@ export function sqsBatchReport(batch: SqsBatchReport, time = new Date()): BatchR
     reason: batch.decision.reason,
     durationMs: batch.durationMs,
     deleteFailures: batch.deleteFailures,
+  };
+}
+
+/** A DynamoDB stream poller's batch, as the runtime reports it (the source is named after its table). */
+export function streamBatchReport(batch: StreamBatchReport, time = new Date()): BatchReport {
+  return {
+    type: 'batch',
+    time: time.toISOString(),
+    functionName: batch.functionName,
+    source: { kind: 'dynamodb-stream', arn: batch.streamArn, name: /:table\/([^/]+)/.exec(batch.streamArn)?.[1] ?? batch.streamArn },
+    records: batch.size,
+    failures: batch.size - batch.done,
+    verdict: batch.verdict,
+    reason: batch.reason,
+    durationMs: batch.durationMs,
+    deleteFailures: 0,
   };
 }
 

@@ -13,7 +13,7 @@ import { discover, type DeployedFunction, type Deployment } from './discovery.js
 import { startFrontDoor, type FrontDoor } from './front-door.js';
 import { SqsPoller } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
-import { describeReport, seconds, sqsBatchReport, type BatchReport, type RequestReport, type RuntimeReport } from './reports.js';
+import { describeReport, seconds, sqsBatchReport, streamBatchReport, type BatchReport, type RequestReport, type RuntimeReport } from './reports.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
 import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
@@ -115,13 +115,14 @@ export function workerEnvironment(
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
+  const publish = (done: RuntimeReport): void => options.onReport?.(done);
   const report = (done: BatchReport | RequestReport): void => {
     log(describeReport(done));
-    options.onReport?.(done);
+    publish(done);
   };
   const output = (functionName: string, line: string): void => {
     log(`[${functionName}] ${line}`);
-    options.onReport?.({ type: 'output', time: new Date().toISOString(), functionName, line });
+    publish({ type: 'output', time: new Date().toISOString(), functionName, line });
   };
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -259,7 +260,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       if (pool === undefined) continue;
       const poller = new StreamPoller(new DynamoDbStream(clients.streams, mapping.streamArn), pool, destination, { ...mapping, region }, {
         checkpoints,
-        onBatch: (report) => log(describeStreamBatch(report)),
+        onBatch: (batch) => {
+          log(describeStreamBatch(batch)); // its own line: it says which attempt this was
+          publish(streamBatchReport(batch));
+        },
         onDiscard: (report) => log(describeDiscard(report)),
         onError: (error) => log(`runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`),
       });

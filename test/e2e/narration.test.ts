@@ -1,6 +1,6 @@
 // make up's narration (local/narrate.ts over the runtime's typed reports), read from the e2e stack's
 // narration.log, which global-setup writes exactly as make up prints it (without colours): one order
-// reads top to bottom as its fan-out runs.
+// reads top to bottom as its fan-out runs: order-api, order-publisher (the outbox), the three services, order-status.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, stack } from './support/stack.js';
@@ -28,7 +28,7 @@ function linesOf(orderId: string): Narrated[] {
   });
 }
 
-it('one order from every function, in the order the fan-out runs: order-api, then inventory / billing / notification, then order-status', async () => {
+it('one order from every function, in the order the fan-out runs: order-api, order-publisher, then inventory / billing / notification, then order-status', async () => {
   const productId = await stockProduct(5);
   const placed = await placeOrder(orderRequest([{ productId, quantity: 1 }]));
   expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
@@ -47,22 +47,25 @@ it('one order from every function, in the order the fan-out runs: order-api, the
   const where = lines.map((l) => l.line).join('\n');
 
   expect(lines[0]).toMatchObject({ fn: 'order-api', level: 'INFO', message: expect.stringMatching(/^request .*status=202/) });
+  const announced = at('order-publisher', 'announced');
   const reserved = at('inventory', 'stock reserved');
   const charged = at('billing', 'payment decided');
   const received = lines.findIndex((l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_RECEIVED'));
   const confirmed = at('order-status', 'order CONFIRMED');
   const told = lines.findIndex((l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_CONFIRMED'));
-  for (const [what, index] of Object.entries({ reserved, charged, received, confirmed, told })) expect({ what, found: index > 0, where }).toEqual({ what, found: true, where });
+  for (const [what, index] of Object.entries({ announced, reserved, charged, received, confirmed, told })) expect({ what, found: index > 0, where }).toEqual({ what, found: true, where });
   // The three services react to OrderPlaced; order-status decides only once stock and payment are in,
-  // and the confirmation email follows the decision.
+  // and the confirmation email follows the decision. (order-publisher logs 'announced' after its
+  // publish returns, by which time the services may have logged already: its place among them varies.)
   expect(confirmed).toBeGreaterThan(Math.max(reserved, charged));
   expect(told).toBeGreaterThan(confirmed);
-  expect(new Set(lines.map((l) => l.fn))).toEqual(new Set(['order-api', 'inventory', 'billing', 'notification', 'order-status']));
+  expect(new Set(lines.map((l) => l.fn))).toEqual(new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status']));
   expect(lines.filter((l) => l.level !== 'INFO')).toEqual([]);
 
-  // And the runtime's own lines: the request, and a batch line per consumer.
+  // And the runtime's own lines: the request, the stream batch, and a batch line per queue consumer.
   const all = narration();
   expect(all).toContainEqual(expect.stringMatching(/^order-api\s+│ \S+ POST \/orders → 202, [\d.]+ m?s$/));
+  expect(all).toContainEqual(expect.stringMatching(/^order-publisher\s+│ \S+ batch stream:orders \d+ records?, 0 failed, [\d.]+ m?s$/));
   for (const fn of ['inventory', 'billing', 'notification', 'order-status']) {
     expect(all).toContainEqual(expect.stringMatching(new RegExp(`^${fn}\\s+│ \\S+ batch sqs:${fn}-queue \\d+ records?, 0 failed, [\\d.]+ m?s$`)));
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { decideDeletions } from '../../../local/runtime/batch-result.js';
 import type { BatchReport as SqsBatchReport } from '../../../local/runtime/poller.js';
-import { describeReport, sqsBatchReport } from '../../../local/runtime/reports.js';
+import { describeReport, sqsBatchReport, streamBatchReport } from '../../../local/runtime/reports.js';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:inventory-queue';
 const sqsBatch = (overrides: Partial<SqsBatchReport> = {}): SqsBatchReport => ({
@@ -34,6 +34,14 @@ describe('sqsBatchReport', () => {
   it('counts every record of a failed invocation as a failure', () => {
     const decision = decideDeletions(['a', 'b'], { ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' }, true);
     expect(sqsBatchReport(sqsBatch({ size: 2, decision }))).toMatchObject({ records: 2, failures: 2, verdict: 'failed', reason: 'timeout: Task timed out after 1.00 seconds' });
+  });
+});
+
+describe('streamBatchReport', () => {
+  it('names the source after the table of the stream; the records not done are the failures', () => {
+    const streamArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-12-01T08:00:00.000';
+    const report = streamBatchReport({ functionName: 'order-publisher', streamArn, shardId: 's-1', size: 4, verdict: 'partial', done: 1, attempt: 2, reason: '1 batch item failure(s)', durationMs: 9 });
+    expect(report).toMatchObject({ functionName: 'order-publisher', source: { kind: 'dynamodb-stream', arn: streamArn, name: 'orders' }, records: 4, failures: 3, verdict: 'partial', deleteFailures: 0 });
   });
 });
 
