@@ -18,16 +18,24 @@ for success and clears the shard: GetRecords then finds nothing, and the next se
 repeat old ones. The local runtime reads the stream with GetShardIterator/GetRecords and applies
 the mapping's settings instead, as it does for SQS.
 
+It also answers LocalStack's `GET /_aws/ses`: the emails SES accepted ({"messages": [{Id, Region,
+Source, Destination, Subject, Body, Timestamp}]}), oldest first, so that the local console (and
+any script written against LocalStack) can show what was sent. moto keeps them; it has no API for them.
+
     python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
 """
 
+import datetime
 import functools
+import json
 import sys
 import threading
 
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.table import StreamRecord, StreamShard
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
+from moto.ses.models import SESBackend, ses_backends
 
 _lock = threading.RLock()  # re-entrant: a transaction calls get_item, put_item and update_item
 
@@ -54,6 +62,51 @@ def _append_only(shard, old, new):
 
 
 StreamShard.add = _append_only
+
+
+_send_email = SESBackend.send_email
+
+
+def _stamped_send_email(self, *args, **kwargs):
+    message = _send_email(self, *args, **kwargs)
+    message.timestamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return message
+
+
+SESBackend.send_email = _stamped_send_email
+
+
+def _sent_emails():
+    messages = []
+    for account_id, regions in ses_backends.items():
+        for region, backend in regions.items():
+            for message in backend.sent_messages:
+                if not hasattr(message, "subject"):
+                    continue  # raw and templated messages: not sent by this project
+                messages.append({
+                    "Id": message.id,
+                    "Region": region,
+                    "Source": message.source,
+                    "Destination": message.destinations,
+                    "Subject": message.subject,
+                    "Body": {"text_part": message.body, "html_part": None},
+                    "Timestamp": getattr(message, "timestamp", None),
+                })
+    return sorted(messages, key=lambda m: m["Timestamp"] or "")
+
+
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _with_sent_emails(self, environ, start_response):
+    if environ.get("PATH_INFO") == "/_aws/ses" and environ.get("REQUEST_METHOD") == "GET":
+        body = json.dumps({"messages": _sent_emails()}).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+    return _dispatch(self, environ, start_response)
+
+
+DomainDispatcherApplication.__call__ = _with_sent_emails
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -43,6 +43,8 @@ export interface StackOutputs {
 export interface Stack {
   endpoint: string;
   apiUrl: string;
+  /** The runtime's live console (local only). */
+  consoleUrl: string;
   outputs: StackOutputs;
   /** Phase durations in milliseconds, as measured by this start. */
   timings: Record<string, number>;
@@ -107,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       endpoint: emulator.url,
       apiUrl: runtime.apiUrl,
+      consoleUrl: runtime.consoleUrl,
       outputs,
       timings,
       emulator,

@@ -61,6 +61,7 @@ try {
   console.log(`
 The order pipeline is running.
   API:      ${orders}
+  Console:  ${stack.consoleUrl}   (orders and their events, queues, the DLQ, emails; live)
   Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
 
 Place an order:

@@ -18,6 +18,8 @@ export interface FrontDoorOptions {
   host: string;
   port: number;
   onRequest?: (line: { method: string; url: string; functionName: string | undefined; statusCode: number; durationMs: number; note?: string }) => void;
+  /** Pages of the runtime's own under a path no API uses (the console at /_console), answered before any API. */
+  local?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
 }
 
 export interface FrontDoor {
@@ -137,6 +139,12 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   };
 
   const server = createServer((request, response) => {
+    const { local } = options;
+    const url = request.url ?? '';
+    if (local !== undefined && (url === local.prefix || url.startsWith(`${local.prefix}/`) || url.startsWith(`${local.prefix}?`))) {
+      local.handle(request, response);
+      return;
+    }
     const started = Date.now();
     const requestId = randomUUID();
     handle(request, requestId)

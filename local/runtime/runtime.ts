@@ -8,6 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InvokeOutcome } from './batch-result.js';
+import { CONSOLE_PATH, createConsole, type Console } from './console/server.js';
+import { ConsoleView } from './console/view.js';
 import { CodeMismatchError, extractZip, resolveHandler, verifyCode } from './code.js';
 import { discover, type DeployedFunction, type Deployment } from './discovery.js';
 import { startFrontDoor, type FrontDoor } from './front-door.js';
@@ -52,6 +54,8 @@ export interface RuntimeOptions {
 
 export interface ReadyInfo {
   apiUrl: string;
+  /** The live console (local only): orders, their events, queues, the DLQ, emails. */
+  consoleUrl: string;
   apis: { id: string; name: string; stage: string; url: string; routes: string[] }[];
   functions: { name: string; timeoutSeconds: number; codeSha256: string }[];
   mappings: {
@@ -115,7 +119,11 @@ export function workerEnvironment(
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? (() => {});
-  const publish = (done: RuntimeReport): void => options.onReport?.(done);
+  const consoleView = new ConsoleView();
+  const publish = (done: RuntimeReport): void => {
+    options.onReport?.(done);
+    consoleView.observe(done);
+  };
   const report = (done: BatchReport | RequestReport): void => {
     log(describeReport(done));
     publish(done);
@@ -140,7 +148,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     sqs: new SQSClient(clientConfig),
     apiGateway: new APIGatewayClient(clientConfig),
     streams: new DynamoDBStreamsClient(clientConfig),
-    sns: new SNSClient(clientConfig),
+    sns: new SNSClient(clientConfig), // the failure destination, and the console's redrive
   };
   const destroyClients = (): void => {
     clients.lambda.destroy();
@@ -154,6 +162,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const pools = new Map<string, WorkerPool>();
   const pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[] = [];
   let frontDoor: FrontDoor | undefined;
+  let liveConsole: Console | undefined;
   const cleanup = async (): Promise<void> => {
     await Promise.all([...pools.values()].map((pool) => pool.stop()));
     await Promise.all(codeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -277,6 +286,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
     }
 
+    liveConsole = createConsole({ view: consoleView, sqs: clients.sqs, sns: clients.sns, endpoint: options.endpoint, mappings: deployment.mappings });
     frontDoor = await startFrontDoor({
       apis: deployment.apis,
       invoke,
@@ -284,6 +294,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       host: apiHost,
       port: options.apiPort ?? 4567,
       onRequest: ({ url, statusCode, ...request }) => report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
+      local: { prefix: CONSOLE_PATH, handle: liveConsole.handle },
     });
     const base = `http://${apiHost}:${String(frontDoor.port)}`;
     const apis = deployment.apis.flatMap((api) =>
@@ -295,10 +306,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         routes: api.routes.map((route) => `${route.httpMethod} ${route.resourcePath} → ${route.functionName}`),
       })),
     );
-    log(`runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'})`);
+    log(`runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${base}${CONSOLE_PATH})`);
 
     const ready: ReadyInfo = {
       apiUrl: apis[0]?.url ?? base,
+      consoleUrl: `${base}${CONSOLE_PATH}`,
       apis,
       functions: deployment.functions.map((fn) => ({ name: fn.name, timeoutSeconds: fn.timeoutSeconds, codeSha256: fn.codeSha256 })),
       mappings: deployment.mappings.map((mapping) => ({
@@ -326,6 +338,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     let stopping: Promise<void> | undefined;
     const door = frontDoor;
+    const openConsole = liveConsole;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         const began = Date.now();
@@ -333,6 +346,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         const results = await Promise.all(pollers.map((poller) => poller.stop(graceMs)));
         const unfinished = results.reduce((sum, result) => sum + result.unfinished, 0);
         const remaining = Math.max(0, graceMs - (Date.now() - began));
+        openConsole.close(); // its event streams would hold the front door open
         const closeTimer = setTimeout(() => door.server.closeAllConnections(), remaining);
         await door.close();
         clearTimeout(closeTimer);
@@ -343,6 +357,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     return { ...ready, ready, deployment, stop };
   } catch (error) {
     await Promise.all(pollers.map((poller) => poller.stop(0)));
+    liveConsole?.close();
     await frontDoor?.close();
     await cleanup();
     throw error;

@@ -10,6 +10,7 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { stack } from './support/stack.js';
 
 it('200 concurrent transactions for 50 units: exactly 50 commit, each with its marker and its decrement, and no rollback undoes another', async () => {
@@ -88,4 +89,32 @@ it('a stream with an event source mapping keeps its records for GetRecords, and 
     await raw.send(new DeleteTableCommand({ TableName: table }));
     [raw, lambda, streams].forEach((client) => client.destroy());
   }
+});
+
+it("answers LocalStack's GET /_aws/ses with the emails SES accepted: recipient, subject, body, time", async () => {
+  const ses = new SESv2Client({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const subject = `check-${randomUUID()}`;
+  const before = Date.now();
+  const { MessageId } = await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: 'orders@example.com', // verified by the stack's Terraform
+      Destination: { ToAddresses: ['jane@example.com'] },
+      Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: 'Hello, Jane' } } } },
+    }),
+  );
+  ses.destroy();
+  const response = await fetch(`${stack().endpoint}/_aws/ses`);
+  expect(response.status).toBe(200);
+  const { messages } = (await response.json()) as { messages: { Id: string; Subject: string; Timestamp: string }[] };
+  const sent = messages.find((message) => message.Subject === subject);
+  expect(sent).toEqual({
+    Id: MessageId,
+    Region: 'us-east-1',
+    Source: 'orders@example.com',
+    Destination: { ToAddresses: ['jane@example.com'] },
+    Subject: subject,
+    Body: { text_part: 'Hello, Jane', html_part: null },
+    Timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+  });
+  expect(Date.parse(sent?.Timestamp ?? '')).toBeGreaterThanOrEqual(before - 1000);
 });

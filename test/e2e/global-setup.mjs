@@ -39,6 +39,7 @@ export default async function globalSetup() {
   process.env.E2E_STACK = JSON.stringify({
     endpoint: stack.endpoint,
     apiUrl: stack.apiUrl,
+    consoleUrl: stack.consoleUrl,
     faultProxyUrl: stack.faultProxy.url,
     stateDir,
     outputs: stack.outputs,

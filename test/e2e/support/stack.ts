@@ -8,6 +8,8 @@ import type { StackOutputs } from '../../../local/stack.js';
 export interface E2EStack {
   endpoint: string;
   apiUrl: string;
+  /** The runtime's live console (see console.test.ts). */
+  consoleUrl: string;
   /** The fault proxy between the functions and the emulator (see support/faults.ts). */
   faultProxyUrl: string;
   stateDir: string;
