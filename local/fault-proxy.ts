@@ -9,7 +9,7 @@
 //   PUT  /_fault-proxy/rules  { "seed": 42, "rules": [ { "action": "SNS.Publish", "rate": 1, "fault": "500", "times": 3 } ] }
 //   GET  /_fault-proxy/stats  → { calls, injected, byFunction }
 //   POST /_fault-proxy/reset  → clears rules and counters
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
@@ -26,6 +26,8 @@ const FaultRuleSchema = z.object({
   fault: z.enum(['throttle', '500', '503', 'after', 'conflict', 'rejected']),
   /** Stop after this many injections. */
   times: z.number().int().positive().optional(),
+  /** Stop after this many injections per distinct request body: each publish of one event (an SDK retry, a redelivery) fails that often. */
+  timesEach: z.number().int().positive().optional(),
   /** Only calls from this function. */
   function: z.string().min(1).optional(),
 });
@@ -163,12 +165,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startFaultProxy(options: { target: string; port?: number; host?: string }): Promise<FaultProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
-  let rules: (FaultRule & { injected: number })[] = [];
+  let rules: (FaultRule & { injected: number; injectedByBody: Map<string, number> })[] = [];
   let random = seededRandom(1);
   let stats: FaultStats = { calls: {}, injected: {}, byFunction: {} };
 
   const setRules = (next: FaultRule[], seed = 1): void => {
-    rules = next.map((rule) => ({ ...rule, injected: 0 }));
+    rules = next.map((rule) => ({ ...rule, injected: 0, injectedByBody: new Map<string, number>() }));
     random = seededRandom(seed);
   };
   const reset = (): void => {
@@ -176,15 +178,18 @@ export async function startFaultProxy(options: { target: string; port?: number; 
     stats = { calls: {}, injected: {}, byFunction: {} };
   };
 
-  const pickFault = (call: Call, caller: string | undefined): FaultRule['fault'] | undefined => {
+  const pickFault = (call: Call, caller: string | undefined, body: string): FaultRule['fault'] | undefined => {
     for (const rule of rules) {
       if (!matches(rule.action, call.action)) continue;
       if (rule.function !== undefined && rule.function !== caller) continue;
       if (rule.times !== undefined && rule.injected >= rule.times) continue;
       const only = ONLY_FOR[rule.fault];
       if (only !== undefined && only !== call.action) continue;
+      const key = rule.timesEach === undefined ? '' : createHash('sha256').update(body).digest('hex');
+      if (rule.timesEach !== undefined && (rule.injectedByBody.get(key) ?? 0) >= rule.timesEach) continue;
       if (random() >= rule.rate) continue;
       rule.injected += 1;
+      if (rule.timesEach !== undefined) rule.injectedByBody.set(key, (rule.injectedByBody.get(key) ?? 0) + 1);
       return rule.fault;
     }
     return undefined;
@@ -235,7 +240,7 @@ export async function startFaultProxy(options: { target: string; port?: number; 
       increment(stats.calls, call.action);
       if (caller !== undefined) increment((stats.byFunction[caller] ??= {}), call.action);
 
-      const fault = pickFault(call, caller);
+      const fault = pickFault(call, caller, body.toString('utf8'));
       if (fault !== undefined) increment(stats.injected, call.action);
       if (fault === 'conflict') {
         const items = transactItemCount(body);

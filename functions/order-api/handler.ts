@@ -4,10 +4,9 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { dynamo, sns } from '../shared/clients.js';
+import { dynamo } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { SnsEventPublisher } from '../shared/publisher.js';
 import { DynamoOrderStore, DynamoProductCatalog } from './dynamo-adapters.js';
 import { createApi, type ApiDeps } from './http.js';
 
@@ -15,7 +14,6 @@ const config = {
   ordersTable: requireEnv('ORDERS_TABLE'),
   inventoryTable: requireEnv('INVENTORY_TABLE'),
   idempotencyTable: requireEnv('IDEMPOTENCY_TABLE'),
-  topicArn: requireEnv('TOPIC_ARN'),
 };
 
 const store = new DynamoOrderStore(dynamo, { orders: config.ordersTable, idempotency: config.idempotencyTable });
@@ -25,10 +23,9 @@ export const createHandler = (deps: ApiDeps) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpHeaderNormalizer()).handler(createApi(deps));
 
 export const handler = createHandler({
-  catalog: new DynamoProductCatalog(dynamo, config.inventoryTable),
+  catalog: new DynamoProductCatalog(dynamo, { inventory: config.inventoryTable, idempotency: config.idempotencyTable }),
   orders: store,
   idempotency: store,
-  publisher: new SnsEventPublisher(sns, config.topicArn),
   now: () => new Date(),
   newId: randomUUID,
   log: logger,

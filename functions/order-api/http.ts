@@ -5,7 +5,6 @@
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
-import { ServiceUnavailableError } from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
 import { problem } from './problem.js';
@@ -99,7 +98,6 @@ function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>
   if (error instanceof ValidationError) return problem(error.status, error.message, error.problems);
   if (error instanceof NotFoundError) return problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }]);
   if (error instanceof ConflictError) return problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' });
-  if (error instanceof ServiceUnavailableError) return problem(503, error.message, [], { 'Retry-After': '1' });
   deps.log.error('unexpected error', { ...where, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
   return problem(500, 'Something went wrong on our side; please retry later');
 }

@@ -1,26 +1,21 @@
-// Placing an order: price it from the catalog, store it (atomically with the Idempotency-Key
-// claim when there is one), announce it, answer. Effect first, then event: the event is rebuilt
-// from the stored order, so every publish of one order sends the identical OrderPlaced.
-import { createEvent, eventIdFor, type EventOf, type OrderLine } from '../shared/events.js';
+// Placing an order: price it from the catalog, store it (atomically with the Idempotency-Key and
+// the answer, when there is a key), answer 202. Announcing it is not this request's job: the
+// orders table's stream is the outbox, and order-publisher publishes OrderPlaced for every order
+// stored, so a stored order is always announced and a request never writes twice (no dual write).
+import type { OrderLine } from '../shared/events.js';
 import { ValidationError, type FieldProblem } from '../shared/errors.js';
-import type { EventPublisher } from '../shared/publisher.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { IdempotencyConflictError, ServiceUnavailableError } from './errors.js';
-import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, ProductCatalog, StoredResponse } from './ports.js';
+import { IdempotencyConflictError } from './errors.js';
+import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
 import { requestHash, type PlaceOrderRequest } from './request.js';
 
 /** Keys expire (the idempotency table's TTL) 24 hours after the first request. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-/** How long a request holds its key before a retry may presume it died and take over. */
-export const IDEMPOTENCY_LOCK_MS = 30_000;
-/** Attempts at claiming a key when the record vanishes or changes between our reads. */
-const CLAIM_ATTEMPTS = 3;
 
 export interface PlaceOrderDeps {
   catalog: ProductCatalog;
   orders: OrderStore;
   idempotency: IdempotencyStore;
-  publisher: EventPublisher;
   now: () => Date;
   newId: () => string;
   log: Log;
@@ -52,29 +47,8 @@ export const acceptedBody = (order: OrderRecord): OrderAccepted => ({
   createdAt: order.createdAt,
 });
 
-/** The one OrderPlaced event of an order: same order, same event (id, time and data). */
-export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
-  return createEvent('OrderPlaced', {
-    id: eventIdFor('OrderPlaced', order.orderId),
-    orderId: order.orderId,
-    time: order.createdAt,
-    data: {
-      customerId: order.customerId,
-      email: order.email,
-      items: order.items,
-      totalAmount: order.totalAmount,
-      currency: order.currency,
-      paymentToken: order.paymentToken,
-    },
-  });
-}
-
-/** Prices every line from the catalog; unknown products and mixed currencies are refused (422). */
-export async function priceLines(
-  request: PlaceOrderRequest,
-  catalog: ProductCatalog,
-): Promise<{ items: OrderLine[]; totalAmount: number; currency: string }> {
-  const products = await catalog.getProducts(request.items.map((item) => item.productId));
+/** Prices every line from the products read; unknown products and mixed currencies are refused (422). */
+export function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
   const unknown: FieldProblem[] = [];
   request.items.forEach((item, index) => {
     if (!products.has(item.productId)) unknown.push({ field: `items/${index}/productId`, message: `unknown product ${item.productId}` });
@@ -110,7 +84,7 @@ export async function priceLines(
   return { items, totalAmount, currency };
 }
 
-function newOrderRecord(request: PlaceOrderRequest, priced: Awaited<ReturnType<typeof priceLines>>, orderId: string, createdAt: string, idempotencyKey?: string): OrderRecord {
+function newOrderRecord(request: PlaceOrderRequest, priced: ReturnType<typeof priceLines>, orderId: string, createdAt: string, idempotencyKey?: string): OrderRecord {
   return {
     orderId,
     createdAt,
@@ -130,90 +104,41 @@ function newOrderRecord(request: PlaceOrderRequest, priced: Awaited<ReturnType<t
 
 const accepted = (order: OrderRecord): StoredResponse => ({ statusCode: 202, body: { ...acceptedBody(order) } });
 
-export async function placeOrder(request: PlaceOrderRequest, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
-  const priced = await priceLines(request, deps.catalog);
-  const now = deps.now();
-  const order = newOrderRecord(request, priced, deps.newId(), now.toISOString(), idempotencyKey);
-
-  if (idempotencyKey === undefined) {
-    await deps.orders.createOrder(order);
-    await announce(order, deps);
-    return { ...accepted(order), orderId: order.orderId };
-  }
-  return placeWithKey(order, idempotencyKey, requestHash(request), deps);
-}
-
-async function placeWithKey(order: OrderRecord, key: string, hash: string, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
-  for (let attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt += 1) {
-    const nowMs = deps.now().getTime();
-    const lockOwner = deps.newId();
-    const lockedUntil = nowMs + IDEMPOTENCY_LOCK_MS;
-    const claim = {
-      record: { idempotencyKey: key, requestHash: hash, orderId: order.orderId, lockedUntil, lockOwner, expiresAt: Math.floor(nowMs / 1000) + IDEMPOTENCY_TTL_SECONDS },
-      nowSeconds: Math.floor(nowMs / 1000),
-    };
-    if ((await deps.orders.createOrder(order, claim)) === 'created') {
-      return publishAndComplete(order, key, lockOwner, deps);
-    }
-
-    const record = await deps.idempotency.find(key);
-    if (record === undefined) continue; // expired and removed between our two reads: claim again
-    const outcome = await resumeExisting(record, hash, nowMs, deps);
-    if (outcome !== 'retry') return outcome;
-  }
-  throw new IdempotencyConflictError('The Idempotency-Key is contended: retry later with the same key');
-}
-
-async function resumeExisting(record: IdempotencyRecord, hash: string, nowMs: number, deps: PlaceOrderDeps): Promise<PlaceOrderResult | 'retry'> {
+/** A stored key answers its request again; the same key with another body is refused. */
+function replay(record: IdempotencyRecord, hash: string): PlaceOrderResult {
   if (record.requestHash !== hash) {
     throw new ValidationError('This Idempotency-Key was already used with a different request body', [
       { field: 'Idempotency-Key', message: 'already used with a different request body: use a new key for a new order' },
     ]);
   }
-  if (record.state === 'COMPLETED' && record.response !== undefined) {
-    return { ...record.response, orderId: record.orderId };
-  }
-  if (record.lockedUntil > nowMs) {
-    throw new IdempotencyConflictError('A request with this Idempotency-Key is still in progress: retry shortly with the same key');
-  }
-  // The request that held the key stopped before it finished (its publish failed, or it died):
-  // take the key over, then announce the order it stored, exactly as it would have.
-  const lockOwner = deps.newId();
-  const tookOver = await deps.idempotency.takeOver(record.idempotencyKey, record.orderId, { nowMs, lockedUntil: nowMs + IDEMPOTENCY_LOCK_MS, lockOwner });
-  if (!tookOver) return 'retry'; // someone else took it over or completed it: look again
-  const order = await deps.orders.findOrder(record.orderId);
-  if (order === undefined) throw new Error(`order ${record.orderId} of an idempotency key is missing`); // a broken invariant: 500
-  return publishAndComplete(order, record.idempotencyKey, lockOwner, deps);
+  return { ...record.response, orderId: record.orderId };
 }
 
-async function publishAndComplete(order: OrderRecord, key: string, lockOwner: string, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
-  try {
-    await announce(order, deps);
-  } catch (error) {
-    // Free the key now, so the client's retry re-publishes at once instead of waiting out the lock.
-    await deps.idempotency.release(key, lockOwner, deps.now().getTime()).catch((releaseError: unknown) => {
-      deps.log.error('could not release the idempotency lock', { orderId: order.orderId, error: String(releaseError) });
-    });
-    throw error instanceof ServiceUnavailableError
-      ? new ServiceUnavailableError('The order could not be completed: retry with the same Idempotency-Key')
-      : error;
-  }
+export async function placeOrder(request: PlaceOrderRequest, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
+  const productIds = request.items.map((item) => item.productId);
+  const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
+  const now = deps.now();
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const hash = requestHash(request);
+  // A keyed retry is answered from what its first request stored, whatever the catalogue says now.
+  // An expired record (DynamoDB's TTL deletes lazily) is a free key, as the claim's condition says.
+  if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds) return replay(stored, hash);
+
+  const order = newOrderRecord(request, priceLines(request, products), deps.newId(), now.toISOString(), idempotencyKey);
   const response = accepted(order);
-  try {
-    await deps.idempotency.complete(key, order.orderId, response);
-  } catch (error) {
-    // The order is stored and announced: the answer is still 202. A retry before the lock expires
-    // gets 409; after it, takes over and republishes the identical event (consumers dedupe).
-    deps.log.warn('could not mark the idempotency key completed', { orderId: order.orderId, error: String(error) });
+  if (idempotencyKey === undefined) {
+    await deps.orders.createOrder(order);
+    return { ...response, orderId: order.orderId };
   }
-  return { ...response, orderId: order.orderId };
-}
 
-async function announce(order: OrderRecord, deps: PlaceOrderDeps): Promise<void> {
-  try {
-    await deps.publisher.publish(orderPlacedEvent(order));
-  } catch (error) {
-    deps.log.error('could not publish OrderPlaced', { orderId: order.orderId, error: String(error) });
-    throw new ServiceUnavailableError('The order could not be completed: please retry');
-  }
+  const record: IdempotencyRecord = { idempotencyKey, requestHash: hash, orderId: order.orderId, expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS, response };
+  const outcome = await deps.orders.createOrder(order, { record, nowSeconds });
+  if (outcome === 'created') return { ...response, orderId: order.orderId };
+
+  // Another request with this key got there first (key-taken), or kept colliding with this one
+  // on the key (contended; it may or may not have committed): answer what it stored, if it did.
+  const winner = await deps.idempotency.find(idempotencyKey);
+  if (winner !== undefined && winner.expiresAt >= nowSeconds) return replay(winner, hash);
+  deps.log.warn('the Idempotency-Key is contended', { outcome, orderId: order.orderId });
+  throw new IdempotencyConflictError('A request with this Idempotency-Key is in progress: retry shortly with the same key');
 }

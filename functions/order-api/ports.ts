@@ -10,52 +10,57 @@ export interface Product {
   currency: string;
 }
 
-export interface ProductCatalog {
-  /** One batch read of the given products; those that do not exist are absent from the map. */
-  getProducts(productIds: readonly string[]): Promise<Map<string, Product>>;
-}
-
-/** What a completed keyed request answered, replayed to every retry with that key. */
+/** What a keyed request answered, replayed to every retry with that key. */
 export interface StoredResponse {
   statusCode: number;
   body: Record<string, unknown>;
 }
 
+/** An Idempotency-Key's record, written in the same transaction as its order, with the answer. */
 export interface IdempotencyRecord {
   idempotencyKey: string;
   /** SHA-256 (hex) of the canonical request body. */
   requestHash: string;
   orderId: string;
-  state: 'IN_PROGRESS' | 'COMPLETED';
-  /** Epoch milliseconds: until then the request that holds the lock is presumed alive. */
-  lockedUntil: number;
-  /** Who holds the lock: only its holder releases it early. */
-  lockOwner: string;
   /** Epoch seconds (the table's TTL attribute): after it the key is free again. */
   expiresAt: number;
-  response?: StoredResponse;
+  response: StoredResponse;
 }
 
-export type IdempotencyClaim = Omit<IdempotencyRecord, 'state' | 'response'>;
+export interface PlacementReads {
+  /** The products that exist, by id. */
+  products: Map<string, Product>;
+  /** The key's record, if the request has a key and it is stored. */
+  stored: IdempotencyRecord | undefined;
+}
+
+export interface ProductCatalog {
+  /**
+   * One batch read (BatchGetItem) of the products and, when a key is given, of that key's record
+   * (strongly consistent): a keyed retry finds its stored answer in the same round trip.
+   */
+  readForOrder(productIds: readonly string[], idempotencyKey?: string): Promise<PlacementReads>;
+}
+
+/**
+ * created: written. key-taken: the key's condition failed (another request holds it) and nothing
+ * was written. contended: the transaction kept conflicting with another on the key (retried with
+ * backoff first) and nothing was written.
+ */
+export type CreateOutcome = 'created' | 'key-taken' | 'contended';
 
 export interface OrderStore {
   /**
-   * Puts a new order (never overwriting one). With a claim, in the same transaction puts the
-   * idempotency record IN_PROGRESS, on condition that the key is free (absent, or expiresAt <
-   * nowSeconds): 'key-taken' when it is not, and then nothing was written.
+   * Puts a new order (never overwriting one). With a key record, in the same transaction puts the
+   * record, on condition that the key is free (absent, or expiresAt < nowSeconds).
    */
-  createOrder(order: OrderRecord, claim?: { record: IdempotencyClaim; nowSeconds: number }): Promise<'created' | 'key-taken'>;
+  createOrder(order: OrderRecord, key?: { record: IdempotencyRecord; nowSeconds: number }): Promise<CreateOutcome>;
   findOrder(orderId: string): Promise<OrderRecord | undefined>;
 }
 
 export interface IdempotencyStore {
+  /** The key's record, strongly consistent. */
   find(idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
-  /** Takes over an abandoned lock: if state = IN_PROGRESS, orderId matches and lockedUntil <= nowMs. */
-  takeOver(idempotencyKey: string, orderId: string, lock: { nowMs: number; lockedUntil: number; lockOwner: string }): Promise<boolean>;
-  /** Marks the key COMPLETED with its response: if state = IN_PROGRESS and orderId matches. */
-  complete(idempotencyKey: string, orderId: string, response: StoredResponse): Promise<boolean>;
-  /** Ends the lock at once (lockedUntil = nowMs): if state = IN_PROGRESS and lockOwner matches. */
-  release(idempotencyKey: string, lockOwner: string, nowMs: number): Promise<boolean>;
 }
 
 /** What the domain logs through; the Powertools logger fits it. */

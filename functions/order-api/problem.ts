@@ -14,7 +14,6 @@ const titles: Record<number, [slug: string, title: string]> = {
   415: ['unsupported-media-type', 'Unsupported media type'],
   422: ['invalid-request', 'Invalid request'],
   500: ['internal-error', 'Internal error'],
-  503: ['service-unavailable', 'Service unavailable'],
 };
 
 export interface Problem {

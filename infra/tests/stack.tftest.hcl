@@ -287,7 +287,7 @@ run "policies_name_only_their_own_resources" {
   assert {
     condition = alltrue([
       for f, expected in {
-        order-api       = concat(["orders", "inventory", "idempotency"], ["topic"])
+        order-api       = ["orders", "inventory", "idempotency"]
         order-publisher = ["stream:orders", "topic", "dlq"]
         inventory       = ["inventory", "inventory-reservations", "topic", "queue:inventory-queue"]
         billing         = ["billing", "topic", "queue:billing-queue"]

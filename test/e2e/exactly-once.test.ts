@@ -1,8 +1,8 @@
 // Exactly-once effects end to end: the last units of a product under 200 concurrent orders, every
-// event delivered twice, the Idempotency-Key's three cases, and a publish that fails after the order
-// was written. Each test names, in a comment, the guard it would catch if it were removed.
+// event delivered twice, the Idempotency-Key's three cases, and the outbox (OrderPlaced published
+// from the orders table's stream) under failing publishes. Each test names, in a comment, the guard it would catch if it were removed.
 import { randomUUID } from 'node:crypto';
-import { resetFaults, setFaults } from './support/faults.js';
+import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually } from './support/stack.js';
 import {
   deservedNotifications,
@@ -209,32 +209,69 @@ describe('Idempotency-Key', () => {
   });
 });
 
-describe('a publish that fails after the order was written', () => {
+describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => {
   afterEach(async () => {
     await resetFaults();
   });
 
-  // Guards caught: the key released (not completed) when the publish fails, and the retry taking
-  // the key over and publishing the stored order; without them the retry answers the stored 202 of
-  // an order nobody was told about, or creates a second order.
-  it('answers 503; the retry with the same key publishes the stored order, once', async () => {
+  // Guards caught: order-publisher's batch answer naming the first failed record (Lambda resumes
+  // from it; without it the failed publishes are never retried and the orders stay PLACED), the
+  // mapping's bounded retries (the run needs two failed invocations per record), and order-api no
+  // longer publishing (before, the first failed publish answered 503 and an order without a key
+  // stayed PLACED for ever: a dual write).
+  it('with every publish of each OrderPlaced failing 6 times, every order is answered 202 at once and still becomes final, each effect once', async () => {
+    const product = await stockProduct(20, 500);
+    const tap = await TopicTap.open();
+    try {
+      // Each distinct OrderPlaced fails its first 6 publishes: the SDK's 3 attempts in two invocations.
+      await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500', timesEach: 6 }]);
+      const plan = Array.from({ length: 8 }, (_, i) => ({
+        request: orderRequest([{ productId: product, quantity: 1 }], i % 4 === 3 ? 'tok_chargeDeclined' : 'tok_visa'),
+        key: i % 2 === 0 ? randomUUID() : undefined, // with and without an Idempotency-Key
+        status: i % 4 === 3 ? 'CANCELLED' : 'CONFIRMED',
+      }));
+
+      const answers = await Promise.all(plan.map((p) => postOrder(p.request, p.key)));
+      expect(answers.map((a) => a.status)).toEqual(plan.map(() => 202));
+      const ids = answers.map((a) => a.body.orderId);
+      const orders = await finalOrders(ids, 180_000);
+
+      expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.status));
+      expect((await faultStats()).injected['SNS.Publish']).toBe(6 * plan.length);
+      await quiet();
+      const effects = await mapLimit(orders, 4, (order) => effectsOf(order));
+      for (const [i, order] of orders.entries()) {
+        const { notifications, billing, reservation } = effects[i] ?? { notifications: [], billing: [], reservation: undefined };
+        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
+        expect(billing).toEqual([expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' })]);
+        expect(reservation).toMatchObject({ status: order.status === 'CONFIRMED' ? 'RESERVED' : 'RELEASED' });
+      }
+      expect(await stockOf(product)).toBe(20 - orders.filter((o) => o.status === 'CONFIRMED').length);
+      expect(await ordersOfCustomer(plan[0]?.request.customerId ?? '')).toHaveLength(1);
+
+      // Every copy of an order's OrderPlaced (a retried batch republishes) is the same event.
+      const placed = (await tap.drain()).filter((e) => e.type === 'OrderPlaced' && ids.includes(e.orderId));
+      expect(new Set(placed.map((e) => e.orderId))).toEqual(new Set(ids));
+      for (const id of ids) expect(new Set(placed.filter((e) => e.orderId === id).map((e) => JSON.stringify(e))).size).toBe(1);
+    } finally {
+      await tap.close();
+    }
+  }, 420_000);
+
+  // Guards caught: a keyed retry answered from its stored result writes nothing (the stream has
+  // nothing new to announce), and the mapping passes only inserts (the order's later updates by
+  // order-status announce nothing): one OrderPlaced for the order.
+  it('announces a keyed retry\'s order once: the retry writes nothing, so the stream has nothing new', async () => {
     const product = await stockProduct(5);
     const request = orderRequest([{ productId: product, quantity: 2 }]);
     const key = randomUUID();
     const tap = await TopicTap.open();
     try {
-      // Every attempt the SDK makes (3) fails, for this one publish.
-      await setFaults([{ action: 'SNS.Publish', function: 'order-api', rate: 1, fault: '500', times: 3 }]);
-      const failed = await postOrder(request, key);
-      expect(failed.status).toBe(503);
-      expect(failed.headers.get('content-type')).toContain('application/problem+json');
-      const [stored] = await ordersOfCustomer(request.customerId);
-      expect(stored).toMatchObject({ status: 'PLACED' }); // written, not yet announced
-
+      const first = await postOrder(request, key);
       const retried = await postOrder(request, key);
-      expect(retried.status).toBe(202);
-      expect(retried.body.orderId).toBe(stored?.orderId);
-      const order = await finalOrder(retried.body.orderId);
+      expect([first.status, retried.status]).toEqual([202, 202]);
+      expect(retried.body).toEqual(first.body);
+      const order = await finalOrder(first.body.orderId);
       expect(order.status).toBe('CONFIRMED');
       await sentNotifications(order.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
       await quiet();

@@ -39,14 +39,14 @@ locals {
         ORDERS_TABLE      = local.n["orders"]
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
-        TOPIC_ARN         = module.messaging.topic_arn
       }
       tables = {
         orders      = { arn = local.t["orders"], access = "read_write" }
         inventory   = { arn = local.t["inventory"], access = "read" } # prices only: never writes stock
         idempotency = { arn = local.t["idempotency"], access = "read_write" }
       }
-      publishes   = true
+      # It only stores the order: the orders stream announces it (order-publisher, the outbox).
+      publishes   = false
       sends_email = false
     }
     order-publisher = {

@@ -114,6 +114,18 @@ describe('fault proxy', () => {
     await expect(getItem('billing')).resolves.toBeDefined();
   });
 
+  it('with `timesEach`, fails each distinct request that many times (every publish of one event), then lets it through', async () => {
+    proxy.setRules([{ action: 'SNS.Publish', rate: 1, fault: '500', timesEach: 2 }]);
+    const send = (message: string) =>
+      new SNSClient(config(proxy.functionUrl('order-publisher'))).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: message })).then(
+        () => 'ok',
+        () => 'failed',
+      );
+    const outcomes = [await send('a'), await send('b'), await send('a'), await send('a'), await send('b'), await send('b')];
+    expect(outcomes).toEqual(['failed', 'failed', 'failed', 'ok', 'failed', 'ok']);
+    expect(proxy.stats().injected).toEqual({ 'SNS.Publish': 4 });
+  });
+
   it('is repeatable for a seed', async () => {
     const run = async () => {
       proxy.reset();

@@ -1,57 +1,74 @@
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOrderStore, DynamoProductCatalog } from '../../../functions/order-api/dynamo-adapters.js';
 import { placedOrder } from '../../fixtures/orders.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const store = new DynamoOrderStore(client, { orders: 'orders', idempotency: 'idempotency' });
+// No waiting between conflict retries in unit tests.
+const store = new DynamoOrderStore(client, { orders: 'orders', idempotency: 'idempotency' }, { sleep: async () => undefined });
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const order = placedOrder('00000000-0000-4000-8000-000000000001');
-const claim = { idempotencyKey: 'k-1', requestHash: 'abc', orderId: order.orderId, lockedUntil: 1_764_061_230_000, lockOwner: 'lock-1', expiresAt: 1_764_147_600 };
+const claim = { idempotencyKey: 'k-1', requestHash: 'abc', orderId: order.orderId, expiresAt: 1_764_147_600, response: { statusCode: 202, body: { orderId: order.orderId } } };
 
 beforeEach(() => db.reset());
 
 describe('DynamoProductCatalog', () => {
-  const catalog = new DynamoProductCatalog(client, 'inventory', 0);
+  const catalog = new DynamoProductCatalog(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);
+  const tea = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
+  const productKeys = { ProjectionExpression: 'productId, #name, unitPrice, currency', ExpressionAttributeNames: { '#name': 'name' } };
 
   it('reads every product in one BatchGet (each id once, no stock) and parses what comes back', async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' }] } });
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea] } });
 
-    const products = await catalog.getProducts(['p-001', 'p-404', 'p-001']);
+    const { products, stored } = await catalog.readForOrder(['p-001', 'p-404', 'p-001']);
 
     expect([...products.keys()]).toEqual(['p-001']);
+    expect(stored).toBeUndefined();
+    expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
+    expect(db).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { inventory: { Keys: [{ productId: 'p-001' }, { productId: 'p-404' }], ...productKeys } } });
+  });
+
+  it("with a key reads the key's record in the same BatchGet, strongly consistent", async () => {
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea], idempotency: [claim] } });
+
+    const { products, stored } = await catalog.readForOrder(['p-001'], 'k-1');
+
+    expect(products.size).toBe(1);
+    expect(stored).toEqual(claim);
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
     expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
-      RequestItems: {
-        inventory: { Keys: [{ productId: 'p-001' }, { productId: 'p-404' }], ProjectionExpression: 'productId, #name, unitPrice, currency', ExpressionAttributeNames: { '#name': 'name' } },
-      },
+      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } },
     });
   });
 
-  it('asks again for unprocessed keys, and gives up loudly if they stay unprocessed', async () => {
-    expect.assertions(3);
+  it('asks again for unprocessed keys (of either table), and gives up loudly if they stay unprocessed', async () => {
+    expect.assertions(5);
     db.on(BatchGetCommand)
-      .resolvesOnce({ Responses: { inventory: [] }, UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] } } })
-      .resolvesOnce({ Responses: { inventory: [{ productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' }] } });
-    await expect(catalog.getProducts(['p-001'])).resolves.toHaveProperty('size', 1);
+      .resolvesOnce({ Responses: { inventory: [] }, UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }] } } })
+      .resolvesOnce({ Responses: { inventory: [tea], idempotency: [claim] } });
+    await expect(catalog.readForOrder(['p-001'], 'k-1')).resolves.toEqual({ products: new Map([['p-001', tea]]), stored: claim });
+    expect(db).toHaveReceivedNthCommandWith(2, BatchGetCommand, {
+      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } },
+    });
 
     db.reset();
     db.on(BatchGetCommand).resolves({ UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] } } });
-    await expect(catalog.getProducts(['p-001'])).rejects.toThrow(/unprocessed/);
+    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow(/unprocessed/);
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 4);
+    expect(db).toHaveReceivedNthCommandWith(4, BatchGetCommand, { RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys } } });
   });
 
   it('refuses a product whose price is not integer minor units', async () => {
     expect.assertions(1);
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ productId: 'p-001', name: 'Tea', unitPrice: 12.5, currency: 'JPY' }] } });
-    await expect(catalog.getProducts(['p-001'])).rejects.toThrow();
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ ...tea, unitPrice: 12.5 }] } });
+    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow();
   });
 });
 
@@ -62,7 +79,7 @@ describe('DynamoOrderStore.createOrder', () => {
     expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'orders', Item: order, ConditionExpression: 'attribute_not_exists(orderId)' });
   });
 
-  it('with a key puts the order and claims the key in one transaction, the key only if free or expired', async () => {
+  it('with a key puts the order and the key with its answer in one transaction, the key only if free or expired', async () => {
     db.on(TransactWriteCommand).resolves({});
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1_764_061_200 })).resolves.toBe('created');
     expect(db).toHaveReceivedCommandWith(TransactWriteCommand, {
@@ -71,7 +88,7 @@ describe('DynamoOrderStore.createOrder', () => {
         {
           Put: {
             TableName: 'idempotency',
-            Item: { ...claim, state: 'IN_PROGRESS' },
+            Item: claim,
             ConditionExpression: 'attribute_not_exists(idempotencyKey) OR expiresAt < :now',
             ExpressionAttributeValues: { ':now': 1_764_061_200 },
           },
@@ -101,12 +118,26 @@ describe('DynamoOrderStore.createOrder', () => {
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
   });
 
-  it.each([
-    ['the order id exists', ['ConditionalCheckFailed', 'None']],
-    ['a conflicting transaction', ['None', 'TransactionConflict']],
-  ])('rethrows any other cancellation (%s)', async (_name, codes) => {
+  it('retries a TransactionConflict with backoff: a later attempt that commits is created', async () => {
+    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
+    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('created');
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it("retries a conflict on the key, then reads the key's condition: 'key-taken' when the other request committed", async () => {
+    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
+  });
+
+  it("answers 'contended' (nothing written) once the conflict retries are used up: the domain answers 409 or the stored result, never a 5xx", async () => {
+    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('contended');
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
+  });
+
+  it('rethrows any other cancellation (the order id exists, but not the key)', async () => {
     expect.assertions(1);
-    db.on(TransactWriteCommand).rejects(cancelled(...codes));
+    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).rejects.toThrow(TransactionCanceledException);
   });
 });
@@ -124,64 +155,15 @@ describe('DynamoOrderStore reads', () => {
     });
   });
 
+  it("finds a key's record (GetItem, consistent) and parses it", async () => {
+    db.on(GetCommand).resolves({ Item: claim });
+    await expect(store.find('k-1')).resolves.toEqual(claim);
+  });
+
   it('answers undefined for an unknown order or key', async () => {
     db.on(QueryCommand).resolves({ Items: [] }).on(GetCommand).resolves({});
     await expect(store.findOrder('x')).resolves.toBeUndefined();
     await expect(store.find('k-x')).resolves.toBeUndefined();
     expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'idempotency', Key: { idempotencyKey: 'k-x' }, ConsistentRead: true });
-  });
-});
-
-describe('DynamoOrderStore idempotency updates', () => {
-  const cases = [
-    [
-      'takeOver',
-      () => store.takeOver('k-1', order.orderId, { nowMs: 100, lockedUntil: 30_100, lockOwner: 'lock-2' }),
-      {
-        UpdateExpression: 'SET lockedUntil = :lockedUntil, lockOwner = :lockOwner',
-        ConditionExpression: '#state = :inProgress AND orderId = :orderId AND lockedUntil <= :now',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':orderId': order.orderId, ':now': 100, ':lockedUntil': 30_100, ':lockOwner': 'lock-2' },
-      },
-    ],
-    [
-      'complete',
-      () => store.complete('k-1', order.orderId, { statusCode: 202, body: { orderId: order.orderId } }),
-      {
-        UpdateExpression: 'SET #state = :completed, #response = :response',
-        ConditionExpression: '#state = :inProgress AND orderId = :orderId',
-        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':inProgress': 'IN_PROGRESS', ':orderId': order.orderId, ':response': { statusCode: 202, body: { orderId: order.orderId } } },
-      },
-    ],
-    [
-      'release',
-      () => store.release('k-1', 'lock-1', 200),
-      {
-        UpdateExpression: 'SET lockedUntil = :now',
-        ConditionExpression: '#state = :inProgress AND lockOwner = :lockOwner',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':lockOwner': 'lock-1', ':now': 200 },
-      },
-    ],
-  ] as const;
-
-  describe.each(cases)('%s', (_name, act, expected) => {
-    it('sends its conditional update and answers true', async () => {
-      db.on(UpdateCommand).resolves({});
-      await expect(act()).resolves.toBe(true);
-      expect(db).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'idempotency', Key: { idempotencyKey: 'k-1' }, ...expected });
-    });
-
-    it('answers false when its condition fails', async () => {
-      db.on(UpdateCommand).rejects(conditionFailed());
-      await expect(act()).resolves.toBe(false);
-    });
-
-    it('rethrows any other error', async () => {
-      expect.assertions(1);
-      db.on(UpdateCommand).rejects(new Error('throttled'));
-      await expect(act()).rejects.toThrow('throttled');
-    });
   });
 });

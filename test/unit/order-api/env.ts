@@ -3,7 +3,6 @@ export function setOrderApiEnv(): void {
   process.env['ORDERS_TABLE'] = 'orders';
   process.env['INVENTORY_TABLE'] = 'inventory';
   process.env['IDEMPOTENCY_TABLE'] = 'idempotency';
-  process.env['TOPIC_ARN'] = 'arn:aws:sns:us-east-1:000000000000:order-events';
   process.env['AWS_REGION'] = 'us-east-1';
   process.env['AWS_ACCESS_KEY_ID'] = 'test';
   process.env['AWS_SECRET_ACCESS_KEY'] = 'test';

@@ -1,16 +1,7 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
 // (dynamo-adapters.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
-import type {
-  IdempotencyClaim,
-  IdempotencyRecord,
-  IdempotencyStore,
-  Log,
-  OrderStore,
-  Product,
-  ProductCatalog,
-  StoredResponse,
-} from '../../../functions/order-api/ports.js';
+import type { CreateOutcome, IdempotencyRecord, IdempotencyStore, Log, OrderStore, PlacementReads, Product, ProductCatalog } from '../../../functions/order-api/ports.js';
 
 export const PRODUCTS: Product[] = [
   { productId: 'p-001', name: 'Matcha tea set', unitPrice: 1200, currency: 'JPY' },
@@ -18,23 +9,6 @@ export const PRODUCTS: Product[] = [
   { productId: 'p-003', name: 'Hinoki cutting board', unitPrice: 4500, currency: 'JPY' },
   { productId: 'u-001', name: 'Imported teapot', unitPrice: 2500, currency: 'USD' },
 ];
-
-export class InMemoryCatalog implements ProductCatalog {
-  calls = 0;
-  private readonly products: Map<string, Product>;
-  constructor(products: Product[] = PRODUCTS) {
-    this.products = new Map(products.map((p) => [p.productId, p]));
-  }
-  async getProducts(productIds: readonly string[]): Promise<Map<string, Product>> {
-    this.calls += 1;
-    const found = new Map<string, Product>();
-    for (const id of productIds) {
-      const product = this.products.get(id);
-      if (product !== undefined) found.set(id, { ...product });
-    }
-    return found;
-  }
-}
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -45,16 +19,26 @@ export class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
   writes = 0;
   /** Runs before each operation: tests use it to fail or interleave calls. */
   beforeOperation: (name: string) => Promise<void> | void = () => undefined;
+  private contended = 0;
 
-  async createOrder(order: OrderRecord, claim?: { record: IdempotencyClaim; nowSeconds: number }): Promise<'created' | 'key-taken'> {
+  /** The next `count` keyed writes keep conflicting (the adapter's bounded retries used up): 'contended', nothing written. */
+  contendNext(count = 1): void {
+    this.contended = count;
+  }
+
+  async createOrder(order: OrderRecord, key?: { record: IdempotencyRecord; nowSeconds: number }): Promise<CreateOutcome> {
     await this.beforeOperation('createOrder');
+    if (key !== undefined && this.contended > 0) {
+      this.contended -= 1;
+      return 'contended';
+    }
     // The order's condition: attribute_not_exists(orderId).
     if (this.orders.has(order.orderId)) throw Object.assign(new Error('order exists'), { name: 'TransactionCanceledException' });
-    if (claim !== undefined) {
+    if (key !== undefined) {
       // The key's condition: attribute_not_exists(idempotencyKey) OR expiresAt < :now.
-      const existing = this.keys.get(claim.record.idempotencyKey);
-      if (existing !== undefined && !(existing.expiresAt < claim.nowSeconds)) return 'key-taken';
-      this.keys.set(claim.record.idempotencyKey, { ...clone(claim.record), state: 'IN_PROGRESS' });
+      const existing = this.keys.get(key.record.idempotencyKey);
+      if (existing !== undefined && !(existing.expiresAt < key.nowSeconds)) return 'key-taken';
+      this.keys.set(key.record.idempotencyKey, clone(key.record));
     }
     this.orders.set(order.orderId, clone(order));
     this.writes += 1;
@@ -72,35 +56,34 @@ export class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
     const record = this.keys.get(idempotencyKey);
     return record === undefined ? undefined : clone(record);
   }
+}
 
-  async takeOver(idempotencyKey: string, orderId: string, lock: { nowMs: number; lockedUntil: number; lockOwner: string }): Promise<boolean> {
-    await this.beforeOperation('takeOver');
-    // #state = :inProgress AND orderId = :orderId AND lockedUntil <= :now
-    const record = this.keys.get(idempotencyKey);
-    if (record === undefined || record.state !== 'IN_PROGRESS' || record.orderId !== orderId || !(record.lockedUntil <= lock.nowMs)) return false;
-    Object.assign(record, { lockedUntil: lock.lockedUntil, lockOwner: lock.lockOwner });
-    this.writes += 1;
-    return true;
+/** The inventory table's products and, in the same read, the idempotency table's keys (of `db`). */
+export class InMemoryCatalog implements ProductCatalog {
+  calls = 0;
+  private readonly products: Map<string, Product>;
+  constructor(
+    private readonly db: InMemoryOrderDatabase,
+    products: Product[] = PRODUCTS,
+  ) {
+    this.products = new Map(products.map((p) => [p.productId, p]));
   }
 
-  async complete(idempotencyKey: string, orderId: string, response: StoredResponse): Promise<boolean> {
-    await this.beforeOperation('complete');
-    // #state = :inProgress AND orderId = :orderId
-    const record = this.keys.get(idempotencyKey);
-    if (record === undefined || record.state !== 'IN_PROGRESS' || record.orderId !== orderId) return false;
-    Object.assign(record, { state: 'COMPLETED', response: clone(response) });
-    this.writes += 1;
-    return true;
+  /** Takes a product off the catalogue (as an operator would). */
+  withdraw(productId: string): void {
+    this.products.delete(productId);
   }
 
-  async release(idempotencyKey: string, lockOwner: string, nowMs: number): Promise<boolean> {
-    await this.beforeOperation('release');
-    // #state = :inProgress AND lockOwner = :lockOwner
-    const record = this.keys.get(idempotencyKey);
-    if (record === undefined || record.state !== 'IN_PROGRESS' || record.lockOwner !== lockOwner) return false;
-    record.lockedUntil = nowMs;
-    this.writes += 1;
-    return true;
+  async readForOrder(productIds: readonly string[], idempotencyKey?: string): Promise<PlacementReads> {
+    await this.db.beforeOperation('readForOrder');
+    this.calls += 1;
+    const products = new Map<string, Product>();
+    for (const id of productIds) {
+      const product = this.products.get(id);
+      if (product !== undefined) products.set(id, { ...product });
+    }
+    const record = idempotencyKey === undefined ? undefined : this.db.keys.get(idempotencyKey);
+    return { products, stored: record === undefined ? undefined : clone(record) };
   }
 }
 
@@ -136,16 +119,14 @@ export const silentLog = (): Log & { errors: string[]; warnings: string[]; infos
   };
 };
 
-import { RecordingPublisher } from '../../fixtures/publisher.js';
 import type { PlaceOrderDeps } from '../../../functions/order-api/place-order.js';
 
 /** A full set of in-memory dependencies, and handles on each to arrange and inspect. */
 export function inMemoryDeps(products: Product[] = PRODUCTS) {
   const db = new InMemoryOrderDatabase();
-  const catalog = new InMemoryCatalog(products);
-  const publisher = new RecordingPublisher();
+  const catalog = new InMemoryCatalog(db, products);
   const clock = new Clock();
   const log = silentLog();
-  const deps: PlaceOrderDeps = { catalog, orders: db, idempotency: db, publisher, now: clock.now, newId: sequentialIds(), log };
-  return { deps, db, catalog, publisher, clock, log };
+  const deps: PlaceOrderDeps = { catalog, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
+  return { deps, db, catalog, clock, log };
 }

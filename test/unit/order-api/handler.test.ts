@@ -1,10 +1,12 @@
 // The deployed handler end to end in-process: real adapters, SDK clients mocked.
 import 'aws-sdk-client-mock-jest';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
+import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
 import { setOrderApiEnv } from './env.js';
 
 setOrderApiEnv();
@@ -19,40 +21,61 @@ beforeEach(() => {
 
 const body = { customerId: 'c-1', email: 'jane@example.com', items: [{ productId: 'p-001', quantity: 2 }] };
 
+const product = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
+
 describe('order-api handler', () => {
-  it('POST: one BatchGet on inventory, one transaction on orders + idempotency, one OrderPlaced, then COMPLETED', async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' }] } });
+  it('POST with a key, a new order: one BatchGet (products and key), one transaction (order and key with its answer), nothing published', async () => {
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [product], idempotency: [] } });
     db.on(TransactWriteCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
 
     const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
 
     expect(result.statusCode).toBe(202);
-    const { orderId } = JSON.parse(result.body) as { orderId: string };
-    expect(orderId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
-    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
-      TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events',
-      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPlaced' } },
-    });
-    const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}') as { id: string; data: { totalAmount: number } };
-    expect(message).toMatchObject({ id: `${orderId}:OrderPlaced`, data: { totalAmount: 2400 } });
-    expect(db).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'idempotency', ExpressionAttributeValues: expect.objectContaining({ ':completed': 'COMPLETED' }) });
+    const answer = JSON.parse(result.body) as { orderId: string };
+    expect(answer.orderId).toMatch(/^[0-9a-f-]{36}$/);
+    // The whole request path: nothing else is called.
+    expect(db.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
+    expect(db).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: expect.objectContaining({ idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } }) });
+    const [, key] = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(key?.Put).toMatchObject({ TableName: 'idempotency', Item: { idempotencyKey: 'k-1', orderId: answer.orderId, response: { statusCode: 202, body: answer } } });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
-  it('POST: SNS down → 503, and the lock is released', async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' }] } });
-    db.on(TransactWriteCommand).resolves({});
-    db.on(UpdateCommand).resolves({});
-    sns.on(PublishCommand).rejects(new Error('connect ECONNREFUSED'));
+  it('POST with a stored key: answered from the BatchGet, before pricing, with no write', async () => {
+    const stored = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body)), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [], idempotency: [stored] } }); // the product was withdrawn since
 
     const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
 
-    expect(result.statusCode).toBe(503);
-    expect(result.body).not.toMatch(/ECONNREFUSED/);
-    expect(db).toHaveReceivedCommandWith(UpdateCommand, { TableName: 'idempotency', UpdateExpression: 'SET lockedUntil = :now' });
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toEqual({ orderId: 'o-1' });
+    expect(db.calls()).toHaveLength(1);
+  });
+
+  it('POST with a key under contention: TransactionConflict retried, then answered from what the other request stored (never a 5xx)', async () => {
+    const conflict = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] });
+    const taken = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
+    const winner = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body)), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [product], idempotency: [] } });
+    db.on(TransactWriteCommand).rejectsOnce(conflict).rejects(taken);
+    db.on(GetCommand).resolves({ Item: winner });
+
+    const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
+
+    expect(result.statusCode).toBe(202);
+    expect(JSON.parse(result.body)).toEqual({ orderId: 'o-1' });
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
+  });
+
+  it('POST without a key: one BatchGet, one conditional PutItem', async () => {
+    db.on(BatchGetCommand).resolves({ Responses: { inventory: [product] } });
+    db.on(PutCommand).resolves({});
+
+    const result = await handler(postOrder(body), lambdaContext('order-api'));
+
+    expect(result.statusCode).toBe(202);
+    expect(db.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'PutCommand']);
+    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'orders', ConditionExpression: 'attribute_not_exists(orderId)' });
   });
 
   it('GET: reads the order by Query and answers its view', async () => {

@@ -1,6 +1,8 @@
+// placeOrder with in-memory ports that keep the tables' conditions: pricing, the one write of a new
+// order (with its key and answer, atomically), and every case of the Idempotency-Key. Nothing is
+// published here: the orders table's stream announces each stored order (order-publisher).
 import { ConflictError, ValidationError } from '../../../functions/shared/errors.js';
-import { ServiceUnavailableError } from '../../../functions/order-api/errors.js';
-import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_SECONDS, placeOrder } from '../../../functions/order-api/place-order.js';
+import { IDEMPOTENCY_TTL_SECONDS, placeOrder, type PlaceOrderResult } from '../../../functions/order-api/place-order.js';
 import { PlaceOrderRequestSchema, type PlaceOrderRequest } from '../../../functions/order-api/request.js';
 import { inMemoryDeps } from './fakes.js';
 
@@ -16,12 +18,13 @@ const request = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest 
   });
 
 describe('placeOrder', () => {
-  it('prices lines from the catalog (one read), stores the order and publishes its OrderPlaced', async () => {
-    const { deps, db, catalog, publisher } = inMemoryDeps();
+  it('prices lines from the catalog (one read) and stores the order PLACED (one write)', async () => {
+    const { deps, db, catalog } = inMemoryDeps();
 
     const result = await placeOrder(request(), undefined, deps);
 
     expect(catalog.calls).toBe(1);
+    expect(db.writes).toBe(1);
     expect(result.statusCode).toBe(202);
     const orderId = result.orderId;
     expect(result.body).toEqual({
@@ -44,23 +47,6 @@ describe('placeOrder', () => {
       services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
       history: [],
     });
-    expect(publisher.events).toEqual([
-      {
-        version: 1,
-        id: `${orderId}:OrderPlaced`,
-        type: 'OrderPlaced',
-        time: '2026-11-25T09:00:00.000Z',
-        orderId,
-        data: {
-          customerId: 'c-123',
-          email: 'jane@example.com',
-          items: result.body['items'],
-          totalAmount: 11200,
-          currency: 'JPY',
-          paymentToken: 'tok_visa',
-        },
-      },
-    ]);
   });
 
   describe.each([
@@ -68,9 +54,9 @@ describe('placeOrder', () => {
     ['two unknown products', [{ productId: 'p-404', quantity: 1 }, { productId: 'p-405', quantity: 1 }], /Unknown products: p-404, p-405/, ['items/0/productId', 'items/1/productId']],
     ['lines in two currencies', [{ productId: 'p-001', quantity: 1 }, { productId: 'u-001', quantity: 1 }], /one currency/, ['items/1/productId']],
   ])('with %s', (_name, items, detail, fields) => {
-    it('refuses with 422, writes nothing and publishes nothing', async () => {
-      expect.assertions(5);
-      const { deps, db, publisher } = inMemoryDeps();
+    it('refuses with 422 and writes nothing', async () => {
+      expect.assertions(4);
+      const { deps, db } = inMemoryDeps();
       try {
         await placeOrder(request({ items }), 'key-1', deps);
       } catch (error) {
@@ -79,22 +65,37 @@ describe('placeOrder', () => {
         expect((error as ValidationError).problems.map((p) => p.field)).toEqual(fields);
       }
       expect(db.writes).toBe(0);
-      expect(publisher.events).toHaveLength(0);
     });
   });
 
-  it('without a key, answers 503 when the publish fails (the client is told)', async () => {
-    expect.assertions(3);
-    const { deps, db, publisher } = inMemoryDeps();
-    publisher.failNext();
-    await expect(placeOrder(request(), undefined, deps)).rejects.toThrow(ServiceUnavailableError);
-    expect(db.orders.size).toBe(1);
-    expect(publisher.events).toHaveLength(0);
+  it('a failed write is the client\'s 5xx with nothing stored: no order exists that nobody will announce', async () => {
+    expect.assertions(2);
+    const { deps, db } = inMemoryDeps();
+    db.beforeOperation = (name) => {
+      if (name === 'createOrder') throw new Error('DynamoDB is unavailable');
+    };
+    await expect(placeOrder(request(), undefined, deps)).rejects.toThrow('DynamoDB is unavailable');
+    expect(db.orders.size).toBe(0);
   });
 
   describe('with an Idempotency-Key', () => {
-    it('answers a retry with the same body from the stored response, creating and publishing nothing more', async () => {
-      const { deps, db, publisher, clock } = inMemoryDeps();
+    it('writes the key with its answer in the same write as the order: one read, one write', async () => {
+      const { deps, db, catalog } = inMemoryDeps();
+      const first = await placeOrder(request(), 'key-1', deps);
+      expect(catalog.calls).toBe(1);
+      expect(db.writes).toBe(1);
+      expect(db.keys.get('key-1')).toEqual({
+        idempotencyKey: 'key-1',
+        requestHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        orderId: first.orderId,
+        expiresAt: Date.parse('2026-11-25T09:00:00.000Z') / 1000 + IDEMPOTENCY_TTL_SECONDS,
+        response: { statusCode: 202, body: first.body },
+      });
+      expect(db.orders.get(first.orderId)?.idempotencyKey).toBe('key-1');
+    });
+
+    it('answers a retry with the same body from the stored response, writing nothing more', async () => {
+      const { deps, db, clock } = inMemoryDeps();
       const first = await placeOrder(request(), 'key-1', deps);
       clock.advance(60_000);
 
@@ -102,13 +103,24 @@ describe('placeOrder', () => {
 
       expect(retry).toEqual(first);
       expect(db.orders.size).toBe(1);
-      expect(publisher.events).toHaveLength(1);
-      expect(db.keys.get('key-1')).toMatchObject({ state: 'COMPLETED', orderId: first.orderId, response: { statusCode: 202, body: first.body } });
+      expect(db.writes).toBe(1);
+    });
+
+    // Item 8: the stored answer wins over the live catalogue (before, the retry re-priced first and
+    // a withdrawn product turned the stored 202 into a 422).
+    it('answers a retry from the stored result even when a product was withdrawn since', async () => {
+      const { deps, db, catalog } = inMemoryDeps();
+      const first = await placeOrder(request(), 'key-1', deps);
+      catalog.withdraw('p-002');
+
+      await expect(placeOrder(request(), 'key-1', deps)).resolves.toEqual(first);
+      expect(db.writes).toBe(1);
+      await expect(placeOrder(request(), 'key-2', deps)).rejects.toThrow(/Unknown product: p-002/);
     });
 
     it('refuses the same key with a different body (422) and writes nothing', async () => {
-      expect.assertions(4);
-      const { deps, db, publisher } = inMemoryDeps();
+      expect.assertions(3);
+      const { deps, db } = inMemoryDeps();
       await placeOrder(request(), 'key-1', deps);
       const writes = db.writes;
       try {
@@ -118,115 +130,82 @@ describe('placeOrder', () => {
         expect((error as ValidationError).problems).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
       }
       expect(db.writes).toBe(writes);
-      expect(publisher.events).toHaveLength(1);
     });
 
-    it('answers 409 to a second request while the first holds the key, and the first still completes', async () => {
-      expect.assertions(5);
-      const { deps, db, publisher } = inMemoryDeps();
-      // Hold the first request inside its publish, as a slow SNS call would.
-      let releasePublish: () => void = () => undefined;
-      const publishing = new Promise<void>((resolve) => (releasePublish = resolve));
-      const publish = publisher.publish.bind(publisher);
-      publisher.publish = async (event) => {
-        await publishing;
-        return publish(event);
+    it('of two requests racing with one key, one writes; the other answers what it stored (key taken)', async () => {
+      const { deps, db } = inMemoryDeps();
+      // Both read before either writes: each sees a free key.
+      let reads = 0;
+      let bothRead: () => void = () => undefined;
+      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+      db.beforeOperation = async (name) => {
+        if (name !== 'readForOrder') return;
+        reads += 1;
+        if (reads === 2) bothRead();
+        await barrier;
       };
-      const first = placeOrder(request(), 'key-1', deps);
-      await new Promise((resolve) => setImmediate(resolve));
 
+      const [a, b] = await Promise.all([placeOrder(request(), 'key-1', deps), placeOrder(request(), 'key-1', deps)]);
+
+      expect(b).toEqual(a);
+      expect(db.orders.size).toBe(1);
+    });
+
+    it('the loser of a race with another body is refused with 422, not given the other order', async () => {
+      expect.assertions(2);
+      const { deps, db } = inMemoryDeps();
+      let reads = 0;
+      let bothRead: () => void = () => undefined;
+      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+      db.beforeOperation = async (name) => {
+        if (name !== 'readForOrder') return;
+        reads += 1;
+        if (reads === 2) bothRead();
+        await barrier;
+      };
+      const results = await Promise.allSettled([placeOrder(request(), 'key-1', deps), placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), 'key-1', deps)]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+      expect(results[1]).toMatchObject({ reason: expect.any(ValidationError) });
+    });
+
+    // Item 3: a key claim that keeps conflicting (TransactionConflict, retried with backoff in the
+    // adapter) answers the stored result if the other request committed, else 409: never a 5xx.
+    it('after a contended claim, answers what the other request stored', async () => {
+      const { deps, db } = inMemoryDeps();
+      let winner: PlaceOrderResult | undefined;
+      db.beforeOperation = async (name) => {
+        if (name !== 'createOrder') return;
+        db.beforeOperation = () => undefined;
+        winner = await placeOrder(request(), 'key-1', deps); // the other request commits first…
+        db.contendNext(); // …and this one's transaction keeps conflicting with it
+      };
+
+      const loser = await placeOrder(request(), 'key-1', deps);
+
+      expect(winner).toMatchObject({ statusCode: 202 });
+      expect(loser).toEqual(winner);
+      expect(db.orders.size).toBe(1);
+    });
+
+    it('after a contended claim with nothing stored, answers 409 (retry shortly with the same key) and writes nothing', async () => {
+      expect.assertions(3);
+      const { deps, db, log } = inMemoryDeps();
+      db.contendNext();
       await expect(placeOrder(request(), 'key-1', deps)).rejects.toThrow(ConflictError);
-
-      releasePublish();
-      await expect(first).resolves.toMatchObject({ statusCode: 202 });
-      expect(db.orders.size).toBe(1);
-      expect(publisher.events).toHaveLength(1);
-      expect(db.keys.get('key-1')?.state).toBe('COMPLETED');
-    });
-
-    it('after a failed publish answers 503, frees the key, and the retry republishes the identical event', async () => {
-      expect.assertions(6);
-      const { deps, db, publisher, clock } = inMemoryDeps();
-      publisher.failNext();
-
-      await expect(placeOrder(request(), 'key-1', deps)).rejects.toThrow(/retry with the same Idempotency-Key/);
-      expect(db.keys.get('key-1')).toMatchObject({ state: 'IN_PROGRESS', lockedUntil: clock.now().getTime() });
-
-      clock.advance(10); // well inside the original lock: only the release lets the retry in
-      const retry = await placeOrder(request(), 'key-1', deps);
-
-      expect(db.orders.size).toBe(1);
-      expect(retry.orderId).toBe([...db.orders.keys()][0]);
-      expect(publisher.events.map((e) => [e.id, e.time])).toEqual([[`${retry.orderId}:OrderPlaced`, '2026-11-25T09:00:00.000Z']]);
-      expect(db.keys.get('key-1')?.state).toBe('COMPLETED');
-    });
-
-    it('takes over a key whose holder died once its lock expires, and republishes that order (not a new one)', async () => {
-      expect.assertions(7);
-      const { deps, db, publisher, clock } = inMemoryDeps();
-      // The first attempt stores the order and dies before publishing (nothing releases its lock).
-      db.beforeOperation = (name) => {
-        if (name === 'release') throw new Error('the process died');
-      };
-      publisher.failNext();
-      await expect(placeOrder(request(), 'key-1', deps)).rejects.toThrow(ServiceUnavailableError);
-      db.beforeOperation = () => undefined;
-      const [orderId] = [...db.orders.keys()];
-
-      clock.advance(IDEMPOTENCY_LOCK_MS - 1);
-      await expect(placeOrder(request(), 'key-1', deps)).rejects.toThrow(ConflictError);
-
-      clock.advance(1);
-      const retry = await placeOrder(request(), 'key-1', deps);
-
-      expect(retry.orderId).toBe(orderId);
-      expect(retry.body['createdAt']).toBe('2026-11-25T09:00:00.000Z');
-      expect(db.orders.size).toBe(1);
-      expect(publisher.events.map((e) => e.id)).toEqual([`${orderId}:OrderPlaced`]);
-      expect(db.keys.get('key-1')?.state).toBe('COMPLETED');
-    });
-
-    it('lets only one of two simultaneous takeovers republish', async () => {
-      const { deps, db, publisher, clock } = inMemoryDeps();
-      db.beforeOperation = (name) => {
-        if (name === 'release') throw new Error('the process died');
-      };
-      publisher.failNext();
-      await placeOrder(request(), 'key-1', deps).catch(() => undefined);
-      db.beforeOperation = () => undefined;
-      clock.advance(IDEMPOTENCY_LOCK_MS);
-
-      const results = await Promise.allSettled([placeOrder(request(), 'key-1', deps), placeOrder(request(), 'key-1', deps)]);
-
-      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-      expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(ConflictError) });
-      expect(publisher.events).toHaveLength(1);
+      expect(db.orders.size).toBe(0);
+      expect(log.warnings).toEqual(['the Idempotency-Key is contended']);
     });
 
     it('frees a key once it expires (24 h): the same key then places a new order', async () => {
-      const { deps, db, publisher, clock } = inMemoryDeps();
+      const { deps, db, clock } = inMemoryDeps();
       const first = await placeOrder(request(), 'key-1', deps);
-      expect(db.keys.get('key-1')?.expiresAt).toBe(Date.parse('2026-11-25T09:00:00.000Z') / 1000 + IDEMPOTENCY_TTL_SECONDS);
 
       clock.advance(IDEMPOTENCY_TTL_SECONDS * 1000 + 1000);
       const second = await placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), 'key-1', deps);
 
       expect(second.orderId).not.toBe(first.orderId);
       expect(db.orders.size).toBe(2);
-      expect(publisher.events).toHaveLength(2);
-    });
-
-    it('still answers 202 when marking the key completed fails after the publish (the order is announced)', async () => {
-      const { deps, db, publisher, log } = inMemoryDeps();
-      db.beforeOperation = (name) => {
-        if (name === 'complete') throw new Error('throttled');
-      };
-
-      const result = await placeOrder(request(), 'key-1', deps);
-
-      expect(result.statusCode).toBe(202);
-      expect(publisher.events).toHaveLength(1);
-      expect(log.warnings).toEqual(['could not mark the idempotency key completed']);
+      expect(db.keys.get('key-1')?.orderId).toBe(second.orderId);
     });
   });
 });
