@@ -205,7 +205,7 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
             {
               Put: {
                 TableName: table(ctx, 'idempotency'),
-                Item: { idempotencyKey: `key-${ctx.orderId}:${ctx.k}`, requestHash: 'x'.repeat(64), orderId: ctx.orderId, state: 'IN_PROGRESS', lockedUntil: Date.now() + 30_000, lockOwner: randomUUID(), expiresAt: Math.floor(Date.now() / 1000) + 86_400 },
+                Item: { idempotencyKey: `key-${ctx.orderId}:${ctx.k}`, requestHash: 'x'.repeat(64), orderId: ctx.orderId, expiresAt: Math.floor(Date.now() / 1000) + 86_400, response: { statusCode: 202, body: orderItem(ctx) } },
                 ConditionExpression: 'attribute_not_exists(idempotencyKey) OR expiresAt < :now',
                 ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
               },
