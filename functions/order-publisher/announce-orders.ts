@@ -2,12 +2,15 @@
 // one OrderPlaced event, rebuilt from the stored item, so a republish (a retried batch, a replayed
 // shard) sends the identical event (same id `<orderId>:OrderPlaced`) and consumers dedupe it.
 //
-// Records are published concurrently; the answer names the first record (in shard order) that
-// failed, because Lambda resumes a stream from the first reported failure: records before it are
-// done, it and those after it come again (those after it that did publish are sent twice: the
-// same event, which consumers absorb). An item that is not an order fails the same way: Lambda
-// retries it until its retry budget is spent and then sends the batch's description to the
-// on-failure destination (the DLQ), rather than dropping an order silently.
+// Records are published a few at a time, in shard order. The answer names the first record (in
+// shard order) not published, because Lambda resumes a stream from the first reported failure:
+// records before it are done, it and those after it come again (any after it that did publish are
+// sent twice: the same event, which consumers absorb). After a failure no new publish is started,
+// and none once the invocation nears its timeout: the answer is given in time, so a slow SNS costs
+// a retry from the last good record instead of a timed-out batch retried (and republished) whole.
+// An item that is not an order fails the same way: Lambda retries it until its retry budget is
+// spent and then describes the batch to the on-failure destination (the DLQ), rather than
+// dropping an order silently.
 import { createEvent, eventIdFor, type EventOf } from '../shared/events.js';
 import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
@@ -15,7 +18,14 @@ import type { EventPublisher, Log, StreamBatchResponse, StreamedRecord } from '.
 export interface AnnounceDeps {
   publisher: EventPublisher;
   log: Log;
+  /** Milliseconds left before the function's timeout (Lambda's context); without it, no deadline. */
+  remainingMs?: () => number;
 }
+
+/** Publishes in flight at once: enough to overlap round trips, few enough not to flood SNS. */
+export const CONCURRENCY = 10;
+/** No publish is started, and the answer is given, this long before the function's timeout. */
+export const SAFETY_MARGIN_MS = 2_000;
 
 /** The one OrderPlaced event of an order: same order, same event (id, time and data). */
 export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
@@ -51,20 +61,48 @@ async function announce(record: StreamedRecord, deps: AnnounceDeps): Promise<voi
   deps.log.info('announced', { orderId: event.orderId, eventId: event.id, sequenceNumber: record.sequenceNumber });
 }
 
+type Outcome = { ok: true } | { ok: false; error: unknown };
+
 export async function announceNewOrders(records: readonly StreamedRecord[], deps: AnnounceDeps): Promise<StreamBatchResponse> {
-  const results = await Promise.allSettled(records.map((record) => announce(record, deps)));
-  const index = results.findIndex((result) => result.status === 'rejected');
+  const outcomes: (Outcome | undefined)[] = records.map(() => undefined); // undefined: not (yet) published
+  const remaining = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (next < records.length && !failed && remaining() > SAFETY_MARGIN_MS) {
+      const index = next;
+      next += 1;
+      const record = records[index];
+      if (record === undefined) break;
+      try {
+        await announce(record, deps);
+        outcomes[index] = { ok: true };
+      } catch (error) {
+        outcomes[index] = { ok: false, error };
+        failed = true;
+      }
+    }
+  };
+  const workers = Promise.all(Array.from({ length: Math.min(CONCURRENCY, records.length) }, worker));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = Number.isFinite(remaining())
+    ? new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, remaining() - SAFETY_MARGIN_MS))))
+    : new Promise<void>(() => undefined);
+  await Promise.race([workers, deadline]);
+  clearTimeout(timer);
+
+  const index = outcomes.findIndex((outcome) => outcome?.ok !== true);
   if (index === -1) return { batchItemFailures: [] };
-  const failed = records[index];
-  const result = results[index];
-  const failures = results.filter((r) => r.status === 'rejected').length;
+  const first = records[index];
+  const outcome = outcomes[index];
   deps.log.error('could not announce a stored order; Lambda retries the batch from this record', {
-    sequenceNumber: failed?.sequenceNumber,
-    orderId: typeof failed?.newImage?.['orderId'] === 'string' ? failed.newImage['orderId'] : undefined,
-    failedRecords: failures,
-    error: result?.status === 'rejected' ? result.reason : undefined,
+    sequenceNumber: first?.sequenceNumber,
+    orderId: typeof first?.newImage?.['orderId'] === 'string' ? first.newImage['orderId'] : undefined,
+    published: outcomes.filter((o) => o?.ok === true).length,
+    of: records.length,
+    error: outcome === undefined ? 'not published before the function timeout' : outcome.ok ? undefined : outcome.error,
   });
   // Without a sequence number Lambda could not resume from the record: fail the whole batch instead.
-  if (failed === undefined || failed.sequenceNumber === '') throw new Error('a stream record without a sequence number failed');
-  return { batchItemFailures: [{ itemIdentifier: failed.sequenceNumber }] };
+  if (first === undefined || first.sequenceNumber === '') throw new Error('a stream record without a sequence number failed');
+  return { batchItemFailures: [{ itemIdentifier: first.sequenceNumber }] };
 }

@@ -12,7 +12,9 @@ import type { StreamBatchResponse } from './ports.js';
 import { toStreamedRecords } from './stream-records.js';
 
 /** Wires the domain behind the middleware every batch goes through (tests pass fakes). */
-export const createHandler = (deps: AnnounceDeps) =>
-  middy<DynamoDBStreamEvent, StreamBatchResponse>().handler((event) => announceNewOrders(toStreamedRecords(event), deps));
+export const createHandler = (deps: Omit<AnnounceDeps, 'remainingMs'>) =>
+  middy<DynamoDBStreamEvent, StreamBatchResponse>().handler((event, context) =>
+    announceNewOrders(toStreamedRecords(event), { ...deps, remainingMs: () => context.getRemainingTimeInMillis() }),
+  );
 
 export const handler = createHandler({ publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')), log: logger });

@@ -1,6 +1,6 @@
 // The outbox relay's domain with a recording publisher: what is announced, and which record the
 // batch answer names when a publish fails (Lambda resumes a stream from the first reported failure).
-import { announceNewOrders, orderPlacedEvent } from '../../../functions/order-publisher/announce-orders.js';
+import { announceNewOrders, CONCURRENCY, orderPlacedEvent, SAFETY_MARGIN_MS } from '../../../functions/order-publisher/announce-orders.js';
 import type { StreamedRecord } from '../../../functions/order-publisher/ports.js';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import type { EventPublisher } from '../../../functions/shared/publisher.js';
@@ -47,6 +47,50 @@ describe('announceNewOrders', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
     expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1', 'o-3']);
     expect(log.errors).toEqual(['could not announce a stored order; Lambda retries the batch from this record']);
+  });
+
+  it('publishes at most CONCURRENCY at a time, and starts none after a failure', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const started: string[] = [];
+    const publisher: EventPublisher = {
+      async publish(event) {
+        started.push(event.orderId);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+        if (event.orderId === 'o-3') throw new Error('SNS is unavailable (simulated)');
+      },
+    };
+    const records = Array.from({ length: 3 * CONCURRENCY }, (_, i) => inserted(`o-${i + 1}`, String(101 + i)));
+
+    const result = await announceNewOrders(records, { publisher, log: silentLog() });
+
+    expect(most).toBe(CONCURRENCY);
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '103' }] });
+    // o-1 and o-2 finished before o-3 failed (each worker then started one more); none started after.
+    expect(started).toHaveLength(CONCURRENCY + 2);
+  });
+
+  it('answers before the function timeout when publishes hang, naming the first record not published', async () => {
+    const deadline = Date.now() + SAFETY_MARGIN_MS + 50;
+    const publisher: EventPublisher = {
+      publish: (event) => (event.orderId === 'o-1' ? Promise.resolve() : new Promise<void>(() => undefined)), // o-2 never answers
+    };
+    const log = silentLog();
+
+    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], { publisher, log, remainingMs: () => deadline - Date.now() });
+
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
+    expect(Date.now()).toBeLessThan(deadline);
+  });
+
+  it('starts nothing when the invocation is already within the margin of its timeout', async () => {
+    const publisher = new RecordingPublisher();
+    const result = await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog(), remainingMs: () => SAFETY_MARGIN_MS - 1 });
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
+    expect(publisher.events).toEqual([]);
   });
 
   it('fails (never drops) an inserted item that is not an order, so it ends at the on-failure destination', async () => {
