@@ -48,7 +48,7 @@ export class NotAnOrderError extends Error {
   override readonly name = 'NotAnOrderError';
 }
 
-async function announce(record: StreamedRecord, deps: AnnounceDeps): Promise<void> {
+async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: AbortSignal): Promise<void> {
   // The mapping's filter passes only inserts; anything else is not a new order and needs no event.
   if (record.eventName !== 'INSERT') {
     deps.log.warn('skipped a stream record that is not an insert (check the mapping filter)', { sequenceNumber: record.sequenceNumber, eventName: record.eventName });
@@ -57,7 +57,7 @@ async function announce(record: StreamedRecord, deps: AnnounceDeps): Promise<voi
   const parsed = OrderRecordSchema.safeParse(record.newImage);
   if (!parsed.success) throw new NotAnOrderError(`the inserted item is not an order: ${parsed.error.issues.map((i) => `${i.path.join('/')} ${i.message}`).join('; ')}`);
   const event = orderPlacedEvent(parsed.data);
-  await deps.publisher.publish(event);
+  await deps.publisher.publish(event, signal);
   deps.log.info('announced', { orderId: event.orderId, eventId: event.id, sequenceNumber: record.sequenceNumber });
 }
 
@@ -68,6 +68,9 @@ export async function announceNewOrders(records: readonly StreamedRecord[], deps
   const remaining = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
   let next = 0;
   let failed = false;
+  // At the deadline the publishes still in flight are abandoned, not left running: their retry is
+  // already in the answer, and calls piling up behind a slow SNS would only slow it further.
+  const abandon = new AbortController();
   const worker = async (): Promise<void> => {
     while (next < records.length && !failed && remaining() > SAFETY_MARGIN_MS) {
       const index = next;
@@ -75,7 +78,7 @@ export async function announceNewOrders(records: readonly StreamedRecord[], deps
       const record = records[index];
       if (record === undefined) break;
       try {
-        await announce(record, deps);
+        await announce(record, deps, abandon.signal);
         outcomes[index] = { ok: true };
       } catch (error) {
         outcomes[index] = { ok: false, error };
@@ -90,6 +93,7 @@ export async function announceNewOrders(records: readonly StreamedRecord[], deps
     : new Promise<void>(() => undefined);
   await Promise.race([workers, deadline]);
   clearTimeout(timer);
+  abandon.abort();
 
   const index = outcomes.findIndex((outcome) => outcome?.ok !== true);
   if (index === -1) return { batchItemFailures: [] };

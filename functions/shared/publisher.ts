@@ -3,7 +3,8 @@ import type { OrderEvent } from './events.js';
 
 /** The port through which a service announces what happened. */
 export interface EventPublisher {
-  publish(event: OrderEvent): Promise<void>;
+  /** `signal` abandons the call (its promise rejects): a caller out of time stops waiting for it. */
+  publish(event: OrderEvent, signal?: AbortSignal): Promise<void>;
 }
 
 /** Publishes to the order-events topic; `eventType` is the attribute the subscriptions filter on. */
@@ -13,13 +14,14 @@ export class SnsEventPublisher implements EventPublisher {
     private readonly topicArn: string,
   ) {}
 
-  async publish(event: OrderEvent): Promise<void> {
+  async publish(event: OrderEvent, signal?: AbortSignal): Promise<void> {
     await this.client.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Message: JSON.stringify(event),
         MessageAttributes: { eventType: { DataType: 'String', StringValue: event.type } },
       }),
+      signal === undefined ? {} : { abortSignal: signal },
     );
   }
 }

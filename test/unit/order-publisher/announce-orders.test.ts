@@ -75,8 +75,13 @@ describe('announceNewOrders', () => {
 
   it('answers before the function timeout when publishes hang, naming the first record not published', async () => {
     const deadline = Date.now() + SAFETY_MARGIN_MS + 50;
+    const abandoned: string[] = [];
     const publisher: EventPublisher = {
-      publish: (event) => (event.orderId === 'o-1' ? Promise.resolve() : new Promise<void>(() => undefined)), // o-2 never answers
+      // o-2 and o-3 never answer until they are abandoned
+      publish: (event, signal) =>
+        event.orderId === 'o-1'
+          ? Promise.resolve()
+          : new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => (abandoned.push(event.orderId), reject(new Error('aborted'))))),
     };
     const log = silentLog();
 
@@ -84,6 +89,7 @@ describe('announceNewOrders', () => {
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
     expect(Date.now()).toBeLessThan(deadline);
+    expect(abandoned).toEqual(['o-2', 'o-3']); // not left running behind the answer
   });
 
   it('starts nothing when the invocation is already within the margin of its timeout', async () => {
