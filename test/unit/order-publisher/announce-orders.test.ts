@@ -74,7 +74,7 @@ describe('announceNewOrders', () => {
   });
 
   it('answers before the function timeout when publishes hang, naming the first record not published', async () => {
-    const deadline = Date.now() + SAFETY_MARGIN_MS + 50;
+    const started = Date.now();
     const abandoned: string[] = [];
     const publisher: EventPublisher = {
       // o-2 and o-3 never answer until they are abandoned
@@ -85,10 +85,10 @@ describe('announceNewOrders', () => {
     };
     const log = silentLog();
 
-    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], { publisher, log, remainingMs: () => deadline - Date.now() });
+    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], { publisher, log, remainingMs: () => SAFETY_MARGIN_MS + 300 });
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
-    expect(Date.now()).toBeLessThan(deadline);
+    expect(Date.now() - started).toBeLessThan(SAFETY_MARGIN_MS); // answered at the margin, not at the timeout
     expect(abandoned).toEqual(['o-2', 'o-3']); // not left running behind the answer
   });
 
