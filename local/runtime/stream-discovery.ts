@@ -34,6 +34,8 @@ export function streamMappingSettings(mapping: EventSourceMappingConfiguration, 
     warnings.push(`stream event source mapping ${UUID}: starting position ${startingPosition ?? 'missing'} (DynamoDB Streams take TRIM_HORIZON or LATEST); skipped`);
     return undefined;
   }
+  if ((mapping.ParallelizationFactor ?? 1) > 1) warnings.push(`stream event source mapping ${UUID}: ParallelizationFactor ${mapping.ParallelizationFactor ?? 1} runs as 1 locally (one batch at a time per shard)`);
+  if ((mapping.TumblingWindowInSeconds ?? 0) > 0) warnings.push(`stream event source mapping ${UUID}: TumblingWindowInSeconds is not applied locally (no window state is passed)`);
   const filters = mapping.FilterCriteria?.Filters ?? [];
   let filter;
   try {

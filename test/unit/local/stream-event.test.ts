@@ -119,4 +119,10 @@ describe('streamMappingSettings', () => {
     expect(streamMappingSettings({ ...base, StartingPosition: 'AT_TIMESTAMP' }, warnings)).toBeUndefined();
     expect(warnings).toEqual([expect.stringContaining('filter criteria Lambda would refuse'), expect.stringContaining('starting position AT_TIMESTAMP')]);
   });
+
+  it('says which settings it does not apply', () => {
+    const warnings: string[] = [];
+    expect(streamMappingSettings({ ...base, ParallelizationFactor: 4, TumblingWindowInSeconds: 60 }, warnings)).toBeDefined();
+    expect(warnings).toEqual([expect.stringContaining('ParallelizationFactor 4 runs as 1'), expect.stringContaining('TumblingWindowInSeconds is not applied')]);
+  });
 });
