@@ -1,17 +1,15 @@
-"""moto_server, with moto's DynamoDB made safe for concurrent requests.
+"""moto_server, with moto's DynamoDB made safe for concurrent requests and its SQS answering as AWS does.
 
-moto_server answers each request on its own thread, and its DynamoDB backend is not thread-safe.
-TransactWriteItems snapshots every table it touches and, when one of its conditions fails,
-rolls back by putting the whole snapshots back: a write another thread committed in between is
-undone. Under concurrent orders that lost stock decrements, and the pipeline confirmed more
+DynamoDB. moto_server answers each request on its own thread, and its DynamoDB backend is not
+thread-safe. TransactWriteItems snapshots every table it touches and, when one of its conditions
+fails, rolls back by putting the whole snapshots back: a write another thread committed in between
+is undone. Under concurrent orders that lost stock decrements, and the pipeline confirmed more
 orders than there were units (real DynamoDB isolates transactions; our code relies on it). The
 snapshot itself can also fail ("dictionary changed size during iteration") while another thread
-writes.
+writes. This launcher serialises the DynamoDB backend's item reads and writes with one lock. SQS
+long polls and every other service stay concurrent.
 
-This launcher serialises the DynamoDB backend's item reads and writes with one lock, then runs
-moto_server unchanged. SQS long polls and every other service stay concurrent.
-
-It also stops moto from delivering DynamoDB stream records itself. moto invokes the function of
+DynamoDB Streams. The launcher stops moto from delivering stream records itself: moto invokes the function of
 every stream event source mapping of a table on each write, enabled or not (AWS never invokes a
 disabled one); without Docker that invocation fails with a truthy error text, which moto takes
 for success and clears the shard: GetRecords then finds nothing, and the next sequence numbers
@@ -21,6 +19,13 @@ the mapping's settings instead, as it does for SQS.
 It also answers LocalStack's `GET /_aws/ses`: the emails SES accepted ({"messages": [{Id, Region,
 Source, Destination, Subject, Body, Timestamp}]}), oldest first, so that the local console (and
 any script written against LocalStack) can show what was sent. moto keeps them; it has no API for them.
+
+SQS (moto 5.2.1 differs from AWS in three ways that the AWS provider trips over):
+- RedriveAllowPolicy is stored but never returned (GetQueueAttributes even refuses the name), so the
+  provider's propagation waiter never sees it and waits until it times out;
+- RedrivePolicy comes back as json.dumps() output, with Python's spaces; AWS returns compact JSON,
+  and the provider's queue schema compares the text, so every plan showed a diff;
+- SetQueueAttributes without Policy clears the queue's policy; AWS changes only the attributes named.
 
     python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
 """
@@ -36,6 +41,10 @@ from moto.dynamodb.models.table import StreamRecord, StreamShard
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 from moto.ses.models import SESBackend, ses_backends
+from moto.sqs.exceptions import InvalidParameterValue
+from moto.sqs.models import Queue
+
+# ── DynamoDB: one lock around the backend's item reads and writes ──────────────────────────────
 
 _lock = threading.RLock()  # re-entrant: a transaction calls get_item, put_item and update_item
 
@@ -52,6 +61,7 @@ def _serialised(method):
 for _name in ("get_item", "batch_get_item", "query", "scan", "put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
     setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
 
+# ── DynamoDB Streams: records kept for GetRecords, never delivered by moto ─────────────────────
 
 
 def _append_only(shard, old, new):
@@ -107,6 +117,53 @@ def _with_sent_emails(self, environ, start_response):
 
 
 DomainDispatcherApplication.__call__ = _with_sent_emails
+
+# ── SQS: queue attributes as AWS answers them ──────────────────────────────────────────────────
+
+
+def _compact(document):
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _redrive_allow_policy(value):
+    """The stored form of a RedriveAllowPolicy value: compact JSON, or None to remove it ("")."""
+    if value is None or value == "":
+        return None
+    try:
+        policy = json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        raise InvalidParameterValue(f"Value {value} for parameter RedriveAllowPolicy is invalid. Reason: Invalid JSON.")
+    if not isinstance(policy, dict) or policy.get("redrivePermission") not in ("allowAll", "denyAll", "byQueue"):
+        raise InvalidParameterValue(f"Value {value} for parameter RedriveAllowPolicy is invalid. Reason: redrivePermission must be allowAll, denyAll or byQueue.")
+    if policy["redrivePermission"] == "byQueue" and not policy.get("sourceQueueArns"):
+        raise InvalidParameterValue(f"Value {value} for parameter RedriveAllowPolicy is invalid. Reason: byQueue needs sourceQueueArns.")
+    return _compact(policy)
+
+
+_set_queue_attributes = Queue._set_attributes
+_queue_attributes = Queue.attributes.fget
+
+
+def _set_attributes_as_aws(self, attributes, now=None):
+    if "Policy" not in attributes:
+        # moto sets the policy to whatever the call carries, None when it carries none.
+        attributes = {**attributes, "Policy": self.policy}
+    allow = _redrive_allow_policy(attributes["RedriveAllowPolicy"]) if "RedriveAllowPolicy" in attributes else self.redrive_allow_policy
+    _set_queue_attributes(self, attributes, now)
+    self.redrive_allow_policy = allow
+
+
+def _attributes_as_aws(self):
+    result = _queue_attributes(self)
+    if self.redrive_policy:
+        result["RedrivePolicy"] = _compact(self.redrive_policy)
+    return result
+
+
+Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]  # GetQueueAttributes accepts and returns it
+Queue.redrive_allow_policy = None  # a queue created without one has none
+Queue._set_attributes = _set_attributes_as_aws
+Queue.attributes = property(_attributes_as_aws)
 
 if __name__ == "__main__":
     sys.exit(main())

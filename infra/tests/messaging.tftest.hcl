@@ -3,6 +3,22 @@
 
 mock_provider "aws" {}
 
+# What the provider reads from the emulator (or AWS): the queues' ARNs are built from these.
+override_data {
+  target = data.aws_caller_identity.current
+  values = { account_id = "000000000000" }
+}
+
+override_data {
+  target = data.aws_region.current
+  values = { name = "us-east-1" }
+}
+
+override_data {
+  target = data.aws_partition.current
+  values = { partition = "aws" }
+}
+
 override_resource {
   target          = aws_sns_topic.this
   override_during = plan
@@ -69,24 +85,30 @@ run "every_queue_redrives_to_the_dlq" {
     source = "./modules/messaging"
   }
 
-  # Pinned on purpose: the queue's own redrive_policy argument stays unset (its diff under moto
-  # is a whitespace artefact, see modules/messaging/main.tf); this resource carries the policy.
+  # On the queue itself, set when it is created: no separate aws_sqs_queue_redrive_policy step.
   assert {
     condition = alltrue([
-      for q in keys(var.queues) : jsondecode(aws_sqs_queue_redrive_policy.this[q].redrive_policy) == {
+      for q in keys(var.queues) : jsondecode(aws_sqs_queue.this[q].redrive_policy) == {
         deadLetterTargetArn = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"
         maxReceiveCount     = 4
-      } && aws_sqs_queue_redrive_policy.this[q].queue_url == aws_sqs_queue.this[q].id
+      }
     ])
     error_message = "Every queue must redrive to the DLQ after max_receive_count receives."
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq[0].redrive_allow_policy) == {
+    condition = jsondecode(aws_sqs_queue.dlq.redrive_allow_policy) == {
       redrivePermission = "byQueue"
       sourceQueueArns   = ["arn:aws:sqs:us-east-1:000000000000:a-queue", "arn:aws:sqs:us-east-1:000000000000:b-queue"]
     }
     error_message = "Only our queues may use the DLQ."
+  }
+
+  # The allow policy names the queues by ARNs built before they exist: they must be the ARNs the
+  # queues get (here, the overridden ones).
+  assert {
+    condition     = jsondecode(aws_sqs_queue.dlq.redrive_allow_policy).sourceQueueArns == [for q in sort(keys(var.queues)) : aws_sqs_queue.this[q].arn]
+    error_message = "The DLQ's allow policy must name the queues' actual ARNs."
   }
 
   assert {
@@ -101,18 +123,24 @@ run "queue_policies_admit_only_the_topic" {
     source = "./modules/messaging"
   }
 
+  # On the queue itself: no separate aws_sqs_queue_policy step.
   assert {
     condition = alltrue([
-      for q in keys(var.queues) : jsondecode(aws_sqs_queue_policy.this[q].policy).Statement == [{
+      for q in keys(var.queues) : jsondecode(aws_sqs_queue.this[q].policy).Statement == [{
         Sid       = "AllowOrderEventsTopic"
         Effect    = "Allow"
         Principal = { Service = "sns.amazonaws.com" }
         Action    = "sqs:SendMessage"
-        Resource  = "arn:aws:sqs:us-east-1:000000000000:${q}"
+        Resource  = aws_sqs_queue.this[q].arn
         Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:sns:us-east-1:000000000000:order-events" } }
       }]
     ])
-    error_message = "A queue policy admits something other than the topic."
+    error_message = "A queue policy admits something other than the topic, or names another queue."
+  }
+
+  assert {
+    condition     = jsondecode(aws_sqs_queue.this["a-queue"].policy).Statement[0].Resource == "arn:aws:sqs:us-east-1:000000000000:a-queue"
+    error_message = "The queue policy must name the queue's ARN."
   }
 }
 
@@ -156,20 +184,6 @@ run "dlq_alarm_exists" {
       aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:on-call"])
     )
     error_message = "The DLQ alarm must fire when ApproximateNumberOfMessagesVisible > 0."
-  }
-}
-
-run "redrive_allow_policy_can_be_turned_off_for_moto" {
-  command = plan
-  module {
-    source = "./modules/messaging"
-  }
-  variables {
-    dlq_redrive_allow_policy_enabled = false
-  }
-  assert {
-    condition     = length(aws_sqs_queue_redrive_allow_policy.dlq) == 0 && length(aws_sqs_queue_redrive_policy.this) == 2
-    error_message = "Turning the allow policy off must keep the redrive policies."
   }
 }
 

@@ -5,12 +5,16 @@
 // - a table's stream keeps its records while a stream event source mapping exists: plain moto
 //   invokes the mapping's function on every write (disabled or not), fails without Docker, takes the
 //   error for success and empties the shard.
+// - SQS queue attributes as AWS answers them: RedriveAllowPolicy stored and returned, RedrivePolicy
+//   as compact JSON, the Policy kept by a SetQueueAttributes that does not name it (plain moto 5.2.1
+//   fails each SQS test below).
 import { randomUUID } from 'node:crypto';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { stack } from './support/stack.js';
 
 it('200 concurrent transactions for 50 units: exactly 50 commit, each with its marker and its decrement, and no rollback undoes another', async () => {
@@ -117,4 +121,63 @@ it("answers LocalStack's GET /_aws/ses with the emails SES accepted: recipient, 
     Timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
   });
   expect(Date.parse(sent?.Timestamp ?? '')).toBeGreaterThanOrEqual(before - 1000);
+});
+
+describe('SQS queue attributes, as AWS answers them', () => {
+  const sqs = new SQSClient({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const created: string[] = [];
+  const createQueue = async (name: string, Attributes?: Record<string, string>) => {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${randomUUID()}`, Attributes }));
+    if (QueueUrl === undefined) throw new Error('CreateQueue returned no QueueUrl');
+    created.push(QueueUrl);
+    const { Attributes: { QueueArn = '' } = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    return { url: QueueUrl, arn: QueueArn };
+  };
+  const attributes = async (QueueUrl: string, names: string[] = ['All']) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: names as never }))).Attributes ?? {};
+
+  afterAll(async () => {
+    await Promise.all(created.map((QueueUrl) => sqs.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined)));
+  });
+
+  it('stores RedriveAllowPolicy and returns it (by name and under All), as compact JSON; "" removes it', async () => {
+    const source = await createQueue('check-source');
+    const allow = { redrivePermission: 'byQueue', sourceQueueArns: [source.arn] };
+    // Spaced on purpose: SQS answers compact JSON whatever the spacing it was given.
+    const dlq = await createQueue('check-dlq', { RedriveAllowPolicy: JSON.stringify(allow, null, 1) });
+
+    expect(await attributes(dlq.url, ['RedriveAllowPolicy'])).toEqual({ RedriveAllowPolicy: JSON.stringify(allow) });
+    expect((await attributes(dlq.url)).RedriveAllowPolicy).toBe(JSON.stringify(allow));
+
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) } }));
+    expect((await attributes(dlq.url)).RedriveAllowPolicy).toBe('{"redrivePermission":"denyAll"}');
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: '' } }));
+    expect(await attributes(dlq.url)).not.toHaveProperty('RedriveAllowPolicy');
+  });
+
+  it('refuses a RedriveAllowPolicy that is not a policy', async () => {
+    expect.assertions(1);
+    const dlq = await createQueue('check-dlq');
+    await expect(sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: '{"redrivePermission":"sometimes"}' } }))).rejects.toMatchObject({
+      name: 'InvalidParameterValue',
+    });
+  });
+
+  it('returns RedrivePolicy as compact JSON (the provider compares the text: a spaced answer is a diff on every plan)', async () => {
+    const dlq = await createQueue('check-dlq');
+    const queue = await createQueue('check-queue', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
+
+    expect((await attributes(queue.url)).RedrivePolicy).toBe(`{"deadLetterTargetArn":"${dlq.arn}","maxReceiveCount":3}`);
+  });
+
+  it('keeps the Policy when SetQueueAttributes does not name it', async () => {
+    const queue = await createQueue('check-queue');
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue.arn }] };
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { Policy: JSON.stringify(policy) } }));
+
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '7' } }));
+
+    const after = await attributes(queue.url);
+    expect({ visibility: after.VisibilityTimeout, policy: JSON.parse(after.Policy ?? 'null') as unknown }).toEqual({ visibility: '7', policy });
+  });
 });

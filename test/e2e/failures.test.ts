@@ -74,11 +74,9 @@ function placeOrder(items: { productId: string; quantity: number }[], paymentTok
 
 /** Sets queues' visibility timeouts for one test; returns a function that restores them. */
 async function withVisibility(seconds: Record<string, number>): Promise<() => Promise<void>> {
-  // moto clears a queue's Policy on any SetQueueAttributes that does not carry it (AWS keeps it):
-  // every call here passes the queue's own policy along, or the next `terraform plan` would want it back.
   const before = await Promise.all(
     Object.keys(seconds).map(async (name) => {
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout', 'Policy'] }));
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout'] }));
       return [name, Attributes] as const;
     }),
   );

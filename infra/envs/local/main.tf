@@ -14,7 +14,5 @@ module "order_fanout" {
   point_in_time_recovery_enabled = false
   deletion_protection_enabled    = false
   log_retention_in_days          = 1
-  # moto 5.2.1 accepts RedriveAllowPolicy but never returns it: the provider would wait forever.
-  dlq_redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
-  api_stage_name                   = "local"
+  api_stage_name                 = "local"
 }

@@ -46,8 +46,3 @@ variable "event_source_mappings_enabled" {
   default     = false
 }
 
-variable "dlq_redrive_allow_policy_enabled" {
-  type        = bool
-  description = "Set true under LocalStack (tflocal); moto 5.2.1 never returns RedriveAllowPolicy, so the provider would wait forever."
-  default     = false
-}

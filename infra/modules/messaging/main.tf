@@ -4,12 +4,36 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  # Each queue's ARN, known before the queue exists: a queue's own policy must name it (a resource
+  # cannot refer to its own attributes), and the DLQ's redrive-allow policy names every queue
+  # without waiting for them (they wait for the DLQ instead, whose ARN their redrive policy needs).
+  queue_arns = {
+    for name in keys(var.queues) : name => "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${name}"
+  }
+}
+
+# Every queue setting lives on aws_sqs_queue itself: the provider waits about 25 s after each
+# SQS change for the attributes to read back unchanged several times in a row (its propagation
+# waiter, the same against moto and AWS), so each separate aws_sqs_queue_policy or
+# aws_sqs_queue_redrive_policy would add another 25 s step per queue. Two steps remain: the DLQ,
+# then the queues that name it (SQS refuses a redrive policy whose DLQ does not exist), in parallel.
+
 # The DLQ and its redrive live beside the queues they serve.
 resource "aws_sqs_queue" "dlq" {
   name                      = var.dlq_name
   message_retention_seconds = var.dlq_message_retention_seconds
   sqs_managed_sse_enabled   = true
-  tags                      = var.tags
+  # Only our queues may use the DLQ as their dead-letter target.
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [for k in sort(keys(var.queues)) : local.queue_arns[k]]
+  })
+  tags = var.tags
 }
 
 resource "aws_sqs_queue" "this" {
@@ -22,53 +46,14 @@ resource "aws_sqs_queue" "this" {
   # key (its key policy cannot be extended to sns.amazonaws.com).
   sqs_managed_sse_enabled = true
 
-  tags = var.tags
-
-  lifecycle {
-    # redrive_policy is owned by aws_sqs_queue_redrive_policy.this below, never set here; the
-    # queue resource still reads it back. Its schema normalises only the planned side
-    # (StateFunc, no JSON-equivalence check), so a service that returns the document in another
-    # spacing shows a diff on every plan: moto returns json.dumps() output ('", "', '": "'),
-    # real SQS returns compact JSON and is unaffected. Ignoring the attribute here hides nothing:
-    # drift in the redrive policy still shows on aws_sqs_queue_redrive_policy.this, which
-    # compares the JSON semantically. (Applying that phantom diff would also be harmful on moto:
-    # any SetQueueAttributes without Policy clears the queue's policy.)
-    ignore_changes = [redrive_policy]
-  }
-}
-
-# The redrive policy as its own resource rather than the queue's redrive_policy argument:
-# - this resource compares JSON documents semantically, the argument does not (see above);
-# - the queues no longer wait for the DLQ, so both are created (and waited for) in parallel.
-resource "aws_sqs_queue_redrive_policy" "this" {
-  for_each = var.queues
-
-  queue_url = aws_sqs_queue.this[each.key].id
+  # Set at creation, with the policy below: the queue is never open to SNS without somewhere for
+  # poison messages to go.
   redrive_policy = jsonencode({
     deadLetterTargetArn = aws_sqs_queue.dlq.arn
     maxReceiveCount     = var.max_receive_count
   })
-}
 
-# Only our queues may use the DLQ as their dead-letter target. A separate resource, not an
-# argument of the DLQ: the DLQ must exist before the queues that name it, and this policy must
-# name those queues. Optional only because moto (5.2.1) stores RedriveAllowPolicy but never
-# returns it from GetQueueAttributes, so the provider's propagation waiter never finishes.
-resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
-  count = var.dlq_redrive_allow_policy_enabled ? 1 : 0
-
-  queue_url = aws_sqs_queue.dlq.id
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [for k in sort(keys(var.queues)) : aws_sqs_queue.this[k].arn]
-  })
-}
-
-# Only this topic may send to the queues.
-resource "aws_sqs_queue_policy" "this" {
-  for_each = var.queues
-
-  queue_url = aws_sqs_queue.this[each.key].id
+  # Only this topic may send to the queue.
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
@@ -76,15 +61,12 @@ resource "aws_sqs_queue_policy" "this" {
       Effect    = "Allow"
       Principal = { Service = "sns.amazonaws.com" }
       Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.this[each.key].arn
+      Resource  = local.queue_arns[each.key]
       Condition = { ArnEquals = { "aws:SourceArn" = aws_sns_topic.this.arn } }
     }]
   })
 
-  # Open the queue to SNS only once poison messages have somewhere to go. Also required by moto
-  # (5.2.1): any SetQueueAttributes call without a Policy clears the queue's policy, so the
-  # redrive policy must not be written after this one.
-  depends_on = [aws_sqs_queue_redrive_policy.this]
+  tags = var.tags
 }
 
 resource "aws_sns_topic_subscription" "this" {
@@ -92,15 +74,13 @@ resource "aws_sns_topic_subscription" "this" {
 
   topic_arn = aws_sns_topic.this.arn
   protocol  = "sqs"
-  endpoint  = aws_sqs_queue.this[each.key].arn
+  # The queue resource's ARN: subscribed only once the queue exists with its policy (deliveries
+  # before it would be refused and lost) and its redrive policy.
+  endpoint = aws_sqs_queue.this[each.key].arn
   # Consumers get the event JSON itself, with eventType as an SQS message attribute.
   raw_message_delivery = true
   filter_policy_scope  = "MessageAttributes"
   filter_policy        = jsonencode({ eventType = sort(each.value.event_types) })
-
-  # Deliveries made before the queue policy exists would be refused and lost, and poison
-  # messages delivered before the redrive policy exists would never reach the DLQ.
-  depends_on = [aws_sqs_queue_policy.this, aws_sqs_queue_redrive_policy.this]
 }
 
 # Anything in the DLQ is an order stuck somewhere: page someone rather than wait for a customer.

@@ -54,12 +54,6 @@ variable "max_receive_count" {
   }
 }
 
-variable "dlq_redrive_allow_policy_enabled" {
-  type        = bool
-  description = "Restrict the DLQ to our queues (redrive allow policy). Turn off only for emulators that do not return RedriveAllowPolicy (moto 5.2.1)."
-  default     = true
-}
-
 variable "dlq_alarm_actions" {
   type        = list(string)
   description = "ARNs notified when the DLQ holds messages (an SNS topic for on-call, say). Empty: the alarm only changes state."

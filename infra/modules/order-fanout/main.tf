@@ -139,10 +139,9 @@ module "messaging" {
       visibility_timeout_seconds = lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout)
     }
   }
-  max_receive_count                = var.max_receive_count
-  dlq_redrive_allow_policy_enabled = var.dlq_redrive_allow_policy_enabled
-  dlq_alarm_actions                = var.dlq_alarm_actions
-  tags                             = var.tags
+  max_receive_count = var.max_receive_count
+  dlq_alarm_actions = var.dlq_alarm_actions
+  tags              = var.tags
 }
 
 module "email" {

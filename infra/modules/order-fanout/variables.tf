@@ -47,12 +47,6 @@ variable "max_receive_count" {
   default     = 5
 }
 
-variable "dlq_redrive_allow_policy_enabled" {
-  type        = bool
-  description = "Restrict the DLQ to our queues. False only for moto, which never returns RedriveAllowPolicy."
-  default     = true
-}
-
 variable "event_source_mappings_enabled" {
   type        = bool
   description = "Whether Lambda polls the queues (false on the local stack: the local runtime polls)."
