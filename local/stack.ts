@@ -69,21 +69,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const distDir = join(terraform.repoRoot, 'dist');
   mkdirSync(options.stateDir, { recursive: true });
 
-  step(`emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}`);
-  const emulator = await timed(timings, 'emulator', () =>
-    startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') }),
-  );
+  // The emulator, the bundles and `terraform init` need nothing from one another: side by side.
+  step(`emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}; build: bundling every function; terraform: init`);
+  const [started, built, initialised] = await Promise.allSettled([
+    timed(timings, 'emulator', () => startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') })),
+    timed(timings, 'build', () => Promise.all(functionNames().map(buildFunction))),
+    timed(timings, 'init', () => terraform.init(options.verbose)),
+  ]);
+  if (started.status === 'rejected') throw started.reason;
+  const emulator = started.value;
   step(emulator.started ? `emulator: started moto_server (pid ${emulator.pid})` : 'emulator: reusing the one already running');
 
   try {
-    step('build: bundling every function');
-    const builds = await timed(timings, 'build', () => Promise.all(functionNames().map(buildFunction)));
-    for (const b of builds) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
+    if (built.status === 'rejected') throw built.reason;
+    if (initialised.status === 'rejected') throw initialised.reason;
+    for (const b of built.value) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
 
     const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
-    step('terraform: init');
-    await timed(timings, 'init', () => terraform.init(options.verbose));
-    step('terraform: apply infra/envs/local (queues take ~25 s against moto)');
+    step('terraform: apply infra/envs/local (~50 s: the provider waits ~25 s after each SQS step, and the queues follow the DLQ)');
     const outputs = (await timed(timings, 'apply', () => terraform.apply(tf))) as unknown as StackOutputs;
 
     step('seed: inventory from local/seed/products.json');

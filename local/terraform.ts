@@ -48,8 +48,15 @@ export async function init(onOutput?: (chunk: string) => void): Promise<void> {
   await run(['init', '-input=false', '-no-color'], onOutput);
 }
 
+/**
+ * Terraform's default of 10 operations at once is too few here: the four queues and the DLQ wait
+ * ~25 s each on the provider's SQS waiter, and the five functions queue behind the provider's lock
+ * for zip uploads, all holding a slot, while the rest of the stack waits for one.
+ */
+const PARALLELISM = 30;
+
 export async function apply(o: TerraformOptions): Promise<Record<string, unknown>> {
-  await run(['apply', '-auto-approve', '-input=false', '-no-color', `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+  await run(['apply', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
   return outputs(o.statePath);
 }
 

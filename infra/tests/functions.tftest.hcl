@@ -33,6 +33,7 @@ variables {
       }
     }
   }
+  event_source_arns             = { billing = "arn:aws:sqs:us-east-1:000000000000:billing-queue" }
   event_source_mappings_enabled = false
   batch_size                    = 5
 }
@@ -354,4 +355,16 @@ run "emailing_needs_an_identity" {
     functions          = { notification = { sends_email = true } }
   }
   expect_failures = [aws_iam_role_policy.this]
+}
+
+# The role admits one queue (by an ARN known at plan time), the mapping reads another.
+run "mapping_must_read_the_queue_the_role_admits" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    event_source_arns = { billing = "arn:aws:sqs:us-east-1:000000000000:inventory-queue" }
+  }
+  expect_failures = [aws_lambda_event_source_mapping.this]
 }

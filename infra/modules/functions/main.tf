@@ -13,6 +13,11 @@ resource "aws_cloudwatch_log_group" "this" {
   tags              = var.tags
 }
 
+# The provider creates functions from `filename` one at a time (it holds a process-wide lock
+# from reading the zip through its wait for the function to become Active, 5 s at least): five
+# functions take ~25 s. That is off the critical path as long as nothing here waits for the
+# queues, whose creation takes longer (see modules/messaging): the roles name the queues by
+# ARNs known at plan time, and only the mappings wait for the queues themselves.
 resource "aws_lambda_function" "this" {
   for_each = var.functions
 
@@ -41,7 +46,7 @@ resource "aws_lambda_function" "this" {
 resource "aws_lambda_event_source_mapping" "this" {
   for_each = local.consumers
 
-  event_source_arn                   = each.value.queue.arn
+  event_source_arn                   = var.event_source_arns[each.key]
   function_name                      = aws_lambda_function.this[each.key].arn
   enabled                            = var.event_source_mappings_enabled
   batch_size                         = var.batch_size
@@ -51,6 +56,13 @@ resource "aws_lambda_event_source_mapping" "this" {
 
   # Lambda checks the role's sqs: permissions when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = lookup(var.event_source_arns, each.key, null) == each.value.queue.arn
+      error_message = "event_source_arns[\"${each.key}\"] must be the ARN of the queue the function's policy admits (${each.value.queue.arn})."
+    }
+  }
 }
 
 resource "aws_lambda_event_source_mapping" "stream" {

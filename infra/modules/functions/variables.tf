@@ -16,8 +16,9 @@ variable "functions" {
       arn    = string
       access = optional(string, "read_write")
     })), {})
-    # The queue the function consumes, if any. Its visibility timeout is passed in so the
-    # module can hold it against the function's timeout.
+    # The queue the function consumes, if any: its ARN for the IAM policy (known at plan time, so
+    # the role and the function need not wait for the queue; the mapping reads event_source_arns).
+    # Its visibility timeout is passed in so the module can hold it against the function's timeout.
     queue = optional(object({
       arn                        = string
       visibility_timeout_seconds = number
@@ -97,6 +98,12 @@ variable "functions" {
     ])
     error_message = "A consumed queue's visibility timeout must be at least 6 times its function's timeout."
   }
+}
+
+variable "event_source_arns" {
+  type        = map(string)
+  description = "The ARN of the queue each consumer's event source mapping reads, keyed by function: the queue resource's own attribute, so that the mapping is created once the queue exists. Must equal that function's queue.arn."
+  default     = {}
 }
 
 variable "dist_dir" {

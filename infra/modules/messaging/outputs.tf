@@ -8,6 +8,11 @@ output "queue_arns" {
   value       = { for k, q in aws_sqs_queue.this : k => q.arn }
 }
 
+output "queue_arns_at_plan" {
+  description = "The same ARNs, known at plan time (built from the names): for IAM policies, so that they need not wait for the queues. Use queue_arns where the queue must exist."
+  value       = local.queue_arns
+}
+
 output "queue_urls" {
   description = "Consumer queue URLs, keyed by queue name."
   value       = { for k, q in aws_sqs_queue.this : k => q.url }

@@ -22,7 +22,8 @@ locals {
       event_types = ["InventoryReserved", "InventoryRejected", "InventoryReleased", "PaymentCaptured", "PaymentDeclined", "PaymentVoided", "PaymentRefunded", "NotificationSent", "NotificationFailed"]
     }
   }
-  queue_of = { for q, v in local.queues : v.consumer => q }
+  queue_of            = { for q, v in local.queues : v.consumer => q }
+  visibility_timeouts = { for q in keys(local.queues) : q => lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout) }
 
   # 10 s leaves room for a DynamoDB transaction and a publish with SDK retries; API Gateway
   # would cut order-api off at 29 s anyway.
@@ -136,7 +137,7 @@ module "messaging" {
   queues = {
     for q, v in local.queues : q => {
       event_types                = v.event_types
-      visibility_timeout_seconds = lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout)
+      visibility_timeout_seconds = local.visibility_timeouts[q]
     }
   }
   max_receive_count = var.max_receive_count
@@ -158,12 +159,16 @@ module "functions" {
     for name, f in local.functions : name => merge(f, {
       timeout     = coalesce(try(var.function_settings[name].timeout, null), local.default_timeout)
       memory_size = coalesce(try(var.function_settings[name].memory_size, null), local.default_memory_size)
+      # The ARN known at plan time: the roles and functions are created while the queues wait
+      # for SQS (the provider creates functions one at a time, see modules/functions).
       queue = contains(keys(local.queue_of), name) ? {
-        arn                        = module.messaging.queue_arns[local.queue_of[name]]
-        visibility_timeout_seconds = module.messaging.queue_visibility_timeouts[local.queue_of[name]]
+        arn                        = module.messaging.queue_arns_at_plan[local.queue_of[name]]
+        visibility_timeout_seconds = local.visibility_timeouts[local.queue_of[name]]
       } : null
     })
   }
+  # The mappings, though, wait for their queues.
+  event_source_arns                  = { for f, q in local.queue_of : f => module.messaging.queue_arns[q] }
   dist_dir                           = var.dist_dir
   log_level                          = var.log_level
   extra_environment                  = var.extra_environment
