@@ -34,6 +34,7 @@ variables {
     }
   }
   event_source_arns             = { billing = "arn:aws:sqs:us-east-1:000000000000:billing-queue" }
+  on_failure_destination_arns   = { order-publisher = "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq" }
   event_source_mappings_enabled = false
   batch_size                    = 5
 }
@@ -153,6 +154,7 @@ run "stream_mapping_without_filter_or_destination_has_neither" {
     functions = {
       order-publisher = { stream = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/x" } }
     }
+    on_failure_destination_arns = {}
   }
 
   override_resource {
@@ -367,4 +369,16 @@ run "mapping_must_read_the_queue_the_role_admits" {
     event_source_arns = { billing = "arn:aws:sqs:us-east-1:000000000000:inventory-queue" }
   }
   expect_failures = [aws_lambda_event_source_mapping.this]
+}
+
+# The role may send to one queue (by an ARN known at plan time), the mapping's destination is another.
+run "stream_destination_must_be_the_one_the_role_admits" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    on_failure_destination_arns = { order-publisher = "arn:aws:sqs:us-east-1:000000000000:billing-queue" }
+  }
+  expect_failures = [aws_lambda_event_source_mapping.stream]
 }

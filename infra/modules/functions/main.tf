@@ -95,7 +95,7 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
   # Without a destination, a batch Lambda gives up on is dropped without a trace.
   dynamic "destination_config" {
-    for_each = each.value.stream.on_failure_destination_arn == null ? [] : [each.value.stream.on_failure_destination_arn]
+    for_each = each.value.stream.on_failure_destination_arn == null ? [] : [var.on_failure_destination_arns[each.key]]
     content {
       on_failure {
         destination_arn = destination_config.value
@@ -105,4 +105,11 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
   # Lambda checks the role's dynamodb: (and destination) permissions when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = lookup(var.on_failure_destination_arns, each.key, null) == each.value.stream.on_failure_destination_arn
+      error_message = "on_failure_destination_arns[\"${each.key}\"] must be the destination the function's policy admits (${coalesce(each.value.stream.on_failure_destination_arn, "none")})."
+    }
+  }
 }

@@ -106,6 +106,12 @@ variable "event_source_arns" {
   default     = {}
 }
 
+variable "on_failure_destination_arns" {
+  type        = map(string)
+  description = "The on-failure destination of each stream reader's mapping, keyed by function: the destination resource's own ARN, so that the mapping is created once it exists. Must equal that function's stream.on_failure_destination_arn."
+  default     = {}
+}
+
 variable "dist_dir" {
   type        = string
   description = "Directory holding <function>.zip, relative to the directory Terraform runs in, or absolute."

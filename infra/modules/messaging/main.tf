@@ -12,9 +12,9 @@ locals {
   # Each queue's ARN, known before the queue exists: a queue's own policy must name it (a resource
   # cannot refer to its own attributes), and the DLQ's redrive-allow policy names every queue
   # without waiting for them (they wait for the DLQ instead, whose ARN their redrive policy needs).
-  queue_arns = {
-    for name in keys(var.queues) : name => "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${name}"
-  }
+  arn_prefix = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  queue_arns = { for name in keys(var.queues) : name => "${local.arn_prefix}:${name}" }
+  dlq_arn    = "${local.arn_prefix}:${var.dlq_name}"
 }
 
 # Every queue setting lives on aws_sqs_queue itself: the provider waits about 25 s after each

@@ -28,6 +28,11 @@ output "dlq_arn" {
   value       = aws_sqs_queue.dlq.arn
 }
 
+output "dlq_arn_at_plan" {
+  description = "The same ARN, known at plan time (built from the name): for IAM policies, so that they need not wait for the DLQ. Use dlq_arn where the DLQ must exist."
+  value       = local.dlq_arn
+}
+
 output "dlq_url" {
   description = "URL of the dead-letter queue."
   value       = aws_sqs_queue.dlq.url

@@ -63,7 +63,8 @@ locals {
         # its alarm) rather than blocking the shard; the stream keeps the records for 24 h.
         maximum_retry_attempts        = 20
         maximum_record_age_in_seconds = 3600
-        on_failure_destination_arn    = module.messaging.dlq_arn
+        # Known at plan time, for the role (see queue below); the mapping itself waits for the DLQ.
+        on_failure_destination_arn = module.messaging.dlq_arn_at_plan
       }
       publishes   = true
       sends_email = false
@@ -167,8 +168,9 @@ module "functions" {
       } : null
     })
   }
-  # The mappings, though, wait for their queues.
+  # The mappings, though, wait for their queues and their on-failure destination.
   event_source_arns                  = { for f, q in local.queue_of : f => module.messaging.queue_arns[q] }
+  on_failure_destination_arns        = { order-publisher = module.messaging.dlq_arn }
   dist_dir                           = var.dist_dir
   log_level                          = var.log_level
   extra_environment                  = var.extra_environment
