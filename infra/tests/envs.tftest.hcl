@@ -1,18 +1,7 @@
 # The two roots plan with their own settings (mock provider: no emulator, no AWS account).
 # Run from infra/: terraform -chdir=infra test
 
-mock_provider "aws" {
-  # What the provider reads from the emulator (or AWS): the queues' ARNs are built from these.
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "000000000000" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-}
+mock_provider "aws" {}
 
 variables {
   dist_dir = "tests/fixtures/lambda-zips"

@@ -3,22 +3,6 @@
 
 mock_provider "aws" {}
 
-# What the provider reads from the emulator (or AWS): the queues' ARNs are built from these.
-override_data {
-  target = data.aws_caller_identity.current
-  values = { account_id = "000000000000" }
-}
-
-override_data {
-  target = data.aws_region.current
-  values = { name = "us-east-1" }
-}
-
-override_data {
-  target = data.aws_partition.current
-  values = { partition = "aws" }
-}
-
 override_resource {
   target          = aws_sns_topic.this
   override_during = plan

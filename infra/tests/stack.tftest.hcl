@@ -101,22 +101,6 @@ override_resource {
   }
 }
 
-# What the provider reads from the emulator (or AWS): the queues' ARNs are built from these.
-override_data {
-  target = module.messaging.data.aws_caller_identity.current
-  values = { account_id = "000000000000" }
-}
-
-override_data {
-  target = module.messaging.data.aws_region.current
-  values = { name = "us-east-1" }
-}
-
-override_data {
-  target = module.messaging.data.aws_partition.current
-  values = { partition = "aws" }
-}
-
 override_resource {
   target          = module.messaging.aws_sns_topic.this
   override_during = plan

@@ -4,15 +4,15 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
-
 locals {
   # Each queue's ARN, known before the queue exists: a queue's own policy must name it (a resource
   # cannot refer to its own attributes), and the DLQ's redrive-allow policy names every queue
   # without waiting for them (they wait for the DLQ instead, whose ARN their redrive policy needs).
-  arn_prefix = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}"
+  # The queues live in the topic's partition, region and account (arn:partition:sns:region:account:name):
+  # taken from its ARN rather than from data sources, which would need an STS call (make plan
+  # plans offline), and the topic is created in a second, before anything that names a queue.
+  topic_arn  = split(":", aws_sns_topic.this.arn)
+  arn_prefix = "arn:${local.topic_arn[1]}:sqs:${local.topic_arn[3]}:${local.topic_arn[4]}"
   queue_arns = { for name in keys(var.queues) : name => "${local.arn_prefix}:${name}" }
   dlq_arn    = "${local.arn_prefix}:${var.dlq_name}"
 }
