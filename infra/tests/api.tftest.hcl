@@ -13,7 +13,32 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = aws_api_gateway_resource.orders
+  override_during = plan
+  values = {
+    id = "orders1"
+  }
+}
+
+override_resource {
+  target          = aws_api_gateway_resource.order
+  override_during = plan
+  values = {
+    id = "order1"
+  }
+}
+
+override_resource {
+  target          = aws_api_gateway_authorizer.customers
+  override_during = plan
+  values = {
+    id = "auth1"
+  }
+}
+
 variables {
+  user_pool_arns         = ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_customers"]
   function_name          = "order-api"
   function_invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations"
   stage_name             = "local"
@@ -113,4 +138,88 @@ run "rate_limit_is_checked" {
     throttling_rate_limit = -1
   }
   expect_failures = [var.throttling_rate_limit]
+}
+
+run "every_method_requires_a_cognito_id_token" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_authorizer.customers.type == "COGNITO_USER_POOLS" &&
+      aws_api_gateway_authorizer.customers.provider_arns == toset(["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_customers"]) &&
+      aws_api_gateway_authorizer.customers.identity_source == "method.request.header.Authorization"
+    )
+    error_message = "The authorizer must accept the user pool's tokens from the Authorization header."
+  }
+
+  assert {
+    condition     = alltrue([for m in values(aws_api_gateway_method.this) : m.authorization == "COGNITO_USER_POOLS" && m.authorizer_id == "auth1"])
+    error_message = "Every method must use the Cognito authorizer."
+  }
+}
+
+run "a_user_pool_is_required" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    user_pool_arns = []
+  }
+  expect_failures = [var.user_pool_arns]
+}
+
+# The stage redeploys on every API change: the same configuration gives the same trigger, a
+# changed authorizer (another user pool) or integration gives another.
+run "trigger_of_the_base_configuration" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  assert {
+    condition     = output.deployment_trigger != null && length(output.deployment_trigger) == 40
+    error_message = "The deployment trigger must be known at plan time."
+  }
+}
+
+run "same_configuration_same_trigger" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  assert {
+    condition     = output.deployment_trigger == run.trigger_of_the_base_configuration.deployment_trigger
+    error_message = "An unchanged API must not redeploy."
+  }
+}
+
+run "changed_authorizer_changes_the_trigger" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    user_pool_arns = ["arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_other"]
+  }
+  assert {
+    condition     = output.deployment_trigger != run.trigger_of_the_base_configuration.deployment_trigger
+    error_message = "A changed authorizer must change the deployment's trigger."
+  }
+}
+
+run "changed_integration_changes_the_trigger" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    function_invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api-v2/invocations"
+  }
+  assert {
+    condition     = output.deployment_trigger != run.trigger_of_the_base_configuration.deployment_trigger
+    error_message = "A changed integration must change the deployment's trigger."
+  }
 }

@@ -19,6 +19,21 @@ run "local_env_plans_with_mappings_disabled" {
   }
 
   assert {
+    condition = jsonencode(module.order_fanout.global_names) == jsonencode({
+      tables     = ["billing", "idempotency", "inventory", "inventory-reservations", "notifications", "orders"]
+      topics     = ["order-events", "order-fanout-alerts"]
+      queues     = ["billing-queue", "inventory-queue", "notification-queue", "order-status-queue", "order-processing-dlq"]
+      functions  = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
+      roles      = ["billing-lambda", "inventory-lambda", "notification-lambda", "order-api-lambda", "order-publisher-lambda", "order-status-lambda"]
+      log_groups = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
+      alarms     = sort(keys(module.order_fanout.alarms))
+      api        = ["order-api"]
+      user_pools = ["order-fanout-customers"]
+    })
+    error_message = "envs/local must keep the original design's names."
+  }
+
+  assert {
     condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"])
     error_message = "Local outputs incomplete."
   }
@@ -32,6 +47,20 @@ run "aws_env_plans_with_mappings_enabled" {
 
   variables {
     sender_email = "orders@shop.test"
+    name_prefix  = "staging-"
+    alarm_email  = "oncall@shop.test"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "staging-")]
+    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 19 + 1 + 1
+    error_message = "Every globally named resource must carry name_prefix, so that two environments share an account."
+  }
+
+  assert {
+    condition     = module.order_fanout.alarm_email_subscription == "oncall@shop.test"
+    error_message = "alarm_email must be subscribed to the alerts topic."
   }
 
   assert {

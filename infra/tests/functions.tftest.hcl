@@ -13,7 +13,7 @@ variables {
     order-api = {
       timeout     = 10
       environment = { ORDERS_TABLE = "orders" }
-      tables      = { orders = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders" } }
+      tables      = { orders = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/orders", actions = ["dynamodb:Query", "dynamodb:PutItem"] } }
       publishes   = true
     }
     billing = {
@@ -21,6 +21,7 @@ variables {
       queue = {
         arn                        = "arn:aws:sqs:us-east-1:000000000000:billing-queue"
         visibility_timeout_seconds = 60
+        maximum_concurrency        = 3
       }
     }
     order-publisher = {
@@ -87,7 +88,8 @@ run "mappings_report_batch_item_failures" {
       aws_lambda_event_source_mapping.this["billing"].enabled == false &&
       aws_lambda_event_source_mapping.this["billing"].batch_size == 5 &&
       aws_lambda_event_source_mapping.this["billing"].maximum_batching_window_in_seconds == 0 &&
-      aws_lambda_event_source_mapping.this["billing"].event_source_arn == "arn:aws:sqs:us-east-1:000000000000:billing-queue"
+      aws_lambda_event_source_mapping.this["billing"].event_source_arn == "arn:aws:sqs:us-east-1:000000000000:billing-queue" &&
+      one(aws_lambda_event_source_mapping.this["billing"].scaling_config).maximum_concurrency == 3
     )
     error_message = "Mapping settings not applied."
   }
@@ -241,6 +243,81 @@ run "stream_failures_go_to_a_queue" {
   expect_failures = [var.functions]
 }
 
+run "concurrency_is_bounded" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = {
+      order-api = { reserved_concurrency = 20 }
+      billing   = { queue = { arn = "arn:aws:sqs:us-east-1:000000000000:billing-queue", visibility_timeout_seconds = 60 } }
+    }
+  }
+
+  assert {
+    condition     = one(aws_lambda_event_source_mapping.this["billing"].scaling_config).maximum_concurrency == 2
+    error_message = "A mapping without a setting must still be bounded (2, the AWS minimum)."
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["order-api"].reserved_concurrent_executions == 20 && aws_lambda_function.this["billing"].reserved_concurrent_executions == -1
+    error_message = "Reserved concurrency must follow the setting (-1: none)."
+  }
+}
+
+run "maximum_concurrency_below_two_is_refused" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = {
+      billing = { queue = { arn = "arn:aws:sqs:us-east-1:000000000000:billing-queue", visibility_timeout_seconds = 60, maximum_concurrency = 1 } }
+    }
+  }
+  expect_failures = [var.functions]
+}
+
+run "negative_reserved_concurrency_is_refused" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-api = { reserved_concurrency = -1 } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "errors_and_throttles_alarm_per_function" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    name_prefix   = "staging-"
+    alarm_actions = ["arn:aws:sns:us-east-1:000000000000:alerts"]
+  }
+
+  assert {
+    condition = toset([for a in values(aws_cloudwatch_metric_alarm.function) : "${a.dimensions.FunctionName}/${a.metric_name}"]) == toset([
+      "staging-order-api/Errors", "staging-order-api/Throttles", "staging-billing/Errors", "staging-billing/Throttles",
+      "staging-order-publisher/Errors", "staging-order-publisher/Throttles",
+    ]) && alltrue([for a in values(aws_cloudwatch_metric_alarm.function) : a.namespace == "AWS/Lambda" && a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:alerts"])])
+    error_message = "Each function needs an Errors and a Throttles alarm notifying the alarm actions."
+  }
+
+  assert {
+    condition = (
+      [for f in values(aws_lambda_function.this) : f.function_name] == ["staging-billing", "staging-order-api", "staging-order-publisher"] &&
+      [for r in values(aws_iam_role.this) : r.name] == ["staging-billing-lambda", "staging-order-api-lambda", "staging-order-publisher-lambda"] &&
+      [for g in values(aws_cloudwatch_log_group.this) : g.name] == ["/aws/lambda/staging-billing", "/aws/lambda/staging-order-api", "/aws/lambda/staging-order-publisher"]
+    )
+    error_message = "Function, role and log group names must carry name_prefix."
+  }
+}
+
 run "visibility_below_six_timeouts_is_refused" {
   command = plan
   module {
@@ -257,14 +334,14 @@ run "visibility_below_six_timeouts_is_refused" {
   expect_failures = [var.functions]
 }
 
-run "unknown_table_access_is_refused" {
+run "table_actions_other_than_item_actions_are_refused" {
   command = plan
   module {
     source = "./modules/functions"
   }
   variables {
     functions = {
-      billing = { tables = { billing = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/billing", access = "admin" } } }
+      billing = { tables = { billing = { arn = "arn:aws:dynamodb:us-east-1:000000000000:table/billing", actions = ["dynamodb:*"] } } }
     }
   }
   expect_failures = [var.functions]

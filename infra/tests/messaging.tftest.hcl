@@ -155,7 +155,7 @@ run "dlq_alarm_exists" {
   }
 
   variables {
-    dlq_alarm_actions = ["arn:aws:sns:us-east-1:000000000000:on-call"]
+    alarm_actions = ["arn:aws:sns:us-east-1:000000000000:on-call"]
   }
 
   assert {
@@ -168,6 +168,64 @@ run "dlq_alarm_exists" {
       aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:on-call"])
     )
     error_message = "The DLQ alarm must fire when ApproximateNumberOfMessagesVisible > 0."
+  }
+
+  assert {
+    condition = keys(aws_cloudwatch_metric_alarm.oldest_message_age) == ["a-queue", "b-queue"] && alltrue([
+      for q, a in aws_cloudwatch_metric_alarm.oldest_message_age :
+      a.metric_name == "ApproximateAgeOfOldestMessage" && a.dimensions == tomap({ QueueName = q }) && a.threshold == 300 &&
+      a.alarm_actions == toset(["arn:aws:sns:us-east-1:000000000000:on-call"])
+    ])
+    error_message = "Each queue needs an alarm on the age of its oldest message."
+  }
+}
+
+run "names_carry_the_prefix" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    name_prefix = "staging-"
+  }
+  assert {
+    condition = (
+      aws_sns_topic.this.name == "staging-order-events" && aws_sqs_queue.dlq.name == "staging-order-processing-dlq" &&
+      [for q in values(aws_sqs_queue.this) : q.name] == ["staging-a-queue", "staging-b-queue"] &&
+      aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name == "staging-order-processing-dlq-not-empty" &&
+      [for a in values(aws_cloudwatch_metric_alarm.oldest_message_age) : a.alarm_name] == ["staging-a-queue-oldest-message-age", "staging-b-queue-oldest-message-age"]
+    )
+    error_message = "Every name must carry name_prefix."
+  }
+}
+
+run "only_the_publishers_may_publish" {
+  command = plan
+  module {
+    source = "./modules/messaging"
+  }
+  variables {
+    publisher_role_arns = ["arn:aws:iam::000000000000:role/inventory-lambda", "arn:aws:iam::000000000000:role/billing-lambda"]
+  }
+  assert {
+    condition = jsondecode(aws_sns_topic_policy.this[0].policy).Statement == [
+      {
+        Sid       = "PublishersOnly"
+        Effect    = "Allow"
+        Principal = { AWS = ["arn:aws:iam::000000000000:role/inventory-lambda", "arn:aws:iam::000000000000:role/billing-lambda"] }
+        Action    = "sns:Publish"
+        Resource  = "arn:aws:sns:us-east-1:000000000000:order-events"
+      },
+      {
+        Sid       = "NobodyElsePublishes"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = "sns:Publish"
+        Resource  = "arn:aws:sns:us-east-1:000000000000:order-events"
+        Condition = { ArnNotEquals = { "aws:PrincipalArn" = ["arn:aws:iam::000000000000:role/inventory-lambda", "arn:aws:iam::000000000000:role/billing-lambda"] } }
+      },
+    ]
+    error_message = "The topic policy must let the publishers' roles publish, and deny everyone else."
   }
 }
 

@@ -165,6 +165,62 @@ override_resource {
   }
 }
 
+override_resource {
+  target          = module.alerts.aws_sns_topic.alerts
+  override_during = plan
+  values = {
+    arn = "arn:aws:sns:us-east-1:000000000000:order-fanout-alerts"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["order-api"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/order-api-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["order-publisher"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/order-publisher-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["inventory"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/inventory-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["billing"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/billing-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["notification"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/notification-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_iam_role.this["order-status"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/order-status-lambda"
+  }
+}
+
 variables {
   dist_dir = "tests/fixtures/lambda-zips"
 }
@@ -303,7 +359,7 @@ run "policies_name_only_their_own_resources" {
           e == "dlq" ? [output.dlq_arn] :
           startswith(e, "stream:") ? [module.tables.stream_arns[trimprefix(e, "stream:")]] :
           startswith(e, "queue:") ? [output.queue_arns[trimprefix(e, "queue:")]] :
-          [output.table_arns[e], "${output.table_arns[e]}/index/*"]
+          [output.table_arns[e]]
         )
       ]))
     ])
@@ -334,27 +390,129 @@ run "policies_name_only_their_own_resources" {
   }
 }
 
-run "order_api_only_reads_inventory" {
+# Least privilege without leftovers: each function's grants are exactly the calls its code makes
+# (functions/*/dynamo-*.ts, shared/order-record.ts's Query, the publisher, SES) and what Lambda
+# itself needs (logs; the SQS poller's Receive/Delete/GetQueueAttributes). A grant added or left
+# behind fails here.
+run "each_function_has_exactly_the_actions_its_code_uses" {
   command = plan
   module {
     source = "./modules/order-fanout"
   }
 
   assert {
-    condition = jsonencode([
-      for s in jsondecode(output.iam_policies["order-api"]).Statement : sort(s.Action) if contains(flatten([s.Resource]), output.table_arns["inventory"])
-    ]) == jsonencode([["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]])
-    error_message = "order-api may only GetItem/BatchGetItem/Query the inventory table."
+    condition = jsonencode({
+      for f, p in output.iam_policies : f => { for s in jsondecode(p).Statement : s.Sid => sort(flatten([s.Action])) }
+      }) == jsonencode({
+      order-api = {
+        OwnLogGroup      = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableOrders      = ["dynamodb:PutItem", "dynamodb:Query"]
+        TableInventory   = ["dynamodb:BatchGetItem"]
+        TableIdempotency = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+      }
+      order-publisher = {
+        OwnLogGroup        = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        PublishEvents      = ["sns:Publish"]
+        ReadOwnStream      = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        SendStreamFailures = ["sqs:SendMessage"]
+      }
+      inventory = {
+        OwnLogGroup                = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableInventory             = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+        TableInventoryReservations = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        PublishEvents              = ["sns:Publish"]
+        ConsumeOwnQueue            = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      }
+      billing = {
+        OwnLogGroup     = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableBilling    = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        PublishEvents   = ["sns:Publish"]
+        ConsumeOwnQueue = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      }
+      notification = {
+        OwnLogGroup        = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableNotifications = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        PublishEvents      = ["sns:Publish"]
+        ConsumeOwnQueue    = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        SendEmailAsSender  = ["ses:SendEmail"]
+      }
+      order-status = {
+        OwnLogGroup     = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableOrders     = ["dynamodb:Query", "dynamodb:UpdateItem"]
+        PublishEvents   = ["sns:Publish"]
+        ConsumeOwnQueue = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+      }
+    })
+    error_message = "A function's grants differ from the calls its code makes."
   }
 
   assert {
-    condition = toset(flatten([
-      for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Resource if s.Sid == "ReadWriteTables"
-      ])) == toset([
-      output.table_arns["orders"], "${output.table_arns["orders"]}/index/*",
-      output.table_arns["idempotency"], "${output.table_arns["idempotency"]}/index/*",
+    condition = jsonencode([
+      for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Action if s.Resource == output.table_arns["inventory"]
+    ]) == jsonencode([["dynamodb:BatchGetItem"]])
+    error_message = "order-api may only read prices from the inventory table, never write stock."
+  }
+}
+
+run "consumers_are_bounded" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    function_settings              = { billing = { maximum_concurrency = 8 } }
+    order_api_reserved_concurrency = 50
+  }
+
+  assert {
+    condition     = { for f, m in output.event_source_mappings : f => m.maximum_concurrency } == { inventory = 5, billing = 8, notification = 2, order-status = 5 }
+    error_message = "Every mapping must have a maximum concurrency (the defaults, or the setting)."
+  }
+
+  assert {
+    condition     = output.reserved_concurrency["order-api"] == 50 && alltrue([for f, r in output.reserved_concurrency : r == -1 if f != "order-api"])
+    error_message = "Only order-api may get reserved concurrency."
+  }
+}
+
+run "every_alarm_notifies_the_alerts_topic" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    alarm_actions = ["arn:aws:sns:us-east-1:000000000000:on-call"]
+  }
+
+  assert {
+    condition = toset(keys(output.alarms)) == toset(concat(
+      ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches"],
+      [for q in ["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"] : "${q}-oldest-message-age"],
+      flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status"] : ["${f}-errors", "${f}-throttles"]]),
+    ))
+    error_message = "Missing alarms: the DLQ, each queue's oldest message, each function's errors and throttles, stuck orders, payment mismatches."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in values(output.alarms) : contains(a.alarm_actions, output.alerts_topic_arn) && contains(a.alarm_actions, "arn:aws:sns:us-east-1:000000000000:on-call") && contains(a.ok_actions, output.alerts_topic_arn)
     ])
-    error_message = "order-api may write only orders and idempotency."
+    error_message = "Every alarm must notify the alerts topic (and the extra actions)."
+  }
+}
+
+run "only_the_functions_roles_may_publish" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+
+  assert {
+    condition = (
+      toset(jsondecode(module.messaging.topic_policy).Statement[0].Principal.AWS) == toset([for f, r in module.functions.role_arns : r if f != "order-api"]) &&
+      jsondecode(module.messaging.topic_policy).Statement[1].Effect == "Deny"
+    )
+    error_message = "Only the publishing functions' roles may publish to the topic."
   }
 }
 
@@ -398,4 +556,15 @@ run "queue_visibility_keys_are_checked" {
     queue_visibility_timeout_seconds = { inventory = 120 }
   }
   expect_failures = [var.queue_visibility_timeout_seconds]
+}
+
+run "name_prefix_is_checked" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    name_prefix = "Staging_"
+  }
+  expect_failures = [var.name_prefix]
 }

@@ -59,6 +59,7 @@ export async function planOffline(step: (message: string) => void = () => {}): P
     step('terraform plan infra/envs/aws (fake credentials: nothing is read from or sent to AWS)');
     const vars = ['-var', `dist_dir=${join(repoRoot, 'dist')}`];
     if (!process.env.TF_VAR_sender_email) vars.push('-var', 'sender_email=orders@example.org');
+    if (!process.env.TF_VAR_name_prefix) vars.push('-var', 'name_prefix=plan-');
     const text = await terraform(env, ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan', ...vars]);
     const json: unknown = JSON.parse(await terraform(env, ['show', '-json', 'tfplan']));
     return { json, text };

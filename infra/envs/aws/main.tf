@@ -1,8 +1,9 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
-  dist_dir  = var.dist_dir
-  log_level = var.log_level
+  name_prefix = var.name_prefix
+  dist_dir    = var.dist_dir
+  log_level   = var.log_level
 
   function_settings                  = var.function_settings
   queue_visibility_timeout_seconds   = var.queue_visibility_timeout_seconds
@@ -17,6 +18,8 @@ module "order_fanout" {
   api_stage_name                 = var.api_stage_name
   api_throttling_burst_limit     = var.api_throttling_burst_limit
   api_throttling_rate_limit      = var.api_throttling_rate_limit
-  dlq_alarm_actions              = var.dlq_alarm_actions
+  alarm_email                    = var.alarm_email
+  alarm_actions                  = var.alarm_actions
+  order_api_reserved_concurrency = var.order_api_reserved_concurrency
   sender_email                   = var.sender_email
 }

@@ -37,3 +37,18 @@ output "invoke_url" {
   description = "Base URL of the API stage; append /orders."
   value       = module.order_fanout.invoke_url
 }
+
+output "alerts_topic_arn" {
+  description = "ARN of the alerts topic every alarm notifies."
+  value       = module.order_fanout.alerts_topic_arn
+}
+
+output "user_pool_id" {
+  description = "ID of the customers' user pool."
+  value       = module.order_fanout.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the app client whose ID tokens the API accepts (the audience)."
+  value       = module.order_fanout.user_pool_client_id
+}

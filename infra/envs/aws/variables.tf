@@ -36,10 +36,11 @@ variable "max_receive_count" {
 
 variable "function_settings" {
   type = map(object({
-    timeout     = optional(number)
-    memory_size = optional(number)
+    timeout             = optional(number)
+    memory_size         = optional(number)
+    maximum_concurrency = optional(number)
   }))
-  description = "Per-function timeout/memory overrides, keyed by function name."
+  description = "Per-function timeout/memory overrides and the consumers' maximum concurrency (>= 2; defaults inventory 5, billing 5, notification 2, order-status 5), keyed by function name."
   default     = {}
 }
 
@@ -67,10 +68,27 @@ variable "api_throttling_rate_limit" {
   default     = 50
 }
 
-variable "dlq_alarm_actions" {
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to every globally named resource, so that environments share an account: \"staging-\", \"prod-\"."
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "Address subscribed to the alerts topic every alarm notifies (AWS mails it a confirmation link); null: no subscription."
+  default     = null
+}
+
+variable "alarm_actions" {
   type        = list(string)
-  description = "ARNs (an on-call SNS topic, say) notified when the DLQ holds messages."
+  description = "ARNs every alarm notifies besides the alerts topic (an on-call tool's SNS topic, say)."
   default     = []
+}
+
+variable "order_api_reserved_concurrency" {
+  type        = number
+  description = "Concurrency reserved for order-api so that the consumers can never starve it; null: none (an account needs 100 unreserved)."
+  default     = null
 }
 
 variable "tags" {

@@ -15,4 +15,6 @@ module "order_fanout" {
   deletion_protection_enabled    = false
   log_retention_in_days          = 1
   api_stage_name                 = "local"
+  # `make token` signs demo customers in with their password (USER_PASSWORD_AUTH).
+  password_auth_enabled = true
 }

@@ -32,3 +32,13 @@ output "function_names" {
   description = "Names of the deployed functions (sorted list)."
   value       = sort(values(module.order_fanout.function_names))
 }
+
+output "user_pool_id" {
+  description = "ID of the customers' user pool (`make token` signs customers in there)."
+  value       = module.order_fanout.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the app client whose ID tokens the API accepts."
+  value       = module.order_fanout.user_pool_client_id
+}

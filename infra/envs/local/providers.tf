@@ -17,6 +17,7 @@ provider "aws" {
   endpoints {
     apigateway = var.endpoint
     cloudwatch = var.endpoint
+    cognitoidp = var.endpoint
     dynamodb   = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint

@@ -40,14 +40,25 @@ resource "aws_api_gateway_resource" "order" {
   path_part   = "{orderId}"
 }
 
+# Every request carries a customer's ID token in Authorization: API Gateway checks its signature,
+# issuer, expiry and audience before order-api runs, and passes its claims in
+# requestContext.authorizer.claims.
+resource "aws_api_gateway_authorizer" "customers" {
+  name            = local.authorizer.name
+  rest_api_id     = aws_api_gateway_rest_api.this.id
+  type            = local.authorizer.type
+  provider_arns   = local.authorizer.provider_arns
+  identity_source = local.authorizer.identity_source
+}
+
 resource "aws_api_gateway_method" "this" {
   for_each = local.routes
 
-  rest_api_id = aws_api_gateway_rest_api.this.id
-  resource_id = each.value.resource_id
-  http_method = each.value.http_method
-  # The contract has no client authentication; the stage is protected by throttling only.
-  authorization      = "NONE"
+  rest_api_id        = aws_api_gateway_rest_api.this.id
+  resource_id        = each.value.resource_id
+  http_method        = each.value.http_method
+  authorization      = local.authorizer.type
+  authorizer_id      = aws_api_gateway_authorizer.customers.id
   request_parameters = each.value.request_parameters
 }
 
@@ -57,9 +68,9 @@ resource "aws_api_gateway_integration" "this" {
   rest_api_id             = aws_api_gateway_rest_api.this.id
   resource_id             = each.value.resource_id
   http_method             = aws_api_gateway_method.this[each.key].http_method
-  type                    = "AWS_PROXY"
-  integration_http_method = "POST" # Lambda is always invoked with POST, whatever the route's method
-  uri                     = var.function_invoke_arn
+  type                    = local.integration.type
+  integration_http_method = local.integration.integration_http_method
+  uri                     = local.integration.uri
 }
 
 # One permission per route: API Gateway may invoke the function only for these method/paths
@@ -74,16 +85,45 @@ resource "aws_lambda_permission" "this" {
   source_arn    = "${aws_api_gateway_rest_api.this.execution_arn}/*/${each.value.http_method}${each.value.path}"
 }
 
+# What a deployment snapshots, as configured here: the resources, each method (authorization,
+# authorizer, parameters), its integration and the authorizer. Hashing resource ids alone (which
+# never change) left an added authorizer or validator undeployed. The configuration is hashed, not
+# the resources' read-back state: emulators (and AWS) read some unset fields back as "" or {},
+# which would redeploy on every plan. The resources below take their settings from these locals,
+# so nothing is configured outside the hash; a request validator added later belongs here too.
+locals {
+  authorizer = {
+    name            = "customers"
+    type            = "COGNITO_USER_POOLS"
+    provider_arns   = var.user_pool_arns
+    identity_source = "method.request.header.Authorization"
+  }
+  integration = {
+    type                    = "AWS_PROXY"
+    integration_http_method = "POST" # Lambda is always invoked with POST, whatever the route's method
+    uri                     = var.function_invoke_arn
+  }
+  deployment_hash = sha1(jsonencode({
+    resources   = [aws_api_gateway_resource.orders.id, aws_api_gateway_resource.order.id]
+    authorizer  = merge(local.authorizer, { id = aws_api_gateway_authorizer.customers.id })
+    integration = local.integration
+    methods = {
+      for k, r in local.routes : k => {
+        resource_id        = r.resource_id
+        http_method        = r.http_method
+        authorization      = local.authorizer.type
+        request_parameters = r.request_parameters
+      }
+    }
+  }))
+}
+
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
-  # A deployment is a snapshot: take a new one whenever a route changes.
+  # A deployment is a snapshot: take a new one whenever anything it snapshots changes.
   triggers = {
-    redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.orders.id,
-      aws_api_gateway_resource.order.id,
-      [for k in sort(keys(local.routes)) : [aws_api_gateway_method.this[k].id, aws_api_gateway_integration.this[k].id, aws_api_gateway_integration.this[k].uri]],
-    ]))
+    redeployment = local.deployment_hash
   }
 
   lifecycle {

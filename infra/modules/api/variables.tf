@@ -21,6 +21,17 @@ variable "function_invoke_arn" {
   }
 }
 
+variable "user_pool_arns" {
+  type        = list(string)
+  description = "Cognito user pools whose ID tokens the authorizer accepts (every method requires one)."
+  default     = []
+
+  validation {
+    condition     = length(var.user_pool_arns) > 0
+    error_message = "user_pool_arns must name at least one user pool: every method requires a signed-in customer."
+  }
+}
+
 variable "stage_name" {
   type        = string
   description = "Stage the API is deployed to (part of the invoke URL)."

@@ -1,11 +1,6 @@
 # Policies are built with jsonencode rather than aws_iam_policy_document so that they are plain
 # values at plan time: the tests (mock provider) can read and assert them.
 locals {
-  table_actions = {
-    read       = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]
-    read_write = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]
-  }
-
   policy_statements = {
     for name, f in var.functions : name => concat(
       [{
@@ -15,15 +10,16 @@ locals {
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource = "${aws_cloudwatch_log_group.this[name].arn}:*"
       }],
+      # One statement per table, with exactly the item actions the function's code sends to it
+      # (a TransactWriteItems needs the action of each item it holds). No index ARNs: no code
+      # queries an index.
       [
-        for access in ["read", "read_write"] : {
-          Sid    = access == "read" ? "ReadTables" : "ReadWriteTables"
-          Effect = "Allow"
-          Action = local.table_actions[access]
-          Resource = flatten([
-            for k in sort(keys(f.tables)) : [f.tables[k].arn, "${f.tables[k].arn}/index/*"] if f.tables[k].access == access
-          ])
-        } if anytrue([for t in values(f.tables) : t.access == access])
+        for k in sort(keys(f.tables)) : {
+          Sid      = "Table${join("", [for part in split("-", k) : title(part)])}"
+          Effect   = "Allow"
+          Action   = sort(f.tables[k].actions)
+          Resource = f.tables[k].arn
+        }
       ],
       f.publishes ? [{
         Sid      = "PublishEvents"
@@ -32,9 +28,10 @@ locals {
         Resource = var.topic_arn
       }] : [],
       f.queue == null ? [] : [{
-        Sid      = "ConsumeOwnQueue"
-        Effect   = "Allow"
-        Action   = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+        Sid    = "ConsumeOwnQueue"
+        Effect = "Allow"
+        # What Lambda's poller uses (the AWSLambdaSQSQueueExecutionRole set); the code itself never calls SQS.
+        Action   = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
         Resource = f.queue.arn
       }],
       f.stream == null ? [] : [{
@@ -67,7 +64,7 @@ locals {
 resource "aws_iam_role" "this" {
   for_each = var.functions
 
-  name = "${each.key}-lambda"
+  name = "${var.name_prefix}${each.key}-lambda"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{

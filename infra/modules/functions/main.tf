@@ -8,7 +8,7 @@ locals {
 resource "aws_cloudwatch_log_group" "this" {
   for_each = var.functions
 
-  name              = "/aws/lambda/${each.key}"
+  name              = "/aws/lambda/${var.name_prefix}${each.key}"
   retention_in_days = var.log_retention_in_days
   tags              = var.tags
 }
@@ -21,7 +21,7 @@ resource "aws_cloudwatch_log_group" "this" {
 resource "aws_lambda_function" "this" {
   for_each = var.functions
 
-  function_name    = each.key
+  function_name    = "${var.name_prefix}${each.key}"
   description      = each.value.description
   role             = aws_iam_role.this[each.key].arn
   filename         = "${var.dist_dir}/${each.key}.zip"
@@ -31,6 +31,8 @@ resource "aws_lambda_function" "this" {
   timeout          = each.value.timeout
   memory_size      = each.value.memory_size
   architectures    = var.architectures
+  # -1: no reservation (the account's unreserved pool).
+  reserved_concurrent_executions = coalesce(each.value.reserved_concurrency, -1)
 
   environment {
     # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line.
@@ -53,6 +55,13 @@ resource "aws_lambda_event_source_mapping" "this" {
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds
   # Handlers report failed records; without this one failure retries the whole batch.
   function_response_types = ["ReportBatchItemFailures"]
+
+  # A bound per consumer, so that a burst of events cannot take the account's whole concurrency
+  # (starving order-api) and get throttled: the poller stops scaling instead, and messages wait
+  # in the queue rather than failing towards the DLQ.
+  scaling_config {
+    maximum_concurrency = each.value.queue.maximum_concurrency
+  }
 
   # Lambda checks the role's sqs: permissions when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
@@ -112,4 +121,35 @@ resource "aws_lambda_event_source_mapping" "stream" {
       error_message = "on_failure_destination_arns[\"${each.key}\"] must be the destination the function's policy admits (${coalesce(each.value.stream.on_failure_destination_arn, "none")})."
     }
   }
+}
+
+# Errors: invocations that threw or timed out. Throttles: invocations refused for want of
+# concurrency. Either, sustained, means orders are waiting or being retried towards the DLQ.
+locals {
+  function_alarms = merge([
+    for name in keys(var.functions) : {
+      "${name}-errors"    = { function = name, metric = "Errors", what = "failed (threw or timed out)" }
+      "${name}-throttles" = { function = name, metric = "Throttles", what = "were throttled" }
+    }
+  ]...)
+}
+
+resource "aws_cloudwatch_metric_alarm" "function" {
+  for_each = local.function_alarms
+
+  alarm_name          = "${aws_lambda_function.this[each.value.function].function_name}-${lower(each.value.metric)}"
+  alarm_description   = "Invocations of ${aws_lambda_function.this[each.value.function].function_name} ${each.value.what}."
+  namespace           = "AWS/Lambda"
+  metric_name         = each.value.metric
+  dimensions          = { FunctionName = aws_lambda_function.this[each.value.function].function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 2
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
 }

@@ -38,6 +38,7 @@ output "event_source_mappings" {
       batch_size                         = m.batch_size
       maximum_batching_window_in_seconds = m.maximum_batching_window_in_seconds
       function_response_types            = m.function_response_types
+      maximum_concurrency                = one(m.scaling_config).maximum_concurrency
     }
   }
 }
@@ -70,4 +71,19 @@ output "log_group_arns" {
 output "timeouts" {
   description = "Each function's timeout in seconds, keyed by the input key."
   value       = { for k, f in aws_lambda_function.this : k => f.timeout }
+}
+
+output "reserved_concurrency" {
+  description = "Each function's reserved concurrency (-1: none), keyed by the input key."
+  value       = { for k, f in aws_lambda_function.this : k => f.reserved_concurrent_executions }
+}
+
+output "role_names" {
+  description = "Execution role names, keyed by the input key."
+  value       = { for k, r in aws_iam_role.this : k => r.name }
+}
+
+output "alarms" {
+  description = "The functions' Errors and Throttles alarms and the ARNs each notifies, keyed by alarm name."
+  value       = { for a in values(aws_cloudwatch_metric_alarm.function) : a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
 }

@@ -9,19 +9,20 @@ variable "functions" {
     memory_size = optional(number, 256)
     # Function-specific variables; LOG_LEVEL and extra_environment are added to every function.
     environment = optional(map(string), {})
-    # Tables the function may touch, keyed by a logical name (known at plan time, unlike ARNs).
-    # access: "read" (GetItem, BatchGetItem, Query) or "read_write" (adds PutItem, UpdateItem,
-    # DeleteItem, ConditionCheckItem). Never Scan, never batch writes.
+    # Tables the function may touch, keyed by a logical name (known at plan time, unlike ARNs),
+    # each with exactly the DynamoDB item actions its code sends to it.
     tables = optional(map(object({
-      arn    = string
-      access = optional(string, "read_write")
+      arn     = string
+      actions = list(string)
     })), {})
     # The queue the function consumes, if any: its ARN for the IAM policy (known at plan time, so
     # the role and the function need not wait for the queue; the mapping reads event_source_arns).
-    # Its visibility timeout is passed in so the module can hold it against the function's timeout.
+    # Its visibility timeout is passed in so the module can hold it against the function's timeout;
+    # maximum_concurrency bounds the concurrent invocations its mapping may start (2, the AWS minimum, to 1000).
     queue = optional(object({
       arn                        = string
       visibility_timeout_seconds = number
+      maximum_concurrency        = optional(number, 2)
     }))
     # The DynamoDB stream the function reads, if any: a stream mapping beside the queue ones,
     # with Lambda's stream settings. The defaults bound every retry: a record is retried at most
@@ -40,17 +41,35 @@ variable "functions" {
       # An SQS queue that receives Lambda's description of each batch it gave up on.
       on_failure_destination_arn = optional(string)
     }))
-    publishes   = optional(bool, false) # sns:Publish to topic_arn
-    sends_email = optional(bool, false) # ses:SendEmail as email_identity_arn
+    # Concurrency reserved for (and limiting) the function; null: none.
+    reserved_concurrency = optional(number)
+    publishes            = optional(bool, false) # sns:Publish to topic_arn
+    sends_email          = optional(bool, false) # ses:SendEmail as email_identity_arn
   }))
   description = "Functions to deploy, keyed by function name; the code is <dist_dir>/<name>.zip."
   default     = {}
 
   validation {
     condition = alltrue(flatten([
-      for f in values(var.functions) : [for t in values(f.tables) : contains(["read", "read_write"], t.access)]
+      for f in values(var.functions) : [
+        for t in values(f.tables) : length(t.actions) > 0 && alltrue([
+          for a in t.actions : contains(["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"], a)
+        ])
+      ]
     ]))
-    error_message = "Table access must be \"read\" or \"read_write\"."
+    error_message = "Table actions must be DynamoDB item actions (BatchGetItem, ConditionCheckItem, DeleteItem, GetItem, PutItem, Query, UpdateItem): never Scan, batch writes or wildcards."
+  }
+
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.queue == null ? true : f.queue.maximum_concurrency >= 2 && f.queue.maximum_concurrency <= 1000
+    ])
+    error_message = "A mapping's maximum_concurrency must be between 2 and 1000 (Lambda's limits)."
+  }
+
+  validation {
+    condition     = alltrue([for f in values(var.functions) : f.reserved_concurrency == null ? true : f.reserved_concurrency >= 0])
+    error_message = "reserved_concurrency must be >= 0 (0 stops the function), or null for none."
   }
 
   # Lambda's limits for a DynamoDB stream source: the API refuses anything outside them.
@@ -110,6 +129,18 @@ variable "on_failure_destination_arns" {
   type        = map(string)
   description = "The on-failure destination of each stream reader's mapping, keyed by function: the destination resource's own ARN, so that the mapping is created once it exists. Must equal that function's stream.on_failure_destination_arn."
   default     = {}
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to every function, role, log group and alarm name, so that several environments share an account."
+  default     = ""
+}
+
+variable "alarm_actions" {
+  type        = list(string)
+  description = "ARNs notified when a function's Errors or Throttles alarm changes state: the alerts topic."
+  default     = []
 }
 
 variable "dist_dir" {

@@ -1,5 +1,5 @@
 resource "aws_sns_topic" "this" {
-  name              = var.topic_name
+  name              = "${var.name_prefix}${var.topic_name}"
   kms_master_key_id = var.topic_kms_master_key_id
   tags              = var.tags
 }
@@ -25,7 +25,7 @@ locals {
 
 # The DLQ and its redrive live beside the queues they serve.
 resource "aws_sqs_queue" "dlq" {
-  name                      = var.dlq_name
+  name                      = "${var.name_prefix}${var.dlq_name}"
   message_retention_seconds = var.dlq_message_retention_seconds
   sqs_managed_sse_enabled   = true
   # Only our queues may use the DLQ as their dead-letter target.
@@ -39,7 +39,7 @@ resource "aws_sqs_queue" "dlq" {
 resource "aws_sqs_queue" "this" {
   for_each = var.queues
 
-  name                       = each.key
+  name                       = "${var.name_prefix}${each.key}"
   visibility_timeout_seconds = each.value.visibility_timeout_seconds
   message_retention_seconds  = each.value.message_retention_seconds
   # SSE-SQS, not the aws/sqs KMS key: SNS cannot deliver to a queue encrypted with the aws/sqs
@@ -83,10 +83,38 @@ resource "aws_sns_topic_subscription" "this" {
   filter_policy        = jsonencode({ eventType = sort(each.value.event_types) })
 }
 
+# Only the functions' roles may publish events: without the Deny, any principal of the account
+# whose own IAM policy allows sns:Publish could inject an event (a forged PaymentCaptured, say).
+resource "aws_sns_topic_policy" "this" {
+  count = length(var.publisher_role_arns) > 0 ? 1 : 0
+
+  arn = aws_sns_topic.this.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "PublishersOnly"
+        Effect    = "Allow"
+        Principal = { AWS = var.publisher_role_arns }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.this.arn
+      },
+      {
+        Sid       = "NobodyElsePublishes"
+        Effect    = "Deny"
+        Principal = { AWS = "*" }
+        Action    = "sns:Publish"
+        Resource  = aws_sns_topic.this.arn
+        Condition = { ArnNotEquals = { "aws:PrincipalArn" = var.publisher_role_arns } }
+      },
+    ]
+  })
+}
+
 # Anything in the DLQ is an order stuck somewhere: page someone rather than wait for a customer.
 resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name          = "${var.dlq_name}-not-empty"
-  alarm_description   = "Messages in ${var.dlq_name}: a consumer failed ${var.max_receive_count} times. Inspect, fix, then redrive."
+  alarm_name          = "${aws_sqs_queue.dlq.name}-not-empty"
+  alarm_description   = "Messages in ${aws_sqs_queue.dlq.name}: a consumer failed ${var.max_receive_count} times. Inspect, fix, then redrive."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateNumberOfMessagesVisible"
   dimensions          = { QueueName = aws_sqs_queue.dlq.name }
@@ -97,7 +125,28 @@ resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
   threshold           = 0
   # SQS stops sending metrics for an idle queue; no data means nothing is stuck.
   treat_missing_data = "notBreaching"
-  alarm_actions      = var.dlq_alarm_actions
-  ok_actions         = var.dlq_alarm_actions
+  alarm_actions      = var.alarm_actions
+  ok_actions         = var.alarm_actions
   tags               = var.tags
+}
+
+# A consumer that is down, throttled or failing every message shows first as an ageing queue.
+resource "aws_cloudwatch_metric_alarm" "oldest_message_age" {
+  for_each = var.queues
+
+  alarm_name          = "${aws_sqs_queue.this[each.key].name}-oldest-message-age"
+  alarm_description   = "A message has waited over ${var.oldest_message_alarm_seconds} s in ${aws_sqs_queue.this[each.key].name}: its consumer is not keeping up (down, throttled or failing)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.this[each.key].name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 5
+  datapoints_to_alarm = 3
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.oldest_message_alarm_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+  tags                = var.tags
 }

@@ -48,6 +48,29 @@ output "dlq_alarm_name" {
   value       = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
 }
 
+output "alarms" {
+  description = "This module's alarms and the ARNs each notifies, keyed by alarm name."
+  value = {
+    for a in concat([aws_cloudwatch_metric_alarm.dlq_not_empty], values(aws_cloudwatch_metric_alarm.oldest_message_age)) :
+    a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions }
+  }
+}
+
+output "topic_name" {
+  description = "Name of the event topic."
+  value       = aws_sns_topic.this.name
+}
+
+output "queue_names" {
+  description = "Consumer queue names (prefixed), keyed by queue key."
+  value       = { for k, q in aws_sqs_queue.this : k => q.name }
+}
+
+output "dlq_name" {
+  description = "Name of the dead-letter queue."
+  value       = aws_sqs_queue.dlq.name
+}
+
 output "subscriptions" {
   description = "The fan-out, keyed by queue name: which eventType values each queue receives, and how."
   value = {
@@ -58,4 +81,9 @@ output "subscriptions" {
       raw_message_delivery = s.raw_message_delivery
     }
   }
+}
+
+output "topic_policy" {
+  description = "The topic's policy (JSON), or null when publisher_role_arns is empty."
+  value       = one(aws_sns_topic_policy.this[*].policy)
 }

@@ -1,3 +1,9 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to the topic, queue, DLQ and alarm names, so that several environments share an account."
+  default     = ""
+}
+
 variable "topic_name" {
   type        = string
   description = "Name of the SNS topic every service publishes its events to."
@@ -54,9 +60,21 @@ variable "max_receive_count" {
   }
 }
 
-variable "dlq_alarm_actions" {
+variable "alarm_actions" {
   type        = list(string)
-  description = "ARNs notified when the DLQ holds messages (an SNS topic for on-call, say). Empty: the alarm only changes state."
+  description = "ARNs notified when an alarm (DLQ not empty, a queue's oldest message too old) changes state: the alerts topic. Empty: the alarms only change state."
+  default     = []
+}
+
+variable "oldest_message_alarm_seconds" {
+  type        = number
+  description = "Age (seconds) of a queue's oldest message above which its alarm fires."
+  default     = 300
+}
+
+variable "publisher_role_arns" {
+  type        = list(string)
+  description = "IAM roles allowed to publish to the topic; the topic policy denies sns:Publish to every other principal. Empty: no topic policy (the account's default)."
   default     = []
 }
 

@@ -29,6 +29,11 @@ locals {
   # would cut order-api off at 29 s anyway.
   default_timeout     = 10
   default_memory_size = 256
+  # Concurrent invocations each consumer's mapping may start (AWS minimum 2). notification is
+  # held lowest: SES sends ~14 emails/s on a new production account, 1/s in the sandbox.
+  default_maximum_concurrency = { inventory = 5, billing = 5, notification = 2, order-status = 5 }
+  # Namespace of the functions' own metrics (EMF): one per environment, like every name.
+  metrics_namespace = "${var.name_prefix}order-fanout"
 
   t = module.tables.table_arns
   n = module.tables.table_names
@@ -41,10 +46,11 @@ locals {
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
       }
+      # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items').
       tables = {
-        orders      = { arn = local.t["orders"], access = "read_write" }
-        inventory   = { arn = local.t["inventory"], access = "read" } # prices only: never writes stock
-        idempotency = { arn = local.t["idempotency"], access = "read_write" }
+        orders      = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
+        inventory   = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
+        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
       }
       # It only stores the order: the orders stream announces it (order-publisher, the outbox).
       publishes   = false
@@ -77,8 +83,8 @@ locals {
         TOPIC_ARN          = module.messaging.topic_arn
       }
       tables = {
-        inventory              = { arn = local.t["inventory"], access = "read_write" }
-        inventory-reservations = { arn = local.t["inventory-reservations"], access = "read_write" }
+        inventory              = { arn = local.t["inventory"], actions = ["dynamodb:GetItem", "dynamodb:UpdateItem"] }
+        inventory-reservations = { arn = local.t["inventory-reservations"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
       }
       publishes   = true
       sends_email = false
@@ -90,7 +96,7 @@ locals {
         TOPIC_ARN     = module.messaging.topic_arn
       }
       tables = {
-        billing = { arn = local.t["billing"], access = "read_write" }
+        billing = { arn = local.t["billing"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
       }
       publishes   = true
       sends_email = false
@@ -103,7 +109,7 @@ locals {
         SENDER_EMAIL        = module.email.sender_email
       }
       tables = {
-        notifications = { arn = local.t["notifications"], access = "read_write" }
+        notifications = { arn = local.t["notifications"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
       }
       publishes   = true
       sends_email = true
@@ -111,11 +117,12 @@ locals {
     order-status = {
       description = "Projects result events onto the order's status"
       environment = {
-        ORDERS_TABLE = local.n["orders"]
-        TOPIC_ARN    = module.messaging.topic_arn
+        ORDERS_TABLE                 = local.n["orders"]
+        TOPIC_ARN                    = module.messaging.topic_arn
+        POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
       }
       tables = {
-        orders = { arn = local.t["orders"], access = "read_write" }
+        orders = { arn = local.t["orders"], actions = ["dynamodb:Query", "dynamodb:UpdateItem"] }
       }
       publishes   = true
       sends_email = false
@@ -127,6 +134,7 @@ module "tables" {
   source = "../tables"
 
   tables                         = local.tables
+  name_prefix                    = var.name_prefix
   point_in_time_recovery_enabled = var.point_in_time_recovery_enabled
   deletion_protection_enabled    = var.deletion_protection_enabled
   tags                           = var.tags
@@ -141,9 +149,30 @@ module "messaging" {
       visibility_timeout_seconds = local.visibility_timeouts[q]
     }
   }
-  max_receive_count = var.max_receive_count
-  dlq_alarm_actions = var.dlq_alarm_actions
-  tags              = var.tags
+  name_prefix                  = var.name_prefix
+  max_receive_count            = var.max_receive_count
+  alarm_actions                = local.alarm_actions
+  oldest_message_alarm_seconds = var.oldest_message_alarm_seconds
+  publisher_role_arns          = [for name, f in local.functions : module.functions.role_arns[name] if f.publishes]
+  tags                         = var.tags
+}
+
+module "alerts" {
+  source = "../alerts"
+
+  account_arn = module.messaging.topic_arn
+
+  name_prefix                = var.name_prefix
+  alarm_email                = var.alarm_email
+  extra_alarm_actions        = var.alarm_actions
+  metrics_namespace          = local.metrics_namespace
+  placed_order_alarm_seconds = var.placed_order_alarm_seconds
+  tags                       = var.tags
+}
+
+locals {
+  # Every alarm notifies the alerts topic, and whatever else the environment adds.
+  alarm_actions = concat([module.alerts.topic_arn], var.alarm_actions)
 }
 
 module "email" {
@@ -156,6 +185,9 @@ module "email" {
 module "functions" {
   source = "../functions"
 
+  name_prefix   = var.name_prefix
+  alarm_actions = local.alarm_actions
+
   functions = {
     for name, f in local.functions : name => merge(f, {
       timeout     = coalesce(try(var.function_settings[name].timeout, null), local.default_timeout)
@@ -165,7 +197,9 @@ module "functions" {
       queue = contains(keys(local.queue_of), name) ? {
         arn                        = module.messaging.queue_arns_at_plan[local.queue_of[name]]
         visibility_timeout_seconds = local.visibility_timeouts[local.queue_of[name]]
+        maximum_concurrency        = coalesce(try(var.function_settings[name].maximum_concurrency, null), local.default_maximum_concurrency[name])
       } : null
+      reserved_concurrency = name == "order-api" ? var.order_api_reserved_concurrency : null
     })
   }
   # The mappings, though, wait for their queues and their on-failure destination.
@@ -183,10 +217,21 @@ module "functions" {
   tags                               = var.tags
 }
 
+module "auth" {
+  source = "../auth"
+
+  name_prefix                 = var.name_prefix
+  password_auth_enabled       = var.password_auth_enabled
+  deletion_protection_enabled = var.deletion_protection_enabled
+  tags                        = var.tags
+}
+
 module "api" {
   source = "../api"
 
-  name                   = "order-api"
+  user_pool_arns = [module.auth.user_pool_arn]
+
+  name                   = "${var.name_prefix}order-api"
   function_name          = module.functions.function_names["order-api"]
   function_invoke_arn    = module.functions.invoke_arns["order-api"]
   stage_name             = var.api_stage_name

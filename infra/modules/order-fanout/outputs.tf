@@ -77,3 +77,48 @@ output "sender_email" {
   description = "SES sender identity."
   value       = module.email.sender_email
 }
+
+output "alerts_topic_arn" {
+  description = "ARN of the alerts topic every alarm notifies."
+  value       = module.alerts.topic_arn
+}
+
+output "alarms" {
+  description = "Every alarm of the stack and the ARNs it notifies, keyed by alarm name."
+  value       = merge(module.messaging.alarms, module.functions.alarms, module.alerts.alarms)
+}
+
+output "reserved_concurrency" {
+  description = "Each function's reserved concurrency (-1: none), keyed by function."
+  value       = module.functions.reserved_concurrency
+}
+
+output "global_names" {
+  description = "The name of every resource whose name is unique in an account and region, by kind: what name_prefix must prefix."
+  value = {
+    tables     = values(module.tables.table_names)
+    topics     = [module.messaging.topic_name, module.alerts.topic_name]
+    queues     = concat(values(module.messaging.queue_names), [module.messaging.dlq_name])
+    functions  = values(module.functions.function_names)
+    roles      = values(module.functions.role_names)
+    log_groups = [for g in values(module.functions.log_group_names) : trimprefix(g, "/aws/lambda/")]
+    alarms     = keys(merge(module.messaging.alarms, module.functions.alarms, module.alerts.alarms))
+    api        = [module.api.name]
+    user_pools = [module.auth.user_pool_name]
+  }
+}
+
+output "alarm_email_subscription" {
+  description = "The address subscribed to the alerts topic, or null."
+  value       = module.alerts.email_subscription
+}
+
+output "user_pool_id" {
+  description = "ID of the customers' user pool."
+  value       = module.auth.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the app client whose ID tokens the API accepts."
+  value       = module.auth.client_id
+}

@@ -20,8 +20,10 @@ variable "function_settings" {
   type = map(object({
     timeout     = optional(number)
     memory_size = optional(number)
+    # Queue consumers only: the most concurrent invocations their mapping may start (>= 2).
+    maximum_concurrency = optional(number)
   }))
-  description = "Per-function overrides of timeout (seconds) and memory (MB), keyed by function name."
+  description = "Per-function overrides of timeout (seconds), memory (MB) and, for the consumers, maximum concurrency (defaults: inventory 5, billing 5, notification 2, order-status 5), keyed by function name."
   default     = {}
 
   validation {
@@ -107,14 +109,55 @@ variable "sender_email" {
   default     = "orders@example.com"
 }
 
-variable "dlq_alarm_actions" {
+variable "alarm_actions" {
   type        = list(string)
-  description = "ARNs notified when the DLQ is not empty."
+  description = "ARNs every alarm notifies besides the stack's alerts topic (an on-call tool's topic, say)."
   default     = []
+}
+
+variable "alarm_email" {
+  type        = string
+  description = "Address subscribed to the alerts topic (it must confirm); null: none."
+  default     = null
+}
+
+variable "oldest_message_alarm_seconds" {
+  type        = number
+  description = "Age (seconds) of a queue's oldest message above which its alarm fires."
+  default     = 300
+}
+
+variable "placed_order_alarm_seconds" {
+  type        = number
+  description = "Seconds an order may stay PLACED before the orders-stuck-placed alarm fires."
+  default     = 300
+}
+
+variable "order_api_reserved_concurrency" {
+  type        = number
+  description = "Concurrency reserved for order-api, so that the consumers can never starve it (also its ceiling); null: none."
+  default     = null
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to every globally named resource (tables, topics, queues, functions, roles, log groups, alarms, the API, the user pool), so that several environments share an account. Empty keeps the original design's names."
+  default     = ""
+
+  validation {
+    condition     = can(regex("^([a-z][a-z0-9-]{0,18}-)?$", var.name_prefix))
+    error_message = "name_prefix must be empty or lower-case letters, digits and '-', starting with a letter and ending with '-' (at most 20 characters), e.g. \"staging-\"."
+  }
 }
 
 variable "tags" {
   type        = map(string)
   description = "Tags applied to every resource that takes them."
   default     = {}
+}
+
+variable "password_auth_enabled" {
+  type        = bool
+  description = "Let the app client sign in with USER_PASSWORD_AUTH (the local stack's `make token`); off on AWS, where clients use SRP."
+  default     = false
 }

@@ -17,7 +17,7 @@ locals {
 resource "aws_dynamodb_table" "this" {
   for_each = var.tables
 
-  name                        = each.key
+  name                        = "${var.name_prefix}${each.key}"
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = each.value.hash_key
   range_key                   = each.value.range_key

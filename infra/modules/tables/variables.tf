@@ -40,6 +40,12 @@ variable "tables" {
   }
 }
 
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to every table name, so that several environments share an account."
+  default     = ""
+}
+
 variable "point_in_time_recovery_enabled" {
   type        = bool
   description = "Continuous backups (PITR). On for real environments; emulators may not implement it."
