@@ -144,6 +144,10 @@ class Worker {
         logStreamName: `local/${String(this.child.pid)}`,
         deadlineMs: Date.now() + timeoutMs,
       },
+    }, (error) => {
+      // A worker that died since it said it was idle: its exit handler fails the invocation as a crash.
+      // Without this callback the failed send is an uncaught EPIPE that takes the runtime down.
+      if (error) this.kill();
     });
   }
 
