@@ -1,6 +1,7 @@
 // One SQS event source mapping, applied the way Lambda applies it: long polling, batch size and
 // batching window, then delete exactly what Lambda deletes. Talks to SQS through a small port so
 // the rules run against an in-memory fake in unit tests.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { decideDeletions, type DeletionDecision, type InvokeOutcome } from './batch-result.js';
@@ -181,15 +182,7 @@ export class SqsPoller {
 
   private async pause(ms: number): Promise<void> {
     if (this.stopped) return;
-    const signal = this.abort.signal;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    // Ends early when the poller stops: the abort rejects the timer, which is all a stop asks of it.
+    await sleep(ms, undefined, { signal: this.abort.signal }).catch(() => undefined);
   }
 }
