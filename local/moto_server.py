@@ -9,6 +9,14 @@ snapshot itself can also fail ("dictionary changed size during iteration") while
 writes. This launcher serialises the DynamoDB backend's item reads and writes with one lock. SQS
 long polls and every other service stay concurrent.
 
+The whole-table snapshot has two more costs. It deep-copies every table a transaction touches,
+stream records included, so each transaction costs more than the last (after a few hundred orders
+a POST took seconds). And a rollback puts the *copy* in the table's place, with a copy of its stream
+shard: every shard iterator handed out before follows the old shard, which gets no new records, so
+a stream reader silently stops after the first cancelled transaction. This launcher snapshots only
+the items a transaction names, and on a rollback puts those items back in the same table and drops
+the stream records the transaction appended (AWS emits none for a cancelled transaction).
+
 DynamoDB Streams. The launcher stops moto from delivering stream records itself: moto invokes the function of
 every stream event source mapping of a table on each write, enabled or not (AWS never invokes a
 disabled one); without Docker that invocation fails with a truthy error text, which moto takes
@@ -30,14 +38,17 @@ SQS (moto 5.2.1 differs from AWS in three ways that the AWS provider trips over)
     python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
 """
 
+import copy
 import datetime
 import functools
 import json
 import sys
 import threading
 
+import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend
-from moto.dynamodb.models.table import StreamRecord, StreamShard
+from moto.dynamodb.models.table import StreamRecord, StreamShard, Table
+from moto import backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 from moto.ses.models import SESBackend, ses_backends
@@ -57,6 +68,69 @@ def _serialised(method):
 
     return locked
 
+
+class _TablesKeptInPlace:
+    """The `copy` moto's DynamoDB backend sees: a Table "copies" as itself, so a rollback puts the same table back.
+
+    Everything else is copied as before (update_item keeps a deep copy of the old item for its stream record).
+    """
+
+    @staticmethod
+    def deepcopy(value, memo=None):
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+dynamodb_models.copy = _TablesKeptInPlace
+
+
+def _item_snapshot(backend, transact_items):
+    """Each named item as it is now (a deep copy, or None when absent), and each stream shard's length."""
+    items, shards = [], {}
+    for entry in transact_items:
+        _, op = next(iter(entry.items()))
+        table = backend.tables.get(op.get("TableName"))
+        if table is None:
+            continue
+        try:
+            keys = op.get("Key") or {name: op["Item"][name] for name in (table.hash_key_attr, table.range_key_attr) if name is not None}
+            hash_key, range_key = backend.get_keys_value(table, keys)
+        except Exception:
+            continue  # a malformed key: moto refuses the transaction before writing this item
+        current = table.get_item(hash_key, range_key)
+        items.append((table, hash_key, range_key, copy.deepcopy(current)))
+        if table.stream_shard is not None:
+            shards.setdefault(id(table), (table.stream_shard, len(table.stream_shard.items)))
+    return items, shards.values()
+
+
+def _restore(items, shards):
+    for table, hash_key, range_key, item in reversed(items):  # reversed: the first snapshot of an item wins
+        if range_key is None:
+            holder, slot = table.items, hash_key
+        else:
+            holder, slot = table.items.setdefault(hash_key, {}), range_key
+        if item is None:
+            holder.pop(slot, None)
+        else:
+            holder[slot] = item
+    for shard, length in shards:
+        del shard.items[length:]
+
+
+def _item_level(transact_write_items):
+    @functools.wraps(transact_write_items)
+    def transaction(self, transact_items):
+        items, shards = _item_snapshot(self, transact_items)
+        try:
+            return transact_write_items(self, transact_items)
+        except Exception:
+            _restore(items, shards)
+            raise
+
+    return transaction
+
+
+DynamoDBBackend.transact_write_items = _item_level(DynamoDBBackend.transact_write_items)
 
 for _name in ("get_item", "batch_get_item", "query", "scan", "put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
     setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
@@ -104,6 +178,15 @@ def _sent_emails():
                 })
     return sorted(messages, key=lambda m: m["Timestamp"] or "")
 
+
+# ── moto_server's dispatch: which service a request is for ────────────────────────────────────
+# Every request takes one process-wide lock to find its service, and under it lists moto's package
+# folder (about 150 directory checks) to see whether the host names a moto module: the emulator
+# answers one request at a time there, and under load requests queue behind it for seconds.
+# The folder does not change while the server runs, so it is listed once.
+
+_moto_modules = frozenset(backends.list_of_moto_modules())
+backends.list_of_moto_modules = lambda: _moto_modules
 
 _dispatch = DomainDispatcherApplication.__call__
 

@@ -1,7 +1,8 @@
 // Where plain moto_server answers differently from AWS, local/moto_server.py fixes the answer:
 // - DynamoDB's transaction guarantee under concurrent requests: plain moto_server rolls a failed
 //   TransactWriteItems back by restoring whole-table snapshots, undoing what other requests
-//   committed meanwhile — here, stock decrements, i.e. overselling;
+//   committed meanwhile — here, stock decrements, i.e. overselling — and putting a copy of the
+//   table, with a copy of its stream shard, in its place, so that stream readers stop;
 // - a table's stream keeps its records while a stream event source mapping exists: plain moto
 //   invokes the mapping's function on every write (disabled or not), fails without Docker, takes the
 //   error for success and empties the shard.
@@ -92,6 +93,56 @@ it('a stream with an event source mapping keeps its records for GetRecords, and 
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
     await raw.send(new DeleteTableCommand({ TableName: table }));
     [raw, lambda, streams].forEach((client) => client.destroy());
+  }
+});
+
+it('a cancelled transaction changes no item, appends no stream record, and the iterators handed out before it keep advancing', async () => {
+  const config = { endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const [raw, streams] = [new DynamoDBClient(config), new DynamoDBStreamsClient(config)];
+  const db = DynamoDBDocumentClient.from(raw);
+  const table = `check-rollback-${randomUUID()}`;
+  const created = await raw.send(
+    new CreateTableCommand({
+      TableName: table,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    }),
+  );
+  const streamArn = created.TableDescription?.LatestStreamArn;
+  try {
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1', stock: 5 } }));
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-2' } }));
+    const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
+    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const first = await streams.send(new GetRecordsCommand({ ShardIterator }));
+
+    // Item 0 changes o-1, item 1 adds o-3, item 2's condition fails: the whole transaction is cancelled.
+    const cancelled = db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Update: { TableName: table, Key: { orderId: 'o-1' }, UpdateExpression: 'SET stock = stock - :one', ExpressionAttributeValues: { ':one': 1 } } },
+          { Put: { TableName: table, Item: { orderId: 'o-3' } } },
+          { Put: { TableName: table, Item: { orderId: 'o-2' }, ConditionExpression: 'attribute_not_exists(orderId)' } },
+        ],
+      }),
+    );
+    await expect(cancelled).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-4' } }));
+    const next = await streams.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
+
+    const keys = (records: typeof first.Records) => (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
+    expect(keys(first.Records)).toEqual(['INSERT o-1', 'INSERT o-2']);
+    // plain moto: ['MODIFY o-1', 'INSERT o-3']: the iterator follows the shard the rollback replaced
+    // by a copy, which kept the cancelled writes' records and gets no new ones (a stream reader then
+    // announces orders that were never stored, and never the ones stored after).
+    expect(keys(next.Records)).toEqual(['INSERT o-4']);
+    expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-1' }, ConsistentRead: true }))).Item).toEqual({ orderId: 'o-1', stock: 5 });
+    expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-3' }, ConsistentRead: true }))).Item).toBeUndefined();
+  } finally {
+    await raw.send(new DeleteTableCommand({ TableName: table }));
+    [raw, streams].forEach((client) => client.destroy());
   }
 });
 
