@@ -39,12 +39,12 @@ export async function seed(endpoint: string, table: string, products = readProdu
   return created;
 }
 
-// `make seed`: seeds the stack that `make up` applied (its Terraform state names the table).
+// `make seed`: seeds the stack that `make up` or `tflocal apply` applied (its Terraform state names
+// the table; without a state, the default name), at AWS_ENDPOINT_URL.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { outputs, repoRoot } = await import('./terraform.js');
-  const { join } = await import('node:path');
-  const state = await outputs(join(repoRoot, '.local', 'terraform.tfstate'));
-  const tables = state.table_names as Record<string, string>;
+  const { findState, outputs } = await import('./terraform.js');
+  const state = findState();
+  const tables = (state === undefined ? {} : (await outputs(state)).table_names) as Record<string, string>;
   const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
   console.log(`new products: ${await seed(endpoint, tables.inventory ?? 'inventory')}`);
 }

@@ -1,10 +1,17 @@
 // Runs Terraform for the local environment: the same `infra/envs/local` that `make up` applies,
 // with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
+
+/** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
+export function findState(explicit?: string): string | undefined {
+  const candidates = explicit ? [explicit] : [join(repoRoot, '.local', 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
+  return candidates.find((path) => existsSync(path));
+}
 
 export interface TerraformOptions {
   /** The emulator's URL: the provider's endpoints and the functions' AWS_ENDPOINT_URL. */
@@ -40,8 +47,12 @@ function run(args: string[], onOutput?: (chunk: string) => void): Promise<string
   });
 }
 
+// envs/local's defaults are LocalStack's (tflocal apply); what moto and the local runtime need is passed here.
 const varArgs = (o: TerraformOptions) =>
-  Object.entries({ endpoint: o.endpoint, dist_dir: o.distDir, ...o.vars }).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+  Object.entries({ endpoint: o.endpoint, functions_endpoint: o.endpoint, event_source_mappings_enabled: 'false', dist_dir: o.distDir, ...o.vars }).flatMap(([k, v]) => [
+    '-var',
+    `${k}=${v}`,
+  ]);
 
 /** `terraform init` once: providers come from the mirror named by TF_CLI_CONFIG_FILE (see Makefile). */
 export async function init(onOutput?: (chunk: string) => void): Promise<void> {

@@ -9,8 +9,6 @@
 // functions their mappings feed and the tables those functions are configured with.
 // Where: AWS_ENDPOINT_URL when set (the emulator), else AWS through the default credential chain.
 //   npx tsx local/tools/status.ts [--state FILE] [--json]
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -18,7 +16,7 @@ import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsC
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, ListSubscriptionsCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DLQ_NAME } from '../dlq.js';
-import { outputs as stateOutputs, localEnvDir, repoRoot } from '../terraform.js';
+import { findState, outputs as stateOutputs } from '../terraform.js';
 
 export interface StackRefs {
   /** Where the names came from: a state file, or discovery through the APIs. */
@@ -263,12 +261,6 @@ export function renderStatus(s: StackStatus): string {
   );
   out.push('', `API ${s.api ? `${s.api.url}/orders  (${s.api.id}, stage ${s.api.stage})` : '(not found)'}`);
   return out.join('\n') + '\n';
-}
-
-/** The state that holds the stack: --state, make up's, or tflocal's default in envs/local. */
-export function findState(explicit?: string): string | undefined {
-  const candidates = explicit ? [explicit] : [join(repoRoot, '.local', 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
-  return candidates.find((p) => existsSync(p));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

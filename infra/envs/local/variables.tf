@@ -1,6 +1,6 @@
 variable "endpoint" {
   type        = string
-  description = "URL of the AWS emulator. Also given to the functions as AWS_ENDPOINT_URL."
+  description = "URL of the AWS emulator, for the provider (tflocal replaces the provider block, and this with it)."
   default     = "http://127.0.0.1:4566"
 }
 
@@ -42,7 +42,13 @@ variable "max_receive_count" {
 
 variable "event_source_mappings_enabled" {
   type        = bool
-  description = "Keep false against moto: its own mapping delivery fails without Docker and drives messages into the DLQ."
-  default     = false
+  description = "true for LocalStack, which runs the mappings itself. make up passes false: moto would invoke the functions itself on every write or message, fails without Docker and drives the messages into the DLQ; the local runtime applies the mappings instead."
+  default     = true
+}
+
+variable "functions_endpoint" {
+  type        = string
+  description = "AWS_ENDPOINT_URL given to every function, or null for none (LocalStack sets its own inside its Lambda containers, where 127.0.0.1 is the container itself). make up passes the emulator's URL for the local runtime's workers."
+  default     = null
 }
 
