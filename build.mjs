@@ -38,7 +38,7 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
-async function writeZip(file, zipPath) {
+export async function writeZip(file, zipPath) {
   const zip = new yazl.ZipFile();
   zip.addBuffer(readFileSync(file), 'handler.mjs', { mtime: FIXED_MTIME, mode: 0o100644, forceDosTimestamp: true });
   zip.end();

@@ -20,6 +20,8 @@ export interface FrontDoorOptions {
   onRequest?: (line: { method: string; url: string; functionName: string | undefined; statusCode: number; durationMs: number; note?: string }) => void;
   /** Pages of the runtime's own under a path no API uses (the console at /_console), answered before any API. */
   local?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
+  /** The runtime's own paths (control.ts): an answer, or undefined to serve the request as an API call. */
+  control?: (method: string, path: string) => Promise<HttpResponse | undefined>;
 }
 
 export interface FrontDoor {
@@ -76,6 +78,8 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
 
   const handle = async (request: IncomingMessage, requestId: string): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
     const url = new URL(request.url ?? '/', 'http://front-door');
+    const control = await options.control?.(request.method ?? 'GET', url.pathname);
+    if (control !== undefined) return { result: control, note: 'runtime control' };
     const target = parseApiUrl(url.pathname, request.headers.host ?? '');
     const api = target === undefined ? undefined : apis.get(target.apiId);
     const stage = api?.stages.find((candidate) => candidate.name === target?.stage);

@@ -2,7 +2,7 @@
 // pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { rm } from 'node:fs/promises';
@@ -16,6 +16,8 @@ import { startFrontDoor, type FrontDoor } from './front-door.js';
 import { SqsPoller } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
 import { describeReport, seconds, sqsBatchReport, streamBatchReport, type BatchReport, type RequestReport, type RuntimeReport } from './reports.js';
+import { controlRoutes, type Reloaded } from './control.js';
+import { ReloadablePool } from './reloadable.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
 import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
@@ -159,7 +161,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
 
   const codeDirs: string[] = [];
-  const pools = new Map<string, WorkerPool>();
+  const pools = new Map<string, ReloadablePool>();
   const pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[] = [];
   let frontDoor: FrontDoor | undefined;
   let liveConsole: Console | undefined;
@@ -188,30 +190,29 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
     started = Date.now();
     const aws = { region, ...credentials, endpoint: options.endpoint };
-    for (const fn of deployment.functions) {
+    /** A pool running the function's zip from distDir, extracted to a directory of its own. */
+    const workerPool = async (fn: DeployedFunction): Promise<WorkerPool> => {
       const codeDir = await extractZip(join(options.distDir, `${fn.name}.zip`), `order-fanout-${fn.name}-`);
       codeDirs.push(codeDir);
       const { moduleFile, exportName } = await resolveHandler(codeDir, fn.handler);
-      pools.set(
-        fn.name,
-        new WorkerPool(
-          {
-            name: fn.name,
-            arn: fn.arn,
-            moduleFile,
-            exportName,
-            codeDir,
-            timeoutSeconds: fn.timeoutSeconds,
-            memorySize: fn.memorySize,
-            env: {
-              ...workerEnvironment(fn, codeDir, aws),
-              ...(options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint(fn.name) } : {}),
-            },
+      return new WorkerPool(
+        {
+          name: fn.name,
+          arn: fn.arn,
+          moduleFile,
+          exportName,
+          codeDir,
+          timeoutSeconds: fn.timeoutSeconds,
+          memorySize: fn.memorySize,
+          env: {
+            ...workerEnvironment(fn, codeDir, aws),
+            ...(options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint(fn.name) } : {}),
           },
-          { concurrency, onOutput: output },
-        ),
+        },
+        { concurrency, onOutput: output },
       );
-    }
+    };
+    for (const fn of deployment.functions) pools.set(fn.name, new ReloadablePool(await workerPool(fn)));
     // One warm worker per function; one that cannot initialise is reported, and retried per invocation as Lambda does.
     await Promise.all(
       [...pools.entries()].map(([name, pool]) =>
@@ -287,7 +288,39 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
 
     liveConsole = createConsole({ view: consoleView, sqs: clients.sqs, sns: clients.sns, endpoint: options.endpoint, mappings: deployment.mappings });
+    // make watch: code deployed since (UpdateFunctionCode) replaces a function's workers; batches
+    // and requests already running finish on the old code (reloadable.ts).
+    const deployedSha = new Map(deployment.functions.map((fn) => [fn.name, fn.codeSha256]));
+    const reload = async (): Promise<Reloaded[]> => {
+      const reloaded: Reloaded[] = [];
+      const failed: string[] = [];
+      // One function at a time: new workers start while the old ones still serve, so keep the machine's load (and Lambda's 10 s init limit) in reach.
+      for (const fn of deployment.functions) {
+        const codeSha256 = (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ?? '';
+        if (codeSha256 === deployedSha.get(fn.name)) continue;
+        const began = Date.now();
+        let next: WorkerPool | undefined;
+        try {
+          await verifyCode(fn.name, join(options.distDir, `${fn.name}.zip`), codeSha256);
+          next = await workerPool({ ...fn, codeSha256 });
+          await next.warm();
+        } catch (error) {
+          await next?.stop();
+          failed.push(`${fn.name}: ${error instanceof Error ? error.message : String(error)}`);
+          log(`runtime: error: ${fn.name} not reloaded, its workers keep the code they run: ${failed.at(-1) ?? ''}`);
+          continue;
+        }
+        deployedSha.set(fn.name, codeSha256);
+        void pools.get(fn.name)?.replace(next);
+        reloaded.push({ name: fn.name, codeSha256 });
+        log(`runtime: ${fn.name} reloaded with CodeSha256 ${codeSha256} in ${seconds(Date.now() - began)} (running invocations finish on the old code)`);
+      }
+      if (failed.length > 0) throw new Error(failed.join('; '));
+      return reloaded;
+    };
+
     frontDoor = await startFrontDoor({
+      control: controlRoutes(reload),
       apis: deployment.apis,
       invoke,
       accountId: functionAccount(deployment) ?? '000000000000',
