@@ -7,15 +7,17 @@ variables {
   dist_dir = "tests/fixtures/lambda-zips"
 }
 
-run "local_env_plans_with_mappings_disabled" {
+run "local_env_defaults_are_localstacks" {
   command = plan
   module {
     source = "./envs/local"
   }
 
   assert {
-    condition     = alltrue([for m in values(module.order_fanout.event_source_mappings) : m.enabled == false])
-    error_message = "Locally the mappings must be created disabled (moto's own delivery is harmful)."
+    condition = alltrue([
+      for m in concat(values(module.order_fanout.event_source_mappings), values(module.order_fanout.stream_event_source_mappings)) : m.enabled
+    ])
+    error_message = "With the defaults (tflocal apply) every mapping is enabled: LocalStack runs them."
   }
 
   assert {
@@ -36,6 +38,25 @@ run "local_env_plans_with_mappings_disabled" {
   assert {
     condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"])
     error_message = "Local outputs incomplete."
+  }
+}
+
+run "local_env_with_make_ups_variables_plans_with_mappings_disabled" {
+  command = plan
+  module {
+    source = "./envs/local"
+  }
+
+  variables {
+    event_source_mappings_enabled = false
+    functions_endpoint            = "http://127.0.0.1:4566"
+  }
+
+  assert {
+    condition = alltrue([
+      for m in concat(values(module.order_fanout.event_source_mappings), values(module.order_fanout.stream_event_source_mappings)) : !m.enabled
+    ])
+    error_message = "make up creates the mappings disabled (moto's own delivery is harmful; the local runtime applies them)."
   }
 }
 
