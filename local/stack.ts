@@ -1,7 +1,7 @@
 // The whole local stack in one call: emulator → build → terraform apply → seed → runtime.
 // `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.ts) both use it, so the
 // tests run exactly what a user runs.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunction, functionNames } from '../build.mjs';
 import { startEmulator, type Emulator } from './emulator.js';
@@ -86,6 +86,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const b of built.value) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
 
     const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
+    // moto keeps nothing on disk: a state left from an emulator that is gone lists only what no longer
+    // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
+    if (emulator.started) rmSync(tf.statePath, { force: true });
     step('terraform: apply infra/envs/local (~50 s: the provider waits ~25 s after each SQS step, and the queues follow the DLQ)');
     const outputs = (await timed(timings, 'apply', () => terraform.apply(tf))) as unknown as StackOutputs;
 
