@@ -86,11 +86,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const b of built.value) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
 
     const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
+    const onProgress = (summary: string) => step(`terraform: ${summary}`);
     // moto keeps nothing on disk: a state left from an emulator that is gone lists only what no longer
     // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
     if (emulator.started) rmSync(tf.statePath, { force: true });
     step('terraform: apply infra/envs/local (~50 s: the provider waits ~25 s after each SQS step, and the queues follow the DLQ)');
-    const outputs = (await timed(timings, 'apply', () => terraform.apply(tf))) as unknown as StackOutputs;
+    const outputs = (await timed(timings, 'apply', () => terraform.apply({ ...tf, onProgress }))) as unknown as StackOutputs;
 
     step('seed: inventory from local/seed/products.json');
     const created = await timed(timings, 'seed', () => seed(emulator.url, outputs.table_names.inventory ?? 'inventory'));

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createApplyProgress } from './apply-progress.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
@@ -20,8 +21,10 @@ export interface TerraformOptions {
   distDir: string;
   /** Extra -var values. */
   vars?: Record<string, string>;
-  /** Where Terraform's own output goes (default: inherited). */
+  /** Where Terraform's own output goes (default: dropped). */
   onOutput?: (chunk: string) => void;
+  /** Apply's progress ("12/40 done; waiting on …"), every few seconds while it runs. */
+  onProgress?: (summary: string) => void;
 }
 
 function run(args: string[], onOutput?: (chunk: string) => void): Promise<string> {
@@ -66,8 +69,51 @@ export async function init(onOutput?: (chunk: string) => void): Promise<void> {
  */
 const PARALLELISM = 30;
 
+/** Apply's progress: at most once a second as resources complete, and every 5 s while none does (the SQS waits). */
+const PROGRESS_MIN_MS = 1_000;
+const PROGRESS_EVERY_MS = 5_000;
+
+/** Splits a stream's chunks into whole lines. */
+function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let rest = '';
+  return (chunk) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    lines.forEach(onLine);
+  };
+}
+
+/**
+ * `terraform apply -json`: Terraform's machine-readable output gives each resource's start and end,
+ * so the caller sees resources done / total and what the apply is waiting on, not one silent line.
+ */
 export async function apply(o: TerraformOptions): Promise<Record<string, unknown>> {
-  await run(['apply', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+  const progress = createApplyProgress();
+  let reportedAt = 0;
+  const report = () => {
+    reportedAt = Date.now();
+    o.onProgress?.(progress.summary(reportedAt));
+  };
+  let reportedDone = 0;
+  const onLine = (line: string) => {
+    const text = progress.read(line);
+    if (text) o.onOutput?.(`${text}\n`);
+    if (progress.done !== reportedDone && Date.now() - reportedAt >= PROGRESS_MIN_MS) {
+      reportedDone = progress.done;
+      report();
+    }
+  };
+  const timer = setInterval(report, PROGRESS_EVERY_MS);
+  const args = ['apply', '-auto-approve', '-input=false', '-json', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)];
+  try {
+    await run(args, lineSplitter(onLine));
+  } catch (error) {
+    const errors = progress.errors();
+    throw errors.length > 0 ? new Error(`terraform apply failed:\n${errors.join('\n')}`) : error;
+  } finally {
+    clearInterval(timer);
+  }
+  report();
   return outputs(o.statePath);
 }
 
