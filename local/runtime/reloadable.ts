@@ -6,8 +6,8 @@ import type { Invoker } from './poller.js';
 import type { WorkerPool } from './pool.js';
 
 export class ReloadablePool implements Invoker {
-  private readonly running = new Map<WorkerPool, number>();
-  private readonly idleWaiters = new Map<WorkerPool, (() => void)[]>();
+  /** The invocations each pool is running now: a replaced pool is stopped once its set has settled. */
+  private readonly running = new Map<WorkerPool, Set<Promise<InvokeOutcome>>>();
   private readonly retiring = new Set<WorkerPool>();
 
   constructor(private current: WorkerPool) {}
@@ -18,29 +18,26 @@ export class ReloadablePool implements Invoker {
 
   async invoke(event: unknown): Promise<InvokeOutcome> {
     const pool = this.current;
-    this.running.set(pool, (this.running.get(pool) ?? 0) + 1);
+    const invocations = this.running.get(pool) ?? new Set();
+    this.running.set(pool, invocations);
+    const invocation = pool.invoke(event);
+    invocations.add(invocation);
     try {
-      return await pool.invoke(event);
+      return await invocation;
     } finally {
-      const left = (this.running.get(pool) ?? 1) - 1;
-      if (left > 0) this.running.set(pool, left);
-      else {
-        this.running.delete(pool);
-        for (const wake of this.idleWaiters.get(pool)?.splice(0) ?? []) wake();
-      }
+      invocations.delete(invocation);
     }
   }
 
   /** Serves every new invocation from `next`; resolves once the old pool's running invocations have finished and it is stopped. */
-  replace(next: WorkerPool): Promise<void> {
+  async replace(next: WorkerPool): Promise<void> {
     const old = this.current;
     this.current = next;
     this.retiring.add(old);
-    return (async () => {
-      if (this.running.has(old)) await new Promise<void>((wake) => this.idleWaiters.set(old, [...(this.idleWaiters.get(old) ?? []), wake]));
-      await old.stop();
-      this.retiring.delete(old);
-    })();
+    await Promise.allSettled(this.running.get(old) ?? []);
+    this.running.delete(old);
+    await old.stop();
+    this.retiring.delete(old);
   }
 
   /** Stops the current pool and any still retiring (their running invocations are cut off, as at shutdown). */
