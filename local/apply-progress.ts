@@ -15,7 +15,7 @@ interface UiMessage {
 export interface ApplyProgress {
   /** Reads one line of Terraform's -json output; returns its human-readable message, if any. */
   read(line: string): string | undefined;
-  /** "12/40 done; waiting on module.x.aws_sqs_queue.this["a"] (18 s) and 3 more", at `now` (ms since epoch). */
+  /** "planning", then "12/40 done; waiting on module.x.aws_sqs_queue.this["a"] (18 s) and 3 more", at `now` (ms since epoch). */
   summary(now?: number): string;
   /** Resources finished so far. */
   readonly done: number;
@@ -60,7 +60,8 @@ export function createApplyProgress(): ApplyProgress {
   }
 
   function summary(now = Date.now()): string {
-    const head = `${done}/${total ?? '?'} done`;
+    if (total === undefined) return 'planning';
+    const head = `${done}/${total} done`;
     const waiting = [...started].sort((a, b) => a[1] - b[1]);
     if (waiting.length === 0) return head;
     const [address, since] = waiting[0]!;

@@ -45,10 +45,10 @@ describe('apply progress from terraform apply -json', () => {
     expect(progress.read('')).toBeUndefined();
   });
 
-  it('the total is unknown until the plan is summarised', () => {
+  it('says it is planning until the plan is summarised', () => {
     const progress = createApplyProgress();
     progress.read(lines.version);
-    expect(progress.summary()).toBe('0/? done');
+    expect(progress.summary()).toBe('planning');
   });
 
   it('keeps the errors Terraform reports, with the resource they belong to', () => {
