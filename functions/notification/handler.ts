@@ -2,11 +2,11 @@
 // Clients and config are created once per process; domain logic lives in notifications.ts.
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo, sns } from '../shared/clients.js';
-import { requireEnv } from '../shared/config.js';
+import { requireEnv, requireSeconds } from '../shared/config.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoNotificationStore } from './dynamo-store.js';
-import { createNotificationService } from './notifications.js';
+import { claimTimeoutFor, createNotificationService } from './notifications.js';
 import { SesMailer } from './ses-mailer.js';
 
 // Created here rather than in shared/clients.ts so that only this bundle carries the SES client.
@@ -16,4 +16,6 @@ const store = new DynamoNotificationStore(dynamo, requireEnv('NOTIFICATIONS_TABL
 const mailer = new SesMailer(ses, requireEnv('SENDER_EMAIL'));
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
-export const handler = sqsConsumer(createNotificationService({ store, mailer, publisher }));
+const claimTimeoutMs = claimTimeoutFor(requireSeconds('FUNCTION_TIMEOUT_SECONDS'));
+
+export const handler = sqsConsumer(createNotificationService({ store, mailer, publisher, claimTimeoutMs }));

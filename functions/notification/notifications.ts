@@ -62,12 +62,18 @@ export class NotificationInFlightError extends RetryableError {
   override readonly name = 'NotificationInFlightError';
 }
 
+/** How far the clocks of two Lambda hosts may disagree (they keep to NTP: milliseconds apart). */
+const CLOCK_SKEW_MS = 2_000;
+
 /**
- * A claim younger than this may still be in flight (a concurrent duplicate delivery); an older one
- * was abandoned by a crash. Keep it at or below the function timeout: SQS redelivers a crashed
- * message only after the visibility timeout (≥ 6× the function timeout), so the claim is stale by then.
+ * How old a claim must be to count as abandoned. The delivery that made it runs for at most the
+ * function's timeout, so a younger claim may still be in flight (a concurrent duplicate delivery)
+ * and an older one was left by a crash or a timeout. SQS redelivers a crashed message only after
+ * the visibility timeout (≥ 6 × the function timeout), so the claim is stale by then.
  */
-export const CLAIM_TIMEOUT_MS = 30_000;
+export function claimTimeoutFor(functionTimeoutSeconds: number): number {
+  return functionTimeoutSeconds * 1000 + CLOCK_SKEW_MS;
+}
 
 /** The one event a decided notification announces: NotificationSent, or NotificationFailed with the refusal. */
 export function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
@@ -89,11 +95,13 @@ export interface NotificationDeps {
   store: NotificationStore;
   mailer: Mailer;
   publisher: EventPublisher;
+  /** See claimTimeoutFor. */
+  claimTimeoutMs: number;
   now?: () => string;
   newId?: () => string;
 }
 
-export function createNotificationService({ store, mailer, publisher, now = () => new Date().toISOString(), newId = randomUUID }: NotificationDeps) {
+export function createNotificationService({ store, mailer, publisher, claimTimeoutMs, now = () => new Date().toISOString(), newId = randomUUID }: NotificationDeps) {
   async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
     const record = await store.get(notificationId, createdAt);
     if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
@@ -114,7 +122,7 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       logger.debug('the claim was ours (its first response was lost); sending', log);
       return undefined;
     }
-    if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
+    if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < claimTimeoutMs) {
       throw new NotificationInFlightError(`notification ${pending.notificationId} is being sent by another delivery; retrying`);
     }
     // Stale: an earlier delivery claimed it but stopped before recording the outcome (a crash

@@ -8,3 +8,13 @@ export function requireEnv(name: string): string {
   }
   return value;
 }
+
+/** Returns the environment variable as a whole number of seconds, or throws naming it (a misread number must not start a function). */
+export function requireSeconds(name: string): number {
+  const value = requireEnv(name);
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) {
+    throw new Error(`Environment variable ${name} must be a whole number of seconds, not ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}

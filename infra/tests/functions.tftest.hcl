@@ -57,12 +57,13 @@ run "functions_are_deployed_from_the_zips" {
 
   assert {
     condition = aws_lambda_function.this["order-api"].environment[0].variables == tomap({
-      ORDERS_TABLE            = "orders"
-      LOG_LEVEL               = "DEBUG"
-      POWERTOOLS_SERVICE_NAME = "order-api"
-      AWS_ENDPOINT_URL        = "http://127.0.0.1:4566"
+      ORDERS_TABLE             = "orders"
+      LOG_LEVEL                = "DEBUG"
+      POWERTOOLS_SERVICE_NAME  = "order-api"
+      FUNCTION_TIMEOUT_SECONDS = "10"
+      AWS_ENDPOINT_URL         = "http://127.0.0.1:4566"
     })
-    error_message = "Environment must merge the function's variables, LOG_LEVEL, the service name and extra_environment."
+    error_message = "Environment must merge the function's variables, LOG_LEVEL, the service name, its timeout and extra_environment."
   }
 
   assert {

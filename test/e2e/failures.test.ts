@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { claimTimeoutFor } from '../../functions/notification/notifications.js';
 import { createEvent, eventIdFor } from '../../functions/shared/events.js';
 import { discover, listDlq, receiveAll, type DlqEntry } from '../../local/dlq.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
@@ -164,11 +165,14 @@ async function inFlight(name: string): Promise<number> {
 
 // ── the tests ────────────────────────────────────────────────────────────────────────────────
 
+/** The notification function's claim timeout, as deployed (its timeout plus the clock margin: 12 s for 10 s). */
+const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
+
 /** Visibility timeouts for this file: inventory's above the 10 s function timeout (the timeout test);
- * notification's above the notification claim timeout (30 s), as deployed (60 s): a redelivery finds
- * a claim whose send failed already stale, so of two copies racing for it one takes it over and the
- * other still has a receive left to find the outcome. */
-const VISIBILITY = { 'inventory-queue': 15, 'billing-queue': 10, 'order-status-queue': 10, 'notification-queue': 31 };
+ * notification's above its claim timeout, as deployed (60 s): a redelivery finds a claim whose send
+ * failed already stale, so of two copies racing for it one takes it over and the other still has a
+ * receive left to find the outcome. */
+const VISIBILITY = { 'inventory-queue': 15, 'billing-queue': 10, 'order-status-queue': 10, 'notification-queue': Math.ceil(CLAIM_TIMEOUT_MS / 1000) + 1 };
 /** The runtime's long-poll wait (its default): see beforeAll. */
 const RUNTIME_LONG_POLL_MS = 20_000;
 let restoreVisibility: () => Promise<void> = async () => {};
@@ -347,7 +351,7 @@ describe('notification takeover', () => {
     const placed = await placeOrder([{ productId: product, quantity: 1 }]);
     expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
 
-    // The ORDER_CONFIRMED claim, left PENDING by the throttled send, once it is older than the claim timeout (30 s).
+    // The ORDER_CONFIRMED claim, left PENDING by the throttled send, once it is older than the claim timeout.
     const claim = await eventually(
       async () => {
         const items = await notificationsOf(placed.orderId);
@@ -356,8 +360,11 @@ describe('notification takeover', () => {
       },
       { timeoutMs: 60_000, what: 'the throttled ORDER_CONFIRMED claim' },
     );
-    await eventually(async () => (Date.now() - Date.parse(String(claim.claimedAt)) > 30_500 ? true : undefined), { timeoutMs: 45_000, what: 'the claim to go stale' });
-    // (The original's redelivery, 31 s after its receive, competes for the claim too.)
+    await eventually(async () => (Date.now() - Date.parse(String(claim.claimedAt)) > CLAIM_TIMEOUT_MS + 500 ? true : undefined), {
+      timeoutMs: CLAIM_TIMEOUT_MS + 15_000,
+      what: 'the claim to go stale',
+    });
+    // (The original's redelivery, one visibility timeout after its receive, competes for the claim too.)
 
     // Three copies of the identical OrderConfirmed at once (order-status republishes exactly this event).
     const stored = (await storedOrder(placed.orderId)) as unknown as Record<string, unknown>;

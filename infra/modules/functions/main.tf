@@ -35,8 +35,14 @@ resource "aws_lambda_function" "this" {
   reserved_concurrent_executions = coalesce(each.value.reserved_concurrency, -1)
 
   environment {
-    # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line.
-    variables = merge(each.value.environment, { LOG_LEVEL = var.log_level, POWERTOOLS_SERVICE_NAME = each.key }, var.extra_environment)
+    # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line. FUNCTION_TIMEOUT_SECONDS:
+    # Lambda tells a function its remaining time, never its configured timeout, which bounds how
+    # long another invocation can still be working (notification's claims go stale after it).
+    variables = merge(
+      each.value.environment,
+      { LOG_LEVEL = var.log_level, POWERTOOLS_SERVICE_NAME = each.key, FUNCTION_TIMEOUT_SECONDS = tostring(each.value.timeout) },
+      var.extra_environment,
+    )
   }
 
   tags = var.tags

@@ -10,6 +10,7 @@ process.env.NOTIFICATIONS_TABLE = 'notifications';
 process.env.SENDER_EMAIL = 'orders@example.com';
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.FUNCTION_TIMEOUT_SECONDS = '10';
 
 const db = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);

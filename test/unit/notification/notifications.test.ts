@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError, type NotificationRecordOf } from '../../../functions/notification/notifications.js';
+import { claimTimeoutFor, createNotificationService, NotificationInFlightError, type NotificationRecordOf } from '../../../functions/notification/notifications.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
@@ -7,6 +7,9 @@ import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
 rootLogger.setLogLevel('SILENT');
+
+/** A claim's timeout for a function that runs at most 10 s. */
+const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
 
 /** A clock that ticks one second per reading; `advance` jumps ahead, as the wait for a redelivery does. */
 const clock = () => {
@@ -24,7 +27,7 @@ function setup() {
   const mailer = new RecordingMailer();
   const publisher = new RecordingPublisher();
   const now = clock();
-  const handle = createNotificationService({ store, mailer, publisher, now });
+  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
   return { store, mailer, publisher, handle, now };
 }
 
@@ -105,7 +108,7 @@ it('a claim whose response was lost (written, then refused to the SDK retry) is 
     await create(record); // the write happened …
     return create(record); // … and the retry of the lost response is refused by the condition
   };
-  const handle = createNotificationService({ store, mailer, publisher, now });
+  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
 
   await handle(orderPlaced());
 
@@ -135,12 +138,30 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
   expect.assertions(2);
   const { store, handle, now } = setup();
   const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
-  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher(), now });
+  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher(), claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
 
   await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
   expect([...store.records.values()][0]?.status).toBe('PENDING');
   now.advance(CLAIM_TIMEOUT_MS);
   await handle(orderPlaced()); // and the redelivery completes it
+});
+
+it('a claim younger than the claim timeout is still in flight (retried); once it is older, the redelivery takes it over and sends', async () => {
+  const { mailer, handle, now } = setup();
+  const send = mailer.send.bind(mailer);
+  mailer.send = async () => {
+    mailer.send = send;
+    throw new Error('lambda timed out');
+  };
+  await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
+
+  now.advance(CLAIM_TIMEOUT_MS - 5_000); // the clock ticks 1 s per reading: still under the timeout
+  await expect(handle(orderPlaced())).rejects.toBeInstanceOf(NotificationInFlightError);
+  expect(mailer.sent).toHaveLength(0);
+
+  now.advance(5_000);
+  await handle(orderPlaced());
+  expect(mailer.sent).toHaveLength(1);
 });
 
 describe('a stale claim', () => {
@@ -181,7 +202,7 @@ describe('a stale claim', () => {
       return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
     };
 
-    await createNotificationService({ store, mailer, publisher, now })(orderConfirmed());
+    await createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now })(orderConfirmed());
 
     expect(mailer.sent).toHaveLength(1);
     expect(publisher.types()).toEqual(['NotificationSent']);
@@ -248,4 +269,11 @@ it('acknowledges an event type it does not handle without sending anything', asy
 
   expect(mailer.sent).toEqual([]);
   expect(publisher.events).toEqual([]);
+});
+
+describe('claimTimeoutFor', () => {
+  it('is the function timeout plus a margin for two hosts\' clocks: no delivery still running holds a claim that old', () => {
+    expect(claimTimeoutFor(10)).toBe(12_000);
+    expect(claimTimeoutFor(30)).toBe(32_000);
+  });
 });
