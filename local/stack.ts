@@ -28,6 +28,8 @@ export interface StackOptions {
   vars?: Record<string, string>;
   /** Route the functions' AWS calls through a fault proxy (counts calls, injects faults on demand). */
   faultProxy?: boolean;
+  /** Called once the bundles are in dist/ (the e2e setup applies a second configuration from them). */
+  onBuilt?: () => void;
 }
 
 export interface StackOutputs {
@@ -84,6 +86,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (built.status === 'rejected') throw built.reason;
     if (initialised.status === 'rejected') throw initialised.reason;
     for (const b of built.value) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
+    options.onBuilt?.();
 
     const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
     const onProgress = (summary: string) => step(`terraform: ${summary}`);

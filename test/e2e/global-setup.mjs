@@ -15,6 +15,8 @@ const { freePort } = await tsImport('../../local/emulator.ts', import.meta.url);
 const { startStack } = await tsImport('../../local/stack.ts', import.meta.url);
 /** @type {import('../../local/narrate.js')} */
 const { createNarrator } = await tsImport('../../local/narrate.ts', import.meta.url);
+/** @type {import('./support/tflocal.js')} */
+const { deployTflocal } = await tsImport('./support/tflocal.ts', import.meta.url);
 /** @type {import('../../build.mjs')} */
 const { functionNames } = await import('../../build.mjs');
 
@@ -26,15 +28,29 @@ export default async function globalSetup() {
   // What `make up` prints after "ready", uncoloured (narration.test.ts reads it).
   const narration = createWriteStream(join(stateDir, 'narration.log'));
   const narrate = createNarrator({ functions: functionNames(), color: false, json: false });
-  const stack = await startStack({
-    emulatorPort: await freePort(),
-    apiPort: await freePort(),
-    stateDir,
-    faultProxy: true,
-    step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
-    verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
-    onReport: (report) => narration.write(`${narrate(report)}\n`),
-  });
+  // tflocal.test.ts's deployment, applied beside the stack's: both wait mostly on the provider's SQS waiters.
+  let markBuilt = () => {};
+  const built = new Promise((resolve) => (markBuilt = resolve));
+  const tflocal = deployTflocal(built);
+  let stack;
+  try {
+    stack = await startStack({
+      emulatorPort: await freePort(),
+      apiPort: await freePort(),
+      stateDir,
+      faultProxy: true,
+      step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
+      verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
+      onReport: (report) => narration.write(`${narrate(report)}\n`),
+      onBuilt: markBuilt,
+    });
+  } catch (error) {
+    markBuilt();
+    await (await tflocal).stop();
+    throw error;
+  }
+  globalThis.__E2E_TFLOCAL__ = await tflocal;
+  process.env.E2E_TFLOCAL = JSON.stringify(globalThis.__E2E_TFLOCAL__.deployment);
   globalThis.__E2E_STACK__ = stack;
   process.env.E2E_STACK = JSON.stringify({
     endpoint: stack.endpoint,
