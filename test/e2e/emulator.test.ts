@@ -18,8 +18,10 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { stack } from './support/stack.js';
 
+const config = () => ({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
 it('200 concurrent transactions for 50 units: exactly 50 commit, each with its marker and its decrement, and no rollback undoes another', async () => {
-  const raw = new DynamoDBClient({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const raw = new DynamoDBClient(config());
   const db = DynamoDBDocumentClient.from(raw);
   const [stock, markers] = [`check-stock-${randomUUID()}`, `check-markers-${randomUUID()}`];
   for (const [table, key] of [
@@ -57,66 +59,71 @@ it('200 concurrent transactions for 50 units: exactly 50 commit, each with its m
   }
 }, 120_000);
 
-it('a stream with an event source mapping keeps its records for GetRecords, and its iterators advance', async () => {
-  const config = { endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  const [raw, lambda, streams] = [new DynamoDBClient(config), new LambdaClient(config), new DynamoDBStreamsClient(config)];
-  const db = DynamoDBDocumentClient.from(raw);
-  const table = `check-stream-${randomUUID()}`;
+/** A new table keyed by orderId with a stream, and what the stream tests read it with. */
+async function streamTable(prefix: string, viewType: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES') {
+  const [raw, streams] = [new DynamoDBClient(config()), new DynamoDBStreamsClient(config())];
+  const table = `${prefix}-${randomUUID()}`;
   const created = await raw.send(
     new CreateTableCommand({
       TableName: table,
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
       AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      StreamSpecification: { StreamEnabled: true, StreamViewType: viewType },
     }),
   );
   const streamArn = created.TableDescription?.LatestStreamArn;
+  return {
+    table,
+    streamArn,
+    db: DynamoDBDocumentClient.from(raw),
+    streams,
+    /** An iterator at the start of the stream's one shard. */
+    async firstIterator(): Promise<string | undefined> {
+      const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
+      return (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    },
+    async drop(): Promise<void> {
+      await raw.send(new DeleteTableCommand({ TableName: table }));
+      [raw, streams].forEach((client) => client.destroy());
+    },
+  };
+}
+
+/** "INSERT o-1", … for each record. */
+const keys = (records: { eventName?: string; dynamodb?: { Keys?: Record<string, { S?: string }> } }[] | undefined) =>
+  (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
+
+it('a stream with an event source mapping keeps its records for GetRecords, and its iterators advance', async () => {
+  const { table, streamArn, db, streams, firstIterator, drop } = await streamTable('check-stream', 'NEW_AND_OLD_IMAGES');
+  const lambda = new LambdaClient(config());
   // Any deployed function: the runtime discovered its mappings at start and never sees this one.
   const functionArn = (await lambda.send(new ListFunctionsCommand({}))).Functions?.[0]?.FunctionArn;
   const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', Enabled: false }));
   try {
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1' } }));
     await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { orderId: 'o-2' } } }] }));
-    const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
-    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
-    const first = await streams.send(new GetRecordsCommand({ ShardIterator }));
+    const first = await streams.send(new GetRecordsCommand({ ShardIterator: await firstIterator() }));
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-3' } }));
     const next = await streams.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
 
-    const keys = (records: typeof first.Records) => (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
     expect(keys(first.Records)).toEqual(['INSERT o-1', 'INSERT o-2']); // plain moto: [] (the shard was emptied)
     expect(keys(next.Records)).toEqual(['INSERT o-3']);
     const sequence = [...(first.Records ?? []), ...(next.Records ?? [])].map((record) => BigInt(record.dynamodb?.SequenceNumber ?? '0'));
     expect(new Set(sequence).size).toBe(3); // plain moto repeats sequence numbers after emptying the shard
   } finally {
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
-    await raw.send(new DeleteTableCommand({ TableName: table }));
-    [raw, lambda, streams].forEach((client) => client.destroy());
+    lambda.destroy();
+    await drop();
   }
 });
 
 it('a cancelled transaction changes no item, appends no stream record, and the iterators handed out before it keep advancing', async () => {
-  const config = { endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-  const [raw, streams] = [new DynamoDBClient(config), new DynamoDBStreamsClient(config)];
-  const db = DynamoDBDocumentClient.from(raw);
-  const table = `check-rollback-${randomUUID()}`;
-  const created = await raw.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
-      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-    }),
-  );
-  const streamArn = created.TableDescription?.LatestStreamArn;
+  const { table, db, streams, firstIterator, drop } = await streamTable('check-rollback', 'NEW_IMAGE');
   try {
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1', stock: 5 } }));
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-2' } }));
-    const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
-    const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }));
-    const first = await streams.send(new GetRecordsCommand({ ShardIterator }));
+    const first = await streams.send(new GetRecordsCommand({ ShardIterator: await firstIterator() }));
 
     // Item 0 changes o-1, item 1 adds o-3, item 2's condition fails: the whole transaction is cancelled.
     const cancelled = db.send(
@@ -132,7 +139,6 @@ it('a cancelled transaction changes no item, appends no stream record, and the i
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-4' } }));
     const next = await streams.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
 
-    const keys = (records: typeof first.Records) => (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
     expect(keys(first.Records)).toEqual(['INSERT o-1', 'INSERT o-2']);
     // plain moto: ['MODIFY o-1', 'INSERT o-3']: the iterator follows the shard the rollback replaced
     // by a copy, which kept the cancelled writes' records and gets no new ones (a stream reader then
@@ -141,13 +147,12 @@ it('a cancelled transaction changes no item, appends no stream record, and the i
     expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-1' }, ConsistentRead: true }))).Item).toEqual({ orderId: 'o-1', stock: 5 });
     expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-3' }, ConsistentRead: true }))).Item).toBeUndefined();
   } finally {
-    await raw.send(new DeleteTableCommand({ TableName: table }));
-    [raw, streams].forEach((client) => client.destroy());
+    await drop();
   }
 });
 
 it("answers LocalStack's GET /_aws/ses with the emails SES accepted: recipient, subject, body, time", async () => {
-  const ses = new SESv2Client({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const ses = new SESv2Client(config());
   const subject = `check-${randomUUID()}`;
   const before = Date.now();
   const { MessageId } = await ses.send(
@@ -175,7 +180,7 @@ it("answers LocalStack's GET /_aws/ses with the emails SES accepted: recipient, 
 });
 
 describe('SQS queue attributes, as AWS answers them', () => {
-  const sqs = new SQSClient({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const sqs = new SQSClient(config());
   const created: string[] = [];
   const createQueue = async (name: string, Attributes?: Record<string, string>) => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${randomUUID()}`, Attributes }));
