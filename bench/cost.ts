@@ -1,0 +1,153 @@
+// What a million orders cost on AWS: a pure model from a call mix per order (what the bench measured,
+// plus the inputs it cannot measure, stated) and the on-demand prices of bench/prices.json.
+// Billing rules applied here, as AWS states them:
+//   Lambda      one request per invocation; GB-seconds = duration rounded up to 1 ms × memory (GB)
+//   SNS, SQS    one request per 64 KB chunk of a request's payload (a batch call is one request)
+//   DynamoDB    writes: 1 unit per 1 KB of item, per item; reads: 1 unit per 4 KB strongly consistent,
+//               0.5 eventually consistent; transactions 2× either; BatchGet/BatchWrite per item, a
+//               Query on the sum of the items it returns
+//   Streams     GetRecords by Lambda's event source mapping free, by anyone else per request
+import { readFileSync } from 'node:fs';
+import * as z from 'zod';
+
+const PriceSchema = z.object({ usd: z.number().nonnegative(), per: z.number().positive(), unit: z.string(), note: z.string() });
+const PRICE_KEYS = [
+  'lambdaRequests',
+  'lambdaGbSeconds',
+  'apiGatewayRestRequests',
+  'snsPublishes',
+  'snsSqsDeliveries',
+  'sqsRequests',
+  'dynamodbWriteRequestUnits',
+  'dynamodbReadRequestUnits',
+  'dynamodbStreamsReads',
+  'dynamodbStreamsLambdaReads',
+  'sesEmails',
+  'cloudwatchLogsIngestion',
+] as const;
+export type PriceKey = (typeof PRICE_KEYS)[number];
+export const PricesSchema = z.object({
+  region: z.string(),
+  date: z.string(),
+  source: z.string(),
+  prices: z.object(Object.fromEntries(PRICE_KEYS.map((k) => [k, PriceSchema])) as Record<PriceKey, typeof PriceSchema>),
+});
+export type Price = z.infer<typeof PriceSchema>;
+export type Prices = z.infer<typeof PricesSchema>;
+
+export const PRICES_FILE = new URL('./prices.json', import.meta.url);
+export const loadPrices = (file: URL | string = PRICES_FILE): Prices => PricesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+
+/** One kind of DynamoDB call, per order: how often, how many items each touches, how big they are. */
+export interface DynamoCall {
+  /** The table, for the line item ("orders"). */
+  table: string;
+  /** What it is, for the record ("order-status UpdateItem: apply a result event"). */
+  what: string;
+  calls: number;
+  kind: 'read' | 'write';
+  /** Items per call (a transaction's items, a BatchGet's keys); a Query counts as one, of the returned bytes. */
+  items: number;
+  /** Bytes of each item (for an update, the larger of before and after). */
+  itemBytes: number;
+  consistency: 'eventual' | 'strong' | 'transactional';
+}
+
+/** Requests with a payload: billed per 64 KB chunk, at least one each. */
+export interface PayloadRequests {
+  what: string;
+  count: number;
+  /** Payload bytes of each request (a receive: all the messages it returned). */
+  payloadBytes: number;
+}
+
+/** Everything one order makes AWS bill, on average (fractions are retries, races and batching). */
+export interface CostMix {
+  /** Per function: invocations per order, billed milliseconds per order (each invocation rounded up to 1 ms), memory. */
+  lambda: Record<string, { invocations: number; billedMs: number; memoryMB: number }>;
+  apiRequests: number;
+  snsPublishes: PayloadRequests[];
+  snsSqsDeliveries: number;
+  sqsRequests: PayloadRequests[];
+  dynamodb: DynamoCall[];
+  /** GetRecords per order: by Lambda's own stream polling (free), and by any other reader. */
+  streamReads: { lambda: number; other: number };
+  emails: number;
+  logBytes: number;
+}
+
+export interface LineItem {
+  name: string;
+  /** Per million orders, in the price's unit. */
+  quantity: number;
+  price: Price;
+  dollars: number;
+}
+
+export interface CostResult {
+  region: string;
+  date: string;
+  items: LineItem[];
+  total: number;
+}
+
+const CHUNK = 64 * 1024;
+/** Billed requests for one request of this payload: one per started 64 KB chunk, at least one. */
+export const chunks = (payloadBytes: number): number => Math.max(1, Math.ceil(payloadBytes / CHUNK));
+
+/** Request units of one call (all its items), by DynamoDB's rounding: per item, 1 KB writes, 4 KB reads. */
+export function requestUnits(call: Pick<DynamoCall, 'kind' | 'items' | 'itemBytes' | 'consistency'>): number {
+  const perItem = call.kind === 'write' ? Math.max(1, Math.ceil(call.itemBytes / 1024)) : Math.max(1, Math.ceil(call.itemBytes / 4096));
+  const factor = call.consistency === 'transactional' ? 2 : call.kind === 'read' && call.consistency === 'eventual' ? 0.5 : 1;
+  return perItem * factor * call.items;
+}
+
+/** GB-seconds for this many billed milliseconds at this memory size. */
+export const gbSeconds = (billedMs: number, memoryMB: number): number => (billedMs / 1000) * (memoryMB / 1024);
+
+/** Billed milliseconds of one invocation: Lambda rounds each duration up to the next millisecond. */
+export const billedMs = (durationMs: number): number => Math.ceil(durationMs);
+
+const MILLION = 1_000_000;
+
+export function costPerMillionOrders(mix: CostMix, prices: Prices): CostResult {
+  const p = prices.prices;
+  const items: LineItem[] = [];
+  const add = (name: string, perOrder: number, price: Price): void => {
+    const quantity = perOrder * MILLION;
+    items.push({ name, quantity, price, dollars: (quantity / price.per) * price.usd });
+  };
+  const fns = Object.entries(mix.lambda).sort(([a], [b]) => a.localeCompare(b));
+  add('Lambda requests', fns.reduce((s, [, f]) => s + f.invocations, 0), p.lambdaRequests);
+  for (const [fn, f] of fns) add(`Lambda GB-seconds: ${fn}`, gbSeconds(f.billedMs, f.memoryMB), p.lambdaGbSeconds);
+  add('API Gateway REST requests', mix.apiRequests, p.apiGatewayRestRequests);
+  add('SNS publishes', mix.snsPublishes.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.snsPublishes);
+  add('SNS → SQS deliveries', mix.snsSqsDeliveries, p.snsSqsDeliveries);
+  add('SQS requests', mix.sqsRequests.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.sqsRequests);
+  const tables = [...new Set(mix.dynamodb.map((c) => c.table))].sort();
+  for (const kind of ['write', 'read'] as const) {
+    for (const table of tables) {
+      const calls = mix.dynamodb.filter((c) => c.kind === kind && c.table === table);
+      if (calls.length === 0) continue;
+      add(`DynamoDB ${kind}s: ${table}`, calls.reduce((s, c) => s + c.calls * requestUnits(c), 0), kind === 'write' ? p.dynamodbWriteRequestUnits : p.dynamodbReadRequestUnits);
+    }
+  }
+  add('DynamoDB Streams reads by Lambda', mix.streamReads.lambda, p.dynamodbStreamsLambdaReads);
+  if (mix.streamReads.other > 0) add('DynamoDB Streams reads (other readers)', mix.streamReads.other, p.dynamodbStreamsReads);
+  add('SES emails', mix.emails, p.sesEmails);
+  add('CloudWatch Logs ingestion', mix.logBytes / 2 ** 30, p.cloudwatchLogsIngestion);
+  items.sort((a, b) => b.dollars - a.dollars || a.name.localeCompare(b.name));
+  return { region: prices.region, date: prices.date, items, total: items.reduce((s, i) => s + i.dollars, 0) };
+}
+
+/** "Lambda GB-seconds: order-api (41 %), SES emails (20 %), …": the items that make up most of the total. */
+export function biggestItems(result: CostResult, share = 0.8, atMost = 4): LineItem[] {
+  const out: LineItem[] = [];
+  let sum = 0;
+  for (const item of result.items) {
+    if (out.length >= atMost || (out.length > 0 && sum >= share * result.total) || item.dollars <= 0) break;
+    out.push(item);
+    sum += item.dollars;
+  }
+  return out;
+}
