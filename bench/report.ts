@@ -16,6 +16,10 @@ export interface InvocationStats {
   busySeconds: number;
   retried: number;
   logLines: number;
+  /** Milliseconds Lambda would bill for the level: each invocation's duration rounded up to 1 ms, summed. */
+  billedMs?: number;
+  /** Bytes the function's code logged in the level (lines and their newlines). */
+  logBytes?: number;
 }
 
 export interface LevelReport extends LevelResult {
