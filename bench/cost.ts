@@ -140,14 +140,5 @@ export function costPerMillionOrders(mix: CostMix, prices: Prices): CostResult {
   return { region: prices.region, date: prices.date, items, total: items.reduce((s, i) => s + i.dollars, 0) };
 }
 
-/** "Lambda GB-seconds: order-api (41 %), SES emails (20 %), …": the items that make up most of the total. */
-export function biggestItems(result: CostResult, share = 0.8, atMost = 4): LineItem[] {
-  const out: LineItem[] = [];
-  let sum = 0;
-  for (const item of result.items) {
-    if (out.length >= atMost || (out.length > 0 && sum >= share * result.total) || item.dollars <= 0) break;
-    out.push(item);
-    sum += item.dollars;
-  }
-  return out;
-}
+/** The `count` most expensive items that cost anything, the biggest first. */
+export const biggestItems = (result: CostResult, count = 3): LineItem[] => result.items.filter((i) => i.dollars > 0).slice(0, count);
