@@ -20,10 +20,10 @@ import { startStack } from '../local/stack.js';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
 import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
-import { billedMs } from './cost.js';
+import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import { drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
-import { writeReport, type BenchResults, type InvocationStats } from './report.js';
+import { levelCost, writeReport, type BenchResults, type InvocationStats } from './report.js';
 import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -241,6 +241,12 @@ results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));
 results.totalSeconds = round((performance.now() - began) / 1000, 1);
 mkdirSync(config.out, { recursive: true });
 const written = await writeReport(results, config.out);
+const prices = loadPrices();
+for (const level of results.levels) {
+  const cost = levelCost(level, prices);
+  const biggest = biggestItems(cost).map((i) => `${i.name} $${i.dollars.toFixed(2)}`).join(', ');
+  step(`cost per million orders at ${level.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`);
+}
 step(`wrote ${written.join(', ')}`);
 step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);
 process.exit(0);
