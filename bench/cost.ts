@@ -91,6 +91,21 @@ export interface CostResult {
   total: number;
 }
 
+const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
+/** An attribute value's size by DynamoDB's rules: strings UTF-8, numbers 1 byte per 2 significant digits + 1, lists and maps 3 bytes + 1 per element, sets their members. */
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return utf8(value);
+  if (typeof value === 'number') return 1 + Math.ceil(String(Math.abs(value)).replace('.', '').replace(/^0+/, '').replace(/e.*$/, '').length / 2);
+  if (typeof value === 'boolean' || value === null) return 1;
+  if (value instanceof Set) return [...value].reduce((s: number, v) => s + valueBytes(v), 0);
+  if (Array.isArray(value)) return 3 + value.reduce((s: number, v) => s + 1 + valueBytes(v), 0);
+  if (typeof value === 'object') return 3 + Object.entries(value).reduce((s, [k, v]) => (v === undefined ? s : s + 1 + utf8(k) + valueBytes(v)), 0);
+  return 0;
+}
+
+/** An item's size as DynamoDB bills it: each attribute's name and value (undefined attributes are not stored). */
+export const itemBytes = (item: object): number => Object.entries(item).reduce((s, [k, v]) => (v === undefined ? s : s + utf8(k) + valueBytes(v)), 0);
+
 const CHUNK = 64 * 1024;
 /** Billed requests for one request of this payload: one per started 64 KB chunk, at least one. */
 export const chunks = (payloadBytes: number): number => Math.max(1, Math.ceil(payloadBytes / CHUNK));

@@ -1,4 +1,4 @@
-import { billedMs, biggestItems, chunks, costPerMillionOrders, gbSeconds, loadPrices, requestUnits, type CostMix, type DynamoCall } from '../../../bench/cost.js';
+import { billedMs, biggestItems, chunks, costPerMillionOrders, gbSeconds, itemBytes, loadPrices, requestUnits, type CostMix, type DynamoCall } from '../../../bench/cost.js';
 
 const prices = loadPrices();
 
@@ -157,5 +157,28 @@ describe('Lambda GB-seconds', () => {
     expect(gbSeconds(4, 128)).toBeCloseTo(0.0005, 12);
     // 1 s at 1,769 MB (one vCPU): 1.7275390625 GB-s
     expect(gbSeconds(1000, 1769)).toBeCloseTo(1.7275390625, 12);
+  });
+});
+
+describe('item sizes by DynamoDB rules', () => {
+  it.each([
+    // name 2 + value 5
+    [{ id: 'abcde' }, 7],
+    // name 1 + number of 4 significant digits: 1 + 2
+    [{ n: 1000 }, 4],
+    // name 1 + 1 + ceil(3 / 2)
+    [{ n: 1.25 }, 4],
+    // name 1 + boolean 1
+    [{ b: true }, 2],
+    // name 5 + list 3 + (1 + 1) × 2
+    [{ items: ['a', 'b'] }, 12],
+    // name 1 + map 3 + (1 + name 1 + 1) per element
+    [{ m: { a: 'x' } }, 7],
+    // name 3 + set members 2 + 2
+    [{ ids: new Set(['ab', 'cd']) }, 7],
+    // undefined attributes are not stored; UTF-8 counts bytes: 'é' is 2
+    [{ a: undefined, é: 'é' }, 4],
+  ])('%o: %d B', (item, bytes) => {
+    expect(itemBytes(item)).toBe(bytes);
   });
 });
