@@ -1,7 +1,14 @@
 // The cost model's call mix for one level of the bench: what the bench measured (calls per order by
 // function and API, invocations and their billed milliseconds, log bytes), and, for what it cannot
 // measure, the inputs below with the value used and why. The report prints every assumed input.
-import type { CostMix, DynamoCall, PayloadRequests } from './cost.js';
+import type { BillingRecordOf } from '../functions/billing/billing.js';
+import type { ReservationOf } from '../functions/inventory/reservations.js';
+import type { NotificationRecordOf } from '../functions/notification/notifications.js';
+import { acceptedBody } from '../functions/order-api/place-order.js';
+import type { IdempotencyRecord, Product } from '../functions/order-api/ports.js';
+import { createEvent } from '../functions/shared/events.js';
+import type { OrderRecord } from '../functions/shared/order-record.js';
+import { itemBytes, type CostMix, type DynamoCall, type PayloadRequests } from './cost.js';
 import type { LevelReport } from './report.js';
 
 /** An input the bench does not measure: its value and where the value comes from. */
@@ -17,22 +24,72 @@ export interface Assumption {
  */
 export const MEMORY_MB = 256;
 
-/**
- * Item sizes by DynamoDB's rules (attribute names + values) for the bench's orders (one line, UUID
- * ids), from the records the functions write (functions/shared/order-record.ts, the stores' schemas)
- * and shaped like test/fixtures/orders.ts. The order grows with its history: 399 B placed, 1,034 B
- * final with four history entries and four applied event ids.
- */
+// The records the functions write, for the bench's orders (one line, UUID ids, its 8-character
+// product ids and customer ids), typed by the functions' own types so that they follow the schemas.
+const ID = '0b6f1c1e-8f43-4a43-9c0e-4f6a2b0f6c11';
+const TIME = '2026-12-01T15:00:00.000Z';
+const EXPIRES = 1_796_000_000;
+const line = { productId: 'bench-p-001', quantity: 1, unitPrice: 1000, lineTotal: 1000 };
+const placed: OrderRecord = {
+  orderId: ID,
+  createdAt: TIME,
+  updatedAt: TIME,
+  status: 'PLACED',
+  customerId: 'bench-42',
+  email: 'bench@example.com',
+  items: [line],
+  totalAmount: 1000,
+  currency: 'JPY',
+  paymentToken: 'tok_visa',
+  services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
+  history: [],
+  idempotencyKey: ID,
+};
+const applied = ['InventoryReserved', 'PaymentCaptured', 'NotificationSent', 'NotificationSent'].map((type, i) => ({ eventId: `${ID}:${type}:${i}`, type, time: TIME }));
+/** Confirmed, after its four result events (two emails): the largest the order gets on the happy path. */
+const final: OrderRecord = {
+  ...placed,
+  status: 'CONFIRMED',
+  finalizedAt: TIME,
+  finalizedBy: applied[1]?.eventId ?? ID,
+  services: { inventory: 'RESERVED', payment: 'CAPTURED', notification: 'ORDER_CONFIRMED' },
+  history: applied,
+  appliedEventIds: new Set(applied.map((e) => e.eventId)),
+};
+const key: IdempotencyRecord = { idempotencyKey: ID, requestHash: 'f'.repeat(64), orderId: ID, expiresAt: EXPIRES, response: { statusCode: 202, body: { ...acceptedBody(placed) } } };
+const product: Product & { stock: number } = { productId: line.productId, name: `Benchmark item ${line.productId}`, unitPrice: 1000, currency: 'JPY', stock: 4000 };
+const reservation: ReservationOf<'RESERVED'> = { orderId: ID, status: 'RESERVED', items: [{ productId: line.productId, quantity: 1 }], decidedAt: TIME };
+const billing: BillingRecordOf<'CAPTURED'> = { billingId: ID, orderId: ID, amount: 1000, currency: 'JPY', status: 'CAPTURED', providerRef: `ch_${ID}`, decidedAt: TIME };
+const notification: NotificationRecordOf<'SENT'> = {
+  notificationId: `${ID}:ORDER_CONFIRMED`,
+  createdAt: TIME,
+  orderId: ID,
+  kind: 'ORDER_CONFIRMED',
+  recipient: 'bench@example.com',
+  subject: `Your order ${ID} is confirmed`,
+  claimedAt: TIME,
+  claimId: ID,
+  status: 'SENT',
+  messageId: ID,
+  sentAt: TIME,
+};
+
+/** Item sizes (bytes, DynamoDB's rules) of the records above; an update is billed at the larger of before and after. */
 export const ITEM_BYTES = {
-  orderPlaced: 399,
-  orderFinal: 1034,
-  idempotencyKey: 424,
-  productProjected: 60,
-  product: 81,
-  reservation: 142,
-  billing: 238,
-  notification: 334,
+  orderPlaced: itemBytes(placed),
+  orderFinal: itemBytes(final),
+  idempotencyKey: itemBytes(key),
+  productProjected: itemBytes({ productId: product.productId, name: product.name, unitPrice: product.unitPrice, currency: product.currency }),
+  product: itemBytes(product),
+  reservation: itemBytes(reservation),
+  billing: itemBytes(billing),
+  notification: itemBytes(notification),
 } as const;
+
+/** OrderPlaced for that order as JSON, the biggest event of the happy path (SNS bills the message body and its attributes). */
+const ORDER_PLACED_BYTES = JSON.stringify(
+  createEvent('OrderPlaced', { id: `${ID}:OrderPlaced`, orderId: ID, time: TIME, data: { customerId: placed.customerId, email: placed.email, items: placed.items, totalAmount: 1000, currency: 'JPY', paymentToken: 'tok_visa' } }),
+).length;
 
 type Shape = Omit<DynamoCall, 'calls'>;
 const shape = (table: string, what: string, kind: Shape['kind'], itemBytes: number, consistency: Shape['consistency'], items = 1): Shape => ({ table, what, kind, items, itemBytes, consistency });
@@ -73,8 +130,8 @@ export const DYNAMO_SHAPES: Record<string, Shape[]> = {
   '* DynamoDB.BatchGetItem': [shape('other', 'a BatchGetItem not mapped (2 items)', 'read', 1024, 'strong', 2)],
 };
 
-/** Published events are about 400 B of JSON (OrderPlaced with one line: 408 B) plus the eventType attribute: far under one 64 KB chunk. */
-export const EVENT_BYTES = 1024;
+/** Every event priced as OrderPlaced plus its eventType attribute (about 40 B): far under one 64 KB chunk. */
+export const EVENT_BYTES = ORDER_PLACED_BYTES + 40;
 /** A DeleteMessageBatch of up to 10 receipt handles (about 200 B each): one chunk. */
 export const DELETE_BATCH_BYTES = 2048;
 /** Lambda's own lines per invocation in CloudWatch Logs (START, END, REPORT), which the local runtime does not print. */
@@ -92,8 +149,8 @@ export function levelCostMix(level: LevelReport): LevelCost {
   const orders = level.orders;
   const assumptions: Assumption[] = [
     { name: 'Lambda memory', value: `${MEMORY_MB} MB`, why: "every function: Terraform's default_memory_size, not overridden" },
-    { name: 'event payload', value: `${EVENT_BYTES} B`, why: 'OrderPlaced with one line is 408 B of JSON: one 64 KB chunk per publish and per received batch' },
-    { name: 'item sizes', value: `order ${ITEM_BYTES.orderPlaced}–${ITEM_BYTES.orderFinal} B, key ${ITEM_BYTES.idempotencyKey} B, others ≤ ${ITEM_BYTES.notification} B`, why: "the records the functions write, sized by DynamoDB's rules for the bench's one-line orders; every order update priced at the final size, an upper bound" },
+    { name: 'event payload', value: `${EVENT_BYTES} B`, why: 'OrderPlaced of a one-line order as JSON, with its eventType attribute: one 64 KB chunk per publish and per received batch of up to 10' },
+    { name: 'item sizes', value: `order ${ITEM_BYTES.orderPlaced}–${ITEM_BYTES.orderFinal} B, key ${ITEM_BYTES.idempotencyKey} B, others ≤ ${Math.max(ITEM_BYTES.product, ITEM_BYTES.reservation, ITEM_BYTES.billing, ITEM_BYTES.notification)} B`, why: "the records the functions write, sized by DynamoDB's rules for the bench's one-line orders; every order update priced at the final size, an upper bound" },
     { name: 'Lambda log lines', value: `${PLATFORM_LOG_BYTES_PER_INVOCATION} B per invocation`, why: 'START, END and REPORT, which Lambda writes and the local runtime does not' },
   ];
 

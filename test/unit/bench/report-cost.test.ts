@@ -1,4 +1,4 @@
-import { levelCostMix } from '../../../bench/cost-inputs.js';
+import { EVENT_BYTES, ITEM_BYTES, levelCostMix } from '../../../bench/cost-inputs.js';
 import { loadPrices } from '../../../bench/cost.js';
 import { costSection, levelCost, markdown, type BenchResults, type InvocationStats, type LevelReport } from '../../../bench/report.js';
 
@@ -51,6 +51,20 @@ const results = (levels: LevelReport[]): BenchResults => ({
   phases: {},
   levels,
   bundles: [],
+});
+
+describe('the inputs the bench does not measure', () => {
+  it('sizes the records the functions write: only the final order passes 1 KB (2 write units per order-status update)', () => {
+    expect(ITEM_BYTES.orderFinal).toBeGreaterThan(1024);
+    expect(ITEM_BYTES.orderFinal).toBeLessThanOrEqual(2048);
+    const { orderFinal: _final, ...rest } = ITEM_BYTES;
+    for (const bytes of Object.values(rest)) expect(bytes).toBeLessThanOrEqual(1024);
+  });
+
+  it('sizes events far under a 64 KB chunk, ten to a receive included', () => {
+    expect(EVENT_BYTES).toBeGreaterThan(300);
+    expect(EVENT_BYTES * 10).toBeLessThan(64 * 1024);
+  });
 });
 
 describe("a level's cost from its measured mix", () => {
