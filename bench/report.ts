@@ -47,6 +47,8 @@ export interface BenchResults {
   bundles: BundleResult[];
   dlqDepth?: number;
   finalDuplicates?: number;
+  /** Each level's cost per million orders as priced when the run ended (the report prices the mix again with bench/prices.json). */
+  cost?: (CostResult & { concurrency: number })[];
 }
 
 const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };

@@ -240,12 +240,12 @@ results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));
 results.totalSeconds = round((performance.now() - began) / 1000, 1);
 mkdirSync(config.out, { recursive: true });
-const written = await writeReport(results, config.out);
 const prices = loadPrices();
-for (const level of results.levels) {
-  const cost = levelCost(level, prices);
+results.cost = results.levels.map((level) => ({ concurrency: level.concurrency, ...levelCost(level, prices) }));
+const written = await writeReport(results, config.out);
+for (const cost of results.cost) {
   const biggest = biggestItems(cost).map((i) => `${i.name} $${i.dollars.toFixed(2)}`).join(', ');
-  step(`cost per million orders at ${level.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`);
+  step(`cost per million orders at ${cost.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`);
 }
 step(`wrote ${written.join(', ')}`);
 step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);
