@@ -179,7 +179,7 @@ export function levelCostMix(level: LevelReport): LevelCost {
   const sqsRequests: PayloadRequests[] = Object.entries(calls)
     .filter(([api]) => api.startsWith('SQS.'))
     .map(([api, count]) => ({
-      what: api,
+      what: api === 'SQS.ReceiveMessage' ? 'ReceiveMessage, empty long polls included' : api.slice('SQS.'.length),
       count,
       payloadBytes: api === 'SQS.ReceiveMessage' ? Math.ceil(perReceive) * EVENT_BYTES : api.startsWith('SQS.DeleteMessage') ? DELETE_BATCH_BYTES : EVENT_BYTES,
     }));

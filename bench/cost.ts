@@ -55,6 +55,7 @@ export interface DynamoCall {
 
 /** Requests with a payload: billed per 64 KB chunk, at least one each. */
 export interface PayloadRequests {
+  /** What they are; SQS's line items are one per `what` ("ReceiveMessage"). */
   what: string;
   count: number;
   /** Payload bytes of each request (a receive: all the messages it returned). */
@@ -138,7 +139,10 @@ export function costPerMillionOrders(mix: CostMix, prices: Prices): CostResult {
   add('API Gateway REST requests', mix.apiRequests, p.apiGatewayRestRequests);
   add('SNS publishes', mix.snsPublishes.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.snsPublishes);
   add('SNS → SQS deliveries', mix.snsSqsDeliveries, p.snsSqsDeliveries);
-  add('SQS requests', mix.sqsRequests.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.sqsRequests);
+  for (const what of [...new Set(mix.sqsRequests.map((r) => r.what))].sort()) {
+    const requests = mix.sqsRequests.filter((r) => r.what === what);
+    add(`SQS requests: ${what}`, requests.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.sqsRequests);
+  }
   const tables = [...new Set(mix.dynamodb.map((c) => c.table))].sort();
   for (const kind of ['write', 'read'] as const) {
     for (const table of tables) {

@@ -54,8 +54,10 @@ describe('costPerMillionOrders on a fixed call mix', () => {
     // 2 × 1 chunk + 1 × 2 chunks (65,537 B > 64 KB) = 4M publishes × $0.50/M
     ['SNS publishes', 2],
     ['SNS → SQS deliveries', 0],
-    // (3 + 2) requests of one chunk each = 5M × $0.40/M
-    ['SQS requests', 2],
+    // 3 receives of one chunk each = 3M × $0.40/M
+    ['SQS requests: receives', 1.2],
+    // 2 deletes of one chunk each = 2M × $0.40/M
+    ['SQS requests: deletes', 0.8],
     // transactional 1 KB: 1 × 2 = 2 WRU; 2 updates of 1,025 B: 2 KB each = 4 WRU; 6M × $0.625/M
     ['DynamoDB writes: orders', 3.75],
     // 4 strong reads of exactly 4 KB: 4 RRU; one eventual of 4,097 B: 2 × 0.5 = 1 RRU; 5M × $0.125/M
@@ -73,15 +75,16 @@ describe('costPerMillionOrders on a fixed call mix', () => {
   });
 
   it('totals the items ($214.649509316…) and sorts them by cost, the biggest first', () => {
-    // 0.3 + 0.500001 + 0.333334 + 3.5 + 2 + 2 + 3.75 + 0.625 + 0.6875 + 200 + 0.95367431640625
+    // 0.3 + 0.500001 + 0.333334 + 3.5 + 2 + 1.2 + 0.8 + 3.75 + 0.625 + 0.6875 + 200 + 0.95367431640625
     expect(result.total).toBeCloseTo(214.64950931640625, 9);
     expect(result.items.map((i) => i.name)).toEqual([
       'SES emails',
       'DynamoDB writes: orders',
       'API Gateway REST requests',
       'SNS publishes',
-      'SQS requests',
+      'SQS requests: receives',
       'CloudWatch Logs ingestion',
+      'SQS requests: deletes',
       'DynamoDB reads: inventory',
       'DynamoDB reads: orders',
       'Lambda GB-seconds: order-api',
@@ -90,7 +93,7 @@ describe('costPerMillionOrders on a fixed call mix', () => {
       'DynamoDB Streams reads by Lambda',
       'SNS → SQS deliveries',
     ]);
-    expect(result.items.find((i) => i.name === 'SQS requests')?.quantity).toBe(5_000_000);
+    expect(result.items.find((i) => i.name === 'SQS requests: receives')?.quantity).toBe(3_000_000);
     expect(result.items.find((i) => i.name === 'DynamoDB reads: inventory')?.quantity).toBe(5_500_000);
   });
 
@@ -103,7 +106,7 @@ describe('costPerMillionOrders on a fixed call mix', () => {
   it('names the biggest items that cost anything', () => {
     expect(biggestItems(result).map((i) => i.name)).toEqual(['SES emails', 'DynamoDB writes: orders', 'API Gateway REST requests']);
     expect(biggestItems(result, 1).map((i) => i.name)).toEqual(['SES emails']);
-    expect(biggestItems(result, 20)).toHaveLength(11); // the two free items are never named
+    expect(biggestItems(result, 20)).toHaveLength(12); // the two free items are never named
   });
 });
 

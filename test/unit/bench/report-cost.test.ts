@@ -89,8 +89,10 @@ describe("a level's cost from its measured mix", () => {
     ['API Gateway REST requests', 3.5],
     // 2 publishes of 1 KB: 2M × $0.50/M
     ['SNS publishes', 1],
-    // 3 receives + 1 delete, one chunk each: 4M × $0.40/M
-    ['SQS requests', 1.6],
+    // 3 receives, one chunk each: 3M × $0.40/M
+    ['SQS requests: ReceiveMessage, empty long polls included', 1.2],
+    // 1 delete: 1M × $0.40/M
+    ['SQS requests: DeleteMessageBatch', 0.4],
     // order-api's transaction: the order (399 B) 1 KB × 2
     ['DynamoDB writes: orders', 1.25],
     // the key in the transaction, 424 B: 2 WRU
@@ -120,7 +122,8 @@ describe('the report\'s cost section', () => {
 
   it('names region, pricing and date, and a total per level with its biggest items', () => {
     expect(section).toContain('## Cost per million orders (us-east-1, on-demand, 2026-12)');
-    expect(section).toContain('| 1 | $113.28 | SES emails $100.00 (88 %), API Gateway REST requests $3.50 (3 %), SQS requests $1.60 (1 %) |');
+    // after SES and the API, four tables' writes at $1.25 each: the first by name is named
+    expect(section).toContain('| 1 | $113.28 | SES emails $100.00 (88 %), API Gateway REST requests $3.50 (3 %), DynamoDB writes: idempotency $1.25 (1 %) |');
     // one more email per order: + $100
     expect(section).toContain('| 4 | $213.28 | SES emails $200.00 (94 %)');
   });
@@ -129,7 +132,8 @@ describe('the report\'s cost section', () => {
     expect(section).toContain('| SES emails | 1,000,000 emails | $0.1 per 1,000 emails | $100.00 | 88 % |');
     expect(section).toContain('| CloudWatch Logs ingestion | 1.30 GB | $0.5 per GB | $0.65 | 1 % |');
     expect(section).toContain('| **total** | | | **$113.28** | |');
-    expect(section).toContain('Biggest: **SES emails**, **API Gateway REST requests**, **SQS requests** make 93 % of it.');
+    // (100 + 3.5 + 1.25) / 113.28 = 92.5 %
+    expect(section).toContain('Biggest: **SES emails**, **API Gateway REST requests**, **DynamoDB writes: idempotency** make 92 % of it.');
     expect(section).toContain('- Lambda memory: 256 MB');
     expect(section).toContain('- DynamoDB calls not mapped: order-api DynamoDB.DeleteItem');
   });
