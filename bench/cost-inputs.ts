@@ -105,6 +105,8 @@ export const DYNAMO_SHAPES: Record<string, Shape[]> = {
   'order-api DynamoDB.BatchGetItem': [shape('inventory', 'order-api reads the product', 'read', ITEM_BYTES.productProjected, 'eventual'), shape('idempotency', 'order-api reads the key', 'read', ITEM_BYTES.idempotencyKey, 'strong')],
   // createOrder with a key: Put order + Put key in one transaction
   'order-api DynamoDB.TransactWriteItems': [shape('orders', 'order-api stores the order', 'write', ITEM_BYTES.orderPlaced, 'transactional'), shape('idempotency', 'order-api stores the key', 'write', ITEM_BYTES.idempotencyKey, 'transactional')],
+  // createOrder without a key: the order alone
+  'order-api DynamoDB.PutItem': [shape('orders', 'order-api stores the order (no key)', 'write', ITEM_BYTES.orderPlaced, 'strong')],
   'order-api DynamoDB.GetItem': [shape('idempotency', 'order-api reads the key again', 'read', ITEM_BYTES.idempotencyKey, 'strong')],
   'order-api DynamoDB.Query': [shape('orders', 'order-api GET /orders/{id}', 'read', ITEM_BYTES.orderFinal, 'strong')],
   // reserve: Put reservation + Update each product line (the bench's orders have one line)
