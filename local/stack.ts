@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // moto keeps nothing on disk: a state left from an emulator that is gone lists only what no longer
     // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
     if (emulator.started) rmSync(tf.statePath, { force: true });
-    step('terraform: apply infra/envs/local (~50 s: the provider waits ~25 s after each SQS step, and the queues follow the DLQ)');
+    step('terraform: apply infra/envs/local (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)');
     const outputs = (await timed(timings, 'apply', () => terraform.apply({ ...tf, onProgress }))) as unknown as StackOutputs;
 
     step('seed: inventory from local/seed/products.json');

@@ -90,9 +90,11 @@ function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
 export async function apply(o: TerraformOptions): Promise<Record<string, unknown>> {
   const progress = createApplyProgress();
   let reportedAt = 0;
+  let reported = '';
   const report = () => {
     reportedAt = Date.now();
-    o.onProgress?.(progress.summary(reportedAt));
+    reported = progress.summary(reportedAt);
+    o.onProgress?.(reported);
   };
   let reportedDone = 0;
   const onLine = (line: string) => {
@@ -113,7 +115,7 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
   } finally {
     clearInterval(timer);
   }
-  report();
+  if (progress.summary() !== reported) report(); // the last line says the apply is done
   return outputs(o.statePath);
 }
 
