@@ -15,54 +15,12 @@
 // the void cannot run out of retries and leave money on a cancelled order. A redelivery that finds
 // PENDING charges again under the same idempotency key, which the provider answers with the first
 // charge, never a second one.
-import * as z from 'zod';
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-import type { PaymentProvider } from './payment-provider.js';
-
-const keys = { billingId: z.string(), orderId: z.string() };
-const money = { amount: z.number().int().nonnegative(), currency: z.string() };
-/** A void requested while the charge was PENDING: the charge path gives the money back once it decides. */
-const CompensationSchema = z.object({ reason: z.string(), requestedAt: z.string() });
-export type Compensation = z.infer<typeof CompensationSchema>;
-const compensation = { compensation: CompensationSchema.optional() };
-
-/** An item of the billing table (PK billingId = orderId, SK orderId). */
-export const BillingRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('PENDING'), createdAt: z.string() }),
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
-  z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
-  // A tombstone: inventory rejected the order before it was charged, so it never will be.
-  z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),
-  z.object({
-    ...keys,
-    ...money,
-    status: z.literal('REFUNDED'),
-    providerRef: z.string(),
-    decidedAt: z.string(),
-    refundRef: z.string(),
-    reason: z.string(),
-    refundedAt: z.string(),
-  }),
-]);
-export type BillingRecord = z.infer<typeof BillingRecordSchema>;
-export type BillingRecordOf<S extends BillingRecord['status']> = Extract<BillingRecord, { status: S }>;
-
-/** The storage port; DynamoBillingStore implements it, the unit tests' in-memory fake too. */
-export interface BillingStore {
-  /** Writes the first record of an order (a PENDING intent or a VOIDED tombstone) only if it has none. */
-  createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean>;
-  /** PENDING → CAPTURED or DECLINED: the record as written (with any compensation recorded meanwhile), or undefined if it was no longer PENDING. */
-  decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined>;
-  /** Records a void on a PENDING record; false if it was no longer PENDING. */
-  requestCompensation(orderId: string, compensation: Compensation): Promise<boolean>;
-  /** CAPTURED → REFUNDED; false if the record was no longer CAPTURED. */
-  markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean>;
-  /** A strongly consistent read. */
-  get(orderId: string): Promise<BillingRecord | undefined>;
-}
+import { dispatch } from '../shared/sqs-consumer.js';
+import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
 
 /** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
 export class BillingContentionError extends RetryableError {
@@ -196,15 +154,5 @@ export function createBillingService({ store, provider, publisher, now = () => n
     throw new BillingContentionError(`billing record for ${orderId} kept changing; retrying`);
   }
 
-  return async function processEvent(event: OrderEvent): Promise<void> {
-    switch (event.type) {
-      case 'OrderPlaced':
-        return onOrderPlaced(event);
-      case 'InventoryRejected':
-        return onInventoryRejected(event);
-      default:
-        // The subscription's filter policy should not deliver these; acknowledging is harmless.
-        logger.warn('ignoring an event billing does not handle', { orderId: event.orderId, eventType: event.type });
-    }
-  };
+  return dispatch('billing', { OrderPlaced: onOrderPlaced, InventoryRejected: onInventoryRejected });
 }

@@ -2,50 +2,12 @@
 // shortages; give the stock back when payment is declined. Pure domain: storage and publishing
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
-import * as z from 'zod';
-import { createEvent, eventIdFor, ShortageSchema, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
+import { createEvent, eventIdFor, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-
-const LineSchema = z.object({ productId: z.string().min(1), quantity: z.number().int().positive() });
-export type ReservedLine = z.infer<typeof LineSchema>;
-
-/** An item of the inventory-reservations table (PK orderId): the one decision inventory made for an order. */
-export const ReservationSchema = z.discriminatedUnion('status', [
-  z.object({ orderId: z.string(), status: z.literal('RESERVED'), items: z.array(LineSchema), decidedAt: z.string() }),
-  z.object({
-    orderId: z.string(),
-    status: z.literal('REJECTED'),
-    items: z.array(LineSchema),
-    shortages: z.array(ShortageSchema),
-    reason: z.string(),
-    decidedAt: z.string(),
-  }),
-  // Either a reservation given back, or a tombstone (items: []) written when the decline came first.
-  z.object({ orderId: z.string(), status: z.literal('RELEASED'), items: z.array(LineSchema), reason: z.string(), decidedAt: z.string() }),
-]);
-export type Reservation = z.infer<typeof ReservationSchema>;
-export type ReservationOf<S extends Reservation['status']> = Extract<Reservation, { status: S }>;
-
-export type ReserveResult = 'reserved' | 'already-decided' | 'insufficient-stock';
-
-/** The storage port; DynamoInventoryStore implements it, the unit tests' in-memory fake too. */
-export interface InventoryStore {
-  /**
-   * All or nothing: records the RESERVED reservation only if the order has no reservation yet,
-   * and takes `quantity` from every line's stock only if the product exists with enough stock.
-   */
-  reserve(reservation: ReservationOf<'RESERVED'>): Promise<ReserveResult>;
-  /** Records an outcome that moves no stock (REJECTED, or a RELEASED tombstone) only if none exists. */
-  recordIfAbsent(reservation: ReservationOf<'REJECTED' | 'RELEASED'>): Promise<boolean>;
-  /** All or nothing: RESERVED → RELEASED and every line's stock given back; false if it was no longer RESERVED. */
-  release(released: ReservationOf<'RELEASED'>): Promise<boolean>;
-  /** A strongly consistent read of the order's reservation. */
-  getReservation(orderId: string): Promise<Reservation | undefined>;
-  /** Current stock per productId; an unknown product is absent from the map. */
-  getStock(productIds: string[]): Promise<Map<string, number>>;
-}
+import { dispatch } from '../shared/sqs-consumer.js';
+import type { InventoryStore, Reservation, ReservationOf, ReservedLine } from './ports.js';
 
 /** Stock changed between the refused transaction and the read of it: transient, so the record is retried. */
 export class StockChangedError extends RetryableError {
@@ -170,15 +132,5 @@ export function createInventoryService({ store, publisher, now = () => new Date(
     throw new ReservationContentionError(`reservation for ${orderId} kept changing; retrying`);
   }
 
-  return async function processEvent(event: OrderEvent): Promise<void> {
-    switch (event.type) {
-      case 'OrderPlaced':
-        return onOrderPlaced(event);
-      case 'PaymentDeclined':
-        return onPaymentDeclined(event);
-      default:
-        // The subscription's filter policy should not deliver these; acknowledging is harmless.
-        logger.warn('ignoring an event inventory does not handle', { orderId: event.orderId, eventType: event.type });
-    }
-  };
+  return dispatch('inventory', { OrderPlaced: onOrderPlaced, PaymentDeclined: onPaymentDeclined });
 }

@@ -35,7 +35,7 @@ const payloads = {
     items: z.array(OrderLineSchema).min(1),
     totalAmount: Money,
     currency: Currency,
-    // A test token chooses the simulated payment outcome (see functions/billing/payment-provider.ts).
+    // A test token chooses the simulated payment outcome (see functions/billing/simulated-payment-provider.ts).
     paymentToken: z.string().min(1),
   }),
   InventoryReserved: z.object({ items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })) }),

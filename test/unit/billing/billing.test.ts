@@ -1,5 +1,6 @@
-import { createBillingService, type BillingRecord } from '../../../functions/billing/billing.js';
-import { SimulatedPaymentProvider } from '../../../functions/billing/payment-provider.js';
+import { createBillingService } from '../../../functions/billing/billing.js';
+import type { BillingRecord } from '../../../functions/billing/ports.js';
+import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError, type Reservation } from '../../../functions/inventory/reservations.js';
+import type { Reservation } from '../../../functions/inventory/ports.js';
+import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';

@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError, type NotificationRecordOf } from '../../../functions/notification/notifications.js';
+import { CLAIM_TIMEOUT_MS, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
+import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';

@@ -1,5 +1,5 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
-// (dynamo-adapters.ts), so that domain tests exercise the same guards the tables enforce.
+// (dynamo-product-catalog.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import type { CreateOutcome, IdempotencyRecord, IdempotencyStore, Log, OrderStore, PlacementReads, Product, ProductCatalog } from '../../../functions/order-api/ports.js';
 

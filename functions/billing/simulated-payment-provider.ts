@@ -1,33 +1,8 @@
-// The payment provider port, and a deterministic in-process simulation of one. Test tokens
-// choose the outcome, the way card networks' test cards do, so every path of the saga can be
-// driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
+// A deterministic in-process simulation of a payment provider (the PaymentProvider port). Test
+// tokens choose the outcome, the way card networks' test cards do, so every path of the saga can
+// be driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
 // with the same key returns the first result and moves no money again.
-
-export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'invalid_token';
-
-export interface ChargeRequest {
-  /** The orderId: one charge per order, however often billing retries. */
-  idempotencyKey: string;
-  token: string;
-  amount: number;
-  currency: string;
-}
-export type ChargeResult = { status: 'captured'; providerRef: string } | { status: 'declined'; reason: DeclineReason };
-
-export interface RefundRequest {
-  idempotencyKey: string;
-  providerRef: string;
-  amount: number;
-  currency: string;
-}
-export interface RefundResult {
-  refundRef: string;
-}
-
-export interface PaymentProvider {
-  charge(request: ChargeRequest): Promise<ChargeResult>;
-  refund(request: RefundRequest): Promise<RefundResult>;
-}
+import type { ChargeRequest, ChargeResult, DeclineReason, PaymentProvider, RefundRequest, RefundResult } from './ports.js';
 
 /** The test tokens (documented in the README). Any other token is declined as invalid_token. */
 export const TEST_TOKENS = {
