@@ -3,9 +3,8 @@
 // orders table's stream is the outbox, and order-publisher publishes OrderPlaced for every order
 // stored, so a stored order is always announced and a request never writes twice (no dual write).
 import type { OrderLine } from '../shared/events.js';
-import { ValidationError, type FieldProblem } from '../shared/errors.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { IdempotencyConflictError } from './errors.js';
+import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
 import { requestHash, type PlaceOrderRequest } from './request.js';
 

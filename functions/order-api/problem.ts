@@ -1,6 +1,6 @@
 // RFC 9457 problem details: the one shape of every error order-api answers.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { FieldProblem } from '../shared/errors.js';
+import type { FieldProblem } from './errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://order-fanout.example.com/problems/';

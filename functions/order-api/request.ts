@@ -2,7 +2,7 @@
 // SHA-256 tells a retry (same key, same body) from a different request (same key, other body).
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { FieldProblem } from '../shared/errors.js';
+import type { FieldProblem } from './errors.js';
 
 export const MAX_BODY_BYTES = 32 * 1024;
 export const MAX_ITEMS = 50;
