@@ -1,5 +1,5 @@
 // The whole local stack in one call: emulator → build → terraform apply → seed → runtime.
-// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.ts) both use it, so the
+// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.mjs) both use it, so the
 // tests run exactly what a user runs.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -29,19 +29,9 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 });
 
 function route(event: APIGatewayProxyEvent): Route {
-  // REST proxy events carry the matched resource; the raw path is the fallback (a local front door).
+  // REST proxy events carry the matched resource (the local front door's too); only these two are deployed.
   if (event.resource === '/orders') return { name: 'place' };
   if (event.resource === '/orders/{orderId}') return { name: 'get', orderId: event.pathParameters?.['orderId'] ?? '' };
-  const path = (event.path ?? '').replace(/\/+$/, '');
-  if (path === '/orders') return { name: 'place' };
-  const match = /^\/orders\/([^/]*)$/.exec(path);
-  if (match !== null) {
-    try {
-      return { name: 'get', orderId: decodeURIComponent(match[1] ?? '') };
-    } catch {
-      return { name: 'get', orderId: match[1] ?? '' };
-    }
-  }
   return { name: 'none' };
 }
 

@@ -22,7 +22,6 @@ export const ServicesSchema = z.object({
 });
 export type Services = z.infer<typeof ServicesSchema>;
 export type ServiceName = keyof Services;
-export type ServiceState<S extends ServiceName> = Services[S];
 
 export const HistoryEntrySchema = z.object({
   eventId: z.string().min(1),
