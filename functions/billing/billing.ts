@@ -23,12 +23,12 @@ import { dispatch } from '../shared/sqs-consumer.js';
 import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
 
 /** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class BillingContentionError extends RetryableError {
+class BillingContentionError extends RetryableError {
   override readonly name = 'BillingContentionError';
 }
 
 /** The one event a decided record announces; a redelivery republishes it with the same id and time. */
-export function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
+function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
   const { orderId, billingId } = record;
   switch (record.status) {
     case 'PENDING':

@@ -12,7 +12,7 @@ export const TEST_TOKENS = {
   tok_chargeDeclinedInsufficientFunds: { outcome: 'declined', reason: 'insufficient_funds', description: 'declined: insufficient funds' },
   tok_chargeDeclinedExpiredCard: { outcome: 'declined', reason: 'expired_card', description: 'declined: the card has expired' },
 } as const satisfies Record<string, { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }>;
-export const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
+const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
 
 /** The same idempotency key was sent with different parameters (real providers refuse this too). */
 export class IdempotencyKeyReusedError extends Error {

@@ -15,23 +15,23 @@ export class StockChangedError extends RetryableError {
 }
 
 /** The reservation kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class ReservationContentionError extends RetryableError {
+class ReservationContentionError extends RetryableError {
   override readonly name = 'ReservationContentionError';
 }
 
 /** One TransactWriteItems holds at most 100 items: the reservation plus up to 99 products. */
 export const MAX_PRODUCTS_PER_ORDER = 99;
-export const OUT_OF_STOCK = 'out of stock';
+const OUT_OF_STOCK = 'out of stock';
 
 /** Lines of the same product are merged: a transaction may not touch one item twice. */
-export function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[]): ReservedLine[] {
+function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[]): ReservedLine[] {
   const totals = new Map<string, number>();
   for (const { productId, quantity } of lines) totals.set(productId, (totals.get(productId) ?? 0) + quantity);
   return [...totals].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
 /** The one event each recorded outcome announces; a retry republishes it with the same id and time. */
-export function outcomeEvent(reservation: Reservation): OrderEvent {
+function outcomeEvent(reservation: Reservation): OrderEvent {
   const { orderId, decidedAt: time } = reservation;
   switch (reservation.status) {
     case 'RESERVED':

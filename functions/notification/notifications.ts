@@ -28,7 +28,7 @@ export class NotificationInFlightError extends RetryableError {
 export const CLAIM_TIMEOUT_MS = 30_000;
 
 /** The one event a decided notification announces: NotificationSent, or NotificationFailed with the refusal. */
-export function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
+function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
   const { notificationId, kind, orderId } = record;
   // One event per kind, not per order: eventIdFor(type, orderId) alone would give the three
   // notifications of an order the same id, so the id is keyed by the notification.

@@ -9,7 +9,7 @@ export interface FieldProblem {
 }
 
 /** A refused request, with the fields that made it so: nothing was written. */
-export class RequestError extends Error {
+class RequestError extends Error {
   override readonly name: string = 'RequestError';
   constructor(
     message: string,

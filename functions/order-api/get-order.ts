@@ -20,7 +20,7 @@ export interface OrderView {
   updatedAt: string;
 }
 
-export function toOrderView(order: OrderRecord): OrderView {
+function toOrderView(order: OrderRecord): OrderView {
   return {
     orderId: order.orderId,
     status: order.status,

@@ -20,7 +20,7 @@ export interface PlaceOrderDeps {
   log: Log;
 }
 
-export interface OrderAccepted {
+interface OrderAccepted {
   orderId: string;
   status: 'PLACED';
   customerId: string;
@@ -36,7 +36,7 @@ export interface PlaceOrderResult {
   orderId: string;
 }
 
-export const acceptedBody = (order: OrderRecord): OrderAccepted => ({
+const acceptedBody = (order: OrderRecord): OrderAccepted => ({
   orderId: order.orderId,
   status: 'PLACED',
   customerId: order.customerId,
@@ -47,7 +47,7 @@ export const acceptedBody = (order: OrderRecord): OrderAccepted => ({
 });
 
 /** Prices every line from the products read; unknown products and mixed currencies are refused (422). */
-export function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
+function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
   const unknown: FieldProblem[] = [];
   request.items.forEach((item, index) => {
     if (!products.has(item.productId)) unknown.push({ field: `items/${index}/productId`, message: `unknown product ${item.productId}` });

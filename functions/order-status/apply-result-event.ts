@@ -10,7 +10,7 @@ import { advances, canDecide, decide, effectOf, finalEvent, historyEntry, isFina
 import type { Log, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
-export const APPLY_ATTEMPTS = 5;
+const APPLY_ATTEMPTS = 5;
 
 export class OrderNotFoundError extends RetryableError {
   override readonly name = 'OrderNotFoundError';

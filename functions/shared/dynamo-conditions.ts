@@ -3,7 +3,7 @@
 // Names are compared rather than classes, so an error from another copy of the SDK still matches.
 
 /** True when a single conditional write (PutItem/UpdateItem) was refused by its condition. */
-export function isConditionalCheckFailed(error: unknown): boolean {
+function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 

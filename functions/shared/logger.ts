@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 export type LogAttributes = Record<string, unknown>;
-export type LogFn = (message: string, ...attributes: LogAttributes[]) => void;
+type LogFn = (message: string, ...attributes: LogAttributes[]) => void;
 /** The one logger interface: the shared `logger` implements it; a domain asks for the methods it calls (Pick<Log, …>). */
 export interface Log {
   debug: LogFn;

@@ -68,7 +68,7 @@ async function processRecord(process: EventProcessor, record: SQSRecord): Promis
   });
 }
 
-export function processRecords(process: EventProcessor) {
+function processRecords(process: EventProcessor) {
   // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
   // processRecord is async so that a parse error rejects that record's promise instead of
   // throwing out of map(), which would fail (and redeliver) the whole batch.

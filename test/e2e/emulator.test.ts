@@ -92,7 +92,7 @@ it('a stream with an event source mapping keeps its records for GetRecords, and 
   } finally {
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
     await raw.send(new DeleteTableCommand({ TableName: table }));
-    [raw, lambda, streams].forEach((client) => client.destroy());
+    for (const client of [raw, lambda, streams]) client.destroy();
   }
 });
 
@@ -142,7 +142,7 @@ it('a cancelled transaction changes no item, appends no stream record, and the i
     expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-3' }, ConsistentRead: true }))).Item).toBeUndefined();
   } finally {
     await raw.send(new DeleteTableCommand({ TableName: table }));
-    [raw, streams].forEach((client) => client.destroy());
+    for (const client of [raw, streams]) client.destroy();
   }
 });
 

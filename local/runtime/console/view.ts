@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { RuntimeReport } from '../reports.js';
 
 /** UNKNOWN: seen only in other services' lines (placed before the runtime started, or an event published by hand). */
-export type OrderStatus = 'UNKNOWN' | 'PLACED' | 'CONFIRMED' | 'CANCELLED';
+type OrderStatus = 'UNKNOWN' | 'PLACED' | 'CONFIRMED' | 'CANCELLED';
 
-export interface TimelineEntry {
+interface TimelineEntry {
   time: string;
   functionName: string;
   level: string;

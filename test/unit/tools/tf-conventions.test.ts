@@ -77,6 +77,7 @@ describe('checkModule: each TFLint rule of .tflint.hcl, offline', () => {
     ['terraform_unused_declarations', 'variable "unused" is declared but not used', { 'variables.tf': `${good['variables.tf']}\nvariable "unused" {\n  type        = string\n  description = "Nobody reads it."\n}\n` }],
     ['terraform_unused_declarations', 'local.spare is declared but not used', { 'main.tf': good['main.tf']?.replace('locals {', 'locals {\n  spare = 1') }],
     ['terraform_unused_declarations', 'data.aws_caller_identity.current is declared but not used', { 'main.tf': good['main.tf']?.replace('data "aws_region" "current" {}', 'data "aws_region" "current" {}\ndata "aws_caller_identity" "current" {}') }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolation under test, not a JavaScript template
     ['terraform_deprecated_interpolation', 'line 9: interpolation-only string name = "${local.queue_name}": use the expression itself', { 'main.tf': good['main.tf']?.replace('name = local.queue_name', 'name = "${local.queue_name}"') }],
     ['terraform_deprecated_index', 'legacy index this.0: use [0]', { 'outputs.tf': good['outputs.tf']?.replace('aws_sqs_queue.this.url', 'aws_sqs_queue.this.0.url') }],
     ['terraform_deprecated_index', 'legacy index this.*: use [*]', { 'outputs.tf': good['outputs.tf']?.replace('aws_sqs_queue.this.url', 'aws_sqs_queue.this.*.url') }],
@@ -91,6 +92,7 @@ describe('checkModule: each TFLint rule of .tflint.hcl, offline', () => {
   });
 
   it('a quoted "a.0" inside an expression is not a legacy index, and a template with more than one part is fine', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolation under test, not a JavaScript template
     const main = good['main.tf']?.replace('name = local.queue_name', 'name = format("%s.0", "${local.queue_name}-${var.name_prefix}")');
     expect(await rulesOf({ 'main.tf': main })).toEqual([]);
   });
