@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { bundleOptions as sharedOptions, functionNames } from '../build.mjs';
+import { repoRoot } from '../local/paths.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
 /** build.mjs is plain JS: its settings are the esbuild options the functions are built with. */
 const bundleOptions = sharedOptions as esbuild.BuildOptions;
-const repoRoot = join(import.meta.dirname, '..');
 
 /** SDK packages whose clients the floor creates, and how. */
 const CLIENTS: Record<string, { imports: string; create: string }> = {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
-import { repoRoot } from '../../local/terraform.js';
+import { distDir, repoRoot } from '../../local/paths.js';
 
 const run = promisify(execFile);
 const SERVICES = ['apigateway', 'cloudwatch', 'cognitoidp', 'dynamodb', 'iam', 'kms', 'lambda', 'logs', 'ses', 'sesv2', 'sns', 'sqs', 'sts'];
@@ -45,7 +45,7 @@ it('envs/local applied with its defaults and a tflocal provider override: mappin
   // A copy of infra/ beside a link to dist/: the default dist_dir (../../../dist) holds, and the checkout is left as it is.
   work = mkdtempSync(join(tmpdir(), 'order-fanout-tflocal-'));
   cpSync(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true, filter: (source) => !/\.terraform$|\.tfstate/.test(source) });
-  symlinkSync(join(repoRoot, 'dist'), join(work, 'dist'));
+  symlinkSync(distDir, join(work, 'dist'));
   const envDir = join(work, 'infra', 'envs', 'local');
   writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(endpoint));
   const terraform = (...args: string[]) => run('terraform', args, { cwd: envDir, env: { ...process.env, TF_IN_AUTOMATION: '1' }, maxBuffer: 64 * 1024 * 1024 });
