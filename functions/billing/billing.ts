@@ -17,7 +17,7 @@
 // charge, never a second one.
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
@@ -59,9 +59,10 @@ export interface BillingDeps {
   provider: PaymentProvider;
   publisher: EventPublisher;
   now?: () => string;
+  log?: Pick<Log, 'info'>;
 }
 
-export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString() }: BillingDeps) {
+export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString(), log = logger }: BillingDeps) {
   async function announce(record: BillingRecord): Promise<void> {
     const event = outcomeEvent(record);
     if (event) await publisher.publish(event);
@@ -81,7 +82,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
     const { compensation: _applied, ...charge } = captured;
     const refunded: BillingRecordOf<'REFUNDED'> = { ...charge, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
     if (await store.markRefunded(refunded)) {
-      logger.info('payment refunded', { orderId });
+      log.info('payment refunded', { orderId });
       return announce(refunded);
     }
     const current = await readExisting(orderId);
@@ -93,7 +94,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
   async function settle(record: BillingRecord): Promise<void> {
     await announce(record);
     if (record.status === 'CAPTURED' && record.compensation !== undefined) {
-      logger.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
+      log.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
       await refund(record, record.compensation.reason);
     }
   }
@@ -104,7 +105,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
     if (!(await store.createIfAbsent(pending))) {
       const existing = await readExisting(orderId);
       if (existing.status !== 'PENDING') {
-        logger.info('order already billed; republishing its outcome', { orderId, status: existing.status });
+        log.info('order already billed; republishing its outcome', { orderId, status: existing.status });
         return settle(existing); // a crash between a capture and its pending refund is finished here
       }
       // An earlier delivery stopped before recording the outcome (or is charging now): charging
@@ -117,7 +118,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
         ? { billingId: orderId, orderId, status: 'CAPTURED', amount, currency, providerRef: result.providerRef, decidedAt }
         : { billingId: orderId, orderId, status: 'DECLINED', amount, currency, reason: result.reason, decidedAt };
     const recorded = await store.decide(decided);
-    if (recorded !== undefined) logger.info('payment decided', { orderId, status: recorded.status });
+    if (recorded !== undefined) log.info('payment decided', { orderId, status: recorded.status });
     return settle(recorded ?? (await readExisting(orderId))); // else a concurrent delivery recorded the same charge first
   }
 
@@ -129,7 +130,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
       if (!current) {
         const voided: BillingRecordOf<'VOIDED'> = { billingId: orderId, orderId, status: 'VOIDED', reason, decidedAt: now() };
         if (await store.createIfAbsent(voided)) {
-          logger.info('payment voided before any charge', { orderId });
+          log.info('payment voided before any charge', { orderId });
           return announce(voided);
         }
         continue;
@@ -139,7 +140,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
           // The charge is in flight (or its provider is down): leave the void on the record for the
           // charge path, which applies it when it decides. Nothing to announce yet.
           if (await store.requestCompensation(orderId, { reason, requestedAt: now() })) {
-            logger.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
+            log.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
             return;
           }
           continue;

@@ -4,7 +4,7 @@
 // this module decides what to do with their answers and which recorded outcome to announce.
 import { createEvent, eventIdFor, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import type { InventoryStore, Reservation, ReservationOf, ReservedLine } from './ports.js';
@@ -52,23 +52,24 @@ export interface InventoryDeps {
   store: InventoryStore;
   publisher: EventPublisher;
   now?: () => string;
+  log?: Pick<Log, 'info'>;
 }
 
-export function createInventoryService({ store, publisher, now = () => new Date().toISOString() }: InventoryDeps) {
+export function createInventoryService({ store, publisher, now = () => new Date().toISOString(), log = logger }: InventoryDeps) {
   const announce = (reservation: Reservation) => publisher.publish(outcomeEvent(reservation));
 
   async function announceRecorded(orderId: string): Promise<void> {
     const recorded = await store.getReservation(orderId);
     // The condition said a reservation exists and the read is consistent: absence is a fault, retry.
     if (!recorded) throw new Error(`reservation for ${orderId} refused as existing but not found`);
-    logger.info('order already decided; republishing its outcome', { orderId, status: recorded.status });
+    log.info('order already decided; republishing its outcome', { orderId, status: recorded.status });
     await announce(recorded);
   }
 
   async function reject(orderId: string, items: ReservedLine[], shortages: Shortage[], reason: string, decidedAt: string) {
     const rejected: ReservationOf<'REJECTED'> = { orderId, status: 'REJECTED', items, shortages, reason, decidedAt };
     if (await store.recordIfAbsent(rejected)) {
-      logger.info('order rejected', { orderId, reason });
+      log.info('order rejected', { orderId, reason });
       return announce(rejected);
     }
     return announceRecorded(orderId); // a concurrent delivery (or an early release) decided first
@@ -84,7 +85,7 @@ export function createInventoryService({ store, publisher, now = () => new Date(
     const reserved: ReservationOf<'RESERVED'> = { orderId, status: 'RESERVED', items, decidedAt };
     switch (await store.reserve(reserved)) {
       case 'reserved':
-        logger.info('stock reserved', { orderId });
+        log.info('stock reserved', { orderId });
         return announce(reserved);
       case 'already-decided':
         // A duplicate delivery, or a release tombstone written when the decline came first:
@@ -117,7 +118,7 @@ export function createInventoryService({ store, publisher, now = () => new Date(
         case 'RESERVED': {
           const released: ReservationOf<'RELEASED'> = { orderId, status: 'RELEASED', items: current.items, reason, decidedAt };
           if (await store.release(released)) {
-            logger.info('reservation released', { orderId });
+            log.info('reservation released', { orderId });
             return announce(released);
           }
           continue;
@@ -125,7 +126,7 @@ export function createInventoryService({ store, publisher, now = () => new Date(
         case 'RELEASED':
           return announce(current); // a retry after the release: repeat its event, not the release
         case 'REJECTED':
-          logger.info('nothing to release: the order was rejected', { orderId });
+          log.info('nothing to release: the order was rejected', { orderId });
           return;
       }
     }

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
@@ -49,9 +49,17 @@ export interface NotificationDeps {
   publisher: EventPublisher;
   now?: () => string;
   newId?: () => string;
+  log?: Pick<Log, 'debug' | 'info' | 'warn'>;
 }
 
-export function createNotificationService({ store, mailer, publisher, now = () => new Date().toISOString(), newId = randomUUID }: NotificationDeps) {
+export function createNotificationService({
+  store,
+  mailer,
+  publisher,
+  now = () => new Date().toISOString(),
+  newId = randomUUID,
+  log = logger,
+}: NotificationDeps) {
   async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
     const record = await store.get(notificationId, createdAt);
     if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
@@ -64,12 +72,12 @@ export function createNotificationService({ store, mailer, publisher, now = () =
    * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
    * delivery holds it; returns the decided record when there is nothing left to send.
    */
-  async function claim(pending: NotificationRecordOf<'PENDING'>, log: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
+  async function claim(pending: NotificationRecordOf<'PENDING'>, logKeys: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
     if (await store.createIfAbsent(pending)) return undefined;
     const existing = await readExisting(pending.notificationId, pending.createdAt);
     if (existing.status !== 'PENDING') return existing;
     if (existing.claimId === pending.claimId) {
-      logger.debug('the claim was ours (its first response was lost); sending', log);
+      log.debug('the claim was ours (its first response was lost); sending', logKeys);
       return undefined;
     }
     if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < CLAIM_TIMEOUT_MS) {
@@ -85,14 +93,14 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
       if (current.claimId !== pending.claimId) throw new NotificationInFlightError(`notification ${pending.notificationId} was taken over by another delivery; retrying`);
     }
-    logger.warn('notification claimed but not recorded as sent; took the claim over and sending again', log);
+    log.warn('notification claimed but not recorded as sent; took the claim over and sending again', logKeys);
     return undefined;
   }
 
   async function notify(event: NotifyingEvent): Promise<void> {
     const { kind, recipient, subject, body } = composeMessage(event);
     const notificationId = `${event.orderId}:${kind}`;
-    const log = { orderId: event.orderId, notificationId }; // never the address
+    const logKeys = { orderId: event.orderId, notificationId }; // never the address
     const pending: NotificationRecordOf<'PENDING'> = {
       notificationId,
       createdAt: event.time,
@@ -105,9 +113,9 @@ export function createNotificationService({ store, mailer, publisher, now = () =
       claimId: newId(),
     };
 
-    const decided = await claim(pending, log);
+    const decided = await claim(pending, logKeys);
     if (decided !== undefined) {
-      logger.info('notification already decided; republishing its outcome', { ...log, status: decided.status });
+      log.info('notification already decided; republishing its outcome', { ...logKeys, status: decided.status });
       return publisher.publish(outcomeEvent(decided));
     }
 
@@ -117,8 +125,8 @@ export function createNotificationService({ store, mailer, publisher, now = () =
         ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
         : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
     if (await store.settle(outcome)) {
-      if (outcome.status === 'SENT') logger.info('notification sent', log);
-      else logger.warn('SES refused the notification for good; recorded as FAILED', { ...log, reason: outcome.reason });
+      if (outcome.status === 'SENT') log.info('notification sent', logKeys);
+      else log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
       return publisher.publish(outcomeEvent(outcome));
     }
     // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.

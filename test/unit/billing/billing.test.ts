@@ -274,3 +274,15 @@ it('acknowledges an event type it does not handle without touching anything', as
   expect(store.records.size).toBe(0);
   expect(publisher.events).toEqual([]);
 });
+
+describe('billing: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createBillingService({ store: new InMemoryBillingStore(), provider: new SimulatedPaymentProvider(), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['payment decided', { orderId: 'o-1', status: 'CAPTURED' }]]);
+  });
+});

@@ -277,3 +277,15 @@ it('acknowledges an event type it does not handle without touching anything', as
   expect(store.reservations.size).toBe(0);
   expect(publisher.events).toEqual([]);
 });
+
+describe('inventory: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createInventoryService({ store: new InMemoryInventoryStore({ 'p-001': 10 }), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['stock reserved', { orderId: 'o-1' }]]);
+  });
+});

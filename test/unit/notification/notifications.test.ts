@@ -254,3 +254,21 @@ it('acknowledges an event type it does not handle without sending anything', asy
   expect(mailer.sent).toEqual([]);
   expect(publisher.events).toEqual([]);
 });
+
+describe('notification: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const write = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createNotificationService({
+      store: new InMemoryNotificationStore(),
+      mailer: new RecordingMailer(),
+      publisher: new RecordingPublisher(),
+      now: clock(),
+      log: { debug: write, info: write, warn: write },
+    });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['notification sent', { orderId: 'o-1', notificationId: 'o-1:ORDER_RECEIVED' }]]);
+  });
+});
