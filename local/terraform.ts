@@ -2,15 +2,13 @@
 // with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createApplyProgress } from './apply-progress.js';
-
-export const repoRoot = resolve(import.meta.dirname, '..');
-export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
+import { localEnvDir, localStateDir } from './paths.js';
 
 /** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
 export function findState(explicit?: string): string | undefined {
-  const candidates = explicit ? [explicit] : [join(repoRoot, '.local', 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
+  const candidates = explicit ? [explicit] : [join(localStateDir, 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
   return candidates.find((path) => existsSync(path));
 }
 

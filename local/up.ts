@@ -6,9 +6,8 @@ import { functionNames } from '../build.mjs';
 import { createNarrator } from './narrate.js';
 import type { RuntimeReport } from './runtime/index.js';
 import { startStack } from './stack.js';
-import { repoRoot } from './terraform.js';
+import { localStateDir as stateDir } from './paths.js';
 
-const stateDir = join(repoRoot, '.local');
 const pidFile = join(stateDir, 'up.pid');
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
 const apiPort = Number(process.env.API_PORT ?? 4567);

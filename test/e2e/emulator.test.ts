@@ -118,7 +118,7 @@ async function streamTable(prefix: string, viewType: 'NEW_IMAGE' | 'NEW_AND_OLD_
     },
     async drop(): Promise<void> {
       await raw.send(new DeleteTableCommand({ TableName: table }));
-      [raw, streams].forEach((client) => client.destroy());
+      for (const client of [raw, streams]) client.destroy();
     },
   };
 }

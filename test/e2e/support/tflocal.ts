@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startEmulator, type Emulator } from '../../../local/emulator.js';
-import { localEnvDir, repoRoot } from '../../../local/terraform.js';
+import { distDir, localEnvDir, repoRoot } from '../../../local/paths.js';
 
 const run = promisify(execFile);
 
@@ -57,7 +57,7 @@ export async function deployTflocal(built: Promise<unknown>): Promise<{ deployme
     emulator = await startEmulator({ port: await freePort() });
     deployment.endpoint = emulator.url;
     cpSync(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true, filter: (source) => !/\.terraform$|\.tfstate/.test(source) });
-    symlinkSync(join(repoRoot, 'dist'), join(work, 'dist'));
+    symlinkSync(distDir, join(work, 'dist'));
     writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(emulator.url));
     await terraform(envDir, 'init', '-input=false', '-no-color');
     await built;
