@@ -15,14 +15,14 @@ import { distDir, localEnvDir, repoRoot } from '../../../local/paths.js';
 const run = promisify(execFile);
 
 /** The services our provider block points at the emulator: tflocal's override names the same ones. */
-export function providerServices(): string[] {
+function providerServices(): string[] {
   const providers = readFileSync(join(localEnvDir, 'providers.tf'), 'utf8');
   const endpoints = /endpoints\s*\{([^}]*)\}/.exec(providers)?.[1] ?? '';
   return [...endpoints.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1] ?? '');
 }
 
 /** What tflocal writes as localstack_providers_override.tf, with `endpoint` for every service. */
-export const tflocalOverride = (endpoint: string): string => `provider "aws" {
+const tflocalOverride = (endpoint: string): string => `provider "aws" {
   access_key                  = "test"
   secret_key                  = "test"
   skip_credentials_validation = true
