@@ -56,7 +56,7 @@ down: ## Stop everything `make up` started (and nothing else)
 watch: install ## Beside make up: a saved file under functions/ is rebuilt, deployed (UpdateFunctionCode) and its workers restarted
 	npx tsx local/watch.ts
 
-destroy: install ## terraform destroy the stack make up applied (the emulator keeps running); tflocal destroy for LocalStack
+destroy: install ## terraform destroy the stack make up applied, in the emulator that holds it (refused while make up runs); tflocal destroy for LocalStack
 	npx tsx local/destroy.ts
 
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)

@@ -2,8 +2,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './terraform.js';
+import { upPidFile } from './up-pid.js';
 
-const pidFile = join(repoRoot, '.local', 'up.pid');
+const pidFile = upPidFile(join(repoRoot, '.local'));
 
 if (!existsSync(pidFile)) {
   console.log('Nothing to stop: make up is not running.');

@@ -94,5 +94,5 @@ export async function outputs(statePath: string): Promise<Record<string, unknown
 
 /** `terraform destroy` of the state at statePath, with the variables the apply had. */
 export async function destroy(o: TerraformOptions): Promise<void> {
-  await run(['destroy', '-auto-approve', '-input=false', '-no-color', `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+  await run(['destroy', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
 }
