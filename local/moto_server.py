@@ -195,8 +195,17 @@ def _sent_emails():
 # root logger, request lines and moto's warnings go through the queue. A reader that never comes
 # back costs memory (a line per request), never an answer.
 
+def _stderr():
+    """stderr as werkzeug's own handler writes it: through colorama, which drops its colours when stderr is no terminal."""
+    try:
+        import colorama
+    except ImportError:
+        return sys.stderr
+    return colorama.AnsiToWin32(sys.stderr)
+
+
 _log_lines = queue.SimpleQueue()
-logging.handlers.QueueListener(_log_lines, logging.StreamHandler(sys.stderr)).start()
+logging.handlers.QueueListener(_log_lines, logging.StreamHandler(_stderr())).start()
 logging.getLogger().addHandler(logging.handlers.QueueHandler(_log_lines))
 
 # ── moto_server's dispatch: which service a request is for ────────────────────────────────────
