@@ -115,6 +115,9 @@ it('refuses while make up runs the stack, and destroys nothing', async () => {
   expect(await present(stackInState())).toEqual(all(stackInState()));
 }, 60_000);
 
+// The e2e runtime (global setup's) keeps running meanwhile, unlike make up's, which make destroy
+// refuses: its pollers back off on the missing queues and stream (100 ms doubling to 5 s), and
+// global teardown stops it after this file.
 it('removes every resource make up applied, empties the state, and make up applies the stack again after it', async () => {
   const applied = stackInState();
   // Every kind is in the stack and listed: an empty listing below means destroyed, not unlisted.
