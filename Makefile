@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -55,6 +55,9 @@ down: ## Stop everything `make up` started (and nothing else)
 
 watch: install ## Beside make up: a saved file under functions/ is rebuilt, deployed (UpdateFunctionCode) and its workers restarted
 	npx tsx local/watch.ts
+
+destroy: install ## terraform destroy the stack make up applied, in the emulator that holds it (refused while make up runs); tflocal destroy for LocalStack
+	npx tsx local/destroy.ts
 
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
 	npx tsx local/seed.ts

@@ -137,3 +137,8 @@ export async function outputs(statePath: string): Promise<Record<string, unknown
   const json = JSON.parse(await run(['output', '-json', `-state=${statePath}`])) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, v.value]));
 }
+
+/** `terraform destroy` of the state at statePath, with the variables the apply had. */
+export async function destroy(o: TerraformOptions): Promise<void> {
+  await run(['destroy', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+}
