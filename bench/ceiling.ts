@@ -286,7 +286,7 @@ const CALL_ORDER = [
 /** Whole calls per order for a fractional count: floor, plus one more with the fraction's probability. */
 const draw = (count: number): number => Math.floor(count) + (Math.random() < count - Math.floor(count) ? 1 : 0);
 
-export function sequenceFor(apis: Record<string, number>): string[] {
+function sequenceFor(apis: Record<string, number>): string[] {
   const remaining = new Map(Object.entries(apis).map(([api, n]) => [api, draw(n)]));
   const ordered = [...remaining.keys()].sort((a, b) => (CALL_ORDER.indexOf(a) + 1 || 99) - (CALL_ORDER.indexOf(b) + 1 || 99));
   const out: string[] = [];

@@ -10,7 +10,12 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 
-const PriceSchema = z.object({ usd: z.number().nonnegative(), per: z.number().positive(), unit: z.string(), note: z.string() });
+const PriceSchema = z.object({
+  usd: z.number().nonnegative(),
+  per: z.number().positive(),
+  unit: z.string(),
+  note: z.string(),
+});
 const PRICE_KEYS = [
   'lambdaRequests',
   'lambdaGbSeconds',
@@ -25,8 +30,8 @@ const PRICE_KEYS = [
   'sesEmails',
   'cloudwatchLogsIngestion',
 ] as const;
-export type PriceKey = (typeof PRICE_KEYS)[number];
-export const PricesSchema = z.object({
+type PriceKey = (typeof PRICE_KEYS)[number];
+const PricesSchema = z.object({
   region: z.string(),
   date: z.string(),
   source: z.string(),
@@ -35,8 +40,9 @@ export const PricesSchema = z.object({
 export type Price = z.infer<typeof PriceSchema>;
 export type Prices = z.infer<typeof PricesSchema>;
 
-export const PRICES_FILE = new URL('./prices.json', import.meta.url);
-export const loadPrices = (file: URL | string = PRICES_FILE): Prices => PricesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+const PRICES_FILE = new URL('./prices.json', import.meta.url);
+export const loadPrices = (file: URL | string = PRICES_FILE): Prices =>
+  PricesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
 /** One kind of DynamoDB call, per order: how often, how many items each touches, how big they are. */
 export interface DynamoCall {
@@ -96,16 +102,19 @@ const utf8 = (text: string): number => Buffer.byteLength(text, 'utf8');
 /** An attribute value's size by DynamoDB's rules: strings UTF-8, numbers 1 byte per 2 significant digits + 1, lists and maps 3 bytes + 1 per element, sets their members. */
 function valueBytes(value: unknown): number {
   if (typeof value === 'string') return utf8(value);
-  if (typeof value === 'number') return 1 + Math.ceil(String(Math.abs(value)).replace('.', '').replace(/^0+/, '').replace(/e.*$/, '').length / 2);
+  if (typeof value === 'number')
+    return 1 + Math.ceil(String(Math.abs(value)).replace('.', '').replace(/^0+/, '').replace(/e.*$/, '').length / 2);
   if (typeof value === 'boolean' || value === null) return 1;
   if (value instanceof Set) return [...value].reduce((s: number, v) => s + valueBytes(v), 0);
   if (Array.isArray(value)) return 3 + value.reduce((s: number, v) => s + 1 + valueBytes(v), 0);
-  if (typeof value === 'object') return 3 + Object.entries(value).reduce((s, [k, v]) => (v === undefined ? s : s + 1 + utf8(k) + valueBytes(v)), 0);
+  if (typeof value === 'object')
+    return 3 + Object.entries(value).reduce((s, [k, v]) => (v === undefined ? s : s + 1 + utf8(k) + valueBytes(v)), 0);
   return 0;
 }
 
 /** An item's size as DynamoDB bills it: each attribute's name and value (undefined attributes are not stored). */
-export const itemBytes = (item: object): number => Object.entries(item).reduce((s, [k, v]) => (v === undefined ? s : s + utf8(k) + valueBytes(v)), 0);
+export const itemBytes = (item: object): number =>
+  Object.entries(item).reduce((s, [k, v]) => (v === undefined ? s : s + utf8(k) + valueBytes(v)), 0);
 
 const CHUNK = 64 * 1024;
 /** Billed requests for one request of this payload: one per started 64 KB chunk, at least one. */
@@ -113,8 +122,12 @@ export const chunks = (payloadBytes: number): number => Math.max(1, Math.ceil(pa
 
 /** Request units of one call (all its items), by DynamoDB's rounding: per item, 1 KB writes, 4 KB reads. */
 export function requestUnits(call: Pick<DynamoCall, 'kind' | 'items' | 'itemBytes' | 'consistency'>): number {
-  const perItem = call.kind === 'write' ? Math.max(1, Math.ceil(call.itemBytes / 1024)) : Math.max(1, Math.ceil(call.itemBytes / 4096));
-  const factor = call.consistency === 'transactional' ? 2 : call.kind === 'read' && call.consistency === 'eventual' ? 0.5 : 1;
+  const perItem =
+    call.kind === 'write'
+      ? Math.max(1, Math.ceil(call.itemBytes / 1024))
+      : Math.max(1, Math.ceil(call.itemBytes / 4096));
+  const factor =
+    call.consistency === 'transactional' ? 2 : call.kind === 'read' && call.consistency === 'eventual' ? 0.5 : 1;
   return perItem * factor * call.items;
 }
 
@@ -134,25 +147,42 @@ export function costPerMillionOrders(mix: CostMix, prices: Prices): CostResult {
     items.push({ name, quantity, price, dollars: (quantity / price.per) * price.usd });
   };
   const fns = Object.entries(mix.lambda).sort(([a], [b]) => a.localeCompare(b));
-  add('Lambda requests', fns.reduce((s, [, f]) => s + f.invocations, 0), p.lambdaRequests);
+  add(
+    'Lambda requests',
+    fns.reduce((s, [, f]) => s + f.invocations, 0),
+    p.lambdaRequests,
+  );
   for (const [fn, f] of fns) add(`Lambda GB-seconds: ${fn}`, gbSeconds(f.billedMs, f.memoryMB), p.lambdaGbSeconds);
   add('API Gateway REST requests', mix.apiRequests, p.apiGatewayRestRequests);
-  add('SNS publishes', mix.snsPublishes.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.snsPublishes);
+  add(
+    'SNS publishes',
+    mix.snsPublishes.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0),
+    p.snsPublishes,
+  );
   add('SNS → SQS deliveries', mix.snsSqsDeliveries, p.snsSqsDeliveries);
   for (const what of [...new Set(mix.sqsRequests.map((r) => r.what))].sort()) {
     const requests = mix.sqsRequests.filter((r) => r.what === what);
-    add(`SQS requests: ${what}`, requests.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0), p.sqsRequests);
+    add(
+      `SQS requests: ${what}`,
+      requests.reduce((s, r) => s + r.count * chunks(r.payloadBytes), 0),
+      p.sqsRequests,
+    );
   }
   const tables = [...new Set(mix.dynamodb.map((c) => c.table))].sort();
   for (const kind of ['write', 'read'] as const) {
     for (const table of tables) {
       const calls = mix.dynamodb.filter((c) => c.kind === kind && c.table === table);
       if (calls.length === 0) continue;
-      add(`DynamoDB ${kind}s: ${table}`, calls.reduce((s, c) => s + c.calls * requestUnits(c), 0), kind === 'write' ? p.dynamodbWriteRequestUnits : p.dynamodbReadRequestUnits);
+      add(
+        `DynamoDB ${kind}s: ${table}`,
+        calls.reduce((s, c) => s + c.calls * requestUnits(c), 0),
+        kind === 'write' ? p.dynamodbWriteRequestUnits : p.dynamodbReadRequestUnits,
+      );
     }
   }
   add('DynamoDB Streams reads by Lambda', mix.streamReads.lambda, p.dynamodbStreamsLambdaReads);
-  if (mix.streamReads.other > 0) add('DynamoDB Streams reads (other readers)', mix.streamReads.other, p.dynamodbStreamsReads);
+  if (mix.streamReads.other > 0)
+    add('DynamoDB Streams reads (other readers)', mix.streamReads.other, p.dynamodbStreamsReads);
   add('SES emails', mix.emails, p.sesEmails);
   add('CloudWatch Logs ingestion', mix.logBytes / 2 ** 30, p.cloudwatchLogsIngestion);
   items.sort((a, b) => b.dollars - a.dollars || a.name.localeCompare(b.name));
@@ -160,4 +190,5 @@ export function costPerMillionOrders(mix: CostMix, prices: Prices): CostResult {
 }
 
 /** The `count` most expensive items that cost anything, the biggest first. */
-export const biggestItems = (result: CostResult, count = 3): LineItem[] => result.items.filter((i) => i.dollars > 0).slice(0, count);
+export const biggestItems = (result: CostResult, count = 3): LineItem[] =>
+  result.items.filter((i) => i.dollars > 0).slice(0, count);

@@ -9,7 +9,7 @@
 // the emulator is one SQS delivery per order and about one ReceiveMessage per 10 orders.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -94,7 +94,7 @@ export class FinalWatcher {
 
   private async loop(): Promise<void> {
     while (!this.abort.signal.aborted) {
-      let messages;
+      let messages: Message[] | undefined;
       try {
         ({ Messages: messages } = await this.sqs.send(
           new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),

@@ -64,7 +64,7 @@ const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
  * PaymentCaptured, 2 × NotificationSent): reads the order (a Query: events do not carry the sort key
  * createdAt) and applies it with one conditional write, plus one write to finalize and one publish.
  */
-export const HAPPY_PATH_MINIMUM: Record<string, number> = { 'order-api': 2, 'order-publisher': 1, inventory: 2, billing: 3, notification: 8, 'order-status': 10 };
+const HAPPY_PATH_MINIMUM: Record<string, number> = { 'order-api': 2, 'order-publisher': 1, inventory: 2, billing: 3, notification: 8, 'order-status': 10 };
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const mark = (ok: boolean): string => (ok ? 'meets' : '**misses**');
@@ -185,7 +185,7 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
 }
 
 /** Two panels: orders/s (pipeline and ceiling) and latency p50/p95/p99, against orders in flight. */
-export function chartSvg(r: BenchResults): string {
+function chartSvg(r: BenchResults): string {
   const W = 900;
   const H = 400;
   const panelW = 380;
@@ -212,7 +212,7 @@ export function chartSvg(r: BenchResults): string {
       out.push(`<text x="${left + 26}" y="${y(v) + 4}" text-anchor="end" fill="#444">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`);
     }
     out.push(`<text x="${left}" y="${top + plotH / 2}" transform="rotate(-90 ${left} ${top + plotH / 2})" text-anchor="middle" dy="-2" fill="#444">${unit}</text>`);
-    levels.forEach((c, i) => out.push(`<text x="${xAt(left, i)}" y="${top + plotH + 18}" text-anchor="middle" fill="#444">${c}</text>`));
+    out.push(...levels.map((c, i) => `<text x="${xAt(left, i)}" y="${top + plotH + 18}" text-anchor="middle" fill="#444">${c}</text>`));
     out.push(`<text x="${left + panelW / 2}" y="${top + plotH + 36}" text-anchor="middle" fill="#444">orders in flight</text>`);
     series.forEach((s, idx) => {
       const pts = s.values.map((v, i) => (v === undefined ? undefined : `${xAt(left, i).toFixed(1)},${y(v).toFixed(1)}`)).filter((p): p is string => p !== undefined);

@@ -91,7 +91,7 @@ function cpuShares(after: CpuSnapshot, before: CpuSnapshot, wallMs: number): Rec
 
 async function startCounter(target: string): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'counter.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`call counter exited (${String(code)})`)));
     lines.on('line', (line) => {

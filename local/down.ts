@@ -1,9 +1,9 @@
 // `make down`: asks the running `make up` to stop (SIGTERM); it stops what it started and nothing else.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from './terraform.js';
+import { localStateDir } from './paths.js';
+import { upPidFile } from './up-pid.js';
 
-const pidFile = join(repoRoot, '.local', 'up.pid');
+const pidFile = upPidFile(localStateDir);
 
 if (!existsSync(pidFile)) {
   console.log('Nothing to stop: make up is not running.');

@@ -238,7 +238,11 @@ export async function startFaultProxy(options: { target: string; port?: number; 
       const body = await readBody(req);
       const call = classify(req.method ?? 'GET', path, req.headers, body.toString('utf8'));
       increment(stats.calls, call.action);
-      if (caller !== undefined) increment((stats.byFunction[caller] ??= {}), call.action);
+      if (caller !== undefined) {
+        const byCaller = stats.byFunction[caller] ?? {};
+        stats.byFunction[caller] = byCaller;
+        increment(byCaller, call.action);
+      }
 
       const fault = pickFault(call, caller, body.toString('utf8'));
       if (fault !== undefined) increment(stats.injected, call.action);

@@ -28,6 +28,14 @@ It also answers LocalStack's `GET /_aws/ses`: the emails SES accepted ({"message
 Source, Destination, Subject, Body, Timestamp}]}), oldest first, so that the local console (and
 any script written against LocalStack) can show what was sent. moto keeps them; it has no API for them.
 
+Output. moto_server logs every request on the request's own thread, before it sends the answer
+(werkzeug's log_request, in send_response), through one stream handler with one lock. When nobody
+reads the emulator's output for a while (the process that started it is busy: `spawnSync` of a
+Terraform run in a test, a paused terminal), the pipe fills, the thread holding the handler's lock
+blocks in write(), and every other request waits for that lock, its answer unsent: the emulator
+stops answering until the reader comes back, and forever if it never does. This launcher hands the
+log lines to one writer thread through a queue, so a request never waits for its log line.
+
 SQS (moto 5.2.1 differs from AWS in three ways that the AWS provider trips over):
 - RedriveAllowPolicy is stored but never returned (GetQueueAttributes even refuses the name), so the
   provider's propagation waiter never sees it and waits until it times out;
@@ -42,6 +50,9 @@ import copy
 import datetime
 import functools
 import json
+import logging
+import logging.handlers
+import queue
 import sys
 import threading
 
@@ -178,6 +189,24 @@ def _sent_emails():
                 })
     return sorted(messages, key=lambda m: m["Timestamp"] or "")
 
+
+# ── Output: log lines written by one thread of their own ───────────────────────────────────────
+# werkzeug adds its own stream handler only when none handles its logger: with this one on the
+# root logger, request lines and moto's warnings go through the queue. A reader that never comes
+# back costs memory (a line per request), never an answer.
+
+def _stderr():
+    """stderr as werkzeug's own handler writes it: through colorama, which drops its colours when stderr is no terminal."""
+    try:
+        import colorama
+    except ImportError:
+        return sys.stderr
+    return colorama.AnsiToWin32(sys.stderr)
+
+
+_log_lines = queue.SimpleQueue()
+logging.handlers.QueueListener(_log_lines, logging.StreamHandler(_stderr())).start()
+logging.getLogger().addHandler(logging.handlers.QueueHandler(_log_lines))
 
 # ── moto_server's dispatch: which service a request is for ────────────────────────────────────
 # Every request takes one process-wide lock to find its service, and under it lists moto's package

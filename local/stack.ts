@@ -1,5 +1,5 @@
 // The whole local stack in one call: emulator → build → terraform apply → seed → runtime.
-// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.ts) both use it, so the
+// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.mjs) both use it, so the
 // tests run exactly what a user runs.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from './emulator.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startRuntime, type RuntimeReport } from './runtime/index.js';
 import { seed } from './seed.js';
+import { distDir } from './paths.js';
 import * as terraform from './terraform.js';
 
 /** The local stack always runs in one region with dummy credentials; moto accepts any. */
@@ -68,7 +69,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   Object.assign(process.env, LOCAL_AWS_ENV);
   const step = options.step ?? (() => {});
   const timings: Record<string, number> = {};
-  const distDir = join(terraform.repoRoot, 'dist');
   mkdirSync(options.stateDir, { recursive: true });
 
   // The emulator, the bundles and `terraform init` need nothing from one another: side by side.
@@ -93,7 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // moto keeps nothing on disk: a state left from an emulator that is gone lists only what no longer
     // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
     if (emulator.started) rmSync(tf.statePath, { force: true });
-    step('terraform: apply infra/envs/local (~50 s: the provider waits ~25 s after each SQS step, and the queues follow the DLQ)');
+    step('terraform: apply infra/envs/local (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)');
     const outputs = (await timed(timings, 'apply', () => terraform.apply({ ...tf, onProgress }))) as unknown as StackOutputs;
 
     step('seed: inventory from local/seed/products.json');

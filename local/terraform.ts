@@ -2,15 +2,13 @@
 // with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createApplyProgress } from './apply-progress.js';
-
-export const repoRoot = resolve(import.meta.dirname, '..');
-export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
+import { localEnvDir, localStateDir } from './paths.js';
 
 /** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
 export function findState(explicit?: string): string | undefined {
-  const candidates = explicit ? [explicit] : [join(repoRoot, '.local', 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
+  const candidates = explicit ? [explicit] : [join(localStateDir, 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
   return candidates.find((path) => existsSync(path));
 }
 
@@ -90,9 +88,11 @@ function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
 export async function apply(o: TerraformOptions): Promise<Record<string, unknown>> {
   const progress = createApplyProgress();
   let reportedAt = 0;
+  let reported = '';
   const report = () => {
     reportedAt = Date.now();
-    o.onProgress?.(progress.summary(reportedAt));
+    reported = progress.summary(reportedAt);
+    o.onProgress?.(reported);
   };
   let reportedDone = 0;
   const onLine = (line: string) => {
@@ -113,7 +113,7 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
   } finally {
     clearInterval(timer);
   }
-  report();
+  if (progress.summary() !== reported) report(); // the last line says the apply is done
   return outputs(o.statePath);
 }
 
@@ -136,4 +136,9 @@ export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean
 export async function outputs(statePath: string): Promise<Record<string, unknown>> {
   const json = JSON.parse(await run(['output', '-json', `-state=${statePath}`])) as Record<string, { value: unknown }>;
   return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, v.value]));
+}
+
+/** `terraform destroy` of the state at statePath, with the variables the apply had. */
+export async function destroy(o: TerraformOptions): Promise<void> {
+  await run(['destroy', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
 }

@@ -1,30 +1,18 @@
 // `make up`: starts the whole local stack in the foreground and keeps it running until Ctrl-C
 // (or `make down`, which sends this process SIGTERM). It stops exactly what it started.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { functionNames } from '../build.mjs';
 import { createNarrator } from './narrate.js';
 import type { RuntimeReport } from './runtime/index.js';
 import { startStack } from './stack.js';
-import { repoRoot } from './terraform.js';
+import { localStateDir as stateDir } from './paths.js';
+import { runningUp, upPidFile } from './up-pid.js';
 
-const stateDir = join(repoRoot, '.local');
-const pidFile = join(stateDir, 'up.pid');
+const pidFile = upPidFile(stateDir);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
 const apiPort = Number(process.env.API_PORT ?? 4567);
 
-function alreadyRunning(): number | undefined {
-  if (!existsSync(pidFile)) return undefined;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined; // a stale file from a run that did not clean up
-  }
-}
-
-const running = alreadyRunning();
+const running = runningUp(stateDir);
 if (running !== undefined) {
   console.log(`The local stack is already up (pid ${running}); \`make down\` stops it.`);
   process.exit(0);

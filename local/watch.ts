@@ -14,7 +14,7 @@ import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeComman
 import * as esbuild from 'esbuild';
 import { bundleOptions, functionNames, writeZip } from '../build.mjs';
 import { RELOAD_PATH, type Reloaded } from './runtime/control.js';
-import { repoRoot } from './terraform.js';
+import { distDir as dist, repoRoot } from './paths.js';
 
 export interface WatchOptions {
   endpoint: string;
@@ -41,7 +41,6 @@ interface FunctionBuild {
 }
 
 const functionsDir = join(repoRoot, 'functions');
-const dist = join(repoRoot, 'dist');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
 const ms = (since: number) => `${Math.round(performance.now() - since)} ms`;
 

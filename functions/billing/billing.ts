@@ -15,62 +15,20 @@
 // the void cannot run out of retries and leave money on a cancelled order. A redelivery that finds
 // PENDING charges again under the same idempotency key, which the provider answers with the first
 // charge, never a second one.
-import * as z from 'zod';
 import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-import type { PaymentProvider } from './payment-provider.js';
-
-const keys = { billingId: z.string(), orderId: z.string() };
-const money = { amount: z.number().int().nonnegative(), currency: z.string() };
-/** A void requested while the charge was PENDING: the charge path gives the money back once it decides. */
-const CompensationSchema = z.object({ reason: z.string(), requestedAt: z.string() });
-export type Compensation = z.infer<typeof CompensationSchema>;
-const compensation = { compensation: CompensationSchema.optional() };
-
-/** An item of the billing table (PK billingId = orderId, SK orderId). */
-export const BillingRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('PENDING'), createdAt: z.string() }),
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
-  z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
-  // A tombstone: inventory rejected the order before it was charged, so it never will be.
-  z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),
-  z.object({
-    ...keys,
-    ...money,
-    status: z.literal('REFUNDED'),
-    providerRef: z.string(),
-    decidedAt: z.string(),
-    refundRef: z.string(),
-    reason: z.string(),
-    refundedAt: z.string(),
-  }),
-]);
-export type BillingRecord = z.infer<typeof BillingRecordSchema>;
-export type BillingRecordOf<S extends BillingRecord['status']> = Extract<BillingRecord, { status: S }>;
-
-/** The storage port; DynamoBillingStore implements it, the unit tests' in-memory fake too. */
-export interface BillingStore {
-  /** Writes the first record of an order (a PENDING intent or a VOIDED tombstone) only if it has none. */
-  createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean>;
-  /** PENDING → CAPTURED or DECLINED: the record as written (with any compensation recorded meanwhile), or undefined if it was no longer PENDING. */
-  decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined>;
-  /** Records a void on a PENDING record; false if it was no longer PENDING. */
-  requestCompensation(orderId: string, compensation: Compensation): Promise<boolean>;
-  /** CAPTURED → REFUNDED; false if the record was no longer CAPTURED. */
-  markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean>;
-  /** A strongly consistent read. */
-  get(orderId: string): Promise<BillingRecord | undefined>;
-}
+import { dispatch } from '../shared/sqs-consumer.js';
+import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
 
 /** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class BillingContentionError extends RetryableError {
+class BillingContentionError extends RetryableError {
   override readonly name = 'BillingContentionError';
 }
 
 /** The one event a decided record announces; a redelivery republishes it with the same id and time. */
-export function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
+function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
   const { orderId, billingId } = record;
   switch (record.status) {
     case 'PENDING':
@@ -101,9 +59,10 @@ export interface BillingDeps {
   provider: PaymentProvider;
   publisher: EventPublisher;
   now?: () => string;
+  log?: Pick<Log, 'info'>;
 }
 
-export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString() }: BillingDeps) {
+export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString(), log = logger }: BillingDeps) {
   async function announce(record: BillingRecord): Promise<void> {
     const event = outcomeEvent(record);
     if (event) await publisher.publish(event);
@@ -123,7 +82,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
     const { compensation: _applied, ...charge } = captured;
     const refunded: BillingRecordOf<'REFUNDED'> = { ...charge, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
     if (await store.markRefunded(refunded)) {
-      logger.info('payment refunded', { orderId });
+      log.info('payment refunded', { orderId });
       return announce(refunded);
     }
     const current = await readExisting(orderId);
@@ -135,7 +94,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
   async function settle(record: BillingRecord): Promise<void> {
     await announce(record);
     if (record.status === 'CAPTURED' && record.compensation !== undefined) {
-      logger.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
+      log.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
       await refund(record, record.compensation.reason);
     }
   }
@@ -146,7 +105,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
     if (!(await store.createIfAbsent(pending))) {
       const existing = await readExisting(orderId);
       if (existing.status !== 'PENDING') {
-        logger.info('order already billed; republishing its outcome', { orderId, status: existing.status });
+        log.info('order already billed; republishing its outcome', { orderId, status: existing.status });
         return settle(existing); // a crash between a capture and its pending refund is finished here
       }
       // An earlier delivery stopped before recording the outcome (or is charging now): charging
@@ -159,7 +118,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
         ? { billingId: orderId, orderId, status: 'CAPTURED', amount, currency, providerRef: result.providerRef, decidedAt }
         : { billingId: orderId, orderId, status: 'DECLINED', amount, currency, reason: result.reason, decidedAt };
     const recorded = await store.decide(decided);
-    if (recorded !== undefined) logger.info('payment decided', { orderId, status: recorded.status });
+    if (recorded !== undefined) log.info('payment decided', { orderId, status: recorded.status });
     return settle(recorded ?? (await readExisting(orderId))); // else a concurrent delivery recorded the same charge first
   }
 
@@ -171,7 +130,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
       if (!current) {
         const voided: BillingRecordOf<'VOIDED'> = { billingId: orderId, orderId, status: 'VOIDED', reason, decidedAt: now() };
         if (await store.createIfAbsent(voided)) {
-          logger.info('payment voided before any charge', { orderId });
+          log.info('payment voided before any charge', { orderId });
           return announce(voided);
         }
         continue;
@@ -181,7 +140,7 @@ export function createBillingService({ store, provider, publisher, now = () => n
           // The charge is in flight (or its provider is down): leave the void on the record for the
           // charge path, which applies it when it decides. Nothing to announce yet.
           if (await store.requestCompensation(orderId, { reason, requestedAt: now() })) {
-            logger.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
+            log.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
             return;
           }
           continue;
@@ -196,15 +155,5 @@ export function createBillingService({ store, provider, publisher, now = () => n
     throw new BillingContentionError(`billing record for ${orderId} kept changing; retrying`);
   }
 
-  return async function processEvent(event: OrderEvent): Promise<void> {
-    switch (event.type) {
-      case 'OrderPlaced':
-        return onOrderPlaced(event);
-      case 'InventoryRejected':
-        return onInventoryRejected(event);
-      default:
-        // The subscription's filter policy should not deliver these; acknowledging is harmless.
-        logger.warn('ignoring an event billing does not handle', { orderId: event.orderId, eventType: event.type });
-    }
-  };
+  return dispatch('billing', { OrderPlaced: onOrderPlaced, InventoryRejected: onInventoryRejected });
 }

@@ -5,8 +5,8 @@ import { requireEnv } from '../shared/config.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { createBillingService } from './billing.js';
-import { DynamoBillingStore } from './dynamo-store.js';
-import { SimulatedPaymentProvider } from './payment-provider.js';
+import { DynamoBillingStore } from './dynamo-billing-store.js';
+import { SimulatedPaymentProvider } from './simulated-payment-provider.js';
 
 const store = new DynamoBillingStore(dynamo, requireEnv('BILLING_TABLE'));
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));

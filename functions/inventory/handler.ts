@@ -4,7 +4,7 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { DynamoInventoryStore } from './dynamo-store.js';
+import { DynamoInventoryStore } from './dynamo-inventory-store.js';
 import { createInventoryService } from './reservations.js';
 
 const store = new DynamoInventoryStore(dynamo, { inventory: requireEnv('INVENTORY_TABLE'), reservations: requireEnv('RESERVATIONS_TABLE') });

@@ -2,50 +2,12 @@
 // shortages; give the stock back when payment is declined. Pure domain: storage and publishing
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
-import * as z from 'zod';
-import { createEvent, eventIdFor, ShortageSchema, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
+import { createEvent, eventIdFor, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-
-const LineSchema = z.object({ productId: z.string().min(1), quantity: z.number().int().positive() });
-export type ReservedLine = z.infer<typeof LineSchema>;
-
-/** An item of the inventory-reservations table (PK orderId): the one decision inventory made for an order. */
-export const ReservationSchema = z.discriminatedUnion('status', [
-  z.object({ orderId: z.string(), status: z.literal('RESERVED'), items: z.array(LineSchema), decidedAt: z.string() }),
-  z.object({
-    orderId: z.string(),
-    status: z.literal('REJECTED'),
-    items: z.array(LineSchema),
-    shortages: z.array(ShortageSchema),
-    reason: z.string(),
-    decidedAt: z.string(),
-  }),
-  // Either a reservation given back, or a tombstone (items: []) written when the decline came first.
-  z.object({ orderId: z.string(), status: z.literal('RELEASED'), items: z.array(LineSchema), reason: z.string(), decidedAt: z.string() }),
-]);
-export type Reservation = z.infer<typeof ReservationSchema>;
-export type ReservationOf<S extends Reservation['status']> = Extract<Reservation, { status: S }>;
-
-export type ReserveResult = 'reserved' | 'already-decided' | 'insufficient-stock';
-
-/** The storage port; DynamoInventoryStore implements it, the unit tests' in-memory fake too. */
-export interface InventoryStore {
-  /**
-   * All or nothing: records the RESERVED reservation only if the order has no reservation yet,
-   * and takes `quantity` from every line's stock only if the product exists with enough stock.
-   */
-  reserve(reservation: ReservationOf<'RESERVED'>): Promise<ReserveResult>;
-  /** Records an outcome that moves no stock (REJECTED, or a RELEASED tombstone) only if none exists. */
-  recordIfAbsent(reservation: ReservationOf<'REJECTED' | 'RELEASED'>): Promise<boolean>;
-  /** All or nothing: RESERVED → RELEASED and every line's stock given back; false if it was no longer RESERVED. */
-  release(released: ReservationOf<'RELEASED'>): Promise<boolean>;
-  /** A strongly consistent read of the order's reservation. */
-  getReservation(orderId: string): Promise<Reservation | undefined>;
-  /** Current stock per productId; an unknown product is absent from the map. */
-  getStock(productIds: string[]): Promise<Map<string, number>>;
-}
+import { dispatch } from '../shared/sqs-consumer.js';
+import type { InventoryStore, Reservation, ReservationOf, ReservedLine } from './ports.js';
 
 /** Stock changed between the refused transaction and the read of it: transient, so the record is retried. */
 export class StockChangedError extends RetryableError {
@@ -53,23 +15,23 @@ export class StockChangedError extends RetryableError {
 }
 
 /** The reservation kept changing under us (concurrent deliveries); transient, retried by SQS. */
-export class ReservationContentionError extends RetryableError {
+class ReservationContentionError extends RetryableError {
   override readonly name = 'ReservationContentionError';
 }
 
 /** One TransactWriteItems holds at most 100 items: the reservation plus up to 99 products. */
 export const MAX_PRODUCTS_PER_ORDER = 99;
-export const OUT_OF_STOCK = 'out of stock';
+const OUT_OF_STOCK = 'out of stock';
 
 /** Lines of the same product are merged: a transaction may not touch one item twice. */
-export function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[]): ReservedLine[] {
+function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[]): ReservedLine[] {
   const totals = new Map<string, number>();
   for (const { productId, quantity } of lines) totals.set(productId, (totals.get(productId) ?? 0) + quantity);
   return [...totals].map(([productId, quantity]) => ({ productId, quantity }));
 }
 
 /** The one event each recorded outcome announces; a retry republishes it with the same id and time. */
-export function outcomeEvent(reservation: Reservation): OrderEvent {
+function outcomeEvent(reservation: Reservation): OrderEvent {
   const { orderId, decidedAt: time } = reservation;
   switch (reservation.status) {
     case 'RESERVED':
@@ -90,23 +52,24 @@ export interface InventoryDeps {
   store: InventoryStore;
   publisher: EventPublisher;
   now?: () => string;
+  log?: Pick<Log, 'info'>;
 }
 
-export function createInventoryService({ store, publisher, now = () => new Date().toISOString() }: InventoryDeps) {
+export function createInventoryService({ store, publisher, now = () => new Date().toISOString(), log = logger }: InventoryDeps) {
   const announce = (reservation: Reservation) => publisher.publish(outcomeEvent(reservation));
 
   async function announceRecorded(orderId: string): Promise<void> {
     const recorded = await store.getReservation(orderId);
     // The condition said a reservation exists and the read is consistent: absence is a fault, retry.
     if (!recorded) throw new Error(`reservation for ${orderId} refused as existing but not found`);
-    logger.info('order already decided; republishing its outcome', { orderId, status: recorded.status });
+    log.info('order already decided; republishing its outcome', { orderId, status: recorded.status });
     await announce(recorded);
   }
 
   async function reject(orderId: string, items: ReservedLine[], shortages: Shortage[], reason: string, decidedAt: string) {
     const rejected: ReservationOf<'REJECTED'> = { orderId, status: 'REJECTED', items, shortages, reason, decidedAt };
     if (await store.recordIfAbsent(rejected)) {
-      logger.info('order rejected', { orderId, reason });
+      log.info('order rejected', { orderId, reason });
       return announce(rejected);
     }
     return announceRecorded(orderId); // a concurrent delivery (or an early release) decided first
@@ -122,7 +85,7 @@ export function createInventoryService({ store, publisher, now = () => new Date(
     const reserved: ReservationOf<'RESERVED'> = { orderId, status: 'RESERVED', items, decidedAt };
     switch (await store.reserve(reserved)) {
       case 'reserved':
-        logger.info('stock reserved', { orderId });
+        log.info('stock reserved', { orderId });
         return announce(reserved);
       case 'already-decided':
         // A duplicate delivery, or a release tombstone written when the decline came first:
@@ -155,7 +118,7 @@ export function createInventoryService({ store, publisher, now = () => new Date(
         case 'RESERVED': {
           const released: ReservationOf<'RELEASED'> = { orderId, status: 'RELEASED', items: current.items, reason, decidedAt };
           if (await store.release(released)) {
-            logger.info('reservation released', { orderId });
+            log.info('reservation released', { orderId });
             return announce(released);
           }
           continue;
@@ -163,22 +126,12 @@ export function createInventoryService({ store, publisher, now = () => new Date(
         case 'RELEASED':
           return announce(current); // a retry after the release: repeat its event, not the release
         case 'REJECTED':
-          logger.info('nothing to release: the order was rejected', { orderId });
+          log.info('nothing to release: the order was rejected', { orderId });
           return;
       }
     }
     throw new ReservationContentionError(`reservation for ${orderId} kept changing; retrying`);
   }
 
-  return async function processEvent(event: OrderEvent): Promise<void> {
-    switch (event.type) {
-      case 'OrderPlaced':
-        return onOrderPlaced(event);
-      case 'PaymentDeclined':
-        return onPaymentDeclined(event);
-      default:
-        // The subscription's filter policy should not deliver these; acknowledging is harmless.
-        logger.warn('ignoring an event inventory does not handle', { orderId: event.orderId, eventType: event.type });
-    }
-  };
+  return dispatch('inventory', { OrderPlaced: onOrderPlaced, PaymentDeclined: onPaymentDeclined });
 }

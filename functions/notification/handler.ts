@@ -5,7 +5,7 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv, requireSeconds } from '../shared/config.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { DynamoNotificationStore } from './dynamo-store.js';
+import { DynamoNotificationStore } from './dynamo-notification-store.js';
 import { claimTimeoutFor, createNotificationService } from './notifications.js';
 import { SesMailer } from './ses-mailer.js';
 

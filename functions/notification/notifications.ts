@@ -7,55 +7,13 @@
 // behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
 // A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
-import { createEvent, eventIdFor, NotificationKindSchema, type OrderEvent } from '../shared/events.js';
+import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger } from '../shared/logger.js';
+import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
+import { dispatch } from '../shared/sqs-consumer.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
-
-const common = {
-  notificationId: z.string(),
-  createdAt: z.string(),
-  orderId: z.string(),
-  kind: NotificationKindSchema,
-  recipient: z.string(),
-  subject: z.string(),
-  // When a delivery claimed the send (wall clock): tells a crashed claim from one in flight.
-  claimedAt: z.string(),
-  // Which delivery claimed it: a claim whose write succeeded but whose response was lost (the SDK
-  // retried, and the retry was refused by the condition) is recognised as our own.
-  claimId: z.string(),
-};
-
-/** An item of the notifications table (PK notificationId, SK createdAt). */
-export const NotificationRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...common, status: z.literal('PENDING') }),
-  z.object({ ...common, status: z.literal('SENT'), messageId: z.string(), sentAt: z.string() }),
-  // SES refused the email for good (see shared/failures.ts): recorded with its reason, never retried.
-  z.object({ ...common, status: z.literal('FAILED'), reason: z.string(), failedAt: z.string() }),
-]);
-export type NotificationRecord = z.infer<typeof NotificationRecordSchema>;
-export type NotificationRecordOf<S extends NotificationRecord['status']> = Extract<NotificationRecord, { status: S }>;
-
-/** The storage port; DynamoNotificationStore implements it, the unit tests' in-memory fake too. */
-export interface NotificationStore {
-  /** Claims the notification (PENDING) only if it does not exist yet. */
-  createIfAbsent(record: NotificationRecordOf<'PENDING'>): Promise<boolean>;
-  /** Takes over a stale claim: only if it is still PENDING under `staleClaimId`; sets the new claimId and claimedAt. */
-  takeOver(claim: NotificationRecordOf<'PENDING'>, staleClaimId: string): Promise<boolean>;
-  /** PENDING under this record's claimId → SENT or FAILED; false if it was no longer ours or no longer PENDING. */
-  settle(record: NotificationRecordOf<'SENT' | 'FAILED'>): Promise<boolean>;
-  /** A strongly consistent read. */
-  get(notificationId: string, createdAt: string): Promise<NotificationRecord | undefined>;
-}
-
-export type MailResult = { status: 'sent'; messageId: string } | { status: 'refused'; reason: string };
-
-/** The mail port; SesMailer implements it. A permanent refusal is an answer; a transient failure throws. */
-export interface Mailer {
-  send(mail: { to: string; subject: string; body: string }): Promise<MailResult>;
-}
+import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStore } from './ports.js';
 
 /** Another delivery holds the claim and may be sending it now: retry later. */
 export class NotificationInFlightError extends RetryableError {
@@ -76,7 +34,7 @@ export function claimTimeoutFor(functionTimeoutSeconds: number): number {
 }
 
 /** The one event a decided notification announces: NotificationSent, or NotificationFailed with the refusal. */
-export function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
+function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEvent {
   const { notificationId, kind, orderId } = record;
   // One event per kind, not per order: eventIdFor(type, orderId) alone would give the three
   // notifications of an order the same id, so the id is keyed by the notification.
@@ -99,9 +57,18 @@ export interface NotificationDeps {
   claimTimeoutMs: number;
   now?: () => string;
   newId?: () => string;
+  log?: Pick<Log, 'debug' | 'info' | 'warn'>;
 }
 
-export function createNotificationService({ store, mailer, publisher, claimTimeoutMs, now = () => new Date().toISOString(), newId = randomUUID }: NotificationDeps) {
+export function createNotificationService({
+  store,
+  mailer,
+  publisher,
+  claimTimeoutMs,
+  now = () => new Date().toISOString(),
+  newId = randomUUID,
+  log = logger,
+}: NotificationDeps) {
   async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
     const record = await store.get(notificationId, createdAt);
     if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
@@ -114,12 +81,12 @@ export function createNotificationService({ store, mailer, publisher, claimTimeo
    * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
    * delivery holds it; returns the decided record when there is nothing left to send.
    */
-  async function claim(pending: NotificationRecordOf<'PENDING'>, log: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
+  async function claim(pending: NotificationRecordOf<'PENDING'>, logKeys: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
     if (await store.createIfAbsent(pending)) return undefined;
     const existing = await readExisting(pending.notificationId, pending.createdAt);
     if (existing.status !== 'PENDING') return existing;
     if (existing.claimId === pending.claimId) {
-      logger.debug('the claim was ours (its first response was lost); sending', log);
+      log.debug('the claim was ours (its first response was lost); sending', logKeys);
       return undefined;
     }
     if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < claimTimeoutMs) {
@@ -135,14 +102,14 @@ export function createNotificationService({ store, mailer, publisher, claimTimeo
       // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
       if (current.claimId !== pending.claimId) throw new NotificationInFlightError(`notification ${pending.notificationId} was taken over by another delivery; retrying`);
     }
-    logger.warn('notification claimed but not recorded as sent; took the claim over and sending again', log);
+    log.warn('notification claimed but not recorded as sent; took the claim over and sending again', logKeys);
     return undefined;
   }
 
   async function notify(event: NotifyingEvent): Promise<void> {
     const { kind, recipient, subject, body } = composeMessage(event);
     const notificationId = `${event.orderId}:${kind}`;
-    const log = { orderId: event.orderId, notificationId }; // never the address
+    const logKeys = { orderId: event.orderId, notificationId }; // never the address
     const pending: NotificationRecordOf<'PENDING'> = {
       notificationId,
       createdAt: event.time,
@@ -155,9 +122,9 @@ export function createNotificationService({ store, mailer, publisher, claimTimeo
       claimId: newId(),
     };
 
-    const decided = await claim(pending, log);
+    const decided = await claim(pending, logKeys);
     if (decided !== undefined) {
-      logger.info('notification already decided; republishing its outcome', { ...log, status: decided.status });
+      log.info('notification already decided; republishing its outcome', { ...logKeys, status: decided.status });
       return publisher.publish(outcomeEvent(decided));
     }
 
@@ -167,8 +134,8 @@ export function createNotificationService({ store, mailer, publisher, claimTimeo
         ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
         : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
     if (await store.settle(outcome)) {
-      if (outcome.status === 'SENT') logger.info('notification sent', log);
-      else logger.warn('SES refused the notification for good; recorded as FAILED', { ...log, reason: outcome.reason });
+      if (outcome.status === 'SENT') log.info('notification sent', logKeys);
+      else log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
       return publisher.publish(outcomeEvent(outcome));
     }
     // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
@@ -177,15 +144,5 @@ export function createNotificationService({ store, mailer, publisher, claimTimeo
     return publisher.publish(outcomeEvent(recorded));
   }
 
-  return async function processEvent(event: OrderEvent): Promise<void> {
-    switch (event.type) {
-      case 'OrderPlaced':
-      case 'OrderConfirmed':
-      case 'OrderCancelled':
-        return notify(event);
-      default:
-        // The subscription's filter policy should not deliver these; acknowledging is harmless.
-        logger.warn('ignoring an event notification does not handle', { orderId: event.orderId, eventType: event.type });
-    }
-  };
+  return dispatch('notification', { OrderPlaced: notify, OrderConfirmed: notify, OrderCancelled: notify });
 }

@@ -4,7 +4,7 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { isPermanentRefusal } from '../shared/failures.js';
 import { scrubText } from '../shared/logger.js';
-import type { Mailer, MailResult } from './notifications.js';
+import type { Mailer, MailResult } from './ports.js';
 
 export class SesMailer implements Mailer {
   constructor(

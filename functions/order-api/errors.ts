@@ -1,5 +1,54 @@
-// order-api's own errors, beside the shared hierarchy; the HTTP edge maps each to a status.
-import { ConflictError } from '../shared/errors.js';
+// order-api's errors: what its HTTP edge refuses. The envelope checks (http.ts) and the domain
+// throw these; only toProblem (http.ts) turns them into a status, through one table. A raw error
+// never reaches a client.
 
-/** Another request with the same Idempotency-Key is being written, or keeps colliding with this one: 409. */
-export class IdempotencyConflictError extends ConflictError {}
+export interface FieldProblem {
+  /** A JSON-pointer-like path to the offending field, e.g. "items/0/quantity". */
+  field: string;
+  message: string;
+}
+
+/** A refused request, with the fields that made it so: nothing was written. */
+class RequestError extends Error {
+  override readonly name: string = 'RequestError';
+  constructor(
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The request cannot be read: not JSON, or a malformed id. */
+export class MalformedRequestError extends RequestError {
+  override readonly name = 'MalformedRequestError';
+}
+
+/** The body is over the size limit. */
+export class PayloadTooLargeError extends RequestError {
+  override readonly name = 'PayloadTooLargeError';
+}
+
+/** The body is not application/json (UTF-8). */
+export class UnsupportedMediaTypeError extends RequestError {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
+
+/** The request is well formed but breaks a rule (its schema, the catalogue, a reused key). */
+export class ValidationError extends RequestError {
+  override readonly name = 'ValidationError';
+}
+
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** The request conflicts with another in flight (e.g. the same Idempotency-Key). */
+export class ConflictError extends Error {
+  override readonly name: string = 'ConflictError';
+}
+
+/** Another request with the same Idempotency-Key is being written, or keeps colliding with this one. */
+export class IdempotencyConflictError extends ConflictError {
+  override readonly name = 'IdempotencyConflictError';
+}

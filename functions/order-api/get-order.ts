@@ -1,7 +1,7 @@
 // GET /orders/{orderId}: the order as the client may see it (never the email or the payment token).
-import { NotFoundError } from '../shared/errors.js';
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord, OrderStatus, Services } from '../shared/order-record.js';
+import { NotFoundError } from './errors.js';
 import type { OrderStore } from './ports.js';
 
 export interface OrderView {
@@ -20,7 +20,7 @@ export interface OrderView {
   updatedAt: string;
 }
 
-export function toOrderView(order: OrderRecord): OrderView {
+function toOrderView(order: OrderRecord): OrderView {
   return {
     orderId: order.orderId,
     status: order.status,

@@ -7,7 +7,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dynamo } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
-import { DynamoOrderStore, DynamoProductCatalog } from './dynamo-adapters.js';
+import { DynamoOrderStore } from './dynamo-order-store.js';
+import { DynamoProductCatalog } from './dynamo-product-catalog.js';
 import { createApi, type ApiDeps } from './http.js';
 
 const config = {

@@ -1,10 +1,17 @@
 // The HTTP edge of order-api: route, check the request's envelope (method, media type, size, JSON,
 // Idempotency-Key), parse the body with its schema, call the domain, and map every outcome to a
-// response. Every refusal is a 4xx problem+json decided here or by a ValidationError before any
-// write; a raw error never reaches the client. Expects lower-cased header names (the middy
+// response. Every refusal is a 4xx problem+json, thrown as one of errors.ts' errors before any
+// write and answered by toProblem's table; a raw error never reaches the client. Expects lower-cased header names (the middy
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import {
+  ConflictError,
+  MalformedRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
 import { problem } from './problem.js';
@@ -22,26 +29,13 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 });
 
 function route(event: APIGatewayProxyEvent): Route {
-  // REST proxy events carry the matched resource; the raw path is the fallback (a local front door).
+  // REST proxy events carry the matched resource (the local front door's too); only these two are deployed.
   if (event.resource === '/orders') return { name: 'place' };
   if (event.resource === '/orders/{orderId}') return { name: 'get', orderId: event.pathParameters?.['orderId'] ?? '' };
-  const path = (event.path ?? '').replace(/\/+$/, '');
-  if (path === '/orders') return { name: 'place' };
-  const match = /^\/orders\/([^/]*)$/.exec(path);
-  if (match !== null) {
-    try {
-      return { name: 'get', orderId: decodeURIComponent(match[1] ?? '') };
-    } catch {
-      return { name: 'get', orderId: match[1] ?? '' };
-    }
-  }
   return { name: 'none' };
 }
 
 const header = (event: APIGatewayProxyEvent, name: string): string | undefined => event.headers?.[name] ?? undefined;
-
-/** Thrown by the envelope checks: a refusal decided before the domain runs. */
-class Refusal extends ValidationError {}
 
 function contentTypeIsJson(value: string | undefined): boolean {
   if (value === undefined) return false;
@@ -52,17 +46,17 @@ function contentTypeIsJson(value: string | undefined): boolean {
 
 function readBody(event: APIGatewayProxyEvent): unknown {
   if (!contentTypeIsJson(header(event, 'content-type'))) {
-    throw new Refusal('Send the order as application/json', [{ field: 'Content-Type', message: 'must be application/json' }], 415);
+    throw new UnsupportedMediaTypeError('Send the order as application/json', [{ field: 'Content-Type', message: 'must be application/json' }]);
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new Refusal(`The body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `is ${bytes.length} bytes, over the ${MAX_BODY_BYTES}-byte limit` }], 413);
+    throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `is ${bytes.length} bytes, over the ${MAX_BODY_BYTES}-byte limit` }]);
   }
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new Refusal('The body is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }], 400);
+    throw new MalformedRequestError('The body is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]);
   }
 }
 
@@ -70,7 +64,7 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
   const key = header(event, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new Refusal('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }], 422);
+    throw new ValidationError('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
   }
   return key;
 }
@@ -81,7 +75,7 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
   const parsed = PlaceOrderRequestSchema.safeParse(body);
   if (!parsed.success) {
     const problems = toFieldProblems(parsed.error);
-    throw new Refusal(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems, 422);
+    throw new ValidationError(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
   }
   const result = await placeOrder(parsed.data, key, deps);
   return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
@@ -89,15 +83,32 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
 
 async function handleGet(orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
   if (!ORDER_ID_PATTERN.test(orderId)) {
-    throw new Refusal('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }], 400);
+    throw new MalformedRequestError('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }]);
   }
   return json(200, await getOrder(orderId, deps.orders));
 }
 
+/** How one kind of error is answered. `respond` takes that kind (never: any answer fits the table). */
+interface Answer {
+  kind: abstract new (...args: never[]) => Error;
+  respond: (error: never) => APIGatewayProxyResult;
+}
+const answer = <E extends Error>(kind: abstract new (...args: never[]) => E, respond: (error: E) => APIGatewayProxyResult): Answer => ({ kind, respond });
+
+/** The one table from error to status and problem, the first kind that matches answering; anything else is a 500. */
+const ANSWERS: Answer[] = [
+  answer(MalformedRequestError, (error) => problem(400, error.message, error.problems)),
+  answer(NotFoundError, () => problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }])),
+  answer(ConflictError, (error) => problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' })),
+  answer(PayloadTooLargeError, (error) => problem(413, error.message, error.problems)),
+  answer(UnsupportedMediaTypeError, (error) => problem(415, error.message, error.problems)),
+  answer(ValidationError, (error) => problem(422, error.message, error.problems)),
+];
+
 function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>): APIGatewayProxyResult {
-  if (error instanceof ValidationError) return problem(error.status, error.message, error.problems);
-  if (error instanceof NotFoundError) return problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }]);
-  if (error instanceof ConflictError) return problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' });
+  const known = ANSWERS.find(({ kind }) => error instanceof kind);
+  // find() matched error's kind, the very type this answer's respond takes.
+  if (known !== undefined) return known.respond(error as never);
   deps.log.error('unexpected error', { ...where, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
   return problem(500, 'Something went wrong on our side; please retry later');
 }

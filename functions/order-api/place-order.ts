@@ -3,9 +3,8 @@
 // orders table's stream is the outbox, and order-publisher publishes OrderPlaced for every order
 // stored, so a stored order is always announced and a request never writes twice (no dual write).
 import type { OrderLine } from '../shared/events.js';
-import { ValidationError, type FieldProblem } from '../shared/errors.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { IdempotencyConflictError } from './errors.js';
+import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
 import { requestHash, type PlaceOrderRequest } from './request.js';
 
@@ -21,7 +20,7 @@ export interface PlaceOrderDeps {
   log: Log;
 }
 
-export interface OrderAccepted {
+interface OrderAccepted {
   orderId: string;
   status: 'PLACED';
   customerId: string;
@@ -37,7 +36,7 @@ export interface PlaceOrderResult {
   orderId: string;
 }
 
-export const acceptedBody = (order: OrderRecord): OrderAccepted => ({
+const acceptedBody = (order: OrderRecord): OrderAccepted => ({
   orderId: order.orderId,
   status: 'PLACED',
   customerId: order.customerId,
@@ -48,7 +47,7 @@ export const acceptedBody = (order: OrderRecord): OrderAccepted => ({
 });
 
 /** Prices every line from the products read; unknown products and mixed currencies are refused (422). */
-export function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
+function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
   const unknown: FieldProblem[] = [];
   request.items.forEach((item, index) => {
     if (!products.has(item.productId)) unknown.push({ field: `items/${index}/productId`, message: `unknown product ${item.productId}` });

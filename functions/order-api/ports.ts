@@ -1,5 +1,8 @@
-// The ports order-api's domain talks through. DynamoDB adapters (dynamo-adapters.ts) and the
-// in-memory fakes of the unit tests implement these same interfaces and keep the same conditions.
+// The ports order-api's domain talks through, and the schemas their adapters parse what they read
+// with. The DynamoDB adapters (dynamo-product-catalog.ts, dynamo-order-store.ts) and the in-memory
+// fakes of the unit tests implement these same interfaces and keep the same conditions.
+import * as z from 'zod';
+import type { Log as SharedLog } from '../shared/logger.js';
 import type { OrderRecord } from '../shared/order-record.js';
 
 export interface Product {
@@ -26,6 +29,21 @@ export interface IdempotencyRecord {
   expiresAt: number;
   response: StoredResponse;
 }
+
+export const ProductSchema: z.ZodType<Product> = z.object({
+  productId: z.string().min(1),
+  name: z.string(),
+  unitPrice: z.number().int().nonnegative(),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+});
+
+export const IdempotencyRecordSchema: z.ZodType<IdempotencyRecord> = z.object({
+  idempotencyKey: z.string(),
+  requestHash: z.string(),
+  orderId: z.string(),
+  expiresAt: z.number(),
+  response: z.object({ statusCode: z.number().int(), body: z.record(z.string(), z.unknown()) }),
+});
 
 export interface PlacementReads {
   /** The products that exist, by id. */
@@ -63,9 +81,5 @@ export interface IdempotencyStore {
   find(idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
 }
 
-/** What the domain logs through; the Powertools logger fits it. */
-export interface Log {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
+/** What the domain logs through: the shared logger, as far as the domain uses it. */
+export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

@@ -1,8 +1,8 @@
 // RFC 9457 problem details: the one shape of every error order-api answers.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { FieldProblem } from '../shared/errors.js';
+import type { FieldProblem } from './errors.js';
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_BASE = 'https://order-fanout.example.com/problems/';
 
 const titles: Record<number, [slug: string, title: string]> = {
@@ -16,7 +16,7 @@ const titles: Record<number, [slug: string, title: string]> = {
   500: ['internal-error', 'Internal error'],
 };
 
-export interface Problem {
+interface Problem {
   type: string;
   title: string;
   status: number;

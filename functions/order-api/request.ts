@@ -2,11 +2,11 @@
 // SHA-256 tells a retry (same key, same body) from a different request (same key, other body).
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import type { FieldProblem } from '../shared/errors.js';
+import type { FieldProblem } from './errors.js';
 
 export const MAX_BODY_BYTES = 32 * 1024;
-export const MAX_ITEMS = 50;
-export const DEFAULT_PAYMENT_TOKEN = 'tok_visa';
+const MAX_ITEMS = 50;
+const DEFAULT_PAYMENT_TOKEN = 'tok_visa';
 
 /**
  * The message of a schema's own type check: a field that is absent "is required"; one that is
@@ -69,7 +69,7 @@ export function toFieldProblems(error: z.ZodError): FieldProblem[] {
 }
 
 /** The request in a fixed key order, defaults applied: equal requests give equal text. */
-export function canonicalBody(request: PlaceOrderRequest): string {
+function canonicalBody(request: PlaceOrderRequest): string {
   return JSON.stringify({
     customerId: request.customerId,
     email: request.email,

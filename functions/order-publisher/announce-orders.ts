@@ -44,7 +44,7 @@ export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
   });
 }
 
-export class NotAnOrderError extends Error {
+class NotAnOrderError extends Error {
   override readonly name = 'NotAnOrderError';
 }
 

@@ -1,6 +1,8 @@
 // The ports order-publisher's domain talks through. The stream adapter (stream-records.ts) turns
 // Lambda's DynamoDB stream event into StreamedRecords; the SNS publisher (shared/publisher.ts)
 // and the recording fake of the unit tests implement EventPublisher.
+import type { Log as SharedLog } from '../shared/logger.js';
+
 export type { EventPublisher } from '../shared/publisher.js';
 
 /** One record of the orders table's stream, its item already unmarshalled into plain values. */
@@ -18,9 +20,5 @@ export interface StreamBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
-/** What the domain logs through; the Powertools logger fits it. */
-export interface Log {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
+/** What the domain logs through: the shared logger, as far as the domain uses it. */
+export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

@@ -4,12 +4,13 @@
 import type { OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import type { EventPublisher } from '../shared/publisher.js';
+import type { EventProcessor } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import { advances, canDecide, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
 import type { Log, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
-export const APPLY_ATTEMPTS = 5;
+const APPLY_ATTEMPTS = 5;
 
 export class OrderNotFoundError extends RetryableError {
   override readonly name = 'OrderNotFoundError';
@@ -26,6 +27,12 @@ export interface ApplyDeps {
   now: () => Date;
   log: Log;
 }
+
+/** The orders service: every event its queue delivers is applied by applyResultEvent (effectOf names those it projects). */
+export const createOrderStatusService =
+  (deps: ApplyDeps): EventProcessor =>
+  (event) =>
+    applyResultEvent(event, deps);
 
 export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Promise<void> {
   const effect = effectOf(event);

@@ -1,18 +1,14 @@
-// order-status: order-status-queue → applyResultEvent, through the shared SQS consumer wiring
-// (partial batch failures). Config, clients and adapters are built once at module scope.
+// order-status-queue consumer (the result events): wiring only. Clients and config are created
+// once per process; domain logic lives in apply-result-event.ts and lifecycle.ts.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { applyResultEvent, type ApplyDeps } from './apply-result-event.js';
-import { DynamoOrderProjection } from './dynamo-order-projection.js';
+import { createOrderStatusService } from './apply-result-event.js';
+import { DynamoOrderProjectionStore } from './dynamo-order-projection-store.js';
 
-const deps: ApplyDeps = {
-  store: new DynamoOrderProjection(dynamo, requireEnv('ORDERS_TABLE')),
-  publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')),
-  now: () => new Date(),
-  log: logger,
-};
+const store = new DynamoOrderProjectionStore(dynamo, requireEnv('ORDERS_TABLE'));
+const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
-export const handler = sqsConsumer((event) => applyResultEvent(event, deps));
+export const handler = sqsConsumer(createOrderStatusService({ store, publisher, now: () => new Date(), log: logger }));

@@ -9,7 +9,7 @@ export type NotificationFailure = NonNullable<OrderRecord['notificationFailure']
  * Each service's states by rank: a state replaces another only if its rank is higher, so late or
  * repeated events never move a service back. Equal ranks are alternative outcomes (the first wins).
  */
-export const LIFECYCLES: { [S in ServiceName]: Record<Services[S], number> } = {
+const LIFECYCLES: { [S in ServiceName]: Record<Services[S], number> } = {
   inventory: { PENDING: 0, RESERVED: 1, REJECTED: 1, RELEASED: 2 },
   payment: { PENDING: 0, CAPTURED: 1, DECLINED: 1, VOIDED: 2, REFUNDED: 2 },
   // FAILED outranks every email sent: that the customer missed one stays visible.

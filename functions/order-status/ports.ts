@@ -1,5 +1,6 @@
 // The port order-status's domain talks through; the DynamoDB adapter and the in-memory fake of
 // the unit tests implement it with the same conditions.
+import type { Log as SharedLog } from '../shared/logger.js';
 import type { HistoryEntry, OrderRecord } from '../shared/order-record.js';
 import type { NotificationFailure, ServiceChange } from './lifecycle.js';
 
@@ -30,7 +31,5 @@ export interface OrderProjectionStore {
   finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined>;
 }
 
-export interface Log {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-}
+/** What the domain logs through: the shared logger, as far as the domain uses it. */
+export type Log = Pick<SharedLog, 'info' | 'warn'>;

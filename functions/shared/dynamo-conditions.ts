@@ -3,7 +3,7 @@
 // Names are compared rather than classes, so an error from another copy of the SDK still matches.
 
 /** True when a single conditional write (PutItem/UpdateItem) was refused by its condition. */
-export function isConditionalCheckFailed(error: unknown): boolean {
+function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
@@ -39,8 +39,11 @@ export function cancellationCodes(error: unknown): string[] | undefined {
   return reasons.map((reason) => reason.Code ?? 'None');
 }
 
-/** How a conditional transaction ended: committed, or refused by the conditions of these items (their indexes). */
-export type TransactionOutcome = { committed: true } | { committed: false; refused: number[] };
+/**
+ * How a conditional transaction ended: committed, or refused by the conditions of these items
+ * (their indexes); `cause` is DynamoDB's cancellation, for a caller to rethrow a refusal it cannot explain.
+ */
+export type TransactionOutcome = { committed: true } | { committed: false; refused: number[]; cause: unknown };
 
 /**
  * Awaits a conditional transaction (transactWrite): committed, or refused by its conditions.
@@ -54,6 +57,6 @@ export async function committedUnlessRefused(transaction: Promise<unknown>): Pro
     const codes = cancellationCodes(error);
     const refused = (codes ?? []).flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
     if (refused.length === 0 || codes?.includes('TransactionConflict') === true) throw error;
-    return { committed: false, refused };
+    return { committed: false, refused, cause: error };
   }
 }

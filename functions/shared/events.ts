@@ -5,7 +5,7 @@
 // A namespace import lets esbuild drop what is unused (`import { z }` pulls in every locale: +350 KB).
 import * as z from 'zod';
 
-export const EVENT_VERSION = 1;
+const EVENT_VERSION = 1;
 
 const Money = z.number().int().nonnegative();
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
@@ -35,7 +35,7 @@ const payloads = {
     items: z.array(OrderLineSchema).min(1),
     totalAmount: Money,
     currency: Currency,
-    // A test token chooses the simulated payment outcome (see functions/billing/payment-provider.ts).
+    // A test token chooses the simulated payment outcome (see functions/billing/simulated-payment-provider.ts).
     paymentToken: z.string().min(1),
   }),
   InventoryReserved: z.object({ items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })) }),
@@ -53,7 +53,7 @@ const payloads = {
 } as const;
 
 export type EventType = keyof typeof payloads;
-export const EVENT_TYPES = Object.keys(payloads) as EventType[];
+const EVENT_TYPES = Object.keys(payloads) as EventType[];
 
 const envelope = <T extends EventType>(type: T) =>
   z.object({
@@ -68,7 +68,7 @@ const envelope = <T extends EventType>(type: T) =>
 type Envelopes = { [T in EventType]: ReturnType<typeof envelope<T>> };
 const envelopes = Object.fromEntries(EVENT_TYPES.map((t) => [t, envelope(t)])) as unknown as Envelopes;
 
-export const OrderEventSchema = z.discriminatedUnion('type', Object.values(envelopes) as [Envelopes[EventType], ...Envelopes[EventType][]]);
+const OrderEventSchema = z.discriminatedUnion('type', Object.values(envelopes) as [Envelopes[EventType], ...Envelopes[EventType][]]);
 
 export type OrderEvent = z.infer<typeof OrderEventSchema>;
 export type EventOf<T extends EventType> = Extract<OrderEvent, { type: T }>;

@@ -12,8 +12,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 
 export type LogAttributes = Record<string, unknown>;
-export type LogFn = (message: string, ...attributes: LogAttributes[]) => void;
-export interface ScopedLogger {
+type LogFn = (message: string, ...attributes: LogAttributes[]) => void;
+/** The one logger interface: the shared `logger` implements it; a domain asks for the methods it calls (Pick<Log, …>). */
+export interface Log {
   debug: LogFn;
   info: LogFn;
   warn: LogFn;
@@ -46,13 +47,13 @@ export function scrub(value: unknown, depth = 0): unknown {
 }
 
 const emit =
-  (level: keyof ScopedLogger): LogFn =>
+  (level: keyof Log): LogFn =>
   (message, ...attributes) => {
     current()[level](scrubText(message), ...attributes.map((a) => scrub(a) as LogAttributes));
   };
 
 /** The logger every module imports: it writes through the current record's child logger, if any. */
-export const logger: ScopedLogger = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
+export const logger: Log = { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 
 /** Runs `work` so that every line it logs (across awaits) carries `keys`. Scopes nest. */
 export function withLogKeys<T>(keys: LogAttributes, work: () => Promise<T>): Promise<T> {

@@ -5,26 +5,25 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import * as z from 'zod';
 import { NotificationKindSchema, OrderLineSchema } from './events.js';
 
-export const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
-export const OrderStatusSchema = z.enum(ORDER_STATUSES);
+const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
+const OrderStatusSchema = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 /** Each service's state as the orders service last learnt it (order-status keeps each moving forward only). */
-export const InventoryStateSchema = z.enum(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
-export const PaymentStateSchema = z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
+const InventoryStateSchema = z.enum(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
+const PaymentStateSchema = z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
 // FAILED: SES refused one of the order's emails for good (the reason is in notificationFailure).
-export const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED', 'FAILED']);
+const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED', 'FAILED']);
 
-export const ServicesSchema = z.object({
+const ServicesSchema = z.object({
   inventory: InventoryStateSchema,
   payment: PaymentStateSchema,
   notification: NotificationStateSchema,
 });
 export type Services = z.infer<typeof ServicesSchema>;
 export type ServiceName = keyof Services;
-export type ServiceState<S extends ServiceName> = Services[S];
 
-export const HistoryEntrySchema = z.object({
+const HistoryEntrySchema = z.object({
   eventId: z.string().min(1),
   type: z.string().min(1),
   time: z.string().min(1),

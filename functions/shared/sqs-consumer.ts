@@ -1,6 +1,6 @@
 // The one shape every SQS consumer shares: parse each record into an event, hand it to the
-// service's domain function, and report per-record failures so that one bad record never
-// fails its neighbours. A record that throws (a transient fault, or a message that fails its
+// service's handler for its type (`dispatch`: a map from event type to handler), and report
+// per-record failures so that one bad record never fails its neighbours. A record that throws (a transient fault, or a message that fails its
 // schema) is retried by SQS and ends in the DLQ after maxReceiveCount.
 //
 // Each record is processed inside its own log scope: every line logged for it, by this module or
@@ -10,11 +10,31 @@
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { readJson, toOrderEvent, type OrderEvent } from './events.js';
+import { readJson, toOrderEvent, type EventOf, type EventType, type OrderEvent } from './events.js';
 import { classifyFailure } from './failures.js';
 import { logger, withLogKeys, type LogAttributes } from './logger.js';
 
 export type EventProcessor = (event: OrderEvent) => Promise<void>;
+
+/** A service's handlers, by the event type each one handles. */
+export type EventHandlers = { [T in EventType]?: (event: EventOf<T>) => Promise<void> };
+
+/**
+ * The processor that hands each event to the handler of its type. An event the service has no
+ * handler for is acknowledged with a warning: the subscription's filter policy should not deliver
+ * it, and retrying it could never help.
+ */
+export function dispatch(service: string, handlers: EventHandlers): EventProcessor {
+  return async (event) => {
+    // The map pairs each type with the handler of that type's event; TypeScript cannot follow the pairing through a lookup.
+    const handle = handlers[event.type] as EventProcessor | undefined;
+    if (handle === undefined) {
+      logger.warn(`ignoring an event ${service} does not handle`, { orderId: event.orderId, eventType: event.type });
+      return;
+    }
+    await handle(event);
+  };
+}
 
 /**
  * The keys of a record's log lines, read loosely from its parsed body so that a record failing its
@@ -48,7 +68,7 @@ async function processRecord(process: EventProcessor, record: SQSRecord): Promis
   });
 }
 
-export function processRecords(process: EventProcessor) {
+function processRecords(process: EventProcessor) {
   // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
   // processRecord is async so that a parse error rejects that record's promise instead of
   // throwing out of map(), which would fail (and redeliver) the whole batch.

@@ -107,17 +107,6 @@ run "stage_is_throttled" {
   }
 }
 
-run "invoke_arn_is_required" {
-  command = plan
-  module {
-    source = "./modules/api"
-  }
-  variables {
-    function_invoke_arn = null
-  }
-  expect_failures = [var.function_invoke_arn]
-}
-
 run "burst_limit_is_checked" {
   command = plan
   module {

@@ -37,7 +37,7 @@ function parseQuery(query: string): { single: Record<string, string>; multi: Rec
   const multi: Record<string, string[]> = {};
   for (const [key, value] of new URLSearchParams(query)) {
     single[key] = value; // API Gateway keeps the last value in queryStringParameters
-    (multi[key] ??= []).push(value);
+    multi[key] = [...(multi[key] ?? []), value];
   }
   return { single, multi };
 }
@@ -66,7 +66,7 @@ export function buildProxyEvent(request: IncomingRequest, target: ProxyTarget): 
     const name = request.rawHeaders[i] ?? '';
     const value = request.rawHeaders[i + 1] ?? '';
     headers[name] = value;
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
   const header = (name: string): string | undefined => {
     const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);

@@ -30,7 +30,7 @@ export async function verifyCode(functionName: string, zipFile: string, deployed
   if (actual !== deployedSha256) {
     throw new CodeMismatchError(
       `${functionName}: ${zipFile} (sha256 ${actual}) is not the code deployed to the emulator (CodeSha256 ${deployedSha256}); ` +
-        'refusing to run it: rebuild and re-apply so both agree (make build && make apply)',
+        'refusing to run it: rebuild and re-apply so both agree (make up does both; beside it, make watch redeploys what changed)',
     );
   }
 }

@@ -29,7 +29,7 @@ export interface DeployedMapping {
   state: string;
 }
 
-export interface DeployedStage {
+interface DeployedStage {
   name: string;
   variables: Record<string, string>;
 }
@@ -57,9 +57,9 @@ export interface DiscoveryClients {
 }
 
 /** Lambda's defaults for an SQS event source mapping (the emulator omits settings never set). */
-export const SQS_MAPPING_DEFAULTS = { batchSize: 10, maximumBatchingWindowInSeconds: 0 } as const;
+const SQS_MAPPING_DEFAULTS = { batchSize: 10, maximumBatchingWindowInSeconds: 0 } as const;
 /** Lambda's defaults for a function. */
-export const FUNCTION_DEFAULTS = { timeoutSeconds: 3, memorySize: 128 } as const;
+const FUNCTION_DEFAULTS = { timeoutSeconds: 3, memorySize: 128 } as const;
 
 /** "arn:aws:lambda:us-east-1:000000000000:function:inventory[:qualifier]" → "inventory". */
 export function functionNameFromArn(arn: string): string | undefined {
@@ -77,7 +77,7 @@ export function parseQueueArn(arn: string): { name: string; accountId: string } 
   return match?.[1] !== undefined && match[2] !== undefined ? { accountId: match[1], name: match[2] } : undefined;
 }
 
-export function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | undefined {
+function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | undefined {
   const { FunctionName, FunctionArn, Handler, CodeSha256 } = config;
   if (FunctionName === undefined || FunctionArn === undefined || Handler === undefined || CodeSha256 === undefined) return undefined;
   return {
@@ -93,7 +93,7 @@ export function toDeployedFunction(config: FunctionConfiguration): DeployedFunct
 }
 
 /** Settings of an SQS mapping with Lambda's defaults applied; undefined for non-SQS sources. */
-export function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<DeployedMapping, 'queueUrl' | 'visibilityTimeoutSeconds'> | undefined {
+function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<DeployedMapping, 'queueUrl' | 'visibilityTimeoutSeconds'> | undefined {
   const { UUID, EventSourceArn, FunctionArn } = mapping;
   if (UUID === undefined || EventSourceArn === undefined || FunctionArn === undefined || parseQueueArn(EventSourceArn) === undefined) return undefined;
   const functionName = functionNameFromArn(FunctionArn);
@@ -110,7 +110,7 @@ export function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<
 }
 
 /** The AWS_PROXY routes of one API's resources (fetched with embed=methods). */
-export function routesFromResources(resources: readonly Resource[], warnings: string[] = []): Route[] {
+function routesFromResources(resources: readonly Resource[], warnings: string[] = []): Route[] {
   const routes: Route[] = [];
   for (const resource of resources) {
     for (const [httpMethod, method] of Object.entries(resource.resourceMethods ?? {})) {

@@ -88,7 +88,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       return { result: gatewayError(403, 'Forbidden', 'ForbiddenException'), note: 'no such API or stage' };
     }
     const method = (request.method ?? 'GET').toUpperCase();
-    let matched;
+    let matched: ReturnType<typeof matchRoute>;
     try {
       matched = matchRoute(api.routes, method, target.path);
     } catch (error) {

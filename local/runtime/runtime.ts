@@ -92,7 +92,7 @@ export interface Runtime extends ReadyInfo {
 export { CodeMismatchError };
 
 /** The worker's whole environment: the function's variables, credentials, region, Lambda's own. */
-export function workerEnvironment(
+function workerEnvironment(
   fn: DeployedFunction,
   codeDir: string,
   aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string },

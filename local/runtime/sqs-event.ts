@@ -14,7 +14,7 @@ export class MalformedMessageError extends Error {
 const base64 = (value: Uint8Array): string => Buffer.from(value).toString('base64');
 
 /** SQS's {DataType, StringValue, BinaryValue} becomes Lambda's {stringValue, binaryValue, stringListValues, binaryListValues, dataType}. */
-export function toLambdaMessageAttribute(value: MessageAttributeValue): SQSMessageAttribute {
+function toLambdaMessageAttribute(value: MessageAttributeValue): SQSMessageAttribute {
   const attribute: SQSMessageAttribute = {
     stringListValues: (value.StringListValues ?? []).slice(),
     binaryListValues: (value.BinaryListValues ?? []).map(base64),

@@ -19,7 +19,7 @@ export class MemoryCheckpoints implements CheckpointStore {
   }
 
   set(mappingUuid: string, shardId: string, sequenceNumber: string): void {
-    (this.checkpoints[mappingUuid] ??= {})[shardId] = sequenceNumber;
+    this.checkpoints[mappingUuid] = { ...this.checkpoints[mappingUuid], [shardId]: sequenceNumber };
   }
 }
 

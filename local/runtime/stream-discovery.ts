@@ -1,7 +1,7 @@
 // DynamoDB Streams event source mappings as the emulator lists them, with Lambda's defaults for the
 // settings it omits (AWS "Lambda parameters for Amazon DynamoDB event source mappings").
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
-import { compileFilters, FilterPatternError } from './event-filter.js';
+import { compileFilters, FilterPatternError, type EventFilter } from './event-filter.js';
 import { functionNameFromArn } from './discovery.js';
 import type { StreamMappingSettings } from './stream-poller.js';
 
@@ -10,7 +10,7 @@ export interface DeployedStreamMapping extends Omit<StreamMappingSettings, 'regi
   filterPatterns: string[];
 }
 
-export const STREAM_MAPPING_DEFAULTS = {
+const STREAM_MAPPING_DEFAULTS = {
   batchSize: 100,
   maximumBatchingWindowInSeconds: 0,
   bisectBatchOnFunctionError: false,
@@ -37,7 +37,7 @@ export function streamMappingSettings(mapping: EventSourceMappingConfiguration, 
   if ((mapping.ParallelizationFactor ?? 1) > 1) warnings.push(`stream event source mapping ${UUID}: ParallelizationFactor ${mapping.ParallelizationFactor ?? 1} runs as 1 locally (one batch at a time per shard)`);
   if ((mapping.TumblingWindowInSeconds ?? 0) > 0) warnings.push(`stream event source mapping ${UUID}: TumblingWindowInSeconds is not applied locally (no window state is passed)`);
   const filters = mapping.FilterCriteria?.Filters ?? [];
-  let filter;
+  let filter: EventFilter;
   try {
     filter = compileFilters(filters);
   } catch (error) {

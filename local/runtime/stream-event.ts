@@ -18,7 +18,7 @@ export interface ReadRecord {
 const base64 = (value: Uint8Array): string => Buffer.from(value).toString('base64');
 
 /** The SDK's attribute value (binary as bytes) → the event's JSON form (binary as base64), recursively. */
-export function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
+function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
   if (value.S !== undefined) return { S: value.S };
   if (value.N !== undefined) return { N: value.N };
   if (value.B !== undefined) return { B: base64(value.B) };
@@ -32,7 +32,7 @@ export function toLambdaAttribute(value: SdkAttributeValue): AttributeValue {
   throw new MalformedStreamRecordError(`unknown attribute value type: ${Object.keys(value).join(', ')}`);
 }
 
-export function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
+function toLambdaImage(image: Record<string, SdkAttributeValue>): Record<string, AttributeValue> {
   return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, toLambdaAttribute(value)]));
 }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { repoRoot } from '../terraform.js';
+import { distDir, repoRoot } from '../paths.js';
 import { renderPlan } from './plan-markdown.js';
 
 export const PLAN_ONLY_OVERRIDE = `# Written by \`make plan\` into a temporary copy of envs/aws: plan without an account.
@@ -57,7 +57,7 @@ export async function planOffline(step: (message: string) => void = () => {}): P
     step('terraform init (local backend, providers from the configured mirror or registry)');
     await terraform(env, ['init', '-input=false', '-no-color']);
     step('terraform plan infra/envs/aws (fake credentials: nothing is read from or sent to AWS)');
-    const vars = ['-var', `dist_dir=${join(repoRoot, 'dist')}`];
+    const vars = ['-var', `dist_dir=${distDir}`];
     if (!process.env.TF_VAR_sender_email) vars.push('-var', 'sender_email=orders@example.org');
     if (!process.env.TF_VAR_name_prefix) vars.push('-var', 'name_prefix=plan-');
     const text = await terraform(env, ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan', ...vars]);

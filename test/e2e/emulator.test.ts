@@ -9,14 +9,20 @@
 // - SQS queue attributes as AWS answers them: RedriveAllowPolicy stored and returned, RedrivePolicy
 //   as compact JSON, the Policy kept by a SetQueueAttributes that does not name it (plain moto 5.2.1
 //   fails each SQS test below).
+// - it keeps answering while nobody reads its output (plain moto_server stops answering once the
+//   pipe is full: every request logs its line before it answers, all through one locked handler).
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { stack } from './support/stack.js';
+import { answersAws, freePort } from '../../local/emulator.js';
+import { repoRoot } from '../../local/paths.js';
+import { eventually, stack } from './support/stack.js';
 
 const config = () => ({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
@@ -118,7 +124,7 @@ async function streamTable(prefix: string, viewType: 'NEW_IMAGE' | 'NEW_AND_OLD_
     },
     async drop(): Promise<void> {
       await raw.send(new DeleteTableCommand({ TableName: table }));
-      [raw, streams].forEach((client) => client.destroy());
+      for (const client of [raw, streams]) client.destroy();
     },
   };
 }
@@ -270,3 +276,37 @@ describe('SQS queue attributes, as AWS answers them', () => {
     expect({ visibility: after.VisibilityTimeout, policy: JSON.parse(after.Policy ?? 'null') as unknown }).toEqual({ visibility: '7', policy });
   });
 });
+
+it('keeps answering while nobody reads its output (a request never waits for its log line)', async () => {
+  // A launcher of its own, its output piped to this process and never read: as when the process
+  // that started it is blocked (a spawnSync of a Terraform run, once seen to stall a destroy).
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn('python3', [join(repoRoot, 'local', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    await eventually(async () => ((await answersAws(url)) ? true : undefined), { timeoutMs: 30_000, what: 'the launcher to answer' });
+    // Each request logs its 8 KB request line: 60 of them are far more than the pipe and this process's read buffer hold.
+    const pad = 'x'.repeat(8_000);
+    const answers = async (): Promise<boolean> => {
+      try {
+        const response = await fetch(`${url}/?pad=${pad}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0' },
+          body: 'Action=GetCallerIdentity&Version=2011-06-15',
+          signal: AbortSignal.timeout(5_000),
+        });
+        return response.ok && (await response.text()).includes('GetCallerIdentityResponse');
+      } catch {
+        return false; // no answer within 5 s
+      }
+    };
+    let answered = 0;
+    while (answered < 60 && (await answers())) answered += 1;
+    expect(answered).toBe(60);
+  } finally {
+    // SIGKILL: a stalled moto_server does not exit on SIGTERM (its handler's sys.exit joins the request threads).
+    child.kill('SIGKILL');
+    await exited;
+  }
+}, 90_000);

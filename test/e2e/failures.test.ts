@@ -472,8 +472,8 @@ describe('transient faults', () => {
     const orders = await Promise.all(placed.map((o) => finalOrder(o.orderId, 180_000)));
 
     expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.expect));
-    orders.slice(14, 17).forEach((o) => expect(o.reason).toMatch(/declined/i));
-    orders.slice(17).forEach((o) => expect(o.reason).toMatch(/out of stock/i));
+    for (const o of orders.slice(14, 17)) expect(o.reason).toMatch(/declined/i);
+    for (const o of orders.slice(17)) expect(o.reason).toMatch(/out of stock/i);
 
     // Effects, once each: stock (declined orders' reservations released), one billing record and one
     // reservation per order, one notification per order and kind.

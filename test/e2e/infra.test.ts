@@ -1,11 +1,12 @@
 // The applied local stack against its configuration: once applied, a second plan finds nothing to
 // change (the emulator's quirks that used to show a diff are handled in infra/: see infra/README.md).
 import { join } from 'node:path';
-import { planIsClean, repoRoot } from '../../local/terraform.js';
+import { distDir } from '../../local/paths.js';
+import { planIsClean } from '../../local/terraform.js';
 import { stack } from './support/stack.js';
 
 it('a second terraform plan after the apply shows no changes', async () => {
   const { endpoint, stateDir } = stack();
-  const { clean, output } = await planIsClean({ endpoint, statePath: join(stateDir, 'terraform.tfstate'), distDir: join(repoRoot, 'dist') });
+  const { clean, output } = await planIsClean({ endpoint, statePath: join(stateDir, 'terraform.tfstate'), distDir });
   expect(clean ? 'no changes' : output).toBe('no changes');
 }, 180_000);

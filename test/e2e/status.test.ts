@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { repoRoot } from '../../local/terraform.js';
+import { repoRoot } from '../../local/paths.js';
 import { clientsFor, collectStatus, refsFromApis, refsFromState, renderStatus } from '../../local/tools/status.js';
 import { clients, stack } from './support/stack.js';
 

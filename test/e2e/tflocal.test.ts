@@ -34,6 +34,6 @@ it('envs/local applied with its defaults and a tflocal provider override: mappin
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.dlq_url.value, AttributeNames: ['RedriveAllowPolicy'] }));
     expect(JSON.parse(Attributes?.RedriveAllowPolicy ?? '{}')).toMatchObject({ redrivePermission: 'byQueue' });
   } finally {
-    [lambda, sqs].forEach((client) => client.destroy());
+    for (const client of [lambda, sqs]) client.destroy();
   }
 }, 60_000);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { repoRoot } from '../../local/terraform.js';
+import { repoRoot } from '../../local/paths.js';
 import { effectsOf, finalOrders, messagesInQueue, orderRequest, postOrder, stockOf, stockProduct, uniqueId } from './support/orders.js';
 import { eventually, http, stack } from './support/stack.js';
 

@@ -13,12 +13,7 @@ variable "function_name" {
 variable "function_invoke_arn" {
   type        = string
   description = "Invoke ARN of that function, for the AWS_PROXY integrations."
-  default     = null
-
-  validation {
-    condition     = var.function_invoke_arn != null
-    error_message = "function_invoke_arn is required."
-  }
+  nullable    = false
 }
 
 variable "user_pool_arns" {

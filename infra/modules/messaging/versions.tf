@@ -1,5 +1,5 @@
 terraform {
-  required_version = ">= 1.9" # validation blocks that refer to other variables and locals
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

@@ -27,8 +27,8 @@ variable "function_settings" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k in keys(var.function_settings) : contains(["order-api", "inventory", "billing", "notification", "order-status"], k)])
-    error_message = "function_settings keys must be function names: order-api, inventory, billing, notification, order-status."
+    condition     = alltrue([for k in keys(var.function_settings) : contains(keys(local.functions), k)])
+    error_message = "function_settings keys must be function names: ${join(", ", keys(local.functions))}."
   }
 }
 
@@ -38,8 +38,8 @@ variable "queue_visibility_timeout_seconds" {
   default     = {}
 
   validation {
-    condition     = alltrue([for k in keys(var.queue_visibility_timeout_seconds) : contains(["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"], k)])
-    error_message = "queue_visibility_timeout_seconds keys must be queue names: inventory-queue, billing-queue, notification-queue, order-status-queue."
+    condition     = alltrue([for k in keys(var.queue_visibility_timeout_seconds) : contains(keys(local.queues), k)])
+    error_message = "queue_visibility_timeout_seconds keys must be queue names: ${join(", ", keys(local.queues))}."
   }
 }
 

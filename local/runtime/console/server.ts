@@ -23,7 +23,7 @@ import type { ConsoleView, ViewSnapshot } from './view.js';
 export const CONSOLE_PATH = '/_console';
 const REFRESH_MS = 1000;
 
-export interface QueueState {
+interface QueueState {
   name: string;
   url: string;
   /** The function its mapping invokes; undefined for the DLQ. */
@@ -33,7 +33,7 @@ export interface QueueState {
   dlq: boolean;
 }
 
-export interface EmailState {
+interface EmailState {
   id: string;
   to: string[];
   subject: string;

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import type { RuntimeReport } from '../reports.js';
 
 /** UNKNOWN: seen only in other services' lines (placed before the runtime started, or an event published by hand). */
-export type OrderStatus = 'UNKNOWN' | 'PLACED' | 'CONFIRMED' | 'CANCELLED';
+type OrderStatus = 'UNKNOWN' | 'PLACED' | 'CONFIRMED' | 'CANCELLED';
 
-export interface TimelineEntry {
+interface TimelineEntry {
   time: string;
   functionName: string;
   level: string;
@@ -64,6 +64,7 @@ export class ConsoleView {
     }
     const order = this.order(parsed.orderId, parsed.timestamp);
     if (report.functionName === 'order-api' && parsed.route === 'place' && (parsed.status === 202 || parsed.status === 200)) {
+      // biome-ignore lint/complexity/useMathMinMax: ISO timestamps, compared as strings (Math.min would make them NaN)
       order.placedAt = parsed.timestamp < order.placedAt ? parsed.timestamp : order.placedAt;
       if (order.status === 'UNKNOWN') order.status = 'PLACED';
       if (order.statuses[0]?.status !== 'PLACED') order.statuses.unshift({ status: 'PLACED', time: order.placedAt });

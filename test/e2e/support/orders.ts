@@ -21,7 +21,7 @@ export const { db, sns, sqs } = aws;
 export const tables = () => stack().outputs.table_names as Record<'orders' | 'inventory' | 'notifications' | 'billing' | 'idempotency' | 'inventory-reservations', string> &
   Record<string, string>;
 
-export type OrderStatus = 'PLACED' | 'CONFIRMED' | 'CANCELLED';
+type OrderStatus = 'PLACED' | 'CONFIRMED' | 'CANCELLED';
 export interface OrderView {
   orderId: string;
   status: OrderStatus;
@@ -134,7 +134,7 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
 
 // ── each service's records for one order (read straight from its table) ─────────────────────
 
-export const NOTIFICATION_KINDS = ['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED'] as const;
+const NOTIFICATION_KINDS = ['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED'] as const;
 
 /** Every notification record of an order, whatever its createdAt: a second record of one kind is a duplicate. */
 export async function notificationsOf(orderId: string): Promise<Record<string, unknown>[]> {

@@ -10,19 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startEmulator, type Emulator } from '../../../local/emulator.js';
-import { localEnvDir, repoRoot } from '../../../local/terraform.js';
+import { distDir, localEnvDir, repoRoot } from '../../../local/paths.js';
 
 const run = promisify(execFile);
 
 /** The services our provider block points at the emulator: tflocal's override names the same ones. */
-export function providerServices(): string[] {
+function providerServices(): string[] {
   const providers = readFileSync(join(localEnvDir, 'providers.tf'), 'utf8');
   const endpoints = /endpoints\s*\{([^}]*)\}/.exec(providers)?.[1] ?? '';
   return [...endpoints.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1] ?? '');
 }
 
 /** What tflocal writes as localstack_providers_override.tf, with `endpoint` for every service. */
-export const tflocalOverride = (endpoint: string): string => `provider "aws" {
+const tflocalOverride = (endpoint: string): string => `provider "aws" {
   access_key                  = "test"
   secret_key                  = "test"
   skip_credentials_validation = true
@@ -57,7 +57,7 @@ export async function deployTflocal(built: Promise<unknown>): Promise<{ deployme
     emulator = await startEmulator({ port: await freePort() });
     deployment.endpoint = emulator.url;
     cpSync(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true, filter: (source) => !/\.terraform$|\.tfstate/.test(source) });
-    symlinkSync(join(repoRoot, 'dist'), join(work, 'dist'));
+    symlinkSync(distDir, join(work, 'dist'));
     writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(emulator.url));
     await terraform(envDir, 'init', '-input=false', '-no-color');
     await built;

@@ -1,4 +1,15 @@
-import { billedMs, biggestItems, chunks, costPerMillionOrders, gbSeconds, itemBytes, loadPrices, requestUnits, type CostMix, type DynamoCall } from '../../../bench/cost.js';
+import {
+  billedMs,
+  biggestItems,
+  chunks,
+  costPerMillionOrders,
+  gbSeconds,
+  itemBytes,
+  loadPrices,
+  requestUnits,
+  type CostMix,
+  type DynamoCall,
+} from '../../../bench/cost.js';
 
 const prices = loadPrices();
 
@@ -19,12 +30,36 @@ const mix: CostMix = {
     { what: 'deletes', count: 2, payloadBytes: 200 },
   ],
   dynamodb: [
-    { table: 'orders', what: 'transactional put', calls: 1, kind: 'write', items: 1, itemBytes: 1024, consistency: 'transactional' },
+    {
+      table: 'orders',
+      what: 'transactional put',
+      calls: 1,
+      kind: 'write',
+      items: 1,
+      itemBytes: 1024,
+      consistency: 'transactional',
+    },
     { table: 'orders', what: 'update', calls: 2, kind: 'write', items: 1, itemBytes: 1025, consistency: 'strong' },
     { table: 'orders', what: 'query', calls: 4, kind: 'read', items: 1, itemBytes: 4096, consistency: 'strong' },
     { table: 'orders', what: 'get', calls: 1, kind: 'read', items: 1, itemBytes: 4097, consistency: 'eventual' },
-    { table: 'inventory', what: 'batch get', calls: 1, kind: 'read', items: 3, itemBytes: 100, consistency: 'eventual' },
-    { table: 'inventory', what: 'transactional get', calls: 1, kind: 'read', items: 1, itemBytes: 5000, consistency: 'transactional' },
+    {
+      table: 'inventory',
+      what: 'batch get',
+      calls: 1,
+      kind: 'read',
+      items: 3,
+      itemBytes: 100,
+      consistency: 'eventual',
+    },
+    {
+      table: 'inventory',
+      what: 'transactional get',
+      calls: 1,
+      kind: 'read',
+      items: 1,
+      itemBytes: 5000,
+      consistency: 'transactional',
+    },
   ],
   streamReads: { lambda: 3, other: 0 },
   emails: 2,
@@ -75,8 +110,10 @@ describe('costPerMillionOrders on a fixed call mix', () => {
   });
 
   it('totals the items ($214.649509316…) and sorts them by cost, the biggest first', () => {
-    // 0.3 + 0.500001 + 0.333334 + 3.5 + 2 + 1.2 + 0.8 + 3.75 + 0.625 + 0.6875 + 200 + 0.95367431640625
-    expect(result.total).toBeCloseTo(214.64950931640625, 9);
+    expect(result.total).toBeCloseTo(
+      0.3 + 0.500001 + 0.333334 + 3.5 + 2 + 1.2 + 0.8 + 3.75 + 0.625 + 0.6875 + 200 + 0.95367431640625,
+      9,
+    );
     expect(result.items.map((i) => i.name)).toEqual([
       'SES emails',
       'DynamoDB writes: orders',
@@ -100,18 +137,30 @@ describe('costPerMillionOrders on a fixed call mix', () => {
   it('prices other readers of the stream at $0.02 per 100,000 GetRecords', () => {
     const withReader = costPerMillionOrders({ ...mix, streamReads: { lambda: 3, other: 2 } }, prices);
     // 2M requests / 100,000 × $0.02
-    expect(withReader.items.find((i) => i.name === 'DynamoDB Streams reads (other readers)')?.dollars).toBeCloseTo(0.4, 9);
+    expect(withReader.items.find((i) => i.name === 'DynamoDB Streams reads (other readers)')?.dollars).toBeCloseTo(
+      0.4,
+      9,
+    );
   });
 
   it('names the biggest items that cost anything', () => {
-    expect(biggestItems(result).map((i) => i.name)).toEqual(['SES emails', 'DynamoDB writes: orders', 'API Gateway REST requests']);
+    expect(biggestItems(result).map((i) => i.name)).toEqual([
+      'SES emails',
+      'DynamoDB writes: orders',
+      'API Gateway REST requests',
+    ]);
     expect(biggestItems(result, 1).map((i) => i.name)).toEqual(['SES emails']);
     expect(biggestItems(result, 20)).toHaveLength(12); // the two free items are never named
   });
 });
 
 describe('DynamoDB request units by item size', () => {
-  const call = (kind: DynamoCall['kind'], itemBytes: number, consistency: DynamoCall['consistency'], items = 1): Parameters<typeof requestUnits>[0] => ({ kind, itemBytes, consistency, items });
+  const call = (
+    kind: DynamoCall['kind'],
+    itemBytes: number,
+    consistency: DynamoCall['consistency'],
+    items = 1,
+  ): Parameters<typeof requestUnits>[0] => ({ kind, itemBytes, consistency, items });
   it.each([
     ['write', 1, 'strong', 1],
     ['write', 1024, 'strong', 1],

@@ -1,6 +1,13 @@
 import { EVENT_BYTES, ITEM_BYTES, levelCostMix } from '../../../bench/cost-inputs.js';
 import { loadPrices } from '../../../bench/cost.js';
-import { costSection, levelCost, markdown, type BenchResults, type InvocationStats, type LevelReport } from '../../../bench/report.js';
+import {
+  costSection,
+  levelCost,
+  markdown,
+  type BenchResults,
+  type InvocationStats,
+  type LevelReport,
+} from '../../../bench/report.js';
 
 const prices = loadPrices();
 
@@ -32,7 +39,13 @@ const level = (overrides: Partial<LevelReport> = {}): LevelReport => ({
   startedAt: 0,
   endedAt: 5000,
   drainMs: 0,
-  callsPerOrder: { 'SNS.Publish': 2, 'SQS.ReceiveMessage': 3, 'SQS.DeleteMessageBatch': 1, 'SESv2.SendEmail': 1, 'DynamoDB.GetRecords': 4 },
+  callsPerOrder: {
+    'SNS.Publish': 2,
+    'SQS.ReceiveMessage': 3,
+    'SQS.DeleteMessageBatch': 1,
+    'SESv2.SendEmail': 1,
+    'DynamoDB.GetRecords': 4,
+  },
   totalCallsPerOrder: 11,
   functionCallsPerOrder: 0,
   byFunction: {
@@ -70,12 +83,21 @@ describe('the inputs the bench does not measure', () => {
 describe("a level's cost from its measured mix", () => {
   it('fills the mix from the counters: per order, with the stated inputs', () => {
     const { mix, assumptions } = levelCostMix(level());
-    expect(mix.lambda).toEqual({ 'order-api': { invocations: 1, billedMs: 100, memoryMB: 256 }, inventory: { invocations: 1, billedMs: 50, memoryMB: 256 } });
+    expect(mix.lambda).toEqual({
+      'order-api': { invocations: 1, billedMs: 100, memoryMB: 256 },
+      inventory: { invocations: 1, billedMs: 50, memoryMB: 256 },
+    });
     expect(mix.apiRequests).toBe(1);
     expect(mix.snsSqsDeliveries).toBe(1); // inventory's 10 records, none retried, over 10 orders
     expect(mix.streamReads).toEqual({ lambda: 4, other: 0 });
     expect(mix.logBytes).toBe(500 + 350 + 200 + 350); // the code's bytes per order + Lambda's START/END/REPORT per invocation
-    expect(assumptions.map((a) => a.name)).toEqual(['Lambda memory', 'event payload', 'item sizes', 'Lambda log lines', 'DynamoDB calls not mapped']);
+    expect(assumptions.map((a) => a.name)).toEqual([
+      'Lambda memory',
+      'event payload',
+      'item sizes',
+      'Lambda log lines',
+      'DynamoDB calls not mapped',
+    ]);
     expect(assumptions.at(-1)?.value).toBe('order-api DynamoDB.DeleteItem');
   });
 
@@ -113,17 +135,25 @@ describe("a level's cost from its measured mix", () => {
   });
 
   it('totals $113.28 per million orders', () => {
-    expect(levelCost(level(), prices).total).toBeCloseTo(113.276927052230835, 9);
+    expect(levelCost(level(), prices).total).toBeCloseTo(
+      0.4 + 0.4166675 + 0.20833375 + 3.5 + 1 + 1.2 + 0.4 + 4 * 1.25 + 0.3125 + 0.0625 + 0.125 + 100 + 0.651925802230835,
+      9,
+    );
   });
 });
 
-describe('the report\'s cost section', () => {
-  const section = costSection(results([level(), level({ concurrency: 4, callsPerOrder: { ...level().callsPerOrder, 'SESv2.SendEmail': 2 } })]), prices).join('\n');
+describe("the report's cost section", () => {
+  const section = costSection(
+    results([level(), level({ concurrency: 4, callsPerOrder: { ...level().callsPerOrder, 'SESv2.SendEmail': 2 } })]),
+    prices,
+  ).join('\n');
 
   it('names region, pricing and date, and a total per level with its biggest items', () => {
     expect(section).toContain('## Cost per million orders (us-east-1, on-demand, 2026-12)');
     // after SES and the API, four tables' writes at $1.25 each: the first by name is named
-    expect(section).toContain('| 1 | $113.28 | SES emails $100.00 (88 %), API Gateway REST requests $3.50 (3 %), DynamoDB writes: idempotency $1.25 (1 %) |');
+    expect(section).toContain(
+      '| 1 | $113.28 | SES emails $100.00 (88 %), API Gateway REST requests $3.50 (3 %), DynamoDB writes: idempotency $1.25 (1 %) |',
+    );
     // one more email per order: + $100
     expect(section).toContain('| 4 | $213.28 | SES emails $200.00 (94 %)');
   });
@@ -133,7 +163,9 @@ describe('the report\'s cost section', () => {
     expect(section).toContain('| CloudWatch Logs ingestion | 1.30 GB | $0.5 per GB | $0.65 | 1 % |');
     expect(section).toContain('| **total** | | | **$113.28** | |');
     // (100 + 3.5 + 1.25) / 113.28 = 92.5 %
-    expect(section).toContain('Biggest: **SES emails**, **API Gateway REST requests**, **DynamoDB writes: idempotency** make 92 % of it.');
+    expect(section).toContain(
+      'Biggest: **SES emails**, **API Gateway REST requests**, **DynamoDB writes: idempotency** make 92 % of it.',
+    );
     expect(section).toContain('- Lambda memory: 256 MB');
     expect(section).toContain('- DynamoDB calls not mapped: order-api DynamoDB.DeleteItem');
   });

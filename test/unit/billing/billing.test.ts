@@ -1,5 +1,6 @@
-import { createBillingService, type BillingRecord } from '../../../functions/billing/billing.js';
-import { SimulatedPaymentProvider } from '../../../functions/billing/payment-provider.js';
+import { createBillingService } from '../../../functions/billing/billing.js';
+import type { BillingRecord } from '../../../functions/billing/ports.js';
+import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
@@ -272,4 +273,16 @@ it('acknowledges an event type it does not handle without touching anything', as
 
   expect(store.records.size).toBe(0);
   expect(publisher.events).toEqual([]);
+});
+
+describe('billing: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createBillingService({ store: new InMemoryBillingStore(), provider: new SimulatedPaymentProvider(), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['payment decided', { orderId: 'o-1', status: 'CAPTURED' }]]);
+  });
 });

@@ -1,6 +1,6 @@
 // An in-memory BillingStore that honours the same conditions as DynamoBillingStore, checking and
 // writing in one synchronous step after an await, as separate DynamoDB requests interleave.
-import type { BillingRecord, BillingRecordOf, BillingStore, Compensation } from '../../../functions/billing/billing.js';
+import type { BillingRecord, BillingRecordOf, BillingStore, Compensation } from '../../../functions/billing/ports.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

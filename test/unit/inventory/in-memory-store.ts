@@ -2,7 +2,7 @@
 // a transaction checks every condition before applying anything (all or nothing), and checks
 // and applies within one synchronous step after an await, so concurrent callers interleave
 // the way separate DynamoDB requests do, never inside one.
-import type { InventoryStore, Reservation, ReservationOf, ReserveResult } from '../../../functions/inventory/reservations.js';
+import type { InventoryStore, Reservation, ReservationOf, ReserveResult } from '../../../functions/inventory/ports.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

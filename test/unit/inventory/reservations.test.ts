@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError, type Reservation } from '../../../functions/inventory/reservations.js';
+import type { Reservation } from '../../../functions/inventory/ports.js';
+import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
@@ -275,4 +276,16 @@ it('acknowledges an event type it does not handle without touching anything', as
 
   expect(store.reservations.size).toBe(0);
   expect(publisher.events).toEqual([]);
+});
+
+describe('inventory: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createInventoryService({ store: new InMemoryInventoryStore({ 'p-001': 10 }), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['stock reserved', { orderId: 'o-1' }]]);
+  });
 });

@@ -79,6 +79,7 @@ describe('the narration of make up', () => {
   it('on a TTY each function has a colour of its own, and WARN/ERROR stand out', () => {
     const narrate = createNarrator({ functions: FUNCTIONS, color: true, json: false });
     const lines = FUNCTIONS.map((name) => narrate(output(name, { message: 'hello', orderId: ORDER })) ?? '');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the ANSI colour code under test
     const colours = lines.map((line) => /^\u001b\[(\d+)m/.exec(line)?.[1]);
     expect(new Set(colours).size).toBe(FUNCTIONS.length);
     expect(colours.every((code) => code !== undefined)).toBe(true);

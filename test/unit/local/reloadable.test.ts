@@ -20,7 +20,9 @@ function fakePool(name: string) {
     stop: async () => {
       pool.stopped = true;
     },
-    finishAll: () => running.splice(0).forEach((finish) => finish({ ok: true, value: name })),
+    finishAll: () => {
+      for (const finish of running.splice(0)) finish({ ok: true, value: name });
+    },
   };
   return pool;
 }

@@ -3,8 +3,8 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { MessageRejected, SendEmailCommand, SendingPausedException, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoNotificationStore } from '../../../functions/notification/dynamo-store.js';
-import type { NotificationRecordOf } from '../../../functions/notification/notifications.js';
+import { DynamoNotificationStore } from '../../../functions/notification/dynamo-notification-store.js';
+import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { SesMailer } from '../../../functions/notification/ses-mailer.js';
 
 const db = mockClient(DynamoDBDocumentClient);

@@ -1,6 +1,6 @@
 // In-memory stand-ins for the notification ports: a store honouring the same conditions as
 // DynamoNotificationStore, and a mailer that records what it sent.
-import type { Mailer, MailResult, NotificationRecord, NotificationRecordOf, NotificationStore } from '../../../functions/notification/notifications.js';
+import type { Mailer, MailResult, NotificationRecord, NotificationRecordOf, NotificationStore } from '../../../functions/notification/ports.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const keyOf = (notificationId: string, createdAt: string) => `${notificationId}|${createdAt}`;

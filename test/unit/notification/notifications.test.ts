@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import { claimTimeoutFor, createNotificationService, NotificationInFlightError, type NotificationRecordOf } from '../../../functions/notification/notifications.js';
+import { claimTimeoutFor, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
+import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
@@ -19,7 +20,11 @@ const clock = () => {
     ms += 1000;
     return time;
   };
-  return Object.assign(now, { advance: (by: number) => void (ms += by) });
+  return Object.assign(now, {
+    advance: (by: number) => {
+      ms += by;
+    },
+  });
 };
 
 function setup() {
@@ -275,5 +280,24 @@ describe('claimTimeoutFor', () => {
   it('is the function timeout plus a margin for two hosts\' clocks: no delivery still running holds a claim that old', () => {
     expect(claimTimeoutFor(10)).toBe(12_000);
     expect(claimTimeoutFor(30)).toBe(32_000);
+  });
+});
+
+describe('notification: its log', () => {
+  it('writes through the log it is given', async () => {
+    const lines: [string, Record<string, unknown>][] = [];
+    const write = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createNotificationService({
+      store: new InMemoryNotificationStore(),
+      mailer: new RecordingMailer(),
+      publisher: new RecordingPublisher(),
+      claimTimeoutMs: CLAIM_TIMEOUT_MS,
+      now: clock(),
+      log: { debug: write, info: write, warn: write },
+    });
+
+    await handle(orderPlaced());
+
+    expect(lines).toEqual([['notification sent', { orderId: 'o-1', notificationId: 'o-1:ORDER_RECEIVED' }]]);
   });
 });

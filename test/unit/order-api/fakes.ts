@@ -1,9 +1,9 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
-// (dynamo-adapters.ts), so that domain tests exercise the same guards the tables enforce.
+// (dynamo-product-catalog.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import type { CreateOutcome, IdempotencyRecord, IdempotencyStore, Log, OrderStore, PlacementReads, Product, ProductCatalog } from '../../../functions/order-api/ports.js';
 
-export const PRODUCTS: Product[] = [
+const PRODUCTS: Product[] = [
   { productId: 'p-001', name: 'Matcha tea set', unitPrice: 1200, currency: 'JPY' },
   { productId: 'p-002', name: 'Cast-iron kettle', unitPrice: 8800, currency: 'JPY' },
   { productId: 'p-003', name: 'Hinoki cutting board', unitPrice: 4500, currency: 'JPY' },
@@ -13,7 +13,7 @@ export const PRODUCTS: Product[] = [
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** The orders and idempotency tables. Every successful write is counted in `writes`. */
-export class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
+class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
   readonly orders = new Map<string, OrderRecord>();
   readonly keys = new Map<string, IdempotencyRecord>();
   writes = 0;
@@ -59,7 +59,7 @@ export class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
 }
 
 /** The inventory table's products and, in the same read, the idempotency table's keys (of `db`). */
-export class InMemoryCatalog implements ProductCatalog {
+class InMemoryCatalog implements ProductCatalog {
   calls = 0;
   private readonly products: Map<string, Product>;
   constructor(
@@ -88,7 +88,7 @@ export class InMemoryCatalog implements ProductCatalog {
 }
 
 /** A settable clock. */
-export class Clock {
+class Clock {
   constructor(private current = Date.parse('2026-11-25T09:00:00.000Z')) {}
   now = (): Date => new Date(this.current);
   advance(ms: number): void {
@@ -97,7 +97,7 @@ export class Clock {
 }
 
 /** Deterministic UUID-shaped ids: 00000000-0000-4000-8000-000000000001, … */
-export function sequentialIds(): () => string {
+function sequentialIds(): () => string {
   let n = 0;
   return () => {
     n += 1;

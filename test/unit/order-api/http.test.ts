@@ -189,7 +189,7 @@ describe('GET /orders/{orderId}', () => {
     expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'orderId' })]);
   });
 
-  it('routes by path when the event carries no resource (404 for unknown paths)', async () => {
+  it('answers 404 for a resource it does not serve (a /{proxy+} route is not deployed)', async () => {
     const { send } = setup();
     const result = await send(apiEvent({ method: 'GET', path: '/customers', resource: '/{proxy+}' }));
     expect(result.statusCode).toBe(404);

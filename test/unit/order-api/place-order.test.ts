@@ -1,7 +1,7 @@
 // placeOrder with in-memory ports that keep the tables' conditions: pricing, the one write of a new
 // order (with its key and answer, atomically), and every case of the Idempotency-Key. Nothing is
 // published here: the orders table's stream announces each stored order (order-publisher).
-import { ConflictError, ValidationError } from '../../../functions/shared/errors.js';
+import { ConflictError, ValidationError } from '../../../functions/order-api/errors.js';
 import { IDEMPOTENCY_TTL_SECONDS, placeOrder, type PlaceOrderResult } from '../../../functions/order-api/place-order.js';
 import { PlaceOrderRequestSchema, type PlaceOrderRequest } from '../../../functions/order-api/request.js';
 import { inMemoryDeps } from './fakes.js';

@@ -81,7 +81,10 @@ describe('announceNewOrders', () => {
       publish: (event, signal) =>
         event.orderId === 'o-1'
           ? Promise.resolve()
-          : new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => (abandoned.push(event.orderId), reject(new Error('aborted'))))),
+          : new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => {
+              abandoned.push(event.orderId);
+              reject(new Error('aborted'));
+            })),
     };
     const log = silentLog();
 

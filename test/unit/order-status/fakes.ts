@@ -1,5 +1,5 @@
 // An in-memory OrderProjectionStore that keeps the DynamoDB adapter's conditions
-// (dynamo-order-projection.ts): event not yet applied, service in the states it may replace,
+// (dynamo-order-projection-store.ts): event not yet applied, service in the states it may replace,
 // status = PLACED. Each call awaits `beforeOperation` first, so tests can interleave calls.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from '../../../functions/order-status/ports.js';

@@ -3,8 +3,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 import { logger, rootLogger, scrub } from '../../../functions/shared/logger.js';
-import { sqsConsumer } from '../../../functions/shared/sqs-consumer.js';
-import { orderPlaced } from '../../fixtures/events.js';
+import { dispatch, sqsConsumer } from '../../../functions/shared/sqs-consumer.js';
+import { orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 
 const placed = (orderId: string) => orderPlaced({ orderId });
 
@@ -122,5 +122,40 @@ describe('scrub', () => {
       paymentToken: '[redacted]',
       amount: 1200,
     });
+  });
+});
+
+describe('dispatch', () => {
+  it('hands each event to the handler of its type, and only to it', async () => {
+    const seen: string[] = [];
+    const processEvent = dispatch('test-service', {
+      OrderPlaced: async (event) => void seen.push(`placed ${event.data.customerId}`),
+      PaymentDeclined: async (event) => void seen.push(`declined ${event.data.reason}`),
+    });
+
+    await logLines(async () => {
+      await processEvent(orderPlaced({ orderId: 'o-1' }));
+      await processEvent(paymentDeclined({ orderId: 'o-1', reason: 'card_declined' }));
+    });
+
+    expect(seen).toEqual(['placed c-1', 'declined card_declined']);
+  });
+
+  it('acknowledges an event the service has no handler for, with one warning naming the service', async () => {
+    const handled = jest.fn(async () => undefined);
+    const processEvent = dispatch('test-service', { OrderPlaced: handled });
+
+    const lines = await logLines(() => processEvent(orderConfirmed({ orderId: 'o-2' })));
+
+    expect(handled).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'WARN', message: 'ignoring an event test-service does not handle', orderId: 'o-2', eventType: 'OrderConfirmed' }),
+    ]);
+  });
+
+  it("lets a handler's failure through, so that the consumer fails that record", async () => {
+    expect.assertions(1);
+    const processEvent = dispatch('test-service', { OrderPlaced: async () => Promise.reject(new RetryableError('try again')) });
+    await expect(processEvent(orderPlaced())).rejects.toBeInstanceOf(RetryableError);
   });
 });

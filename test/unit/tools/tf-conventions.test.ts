@@ -51,6 +51,11 @@ terraform {
 }
 `,
 };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, written as Terraform writes it
+const INTERPOLATION_ONLY = 'name = "${local.queue_name}"';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, written as Terraform writes it
+const TEMPLATE = '"${local.queue_name}-${var.name_prefix}"';
+
 const module = (changes: Record<string, string | undefined>): ModuleSource => {
   const files = { ...good, ...changes };
   return { dir: 'm', files: Object.fromEntries(Object.entries(files).filter((e): e is [string, string] => e[1] !== undefined)) };
@@ -77,7 +82,7 @@ describe('checkModule: each TFLint rule of .tflint.hcl, offline', () => {
     ['terraform_unused_declarations', 'variable "unused" is declared but not used', { 'variables.tf': `${good['variables.tf']}\nvariable "unused" {\n  type        = string\n  description = "Nobody reads it."\n}\n` }],
     ['terraform_unused_declarations', 'local.spare is declared but not used', { 'main.tf': good['main.tf']?.replace('locals {', 'locals {\n  spare = 1') }],
     ['terraform_unused_declarations', 'data.aws_caller_identity.current is declared but not used', { 'main.tf': good['main.tf']?.replace('data "aws_region" "current" {}', 'data "aws_region" "current" {}\ndata "aws_caller_identity" "current" {}') }],
-    ['terraform_deprecated_interpolation', 'line 9: interpolation-only string name = "${local.queue_name}": use the expression itself', { 'main.tf': good['main.tf']?.replace('name = local.queue_name', 'name = "${local.queue_name}"') }],
+    ['terraform_deprecated_interpolation', `line 9: interpolation-only string ${INTERPOLATION_ONLY}: use the expression itself`, { 'main.tf': good['main.tf']?.replace('name = local.queue_name', INTERPOLATION_ONLY) }],
     ['terraform_deprecated_index', 'legacy index this.0: use [0]', { 'outputs.tf': good['outputs.tf']?.replace('aws_sqs_queue.this.url', 'aws_sqs_queue.this.0.url') }],
     ['terraform_deprecated_index', 'legacy index this.*: use [*]', { 'outputs.tf': good['outputs.tf']?.replace('aws_sqs_queue.this.url', 'aws_sqs_queue.this.*.url') }],
     ['terraform_comment_syntax', 'line 1: use # for comments, not //', { 'main.tf': `// a C++ comment\n${good['main.tf']}` }],
@@ -91,7 +96,7 @@ describe('checkModule: each TFLint rule of .tflint.hcl, offline', () => {
   });
 
   it('a quoted "a.0" inside an expression is not a legacy index, and a template with more than one part is fine', async () => {
-    const main = good['main.tf']?.replace('name = local.queue_name', 'name = format("%s.0", "${local.queue_name}-${var.name_prefix}")');
+    const main = good['main.tf']?.replace('name = local.queue_name', `name = format("%s.0", ${TEMPLATE})`);
     expect(await rulesOf({ 'main.tf': main })).toEqual([]);
   });
 

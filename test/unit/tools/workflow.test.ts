@@ -21,6 +21,7 @@ describe('.github/workflows/terraform.yml', () => {
 
   it('skips the plan without a role, and for forks', () => {
     expect(job('plan')).toContain("if: vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression under test, not a JavaScript template
     expect(job('plan')).toContain('role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}');
   });
 

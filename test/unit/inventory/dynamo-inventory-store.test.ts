@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-store.js';
+import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-inventory-store.js';
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 

@@ -1,4 +1,4 @@
-import { IdempotencyKeyReusedError, SimulatedPaymentProvider, TEST_TOKENS } from '../../../functions/billing/payment-provider.js';
+import { IdempotencyKeyReusedError, SimulatedPaymentProvider, TEST_TOKENS } from '../../../functions/billing/simulated-payment-provider.js';
 
 const charge = (token: string, idempotencyKey = 'o-1') => ({ idempotencyKey, token, amount: 2400, currency: 'JPY' });
 

@@ -2,8 +2,8 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { BillingRecordOf } from '../../../functions/billing/billing.js';
-import { DynamoBillingStore } from '../../../functions/billing/dynamo-store.js';
+import { DynamoBillingStore } from '../../../functions/billing/dynamo-billing-store.js';
+import type { BillingRecordOf } from '../../../functions/billing/ports.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const store = new DynamoBillingStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'billing');

@@ -5,7 +5,7 @@ import { updatedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { findOrder, OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
 
-export class DynamoOrderProjection implements OrderProjectionStore {
+export class DynamoOrderProjectionStore implements OrderProjectionStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,

@@ -3,7 +3,7 @@
 // it) only on PENDING, a refund only from CAPTURED.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appliedUnlessRefused, updatedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore, type Compensation } from './billing.js';
+import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore, type Compensation } from './ports.js';
 
 export class DynamoBillingStore implements BillingStore {
   constructor(

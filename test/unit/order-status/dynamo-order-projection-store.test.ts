@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoOrderProjection } from '../../../functions/order-status/dynamo-order-projection.js';
+import { DynamoOrderProjectionStore as DynamoOrderProjection } from '../../../functions/order-status/dynamo-order-projection-store.js';
 import { placedOrder } from './fakes.js';
 
 const db = mockClient(DynamoDBDocumentClient);

@@ -1,33 +1,8 @@
-// The payment provider port, and a deterministic in-process simulation of one. Test tokens
-// choose the outcome, the way card networks' test cards do, so every path of the saga can be
-// driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
+// A deterministic in-process simulation of a payment provider (the PaymentProvider port). Test
+// tokens choose the outcome, the way card networks' test cards do, so every path of the saga can
+// be driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
 // with the same key returns the first result and moves no money again.
-
-export type DeclineReason = 'card_declined' | 'insufficient_funds' | 'expired_card' | 'invalid_token';
-
-export interface ChargeRequest {
-  /** The orderId: one charge per order, however often billing retries. */
-  idempotencyKey: string;
-  token: string;
-  amount: number;
-  currency: string;
-}
-export type ChargeResult = { status: 'captured'; providerRef: string } | { status: 'declined'; reason: DeclineReason };
-
-export interface RefundRequest {
-  idempotencyKey: string;
-  providerRef: string;
-  amount: number;
-  currency: string;
-}
-export interface RefundResult {
-  refundRef: string;
-}
-
-export interface PaymentProvider {
-  charge(request: ChargeRequest): Promise<ChargeResult>;
-  refund(request: RefundRequest): Promise<RefundResult>;
-}
+import type { ChargeRequest, ChargeResult, DeclineReason, PaymentProvider, RefundRequest, RefundResult } from './ports.js';
 
 /** The test tokens (documented in the README). Any other token is declined as invalid_token. */
 export const TEST_TOKENS = {
@@ -37,7 +12,7 @@ export const TEST_TOKENS = {
   tok_chargeDeclinedInsufficientFunds: { outcome: 'declined', reason: 'insufficient_funds', description: 'declined: insufficient funds' },
   tok_chargeDeclinedExpiredCard: { outcome: 'declined', reason: 'expired_card', description: 'declined: the card has expired' },
 } as const satisfies Record<string, { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }>;
-export const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
+const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
 
 /** The same idempotency key was sent with different parameters (real providers refuse this too). */
 export class IdempotencyKeyReusedError extends Error {

@@ -3,7 +3,7 @@
 // the claim records the outcome (SENT or FAILED), from PENDING.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { NotificationRecordSchema, type NotificationRecord, type NotificationRecordOf, type NotificationStore } from './notifications.js';
+import { NotificationRecordSchema, type NotificationRecord, type NotificationRecordOf, type NotificationStore } from './ports.js';
 
 export class DynamoNotificationStore implements NotificationStore {
   constructor(

@@ -3,7 +3,8 @@ import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledExc
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoOrderStore, DynamoProductCatalog } from '../../../functions/order-api/dynamo-adapters.js';
+import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
+import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
 import { placedOrder } from '../../fixtures/orders.js';
 
 const db = mockClient(DynamoDBDocumentClient);

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
 import { logger } from '../shared/logger.js';
-import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReservedLine, type ReserveResult } from './reservations.js';
+import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReservedLine, type ReserveResult } from './ports.js';
 
 export interface InventoryTables {
   inventory: string;

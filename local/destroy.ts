@@ -1,0 +1,47 @@
+// `make destroy`: tears down the Terraform stack `make up` applied (infra/envs/local, its state in
+// .local/), against the emulator that holds it, with the variables make up applies with.
+// It refuses while that make up runs: its runtime polls the queues and the stream and runs the
+// functions the destroy removes. Stopped, make up stops the emulator it started, and the stack goes
+// with it (moto keeps its state in memory only): make destroy is for a stack that outlives make up,
+// in an emulator make up found running (one you started, or LocalStack: `tflocal destroy` there).
+//   npx tsx local/destroy.ts [--state FILE]
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { answersAws } from './emulator.js';
+import { distDir as builtDir, localStateDir, repoRoot } from './paths.js';
+import * as terraform from './terraform.js';
+import { runningUp } from './up-pid.js';
+
+const { values } = parseArgs({ options: { state: { type: 'string' } } });
+const statePath = values.state ?? join(localStateDir, 'terraform.tfstate');
+const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
+
+if (!existsSync(statePath)) {
+  console.log(`Nothing to destroy: no Terraform state at ${statePath}.`);
+  process.exit(0);
+}
+const up = runningUp(dirname(statePath));
+if (up !== undefined) {
+  console.error(
+    `make up is running this stack (pid ${up}); its runtime would keep polling what the destroy removes. ` +
+      'Stop it first (Ctrl-C in its terminal, or make down). If it started the emulator, that stops the emulator too and the stack is gone with it.',
+  );
+  process.exit(1);
+}
+if (!(await answersAws(endpoint, 5_000))) {
+  console.error(`No AWS emulator answers at ${endpoint}: the stack lived in it (moto keeps no state on disk). make up starts a new one.`);
+  process.exit(1);
+}
+const started = performance.now();
+console.log(`destroy: terraform destroy infra/envs/local (state ${statePath}, emulator ${endpoint})`);
+try {
+  await terraform.init();
+  // The configuration reads the zips' hashes even to destroy: the stand-in zips do when dist/ was cleaned.
+  const distDir = existsSync(join(builtDir, 'order-api.zip')) ? builtDir : join(repoRoot, 'infra', 'tests', 'fixtures', 'lambda-zips');
+  await terraform.destroy({ endpoint, statePath, distDir, onOutput: (chunk) => process.stdout.write(chunk) });
+  console.log(`destroy: done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+} catch (error) {
+  console.error(`make destroy failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
