@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BundleResult } from './bundles.js';
 import type { CallMix, CeilingResult } from './ceiling.js';
+import { levelCostMix } from './cost-inputs.js';
+import { biggestItems, costPerMillionOrders, loadPrices, type CostResult, type LineItem, type Price, type Prices } from './cost.js';
 import type { LevelResult } from './load.js';
 import type { Counts } from './stats.js';
 
@@ -16,9 +18,13 @@ export interface InvocationStats {
   busySeconds: number;
   retried: number;
   logLines: number;
+  /** Milliseconds Lambda would bill for the level: each invocation's duration rounded up to 1 ms, summed. */
+  billedMs?: number;
+  /** Bytes the function's code logged in the level (lines and their newlines). */
+  logBytes?: number;
 }
 
-interface LevelReport extends LevelResult {
+export interface LevelReport extends LevelResult {
   drainMs: number;
   callsPerOrder: Counts;
   totalCallsPerOrder: number;
@@ -41,6 +47,8 @@ export interface BenchResults {
   bundles: BundleResult[];
   dlqDepth?: number;
   finalDuplicates?: number;
+  /** Each level's cost per million orders as priced when the run ended (the report prices the mix again with bench/prices.json). */
+  cost?: (CostResult & { concurrency: number })[];
 }
 
 const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
@@ -61,7 +69,41 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const mark = (ok: boolean): string => (ok ? 'meets' : '**misses**');
 
-function markdown(r: BenchResults): string {
+const usd = (dollars: number): string => `$${dollars.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const quantity = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n === 0 ? '0' : n.toPrecision(3));
+const unitPrice = (p: Price): string => `$${p.usd} per ${p.per === 1 ? '' : `${p.per.toLocaleString('en-US')} `}${p.unit}`;
+const share = (item: LineItem, total: number): string => `${total > 0 ? Math.round((item.dollars / total) * 100) : 0} %`;
+const named = (c: CostResult): string => biggestItems(c).map((i) => `${i.name} ${usd(i.dollars)} (${share(i, c.total)})`).join(', ');
+
+/** One level's cost per million orders, from its measured mix (and the inputs cost-inputs.ts states). */
+export const levelCost = (level: LevelReport, prices: Prices): CostResult => costPerMillionOrders(levelCostMix(level).mix, prices);
+
+/** The report's "Cost per million orders" section: totals per level, the line items of the first level, the assumed inputs. */
+export function costSection(r: BenchResults, prices: Prices): string[] {
+  const first = r.levels[0];
+  if (first === undefined) return [];
+  const lines: string[] = [`## Cost per million orders (${prices.region}, on-demand, ${prices.date})`, ''];
+  lines.push(`From each level's measured call mix and the prices in bench/prices.json (${prices.source}).`, '');
+  lines.push('| in flight | per million orders | biggest items |', '|---:|---:|---|');
+  for (const l of r.levels) {
+    const c = levelCost(l, prices);
+    lines.push(`| ${l.concurrency} | ${usd(c.total)} | ${named(c)} |`);
+  }
+  lines.push('');
+  const cost = levelCost(first, prices);
+  lines.push(`Line items at ${first.concurrency} in flight (the fewest orders in flight: durations least inflated by waiting on the emulator):`, '');
+  lines.push('| item | quantity per million orders | unit price | dollars | share |', '|---|---:|---:|---:|---:|');
+  for (const i of cost.items) lines.push(`| ${i.name} | ${quantity(i.quantity)} ${i.price.unit} | ${unitPrice(i.price)} | ${usd(i.dollars)} | ${share(i, cost.total)} |`);
+  lines.push(`| **total** | | | **${usd(cost.total)}** | |`, '');
+  const biggest = biggestItems(cost);
+  lines.push(`Biggest: ${biggest.map((i) => `**${i.name}**`).join(', ')} make ${Math.round((biggest.reduce((s, i) => s + i.dollars, 0) / (cost.total || 1)) * 100)} % of it.`, '');
+  lines.push('Measured: invocations and billed milliseconds per function (on this machine, emulator-bound), AWS calls per order by function and API at the emulator (the runtime\'s polling included, standing in for Lambda\'s pollers), emails, log bytes. Assumed, not measured:', '');
+  for (const a of levelCostMix(first).assumptions) lines.push(`- ${a.name}: ${a.value} (${a.why})`);
+  lines.push('');
+  return lines;
+}
+
+export function markdown(r: BenchResults, prices: Prices = loadPrices()): string {
   const lines: string[] = [];
   const m = r.machine;
   lines.push(`# order-fanout benchmark — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
@@ -120,6 +162,8 @@ function markdown(r: BenchResults): string {
     for (const l of r.levels) lines.push(`| ${l.concurrency} | ${cpuKeys.map((k) => (l.cpuShare[k] ?? 0).toFixed(2)).join(' | ')} |`);
     lines.push('');
   }
+
+  lines.push(...costSection(r, prices));
 
   lines.push('## Bundles and cold import (goal ≤ 1.15 × floor)', '');
   lines.push('| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | beyond the floor |');

@@ -20,9 +20,10 @@ import { startStack } from '../local/stack.js';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
 import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import { drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
-import { writeReport, type BenchResults, type InvocationStats } from './report.js';
+import { levelCost, writeReport, type BenchResults, type InvocationStats } from './report.js';
 import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
@@ -47,11 +48,15 @@ const runtimeLog = createWriteStream(join(stateDir, 'runtime.log'));
 /** The runtime's batches and requests per level, and how many lines each function logged. */
 let invocations: { fn: string; batch: number; durationMs: number; retried: number }[] = [];
 let logLines: Record<string, number> = {};
+let logBytes: Record<string, number> = {};
 const verbose = (chunk: string): void => void runtimeLog.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
 const onReport = (report: RuntimeReport): void => {
   if (report.type === 'batch') invocations.push({ fn: report.functionName, batch: report.records, retried: report.failures, durationMs: report.durationMs });
   else if (report.type === 'request') invocations.push({ fn: report.functionName ?? '-', batch: 1, retried: 0, durationMs: report.durationMs });
-  else logLines[report.functionName] = (logLines[report.functionName] ?? 0) + 1;
+  else {
+    logLines[report.functionName] = (logLines[report.functionName] ?? 0) + 1;
+    logBytes[report.functionName] = (logBytes[report.functionName] ?? 0) + Buffer.byteLength(report.line) + 1;
+  }
 };
 
 function invocationStats(orders: number): Record<string, InvocationStats> {
@@ -69,6 +74,8 @@ function invocationStats(orders: number): Record<string, InvocationStats> {
         busySeconds: round(list.reduce((s, i) => s + i.durationMs, 0) / 1000, 1),
         retried: list.reduce((s, i) => s + i.retried, 0),
         logLines: logLines[fn] ?? 0,
+        billedMs: list.reduce((s, i) => s + billedMs(i.durationMs), 0),
+        logBytes: logBytes[fn] ?? 0,
       },
     ]),
   );
@@ -168,6 +175,7 @@ try {
     step(`pipeline: ${perLevel} orders, ${concurrency} in flight`);
     invocations = [];
     logLines = {};
+    logBytes = {};
     const callsBefore = await counterStats(counter.url);
     const fnBefore = structuredClone(faultProxy.stats().byFunction);
     const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
@@ -232,7 +240,13 @@ results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));
 results.totalSeconds = round((performance.now() - began) / 1000, 1);
 mkdirSync(config.out, { recursive: true });
+const prices = loadPrices();
+results.cost = results.levels.map((level) => ({ concurrency: level.concurrency, ...levelCost(level, prices) }));
 const written = await writeReport(results, config.out);
+for (const cost of results.cost) {
+  const biggest = biggestItems(cost).map((i) => `${i.name} $${i.dollars.toFixed(2)}`).join(', ');
+  step(`cost per million orders at ${cost.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`);
+}
 step(`wrote ${written.join(', ')}`);
 step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);
 process.exit(0);
