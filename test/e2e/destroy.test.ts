@@ -14,13 +14,12 @@ import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } fr
 import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { distDir, repoRoot } from '../../local/paths.js';
-import * as terraform from '../../local/terraform.js';
+import { repoRoot } from '../../local/paths.js';
 import { upPidFile } from '../../local/up-pid.js';
 import { stack } from './support/stack.js';
 
 const run = promisify(execFile);
-const { endpoint, stateDir, outputs } = stack();
+const { endpoint, stateDir } = stack();
 const statePath = join(stateDir, 'terraform.tfstate');
 const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 
@@ -119,7 +118,7 @@ it('refuses while make up runs the stack, and destroys nothing', async () => {
 // The e2e runtime (global setup's) keeps running meanwhile, unlike make up's, which make destroy
 // refuses: its pollers back off on the missing queues and stream (100 ms doubling to 5 s), and
 // global teardown stops it after this file.
-it('removes every resource make up applied, empties the state, and make up applies the stack again after it', async () => {
+it('removes every resource make up applied and empties the state', async () => {
   const applied = stackInState();
   // Every kind is in the stack and listed: an empty listing below means destroyed, not unlisted.
   expect(await present(applied)).toEqual(all(applied));
@@ -132,11 +131,5 @@ it('removes every resource make up applied, empties the state, and make up appli
 
   expect(await present(applied)).toEqual(none(applied));
   const { stdout: list } = await run('terraform', ['state', 'list', `-state=${statePath}`]);
-  expect(list.trim()).toBe('');
-
-  // make up's apply, from the state the destroy left, against the same emulator (what make up does when it finds one running).
-  const again = await terraform.apply({ endpoint, statePath, distDir });
-  expect(again).toMatchObject({ queue_urls: outputs.queue_urls, dlq_url: outputs.dlq_url, table_names: outputs.table_names, function_names: outputs.function_names, topic_arn: outputs.topic_arn });
-  const reapplied = stackInState();
-  expect(await present(reapplied)).toEqual(all(reapplied));
-}, 600_000);
+  expect(list.trim()).toBe(''); // an empty state: the next apply creates the stack from nothing, as the e2e setup does
+}, 300_000);
