@@ -5,10 +5,11 @@
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.js';
+import { CustomerIdentityError } from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
 import { problem } from './problem.js';
-import { IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems } from './request.js';
+import { CustomerClaimsSchema, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems, type Customer } from './request.js';
 
 export type ApiDeps = PlaceOrderDeps;
 export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -75,7 +76,16 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
   return key;
 }
 
+/** The customer from the claims of the ID token API Gateway's Cognito authorizer accepted. */
+function readCustomer(event: APIGatewayProxyEvent): Customer {
+  const claims = CustomerClaimsSchema.safeParse(event.requestContext?.authorizer?.['claims']);
+  if (!claims.success) throw new CustomerIdentityError('Sign in: send your ID token in the Authorization header', 401);
+  if (claims.data.email_verified !== 'true') throw new CustomerIdentityError('Verify your email address before ordering', 403);
+  return { customerId: claims.data.sub, email: claims.data.email };
+}
+
 async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const customer = readCustomer(event);
   const body = readBody(event);
   const key = readIdempotencyKey(event);
   const parsed = PlaceOrderRequestSchema.safeParse(body);
@@ -83,19 +93,21 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
     const problems = toFieldProblems(parsed.error);
     throw new Refusal(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems, 422);
   }
-  const result = await placeOrder(parsed.data, key, deps);
+  const result = await placeOrder(parsed.data, customer, key, deps);
   return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
 }
 
-async function handleGet(orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+async function handleGet(event: APIGatewayProxyEvent, orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const customer = readCustomer(event);
   if (!ORDER_ID_PATTERN.test(orderId)) {
     throw new Refusal('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }], 400);
   }
-  return json(200, await getOrder(orderId, deps.orders));
+  return json(200, await getOrder(orderId, customer.customerId, deps.orders));
 }
 
 function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>): APIGatewayProxyResult {
   if (error instanceof ValidationError) return problem(error.status, error.message, error.problems);
+  if (error instanceof CustomerIdentityError) return problem(error.status, error.message, [{ field: 'Authorization', message: error.status === 401 ? 'carries no ID token' : 'names an unverified email' }]);
   if (error instanceof NotFoundError) return problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }]);
   if (error instanceof ConflictError) return problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' });
   deps.log.error('unexpected error', { ...where, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
@@ -136,7 +148,7 @@ export function createApi(deps: ApiDeps): Api {
           return await handlePlace(event, deps);
         case 'get':
           if (event.httpMethod !== 'GET') return problem(405, 'Use GET on /orders/{orderId}', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'GET' });
-          return await handleGet(target.orderId, deps);
+          return await handleGet(event, target.orderId, deps);
         case 'none':
           return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
       }
