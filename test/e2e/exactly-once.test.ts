@@ -170,7 +170,7 @@ describe('Idempotency-Key', () => {
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
 
     await sentNotifications(first.body.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
-    expect(await ordersOfCustomer(request.customerId)).toHaveLength(1);
+    expect(await ordersOfCustomer(request.customer)).toHaveLength(1);
     expect(await stockOf(product)).toBe(4);
   });
 
@@ -185,7 +185,7 @@ describe('Idempotency-Key', () => {
     expect(changed.status).toBe(422);
     expect(changed.headers.get('content-type')).toContain('application/problem+json');
     expect(JSON.stringify(changed.body)).toContain('Idempotency-Key');
-    expect(await ordersOfCustomer(request.customerId)).toHaveLength(1);
+    expect(await ordersOfCustomer(request.customer)).toHaveLength(1);
   });
 
   // Guard caught: the claim is a conditional write (attribute_not_exists on the key) in one
@@ -204,7 +204,7 @@ describe('Idempotency-Key', () => {
     const orderId = accepted[0]?.body.orderId ?? '';
     await finalOrder(orderId);
     await sentNotifications(orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
-    expect(await ordersOfCustomer(request.customerId)).toHaveLength(1);
+    expect(await ordersOfCustomer(request.customer)).toHaveLength(1);
     expect(await stockOf(product)).toBe(19);
   });
 });
@@ -247,7 +247,7 @@ describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => 
         expect(reservation).toMatchObject({ status: order.status === 'CONFIRMED' ? 'RESERVED' : 'RELEASED' });
       }
       expect(await stockOf(product)).toBe(20 - orders.filter((o) => o.status === 'CONFIRMED').length);
-      expect(await ordersOfCustomer(plan[0]?.request.customerId ?? '')).toHaveLength(1);
+      expect(await ordersOfCustomer(plan[0]?.request.customer ?? '')).toHaveLength(1);
 
       // Every copy of an order's OrderPlaced (a retried batch republishes) is the same event.
       const placed = (await tap.drain()).filter((e) => e.type === 'OrderPlaced' && ids.includes(e.orderId));
@@ -278,7 +278,7 @@ describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => 
 
       const placedEvents = (await tap.drain()).filter((e) => e.orderId === order.orderId && e.type === 'OrderPlaced');
       expect(placedEvents).toHaveLength(1);
-      expect(await ordersOfCustomer(request.customerId)).toHaveLength(1);
+      expect(await ordersOfCustomer(request.customer)).toHaveLength(1);
       expect(await stockOf(product)).toBe(3);
     } finally {
       await tap.close();

@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, eventIdFor, type EventOf } from '../../functions/shared/events.js';
 import type { OrderRecord } from '../../functions/shared/order-record.js';
-import { eventually, http } from './support/stack.js';
+import { eventually } from './support/stack.js';
 import {
   billingOf,
   db,
   emailsSent,
   finalOrder,
   getOrder,
+  getOrderResponse,
   orderRequest,
   placeOrder,
   publishEvent,
@@ -196,7 +197,7 @@ describe('GET /orders/{orderId}', () => {
     expect(order.services.inventory).toBe('REJECTED');
     expect(order.history.map((h) => h.type)).toContain('InventoryRejected');
 
-    const missing = await http<Record<string, unknown>>('GET', `/orders/${randomUUID()}`);
+    const missing = await getOrderResponse<Record<string, unknown>>(randomUUID());
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     expect(missing.body).toMatchObject({ status: 404, title: expect.any(String) });
