@@ -14,6 +14,7 @@ import {
   finalOrder,
   getOrder,
   getOrderResponse,
+  ownOrder,
   orderRequest,
   placeOrder,
   publishEvent,
@@ -37,13 +38,14 @@ async function storeOrder(productId: string, quantity: number, unitPrice: number
   const createdAt = new Date().toISOString();
   const items = [{ productId, quantity, unitPrice, lineTotal: quantity * unitPrice }];
   const totalAmount = quantity * unitPrice;
+  const { customerId, email } = await ownOrder(orderId, uniqueId('c'));
   const record: OrderRecord = {
     orderId,
     createdAt,
     updatedAt: createdAt,
     status: 'PLACED',
-    customerId: uniqueId('c'),
-    email: 'jane@example.com',
+    customerId,
+    email,
     items,
     totalAmount,
     currency: 'JPY',

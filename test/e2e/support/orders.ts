@@ -61,6 +61,15 @@ const owners = new Map<string, string>();
 /** The customer of requests that name none (a GET of an id no test placed, say). */
 export const DEFAULT_CUSTOMER = 'e2e-shopper';
 
+/**
+ * Makes `customer` the owner of an order a test wrote straight to the table: its sub and email go
+ * on the record, and the order's GETs carry that customer's token.
+ */
+export async function ownOrder(orderId: string, customer: string): Promise<CustomerToken> {
+  owners.set(orderId, customer);
+  return tokenFor(customer);
+}
+
 export async function authorization(customer = DEFAULT_CUSTOMER): Promise<Record<string, string>> {
   return { Authorization: (await tokenFor(customer)).token };
 }
