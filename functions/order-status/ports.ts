@@ -33,4 +33,11 @@ export interface OrderProjectionStore {
 export interface Log {
   info(message: string, ...attributes: Record<string, unknown>[]): void;
   warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** The counts the alarms watch (infra/modules/alerts): Powertools Metrics in the handler. */
+export interface Metrics {
+  /** One PaymentCaptured that did not match its order (alarm payment-mismatches). */
+  paymentMismatch(): void;
 }
