@@ -1,7 +1,7 @@
 // A customer's ID token from the stack's user pool: what every request to the API carries in
 // Authorization. `make token`, the e2e tests and the benchmark all get their tokens here.
 //
-//   npx tsx local/token.ts [--customer demo] [--email demo@example.com]   → the ID token on stdout, nothing else
+//   npx tsx local/token.ts [--customer demo] [--email demo@example.com] [--state FILE]   → the ID token on stdout, nothing else
 //
 // The customer is created first if needed (AdminCreateUser, its email verified), given a fresh
 // random password (AdminSetUserPassword, permanent) and signed in with it (InitiateAuth
@@ -109,15 +109,16 @@ export async function findUserPool(cognito: CognitoIdentityProviderClient): Prom
 export const cognitoClient = (config: CognitoIdentityProviderClientConfig = {}): CognitoIdentityProviderClient => new CognitoIdentityProviderClient(config);
 
 // `make token`: the stack that `make up` (or `tflocal apply`) applied, found by its Terraform state's
-// outputs; without a state, by the pool's name on the emulator.
+// outputs (--state FILE for another state, as make status takes); without a state, by the pool's name.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { customer: { type: 'string', default: DEMO_CUSTOMER }, email: { type: 'string' } } });
+  const { values } = parseArgs({ options: { customer: { type: 'string', default: DEMO_CUSTOMER }, email: { type: 'string' }, state: { type: 'string' } } });
   const customer = values.customer === '' ? DEMO_CUSTOMER : (values.customer ?? DEMO_CUSTOMER);
   const email = values.email === '' ? undefined : values.email;
   const cognito = cognitoClient();
   try {
     const { findState, outputs } = await import('./terraform.js');
-    const state = findState();
+    const state = findState(values.state);
+    if (values.state !== undefined && state === undefined) throw new Error(`no Terraform state at ${values.state}`);
     const out = state === undefined ? {} : await outputs(state);
     const pool =
       typeof out.user_pool_id === 'string' && typeof out.user_pool_client_id === 'string'

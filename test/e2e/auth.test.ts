@@ -1,9 +1,12 @@
 // Customers sign in (issue 12, item 1): the front door applies the API's Cognito authorizer it
 // discovered (a real user pool on the emulator, real ID tokens from InitiateAuth), and order-api
 // takes the customer from the token's claims and shows an order to its owner only.
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
+import { repoRoot } from '../../local/terraform.js';
 import { http, stack } from './support/stack.js';
 import {
   db,
@@ -102,4 +105,24 @@ describe("an order is its customer's", () => {
     expect(foreign.body).toEqual(unknown.body);
     expect((await getOrderResponse(placed.orderId)).status).toBe(200); // its owner still sees it
   });
+});
+
+describe('make token', () => {
+  it("prints only an ID token of the stack's pool, for a customer it creates with the email given, and the API takes it", async () => {
+    const customer = uniqueId('c');
+    const run = spawnSync('npx', ['tsx', 'local/token.ts', '--customer', customer, '--email', `${customer}@example.net`, '--state', join(stack().stateDir, 'terraform.tfstate')], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_ENDPOINT_URL: stack().endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+
+    expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+    expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const token = run.stdout.trim();
+    expect(decodeJwt(token)).toMatchObject({ token_use: 'id', 'cognito:username': customer, email: `${customer}@example.net`, aud: stack().outputs.user_pool_client_id });
+    const product = await stockProduct(5);
+    const response = await http<{ customerId: string }>('POST', '/orders', { items: [{ productId: product, quantity: 1 }] }, { Authorization: token });
+    expect(response.status).toBe(202);
+    expect(response.body.customerId).toBe(decodeJwt(token).sub);
+  }, 60_000);
 });
