@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,6 +61,12 @@ destroy: install ## terraform destroy the stack make up applied, in the emulator
 
 seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
 	npx tsx local/seed.ts
+
+# No `install` prerequisite: its npm output would go to stdout, and the running stack it needs was installed by make up.
+CUSTOMER ?= demo
+EMAIL ?=
+token: ## Print an ID token for a customer of the running stack, and nothing else (CUSTOMER=<name> [EMAIL=<address>] creates it first if needed)
+	@npx tsx local/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
 
 dlq: install ## List the dead-letter queue of the running stack: source queue, receive count, summary
 	npx tsx local/dlq.ts list

@@ -13,6 +13,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import type { CustomerToken } from '../local/token.js';
 import { percentile, round } from './stats.js';
 
 export const BENCH_PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-p-${String(i + 1).padStart(3, '0')}`);
@@ -154,12 +155,16 @@ export interface LoadOptions {
   orders: number;
   /** Give up on one order after this long (default 120 s). */
   orderTimeoutMs?: number;
+  /** A customer's ID token (local/token.ts's customerTokens: one sign-in per customer, cached). */
+  tokenFor: (customer: string) => Promise<CustomerToken>;
 }
+
+/** How many customers the benchmark's orders spread over; order i is placed by benchCustomer(i). */
+export const BENCH_CUSTOMERS = 97;
+export const benchCustomer = (i: number): string => `bench-${i % BENCH_CUSTOMERS}`;
 
 const orderBody = (i: number): string =>
   JSON.stringify({
-    customerId: `bench-${i % 97}`,
-    email: 'bench@example.com',
     items: [{ productId: BENCH_PRODUCTS[i % BENCH_PRODUCTS.length], quantity: 1 }],
     paymentToken: 'tok_visa',
   });
@@ -178,10 +183,11 @@ export async function runLevel(options: LoadOptions): Promise<LevelResult> {
   const startedAt = Date.now();
 
   const one = async (i: number): Promise<void> => {
+    const { token } = await options.tokenFor(benchCustomer(i)); // signed in before the clock starts
     const t0 = Date.now();
     const response = await fetch(`${apiUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID(), authorization: token },
       body: orderBody(i),
     });
     const text = await response.text();

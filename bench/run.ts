@@ -17,12 +17,14 @@ import { createInterface } from 'node:readline';
 import { freePort, startEmulator } from '../local/emulator.js';
 import type { RuntimeReport } from '../local/runtime/index.js';
 import { startStack } from '../local/stack.js';
+import { customerTokens } from '../local/token.js';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
 import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
-import { drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
+import { BENCH_CUSTOMERS, benchCustomer, drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
 import { levelCost, writeReport, type BenchResults, type InvocationStats } from './report.js';
 import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
@@ -156,6 +158,12 @@ try {
   const queueUrls = Object.values(stack.outputs.queue_urls);
   const stock = (config.orders + config.warmup) * 3 + 1000;
   await stockProducts(admin.db, tables.inventory ?? 'inventory', stock);
+  // Customers sign in straight at the emulator (never counted), once each, before the first level.
+  const tokenFor = customerTokens(new CognitoIdentityProviderClient({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), {
+    userPoolId: stack.outputs.user_pool_id,
+    clientId: stack.outputs.user_pool_client_id,
+  });
+  await Promise.all(Array.from({ length: BENCH_CUSTOMERS }, (_, i) => tokenFor(benchCustomer(i))));
   const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
   watcher.start();
   const ceilingSetup = config.ceiling ? await mirrorTopic(admin, stack.outputs.topic_arn) : undefined;
@@ -167,7 +175,7 @@ try {
 
   if (config.warmup > 0) {
     step(`warm-up: ${config.warmup} orders at 4 in flight (not measured)`);
-    await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency: 4, orders: config.warmup });
+    await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency: 4, orders: config.warmup, tokenFor });
     await drained(admin.sqs, queueUrls);
   }
 
@@ -179,7 +187,7 @@ try {
     const callsBefore = await counterStats(counter.url);
     const fnBefore = structuredClone(faultProxy.stats().byFunction);
     const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const pipeline: LevelResult = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders: perLevel });
+    const pipeline: LevelResult = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders: perLevel, tokenFor });
     const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const cpuWindowMs = Date.now() - pipeline.startedAt;
     const drainMs = await drained(admin.sqs, queueUrls);

@@ -480,7 +480,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      endpoint: { type: 'string', default: process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566' },
+      endpoint: { type: 'string' },
       queue: { type: 'string' },
       order: { type: 'string' },
       max: { type: 'string' },
@@ -500,11 +500,7 @@ async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
     return parsed;
   };
-  const config = {
-    endpoint: values.endpoint,
-    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' },
-  };
+  const config = clientConfig(values.endpoint);
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
   try {
@@ -533,6 +529,16 @@ async function main(argv: string[]): Promise<number> {
     sqs.destroy();
     sns.destroy();
   }
+}
+
+/**
+ * The SQS and SNS clients' options: the SDK's own region and credential chain (environment, profile,
+ * SSO, instance role) so the tool works on AWS as on the emulator, and an endpoint only when one is
+ * named (--endpoint, else AWS_ENDPOINT_URL; make sets it to the emulator's).
+ */
+export function clientConfig(endpoint?: string, env: NodeJS.ProcessEnv = process.env): { endpoint?: string } {
+  const chosen = endpoint ?? env.AWS_ENDPOINT_URL;
+  return chosen === undefined || chosen === '' ? {} : { endpoint: chosen };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

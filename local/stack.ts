@@ -41,6 +41,9 @@ export interface StackOutputs {
   dlq_url: string;
   table_names: Record<string, string>;
   function_names: string[];
+  /** The customers' user pool and the app client whose ID tokens the API accepts (local/token.ts signs customers in). */
+  user_pool_id: string;
+  user_pool_client_id: string;
 }
 
 export interface Stack {

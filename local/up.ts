@@ -52,13 +52,16 @@ The order pipeline is running.
   Console:  ${stack.consoleUrl}   (orders and their events, queues, the DLQ, emails; live)
   Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
 
+Sign in as the demo customer (make token CUSTOMER=<name> [EMAIL=<address>] for another one):
+  TOKEN=$(make token)
+
 Place an order:
-  curl -si -X POST ${orders} \\
+  curl -si -X POST ${orders} -H "Authorization: $TOKEN" \\
     -H 'Content-Type: application/json' -H "Idempotency-Key: $(uuidgen 2>/dev/null || date +%s%N)" \\
-    -d '{"customerId":"c-123","email":"jane@example.com","items":[{"productId":"p-001","quantity":2}],"paymentToken":"tok_visa"}'
+    -d '{"items":[{"productId":"p-001","quantity":2}],"paymentToken":"tok_visa"}'
 
 Then follow it (use the orderId from the answer):
-  curl -s ${orders}/<orderId>
+  curl -s ${orders}/<orderId> -H "Authorization: $TOKEN"
 
 Ctrl-C or \`make down\` stops everything make up started.
 What runs is narrated below: each function's log lines (${json ? 'raw JSON, LOG_FORMAT=json' : 'LOG_FORMAT=json for the raw JSON'}) and one line per batch or request.

@@ -52,3 +52,13 @@ export class ConflictError extends Error {
 export class IdempotencyConflictError extends ConflictError {
   override readonly name = 'IdempotencyConflictError';
 }
+
+/** No usable customer identity: no authorizer claims (API Gateway's authorizer did not run: a deployment error). */
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
+
+/** The customer has not verified the email on their token: no email goes to an address its owner has not proven. */
+export class UnverifiedEmailError extends Error {
+  override readonly name = 'UnverifiedEmailError';
+}

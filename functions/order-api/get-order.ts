@@ -1,4 +1,4 @@
-// GET /orders/{orderId}: the order as the client may see it (never the email or the payment token).
+// GET /orders/{orderId}: the order as its owner may see it (never the email or the payment token).
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord, OrderStatus, Services } from '../shared/order-record.js';
 import { NotFoundError } from './errors.js';
@@ -37,8 +37,9 @@ function toOrderView(order: OrderRecord): OrderView {
   };
 }
 
-export async function getOrder(orderId: string, orders: OrderStore): Promise<OrderView> {
+/** Only the order's owner sees it: anyone else is told what an unknown id tells (ids cannot be probed). */
+export async function getOrder(orderId: string, customerId: string, orders: OrderStore): Promise<OrderView> {
   const order = await orders.findOrder(orderId);
-  if (order === undefined) throw new NotFoundError(`No order ${orderId}`);
+  if (order === undefined || order.customerId !== customerId) throw new NotFoundError(`No order ${orderId}`);
   return toOrderView(order);
 }

@@ -9,13 +9,15 @@ import {
   MalformedRequestError,
   NotFoundError,
   PayloadTooLargeError,
+  UnauthenticatedError,
   UnsupportedMediaTypeError,
+  UnverifiedEmailError,
   ValidationError,
 } from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
 import { problem } from './problem.js';
-import { IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems } from './request.js';
+import { CustomerClaimsSchema, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems, type Customer } from './request.js';
 
 export type ApiDeps = PlaceOrderDeps;
 export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -69,7 +71,16 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
   return key;
 }
 
+/** The customer from the claims of the ID token API Gateway's Cognito authorizer accepted. */
+function readCustomer(event: APIGatewayProxyEvent): Customer {
+  const claims = CustomerClaimsSchema.safeParse(event.requestContext?.authorizer?.['claims']);
+  if (!claims.success) throw new UnauthenticatedError('Sign in: send your ID token in the Authorization header');
+  if (claims.data.email_verified !== 'true') throw new UnverifiedEmailError('Verify your email address before ordering');
+  return { customerId: claims.data.sub, email: claims.data.email };
+}
+
 async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const customer = readCustomer(event);
   const body = readBody(event);
   const key = readIdempotencyKey(event);
   const parsed = PlaceOrderRequestSchema.safeParse(body);
@@ -77,15 +88,16 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
     const problems = toFieldProblems(parsed.error);
     throw new ValidationError(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
   }
-  const result = await placeOrder(parsed.data, key, deps);
+  const result = await placeOrder(parsed.data, customer, key, deps);
   return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
 }
 
-async function handleGet(orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+async function handleGet(event: APIGatewayProxyEvent, orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const customer = readCustomer(event);
   if (!ORDER_ID_PATTERN.test(orderId)) {
     throw new MalformedRequestError('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }]);
   }
-  return json(200, await getOrder(orderId, deps.orders));
+  return json(200, await getOrder(orderId, customer.customerId, deps.orders));
 }
 
 /** How one kind of error is answered. `respond` takes that kind (never: any answer fits the table). */
@@ -98,6 +110,8 @@ const answer = <E extends Error>(kind: abstract new (...args: never[]) => E, res
 /** The one table from error to status and problem, the first kind that matches answering; anything else is a 500. */
 const ANSWERS: Answer[] = [
   answer(MalformedRequestError, (error) => problem(400, error.message, error.problems)),
+  answer(UnauthenticatedError, (error) => problem(401, error.message, [{ field: 'Authorization', message: 'carries no ID token' }])),
+  answer(UnverifiedEmailError, (error) => problem(403, error.message, [{ field: 'Authorization', message: 'names an unverified email' }])),
   answer(NotFoundError, () => problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }])),
   answer(ConflictError, (error) => problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' })),
   answer(PayloadTooLargeError, (error) => problem(413, error.message, error.problems)),
@@ -147,7 +161,7 @@ export function createApi(deps: ApiDeps): Api {
           return await handlePlace(event, deps);
         case 'get':
           if (event.httpMethod !== 'GET') return problem(405, 'Use GET on /orders/{orderId}', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'GET' });
-          return await handleGet(target.orderId, deps);
+          return await handleGet(event, target.orderId, deps);
         case 'none':
           return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
       }

@@ -6,7 +6,7 @@ import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
-import { requestHash, type PlaceOrderRequest } from './request.js';
+import { requestHash, type Customer, type PlaceOrderRequest } from './request.js';
 
 /** Keys expire (the idempotency table's TTL) 24 hours after the first request. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -83,14 +83,21 @@ function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Pr
   return { items, totalAmount, currency };
 }
 
-function newOrderRecord(request: PlaceOrderRequest, priced: ReturnType<typeof priceLines>, orderId: string, createdAt: string, idempotencyKey?: string): OrderRecord {
+function newOrderRecord(
+  request: PlaceOrderRequest,
+  customer: Customer,
+  priced: ReturnType<typeof priceLines>,
+  orderId: string,
+  createdAt: string,
+  idempotencyKey?: string,
+): OrderRecord {
   return {
     orderId,
     createdAt,
     updatedAt: createdAt,
     status: 'PLACED',
-    customerId: request.customerId,
-    email: request.email,
+    customerId: customer.customerId,
+    email: customer.email,
     items: priced.items,
     totalAmount: priced.totalAmount,
     currency: priced.currency,
@@ -113,17 +120,21 @@ function replay(record: IdempotencyRecord, hash: string): PlaceOrderResult {
   return { ...record.response, orderId: record.orderId };
 }
 
-export async function placeOrder(request: PlaceOrderRequest, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
+/**
+ * Keys are not per customer: another customer's request under a key already used is "a different
+ * request" (the hash covers the customer), refused, and never answered with the first one's order.
+ */
+export async function placeOrder(request: PlaceOrderRequest, customer: Customer, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
   const productIds = request.items.map((item) => item.productId);
   const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
   const now = deps.now();
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  const hash = requestHash(request);
+  const hash = requestHash(request, customer);
   // A keyed retry is answered from what its first request stored, whatever the catalogue says now.
   // An expired record (DynamoDB's TTL deletes lazily) is a free key, as the claim's condition says.
   if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds) return replay(stored, hash);
 
-  const order = newOrderRecord(request, priceLines(request, products), deps.newId(), now.toISOString(), idempotencyKey);
+  const order = newOrderRecord(request, customer, priceLines(request, products), deps.newId(), now.toISOString(), idempotencyKey);
   const response = accepted(order);
   if (idempotencyKey === undefined) {
     await deps.orders.createOrder(order);

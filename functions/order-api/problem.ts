@@ -7,6 +7,8 @@ const TYPE_BASE = 'https://order-fanout.example.com/problems/';
 
 const titles: Record<number, [slug: string, title: string]> = {
   400: ['malformed-request', 'Malformed request'],
+  401: ['unauthorized', 'Unauthorized'],
+  403: ['forbidden', 'Forbidden'],
   404: ['not-found', 'Not found'],
   405: ['method-not-allowed', 'Method not allowed'],
   409: ['request-in-progress', 'Request in progress'],

@@ -1,5 +1,6 @@
-// The body of POST /orders: a strict schema (unknown fields refused) and the canonical form whose
-// SHA-256 tells a retry (same key, same body) from a different request (same key, other body).
+// The body of POST /orders: a strict schema (unknown fields refused), the customer read from the
+// token's claims (never from the body), and the canonical form whose SHA-256 tells a retry (same
+// key, same customer, same body) from a different request (same key, other customer or body).
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import type { FieldProblem } from './errors.js';
@@ -33,8 +34,6 @@ const ItemSchema = z.strictObject(
 export const PlaceOrderRequestSchema = z
   .strictObject(
     {
-      customerId: Identifier,
-      email: z.email(typed('must be a valid email address')).max(254, 'must be at most 254 characters'),
       items: z.array(ItemSchema, typed('must be a list of items')).min(1, 'must list at least one item').max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
       paymentToken: z
         .string(typed('must be a string'))
@@ -54,6 +53,25 @@ export const PlaceOrderRequestSchema = z
   });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequestSchema>;
 
+/** Who places or reads an order: the ID token's sub and email, as API Gateway's authorizer passed them. */
+export interface Customer {
+  customerId: string;
+  email: string;
+}
+
+/** requestContext.authorizer.claims of a Cognito ID token (API Gateway passes every value as a string). */
+export const CustomerClaimsSchema = z.object({
+  sub: z.string().min(1),
+  email: z.email().max(254),
+  email_verified: z.string().optional(),
+});
+
+/** Fields a client may still send from before sign-in: what to tell it instead of "not a known field". */
+const FROM_THE_TOKEN = new Map([
+  ['customerId', "is not taken from the body: the customer is the ID token's sub"],
+  ['email', "is not taken from the body: the email is the ID token's email"],
+]);
+
 /** A path segment as a client can read it: a blank key (an unknown field named " ") is quoted. */
 const segment = (key: PropertyKey): string => (String(key).trim() === '' ? JSON.stringify(String(key)) : String(key));
 const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? 'body' : path.map(segment).join('/'));
@@ -62,24 +80,24 @@ const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? '
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: pointer([...issue.path, key]), message: 'is not a known field' }));
+      return issue.keys.map((key) => ({ field: pointer([...issue.path, key]), message: (issue.path.length === 0 ? FROM_THE_TOKEN.get(key) : undefined) ?? 'is not a known field' }));
     }
     return [{ field: pointer(issue.path), message: issue.message }];
   });
 }
 
-/** The request in a fixed key order, defaults applied: equal requests give equal text. */
-function canonicalBody(request: PlaceOrderRequest): string {
+/** The customer's request in a fixed key order, defaults applied: equal requests give equal text. */
+function canonicalBody(request: PlaceOrderRequest, customer: Customer): string {
   return JSON.stringify({
-    customerId: request.customerId,
-    email: request.email,
+    customerId: customer.customerId,
+    email: customer.email,
     items: request.items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
     paymentToken: request.paymentToken,
   });
 }
 
-export const requestHash = (request: PlaceOrderRequest): string =>
-  createHash('sha256').update(canonicalBody(request)).digest('hex');
+export const requestHash = (request: PlaceOrderRequest, customer: Customer): string =>
+  createHash('sha256').update(canonicalBody(request, customer)).digest('hex');
 
 /** 1..255 printable ASCII characters (space to tilde). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;

@@ -6,8 +6,8 @@ import { RetryableError } from '../shared/failures.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventProcessor } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { advances, canDecide, decide, effectOf, finalEvent, historyEntry, isFinal, statesBelow } from './lifecycle.js';
-import type { Log, OrderProjectionStore } from './ports.js';
+import { advances, canDecide, captureMismatch, decide, effectOf, effectOn, finalEvent, historyEntry, isFinal, statesBelow, type Effect } from './lifecycle.js';
+import type { Log, Metrics, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
 const APPLY_ATTEMPTS = 5;
@@ -26,6 +26,7 @@ export interface ApplyDeps {
   publisher: EventPublisher;
   now: () => Date;
   log: Log;
+  metrics: Metrics;
 }
 
 /** The orders service: every event its queue delivers is applied by applyResultEvent (effectOf names those it projects). */
@@ -35,13 +36,19 @@ export const createOrderStatusService =
     applyResultEvent(event, deps);
 
 export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Promise<void> {
-  const effect = effectOf(event);
-  if (effect === undefined) {
+  const projected = effectOf(event);
+  if (projected === undefined) {
     deps.log.warn('ignoring an event the orders service does not project', { eventId: event.id, type: event.type });
     return;
   }
-  const { order, duplicate } = await record(event, effect, deps);
+  const { order, duplicate, effect } = await record(event, projected, deps);
   if (!duplicate) deps.log.info('event applied', { orderId: order.orderId, [effect.change.service]: order.services[effect.change.service] });
+  const mismatch = captureMismatch(event, order);
+  if (mismatch !== undefined && !duplicate) {
+    // Counted once per capture (a repeated delivery is a duplicate): the alarm's sum is the number of bad captures.
+    deps.log.error('a payment does not match its order: the order is cancelled, the capture needs a refund', { orderId: order.orderId, eventId: event.id, reason: mismatch });
+    deps.metrics.paymentMismatch();
+  }
 
   if (isFinal(order)) {
     // The final event went out when the order became final, unless that publish failed: then
@@ -74,11 +81,12 @@ async function finalizedBy(event: OrderEvent, deps: ApplyDeps): Promise<OrderRec
   return order?.finalizedBy === event.id ? order : undefined;
 }
 
-async function record(event: OrderEvent, effect: NonNullable<ReturnType<typeof effectOf>>, deps: ApplyDeps): Promise<{ order: OrderRecord; duplicate: boolean }> {
+async function record(event: OrderEvent, projected: Effect, deps: ApplyDeps): Promise<{ order: OrderRecord; duplicate: boolean; effect: Effect }> {
   for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt += 1) {
     const order = await deps.store.find(event.orderId);
     if (order === undefined) throw new OrderNotFoundError(`order ${event.orderId} not found for event ${event.id}`);
-    if (order.appliedEventIds?.has(event.id) === true) return { order, duplicate: true };
+    const effect = effectOn(event, projected, order);
+    if (order.appliedEventIds?.has(event.id) === true) return { order, duplicate: true, effect };
 
     const applied = await deps.store.applyEvent(order, {
       eventId: event.id,
@@ -88,7 +96,7 @@ async function record(event: OrderEvent, effect: NonNullable<ReturnType<typeof e
         ? { service: { change: effect.change, replaces: statesBelow(effect.change) }, ...(effect.notificationFailure ? { notificationFailure: effect.notificationFailure } : {}) }
         : {}),
     });
-    if (applied !== undefined) return { order: applied, duplicate: false };
+    if (applied !== undefined) return { order: applied, duplicate: false, effect };
     // A condition failed: the event was applied meanwhile, or the service moved on. Look again.
   }
   throw new ContentionError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);

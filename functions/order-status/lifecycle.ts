@@ -52,6 +52,23 @@ export function effectOf(event: OrderEvent): Effect | undefined {
   }
 }
 
+/**
+ * Services trust, but verify: a capture that does not equal the order's total and currency (a bug,
+ * or a message that did not come from billing) never confirms the order. Its reason, else undefined.
+ */
+export function captureMismatch(event: OrderEvent, order: Pick<OrderRecord, 'totalAmount' | 'currency'>): string | undefined {
+  if (event.type !== 'PaymentCaptured') return undefined;
+  const { amount, currency } = event.data;
+  if (amount === order.totalAmount && currency === order.currency) return undefined;
+  return `payment mismatch: captured ${amount} ${currency}, the order's total is ${order.totalAmount} ${order.currency}`;
+}
+
+/** The effect of an event on this order: a mismatched capture is recorded as captured (it was) and cancels the order. */
+export function effectOn(event: OrderEvent, effect: Effect, order: OrderRecord): Effect {
+  const mismatch = captureMismatch(event, order);
+  return mismatch === undefined ? effect : { ...effect, cancelReason: mismatch };
+}
+
 function shortageReason(event: EventOf<'InventoryRejected'>): string {
   const { shortages, reason } = event.data;
   if (shortages.length === 0) return reason;

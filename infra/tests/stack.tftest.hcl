@@ -501,6 +501,31 @@ run "every_alarm_notifies_the_alerts_topic" {
   }
 }
 
+# order-status writes PaymentMismatches (EMF, Powertools Metrics) in its POWERTOOLS_METRICS_NAMESPACE
+# with the dimension service = order-status (test/unit/order-status/handler.test.ts): the alarm must
+# read exactly that, and fire on the first one.
+run "the_payment_mismatch_alarm_counts_what_order_status_writes" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    name_prefix = "staging-"
+  }
+
+  assert {
+    condition = (
+      module.alerts.metric_alarms["payment-mismatches"].namespace == "staging-order-fanout" &&
+      module.alerts.metric_alarms["payment-mismatches"].metric_name == "PaymentMismatches" &&
+      module.alerts.metric_alarms["payment-mismatches"].dimensions == tomap({ service = "order-status" }) &&
+      module.alerts.metric_alarms["payment-mismatches"].statistic == "Sum" &&
+      module.alerts.metric_alarms["payment-mismatches"].comparison_operator == "GreaterThanThreshold" &&
+      module.alerts.metric_alarms["payment-mismatches"].threshold == 0
+    )
+    error_message = "The payment-mismatches alarm must watch order-status's PaymentMismatches (Sum > 0) in the stack's metrics namespace."
+  }
+}
+
 run "only_the_functions_roles_may_publish" {
   command = plan
   module {

@@ -28,6 +28,8 @@ export interface ProxyTarget {
   binaryMediaTypes: readonly string[];
   domainName: string;
   now: Date;
+  /** The claims of the token a method's COGNITO_USER_POOLS authorizer accepted (every value a string). */
+  claims?: Record<string, string>;
 }
 
 const nonEmpty = <T extends object>(value: T): T | null => (Object.keys(value).length === 0 ? null : value);
@@ -117,7 +119,7 @@ export function buildProxyEvent(request: IncomingRequest, target: ProxyTarget): 
       },
       domainName: target.domainName,
       apiId: target.apiId,
-      authorizer: undefined,
+      authorizer: target.claims === undefined ? undefined : { claims: target.claims },
     },
     body: request.body.length === 0 ? null : binary ? request.body.toString('base64') : request.body.toString('utf8'),
     isBase64Encoded: binary,

@@ -1,8 +1,11 @@
 // What Terraform deployed, read back from the emulator's own APIs: functions, SQS and DynamoDB Streams
-// event source mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with their routes.
-import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand, type Resource } from '@aws-sdk/client-api-gateway';
+// event source mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with
+// their routes and authorizers (with the app clients of each authorizer's user pools).
+import { APIGatewayClient, GetAuthorizersCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand, type Authorizer, type Resource } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, type EventSourceMappingConfiguration, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { identityHeader, userPoolFromArn, type DeployedAuthorizer } from './authorizer.js';
 import type { Route } from './routes.js';
 import { isDynamoDbStreamArn, streamMappingSettings, type DeployedStreamMapping } from './stream-discovery.js';
 
@@ -40,6 +43,8 @@ export interface DeployedApi {
   binaryMediaTypes: string[];
   stages: DeployedStage[];
   routes: Route[];
+  /** The COGNITO_USER_POOLS authorizers its routes name. */
+  authorizers: DeployedAuthorizer[];
 }
 
 export interface Deployment {
@@ -54,6 +59,7 @@ export interface DiscoveryClients {
   lambda: LambdaClient;
   sqs: SQSClient;
   apiGateway: APIGatewayClient;
+  cognito: CognitoIdentityProviderClient;
 }
 
 /** Lambda's defaults for an SQS event source mapping (the emulator omits settings never set). */
@@ -120,16 +126,69 @@ function routesFromResources(resources: readonly Resource[], warnings: string[] 
         warnings.push(`${where}: integration ${integration?.type ?? 'none'} is not run locally (only AWS_PROXY to Lambda)`);
         continue;
       }
+      const authorizationType = method.authorizationType ?? 'NONE';
+      if (authorizationType !== 'NONE' && (authorizationType !== 'COGNITO_USER_POOLS' || method.authorizerId === undefined)) {
+        // Never served without the check it asks for: like a route that does not exist.
+        warnings.push(`${where}: authorization ${authorizationType} is not applied locally (only COGNITO_USER_POOLS); not served`);
+        continue;
+      }
       const arn = functionArnFromIntegrationUri(integration.uri);
       const functionName = arn === undefined ? undefined : functionNameFromArn(arn);
       if (functionName === undefined || resource.id === undefined || resource.path === undefined) {
         warnings.push(`${where}: cannot read the function from integration URI ${integration.uri}`);
         continue;
       }
-      routes.push({ resourceId: resource.id, resourcePath: resource.path, httpMethod, functionName });
+      routes.push({
+        resourceId: resource.id,
+        resourcePath: resource.path,
+        httpMethod,
+        functionName,
+        ...(method.authorizerId === undefined || authorizationType === 'NONE' ? {} : { authorization: { authorizerId: method.authorizerId, scopes: method.authorizationScopes ?? [] } }),
+      });
     }
   }
   return routes;
+}
+
+/**
+ * The COGNITO_USER_POOLS authorizers, each with its identity header and the app clients of the pools
+ * its providerARNs name (ListUserPoolClients: an ID token's audience must be one of them).
+ */
+async function cognitoAuthorizers(authorizers: readonly Authorizer[], cognito: CognitoIdentityProviderClient, warnings: string[] = []): Promise<DeployedAuthorizer[]> {
+  const found: DeployedAuthorizer[] = [];
+  for (const authorizer of authorizers) {
+    const header = identityHeader(authorizer.identitySource ?? '');
+    if (authorizer.type !== 'COGNITO_USER_POOLS' || authorizer.id === undefined || header === undefined) {
+      warnings.push(`authorizer ${authorizer.name ?? authorizer.id ?? '?'}: ${authorizer.type ?? '?'} with identity source ${authorizer.identitySource ?? 'none'} is not applied locally`);
+      continue;
+    }
+    const userPools = await Promise.all(
+      (authorizer.providerARNs ?? []).flatMap((arn) => {
+        const pool = userPoolFromArn(arn);
+        if (pool === undefined) {
+          warnings.push(`authorizer ${authorizer.name ?? authorizer.id}: ${arn} is not a user pool ARN`);
+          return [];
+        }
+        return [
+          listAll(async (NextToken) => {
+            const page = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: pool.id, MaxResults: 60, NextToken }));
+            return { items: page.UserPoolClients ?? [], next: page.NextToken };
+          }).then((clients) => ({ ...pool, clientIds: clients.flatMap((client) => (client.ClientId === undefined ? [] : [client.ClientId])) })),
+        ];
+      }),
+    );
+    found.push({ id: authorizer.id, name: authorizer.name ?? authorizer.id, identityHeader: header, userPools });
+  }
+  return found;
+}
+
+/** Routes whose authorizer is not one the front door can apply are dropped (never served unchecked). */
+function checkedRoutes(routes: readonly Route[], authorizers: readonly DeployedAuthorizer[], warnings: string[]): Route[] {
+  return routes.filter((route) => {
+    if (route.authorization === undefined || authorizers.some((authorizer) => authorizer.id === route.authorization?.authorizerId)) return true;
+    warnings.push(`${route.httpMethod} ${route.resourcePath}: its authorizer ${route.authorization.authorizerId} is not applied locally; not served`);
+    return false;
+  });
 }
 
 async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
@@ -196,19 +255,25 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
     restApis.map(async (api): Promise<DeployedApi | undefined> => {
       if (api.id === undefined) return undefined;
       const restApiId = api.id;
-      const [resources, stages] = await Promise.all([
+      const [resources, stages, authorizerList] = await Promise.all([
         listAll(async (position) => {
           const page = await clients.apiGateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], position, limit: 500 }));
           return { items: page.items ?? [], next: page.position };
         }),
         clients.apiGateway.send(new GetStagesCommand({ restApiId })),
+        listAll(async (position) => {
+          const page = await clients.apiGateway.send(new GetAuthorizersCommand({ restApiId, position, limit: 500 }));
+          return { items: page.items ?? [], next: page.position };
+        }),
       ]);
+      const authorizers = await cognitoAuthorizers(authorizerList, clients.cognito, warnings);
       return {
         id: restApiId,
         name: api.name ?? restApiId,
         binaryMediaTypes: api.binaryMediaTypes ?? [],
         stages: (stages.item ?? []).flatMap((stage) => (stage.stageName === undefined ? [] : [{ name: stage.stageName, variables: { ...(stage.variables ?? {}) } }])),
-        routes: routesFromResources(resources, warnings),
+        routes: checkedRoutes(routesFromResources(resources, warnings), authorizers, warnings),
+        authorizers,
       };
     }),
   );

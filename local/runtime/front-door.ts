@@ -4,9 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildProxyEvent, gatewayError, readProxyResponse, type HttpResponse } from './api-event.js';
+import { CognitoVerifier } from './authorizer.js';
 import type { InvokeOutcome } from './batch-result.js';
 import type { DeployedApi } from './discovery.js';
-import { BadPathError, matchRoute, parseApiUrl } from './routes.js';
+import { BadPathError, matchRoute, parseApiUrl, type Route } from './routes.js';
 
 /** API Gateway's payload limit for REST APIs. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
@@ -14,6 +15,8 @@ export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export interface FrontDoorOptions {
   apis: readonly DeployedApi[];
   invoke: (functionName: string, event: unknown) => Promise<InvokeOutcome>;
+  /** Where a user pool's public keys are served (needed when a method has a COGNITO_USER_POOLS authorizer). */
+  jwksUrl?: (userPoolId: string) => URL;
   accountId: string;
   host: string;
   port: number;
@@ -75,6 +78,22 @@ function send(response: ServerResponse, result: HttpResponse, requestId: string)
 
 export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   const apis = new Map(options.apis.map((api) => [api.id, api]));
+  // One verifier per authorizer for the front door's life: each caches its pools' keys.
+  const verifiers = new Map<string, CognitoVerifier>();
+  for (const api of options.apis) {
+    for (const authorizer of api.authorizers) {
+      if (options.jwksUrl === undefined) throw new Error(`API ${api.id} has authorizer ${authorizer.name}: the front door needs jwksUrl to verify its tokens`);
+      verifiers.set(`${api.id}/${authorizer.id}`, new CognitoVerifier(authorizer, { jwksUrl: options.jwksUrl }));
+    }
+  }
+  /** The method's authorizer applied to the request: its claims, or why API Gateway would answer 401. */
+  const authorize = async (apiId: string, route: Route, request: IncomingMessage): Promise<{ ok: true; claims?: Record<string, string> } | { ok: false; reason: string }> => {
+    if (route.authorization === undefined) return { ok: true };
+    const verifier = verifiers.get(`${apiId}/${route.authorization.authorizerId}`);
+    if (verifier === undefined) return { ok: false, reason: `authorizer ${route.authorization.authorizerId} is not deployed` };
+    const header = request.headers[verifier.authorizer.identityHeader.toLowerCase()];
+    return verifier.verify(Array.isArray(header) ? header[0] : header, route.authorization.scopes);
+  };
 
   const handle = async (request: IncomingMessage, requestId: string): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
     const url = new URL(request.url ?? '/', 'http://front-door');
@@ -98,6 +117,12 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     if (matched === undefined) {
       // API Gateway's answer for a resource or method that does not exist.
       return { result: gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'), note: 'no route' };
+    }
+    // API Gateway runs the authorizer before anything reaches the integration.
+    const authorized = await authorize(api.id, matched.route, request);
+    if (!authorized.ok) {
+      request.resume(); // the body is never read: drain it so the connection can be reused
+      return { result: gatewayError(401, 'Unauthorized', 'UnauthorizedException'), note: `unauthorized: ${authorized.reason}` };
     }
     let body: Buffer;
     try {
@@ -128,6 +153,7 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
         binaryMediaTypes: api.binaryMediaTypes,
         domainName: request.headers.host ?? `${options.host}:${String(options.port)}`,
         now: new Date(),
+        ...(authorized.claims === undefined ? {} : { claims: authorized.claims }),
       },
     );
     const functionName = matched.route.functionName;

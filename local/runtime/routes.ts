@@ -1,4 +1,5 @@
 // Request URL → (API, stage, resource, method), with API Gateway's precedence (pure).
+import type { MethodAuthorization } from './authorizer.js';
 
 export interface Route {
   resourceId: string;
@@ -7,6 +8,8 @@ export interface Route {
   /** An HTTP verb or ANY. */
   httpMethod: string;
   functionName: string;
+  /** The method's COGNITO_USER_POOLS authorizer; absent for authorization NONE. */
+  authorization?: MethodAuthorization;
 }
 
 export interface ApiTarget {

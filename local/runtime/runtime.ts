@@ -1,6 +1,7 @@
 // The local Lambda runtime: discovers what is deployed on the emulator, then runs it — one worker
 // pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -151,6 +152,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     apiGateway: new APIGatewayClient(clientConfig),
     streams: new DynamoDBStreamsClient(clientConfig),
     sns: new SNSClient(clientConfig), // the failure destination, and the console's redrive
+    cognito: new CognitoIdentityProviderClient(clientConfig), // the app clients of the authorizers' pools
   };
   const destroyClients = (): void => {
     clients.lambda.destroy();
@@ -158,6 +160,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     clients.apiGateway.destroy();
     clients.streams.destroy();
     clients.sns.destroy();
+    clients.cognito.destroy();
   };
 
   const codeDirs: string[] = [];
@@ -323,6 +326,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       control: controlRoutes(reload),
       apis: deployment.apis,
       invoke,
+      // moto serves every pool's keys under its own id, where Cognito serves them under the issuer.
+      jwksUrl: (userPoolId) => new URL(`/${encodeURIComponent(userPoolId)}/.well-known/jwks.json`, options.endpoint),
       accountId: functionAccount(deployment) ?? '000000000000',
       host: apiHost,
       port: options.apiPort ?? 4567,

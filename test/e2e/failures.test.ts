@@ -22,13 +22,14 @@ import { claimTimeoutFor } from '../../functions/notification/notifications.js';
 import { createEvent, eventIdFor } from '../../functions/shared/events.js';
 import { discover, listDlq, receiveAll, type DlqEntry } from '../../local/dlq.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually, http, stack } from './support/stack.js';
+import { eventually, stack } from './support/stack.js';
 import {
   billingOf,
   deservedNotifications,
   effectsOf,
   emailsSent,
   finalOrder,
+  getOrderResponse,
   notificationsOf,
   orderRequest,
   type OrderView,
@@ -320,7 +321,7 @@ describe('permanent refusals', () => {
 
     const view = await eventually(
       async () => {
-        const { body } = await http<OrderView & { notificationFailure?: { kind: string; reason: string } }>('GET', `/orders/${placed.orderId}`);
+        const { body } = await getOrderResponse<OrderView & { notificationFailure?: { kind: string; reason: string } }>(placed.orderId);
         return body.services.notification === 'FAILED' ? body : undefined;
       },
       { timeoutMs: 30_000, what: 'GET to show the failed notification' },
@@ -415,7 +416,7 @@ describe('crashes and timeouts', () => {
 
   it('a worker killed with SIGKILL mid-batch: the batch comes back after the visibility timeout and is processed once', async () => {
     const { pids, product, placed } = await hangInventory();
-    expect((await http<OrderView>('GET', `/orders/${placed.orderId}`)).body.status).toBe('PLACED');
+    expect((await getOrderResponse(placed.orderId)).body.status).toBe('PLACED');
 
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     const killedAt = Date.now();
@@ -433,7 +434,7 @@ describe('crashes and timeouts', () => {
     // Nobody but the runtime kills the hung worker, at the function timeout.
     await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), { timeoutMs: 30_000, what: 'the runtime to kill the timed-out worker' });
     expect(Date.now() - hungAt).toBeGreaterThan(8_000);
-    expect((await http<OrderView>('GET', `/orders/${placed.orderId}`)).body.status).toBe('PLACED');
+    expect((await getOrderResponse(placed.orderId)).body.status).toBe('PLACED');
 
     await expectProcessedOnce(placed.orderId, product);
   });

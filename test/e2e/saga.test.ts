@@ -6,13 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, eventIdFor, type EventOf } from '../../functions/shared/events.js';
 import type { OrderRecord } from '../../functions/shared/order-record.js';
-import { eventually, http } from './support/stack.js';
+import { eventually } from './support/stack.js';
 import {
   billingOf,
   db,
   emailsSent,
   finalOrder,
   getOrder,
+  getOrderResponse,
+  ownOrder,
   orderRequest,
   placeOrder,
   publishEvent,
@@ -36,13 +38,14 @@ async function storeOrder(productId: string, quantity: number, unitPrice: number
   const createdAt = new Date().toISOString();
   const items = [{ productId, quantity, unitPrice, lineTotal: quantity * unitPrice }];
   const totalAmount = quantity * unitPrice;
+  const { customerId, email } = await ownOrder(orderId, uniqueId('c'));
   const record: OrderRecord = {
     orderId,
     createdAt,
     updatedAt: createdAt,
     status: 'PLACED',
-    customerId: uniqueId('c'),
-    email: 'jane@example.com',
+    customerId,
+    email,
     items,
     totalAmount,
     currency: 'JPY',
@@ -196,7 +199,7 @@ describe('GET /orders/{orderId}', () => {
     expect(order.services.inventory).toBe('REJECTED');
     expect(order.history.map((h) => h.type)).toContain('InventoryRejected');
 
-    const missing = await http<Record<string, unknown>>('GET', `/orders/${randomUUID()}`);
+    const missing = await getOrderResponse<Record<string, unknown>>(randomUUID());
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     expect(missing.body).toMatchObject({ status: 404, title: expect.any(String) });

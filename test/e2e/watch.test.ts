@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { repoRoot } from '../../local/paths.js';
-import { effectsOf, finalOrders, messagesInQueue, orderRequest, postOrder, stockOf, stockProduct, uniqueId } from './support/orders.js';
-import { eventually, http, stack } from './support/stack.js';
+import { effectsOf, finalOrders, getOrderResponse, messagesInQueue, orderRequest, postOrder, stockOf, stockProduct, uniqueId } from './support/orders.js';
+import { eventually, stack } from './support/stack.js';
 
 const { endpoint, apiUrl, outputs } = stack();
 const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -69,12 +69,12 @@ afterAll(async () => {
 it('the new code answers within 2 s of the save, deployed with a matching CodeSha256', async () => {
   const marker = uniqueId('watch');
   const before = await deployedCode();
-  const missing = `/orders/${randomUUID()}`;
-  expect((await http<{ detail: string }>('GET', missing)).body.detail).toBe('No order with this id');
+  const missing = randomUUID();
+  expect((await getOrderResponse<{ detail: string }>(missing)).body.detail).toBe('No order with this id');
 
   const savedAt = Date.now();
   http404.write(http404.original.replace("problem(404, 'No order with this id'", `problem(404, 'No order with this id (${marker})'`));
-  const answeredAt = await eventually(async () => ((await http<{ detail: string }>('GET', missing)).body.detail.includes(marker) ? Date.now() : undefined), {
+  const answeredAt = await eventually(async () => ((await getOrderResponse<{ detail: string }>(missing)).body.detail.includes(marker) ? Date.now() : undefined), {
     timeoutMs: 20_000,
     intervalMs: 25,
     what: 'the edited order-api to answer',

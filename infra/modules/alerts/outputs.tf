@@ -17,3 +17,15 @@ output "email_subscription" {
   description = "The address subscribed to the alerts topic, or null."
   value       = one(aws_sns_topic_subscription.email[*].endpoint)
 }
+
+output "metric_alarms" {
+  description = "What each alarm on the system's own metrics watches (namespace, metric, dimensions, statistic, threshold), keyed as in main.tf."
+  value = { for k, a in aws_cloudwatch_metric_alarm.metric : k => {
+    namespace           = a.namespace
+    metric_name         = a.metric_name
+    dimensions          = a.dimensions
+    statistic           = a.statistic
+    comparison_operator = a.comparison_operator
+    threshold           = a.threshold
+  } }
+}

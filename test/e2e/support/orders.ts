@@ -1,9 +1,10 @@
-// What the end-to-end tests share: stocking products of their own, placing and following
-// orders through the API, reading each service's table for one order, publishing events straight
+// What the end-to-end tests share: stocking products of their own, signing customers in, placing
+// and following orders through the API (each request with its customer's ID token), reading each service's table for one order, publishing events straight
 // to the topic, tapping the topic with a queue of the test's own, counting the emails SES accepted,
 // and waiting until the pipeline is quiet. Every read goes to the emulator directly (never through
 // the fault proxy), and every wait polls with a deadline.
 import { randomUUID } from 'node:crypto';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -14,6 +15,7 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { OrderEvent } from '../../../functions/shared/events.js';
+import { customerTokens, type CustomerToken } from '../../../local/token.js';
 import { clients, eventually, http, stack, type HttpResult } from './stack.js';
 
 const aws = clients();
@@ -37,13 +39,40 @@ export interface OrderView {
 }
 
 export interface OrderRequest {
-  customerId: string;
-  email: string;
+  /** The customer (a user of the stack's pool, created on first use) whose ID token the request carries. */
+  customer: string;
   items: { productId: string; quantity: number }[];
   paymentToken?: string;
 }
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
+
+// ── customers: ID tokens from the stack's user pool, as `make token` gets them ───────────────
+
+const { endpoint, outputs } = stack();
+const cognito = new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+/** A token for customer X (one sign-in per customer for the whole test file). */
+export const tokenFor: (customer: string, email?: string) => Promise<CustomerToken> = customerTokens(cognito, {
+  userPoolId: outputs.user_pool_id,
+  clientId: outputs.user_pool_client_id,
+});
+/** Whose token reads an order placed through postOrder: its customer's. */
+const owners = new Map<string, string>();
+/** The customer of requests that name none (a GET of an id no test placed, say). */
+const DEFAULT_CUSTOMER = 'e2e-shopper';
+
+/**
+ * Makes `customer` the owner of an order a test wrote straight to the table: its sub and email go
+ * on the record, and the order's GETs carry that customer's token.
+ */
+export async function ownOrder(orderId: string, customer: string): Promise<CustomerToken> {
+  owners.set(orderId, customer);
+  return tokenFor(customer);
+}
+
+async function authorization(customer = DEFAULT_CUSTOMER): Promise<Record<string, string>> {
+  return { Authorization: (await tokenFor(customer)).token };
+}
 
 export async function stockProduct(stock: number, unitPrice = 1200): Promise<string> {
   const productId = uniqueId('p');
@@ -56,15 +85,19 @@ export async function stockOf(productId: string): Promise<number> {
   return Number(Item?.stock);
 }
 
-export const orderRequest = (items: OrderRequest['items'], paymentToken = 'tok_visa'): OrderRequest => ({
-  customerId: uniqueId('c'),
-  email: 'jane@example.com',
+/** An order of a customer of its own (default): what the test reads of it is that customer's alone. */
+export const orderRequest = (items: OrderRequest['items'], paymentToken = 'tok_visa', customer = uniqueId('c')): OrderRequest => ({
+  customer,
   items,
   paymentToken,
 });
 
-export function postOrder(request: OrderRequest | string, idempotencyKey?: string): Promise<HttpResult<OrderView>> {
-  return http<OrderView>('POST', '/orders', request, idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey });
+/** POST /orders with the customer's token; the body is what a client sends (the customer is the token's). */
+export async function postOrder(request: OrderRequest, idempotencyKey?: string): Promise<HttpResult<OrderView>> {
+  const { customer, ...body } = request;
+  const response = await http<OrderView>('POST', '/orders', body, { ...(await authorization(customer)), ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }) });
+  if (response.status === 202) owners.set(response.body.orderId, customer);
+  return response;
 }
 
 /** POSTs an order and expects it accepted. */
@@ -74,8 +107,13 @@ export async function placeOrder(request: OrderRequest, idempotencyKey?: string)
   return response.body;
 }
 
+/** GET /orders/{orderId} as a customer: by default the one who placed it through postOrder. */
+export async function getOrderResponse<T = OrderView>(orderId: string, customer = owners.get(orderId) ?? DEFAULT_CUSTOMER): Promise<HttpResult<T>> {
+  return http<T>('GET', `/orders/${orderId}`, undefined, await authorization(customer));
+}
+
 export async function getOrder(orderId: string): Promise<OrderView | undefined> {
-  const { status, body } = await http<OrderView>('GET', `/orders/${orderId}`);
+  const { status, body } = await getOrderResponse(orderId);
   return status === 200 ? body : undefined;
 }
 
@@ -191,7 +229,8 @@ export async function reservationOf(orderId: string): Promise<Record<string, unk
 }
 
 /** Every order stored for a customer (the orders table has no index on customerId: a filtered scan). */
-export async function ordersOfCustomer(customerId: string): Promise<Record<string, unknown>[]> {
+export async function ordersOfCustomer(customer: string): Promise<Record<string, unknown>[]> {
+  const { customerId } = await tokenFor(customer);
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { APIGatewayClient, GetAuthorizersCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { CognitoIdentityProviderClient, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,7 +9,9 @@ import { discover, functionArnFromIntegrationUri, functionNameFromArn } from '..
 const lambdaMock = mockClient(LambdaClient);
 const sqsMock = mockClient(SQSClient);
 const apiMock = mockClient(APIGatewayClient);
+const cognitoMock = mockClient(CognitoIdentityProviderClient);
 const clients = () => ({
+  cognito: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
   lambda: new LambdaClient({ region: 'us-east-1' }),
   sqs: new SQSClient({ region: 'us-east-1' }),
   apiGateway: new APIGatewayClient({ region: 'us-east-1' }),
@@ -19,6 +22,8 @@ beforeEach(() => {
   lambdaMock.reset();
   sqsMock.reset();
   apiMock.reset();
+  cognitoMock.reset();
+  apiMock.on(GetAuthorizersCommand).resolves({ items: [] });
   lambdaMock.on(ListFunctionsCommand).resolves({
     Functions: [
       { FunctionName: 'inventory', FunctionArn: ARN, Handler: 'handler.handler', Timeout: 10, CodeSha256: 'sha=', Environment: { Variables: { INVENTORY_TABLE: 'inventory' } } },
@@ -113,9 +118,67 @@ describe('discover', () => {
           { resourceId: 'r1', resourcePath: '/orders', httpMethod: 'POST', functionName: 'order-api' },
           { resourceId: 'r2', resourcePath: '/orders/{orderId}', httpMethod: 'GET', functionName: 'order-api' },
         ],
+        authorizers: [],
       },
     ]);
     expect(warnings).toEqual([expect.stringContaining('OPTIONS /orders/{orderId}: integration MOCK is not run locally')]);
+  });
+
+  it("reads each method's COGNITO_USER_POOLS authorizer, its identity header and the app clients of its pools", async () => {
+    lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
+    apiMock.on(GetRestApisCommand).resolves({ items: [{ id: 'api1', name: 'orders' }] });
+    const uri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations';
+    const integration = { type: 'AWS_PROXY' as const, uri };
+    apiMock.on(GetResourcesCommand).resolves({
+      items: [
+        { id: 'r1', path: '/orders', resourceMethods: { POST: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'az1', methodIntegration: integration } } },
+        {
+          id: 'r2',
+          path: '/orders/{orderId}',
+          resourceMethods: {
+            GET: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'az1', authorizationScopes: ['orders/read'], methodIntegration: integration },
+            // Not applied locally: never served rather than served unchecked.
+            DELETE: { authorizationType: 'AWS_IAM', methodIntegration: integration },
+            PUT: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'gone', methodIntegration: integration },
+          },
+        },
+      ],
+    });
+    apiMock.on(GetStagesCommand).resolves({ item: [{ stageName: 'local' }] });
+    apiMock.on(GetAuthorizersCommand).resolves({
+      items: [
+        {
+          id: 'az1',
+          name: 'customers',
+          type: 'COGNITO_USER_POOLS',
+          identitySource: 'method.request.header.Authorization',
+          providerARNs: ['arn:aws:cognito-idp:eu-west-1:000000000000:userpool/eu-west-1_pool1'],
+        },
+      ],
+    });
+    cognitoMock
+      .on(ListUserPoolClientsCommand, { UserPoolId: 'eu-west-1_pool1' })
+      .resolvesOnce({ UserPoolClients: [{ ClientId: 'client-a' }], NextToken: 'next' })
+      .resolvesOnce({ UserPoolClients: [{ ClientId: 'client-b' }] });
+
+    const { apis, warnings } = await discover(clients());
+
+    expect(apis[0]?.authorizers).toEqual([
+      {
+        id: 'az1',
+        name: 'customers',
+        identityHeader: 'Authorization',
+        userPools: [{ id: 'eu-west-1_pool1', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool1', clientIds: ['client-a', 'client-b'] }],
+      },
+    ]);
+    expect(apis[0]?.routes).toEqual([
+      { resourceId: 'r1', resourcePath: '/orders', httpMethod: 'POST', functionName: 'order-api', authorization: { authorizerId: 'az1', scopes: [] } },
+      { resourceId: 'r2', resourcePath: '/orders/{orderId}', httpMethod: 'GET', functionName: 'order-api', authorization: { authorizerId: 'az1', scopes: ['orders/read'] } },
+    ]);
+    expect(warnings).toEqual([
+      expect.stringContaining('DELETE /orders/{orderId}: authorization AWS_IAM is not applied locally'),
+      expect.stringContaining('PUT /orders/{orderId}: its authorizer gone is not applied locally'),
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describeMessage, discover, eventTypesOf, formatList, listDlq, redrive, resolveSource, type Topology } from '../../../local/dlq.js';
+import { clientConfig, describeMessage, discover, eventTypesOf, formatList, listDlq, redrive, resolveSource, type Topology } from '../../../local/dlq.js';
 
 const sqsMock = mockClient(SQSClient);
 const snsMock = mockClient(SNSClient);
@@ -318,5 +318,27 @@ describe('redrive', () => {
     expect(report.moved).toHaveLength(15);
     expect(sqsMock.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 5]);
     expect(sqsMock.commandCalls(DeleteMessageBatchCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 5]);
+  });
+});
+
+describe('clientConfig (where the tool sends its calls)', () => {
+  it('names an endpoint only when --endpoint or AWS_ENDPOINT_URL gives one, and never region or credentials', () => {
+    expect(clientConfig(undefined, {})).toEqual({});
+    expect(clientConfig(undefined, { AWS_ENDPOINT_URL: '' })).toEqual({});
+    expect(clientConfig(undefined, { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toEqual({ endpoint: 'http://127.0.0.1:4566' });
+    expect(clientConfig('http://127.0.0.1:9999', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })).toEqual({ endpoint: 'http://127.0.0.1:9999' });
+  });
+
+  it("leaves region and credentials to the SDK's default chain, as on AWS", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_REGION: 'eu-west-3', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret-from-env' });
+    try {
+      const client = new SQSClient(clientConfig(undefined, {}));
+      expect(await client.config.region()).toBe('eu-west-3');
+      expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret-from-env' });
+      client.destroy();
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -1,10 +1,13 @@
 // The front door on a loopback port with a fake invoke (no emulator, no network beyond 127.0.0.1).
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { InvokeOutcome } from '../../../local/runtime/batch-result.js';
 import type { DeployedApi } from '../../../local/runtime/discovery.js';
 import { MAX_REQUEST_BYTES, startFrontDoor, type FrontDoor } from '../../../local/runtime/front-door.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 
 const api: DeployedApi = {
   id: 'api1',
@@ -15,6 +18,7 @@ const api: DeployedApi = {
     { resourceId: 'r1', resourcePath: '/orders', httpMethod: 'POST', functionName: 'order-api' },
     { resourceId: 'r2', resourcePath: '/orders/{orderId}', httpMethod: 'GET', functionName: 'order-api' },
   ],
+  authorizers: [],
 };
 
 let door: FrontDoor | undefined;
@@ -108,5 +112,82 @@ describe('front door', () => {
 
     expect(response.status).toBe(200);
     expect(events[0]?.body).toHaveLength(MAX_REQUEST_BYTES);
+  });
+});
+
+describe('front door with a COGNITO_USER_POOLS authorizer', () => {
+  const POOL_ID = 'us-east-1_pool1';
+  const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
+  const secured: DeployedApi = {
+    ...api,
+    routes: api.routes.map((route) => ({ ...route, authorization: { authorizerId: 'az1', scopes: [] } })),
+    authorizers: [{ id: 'az1', name: 'customers', identityHeader: 'Authorization', userPools: [{ id: POOL_ID, issuer: ISSUER, clientIds: ['client-a'] }] }],
+  };
+  let key: CryptoKey;
+  let keys: Server;
+  let keysUrl = '';
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    key = pair.privateKey;
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'dummy', alg: 'RS256' }] });
+    keys = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
+    keysUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => keys.close(resolve));
+  });
+
+  const token = (claims: Record<string, unknown> = {}) =>
+    new SignJWT({ iss: ISSUER, sub: 'sub-1', aud: 'client-a', token_use: 'id', email: 'jane@example.com', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: 'dummy' })
+      .sign(key);
+
+  async function serveSecured(): Promise<{ base: string; events: APIGatewayProxyEvent[] }> {
+    const events: APIGatewayProxyEvent[] = [];
+    door = await startFrontDoor({
+      apis: [secured],
+      accountId: '000000000000',
+      host: '127.0.0.1',
+      port: 0,
+      jwksUrl: (id) => new URL(`/${id}/.well-known/jwks.json`, keysUrl),
+      invoke: async (_name, event) => {
+        events.push(event as APIGatewayProxyEvent);
+        return { ok: true, value: { statusCode: 202, body: '{}' } };
+      },
+    });
+    return { base: `http://127.0.0.1:${door.port}/_aws/execute-api/api1/local`, events };
+  }
+
+  it('passes a valid ID token through with its claims in requestContext.authorizer.claims, every value a string', async () => {
+    const { base, events } = await serveSecured();
+
+    const response = await fetch(`${base}/orders`, { method: 'POST', headers: { authorization: await token({ email_verified: true }) }, body: '{}' });
+
+    expect(response.status).toBe(202);
+    expect(events[0]?.requestContext.authorizer).toEqual({
+      claims: expect.objectContaining({ sub: 'sub-1', email: 'jane@example.com', email_verified: 'true', token_use: 'id', exp: expect.stringMatching(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/) }),
+    });
+  });
+
+  it.each([
+    ['without a token', async (): Promise<Record<string, string>> => ({})],
+    ['with a token for another app client', async () => ({ authorization: await token({ aud: 'client-b' }) })],
+    ['with an expired token', async () => ({ authorization: await token({ exp: Math.floor(Date.now() / 1000) - 10 }) })],
+  ])("answers API Gateway's 401 %s and never invokes the function", async (_case, headers) => {
+    const { base, events } = await serveSecured();
+
+    const response = await fetch(`${base}/orders/o-1`, { headers: await headers() });
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-amzn-errortype')).toBe('UnauthorizedException');
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    expect(events).toEqual([]);
+  });
+
+  it('refuses to start without a way to fetch the keys', async () => {
+    expect.assertions(1);
+    await expect(startFrontDoor({ apis: [secured], accountId: '0', host: '127.0.0.1', port: 0, invoke: async () => ({ ok: true, value: {} }) })).rejects.toThrow(/jwksUrl/);
   });
 });

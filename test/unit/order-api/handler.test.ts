@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
+import { customerClaims } from '../../fixtures/api-gateway.js';
 import { setOrderApiEnv } from './env.js';
 
 setOrderApiEnv();
@@ -19,7 +20,9 @@ beforeEach(() => {
   sns.reset();
 });
 
-const body = { customerId: 'c-1', email: 'jane@example.com', items: [{ productId: 'p-001', quantity: 2 }] };
+const body = { items: [{ productId: 'p-001', quantity: 2 }] };
+/** The customer of postOrder's default claims. */
+const customer = { customerId: customerClaims().sub ?? '', email: customerClaims().email ?? '' };
 
 const product = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
 
@@ -42,7 +45,7 @@ describe('order-api handler', () => {
   });
 
   it('POST with a stored key: answered from the BatchGet, before pricing, with no write', async () => {
-    const stored = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body)), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    const stored = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [], idempotency: [stored] } }); // the product was withdrawn since
 
     const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
@@ -55,7 +58,7 @@ describe('order-api handler', () => {
   it('POST with a key under contention: TransactionConflict retried, then answered from what the other request stored (never a 5xx)', async () => {
     const conflict = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] });
     const taken = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
-    const winner = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body)), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    const winner = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [product], idempotency: [] } });
     db.on(TransactWriteCommand).rejectsOnce(conflict).rejects(taken);
     db.on(GetCommand).resolves({ Item: winner });
@@ -83,7 +86,7 @@ describe('order-api handler', () => {
     db.on(QueryCommand).resolves({
       Items: [
         {
-          orderId, createdAt: '2026-11-25T09:00:00.000Z', updatedAt: '2026-11-25T09:00:00.000Z', status: 'PLACED', customerId: 'c-1',
+          orderId, createdAt: '2026-11-25T09:00:00.000Z', updatedAt: '2026-11-25T09:00:00.000Z', status: 'PLACED', customerId: 'c-123',
           email: 'jane@example.com', items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }], totalAmount: 2400,
           currency: 'JPY', paymentToken: 'tok_visa', services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' }, history: [],
         },

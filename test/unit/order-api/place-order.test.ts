@@ -3,13 +3,14 @@
 // published here: the orders table's stream announces each stored order (order-publisher).
 import { ConflictError, ValidationError } from '../../../functions/order-api/errors.js';
 import { IDEMPOTENCY_TTL_SECONDS, placeOrder, type PlaceOrderResult } from '../../../functions/order-api/place-order.js';
-import { PlaceOrderRequestSchema, type PlaceOrderRequest } from '../../../functions/order-api/request.js';
+import { PlaceOrderRequestSchema, type Customer, type PlaceOrderRequest } from '../../../functions/order-api/request.js';
 import { inMemoryDeps } from './fakes.js';
+
+/** Who the ID token says places the order (order-api's HTTP edge reads it from the claims). */
+const customer: Customer = { customerId: 'c-123', email: 'jane@example.com' };
 
 const request = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest =>
   PlaceOrderRequestSchema.parse({
-    customerId: 'c-123',
-    email: 'jane@example.com',
     items: [
       { productId: 'p-001', quantity: 2 },
       { productId: 'p-002', quantity: 1 },
@@ -21,7 +22,7 @@ describe('placeOrder', () => {
   it('prices lines from the catalog (one read) and stores the order PLACED (one write)', async () => {
     const { deps, db, catalog } = inMemoryDeps();
 
-    const result = await placeOrder(request(), undefined, deps);
+    const result = await placeOrder(request(), customer, undefined, deps);
 
     expect(catalog.calls).toBe(1);
     expect(db.writes).toBe(1);
@@ -58,7 +59,7 @@ describe('placeOrder', () => {
       expect.assertions(4);
       const { deps, db } = inMemoryDeps();
       try {
-        await placeOrder(request({ items }), 'key-1', deps);
+        await placeOrder(request({ items }), customer, 'key-1', deps);
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).message).toMatch(detail);
@@ -74,14 +75,14 @@ describe('placeOrder', () => {
     db.beforeOperation = (name) => {
       if (name === 'createOrder') throw new Error('DynamoDB is unavailable');
     };
-    await expect(placeOrder(request(), undefined, deps)).rejects.toThrow('DynamoDB is unavailable');
+    await expect(placeOrder(request(), customer, undefined, deps)).rejects.toThrow('DynamoDB is unavailable');
     expect(db.orders.size).toBe(0);
   });
 
   describe('with an Idempotency-Key', () => {
     it('writes the key with its answer in the same write as the order: one read, one write', async () => {
       const { deps, db, catalog } = inMemoryDeps();
-      const first = await placeOrder(request(), 'key-1', deps);
+      const first = await placeOrder(request(), customer, 'key-1', deps);
       expect(catalog.calls).toBe(1);
       expect(db.writes).toBe(1);
       expect(db.keys.get('key-1')).toEqual({
@@ -96,10 +97,10 @@ describe('placeOrder', () => {
 
     it('answers a retry with the same body from the stored response, writing nothing more', async () => {
       const { deps, db, clock } = inMemoryDeps();
-      const first = await placeOrder(request(), 'key-1', deps);
+      const first = await placeOrder(request(), customer, 'key-1', deps);
       clock.advance(60_000);
 
-      const retry = await placeOrder(request({ paymentToken: 'tok_visa' }), 'key-1', deps); // the default, spelt out: the same request
+      const retry = await placeOrder(request({ paymentToken: 'tok_visa' }), customer, 'key-1', deps); // the default, spelt out: the same request
 
       expect(retry).toEqual(first);
       expect(db.orders.size).toBe(1);
@@ -110,26 +111,39 @@ describe('placeOrder', () => {
     // a withdrawn product turned the stored 202 into a 422).
     it('answers a retry from the stored result even when a product was withdrawn since', async () => {
       const { deps, db, catalog } = inMemoryDeps();
-      const first = await placeOrder(request(), 'key-1', deps);
+      const first = await placeOrder(request(), customer, 'key-1', deps);
       catalog.withdraw('p-002');
 
-      await expect(placeOrder(request(), 'key-1', deps)).resolves.toEqual(first);
+      await expect(placeOrder(request(), customer, 'key-1', deps)).resolves.toEqual(first);
       expect(db.writes).toBe(1);
-      await expect(placeOrder(request(), 'key-2', deps)).rejects.toThrow(/Unknown product: p-002/);
+      await expect(placeOrder(request(), customer, 'key-2', deps)).rejects.toThrow(/Unknown product: p-002/);
     });
 
     it('refuses the same key with a different body (422) and writes nothing', async () => {
       expect.assertions(3);
       const { deps, db } = inMemoryDeps();
-      await placeOrder(request(), 'key-1', deps);
+      await placeOrder(request(), customer, 'key-1', deps);
       const writes = db.writes;
       try {
-        await placeOrder(request({ items: [{ productId: 'p-001', quantity: 3 }] }), 'key-1', deps);
+        await placeOrder(request({ items: [{ productId: 'p-001', quantity: 3 }] }), customer, 'key-1', deps);
       } catch (error) {
         expect(error).toBeInstanceOf(ValidationError);
         expect((error as ValidationError).problems).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
       }
       expect(db.writes).toBe(writes);
+    });
+
+    it("refuses another customer's request under a key already used, even with the same body: never answers with the first customer's order", async () => {
+      expect.assertions(3);
+      const { deps, db } = inMemoryDeps();
+      await placeOrder(request(), customer, 'key-1', deps);
+      try {
+        await placeOrder(request(), { customerId: 'c-other', email: 'other@example.com' }, 'key-1', deps);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).problems).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+      }
+      expect(db.orders.size).toBe(1);
     });
 
     it('of two requests racing with one key, one writes; the other answers what it stored (key taken)', async () => {
@@ -145,7 +159,7 @@ describe('placeOrder', () => {
         await barrier;
       };
 
-      const [a, b] = await Promise.all([placeOrder(request(), 'key-1', deps), placeOrder(request(), 'key-1', deps)]);
+      const [a, b] = await Promise.all([placeOrder(request(), customer, 'key-1', deps), placeOrder(request(), customer, 'key-1', deps)]);
 
       expect(b).toEqual(a);
       expect(db.orders.size).toBe(1);
@@ -163,7 +177,7 @@ describe('placeOrder', () => {
         if (reads === 2) bothRead();
         await barrier;
       };
-      const results = await Promise.allSettled([placeOrder(request(), 'key-1', deps), placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), 'key-1', deps)]);
+      const results = await Promise.allSettled([placeOrder(request(), customer, 'key-1', deps), placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps)]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
       expect(results[1]).toMatchObject({ reason: expect.any(ValidationError) });
     });
@@ -176,11 +190,11 @@ describe('placeOrder', () => {
       db.beforeOperation = async (name) => {
         if (name !== 'createOrder') return;
         db.beforeOperation = () => undefined;
-        winner = await placeOrder(request(), 'key-1', deps); // the other request commits first…
+        winner = await placeOrder(request(), customer, 'key-1', deps); // the other request commits first…
         db.contendNext(); // …and this one's transaction keeps conflicting with it
       };
 
-      const loser = await placeOrder(request(), 'key-1', deps);
+      const loser = await placeOrder(request(), customer, 'key-1', deps);
 
       expect(winner).toMatchObject({ statusCode: 202 });
       expect(loser).toEqual(winner);
@@ -191,17 +205,17 @@ describe('placeOrder', () => {
       expect.assertions(3);
       const { deps, db, log } = inMemoryDeps();
       db.contendNext();
-      await expect(placeOrder(request(), 'key-1', deps)).rejects.toThrow(ConflictError);
+      await expect(placeOrder(request(), customer, 'key-1', deps)).rejects.toThrow(ConflictError);
       expect(db.orders.size).toBe(0);
       expect(log.warnings).toEqual(['the Idempotency-Key is contended']);
     });
 
     it('frees a key once it expires (24 h): the same key then places a new order', async () => {
       const { deps, db, clock } = inMemoryDeps();
-      const first = await placeOrder(request(), 'key-1', deps);
+      const first = await placeOrder(request(), customer, 'key-1', deps);
 
       clock.advance(IDEMPOTENCY_TTL_SECONDS * 1000 + 1000);
-      const second = await placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), 'key-1', deps);
+      const second = await placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps);
 
       expect(second.orderId).not.toBe(first.orderId);
       expect(db.orders.size).toBe(2);

@@ -22,23 +22,54 @@ function setup() {
   const store = new InMemoryOrderProjection();
   store.put(placedOrder());
   const publisher = new RecordingPublisher();
-  const log = { info: () => undefined, warn: () => undefined };
-  const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log };
+  const errors: [string, Record<string, unknown> | undefined][] = [];
+  const log = { info: () => undefined, warn: () => undefined, error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]) };
+  const counted = { paymentMismatches: 0 };
+  const metrics = { paymentMismatch: () => void (counted.paymentMismatches += 1) };
+  const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
   const apply = (...events: OrderEvent[]) => events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
-  return { store, publisher, deps, apply };
+  return { store, publisher, deps, apply, errors, counted };
 }
 
 describe('applyResultEvent: what it logs (make up narrates these lines)', () => {
   it('one line per applied event, one when the order becomes final, nothing for a repeated event', async () => {
     const { deps, apply } = setup();
     const lines: [string, Record<string, unknown> | undefined][] = [];
-    deps.log = { info: (message, attributes) => void lines.push([message, attributes]), warn: () => undefined };
+    deps.log = { info: (message, attributes) => void lines.push([message, attributes]), warn: () => undefined, error: () => undefined };
     await apply(inventoryReserved(), inventoryReserved(), paymentDeclinedWith());
     expect(lines).toEqual([
       ['event applied', { orderId: 'o-1', inventory: 'RESERVED' }],
       ['event applied', { orderId: 'o-1', payment: 'DECLINED' }],
       ['order CANCELLED', { orderId: 'o-1', reason: expect.stringContaining('payment declined') }],
     ]);
+  });
+});
+
+describe('applyResultEvent: a capture must match the order (issue 12, item 6)', () => {
+  it.each<[string, OrderEvent, string]>([
+    ['another amount', paymentCaptured({ amount: 2399 }), "payment mismatch: captured 2399 JPY, the order's total is 2400 JPY"],
+    ['another currency', paymentCaptured({ currency: 'USD' }), "payment mismatch: captured 2400 USD, the order's total is 2400 JPY"],
+  ])('a capture of %s never confirms: the order is cancelled with the reason, an error logged and counted once', async (_case, capture, reason) => {
+    const { store, publisher, apply, errors, counted } = setup();
+
+    await apply(inventoryReserved(), capture, capture); // the second delivery is a duplicate
+
+    const order = store.get('o-1');
+    expect(order).toMatchObject({ status: 'CANCELLED', reason, services: { inventory: 'RESERVED', payment: 'CAPTURED' } });
+    expect(publisher.types()).toEqual(['OrderCancelled', 'OrderCancelled']); // the duplicate republishes the same final event
+    expect(publisher.events[0]).toMatchObject({ data: { reason } });
+    expect(errors).toEqual([[expect.stringContaining('does not match its order'), { orderId: 'o-1', eventId: capture.id, reason }]]);
+    expect(counted.paymentMismatches).toBe(1);
+  });
+
+  it('a capture of exactly the total and currency confirms, with nothing logged or counted', async () => {
+    const { store, apply, errors, counted } = setup();
+
+    await apply(paymentCaptured({ amount: 2400, currency: 'JPY' }), inventoryReserved());
+
+    expect(store.get('o-1').status).toBe('CONFIRMED');
+    expect(errors).toEqual([]);
+    expect(counted.paymentMismatches).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { jest } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { inventoryReserved, paymentCaptured } from '../../fixtures/result-events.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
@@ -12,6 +13,7 @@ process.env['ORDERS_TABLE'] = 'orders';
 process.env['TOPIC_ARN'] = 'arn:aws:sns:us-east-1:000000000000:order-events';
 process.env['AWS_REGION'] = 'us-east-1';
 process.env['LOG_LEVEL'] = 'SILENT';
+process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'order-fanout';
 const { handler } = await import('../../../functions/order-status/handler.js');
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -64,5 +66,36 @@ describe('order-status handler', () => {
     expect(db).toHaveReceivedCommandTimes(UpdateCommand, 0);
     const message = JSON.parse(sns.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}') as unknown;
     expect(message).toMatchObject({ id: 'o-1:OrderConfirmed', time: '2026-11-25T09:05:00.000Z' });
+  });
+
+  it("counts a capture that does not match its order as the alarm reads it: PaymentMismatches in the stack's namespace, service order-status (EMF)", async () => {
+    const reason = "payment mismatch: captured 1 JPY, the order's total is 2400 JPY";
+    const entry = { eventId: 'o-1:PaymentCaptured', type: 'PaymentCaptured', time: '2026-11-25T09:00:00.000Z', reason };
+    const applied = { ...reserved, services: { ...reserved.services, payment: 'CAPTURED' }, history: [entry] };
+    db.on(QueryCommand).resolves({ Items: [reserved] });
+    db.on(UpdateCommand).resolves({ Attributes: applied });
+    db.on(UpdateCommand, { ConditionExpression: '#status = :placed' }).resolves({ Attributes: { ...applied, status: 'CANCELLED', reason, finalizedAt: '2026-11-25T09:05:00.000Z' } });
+    sns.on(PublishCommand).resolves({});
+    const written: string[] = [];
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+
+    try {
+      await handler(sqsEvent(sqsRecord(paymentCaptured({ amount: 1 }))), lambdaContext('order-status'));
+    } finally {
+      stdout.mockRestore();
+    }
+
+    const metrics = written.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(metrics).toEqual([
+      expect.objectContaining({
+        _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'order-fanout', Dimensions: [['service']], Metrics: [{ Name: 'PaymentMismatches', Unit: 'Count' }] }] }),
+        service: 'order-status',
+        PaymentMismatches: 1,
+      }),
+    ]);
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderCancelled' } } });
   });
 });

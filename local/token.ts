@@ -1,0 +1,134 @@
+// A customer's ID token from the stack's user pool: what every request to the API carries in
+// Authorization. `make token`, the e2e tests and the benchmark all get their tokens here.
+//
+//   npx tsx local/token.ts [--customer demo] [--email demo@example.com] [--state FILE]   → the ID token on stdout, nothing else
+//
+// The customer is created first if needed (AdminCreateUser, its email verified), given a fresh
+// random password (AdminSetUserPassword, permanent) and signed in with it (InitiateAuth
+// USER_PASSWORD_AUTH, which envs/local's app client allows): no password is ever kept anywhere.
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UsernameExistsException,
+  type CognitoIdentityProviderClientConfig,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+
+export const DEMO_CUSTOMER = 'demo';
+/** The names infra/modules/auth gives the pool and its client (envs/local has no name_prefix). */
+export const USER_POOL_NAME = 'order-fanout-customers';
+export const CLIENT_NAME = 'order-fanout-web';
+
+export interface UserPoolRef {
+  userPoolId: string;
+  clientId: string;
+}
+
+export interface CustomerToken {
+  /** The ID token: send it as `Authorization: <token>`. */
+  token: string;
+  /** Its sub: the customerId order-api gives the customer's orders. */
+  customerId: string;
+  email: string;
+}
+
+/** Meets both Cognito's default policy and infra/modules/auth's (12+ characters, upper, lower, digit). */
+const freshPassword = (): string => `${randomBytes(18).toString('base64url')}Aa1-`;
+
+const defaultEmail = (customer: string): string => `${customer.replace(/[^A-Za-z0-9._+-]/g, '-')}@example.com`;
+
+/** Signs a customer in, creating it first if it does not exist; an email given for an existing customer replaces its own. */
+export async function customerToken(cognito: CognitoIdentityProviderClient, pool: UserPoolRef, customer: string, email?: string): Promise<CustomerToken> {
+  const address = email ?? defaultEmail(customer);
+  const attributes = [
+    { Name: 'email', Value: address },
+    // Verified as if the customer had confirmed it: order-api sends email only to verified addresses.
+    { Name: 'email_verified', Value: 'true' },
+  ];
+  try {
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: customer, UserAttributes: attributes, MessageAction: 'SUPPRESS' }));
+  } catch (error) {
+    if (!(error instanceof UsernameExistsException)) throw error;
+    if (email !== undefined) await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool.userPoolId, Username: customer, UserAttributes: attributes }));
+  }
+  const password = freshPassword();
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: customer, Password: password, Permanent: true }));
+  const { AuthenticationResult } = await cognito.send(
+    new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: customer, PASSWORD: password } }),
+  );
+  const token = AuthenticationResult?.IdToken;
+  if (token === undefined) throw new Error(`signing ${customer} in returned no ID token (a challenge instead?)`);
+  const claims = decodeJwt(token); // our own pool's answer: read, not verified (the API verifies it)
+  return { token, customerId: String(claims.sub), email: typeof claims.email === 'string' ? claims.email : address };
+}
+
+/**
+ * "A token for customer X", once per customer for the life of the process (the tokens last an hour):
+ * concurrent callers for one customer share one sign-in.
+ */
+export function customerTokens(cognito: CognitoIdentityProviderClient, pool: UserPoolRef): (customer: string, email?: string) => Promise<CustomerToken> {
+  const cache = new Map<string, Promise<CustomerToken>>();
+  return (customer, email) => {
+    const key = `${customer}\n${email ?? ''}`;
+    let pending = cache.get(key);
+    if (pending === undefined) {
+      pending = customerToken(cognito, pool, customer, email);
+      pending.catch(() => cache.delete(key)); // a failed sign-in is tried again next time
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+}
+
+/** The pool and client by the names Terraform gives them, for a stack whose state is not at hand. */
+export async function findUserPool(cognito: CognitoIdentityProviderClient): Promise<UserPoolRef> {
+  const pools = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken }));
+    pools.push(...(page.UserPools ?? []).filter((pool) => pool.Name === USER_POOL_NAME));
+    NextToken = page.NextToken;
+  } while (NextToken !== undefined);
+  const [pool, ...others] = pools;
+  if (pool?.Id === undefined) throw new Error(`no user pool ${USER_POOL_NAME}: is the stack up (make up)?`);
+  if (others.length > 0) throw new Error(`${pools.length} user pools are named ${USER_POOL_NAME}: cannot tell which is the stack's`);
+  const { UserPoolClients = [] } = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }));
+  const client = UserPoolClients.find((candidate) => candidate.ClientName === CLIENT_NAME);
+  if (client?.ClientId === undefined) throw new Error(`user pool ${pool.Id} has no app client ${CLIENT_NAME}`);
+  return { userPoolId: pool.Id, clientId: client.ClientId };
+}
+
+/** The Cognito client of the command line: the SDK's own chain (region, credentials, AWS_ENDPOINT_URL). */
+export const cognitoClient = (config: CognitoIdentityProviderClientConfig = {}): CognitoIdentityProviderClient => new CognitoIdentityProviderClient(config);
+
+// `make token`: the stack that `make up` (or `tflocal apply`) applied, found by its Terraform state's
+// outputs (--state FILE for another state, as make status takes); without a state, by the pool's name.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { customer: { type: 'string', default: DEMO_CUSTOMER }, email: { type: 'string' }, state: { type: 'string' } } });
+  const customer = values.customer === '' ? DEMO_CUSTOMER : (values.customer ?? DEMO_CUSTOMER);
+  const email = values.email === '' ? undefined : values.email;
+  const cognito = cognitoClient();
+  try {
+    const { findState, outputs } = await import('./terraform.js');
+    const state = findState(values.state);
+    if (values.state !== undefined && state === undefined) throw new Error(`no Terraform state at ${values.state}`);
+    const out = state === undefined ? {} : await outputs(state);
+    const pool =
+      typeof out.user_pool_id === 'string' && typeof out.user_pool_client_id === 'string'
+        ? { userPoolId: out.user_pool_id, clientId: out.user_pool_client_id }
+        : await findUserPool(cognito);
+    process.stdout.write(`${(await customerToken(cognito, pool, customer, email)).token}\n`);
+  } catch (error) {
+    process.stderr.write(`make token failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  } finally {
+    cognito.destroy();
+  }
+}

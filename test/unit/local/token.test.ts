@@ -1,0 +1,97 @@
+// local/token.ts against a mocked Cognito: create-if-needed, a fresh password per sign-in, one
+// sign-in per customer per process.
+import { beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { mockClient } from 'aws-sdk-client-mock';
+import { customerToken, customerTokens, findUserPool } from '../../../local/token.js';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const client = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
+const pool = { userPoolId: 'us-east-1_pool', clientId: 'client-a' };
+/** An unsigned token with these claims: token.ts only reads it (the API verifies it). */
+const idToken = (claims: Record<string, string>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+
+beforeEach(() => {
+  cognito.reset();
+  cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } });
+});
+
+describe('customerToken', () => {
+  it('creates the customer with a verified email, sets a fresh permanent password and signs in with it', async () => {
+    const result = await customerToken(client(), pool, 'jane', 'jane@example.com');
+
+    expect(result).toEqual({ token: expect.any(String), customerId: 'sub-1', email: 'jane@example.com' });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      UserPoolId: 'us-east-1_pool',
+      Username: 'jane',
+      MessageAction: 'SUPPRESS',
+      UserAttributes: [
+        { Name: 'email', Value: 'jane@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+    const password = cognito.commandCalls(AdminSetUserPasswordCommand)[0]?.args[0].input;
+    expect(password).toMatchObject({ Username: 'jane', Permanent: true, Password: expect.stringMatching(/^.{12,}$/) });
+    expect(cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
+      ClientId: 'client-a',
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: 'jane', PASSWORD: password?.Password ?? '' },
+    });
+  });
+
+  it('signs an existing customer in as it is, and replaces its email only when one is given', async () => {
+    cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+
+    await customerToken(client(), pool, 'jane');
+    expect(cognito).toHaveReceivedCommandTimes(AdminUpdateUserAttributesCommand, 0);
+
+    await customerToken(client(), pool, 'jane', 'new@example.com');
+    expect(cognito).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, { Username: 'jane', UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'new@example.com' }]) });
+  });
+
+  it('gives a customer without an email <name>@example.com', async () => {
+    await customerToken(client(), pool, 'demo');
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, { UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'demo@example.com' }]) });
+  });
+
+  it('fails when the sign-in answers a challenge instead of tokens', async () => {
+    expect.assertions(1);
+    cognito.on(InitiateAuthCommand).resolves({ ChallengeName: 'NEW_PASSWORD_REQUIRED' });
+    await expect(customerToken(client(), pool, 'jane')).rejects.toThrow(/no ID token/);
+  });
+});
+
+describe('customerTokens', () => {
+  it('signs each customer in once, however many callers ask at once', async () => {
+    const tokenFor = customerTokens(client(), pool);
+
+    const tokens = await Promise.all([tokenFor('jane'), tokenFor('jane'), tokenFor('kim')]);
+
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(cognito).toHaveReceivedCommandTimes(InitiateAuthCommand, 2);
+  });
+});
+
+describe('findUserPool', () => {
+  it('finds the pool and its web client by the names Terraform gives them', async () => {
+    cognito.on(ListUserPoolsCommand).resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'other' }], NextToken: 'n' }).resolvesOnce({ UserPools: [{ Id: 'p-1', Name: 'order-fanout-customers' }] });
+    cognito.on(ListUserPoolClientsCommand, { UserPoolId: 'p-1' }).resolves({ UserPoolClients: [{ ClientId: 'c-1', ClientName: 'order-fanout-web' }] });
+
+    await expect(findUserPool(client())).resolves.toEqual({ userPoolId: 'p-1', clientId: 'c-1' });
+  });
+
+  it('says the stack is not up when there is no such pool', async () => {
+    expect.assertions(1);
+    cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
+    await expect(findUserPool(client())).rejects.toThrow(/make up/);
+  });
+});
