@@ -67,6 +67,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const names = wanted.length > 0 ? wanted : functionNames();
   const results = await Promise.all(names.map(buildFunction));
   for (const r of results) {
-    console.log(`${r.name.padEnd(14)} bundle ${kb(r.bundleBytes).padStart(9)}  zip ${kb(r.zipBytes).padStart(9)}  sha256 ${r.codeSha256}`);
+    console.log(
+      `${r.name.padEnd(14)} bundle ${kb(r.bundleBytes).padStart(9)}  zip ${kb(r.zipBytes).padStart(9)}  sha256 ${r.codeSha256}`,
+    );
   }
 }

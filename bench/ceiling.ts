@@ -13,9 +13,22 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clients } from './aws.js';
 import { BENCH_PRODUCTS } from './load.js';
 import { percentile, round } from './stats.js';
@@ -31,11 +44,15 @@ export interface CeilingSetup {
 export async function mirrorTopic(admin: Clients, sourceTopicArn: string): Promise<CeilingSetup> {
   const { TopicArn } = await admin.sns.send(new CreateTopicCommand({ Name: 'bench-ceiling-events' }));
   if (TopicArn === undefined) throw new Error('could not create the mirror topic');
-  const { Subscriptions = [] } = await admin.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: sourceTopicArn }));
+  const { Subscriptions = [] } = await admin.sns.send(
+    new ListSubscriptionsByTopicCommand({ TopicArn: sourceTopicArn }),
+  );
   const queueUrls: string[] = [];
   for (const sub of Subscriptions) {
     if (sub.Protocol !== 'sqs' || sub.Endpoint === undefined || sub.SubscriptionArn === undefined) continue;
-    const { Attributes = {} } = await admin.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }));
+    const { Attributes = {} } = await admin.sns.send(
+      new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }),
+    );
     const name = `bench-ceiling-${sub.Endpoint.split(':').pop() ?? 'queue'}`;
     const { QueueUrl } = await admin.sqs.send(new CreateQueueCommand({ QueueName: name }));
     if (QueueUrl === undefined) throw new Error(`could not create ${name}`);
@@ -43,24 +60,46 @@ export async function mirrorTopic(admin: Clients, sourceTopicArn: string): Promi
     const copied: Record<string, string> = { RawMessageDelivery: Attributes.RawMessageDelivery ?? 'false' };
     if (Attributes.FilterPolicy !== undefined) copied.FilterPolicy = Attributes.FilterPolicy;
     if (Attributes.FilterPolicyScope !== undefined) copied.FilterPolicyScope = Attributes.FilterPolicyScope;
-    await admin.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: `arn:aws:sqs:us-east-1:000000000000:${name}`, Attributes: copied }));
+    await admin.sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+        Attributes: copied,
+      }),
+    );
   }
   return { topicArn: TopicArn, queueUrls };
 }
 
 /** Receive loops per mirror queue that delete what they receive, as the runtime's pollers do. */
-export function startDrainers(sqs: Clients['sqs'], queueUrls: readonly string[], loopsPerQueue: number): () => Promise<void> {
+export function startDrainers(
+  sqs: Clients['sqs'],
+  queueUrls: readonly string[],
+  loopsPerQueue: number,
+): () => Promise<void> {
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // every long poll listens for the abort
   const loop = async (QueueUrl: string): Promise<void> => {
     while (!abort.signal.aborted) {
       try {
         const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20, MessageAttributeNames: ['All'], MessageSystemAttributeNames: ['All'] }),
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 20,
+            MessageAttributeNames: ['All'],
+            MessageSystemAttributeNames: ['All'],
+          }),
           { abortSignal: abort.signal },
         );
         if (Messages === undefined || Messages.length === 0) continue;
-        await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+          }),
+        );
       } catch (error) {
         if (abort.signal.aborted) return;
         throw error;
@@ -156,34 +195,78 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
       return c.db.send(
         new BatchGetCommand({
           RequestItems: {
-            [table(ctx, 'inventory')]: { Keys: [{ productId: ctx.productId }], ProjectionExpression: 'productId, #name, unitPrice, currency', ExpressionAttributeNames: { '#name': 'name' } },
+            [table(ctx, 'inventory')]: {
+              Keys: [{ productId: ctx.productId }],
+              ProjectionExpression: 'productId, #name, unitPrice, currency',
+              ExpressionAttributeNames: { '#name': 'name' },
+            },
           },
         }),
       );
     case 'DynamoDB.Query':
       return c.db.send(
-        new QueryCommand({ TableName: table(ctx, 'orders'), KeyConditionExpression: 'orderId = :id', ExpressionAttributeValues: { ':id': ctx.orderId }, Limit: 1, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: table(ctx, 'orders'),
+          KeyConditionExpression: 'orderId = :id',
+          ExpressionAttributeValues: { ':id': ctx.orderId },
+          Limit: 1,
+          ConsistentRead: true,
+        }),
       );
     case 'DynamoDB.GetItem':
-      return c.db.send(new GetCommand({ TableName: ownTable[fn] ?? table(ctx, 'orders'), Key: key(fn), ConsistentRead: true }));
+      return c.db.send(
+        new GetCommand({ TableName: ownTable[fn] ?? table(ctx, 'orders'), Key: key(fn), ConsistentRead: true }),
+      );
     case 'DynamoDB.PutItem': {
       const item =
         fn === 'billing'
           ? { ...key(fn), status: 'PENDING', amount: 1000, currency: 'JPY', createdAt: ctx.createdAt }
           : fn === 'notification'
-            ? { ...key(fn), orderId: ctx.orderId, kind: 'ORDER_RECEIVED', recipient: 'bench@example.com', subject: 'Order received', status: 'PENDING', claimedAt: ctx.createdAt }
+            ? {
+                ...key(fn),
+                orderId: ctx.orderId,
+                kind: 'ORDER_RECEIVED',
+                recipient: 'bench@example.com',
+                subject: 'Order received',
+                status: 'PENDING',
+                claimedAt: ctx.createdAt,
+              }
             : fn === 'inventory'
-              ? { ...key(fn), status: 'REJECTED', items: [{ productId: ctx.productId, quantity: 1 }], shortages: [], reason: 'bench', decidedAt: ctx.createdAt }
+              ? {
+                  ...key(fn),
+                  status: 'REJECTED',
+                  items: [{ productId: ctx.productId, quantity: 1 }],
+                  shortages: [],
+                  reason: 'bench',
+                  decidedAt: ctx.createdAt,
+                }
               : orderItem(ctx);
       const conditionKey = Object.keys(key(fn))[0] ?? 'orderId';
-      return c.db.send(new PutCommand({ TableName: ownTable[fn] ?? table(ctx, 'orders'), Item: item, ConditionExpression: `attribute_not_exists(${conditionKey})` }));
+      return c.db.send(
+        new PutCommand({
+          TableName: ownTable[fn] ?? table(ctx, 'orders'),
+          Item: item,
+          ConditionExpression: `attribute_not_exists(${conditionKey})`,
+        }),
+      );
     }
     case 'DynamoDB.TransactWriteItems':
       if (fn === 'inventory') {
         return c.db.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: table(ctx, 'inventory-reservations'), Item: { ...key(fn), status: 'RESERVED', items: [{ productId: ctx.productId, quantity: 1 }], decidedAt: ctx.createdAt }, ConditionExpression: 'attribute_not_exists(orderId)' } },
+              {
+                Put: {
+                  TableName: table(ctx, 'inventory-reservations'),
+                  Item: {
+                    ...key(fn),
+                    status: 'RESERVED',
+                    items: [{ productId: ctx.productId, quantity: 1 }],
+                    decidedAt: ctx.createdAt,
+                  },
+                  ConditionExpression: 'attribute_not_exists(orderId)',
+                },
+              },
               {
                 Update: {
                   TableName: table(ctx, 'inventory'),
@@ -201,11 +284,23 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
       return c.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: table(ctx, 'orders'), Item: { ...orderItem(ctx), ...(ctx.k > 0 ? { orderId: `${ctx.orderId}:${ctx.k}` } : {}) }, ConditionExpression: 'attribute_not_exists(orderId)' } },
+            {
+              Put: {
+                TableName: table(ctx, 'orders'),
+                Item: { ...orderItem(ctx), ...(ctx.k > 0 ? { orderId: `${ctx.orderId}:${ctx.k}` } : {}) },
+                ConditionExpression: 'attribute_not_exists(orderId)',
+              },
+            },
             {
               Put: {
                 TableName: table(ctx, 'idempotency'),
-                Item: { idempotencyKey: `key-${ctx.orderId}:${ctx.k}`, requestHash: 'x'.repeat(64), orderId: ctx.orderId, expiresAt: Math.floor(Date.now() / 1000) + 86_400, response: { statusCode: 202, body: orderItem(ctx) } },
+                Item: {
+                  idempotencyKey: `key-${ctx.orderId}:${ctx.k}`,
+                  requestHash: 'x'.repeat(64),
+                  orderId: ctx.orderId,
+                  expiresAt: Math.floor(Date.now() / 1000) + 86_400,
+                  response: { statusCode: 202, body: orderItem(ctx) },
+                },
                 ConditionExpression: 'attribute_not_exists(idempotencyKey) OR expiresAt < :now',
                 ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
               },
@@ -239,7 +334,10 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
             Key: { idempotencyKey: `key-${ctx.orderId}:0` },
             UpdateExpression: 'SET #state = :completed, #response = :response',
             ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-            ExpressionAttributeValues: { ':completed': 'COMPLETED', ':response': { statusCode: 202, body: orderItem(ctx) } },
+            ExpressionAttributeValues: {
+              ':completed': 'COMPLETED',
+              ':response': { statusCode: 202, body: orderItem(ctx) },
+            },
           }),
         );
       }
@@ -249,13 +347,21 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
           Key: key(fn),
           UpdateExpression: 'SET #status = :status, decidedAt = :now, messageId = :ref',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': 'DONE', ':now': new Date().toISOString(), ':ref': `ref-${ctx.orderId}` },
+          ExpressionAttributeValues: {
+            ':status': 'DONE',
+            ':now': new Date().toISOString(),
+            ':ref': `ref-${ctx.orderId}`,
+          },
         }),
       );
     case 'SNS.Publish': {
       const type = EVENT_BY_FUNCTION[fn] ?? 'OrderPlaced';
       return c.sns.send(
-        new PublishCommand({ TopicArn: ctx.topicArn, Message: eventMessage(ctx, type), MessageAttributes: { eventType: { DataType: 'String', StringValue: type } } }),
+        new PublishCommand({
+          TopicArn: ctx.topicArn,
+          Message: eventMessage(ctx, type),
+          MessageAttributes: { eventType: { DataType: 'String', StringValue: type } },
+        }),
       );
     }
     case 'SESv2.SendEmail':
@@ -263,7 +369,12 @@ function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<u
         new SendEmailCommand({
           FromEmailAddress: 'orders@example.com',
           Destination: { ToAddresses: ['bench@example.com'] },
-          Content: { Simple: { Subject: { Data: 'Your order', Charset: 'UTF-8' }, Body: { Text: { Data: 'Thank you for your order. '.repeat(8), Charset: 'UTF-8' } } } },
+          Content: {
+            Simple: {
+              Subject: { Data: 'Your order', Charset: 'UTF-8' },
+              Body: { Text: { Data: 'Thank you for your order. '.repeat(8), Charset: 'UTF-8' } },
+            },
+          },
         }),
       );
     default:
@@ -288,7 +399,9 @@ const draw = (count: number): number => Math.floor(count) + (Math.random() < cou
 
 function sequenceFor(apis: Record<string, number>): string[] {
   const remaining = new Map(Object.entries(apis).map(([api, n]) => [api, draw(n)]));
-  const ordered = [...remaining.keys()].sort((a, b) => (CALL_ORDER.indexOf(a) + 1 || 99) - (CALL_ORDER.indexOf(b) + 1 || 99));
+  const ordered = [...remaining.keys()].sort(
+    (a, b) => (CALL_ORDER.indexOf(a) + 1 || 99) - (CALL_ORDER.indexOf(b) + 1 || 99),
+  );
   const out: string[] = [];
   while ([...remaining.values()].some((n) => n > 0)) {
     for (const api of ordered) {
@@ -310,7 +423,11 @@ function sequenceFor(apis: Record<string, number>): string[] {
  * the final status, as in the pipeline: it runs in the background, loading the emulator, but the next
  * order does not wait for it.
  */
-const CRITICAL_ORDER_STATUS: Record<string, number> = { 'DynamoDB.Query': 2, 'DynamoDB.UpdateItem': 3, 'SNS.Publish': Number.POSITIVE_INFINITY };
+const CRITICAL_ORDER_STATUS: Record<string, number> = {
+  'DynamoDB.Query': 2,
+  'DynamoDB.UpdateItem': 3,
+  'SNS.Publish': Number.POSITIVE_INFINITY,
+};
 
 function splitOrderStatus(sequence: string[]): { critical: string[]; tail: string[] } {
   const left = new Map(Object.entries(CRITICAL_ORDER_STATUS));
@@ -387,7 +504,11 @@ export async function runCeiling(options: {
     await replay('order-api', seq('order-api'));
     await replay('order-publisher', seq('order-publisher')); // OrderPlaced, from the orders stream
     const received = replay('notification', notification.slice(0, half)); // the "order received" email
-    await Promise.all([replay('inventory', seq('inventory')), replay('billing', seq('billing')), ...others.map((fn) => replay(fn, seq(fn)))]);
+    await Promise.all([
+      replay('inventory', seq('inventory')),
+      replay('billing', seq('billing')),
+      ...others.map((fn) => replay(fn, seq(fn))),
+    ]);
     await replay('order-status', status.critical);
     latencies.push(Date.now() - t0);
     tails.push(
@@ -412,7 +533,11 @@ export async function runCeiling(options: {
     orders,
     wallSeconds: round(wallSeconds, 2),
     ordersPerSecond: round(orders / wallSeconds, 2),
-    latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)) },
+    latencyMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p95: Math.round(percentile(latencies, 95)),
+      p99: Math.round(percentile(latencies, 99)),
+    },
     skipped: [...skipped],
     errors,
   };

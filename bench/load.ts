@@ -9,7 +9,14 @@
 // the emulator is one SQS delivery per order and about one ReceiveMessage per 10 orders.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -21,7 +28,12 @@ export const BENCH_PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-p-${Str
 /** Products with enough stock for every order the run can place (pipeline and ceiling). */
 export async function stockProducts(db: DynamoDBDocumentClient, table: string, stock: number): Promise<void> {
   for (const productId of BENCH_PRODUCTS) {
-    await db.send(new PutCommand({ TableName: table, Item: { productId, name: `Benchmark item ${productId}`, unitPrice: 1000, currency: 'JPY', stock } }));
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { productId, name: `Benchmark item ${productId}`, unitPrice: 1000, currency: 'JPY', stock },
+      }),
+    );
   }
 }
 
@@ -109,7 +121,11 @@ export class FinalWatcher {
       if (messages === undefined || messages.length === 0) continue;
       for (const message of messages) {
         const event = FinalEventSchema.parse(JSON.parse(message.Body ?? '{}'));
-        const status: FinalStatus = { status: event.type === 'OrderConfirmed' ? 'CONFIRMED' : 'CANCELLED', finalizedAt: Date.parse(event.time), seenAt };
+        const status: FinalStatus = {
+          status: event.type === 'OrderConfirmed' ? 'CONFIRMED' : 'CANCELLED',
+          finalizedAt: Date.parse(event.time),
+          seenAt,
+        };
         const resolve = this.waiting.get(event.orderId);
         if (resolve !== undefined) {
           this.waiting.delete(event.orderId);
@@ -246,7 +262,11 @@ export async function runLevel(options: LoadOptions): Promise<LevelResult> {
       p99: Math.round(percentile(latencies, 99)),
       max: Math.round(percentile(latencies, 100)),
     },
-    postMs: { p50: Math.round(percentile(posts, 50)), p95: Math.round(percentile(posts, 95)), p99: Math.round(percentile(posts, 99)) },
+    postMs: {
+      p50: Math.round(percentile(posts, 50)),
+      p95: Math.round(percentile(posts, 95)),
+      p99: Math.round(percentile(posts, 99)),
+    },
     startedAt,
     endedAt,
   };
@@ -260,9 +280,15 @@ export async function drained(sqs: SQSClient, queueUrls: readonly string[], time
     const counts = await Promise.all(
       queueUrls.map(async (QueueUrl) => {
         const { Attributes } = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
         );
-        return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+        return (
+          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+        );
       }),
     );
     quietChecks = counts.every((c) => c === 0) ? quietChecks + 1 : 0;
@@ -274,6 +300,8 @@ export async function drained(sqs: SQSClient, queueUrls: readonly string[], time
 
 /** Messages waiting in a queue (e.g. the DLQ). */
 export async function queueDepth(sqs: SQSClient, QueueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 }

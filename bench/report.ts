@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import type { BundleResult } from './bundles.js';
 import type { CallMix, CeilingResult } from './ceiling.js';
 import { levelCostMix } from './cost-inputs.js';
-import { biggestItems, costPerMillionOrders, loadPrices, type CostResult, type LineItem, type Price, type Prices } from './cost.js';
+import {
+  biggestItems,
+  costPerMillionOrders,
+  loadPrices,
+  type CostResult,
+  type LineItem,
+  type Price,
+  type Prices,
+} from './cost.js';
 import type { LevelResult } from './load.js';
 import type { Counts } from './stats.js';
 
@@ -40,7 +48,15 @@ export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
   totalSeconds?: number;
-  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; loadAverageAtStart?: number[]; loadAverageAtEnd?: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGiB: number;
+    node: string;
+    platform: string;
+    loadAverageAtStart?: number[];
+    loadAverageAtEnd?: number[];
+  };
   config: Record<string, unknown>;
   phases: Record<string, number>;
   levels: LevelReport[];
@@ -64,19 +80,34 @@ const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
  * PaymentCaptured, 2 × NotificationSent): reads the order (a Query: events do not carry the sort key
  * createdAt) and applies it with one conditional write, plus one write to finalize and one publish.
  */
-const HAPPY_PATH_MINIMUM: Record<string, number> = { 'order-api': 2, 'order-publisher': 1, inventory: 2, billing: 3, notification: 8, 'order-status': 10 };
+const HAPPY_PATH_MINIMUM: Record<string, number> = {
+  'order-api': 2,
+  'order-publisher': 1,
+  inventory: 2,
+  billing: 3,
+  notification: 8,
+  'order-status': 10,
+};
 const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const mark = (ok: boolean): string => (ok ? 'meets' : '**misses**');
 
-const usd = (dollars: number): string => `$${dollars.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-const quantity = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n === 0 ? '0' : n.toPrecision(3));
-const unitPrice = (p: Price): string => `$${p.usd} per ${p.per === 1 ? '' : `${p.per.toLocaleString('en-US')} `}${p.unit}`;
-const share = (item: LineItem, total: number): string => `${total > 0 ? Math.round((item.dollars / total) * 100) : 0} %`;
-const named = (c: CostResult): string => biggestItems(c).map((i) => `${i.name} ${usd(i.dollars)} (${share(i, c.total)})`).join(', ');
+const usd = (dollars: number): string =>
+  `$${dollars.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const quantity = (n: number): string =>
+  n >= 100 ? Math.round(n).toLocaleString('en-US') : n === 0 ? '0' : n.toPrecision(3);
+const unitPrice = (p: Price): string =>
+  `$${p.usd} per ${p.per === 1 ? '' : `${p.per.toLocaleString('en-US')} `}${p.unit}`;
+const share = (item: LineItem, total: number): string =>
+  `${total > 0 ? Math.round((item.dollars / total) * 100) : 0} %`;
+const named = (c: CostResult): string =>
+  biggestItems(c)
+    .map((i) => `${i.name} ${usd(i.dollars)} (${share(i, c.total)})`)
+    .join(', ');
 
 /** One level's cost per million orders, from its measured mix (and the inputs cost-inputs.ts states). */
-export const levelCost = (level: LevelReport, prices: Prices): CostResult => costPerMillionOrders(levelCostMix(level).mix, prices);
+export const levelCost = (level: LevelReport, prices: Prices): CostResult =>
+  costPerMillionOrders(levelCostMix(level).mix, prices);
 
 /** The report's "Cost per million orders" section: totals per level, the line items of the first level, the assumed inputs. */
 export function costSection(r: BenchResults, prices: Prices): string[] {
@@ -91,13 +122,25 @@ export function costSection(r: BenchResults, prices: Prices): string[] {
   }
   lines.push('');
   const cost = levelCost(first, prices);
-  lines.push(`Line items at ${first.concurrency} in flight (the fewest orders in flight: durations least inflated by waiting on the emulator):`, '');
+  lines.push(
+    `Line items at ${first.concurrency} in flight (the fewest orders in flight: durations least inflated by waiting on the emulator):`,
+    '',
+  );
   lines.push('| item | quantity per million orders | unit price | dollars | share |', '|---|---:|---:|---:|---:|');
-  for (const i of cost.items) lines.push(`| ${i.name} | ${quantity(i.quantity)} ${i.price.unit} | ${unitPrice(i.price)} | ${usd(i.dollars)} | ${share(i, cost.total)} |`);
+  for (const i of cost.items)
+    lines.push(
+      `| ${i.name} | ${quantity(i.quantity)} ${i.price.unit} | ${unitPrice(i.price)} | ${usd(i.dollars)} | ${share(i, cost.total)} |`,
+    );
   lines.push(`| **total** | | | **${usd(cost.total)}** | |`, '');
   const biggest = biggestItems(cost);
-  lines.push(`Biggest: ${biggest.map((i) => `**${i.name}**`).join(', ')} make ${Math.round((biggest.reduce((s, i) => s + i.dollars, 0) / (cost.total || 1)) * 100)} % of it.`, '');
-  lines.push('Measured: invocations and billed milliseconds per function (on this machine, emulator-bound), AWS calls per order by function and API at the emulator (the runtime\'s polling included, standing in for Lambda\'s pollers), emails, log bytes. Assumed, not measured:', '');
+  lines.push(
+    `Biggest: ${biggest.map((i) => `**${i.name}**`).join(', ')} make ${Math.round((biggest.reduce((s, i) => s + i.dollars, 0) / (cost.total || 1)) * 100)} % of it.`,
+    '',
+  );
+  lines.push(
+    "Measured: invocations and billed milliseconds per function (on this machine, emulator-bound), AWS calls per order by function and API at the emulator (the runtime's polling included, standing in for Lambda's pollers), emails, log bytes. Assumed, not measured:",
+    '',
+  );
   for (const a of levelCostMix(first).assumptions) lines.push(`- ${a.name}: ${a.value} (${a.why})`);
   lines.push('');
   return lines;
@@ -107,16 +150,22 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
   const lines: string[] = [];
   const m = r.machine;
   lines.push(`# order-fanout benchmark — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`, '');
-  lines.push(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; moto_server (one Python process). ` +
-    `${String(r.config.ordersPerLevel)} orders per level (ceiling: ${String(r.config.ceilingOrdersPerLevel)}), ${String(r.config.warmup)} warm-up orders; run took ${r.totalSeconds ?? '?'} s. ` +
-    `Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join(' / ') ?? '?'}, at end ${m.loadAverageAtEnd?.join(' / ') ?? '?'}: other work on the machine shares its 2 cores.`, '');
+  lines.push(
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, Node ${m.node}; moto_server (one Python process). ` +
+      `${String(r.config.ordersPerLevel)} orders per level (ceiling: ${String(r.config.ceilingOrdersPerLevel)}), ${String(r.config.warmup)} warm-up orders; run took ${r.totalSeconds ?? '?'} s. ` +
+      `Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join(' / ') ?? '?'}, at end ${m.loadAverageAtEnd?.join(' / ') ?? '?'}: other work on the machine shares its 2 cores.`,
+    '',
+  );
 
   lines.push('## Throughput and latency (POST → final status)', '');
-  lines.push('| in flight | orders/s | ceiling orders/s | efficiency (goal ≥ 0.8) | p50 | p95 | p99 | POST p50 | confirmed / failed | emulator CPU | AWS calls/order (functions + runtime) |');
+  lines.push(
+    '| in flight | orders/s | ceiling orders/s | efficiency (goal ≥ 0.8) | p50 | p95 | p99 | POST p50 | confirmed / failed | emulator CPU | AWS calls/order (functions + runtime) |',
+  );
   lines.push('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const l of r.levels) {
     const moto = l.cpuShare['emulator (moto_server)'] ?? 0;
-    const eff = l.efficiency === undefined ? '–' : `${l.efficiency.toFixed(2)} (${mark(l.efficiency >= GOALS.efficiency)})`;
+    const eff =
+      l.efficiency === undefined ? '–' : `${l.efficiency.toFixed(2)} (${mark(l.efficiency >= GOALS.efficiency)})`;
     lines.push(
       `| ${l.concurrency} | ${l.ordersPerSecond.toFixed(1)} | ${l.ceiling?.ordersPerSecond.toFixed(1) ?? '–'} | ${eff} | ${l.latencyMs.p50} ms | ${l.latencyMs.p95} ms | ${l.latencyMs.p99} ms | ${l.postMs.p50} ms | ${l.confirmed} / ${l.failed} | ${(moto * 100).toFixed(0)} % of a core | ${l.totalCallsPerOrder} (${l.functionCallsPerOrder} + ${(l.totalCallsPerOrder - l.functionCallsPerOrder).toFixed(1)}) |`,
     );
@@ -130,46 +179,74 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
     const apis = [...new Set(fns.flatMap((fn) => Object.keys(last.byFunction[fn] ?? {})))].sort();
     lines.push(`| API | ${fns.join(' | ')} | functions | at the emulator | ceiling replay |`);
     lines.push(`|---|${fns.map(() => '---:').join('|')}|---:|---:|---:|`);
-    const allApis = [...new Set([...apis, ...Object.keys(last.callsPerOrder), ...Object.keys(last.ceiling?.callsPerOrder ?? {})])].sort();
+    const allApis = [
+      ...new Set([...apis, ...Object.keys(last.callsPerOrder), ...Object.keys(last.ceiling?.callsPerOrder ?? {})]),
+    ].sort();
     for (const api of allApis) {
       const cells = fns.map((fn) => String(last.byFunction[fn]?.[api] ?? ''));
       const sum = fns.reduce((acc, fn) => acc + (last.byFunction[fn]?.[api] ?? 0), 0);
-      lines.push(`| ${api} | ${cells.join(' | ')} | ${sum ? sum.toFixed(2) : ''} | ${last.callsPerOrder[api] ?? ''} | ${last.ceiling?.callsPerOrder[api] ?? ''} |`);
+      lines.push(
+        `| ${api} | ${cells.join(' | ')} | ${sum ? sum.toFixed(2) : ''} | ${last.callsPerOrder[api] ?? ''} | ${last.ceiling?.callsPerOrder[api] ?? ''} |`,
+      );
     }
-    const fnTotals = fns.map((fn) => Object.values(last.byFunction[fn] ?? {}).reduce((a, b) => a + b, 0).toFixed(1));
+    const fnTotals = fns.map((fn) =>
+      Object.values(last.byFunction[fn] ?? {})
+        .reduce((a, b) => a + b, 0)
+        .toFixed(1),
+    );
     const ceilingTotal = Object.values(last.ceiling?.callsPerOrder ?? {}).reduce((a, b) => a + b, 0);
-    lines.push(`| **total** | ${fnTotals.join(' | ')} | ${last.functionCallsPerOrder} | ${last.totalCallsPerOrder} | ${ceilingTotal ? ceilingTotal.toFixed(1) : ''} |`, '');
+    lines.push(
+      `| **total** | ${fnTotals.join(' | ')} | ${last.functionCallsPerOrder} | ${last.totalCallsPerOrder} | ${ceilingTotal ? ceilingTotal.toFixed(1) : ''} |`,
+      '',
+    );
     const minimum = Object.values(HAPPY_PATH_MINIMUM).reduce((a, b) => a + b, 0);
     lines.push(
-      `Happy-path minimum the design allows today: **${minimum} calls by the functions** (${Object.entries(HAPPY_PATH_MINIMUM).map(([fn, n]) => `${fn} ${n}`).join(', ')}); ` +
+      `Happy-path minimum the design allows today: **${minimum} calls by the functions** (${Object.entries(
+        HAPPY_PATH_MINIMUM,
+      )
+        .map(([fn, n]) => `${fn} ${n}`)
+        .join(', ')}); ` +
         `we stand at ${last.functionCallsPerOrder} (the excess is retries and races, see "Where the time goes"). ` +
         'The runtime needs one ReceiveMessage and one DeleteMessageBatch per batch: 8 messages per order, so ≥ 1.6 calls per order with full batches of 10, 16 when every message is its own batch.',
       '',
     );
-    lines.push('"at the emulator" adds the runtime\'s own SQS calls (ReceiveMessage, DeleteMessageBatch), empty long polls included; the benchmark\'s own bookkeeping is not counted.', '');
+    lines.push(
+      '"at the emulator" adds the runtime\'s own SQS calls (ReceiveMessage, DeleteMessageBatch), empty long polls included; the benchmark\'s own bookkeeping is not counted.',
+      '',
+    );
 
     lines.push(`## Where the time goes (at ${last.concurrency} in flight)`, '');
-    lines.push('| function | invocations/order | mean batch | duration p50 | p95 | busy s | retried records | log lines |');
+    lines.push(
+      '| function | invocations/order | mean batch | duration p50 | p95 | busy s | retried records | log lines |',
+    );
     lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const [fn, i] of Object.entries(last.invocations)) {
-      lines.push(`| ${fn} | ${i.perOrder} | ${i.meanBatch} | ${i.durationMsP50} ms | ${i.durationMsP95} ms | ${i.busySeconds} | ${i.retried} | ${i.logLines} |`);
+      lines.push(
+        `| ${fn} | ${i.perOrder} | ${i.meanBatch} | ${i.durationMsP50} ms | ${i.durationMsP95} ms | ${i.busySeconds} | ${i.retried} | ${i.logLines} |`,
+      );
     }
     lines.push('');
     lines.push('CPU while the pipeline ran (share of one core; 2 cores in all):', '');
-    lines.push('| level | ' + [...new Set(r.levels.flatMap((l) => Object.keys(l.cpuShare)))].sort().join(' | ') + ' |');
+    lines.push(`| level | ${[...new Set(r.levels.flatMap((l) => Object.keys(l.cpuShare)))].sort().join(' | ')} |`);
     const cpuKeys = [...new Set(r.levels.flatMap((l) => Object.keys(l.cpuShare)))].sort();
     lines.push(`|---|${cpuKeys.map(() => '---:').join('|')}|`);
-    for (const l of r.levels) lines.push(`| ${l.concurrency} | ${cpuKeys.map((k) => (l.cpuShare[k] ?? 0).toFixed(2)).join(' | ')} |`);
+    for (const l of r.levels)
+      lines.push(`| ${l.concurrency} | ${cpuKeys.map((k) => (l.cpuShare[k] ?? 0).toFixed(2)).join(' | ')} |`);
     lines.push('');
   }
 
   lines.push(...costSection(r, prices));
 
   lines.push('## Bundles and cold import (goal ≤ 1.15 × floor)', '');
-  lines.push('| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | beyond the floor |');
+  lines.push(
+    '| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | beyond the floor |',
+  );
   lines.push('|---|---:|---:|---|---:|---:|---|---|');
   for (const b of r.bundles) {
-    const extra = b.extraInputs.slice(0, 4).map((e) => `${e.path} ${kb(e.bytes)}`).join(', ');
+    const extra = b.extraInputs
+      .slice(0, 4)
+      .map((e) => `${e.path} ${kb(e.bytes)}`)
+      .join(', ');
     lines.push(
       `| ${b.name} | ${kb(b.bundleBytes)} | ${kb(b.floorBytes)} | ${b.sizeRatio.toFixed(2)} (${mark(b.sizeRatio <= GOALS.bundleRatio)}) | ${b.importMs} ms | ${b.floorImportMs} ms | ${b.importRatio.toFixed(2)} (${mark(b.importRatio <= GOALS.bundleRatio)}) | ${extra} |`,
     );
@@ -177,10 +254,20 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
   lines.push('');
 
   lines.push('## `make up` phases from a clean emulator (install excluded)', '');
-  lines.push('| ' + Object.keys(r.phases).join(' | ') + ' | total |');
-  lines.push('|' + Object.keys(r.phases).map(() => '---:').join('|') + '|---:|');
-  lines.push('| ' + Object.values(r.phases).map(s).join(' | ') + ` | ${s(Object.values(r.phases).reduce((a, b) => a + b, 0))} |`, '');
-  lines.push(`DLQ after the run: ${r.dlqDepth ?? '?'} messages. Duplicate final events seen: ${r.finalDuplicates ?? '?'}.`, '');
+  lines.push(`| ${Object.keys(r.phases).join(' | ')} | total |`);
+  lines.push(
+    `|${Object.keys(r.phases)
+      .map(() => '---:')
+      .join('|')}|---:|`,
+  );
+  lines.push(
+    `| ${Object.values(r.phases).map(s).join(' | ')} | ${s(Object.values(r.phases).reduce((a, b) => a + b, 0))} |`,
+    '',
+  );
+  lines.push(
+    `DLQ after the run: ${r.dlqDepth ?? '?'} messages. Duplicate final events seen: ${r.finalDuplicates ?? '?'}.`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -192,44 +279,79 @@ function chartSvg(r: BenchResults): string {
   const top = 68;
   const plotH = 250;
   const levels = r.levels.map((l) => l.concurrency);
-  const xAt = (left: number, i: number): number => left + 40 + (levels.length === 1 ? panelW / 2 - 40 : (i * (panelW - 80)) / (levels.length - 1));
+  const xAt = (left: number, i: number): number =>
+    left + 40 + (levels.length === 1 ? panelW / 2 - 40 : (i * (panelW - 80)) / (levels.length - 1));
   const nice = (max: number): number => {
     const p = 10 ** Math.floor(Math.log10(Math.max(max, 1e-9)));
     return [1, 2, 2.5, 5, 10].map((f) => f * p).find((v) => v >= max) ?? max;
   };
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
-  out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">order-fanout on the local stack: ${r.machine.cpus} cores, moto_server, ${String(r.config.ordersPerLevel)} orders per level</text>`);
+  out.push(
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">order-fanout on the local stack: ${r.machine.cpus} cores, moto_server, ${String(r.config.ordersPerLevel)} orders per level</text>`,
+  );
 
-  const panel = (left: number, title: string, unit: string, series: { name: string; color: string; dash?: string; values: (number | undefined)[] }[]): void => {
-    const max = nice(Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)), 1) * 1.05);
+  const panel = (
+    left: number,
+    title: string,
+    unit: string,
+    series: { name: string; color: string; dash?: string; values: (number | undefined)[] }[],
+  ): void => {
+    const max = nice(
+      Math.max(...series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)), 1) * 1.05,
+    );
     const y = (v: number): number => top + plotH - (v / max) * plotH;
-    out.push(`<text x="${left + panelW / 2}" y="${top - 12}" text-anchor="middle" font-size="13" font-weight="bold">${title}</text>`);
+    out.push(
+      `<text x="${left + panelW / 2}" y="${top - 12}" text-anchor="middle" font-size="13" font-weight="bold">${title}</text>`,
+    );
     for (let k = 0; k <= 5; k += 1) {
       const v = (max * k) / 5;
       out.push(`<line x1="${left + 30}" x2="${left + panelW - 30}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/>`);
-      out.push(`<text x="${left + 26}" y="${y(v) + 4}" text-anchor="end" fill="#444">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`);
+      out.push(
+        `<text x="${left + 26}" y="${y(v) + 4}" text-anchor="end" fill="#444">${Number.isInteger(v) ? v : v.toFixed(1)}</text>`,
+      );
     }
-    out.push(`<text x="${left}" y="${top + plotH / 2}" transform="rotate(-90 ${left} ${top + plotH / 2})" text-anchor="middle" dy="-2" fill="#444">${unit}</text>`);
-    out.push(...levels.map((c, i) => `<text x="${xAt(left, i)}" y="${top + plotH + 18}" text-anchor="middle" fill="#444">${c}</text>`));
-    out.push(`<text x="${left + panelW / 2}" y="${top + plotH + 36}" text-anchor="middle" fill="#444">orders in flight</text>`);
+    out.push(
+      `<text x="${left}" y="${top + plotH / 2}" transform="rotate(-90 ${left} ${top + plotH / 2})" text-anchor="middle" dy="-2" fill="#444">${unit}</text>`,
+    );
+    out.push(
+      ...levels.map(
+        (c, i) => `<text x="${xAt(left, i)}" y="${top + plotH + 18}" text-anchor="middle" fill="#444">${c}</text>`,
+      ),
+    );
+    out.push(
+      `<text x="${left + panelW / 2}" y="${top + plotH + 36}" text-anchor="middle" fill="#444">orders in flight</text>`,
+    );
     series.forEach((s, idx) => {
-      const pts = s.values.map((v, i) => (v === undefined ? undefined : `${xAt(left, i).toFixed(1)},${y(v).toFixed(1)}`)).filter((p): p is string => p !== undefined);
-      out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''} points="${pts.join(' ')}"/>`);
+      const pts = s.values
+        .map((v, i) => (v === undefined ? undefined : `${xAt(left, i).toFixed(1)},${y(v).toFixed(1)}`))
+        .filter((p): p is string => p !== undefined);
+      out.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''} points="${pts.join(' ')}"/>`,
+      );
       for (const p of pts) {
         const [px, py] = p.split(',');
         out.push(`<circle cx="${px}" cy="${py}" r="3.5" fill="${s.color}"/>`);
       }
       const ly = top + plotH + 58;
       const lx = left + 30 + idx * 120;
-      out.push(`<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
+      out.push(
+        `<line x1="${lx}" x2="${lx + 22}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2.5" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`,
+      );
       out.push(`<text x="${lx + 28}" y="${ly}">${s.name}</text>`);
     });
   };
   panel(20, 'Throughput to final status', 'orders/s', [
     { name: 'pipeline', color: '#1f77b4', values: r.levels.map((l) => l.ordersPerSecond) },
-    { name: 'ceiling (SDK replay)', color: '#999', dash: '6 4', values: r.levels.map((l) => l.ceiling?.ordersPerSecond) },
+    {
+      name: 'ceiling (SDK replay)',
+      color: '#999',
+      dash: '6 4',
+      values: r.levels.map((l) => l.ceiling?.ordersPerSecond),
+    },
   ]);
   panel(470, 'Latency, POST → final status', 'ms', [
     { name: 'p50', color: '#2ca02c', values: r.levels.map((l) => l.latencyMs.p50) },

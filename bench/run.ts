@@ -24,14 +24,26 @@ import { measureBundles } from './bundles.js';
 import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
-import { BENCH_CUSTOMERS, benchCustomer, drained, FinalWatcher, queueDepth, runLevel, stockProducts, type LevelResult } from './load.js';
+import {
+  BENCH_CUSTOMERS,
+  benchCustomer,
+  drained,
+  FinalWatcher,
+  queueDepth,
+  runLevel,
+  stockProducts,
+  type LevelResult,
+} from './load.js';
 import { levelCost, writeReport, type BenchResults, type InvocationStats } from './report.js';
 import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const config = {
   orders: Number(env('BENCH_ORDERS', '1000')),
-  levels: env('BENCH_LEVELS', '1,4,16,32').split(',').map(Number).filter((n) => n > 0),
+  levels: env('BENCH_LEVELS', '1,4,16,32')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0),
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
   ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
@@ -42,7 +54,8 @@ const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
 const ceilingPerLevel = Math.max(1, Math.min(perLevel, config.ceilingOrders));
 
 const began = performance.now();
-const step = (message: string): void => console.log(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(6)}s] ${message}`);
+const step = (message: string): void =>
+  console.log(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(6)}s] ${message}`);
 
 const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-bench-'));
 const runtimeLog = createWriteStream(join(stateDir, 'runtime.log'));
@@ -53,8 +66,15 @@ let logLines: Record<string, number> = {};
 let logBytes: Record<string, number> = {};
 const verbose = (chunk: string): void => void runtimeLog.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
 const onReport = (report: RuntimeReport): void => {
-  if (report.type === 'batch') invocations.push({ fn: report.functionName, batch: report.records, retried: report.failures, durationMs: report.durationMs });
-  else if (report.type === 'request') invocations.push({ fn: report.functionName ?? '-', batch: 1, retried: 0, durationMs: report.durationMs });
+  if (report.type === 'batch')
+    invocations.push({
+      fn: report.functionName,
+      batch: report.records,
+      retried: report.failures,
+      durationMs: report.durationMs,
+    });
+  else if (report.type === 'request')
+    invocations.push({ fn: report.functionName ?? '-', batch: 1, retried: 0, durationMs: report.durationMs });
   else {
     logLines[report.functionName] = (logLines[report.functionName] ?? 0) + 1;
     logBytes[report.functionName] = (logBytes[report.functionName] ?? 0) + Buffer.byteLength(report.line) + 1;
@@ -65,21 +85,33 @@ function invocationStats(orders: number): Record<string, InvocationStats> {
   const byFn = new Map<string, typeof invocations>();
   for (const i of invocations) byFn.set(i.fn, [...(byFn.get(i.fn) ?? []), i]);
   return Object.fromEntries(
-    [...byFn].sort(([a], [b]) => a.localeCompare(b)).map(([fn, list]) => [
-      fn,
-      {
-        invocations: list.length,
-        perOrder: round(list.length / orders, 2),
-        meanBatch: round(mean(list.map((i) => i.batch)), 2),
-        durationMsP50: Math.round(percentile(list.map((i) => i.durationMs), 50)),
-        durationMsP95: Math.round(percentile(list.map((i) => i.durationMs), 95)),
-        busySeconds: round(list.reduce((s, i) => s + i.durationMs, 0) / 1000, 1),
-        retried: list.reduce((s, i) => s + i.retried, 0),
-        logLines: logLines[fn] ?? 0,
-        billedMs: list.reduce((s, i) => s + billedMs(i.durationMs), 0),
-        logBytes: logBytes[fn] ?? 0,
-      },
-    ]),
+    [...byFn]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([fn, list]) => [
+        fn,
+        {
+          invocations: list.length,
+          perOrder: round(list.length / orders, 2),
+          meanBatch: round(mean(list.map((i) => i.batch)), 2),
+          durationMsP50: Math.round(
+            percentile(
+              list.map((i) => i.durationMs),
+              50,
+            ),
+          ),
+          durationMsP95: Math.round(
+            percentile(
+              list.map((i) => i.durationMs),
+              95,
+            ),
+          ),
+          busySeconds: round(list.reduce((s, i) => s + i.durationMs, 0) / 1000, 1),
+          retried: list.reduce((s, i) => s + i.retried, 0),
+          logLines: logLines[fn] ?? 0,
+          billedMs: list.reduce((s, i) => s + billedMs(i.durationMs), 0),
+          logBytes: logBytes[fn] ?? 0,
+        },
+      ]),
   );
 }
 
@@ -92,7 +124,9 @@ function cpuShares(after: CpuSnapshot, before: CpuSnapshot, wallMs: number): Rec
 }
 
 async function startCounter(target: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'counter.ts'), target], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'counter.ts'), target], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`call counter exited (${String(code)})`)));
@@ -117,7 +151,14 @@ async function counterStats(url: string): Promise<Counts> {
 
 const results: BenchResults = {
   startedAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg().map((l) => round(l, 1)) },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((l) => round(l, 1)),
+  },
   config: { ...config, ordersPerLevel: perLevel, ceilingOrdersPerLevel: ceilingPerLevel },
   phases: {},
   levels: [],
@@ -127,7 +168,7 @@ const results: BenchResults = {
 // 1. The emulator (ours, clean), the call counter in front of it, then the stack through the counter.
 step(`state in ${stateDir}`);
 const emulatorPort = await freePort();
-let t = performance.now();
+const t = performance.now();
 const emulator = await startEmulator({ port: emulatorPort, logFile: join(stateDir, 'emulator.log') });
 results.phases.emulator = Math.round(performance.now() - t);
 step(`emulator: moto_server pid ${String(emulator.pid)} on ${emulator.url} (${results.phases.emulator} ms)`);
@@ -145,7 +186,15 @@ process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
 try {
   const counterPort = Number(new URL(counter.url).port);
-  const stack = await startStack({ emulatorPort: counterPort, apiPort: await freePort(), stateDir, faultProxy: true, step: (m) => step(m), verbose, onReport });
+  const stack = await startStack({
+    emulatorPort: counterPort,
+    apiPort: await freePort(),
+    stateDir,
+    faultProxy: true,
+    step: (m) => step(m),
+    verbose,
+    onReport,
+  });
   stopStack = () => stack.stop();
   const { emulator: _reused, ...stackPhases } = stack.timings;
   Object.assign(results.phases, stackPhases);
@@ -159,10 +208,17 @@ try {
   const stock = (config.orders + config.warmup) * 3 + 1000;
   await stockProducts(admin.db, tables.inventory ?? 'inventory', stock);
   // Customers sign in straight at the emulator (never counted), once each, before the first level.
-  const tokenFor = customerTokens(new CognitoIdentityProviderClient({ endpoint: emulator.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }), {
-    userPoolId: stack.outputs.user_pool_id,
-    clientId: stack.outputs.user_pool_client_id,
-  });
+  const tokenFor = customerTokens(
+    new CognitoIdentityProviderClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    }),
+    {
+      userPoolId: stack.outputs.user_pool_id,
+      clientId: stack.outputs.user_pool_client_id,
+    },
+  );
   await Promise.all(Array.from({ length: BENCH_CUSTOMERS }, (_, i) => tokenFor(benchCustomer(i))));
   const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
   watcher.start();
@@ -171,7 +227,8 @@ try {
   // queue draining takes the runtime's path (counter → emulator).
   const ceilingClients = clients(faultProxy.url);
   const drainClients = clients(counter.url);
-  const stopDrainers = ceilingSetup === undefined ? async () => {} : startDrainers(drainClients.sqs, ceilingSetup.queueUrls, 4);
+  const stopDrainers =
+    ceilingSetup === undefined ? async () => {} : startDrainers(drainClients.sqs, ceilingSetup.queueUrls, 4);
 
   if (config.warmup > 0) {
     step(`warm-up: ${config.warmup} orders at 4 in flight (not measured)`);
@@ -187,7 +244,13 @@ try {
     const callsBefore = await counterStats(counter.url);
     const fnBefore = structuredClone(faultProxy.stats().byFunction);
     const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const pipeline: LevelResult = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders: perLevel, tokenFor });
+    const pipeline: LevelResult = await runLevel({
+      apiUrl: stack.apiUrl,
+      watcher,
+      concurrency,
+      orders: perLevel,
+      tokenFor,
+    });
     const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const cpuWindowMs = Date.now() - pipeline.startedAt;
     const drainMs = await drained(admin.sqs, queueUrls);
@@ -207,10 +270,22 @@ try {
     if (ceilingSetup !== undefined) {
       step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
       const before = await counterStats(counter.url);
-      const result = await runCeiling({ clients: ceilingClients, mix: byFunction, concurrency, orders: ceilingPerLevel, tables, topicArn: ceilingSetup.topicArn });
+      const result = await runCeiling({
+        clients: ceilingClients,
+        mix: byFunction,
+        concurrency,
+        orders: ceilingPerLevel,
+        tables,
+        topicArn: ceilingSetup.topicArn,
+      });
       await drained(admin.sqs, ceilingSetup.queueUrls);
-      ceiling = { ...result, callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel) };
-      step(`ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)})`);
+      ceiling = {
+        ...result,
+        callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel),
+      };
+      step(
+        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)})`,
+      );
     }
 
     results.levels.push({
@@ -252,8 +327,12 @@ const prices = loadPrices();
 results.cost = results.levels.map((level) => ({ concurrency: level.concurrency, ...levelCost(level, prices) }));
 const written = await writeReport(results, config.out);
 for (const cost of results.cost) {
-  const biggest = biggestItems(cost).map((i) => `${i.name} $${i.dollars.toFixed(2)}`).join(', ');
-  step(`cost per million orders at ${cost.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`);
+  const biggest = biggestItems(cost)
+    .map((i) => `${i.name} $${i.dollars.toFixed(2)}`)
+    .join(', ');
+  step(
+    `cost per million orders at ${cost.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`,
+  );
 }
 step(`wrote ${written.join(', ')}`);
 step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);

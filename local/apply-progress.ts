@@ -40,7 +40,8 @@ export function createApplyProgress(): ApplyProgress {
     const at = message['@timestamp'] ? Date.parse(message['@timestamp']) : Date.now();
     switch (message.type) {
       case 'change_summary':
-        if (message.changes?.operation === 'plan') total = message.changes.add + message.changes.change + message.changes.remove;
+        if (message.changes?.operation === 'plan')
+          total = message.changes.add + message.changes.change + message.changes.remove;
         break;
       case 'apply_start':
         if (address) started.set(address, at);
@@ -63,8 +64,9 @@ export function createApplyProgress(): ApplyProgress {
     if (total === undefined) return 'planning';
     const head = `${done}/${total} done`;
     const waiting = [...started].sort((a, b) => a[1] - b[1]);
-    if (waiting.length === 0) return head;
-    const [address, since] = waiting[0]!;
+    const slowest = waiting[0];
+    if (slowest === undefined) return head;
+    const [address, since] = slowest;
     const more = waiting.length > 1 ? ` and ${waiting.length - 1} more` : '';
     return `${head}; waiting on ${address} (${Math.max(0, Math.round((now - since) / 1000))} s)${more}`;
   }

@@ -30,7 +30,9 @@ if (up !== undefined) {
   process.exit(1);
 }
 if (!(await answersAws(endpoint, 5_000))) {
-  console.error(`No AWS emulator answers at ${endpoint}: the stack lived in it (moto keeps no state on disk). make up starts a new one.`);
+  console.error(
+    `No AWS emulator answers at ${endpoint}: the stack lived in it (moto keeps no state on disk). make up starts a new one.`,
+  );
   process.exit(1);
 }
 const started = performance.now();
@@ -38,7 +40,9 @@ console.log(`destroy: terraform destroy infra/envs/local (state ${statePath}, em
 try {
   await terraform.init();
   // The configuration reads the zips' hashes even to destroy: the stand-in zips do when dist/ was cleaned.
-  const distDir = existsSync(join(builtDir, 'order-api.zip')) ? builtDir : join(repoRoot, 'infra', 'tests', 'fixtures', 'lambda-zips');
+  const distDir = existsSync(join(builtDir, 'order-api.zip'))
+    ? builtDir
+    : join(repoRoot, 'infra', 'tests', 'fixtures', 'lambda-zips');
   await terraform.destroy({ endpoint, statePath, distDir, onOutput: (chunk) => process.stdout.write(chunk) });
   console.log(`destroy: done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {

@@ -74,7 +74,11 @@ export type SourceResolution =
 
 /** What Lambda sends to a stream mapping's on-failure destination (AWS: "Retaining discarded records"). */
 const StreamFailureRecordSchema = z.object({
-  requestContext: z.object({ functionArn: z.string(), condition: z.string(), approximateInvokeCount: z.number().optional() }),
+  requestContext: z.object({
+    functionArn: z.string(),
+    condition: z.string(),
+    approximateInvokeCount: z.number().optional(),
+  }),
   timestamp: z.string().optional(),
   DDBStreamBatchInfo: z.object({
     shardId: z.string(),
@@ -95,12 +99,18 @@ const tableOf = (streamArn: string): string => /:table\/([^/]+)\/stream\//.exec(
 /** A one-line account of a stream batch Lambda gave up on, and what it leaves undone. */
 export function describeStreamFailure(record: StreamFailureRecord): string {
   const { requestContext: context, DDBStreamBatchInfo: batch } = record;
-  const invocations = context.approximateInvokeCount === undefined ? '' : ` after ${context.approximateInvokeCount} invocation(s)`;
-  const range = batch.startSequenceNumber === batch.endSequenceNumber ? `sequence number ${batch.startSequenceNumber}` : `sequence numbers ${batch.startSequenceNumber} to ${batch.endSequenceNumber}`;
+  const invocations =
+    context.approximateInvokeCount === undefined ? '' : ` after ${context.approximateInvokeCount} invocation(s)`;
+  const range =
+    batch.startSequenceNumber === batch.endSequenceNumber
+      ? `sequence number ${batch.startSequenceNumber}`
+      : `sequence numbers ${batch.startSequenceNumber} to ${batch.endSequenceNumber}`;
   return (
     `${functionOf(context.functionArn)} gave up (${context.condition}${invocations}) on ${batch.batchSize} record(s) of the ${tableOf(batch.streamArn)} stream, ` +
     `shard ${batch.shardId}, ${range}` +
-    (batch.approximateArrivalOfFirstRecord === undefined ? '' : `, written from ${batch.approximateArrivalOfFirstRecord}`) +
+    (batch.approximateArrivalOfFirstRecord === undefined
+      ? ''
+      : `, written from ${batch.approximateArrivalOfFirstRecord}`) +
     `: what those records announce was not published (the stream keeps them 24 h; see the function's log)`
   );
 }
@@ -124,7 +134,10 @@ export interface DlqEntry {
 const queueName = (urlOrArn: string): string => urlOrArn.split(/[/:]/).pop() ?? urlOrArn;
 
 /** The event types a filter policy admits on the eventType attribute, or undefined if it says something else. */
-export function eventTypesOf(filterPolicy: string | undefined, scope: string | undefined): ReadonlySet<string> | undefined {
+export function eventTypesOf(
+  filterPolicy: string | undefined,
+  scope: string | undefined,
+): ReadonlySet<string> | undefined {
   if (filterPolicy === undefined || filterPolicy.trim() === '') return undefined;
   if (scope !== undefined && scope !== 'MessageAttributes') return undefined;
   let policy: unknown;
@@ -133,7 +146,8 @@ export function eventTypesOf(filterPolicy: string | undefined, scope: string | u
   } catch {
     return undefined;
   }
-  const values = typeof policy === 'object' && policy !== null ? (policy as Record<string, unknown>).eventType : undefined;
+  const values =
+    typeof policy === 'object' && policy !== null ? (policy as Record<string, unknown>).eventType : undefined;
   if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
   return new Set(values as string[]);
 }
@@ -142,7 +156,9 @@ export function eventTypesOf(filterPolicy: string | undefined, scope: string | u
 export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAME): Promise<Topology> {
   const { QueueUrl: dlqUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: dlqName }));
   if (dlqUrl === undefined) throw new Error(`queue ${dlqName} not found`);
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
   const dlqArn = Attributes?.QueueArn;
   if (dlqArn === undefined) throw new Error(`queue ${dlqName} has no QueueArn`);
 
@@ -156,7 +172,9 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
 
   const sources: SourceQueue[] = await Promise.all(
     sourceUrls.map(async (url) => {
-      const { Attributes: attrs } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+      const { Attributes: attrs } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+      );
       return { name: queueName(url), url, arn: attrs?.QueueArn ?? '' };
     }),
   );
@@ -170,7 +188,9 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
     for (const sub of page.Subscriptions ?? []) {
       if (sub.Protocol !== 'sqs' || sub.Endpoint === undefined || sub.SubscriptionArn === undefined) continue;
       if (!sources.some((s) => s.arn === sub.Endpoint)) continue;
-      const { Attributes: attrs } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }));
+      const { Attributes: attrs } = await sns.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }),
+      );
       const types = eventTypesOf(attrs?.FilterPolicy, attrs?.FilterPolicyScope);
       const sofar = received.get(sub.Endpoint) ?? new Set<string>();
       received.set(sub.Endpoint, types === undefined || sofar === 'any' ? 'any' : new Set([...sofar, ...types]));
@@ -195,7 +215,8 @@ export function resolveSource(message: Message, topology: Topology): SourceResol
       : { kind: 'recorded', queues: [queue] };
   }
   const eventType = message.MessageAttributes?.eventType?.StringValue;
-  if (eventType === undefined) return { kind: 'unknown', queues: [], note: 'no DeadLetterQueueSourceArn and no eventType attribute' };
+  if (eventType === undefined)
+    return { kind: 'unknown', queues: [], note: 'no DeadLetterQueueSourceArn and no eventType attribute' };
   const candidates = topology.sources.filter((s) => s.eventTypes === undefined || s.eventTypes.has(eventType));
   const [only] = candidates;
   if (only === undefined) return { kind: 'unknown', queues: [], note: `no source queue subscribes to ${eventType}` };
@@ -205,7 +226,8 @@ export function resolveSource(message: Message, topology: Topology): SourceResol
 /** Reads what it can from a body that may well be malformed, and says why it cannot be processed if the body shows it. */
 export function describeMessage(message: Message, topology: Topology): DlqEntry {
   const parsed = readJson(message.Body ?? '');
-  const loose: Record<string, unknown> = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  const loose: Record<string, unknown> =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const count = Number(message.Attributes?.ApproximateReceiveCount);
   const sent = Number(message.Attributes?.SentTimestamp);
@@ -235,7 +257,12 @@ export function describeMessage(message: Message, topology: Topology): DlqEntry 
     reason = 'a valid event: its handler failed (see the function log for this messageId)';
   } catch (error) {
     // The first line of zod's report is enough for a summary.
-    reason = (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ').slice(0, 160);
+    reason = (error instanceof Error ? error.message : String(error))
+      .split('\n')
+      .slice(0, 2)
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 160);
   }
   return {
     ...common,
@@ -258,7 +285,11 @@ export interface ReceiveOptions {
  * Receives messages until the queue answers with nothing new or `max` is reached. Each message is
  * hidden for `visibilityTimeout` seconds, which is what lets the next receive return the next ones.
  */
-export async function receiveAll(sqs: SQSClient, queueUrl: string, { max = Number.POSITIVE_INFINITY, visibilityTimeout }: ReceiveOptions): Promise<Message[]> {
+export async function receiveAll(
+  sqs: SQSClient,
+  queueUrl: string,
+  { max = Number.POSITIVE_INFINITY, visibilityTimeout }: ReceiveOptions,
+): Promise<Message[]> {
   const seen = new Map<string, Message>();
   while (seen.size < max) {
     const { Messages = [] } = await sqs.send(
@@ -302,7 +333,8 @@ export interface Selection {
 }
 
 const selected = (entry: DlqEntry, { queue, orderId }: Selection): boolean =>
-  (queue === undefined || entry.source.queues.some((q) => q.name === queue)) && (orderId === undefined || entry.orderId === orderId);
+  (queue === undefined || entry.source.queues.some((q) => q.name === queue)) &&
+  (orderId === undefined || entry.orderId === orderId);
 
 /**
  * Lists the DLQ. Messages are hidden for `visibilityTimeout` seconds while it pages through them and
@@ -329,12 +361,18 @@ export interface RedriveReport {
   left: { messageId: string; reason: string }[];
 }
 
-const copyAttributes = (attributes: Record<string, MessageAttributeValue> | undefined): Record<string, MessageAttributeValue> | undefined => {
+const copyAttributes = (
+  attributes: Record<string, MessageAttributeValue> | undefined,
+): Record<string, MessageAttributeValue> | undefined => {
   if (attributes === undefined || Object.keys(attributes).length === 0) return undefined;
   return Object.fromEntries(
     Object.entries(attributes).map(([name, v]) => [
       name,
-      { DataType: v.DataType, ...(v.StringValue === undefined ? {} : { StringValue: v.StringValue }), ...(v.BinaryValue === undefined ? {} : { BinaryValue: v.BinaryValue }) },
+      {
+        DataType: v.DataType,
+        ...(v.StringValue === undefined ? {} : { StringValue: v.StringValue }),
+        ...(v.BinaryValue === undefined ? {} : { BinaryValue: v.BinaryValue }),
+      },
     ]),
   );
 };
@@ -373,7 +411,10 @@ export async function redrive(
       continue;
     }
     if (entry.source.kind === 'stream') {
-      report.left.push({ messageId: entry.messageId, reason: `a stream mapping's on-failure record, not a queue's message: ${entry.reason}` });
+      report.left.push({
+        messageId: entry.messageId,
+        reason: `a stream mapping's on-failure record, not a queue's message: ${entry.reason}`,
+      });
       skipped.push(entry.message);
       continue;
     }
@@ -383,12 +424,18 @@ export async function redrive(
       continue;
     }
     if (selection.queue !== undefined && entry.source.kind === 'ambiguous') {
-      report.left.push({ messageId: entry.messageId, reason: `source is one of ${entry.source.queues.map((q) => q.name).join(', ')}: redrive without --queue sends it to each` });
+      report.left.push({
+        messageId: entry.messageId,
+        reason: `source is one of ${entry.source.queues.map((q) => q.name).join(', ')}: redrive without --queue sends it to each`,
+      });
       skipped.push(entry.message);
       continue;
     }
     const targets = entry.source.queues;
-    targetsOf.set(entry, targets.map((t) => t.url));
+    targetsOf.set(
+      entry,
+      targets.map((t) => t.url),
+    );
     const key = contentKey(entry.message);
     for (const target of targets) {
       const sends = plan.get(target.url) ?? new Map<string, { message: Message; covers: DlqEntry[] }>();
@@ -407,14 +454,24 @@ export async function redrive(
         const { Failed = [] } = await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: url,
-            Entries: batch.map(({ message }, i) => ({ Id: String(i), MessageBody: message.Body ?? '', MessageAttributes: copyAttributes(message.MessageAttributes) })),
+            Entries: batch.map(({ message }, i) => ({
+              Id: String(i),
+              MessageBody: message.Body ?? '',
+              MessageAttributes: copyAttributes(message.MessageAttributes),
+            })),
           }),
         );
         for (const f of Failed) {
-          for (const entry of batch[Number(f.Id)]?.covers ?? []) failed.set(entry, `send to ${queueName(url)} refused: ${f.Code ?? ''} ${f.Message ?? ''}`.trim());
+          for (const entry of batch[Number(f.Id)]?.covers ?? [])
+            failed.set(entry, `send to ${queueName(url)} refused: ${f.Code ?? ''} ${f.Message ?? ''}`.trim());
         }
       } catch (error) {
-        for (const { covers } of batch) for (const entry of covers) failed.set(entry, `send to ${queueName(url)} failed: ${error instanceof Error ? error.message : String(error)}`);
+        for (const { covers } of batch)
+          for (const entry of covers)
+            failed.set(
+              entry,
+              `send to ${queueName(url)} failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
       }
     }
   }
@@ -426,7 +483,10 @@ export async function redrive(
     let refused = new Map<string, string>();
     try {
       const { Failed = [] } = await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: topology.dlqUrl, Entries: batch.map((e, i) => ({ Id: String(i), ReceiptHandle: e.receiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: topology.dlqUrl,
+          Entries: batch.map((e, i) => ({ Id: String(i), ReceiptHandle: e.receiptHandle })),
+        }),
       );
       refused = new Map(Failed.map((f) => [f.Id ?? '', `${f.Code ?? ''} ${f.Message ?? ''}`.trim()]));
     } catch (error) {
@@ -436,7 +496,11 @@ export async function redrive(
       const why = refused.get(String(i));
       const queues = (targetsOf.get(entry) ?? []).map(queueName);
       // Sent but not deleted: it will show up again in the DLQ; a second redrive is a duplicate the consumers absorb.
-      if (why !== undefined) report.left.push({ messageId: entry.messageId, reason: `sent to ${queues.join(', ')} but not deleted from the DLQ: ${why}` });
+      if (why !== undefined)
+        report.left.push({
+          messageId: entry.messageId,
+          reason: `sent to ${queues.join(', ')} but not deleted from the DLQ: ${why}`,
+        });
       else report.moved.push({ messageId: entry.messageId, queues });
     });
   }
@@ -470,7 +534,11 @@ export function formatList(entries: readonly DlqEntry[], dlqName = DLQ_NAME): st
       e.streamFailure === undefined
         ? `${e.eventType ?? 'no eventType'}  orderId=${e.orderId ?? '?'}  eventId=${e.eventId ?? '?'}`
         : `stream batch  ${e.streamFailure.requestContext.condition}  records=${e.streamFailure.DDBStreamBatchInfo.batchSize}  at=${e.streamFailure.timestamp ?? '?'}`;
-    lines.push(`- ${e.messageId}  from ${describeSource(e.source)}  receives=${e.receiveCount ?? '?'}  sent=${e.sentAt ?? '?'}`, `    ${what}`, `    ${e.reason}`);
+    lines.push(
+      `- ${e.messageId}  from ${describeSource(e.source)}  receives=${e.receiveCount ?? '?'}  sent=${e.sentAt ?? '?'}`,
+      `    ${what}`,
+      `    ${e.reason}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -491,13 +559,16 @@ async function main(argv: string[]): Promise<number> {
   });
   const command = positionals[0];
   if (command !== 'list' && command !== 'redrive') {
-    process.stderr.write('usage: dlq.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n');
+    process.stderr.write(
+      'usage: dlq.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n',
+    );
     return 2;
   }
   const number = (name: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new Error(`--${name} must be a non-negative integer, got ${value}`);
     return parsed;
   };
   const config = clientConfig(values.endpoint);
@@ -506,13 +577,25 @@ async function main(argv: string[]): Promise<number> {
   try {
     const topology = await discover(sqs, sns, values.dlq);
     if (values.queue !== undefined && !topology.sources.some((s) => s.name === values.queue)) {
-      throw new Error(`${values.queue} does not redrive to ${values.dlq}; sources: ${topology.sources.map((s) => s.name).join(', ')}`);
+      throw new Error(
+        `${values.queue} does not redrive to ${values.dlq}; sources: ${topology.sources.map((s) => s.name).join(', ')}`,
+      );
     }
-    const options = { queue: values.queue, orderId: values.order, max: number('max', values.max), visibilityTimeout: number('visibility', values.visibility) };
+    const options = {
+      queue: values.queue,
+      orderId: values.order,
+      max: number('max', values.max),
+      visibilityTimeout: number('visibility', values.visibility),
+    };
     if (command === 'list') {
       const entries = await listDlq(sqs, topology, options);
       if (values.json) {
-        const rows = entries.map(({ message: _m, receiptHandle: _r, source, ...rest }) => ({ ...rest, source: describeSource(source), sourceQueues: source.queues.map((q) => q.name), sourceKind: source.kind }));
+        const rows = entries.map(({ message: _m, receiptHandle: _r, source, ...rest }) => ({
+          ...rest,
+          source: describeSource(source),
+          sourceQueues: source.queues.map((q) => q.name),
+          sourceKind: source.kind,
+        }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
         process.stdout.write(formatList(entries, values.dlq));

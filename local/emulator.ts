@@ -76,7 +76,8 @@ export async function answersAws(url: string, timeoutMs = 2000): Promise<boolean
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         // moto and LocalStack route by the signing service in the credential scope; neither checks the signature.
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
       },
       body: 'Action=GetCallerIdentity&Version=2011-06-15',
       signal: AbortSignal.timeout(timeoutMs),
@@ -96,7 +97,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (await answersAws(url)) {
       return { url, pid: undefined, started: false, stop: async () => {} };
     }
-    throw new EmulatorError(`${host}:${port} is in use by something that does not answer AWS API calls; free the port or choose another`);
+    throw new EmulatorError(
+      `${host}:${port} is in use by something that does not answer AWS API calls; free the port or choose another`,
+    );
   }
 
   const [executable = 'python3', ...prefix] = command;
@@ -108,7 +111,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const log = options.logFile === undefined ? undefined : createWriteStream(options.logFile, { flags: 'a' });
   const keep = (chunk: Buffer): void => {
     log?.write(chunk);
-    tail.push(...chunk.toString('utf8').split('\n').filter((line) => line !== ''));
+    tail.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+    );
     tail.splice(0, Math.max(0, tail.length - 20));
   };
   child.stdout.on('data', keep);
@@ -145,7 +153,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   let delay = 50;
   for (;;) {
     if (exitCode !== undefined) {
-      const why = spawnError === undefined ? `exited with ${String(exitCode)}` : `could not start (${spawnError.message})`;
+      const why =
+        spawnError === undefined ? `exited with ${String(exitCode)}` : `could not start (${spawnError.message})`;
       throw new EmulatorError(`${command} ${why}:\n${tail.join('\n')}`);
     }
     if (await answersAws(url, 1000)) break;

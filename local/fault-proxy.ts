@@ -10,7 +10,14 @@
 //   GET  /_fault-proxy/stats  → { calls, injected, byFunction }
 //   POST /_fault-proxy/reset  → clears rules and counters
 import { createHash, randomUUID } from 'node:crypto';
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
 
@@ -58,24 +65,38 @@ interface Call {
   protocol: Protocol;
 }
 
-const SERVICE_NAMES: Record<string, string> = { dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', ses: 'SESv2', email: 'SESv2', lambda: 'Lambda', sts: 'STS' };
+const SERVICE_NAMES: Record<string, string> = {
+  dynamodb: 'DynamoDB',
+  sns: 'SNS',
+  sqs: 'SQS',
+  ses: 'SESv2',
+  email: 'SESv2',
+  lambda: 'Lambda',
+  sts: 'STS',
+};
 
 /** "DynamoDB.PutItem" from X-Amz-Target (JSON protocols), the query Action, or the REST path. */
 export function classify(method: string, path: string, headers: IncomingHttpHeaders, body: string): Call {
   const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''));
   const service = SERVICE_NAMES[scope?.[1] ?? ''] ?? scope?.[1] ?? 'Unknown';
   const target = headers['x-amz-target'];
-  if (typeof target === 'string') return { action: `${service}.${target.split('.').pop() ?? target}`, protocol: 'json' };
+  if (typeof target === 'string')
+    return { action: `${service}.${target.split('.').pop() ?? target}`, protocol: 'json' };
   const action = new URLSearchParams(body).get('Action');
-  if (action !== null && String(headers['content-type'] ?? '').includes('x-www-form-urlencoded')) return { action: `${service}.${action}`, protocol: 'query' };
-  if (service === 'SESv2' && method === 'POST' && path.startsWith('/v2/email/outbound-emails')) return { action: 'SESv2.SendEmail', protocol: 'rest' };
+  if (action !== null && String(headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
+    return { action: `${service}.${action}`, protocol: 'query' };
+  if (service === 'SESv2' && method === 'POST' && path.startsWith('/v2/email/outbound-emails'))
+    return { action: 'SESv2.SendEmail', protocol: 'rest' };
   return { action: `${service}.${method} ${path.split('?')[0]}`, protocol: 'rest' };
 }
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
 
 /** The faults that only some calls can meet: a conflict needs a transaction, a refusal an email. */
-const ONLY_FOR: Partial<Record<FaultRule['fault'], string>> = { conflict: 'DynamoDB.TransactWriteItems', rejected: 'SESv2.SendEmail' };
+const ONLY_FOR: Partial<Record<FaultRule['fault'], string>> = {
+  conflict: 'DynamoDB.TransactWriteItems',
+  rejected: 'SESv2.SendEmail',
+};
 
 /**
  * DynamoDB's answer to a transaction that touched an item another transaction holds: one reason
@@ -83,7 +104,11 @@ const ONLY_FOR: Partial<Record<FaultRule['fault'], string>> = { conflict: 'Dynam
  * for the rest, and a message listing the codes.
  */
 export function conflictResponse(itemCount: number, conflicted: number): Answer {
-  const reasons = Array.from({ length: itemCount }, (_, i) => (i === conflicted ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' }));
+  const reasons = Array.from({ length: itemCount }, (_, i) =>
+    i === conflicted
+      ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }
+      : { Code: 'None' },
+  );
   const type = 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException';
   return {
     status: 400,
@@ -100,8 +125,15 @@ export function conflictResponse(itemCount: number, conflicted: number): Answer 
 export function rejectedResponse(): Answer {
   return {
     status: 400,
-    headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'x-amzn-errortype': 'MessageRejected' },
-    body: JSON.stringify({ message: 'Email address is not verified. The following identities failed the check in region US-EAST-1 (injected)' }),
+    headers: {
+      'content-type': 'application/json',
+      'x-amzn-requestid': randomUUID(),
+      'x-amzn-errortype': 'MessageRejected',
+    },
+    body: JSON.stringify({
+      message:
+        'Email address is not verified. The following identities failed the check in region US-EAST-1 (injected)',
+    }),
   };
 }
 
@@ -109,7 +141,11 @@ export function rejectedResponse(): Answer {
 export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '503'): Answer {
   const requestId = randomUUID();
   const [status, code, message] =
-    fault === 'throttle' ? [400, 'ThrottlingException', 'Rate exceeded (injected)'] : fault === '503' ? [503, 'ServiceUnavailable', 'Service unavailable (injected)'] : [500, 'InternalFailure', 'Internal failure (injected)'];
+    fault === 'throttle'
+      ? [400, 'ThrottlingException', 'Rate exceeded (injected)']
+      : fault === '503'
+        ? [503, 'ServiceUnavailable', 'Service unavailable (injected)']
+        : [500, 'InternalFailure', 'Internal failure (injected)'];
   if (protocol === 'query') {
     const queryCode = fault === 'throttle' ? 'Throttling' : code;
     return {
@@ -123,7 +159,12 @@ export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '5
   const type = restThrottle ? 'TooManyRequestsException' : code;
   return {
     status: restThrottle ? 429 : status,
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId, 'x-amzn-errortype': type, 'x-amzn-query-error': `${type};${status >= 500 ? 'Receiver' : 'Sender'}` },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': type,
+      'x-amzn-query-error': `${type};${status >= 500 ? 'Receiver' : 'Sender'}`,
+    },
     body: JSON.stringify({ __type: type, message }),
   };
 }
@@ -149,7 +190,9 @@ const increment = (counts: Record<string, number>, key: string): void => {
 
 /** How many items a TransactWriteItems request holds (at least one: DynamoDB refuses an empty transaction). */
 function transactItemCount(body: Buffer): number {
-  const parsed = z.object({ TransactItems: z.array(z.unknown()).min(1) }).safeParse(JSON.parse(body.toString('utf8') || '{}'));
+  const parsed = z
+    .object({ TransactItems: z.array(z.unknown()).min(1) })
+    .safeParse(JSON.parse(body.toString('utf8') || '{}'));
   return parsed.success ? parsed.data.TransactItems.length : 1;
 }
 
@@ -195,19 +238,38 @@ export async function startFaultProxy(options: { target: string; port?: number; 
     return undefined;
   };
 
-  const forward = (req: IncomingMessage, path: string, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (
+    req: IncomingMessage,
+    path: string,
+    body: Buffer,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const upstream = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path, headers: { ...req.headers, host: target.host }, agent },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path,
+          headers: { ...req.headers, host: target.host },
+          agent,
+        },
         (res) => {
-          readBody(res).then((data) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: data }), reject);
+          readBody(res).then(
+            (data) => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: data }),
+            reject,
+          );
         },
       );
       upstream.on('error', reject);
       upstream.end(body);
     });
 
-  const send = (res: ServerResponse, status: number, headers: Record<string, string | string[] | undefined>, body: string | Buffer): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+    body: string | Buffer,
+  ): void => {
     res.writeHead(status, headers);
     res.end(body);
   };
@@ -268,7 +330,13 @@ export async function startFaultProxy(options: { target: string; port?: number; 
       const { connection: _connection, 'transfer-encoding': _te, ...headers } = upstream.headers;
       send(res, upstream.status, headers, upstream.body);
     })().catch((error: unknown) => {
-      if (!res.headersSent) send(res, 502, { 'content-type': 'text/plain' }, `fault proxy: ${error instanceof Error ? error.message : String(error)}`);
+      if (!res.headersSent)
+        send(
+          res,
+          502,
+          { 'content-type': 'text/plain' },
+          `fault proxy: ${error instanceof Error ? error.message : String(error)}`,
+        );
       else res.destroy();
     });
   });

@@ -23,7 +23,19 @@ const powertoolsLine = z.looseObject({
 });
 
 /** Keys every line has, or that identify the record rather than say what happened: not repeated. */
-const QUIET_KEYS = new Set(['level', 'message', 'timestamp', 'service', 'sampling_rate', 'xray_trace_id', 'orderId', 'messageId', 'eventId', 'receiveCount', 'requestId']);
+const QUIET_KEYS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'xray_trace_id',
+  'orderId',
+  'messageId',
+  'eventId',
+  'receiveCount',
+  'requestId',
+]);
 
 const ANSI = { reset: '\u001b[0m', dim: '\u001b[2m', bold: '\u001b[1m', red: '\u001b[31m', yellow: '\u001b[33m' };
 /** One colour per function: cyan, magenta, green, blue, yellow, bright cyan, bright magenta, bright green. */
@@ -35,7 +47,8 @@ const clock = (iso: string): string => (/T(\d\d:\d\d:\d\d(?:\.\d{1,3})?)/.exec(i
 /** The API path without the front door's /_aws/execute-api/{apiId}/{stage} prefix. */
 const shortPath = (path: string): string => path.replace(/^\/_aws\/execute-api\/[^/]+\/[^/]+(?=\/|$)/, '') || '/';
 
-const ms = (durationMs: number): string => (durationMs < 1000 ? `${Math.round(durationMs)} ms` : `${(durationMs / 1000).toFixed(2)} s`);
+const ms = (durationMs: number): string =>
+  durationMs < 1000 ? `${Math.round(durationMs)} ms` : `${(durationMs / 1000).toFixed(2)} s`;
 
 function attribute(key: string, value: unknown): string {
   if (typeof value === 'object' && value !== null) {
@@ -49,12 +62,19 @@ function attribute(key: string, value: unknown): string {
 
 export function createNarrator(options: NarratorOptions): (report: RuntimeReport) => string {
   const width = Math.max(0, ...options.functions.map((name) => name.length));
-  const colours = new Map([...options.functions].sort().map((name, index) => [name, PALETTE[index % PALETTE.length] ?? '']));
-  const paint = (code: string, text: string): string => (options.color && code !== '' ? `${code}${text}${ANSI.reset}` : text);
+  const colours = new Map(
+    [...options.functions].sort().map((name, index) => [name, PALETTE[index % PALETTE.length] ?? '']),
+  );
+  const paint = (code: string, text: string): string =>
+    options.color && code !== '' ? `${code}${text}${ANSI.reset}` : text;
   const prefix = (name: string): string => `${paint(colours.get(name) ?? ANSI.bold, name.padEnd(width))} │ `;
   const level = (name: string): string => {
     const upper = name.toUpperCase().padEnd(5);
-    return upper.startsWith('ERROR') ? paint(ANSI.red, upper) : upper.startsWith('WARN') ? paint(ANSI.yellow, upper) : upper;
+    return upper.startsWith('ERROR')
+      ? paint(ANSI.red, upper)
+      : upper.startsWith('WARN')
+        ? paint(ANSI.yellow, upper)
+        : upper;
   };
 
   return (report) => {
@@ -68,7 +88,8 @@ export function createNarrator(options: NarratorOptions): (report: RuntimeReport
         } catch {
           parsed = undefined; // not JSON: printed as it came
         }
-        if (parsed === undefined) return `${prefix(report.functionName)}${paint(ANSI.dim, clock(report.time))} ${report.line}`;
+        if (parsed === undefined)
+          return `${prefix(report.functionName)}${paint(ANSI.dim, clock(report.time))} ${report.line}`;
         const extras = Object.entries(parsed)
           .filter(([key, value]) => !QUIET_KEYS.has(key) && value !== undefined)
           .map(([key, value]) => attribute(key, value));
@@ -82,13 +103,20 @@ export function createNarrator(options: NarratorOptions): (report: RuntimeReport
       }
       case 'batch': {
         const records = `${report.records} record${report.records === 1 ? '' : 's'}`;
-        const failed = report.failures === 0 ? '0 failed' : paint(ANSI.red, `${report.failures} failed (${report.reason})`);
-        const refused = report.deleteFailures === 0 ? '' : `, ${paint(ANSI.yellow, `${report.deleteFailures} delete(s) refused`)}`;
+        const failed =
+          report.failures === 0 ? '0 failed' : paint(ANSI.red, `${report.failures} failed (${report.reason})`);
+        const refused =
+          report.deleteFailures === 0 ? '' : `, ${paint(ANSI.yellow, `${report.deleteFailures} delete(s) refused`)}`;
         const source = `${report.source.kind === 'sqs' ? 'sqs' : 'stream'}:${report.source.name}`;
         return `${prefix(report.functionName)}${paint(ANSI.dim, `${clock(report.time)} batch ${source}`)} ${records}, ${failed}${refused}, ${ms(report.durationMs)}`;
       }
       case 'request': {
-        const status = report.status >= 500 ? paint(ANSI.red, String(report.status)) : report.status >= 400 ? paint(ANSI.yellow, String(report.status)) : String(report.status);
+        const status =
+          report.status >= 500
+            ? paint(ANSI.red, String(report.status))
+            : report.status >= 400
+              ? paint(ANSI.yellow, String(report.status))
+              : String(report.status);
         const note = report.note === undefined ? '' : ` (${report.note})`;
         const name = report.functionName ?? 'api-gateway';
         return `${prefix(name)}${paint(ANSI.dim, `${clock(report.time)} ${report.method} ${shortPath(report.path)}`)} → ${status}, ${ms(report.durationMs)}${note}`;

@@ -29,7 +29,9 @@ export async function seed(endpoint: string, table: string, products = readProdu
   let created = 0;
   for (const product of products) {
     try {
-      await db.send(new PutCommand({ TableName: table, Item: product, ConditionExpression: 'attribute_not_exists(productId)' }));
+      await db.send(
+        new PutCommand({ TableName: table, Item: product, ConditionExpression: 'attribute_not_exists(productId)' }),
+      );
       created += 1;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -12,7 +12,11 @@ import { distDir } from './paths.js';
 import * as terraform from './terraform.js';
 
 /** The local stack always runs in one region with dummy credentials; moto accepts any. */
-export const LOCAL_AWS_ENV = { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } as const;
+export const LOCAL_AWS_ENV = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+} as const;
 
 export interface StackOptions {
   emulatorPort: number;
@@ -75,15 +79,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   mkdirSync(options.stateDir, { recursive: true });
 
   // The emulator, the bundles and `terraform init` need nothing from one another: side by side.
-  step(`emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}; build: bundling every function; terraform: init`);
+  step(
+    `emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}; build: bundling every function; terraform: init`,
+  );
   const [started, built, initialised] = await Promise.allSettled([
-    timed(timings, 'emulator', () => startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') })),
+    timed(timings, 'emulator', () =>
+      startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') }),
+    ),
     timed(timings, 'build', () => Promise.all(functionNames().map(buildFunction))),
     timed(timings, 'init', () => terraform.init(options.verbose)),
   ]);
   if (started.status === 'rejected') throw started.reason;
   const emulator = started.value;
-  step(emulator.started ? `emulator: started moto_server (pid ${emulator.pid})` : 'emulator: reusing the one already running');
+  step(
+    emulator.started
+      ? `emulator: started moto_server (pid ${emulator.pid})`
+      : 'emulator: reusing the one already running',
+  );
 
   try {
     if (built.status === 'rejected') throw built.reason;
@@ -91,16 +103,28 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const b of built.value) step(`build: ${b.name} (${(b.zipBytes / 1024).toFixed(0)} KB zip)`);
     options.onBuilt?.();
 
-    const tf = { endpoint: emulator.url, statePath: join(options.stateDir, 'terraform.tfstate'), distDir, vars: options.vars, onOutput: options.verbose };
+    const tf = {
+      endpoint: emulator.url,
+      statePath: join(options.stateDir, 'terraform.tfstate'),
+      distDir,
+      vars: options.vars,
+      onOutput: options.verbose,
+    };
     const onProgress = (summary: string) => step(`terraform: ${summary}`);
     // moto keeps nothing on disk: a state left from an emulator that is gone lists only what no longer
     // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
     if (emulator.started) rmSync(tf.statePath, { force: true });
-    step('terraform: apply infra/envs/local (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)');
-    const outputs = (await timed(timings, 'apply', () => terraform.apply({ ...tf, onProgress }))) as unknown as StackOutputs;
+    step(
+      'terraform: apply infra/envs/local (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)',
+    );
+    const outputs = (await timed(timings, 'apply', () =>
+      terraform.apply({ ...tf, onProgress }),
+    )) as unknown as StackOutputs;
 
     step('seed: inventory from local/seed/products.json');
-    const created = await timed(timings, 'seed', () => seed(emulator.url, outputs.table_names.inventory ?? 'inventory'));
+    const created = await timed(timings, 'seed', () =>
+      seed(emulator.url, outputs.table_names.inventory ?? 'inventory'),
+    );
     step(`seed: ${created} new products`);
 
     const faultProxy = options.faultProxy ? await startFaultProxy({ target: emulator.url }) : undefined;

@@ -8,7 +8,9 @@ import { localEnvDir, localStateDir } from './paths.js';
 
 /** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
 export function findState(explicit?: string): string | undefined {
-  const candidates = explicit ? [explicit] : [join(localStateDir, 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
+  const candidates = explicit
+    ? [explicit]
+    : [join(localStateDir, 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
   return candidates.find((path) => existsSync(path));
 }
 
@@ -43,17 +45,22 @@ function run(args: string[], onOutput?: (chunk: string) => void): Promise<string
     });
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolvePromise(stdout) : reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`)),
+      code === 0
+        ? resolvePromise(stdout)
+        : reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`)),
     );
   });
 }
 
 // envs/local's defaults are LocalStack's (tflocal apply); what moto and the local runtime need is passed here.
 const varArgs = (o: TerraformOptions) =>
-  Object.entries({ endpoint: o.endpoint, functions_endpoint: o.endpoint, event_source_mappings_enabled: 'false', dist_dir: o.distDir, ...o.vars }).flatMap(([k, v]) => [
-    '-var',
-    `${k}=${v}`,
-  ]);
+  Object.entries({
+    endpoint: o.endpoint,
+    functions_endpoint: o.endpoint,
+    event_source_mappings_enabled: 'false',
+    dist_dir: o.distDir,
+    ...o.vars,
+  }).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
 
 /** `terraform init` once: providers come from the mirror named by TF_CLI_CONFIG_FILE (see Makefile). */
 export async function init(onOutput?: (chunk: string) => void): Promise<void> {
@@ -104,7 +111,15 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
     }
   };
   const timer = setInterval(report, PROGRESS_EVERY_MS);
-  const args = ['apply', '-auto-approve', '-input=false', '-json', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)];
+  const args = [
+    'apply',
+    '-auto-approve',
+    '-input=false',
+    '-json',
+    `-parallelism=${PARALLELISM}`,
+    `-state=${o.statePath}`,
+    ...varArgs(o),
+  ];
   try {
     await run(args, lineSplitter(onLine));
   } catch (error) {
@@ -122,14 +137,24 @@ export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       'terraform',
-      [`-chdir=${localEnvDir}`, 'plan', '-detailed-exitcode', '-input=false', '-no-color', `-state=${o.statePath}`, ...varArgs(o)],
+      [
+        `-chdir=${localEnvDir}`,
+        'plan',
+        '-detailed-exitcode',
+        '-input=false',
+        '-no-color',
+        `-state=${o.statePath}`,
+        ...varArgs(o),
+      ],
       { env: { ...process.env, TF_IN_AUTOMATION: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d));
     child.stderr.on('data', (d: Buffer) => (output += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 1 ? reject(new Error(output)) : resolvePromise({ clean: code === 0, output })));
+    child.on('close', (code) =>
+      code === 1 ? reject(new Error(output)) : resolvePromise({ clean: code === 0, output }),
+    );
   });
 }
 
@@ -140,5 +165,16 @@ export async function outputs(statePath: string): Promise<Record<string, unknown
 
 /** `terraform destroy` of the state at statePath, with the variables the apply had. */
 export async function destroy(o: TerraformOptions): Promise<void> {
-  await run(['destroy', '-auto-approve', '-input=false', '-no-color', `-parallelism=${PARALLELISM}`, `-state=${o.statePath}`, ...varArgs(o)], o.onOutput);
+  await run(
+    [
+      'destroy',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+      `-parallelism=${PARALLELISM}`,
+      `-state=${o.statePath}`,
+      ...varArgs(o),
+    ],
+    o.onOutput,
+  );
 }

@@ -45,7 +45,12 @@ const freshPassword = (): string => `${randomBytes(18).toString('base64url')}Aa1
 const defaultEmail = (customer: string): string => `${customer.replace(/[^A-Za-z0-9._+-]/g, '-')}@example.com`;
 
 /** Signs a customer in, creating it first if it does not exist; an email given for an existing customer replaces its own. */
-export async function customerToken(cognito: CognitoIdentityProviderClient, pool: UserPoolRef, customer: string, email?: string): Promise<CustomerToken> {
+export async function customerToken(
+  cognito: CognitoIdentityProviderClient,
+  pool: UserPoolRef,
+  customer: string,
+  email?: string,
+): Promise<CustomerToken> {
   const address = email ?? defaultEmail(customer);
   const attributes = [
     { Name: 'email', Value: address },
@@ -53,15 +58,40 @@ export async function customerToken(cognito: CognitoIdentityProviderClient, pool
     { Name: 'email_verified', Value: 'true' },
   ];
   try {
-    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool.userPoolId, Username: customer, UserAttributes: attributes, MessageAction: 'SUPPRESS' }));
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: pool.userPoolId,
+        Username: customer,
+        UserAttributes: attributes,
+        MessageAction: 'SUPPRESS',
+      }),
+    );
   } catch (error) {
     if (!(error instanceof UsernameExistsException)) throw error;
-    if (email !== undefined) await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool.userPoolId, Username: customer, UserAttributes: attributes }));
+    if (email !== undefined)
+      await cognito.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: pool.userPoolId,
+          Username: customer,
+          UserAttributes: attributes,
+        }),
+      );
   }
   const password = freshPassword();
-  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.userPoolId, Username: customer, Password: password, Permanent: true }));
+  await cognito.send(
+    new AdminSetUserPasswordCommand({
+      UserPoolId: pool.userPoolId,
+      Username: customer,
+      Password: password,
+      Permanent: true,
+    }),
+  );
   const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: customer, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      ClientId: pool.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: customer, PASSWORD: password },
+    }),
   );
   const token = AuthenticationResult?.IdToken;
   if (token === undefined) throw new Error(`signing ${customer} in returned no ID token (a challenge instead?)`);
@@ -73,7 +103,10 @@ export async function customerToken(cognito: CognitoIdentityProviderClient, pool
  * "A token for customer X", once per customer for the life of the process (the tokens last an hour):
  * concurrent callers for one customer share one sign-in.
  */
-export function customerTokens(cognito: CognitoIdentityProviderClient, pool: UserPoolRef): (customer: string, email?: string) => Promise<CustomerToken> {
+export function customerTokens(
+  cognito: CognitoIdentityProviderClient,
+  pool: UserPoolRef,
+): (customer: string, email?: string) => Promise<CustomerToken> {
   const cache = new Map<string, Promise<CustomerToken>>();
   return (customer, email) => {
     const key = `${customer}\n${email ?? ''}`;
@@ -98,20 +131,30 @@ export async function findUserPool(cognito: CognitoIdentityProviderClient): Prom
   } while (NextToken !== undefined);
   const [pool, ...others] = pools;
   if (pool?.Id === undefined) throw new Error(`no user pool ${USER_POOL_NAME}: is the stack up (make up)?`);
-  if (others.length > 0) throw new Error(`${pools.length} user pools are named ${USER_POOL_NAME}: cannot tell which is the stack's`);
-  const { UserPoolClients = [] } = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }));
+  if (others.length > 0)
+    throw new Error(`${pools.length} user pools are named ${USER_POOL_NAME}: cannot tell which is the stack's`);
+  const { UserPoolClients = [] } = await cognito.send(
+    new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }),
+  );
   const client = UserPoolClients.find((candidate) => candidate.ClientName === CLIENT_NAME);
   if (client?.ClientId === undefined) throw new Error(`user pool ${pool.Id} has no app client ${CLIENT_NAME}`);
   return { userPoolId: pool.Id, clientId: client.ClientId };
 }
 
 /** The Cognito client of the command line: the SDK's own chain (region, credentials, AWS_ENDPOINT_URL). */
-export const cognitoClient = (config: CognitoIdentityProviderClientConfig = {}): CognitoIdentityProviderClient => new CognitoIdentityProviderClient(config);
+export const cognitoClient = (config: CognitoIdentityProviderClientConfig = {}): CognitoIdentityProviderClient =>
+  new CognitoIdentityProviderClient(config);
 
 // `make token`: the stack that `make up` (or `tflocal apply`) applied, found by its Terraform state's
 // outputs (--state FILE for another state, as make status takes); without a state, by the pool's name.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { customer: { type: 'string', default: DEMO_CUSTOMER }, email: { type: 'string' }, state: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      customer: { type: 'string', default: DEMO_CUSTOMER },
+      email: { type: 'string' },
+      state: { type: 'string' },
+    },
+  });
   const customer = values.customer === '' ? DEMO_CUSTOMER : (values.customer ?? DEMO_CUSTOMER);
   const email = values.email === '' ? undefined : values.email;
   const cognito = cognitoClient();

@@ -21,7 +21,8 @@ if (running !== undefined) {
 mkdirSync(stateDir, { recursive: true });
 writeFileSync(pidFile, String(process.pid));
 const started = performance.now();
-const step = (message: string) => console.log(`[up ${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+const step = (message: string) =>
+  console.log(`[up ${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
 
 let stop: (() => Promise<void>) | undefined;
 let stopping = false;
@@ -40,7 +41,11 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   // The runtime's narration: every function's log lines and one line per batch or request.
   const json = process.env.LOG_FORMAT === 'json';
-  const narrate = createNarrator({ functions: functionNames(), color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined, json });
+  const narrate = createNarrator({
+    functions: functionNames(),
+    color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
+    json,
+  });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
   const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport });
   stop = () => stack.stop();

@@ -68,7 +68,10 @@ export function startWatch(options: WatchOptions): Watcher {
   async function rebuild(changed: Set<string>, savedAt: number): Promise<void> {
     // A file no bundle used yet (a new module) may be imported by any: rebuild them all.
     const known = [...builds.values()].filter((b) => [...changed].some((file) => b.inputs.has(file)));
-    const affected = known.length > 0 && [...changed].every((file) => known.some((b) => b.inputs.has(file))) ? known : [...builds.values()];
+    const affected =
+      known.length > 0 && [...changed].every((file) => known.some((b) => b.inputs.has(file)))
+        ? known
+        : [...builds.values()];
     const deployed: string[] = [];
     await Promise.all(
       affected.map(async (build) => {
@@ -76,13 +79,18 @@ export function startWatch(options: WatchOptions): Watcher {
         try {
           zip = await bundle(build);
         } catch (error) {
-          log(`[watch] ${build.name}: build failed, the running code is unchanged: ${error instanceof Error ? error.message : String(error)}`);
+          log(
+            `[watch] ${build.name}: build failed, the running code is unchanged: ${error instanceof Error ? error.message : String(error)}`,
+          );
           return;
         }
         const codeSha256 = sha256(zip);
         if (codeSha256 === build.deployed) return; // the same bytes (a comment, say): nothing to deploy
         const answer = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: build.name, ZipFile: zip }));
-        if (answer.CodeSha256 !== codeSha256) throw new Error(`${build.name}: the emulator holds CodeSha256 ${String(answer.CodeSha256)} after the update, not ${codeSha256}`);
+        if (answer.CodeSha256 !== codeSha256)
+          throw new Error(
+            `${build.name}: the emulator holds CodeSha256 ${String(answer.CodeSha256)} after the update, not ${codeSha256}`,
+          );
         build.deployed = codeSha256;
         deployed.push(build.name);
       }),
@@ -94,7 +102,9 @@ export function startWatch(options: WatchOptions): Watcher {
     const response = await fetch(new URL(RELOAD_PATH, options.frontDoor), { method: 'POST' });
     const body = (await response.json()) as { reloaded?: Reloaded[]; message?: string };
     if (!response.ok) throw new Error(`the runtime refused the reload (${response.status}): ${body.message ?? ''}`);
-    log(`[watch] ${[...changed].join(', ')} → ${deployed.sort().join(', ')} rebuilt, deployed and reloaded ${ms(savedAt)} after the save`);
+    log(
+      `[watch] ${[...changed].join(', ')} → ${deployed.sort().join(', ')} rebuilt, deployed and reloaded ${ms(savedAt)} after the save`,
+    );
   }
 
   const ready = (async () => {
@@ -110,11 +120,13 @@ export function startWatch(options: WatchOptions): Watcher {
           metafile: true,
           write: true,
         } as esbuild.BuildOptions & { metafile: true; write: true });
-        const deployed = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).CodeSha256 ?? '';
+        const deployed =
+          (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).CodeSha256 ?? '';
         const build: FunctionBuild = { name, context, inputs: new Set(), deployed };
         builds.set(name, build);
         // The first build maps each function to its sources; it deploys nothing unless the sources changed since make up.
-        if (sha256(await bundle(build)) !== deployed) log(`[watch] ${name}: the sources differ from the deployed code; the next save deploys them`);
+        if (sha256(await bundle(build)) !== deployed)
+          log(`[watch] ${name}: the sources differ from the deployed code; the next save deploys them`);
       }),
     );
     const watcher = watch(functionsDir, { recursive: true }, (_event, file) => {
@@ -132,7 +144,9 @@ export function startWatch(options: WatchOptions): Watcher {
       }, options.debounceMs ?? 30);
     });
     closeWatcher = () => watcher.close();
-    log(`[watch] watching functions/ (${builds.size} functions built in ${ms(started)}); a saved file is rebuilt, deployed and reloaded`);
+    log(
+      `[watch] watching functions/ (${builds.size} functions built in ${ms(started)}); a saved file is rebuilt, deployed and reloaded`,
+    );
   })();
 
   return {
@@ -159,7 +173,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     await watcher.ready;
   } catch (error) {
-    console.error(`make watch failed: ${error instanceof Error ? error.message : String(error)} (is make up running? the emulator: ${endpoint})`);
+    console.error(
+      `make watch failed: ${error instanceof Error ? error.message : String(error)} (is make up running? the emulator: ${endpoint})`,
+    );
     process.exit(1);
   }
 }

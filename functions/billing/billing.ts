@@ -41,9 +41,19 @@ function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
         data: { billingId, amount: record.amount, currency: record.currency },
       });
     case 'DECLINED':
-      return createEvent('PaymentDeclined', { id: eventIdFor('PaymentDeclined', orderId), orderId, time: record.decidedAt, data: { billingId, reason: record.reason } });
+      return createEvent('PaymentDeclined', {
+        id: eventIdFor('PaymentDeclined', orderId),
+        orderId,
+        time: record.decidedAt,
+        data: { billingId, reason: record.reason },
+      });
     case 'VOIDED':
-      return createEvent('PaymentVoided', { id: eventIdFor('PaymentVoided', orderId), orderId, time: record.decidedAt, data: { billingId, reason: record.reason } });
+      return createEvent('PaymentVoided', {
+        id: eventIdFor('PaymentVoided', orderId),
+        orderId,
+        time: record.decidedAt,
+        data: { billingId, reason: record.reason },
+      });
     case 'REFUNDED':
       return createEvent('PaymentRefunded', {
         id: eventIdFor('PaymentRefunded', orderId),
@@ -62,7 +72,13 @@ export interface BillingDeps {
   log?: Pick<Log, 'info'>;
 }
 
-export function createBillingService({ store, provider, publisher, now = () => new Date().toISOString(), log = logger }: BillingDeps) {
+export function createBillingService({
+  store,
+  provider,
+  publisher,
+  now = () => new Date().toISOString(),
+  log = logger,
+}: BillingDeps) {
   async function announce(record: BillingRecord): Promise<void> {
     const event = outcomeEvent(record);
     if (event) await publisher.publish(event);
@@ -80,13 +96,20 @@ export function createBillingService({ store, provider, publisher, now = () => n
     const { orderId, providerRef, amount, currency } = captured;
     const { refundRef } = await provider.refund({ idempotencyKey: `${orderId}:refund`, providerRef, amount, currency });
     const { compensation: _applied, ...charge } = captured;
-    const refunded: BillingRecordOf<'REFUNDED'> = { ...charge, status: 'REFUNDED', refundRef, reason, refundedAt: now() };
+    const refunded: BillingRecordOf<'REFUNDED'> = {
+      ...charge,
+      status: 'REFUNDED',
+      refundRef,
+      reason,
+      refundedAt: now(),
+    };
     if (await store.markRefunded(refunded)) {
       log.info('payment refunded', { orderId });
       return announce(refunded);
     }
     const current = await readExisting(orderId);
-    if (current.status !== 'REFUNDED') throw new BillingContentionError(`billing record for ${orderId} changed during its refund; retrying`);
+    if (current.status !== 'REFUNDED')
+      throw new BillingContentionError(`billing record for ${orderId} changed during its refund; retrying`);
     return announce(current); // a concurrent delivery refunded it first
   }
 
@@ -94,14 +117,23 @@ export function createBillingService({ store, provider, publisher, now = () => n
   async function settle(record: BillingRecord): Promise<void> {
     await announce(record);
     if (record.status === 'CAPTURED' && record.compensation !== undefined) {
-      log.info('the order was cancelled while its charge was in flight: refunding the capture', { orderId: record.orderId });
+      log.info('the order was cancelled while its charge was in flight: refunding the capture', {
+        orderId: record.orderId,
+      });
       await refund(record, record.compensation.reason);
     }
   }
 
   async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>): Promise<void> {
     const { totalAmount: amount, currency, paymentToken: token } = data;
-    const pending: BillingRecordOf<'PENDING'> = { billingId: orderId, orderId, status: 'PENDING', amount, currency, createdAt: now() };
+    const pending: BillingRecordOf<'PENDING'> = {
+      billingId: orderId,
+      orderId,
+      status: 'PENDING',
+      amount,
+      currency,
+      createdAt: now(),
+    };
     if (!(await store.createIfAbsent(pending))) {
       const existing = await readExisting(orderId);
       if (existing.status !== 'PENDING') {
@@ -115,7 +147,15 @@ export function createBillingService({ store, provider, publisher, now = () => n
     const decidedAt = now();
     const decided: BillingRecordOf<'CAPTURED' | 'DECLINED'> =
       result.status === 'captured'
-        ? { billingId: orderId, orderId, status: 'CAPTURED', amount, currency, providerRef: result.providerRef, decidedAt }
+        ? {
+            billingId: orderId,
+            orderId,
+            status: 'CAPTURED',
+            amount,
+            currency,
+            providerRef: result.providerRef,
+            decidedAt,
+          }
         : { billingId: orderId, orderId, status: 'DECLINED', amount, currency, reason: result.reason, decidedAt };
     const recorded = await store.decide(decided);
     if (recorded !== undefined) log.info('payment decided', { orderId, status: recorded.status });
@@ -128,7 +168,13 @@ export function createBillingService({ store, provider, publisher, now = () => n
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const current = await store.get(orderId);
       if (!current) {
-        const voided: BillingRecordOf<'VOIDED'> = { billingId: orderId, orderId, status: 'VOIDED', reason, decidedAt: now() };
+        const voided: BillingRecordOf<'VOIDED'> = {
+          billingId: orderId,
+          orderId,
+          status: 'VOIDED',
+          reason,
+          decidedAt: now(),
+        };
         if (await store.createIfAbsent(voided)) {
           log.info('payment voided before any charge', { orderId });
           return announce(voided);

@@ -3,7 +3,13 @@
 // it) only on PENDING, a refund only from CAPTURED.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appliedUnlessRefused, updatedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { BillingRecordSchema, type BillingRecord, type BillingRecordOf, type BillingStore, type Compensation } from './ports.js';
+import {
+  BillingRecordSchema,
+  type BillingRecord,
+  type BillingRecordOf,
+  type BillingStore,
+  type Compensation,
+} from './ports.js';
 
 export class DynamoBillingStore implements BillingStore {
   constructor(
@@ -12,61 +18,80 @@ export class DynamoBillingStore implements BillingStore {
   ) {}
 
   async createIfAbsent(record: BillingRecordOf<'PENDING' | 'VOIDED'>): Promise<boolean> {
-    return appliedUnlessRefused(this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(billingId)' })));
+    return appliedUnlessRefused(
+      this.db.send(
+        new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(billingId)' }),
+      ),
+    );
   }
 
   async decide(record: BillingRecordOf<'CAPTURED' | 'DECLINED'>): Promise<BillingRecord | undefined> {
     // A capture records the provider's reference, a decline its reason.
-    const [detailName, detail] = record.status === 'CAPTURED' ? ['providerRef', record.providerRef] : ['reason', record.reason];
+    const [detailName, detail] =
+      record.status === 'CAPTURED' ? ['providerRef', record.providerRef] : ['reason', record.reason];
     const written = await updatedUnlessRefused(
-      this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { billingId: record.billingId, orderId: record.orderId },
-        UpdateExpression: 'SET #status = :status, #detail = :detail, decidedAt = :decidedAt',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status', '#detail': detailName },
-        ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':detail': detail, ':decidedAt': record.decidedAt },
-        // The record as written: a void recorded while the charge was PENDING comes back with it.
-        ReturnValues: 'ALL_NEW',
-      })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { billingId: record.billingId, orderId: record.orderId },
+          UpdateExpression: 'SET #status = :status, #detail = :detail, decidedAt = :decidedAt',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status', '#detail': detailName },
+          ExpressionAttributeValues: {
+            ':status': record.status,
+            ':pending': 'PENDING',
+            ':detail': detail,
+            ':decidedAt': record.decidedAt,
+          },
+          // The record as written: a void recorded while the charge was PENDING comes back with it.
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     );
     return written === undefined ? undefined : BillingRecordSchema.parse(written);
   }
 
   async requestCompensation(orderId: string, compensation: Compensation): Promise<boolean> {
     return appliedUnlessRefused(
-      this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { billingId: orderId, orderId },
-        UpdateExpression: 'SET compensation = :compensation',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':compensation': compensation, ':pending': 'PENDING' },
-      })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { billingId: orderId, orderId },
+          UpdateExpression: 'SET compensation = :compensation',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':compensation': compensation, ':pending': 'PENDING' },
+        }),
+      ),
     );
   }
 
   async markRefunded(record: BillingRecordOf<'REFUNDED'>): Promise<boolean> {
     return appliedUnlessRefused(
-      this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: { billingId: record.billingId, orderId: record.orderId },
-        UpdateExpression: 'SET #status = :refunded, refundRef = :refundRef, #reason = :reason, refundedAt = :refundedAt',
-        ConditionExpression: '#status = :captured',
-        ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-        ExpressionAttributeValues: {
-          ':refunded': 'REFUNDED',
-          ':captured': 'CAPTURED',
-          ':refundRef': record.refundRef,
-          ':reason': record.reason,
-          ':refundedAt': record.refundedAt,
-        },
-      })),
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { billingId: record.billingId, orderId: record.orderId },
+          UpdateExpression:
+            'SET #status = :refunded, refundRef = :refundRef, #reason = :reason, refundedAt = :refundedAt',
+          ConditionExpression: '#status = :captured',
+          ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
+          ExpressionAttributeValues: {
+            ':refunded': 'REFUNDED',
+            ':captured': 'CAPTURED',
+            ':refundRef': record.refundRef,
+            ':reason': record.reason,
+            ':refundedAt': record.refundedAt,
+          },
+        }),
+      ),
     );
   }
 
   async get(orderId: string): Promise<BillingRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { billingId: orderId, orderId }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { billingId: orderId, orderId }, ConsistentRead: true }),
+    );
     return Item ? BillingRecordSchema.parse(Item) : undefined;
   }
 }

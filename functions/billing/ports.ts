@@ -13,7 +13,14 @@ const compensation = { compensation: CompensationSchema.optional() };
 /** An item of the billing table (PK billingId = orderId, SK orderId). */
 export const BillingRecordSchema = z.discriminatedUnion('status', [
   z.object({ ...keys, ...money, ...compensation, status: z.literal('PENDING'), createdAt: z.string() }),
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('CAPTURED'), providerRef: z.string(), decidedAt: z.string() }),
+  z.object({
+    ...keys,
+    ...money,
+    ...compensation,
+    status: z.literal('CAPTURED'),
+    providerRef: z.string(),
+    decidedAt: z.string(),
+  }),
   z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
   // A tombstone: inventory rejected the order before it was charged, so it never will be.
   z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),

@@ -2,16 +2,34 @@
 // tokens choose the outcome, the way card networks' test cards do, so every path of the saga can
 // be driven from POST /orders. Like real providers, every call takes an idempotency key: a repeat
 // with the same key returns the first result and moves no money again.
-import type { ChargeRequest, ChargeResult, DeclineReason, PaymentProvider, RefundRequest, RefundResult } from './ports.js';
+import type {
+  ChargeRequest,
+  ChargeResult,
+  DeclineReason,
+  PaymentProvider,
+  RefundRequest,
+  RefundResult,
+} from './ports.js';
 
 /** The test tokens (documented in the README). Any other token is declined as invalid_token. */
 export const TEST_TOKENS = {
   tok_visa: { outcome: 'captured', description: 'Visa test card: the charge succeeds' },
   tok_mastercard: { outcome: 'captured', description: 'Mastercard test card: the charge succeeds' },
   tok_chargeDeclined: { outcome: 'declined', reason: 'card_declined', description: 'the card is declined' },
-  tok_chargeDeclinedInsufficientFunds: { outcome: 'declined', reason: 'insufficient_funds', description: 'declined: insufficient funds' },
-  tok_chargeDeclinedExpiredCard: { outcome: 'declined', reason: 'expired_card', description: 'declined: the card has expired' },
-} as const satisfies Record<string, { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }>;
+  tok_chargeDeclinedInsufficientFunds: {
+    outcome: 'declined',
+    reason: 'insufficient_funds',
+    description: 'declined: insufficient funds',
+  },
+  tok_chargeDeclinedExpiredCard: {
+    outcome: 'declined',
+    reason: 'expired_card',
+    description: 'declined: the card has expired',
+  },
+} as const satisfies Record<
+  string,
+  { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }
+>;
 const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
 
 /** The same idempotency key was sent with different parameters (real providers refuse this too). */
@@ -29,7 +47,8 @@ class IdempotencyLedger<R> {
     const fingerprint = JSON.stringify(request);
     const earlier = this.entries.get(key);
     if (earlier) {
-      if (earlier.fingerprint !== fingerprint) throw new IdempotencyKeyReusedError(`idempotency key ${key} was used with other parameters`);
+      if (earlier.fingerprint !== fingerprint)
+        throw new IdempotencyKeyReusedError(`idempotency key ${key} was used with other parameters`);
       return earlier.result;
     }
     const result = perform();

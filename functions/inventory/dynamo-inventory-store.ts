@@ -1,12 +1,24 @@
 // The DynamoDB adapter of InventoryStore. Every exactly-once guarantee of inventory lives in the
 // conditions below, written in the same transaction as the stock they protect. Transactions that
 // conflict with another on a hot product are retried in the process (shared/dynamo-transactions.ts).
-import { GetCommand, PutCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
 import { logger } from '../shared/logger.js';
-import { ReservationSchema, type InventoryStore, type Reservation, type ReservationOf, type ReservedLine, type ReserveResult } from './ports.js';
+import {
+  ReservationSchema,
+  type InventoryStore,
+  type Reservation,
+  type ReservationOf,
+  type ReservedLine,
+  type ReserveResult,
+} from './ports.js';
 
 export interface InventoryTables {
   inventory: string;
@@ -29,7 +41,13 @@ export class DynamoInventoryStore implements InventoryStore {
         {
           TransactItems: [
             // Item 0: one reservation per order, ever (a duplicate or an earlier release refuses it).
-            { Put: { TableName: this.tables.reservations, Item: reservation, ConditionExpression: 'attribute_not_exists(orderId)' } },
+            {
+              Put: {
+                TableName: this.tables.reservations,
+                Item: reservation,
+                ConditionExpression: 'attribute_not_exists(orderId)',
+              },
+            },
             // Items 1..n: take each line only from a product that exists and has enough: never below zero.
             ...reservation.items.map(({ productId, quantity }) => ({
               Update: {
@@ -52,7 +70,13 @@ export class DynamoInventoryStore implements InventoryStore {
 
   async recordIfAbsent(reservation: ReservationOf<'REJECTED' | 'RELEASED'>): Promise<boolean> {
     return appliedUnlessRefused(
-      this.db.send(new PutCommand({ TableName: this.tables.reservations, Item: reservation, ConditionExpression: 'attribute_not_exists(orderId)' })),
+      this.db.send(
+        new PutCommand({
+          TableName: this.tables.reservations,
+          Item: reservation,
+          ConditionExpression: 'attribute_not_exists(orderId)',
+        }),
+      ),
     );
   }
 
@@ -61,11 +85,16 @@ export class DynamoInventoryStore implements InventoryStore {
     // it): its line is left out, and the reservation is still released.
     let lines = released.items;
     for (;;) {
-      const outcome = await committedUnlessRefused(transactWrite(this.db, this.releaseTransaction(released, lines), this.retry));
+      const outcome = await committedUnlessRefused(
+        transactWrite(this.db, this.releaseTransaction(released, lines), this.retry),
+      );
       if (outcome.committed) return true;
       if (outcome.refused.includes(0)) return false;
       const gone = new Set(outcome.refused.map((index) => lines[index - 1]?.productId));
-      logger.warn('products no longer exist; their reserved stock is not given back', { orderId: released.orderId, productIds: [...gone] });
+      logger.warn('products no longer exist; their reserved stock is not given back', {
+        orderId: released.orderId,
+        productIds: [...gone],
+      });
       lines = lines.filter((line) => !gone.has(line.productId));
     }
   }
@@ -81,7 +110,12 @@ export class DynamoInventoryStore implements InventoryStore {
             UpdateExpression: 'SET #status = :released, #reason = :reason, decidedAt = :decidedAt',
             ConditionExpression: '#status = :reserved',
             ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-            ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':reason': released.reason, ':decidedAt': released.decidedAt },
+            ExpressionAttributeValues: {
+              ':released': 'RELEASED',
+              ':reserved': 'RESERVED',
+              ':reason': released.reason,
+              ':decidedAt': released.decidedAt,
+            },
           },
         },
         // Items 1..n: stock back to each product that still exists (ADD alone would create a missing one).
@@ -100,7 +134,9 @@ export class DynamoInventoryStore implements InventoryStore {
   }
 
   async getReservation(orderId: string): Promise<Reservation | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tables.reservations, Key: { orderId }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.reservations, Key: { orderId }, ConsistentRead: true }),
+    );
     return Item ? ReservationSchema.parse(Item) : undefined;
   }
 

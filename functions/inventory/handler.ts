@@ -7,7 +7,10 @@ import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoInventoryStore } from './dynamo-inventory-store.js';
 import { createInventoryService } from './reservations.js';
 
-const store = new DynamoInventoryStore(dynamo, { inventory: requireEnv('INVENTORY_TABLE'), reservations: requireEnv('RESERVATIONS_TABLE') });
+const store = new DynamoInventoryStore(dynamo, {
+  inventory: requireEnv('INVENTORY_TABLE'),
+  reservations: requireEnv('RESERVATIONS_TABLE'),
+});
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
 export const handler = sqsConsumer(createInventoryService({ store, publisher }));

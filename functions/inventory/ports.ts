@@ -19,7 +19,13 @@ export const ReservationSchema = z.discriminatedUnion('status', [
     decidedAt: z.string(),
   }),
   // Either a reservation given back, or a tombstone (items: []) written when the decline came first.
-  z.object({ orderId: z.string(), status: z.literal('RELEASED'), items: z.array(LineSchema), reason: z.string(), decidedAt: z.string() }),
+  z.object({
+    orderId: z.string(),
+    status: z.literal('RELEASED'),
+    items: z.array(LineSchema),
+    reason: z.string(),
+    decidedAt: z.string(),
+  }),
 ]);
 export type Reservation = z.infer<typeof ReservationSchema>;
 export type ReservationOf<S extends Reservation['status']> = Extract<Reservation, { status: S }>;
@@ -42,4 +48,3 @@ export interface InventoryStore {
   /** Current stock per productId; an unknown product is absent from the map. */
   getStock(productIds: string[]): Promise<Map<string, number>>;
 }
-

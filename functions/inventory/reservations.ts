@@ -2,7 +2,14 @@
 // shortages; give the stock back when payment is declined. Pure domain: storage and publishing
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
-import { createEvent, eventIdFor, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
+import {
+  createEvent,
+  eventIdFor,
+  type EventOf,
+  type OrderEvent,
+  type OrderLine,
+  type Shortage,
+} from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
@@ -35,7 +42,12 @@ function outcomeEvent(reservation: Reservation): OrderEvent {
   const { orderId, decidedAt: time } = reservation;
   switch (reservation.status) {
     case 'RESERVED':
-      return createEvent('InventoryReserved', { id: eventIdFor('InventoryReserved', orderId), orderId, time, data: { items: reservation.items } });
+      return createEvent('InventoryReserved', {
+        id: eventIdFor('InventoryReserved', orderId),
+        orderId,
+        time,
+        data: { items: reservation.items },
+      });
     case 'REJECTED':
       return createEvent('InventoryRejected', {
         id: eventIdFor('InventoryRejected', orderId),
@@ -44,7 +56,12 @@ function outcomeEvent(reservation: Reservation): OrderEvent {
         data: { reason: reservation.reason, shortages: reservation.shortages },
       });
     case 'RELEASED':
-      return createEvent('InventoryReleased', { id: eventIdFor('InventoryReleased', orderId), orderId, time, data: { reason: reservation.reason } });
+      return createEvent('InventoryReleased', {
+        id: eventIdFor('InventoryReleased', orderId),
+        orderId,
+        time,
+        data: { reason: reservation.reason },
+      });
   }
 }
 
@@ -55,7 +72,12 @@ export interface InventoryDeps {
   log?: Pick<Log, 'info'>;
 }
 
-export function createInventoryService({ store, publisher, now = () => new Date().toISOString(), log = logger }: InventoryDeps) {
+export function createInventoryService({
+  store,
+  publisher,
+  now = () => new Date().toISOString(),
+  log = logger,
+}: InventoryDeps) {
   const announce = (reservation: Reservation) => publisher.publish(outcomeEvent(reservation));
 
   async function announceRecorded(orderId: string): Promise<void> {
@@ -66,7 +88,13 @@ export function createInventoryService({ store, publisher, now = () => new Date(
     await announce(recorded);
   }
 
-  async function reject(orderId: string, items: ReservedLine[], shortages: Shortage[], reason: string, decidedAt: string) {
+  async function reject(
+    orderId: string,
+    items: ReservedLine[],
+    shortages: Shortage[],
+    reason: string,
+    decidedAt: string,
+  ) {
     const rejected: ReservationOf<'REJECTED'> = { orderId, status: 'REJECTED', items, shortages, reason, decidedAt };
     if (await store.recordIfAbsent(rejected)) {
       log.info('order rejected', { orderId, reason });
@@ -80,7 +108,13 @@ export function createInventoryService({ store, publisher, now = () => new Date(
     const decidedAt = now();
     if (items.length > MAX_PRODUCTS_PER_ORDER) {
       // Cannot be reserved atomically, now or on any retry: a business outcome, not a fault.
-      return reject(orderId, items, [], `more than ${MAX_PRODUCTS_PER_ORDER} distinct products in one order`, decidedAt);
+      return reject(
+        orderId,
+        items,
+        [],
+        `more than ${MAX_PRODUCTS_PER_ORDER} distinct products in one order`,
+        decidedAt,
+      );
     }
     const reserved: ReservationOf<'RESERVED'> = { orderId, status: 'RESERVED', items, decidedAt };
     switch (await store.reserve(reserved)) {
@@ -94,9 +128,14 @@ export function createInventoryService({ store, publisher, now = () => new Date(
       case 'insufficient-stock': {
         const stock = await store.getStock(items.map((l) => l.productId));
         const shortages = items
-          .map((l) => ({ productId: l.productId, requested: l.quantity, available: Math.max(0, stock.get(l.productId) ?? 0) }))
+          .map((l) => ({
+            productId: l.productId,
+            requested: l.quantity,
+            available: Math.max(0, stock.get(l.productId) ?? 0),
+          }))
           .filter((s) => s.available < s.requested);
-        if (shortages.length === 0) throw new StockChangedError(`stock for ${orderId} was restocked during the attempt; retrying`);
+        if (shortages.length === 0)
+          throw new StockChangedError(`stock for ${orderId} was restocked during the attempt; retrying`);
         return reject(orderId, items, shortages, OUT_OF_STOCK, decidedAt);
       }
     }
@@ -116,7 +155,13 @@ export function createInventoryService({ store, publisher, now = () => new Date(
       }
       switch (current.status) {
         case 'RESERVED': {
-          const released: ReservationOf<'RELEASED'> = { orderId, status: 'RELEASED', items: current.items, reason, decidedAt };
+          const released: ReservationOf<'RELEASED'> = {
+            orderId,
+            status: 'RELEASED',
+            items: current.items,
+            reason,
+            decidedAt,
+          };
           if (await store.release(released)) {
             log.info('reservation released', { orderId });
             return announce(released);

@@ -3,7 +3,12 @@
 // the claim records the outcome (SENT or FAILED), from PENDING.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { NotificationRecordSchema, type NotificationRecord, type NotificationRecordOf, type NotificationStore } from './ports.js';
+import {
+  NotificationRecordSchema,
+  type NotificationRecord,
+  type NotificationRecordOf,
+  type NotificationStore,
+} from './ports.js';
 
 export class DynamoNotificationStore implements NotificationStore {
   constructor(
@@ -13,7 +18,13 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async createIfAbsent(record: NotificationRecordOf<'PENDING'>): Promise<boolean> {
     return appliedUnlessRefused(
-      this.db.send(new PutCommand({ TableName: this.table, Item: record, ConditionExpression: 'attribute_not_exists(notificationId)' })),
+      this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: record,
+          ConditionExpression: 'attribute_not_exists(notificationId)',
+        }),
+      ),
     );
   }
 
@@ -26,7 +37,12 @@ export class DynamoNotificationStore implements NotificationStore {
           UpdateExpression: 'SET claimId = :claimId, claimedAt = :claimedAt',
           ConditionExpression: '#status = :pending AND claimId = :stale',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':claimId': claim.claimId, ':claimedAt': claim.claimedAt, ':pending': 'PENDING', ':stale': staleClaimId },
+          ExpressionAttributeValues: {
+            ':claimId': claim.claimId,
+            ':claimedAt': claim.claimedAt,
+            ':pending': 'PENDING',
+            ':stale': staleClaimId,
+          },
         }),
       ),
     );
@@ -44,15 +60,25 @@ export class DynamoNotificationStore implements NotificationStore {
           Key: { notificationId: record.notificationId, createdAt: record.createdAt },
           UpdateExpression: `SET #status = :status, ${set}`,
           ConditionExpression: '#status = :pending AND claimId = :claimId',
-          ExpressionAttributeNames: { '#status': 'status', ...(record.status === 'FAILED' ? { '#reason': 'reason' } : {}) },
-          ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':claimId': record.claimId, ...values },
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...(record.status === 'FAILED' ? { '#reason': 'reason' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':status': record.status,
+            ':pending': 'PENDING',
+            ':claimId': record.claimId,
+            ...values,
+          },
         }),
       ),
     );
   }
 
   async get(notificationId: string, createdAt: string): Promise<NotificationRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { notificationId, createdAt }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { notificationId, createdAt }, ConsistentRead: true }),
+    );
     return Item ? NotificationRecordSchema.parse(Item) : undefined;
   }
 }

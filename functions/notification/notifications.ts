@@ -39,7 +39,12 @@ function outcomeEvent(record: NotificationRecordOf<'SENT' | 'FAILED'>): OrderEve
   // One event per kind, not per order: eventIdFor(type, orderId) alone would give the three
   // notifications of an order the same id, so the id is keyed by the notification.
   if (record.status === 'SENT') {
-    return createEvent('NotificationSent', { id: eventIdFor('NotificationSent', notificationId), orderId, time: record.sentAt, data: { notificationId, kind } });
+    return createEvent('NotificationSent', {
+      id: eventIdFor('NotificationSent', notificationId),
+      orderId,
+      time: record.sentAt,
+      data: { notificationId, kind },
+    });
   }
   return createEvent('NotificationFailed', {
     id: eventIdFor('NotificationFailed', notificationId),
@@ -81,7 +86,10 @@ export function createNotificationService({
    * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
    * delivery holds it; returns the decided record when there is nothing left to send.
    */
-  async function claim(pending: NotificationRecordOf<'PENDING'>, logKeys: Record<string, string>): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
+  async function claim(
+    pending: NotificationRecordOf<'PENDING'>,
+    logKeys: Record<string, string>,
+  ): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
     if (await store.createIfAbsent(pending)) return undefined;
     const existing = await readExisting(pending.notificationId, pending.createdAt);
     if (existing.status !== 'PENDING') return existing;
@@ -90,7 +98,9 @@ export function createNotificationService({
       return undefined;
     }
     if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < claimTimeoutMs) {
-      throw new NotificationInFlightError(`notification ${pending.notificationId} is being sent by another delivery; retrying`);
+      throw new NotificationInFlightError(
+        `notification ${pending.notificationId} is being sent by another delivery; retrying`,
+      );
     }
     // Stale: an earlier delivery claimed it but stopped before recording the outcome (a crash
     // between put and send, or between send and update). SES SendEmail takes no idempotency token,
@@ -100,7 +110,10 @@ export function createNotificationService({
       const current = await readExisting(pending.notificationId, pending.createdAt);
       if (current.status !== 'PENDING') return current;
       // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
-      if (current.claimId !== pending.claimId) throw new NotificationInFlightError(`notification ${pending.notificationId} was taken over by another delivery; retrying`);
+      if (current.claimId !== pending.claimId)
+        throw new NotificationInFlightError(
+          `notification ${pending.notificationId} was taken over by another delivery; retrying`,
+        );
     }
     log.warn('notification claimed but not recorded as sent; took the claim over and sending again', logKeys);
     return undefined;
@@ -135,12 +148,14 @@ export function createNotificationService({
         : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
     if (await store.settle(outcome)) {
       if (outcome.status === 'SENT') log.info('notification sent', logKeys);
-      else log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
+      else
+        log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
       return publisher.publish(outcomeEvent(outcome));
     }
     // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
     const recorded = await readExisting(notificationId, event.time);
-    if (recorded.status === 'PENDING') throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
+    if (recorded.status === 'PENDING')
+      throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
     return publisher.publish(outcomeEvent(recorded));
   }
 

@@ -46,4 +46,3 @@ export type MailResult = { status: 'sent'; messageId: string } | { status: 'refu
 export interface Mailer {
   send(mail: { to: string; subject: string; body: string }): Promise<MailResult>;
 }
-

@@ -18,7 +18,9 @@ export class SesMailer implements Mailer {
         new SendEmailCommand({
           FromEmailAddress: this.sender,
           Destination: { ToAddresses: [to] },
-          Content: { Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: body, Charset: 'UTF-8' } } } },
+          Content: {
+            Simple: { Subject: { Data: subject, Charset: 'UTF-8' }, Body: { Text: { Data: body, Charset: 'UTF-8' } } },
+          },
         }),
       );
       return { status: 'sent', messageId: MessageId ?? 'unknown' }; // SES returns one on every success; the SDK type just says optional

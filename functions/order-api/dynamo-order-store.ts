@@ -4,7 +4,13 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { TransactionConflictError, transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
 import { findOrder, type OrderRecord } from '../shared/order-record.js';
-import { IdempotencyRecordSchema, type CreateOutcome, type IdempotencyRecord, type IdempotencyStore, type OrderStore } from './ports.js';
+import {
+  IdempotencyRecordSchema,
+  type CreateOutcome,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type OrderStore,
+} from './ports.js';
 
 export class DynamoOrderStore implements OrderStore, IdempotencyStore {
   constructor(
@@ -13,8 +19,15 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
     private readonly transactOptions: TransactOptions = {},
   ) {}
 
-  async createOrder(order: OrderRecord, key?: { record: IdempotencyRecord; nowSeconds: number }): Promise<CreateOutcome> {
-    const putOrder = { TableName: this.tables.orders, Item: order, ConditionExpression: 'attribute_not_exists(orderId)' };
+  async createOrder(
+    order: OrderRecord,
+    key?: { record: IdempotencyRecord; nowSeconds: number },
+  ): Promise<CreateOutcome> {
+    const putOrder = {
+      TableName: this.tables.orders,
+      Item: order,
+      ConditionExpression: 'attribute_not_exists(orderId)',
+    };
     // orderId is a fresh UUID per request, so an order already under it can only be this request's
     // own write: a response lost after the write succeeded, and the SDK retried the call. That is
     // success, not an error (the stored order is announced by the stream either way).
@@ -58,7 +71,9 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
   }
 
   async find(idempotencyKey: string): Promise<IdempotencyRecord | undefined> {
-    const out = await this.db.send(new GetCommand({ TableName: this.tables.idempotency, Key: { idempotencyKey }, ConsistentRead: true }));
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tables.idempotency, Key: { idempotencyKey }, ConsistentRead: true }),
+    );
     return out.Item === undefined ? undefined : IdempotencyRecordSchema.parse(out.Item);
   }
 }

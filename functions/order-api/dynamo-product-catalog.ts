@@ -1,7 +1,14 @@
 // The DynamoDB adapter of ProductCatalog: the inventory table's products (their prices, never their
 // stock) and an Idempotency-Key's record, read together in one BatchGetItem.
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { IdempotencyRecordSchema, ProductSchema, type IdempotencyRecord, type PlacementReads, type Product, type ProductCatalog } from './ports.js';
+import {
+  IdempotencyRecordSchema,
+  ProductSchema,
+  type IdempotencyRecord,
+  type PlacementReads,
+  type Product,
+  type ProductCatalog,
+} from './ports.js';
 
 const BATCH_GET_ATTEMPTS = 4;
 
@@ -20,14 +27,21 @@ export class DynamoProductCatalog implements ProductCatalog {
     let productKeys: Record<string, unknown>[] = [...new Set(productIds)].map((productId) => ({ productId }));
     let keyKeys: Record<string, unknown>[] = idempotencyKey === undefined ? [] : [{ idempotencyKey }];
     for (let attempt = 1; productKeys.length + keyKeys.length > 0; attempt += 1) {
-      if (attempt > BATCH_GET_ATTEMPTS) throw new Error(`BatchGet left ${productKeys.length + keyKeys.length} keys unprocessed`);
+      if (attempt > BATCH_GET_ATTEMPTS)
+        throw new Error(`BatchGet left ${productKeys.length + keyKeys.length} keys unprocessed`);
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, this.backoffMs * 2 ** (attempt - 2)));
       const out = await this.db.send(
         new BatchGetCommand({
           RequestItems: {
             ...(productKeys.length === 0
               ? {}
-              : { [inventory]: { Keys: productKeys, ProjectionExpression: 'productId, #name, unitPrice, currency', ExpressionAttributeNames: { '#name': 'name' } } }),
+              : {
+                  [inventory]: {
+                    Keys: productKeys,
+                    ProjectionExpression: 'productId, #name, unitPrice, currency',
+                    ExpressionAttributeNames: { '#name': 'name' },
+                  },
+                }),
             // Consistent: a retry sent right after its first request's answer must see the key.
             ...(keyKeys.length === 0 ? {} : { [idempotency]: { Keys: keyKeys, ConsistentRead: true } }),
           },

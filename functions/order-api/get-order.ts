@@ -29,7 +29,12 @@ function toOrderView(order: OrderRecord): OrderView {
     ...(order.notificationFailure === undefined ? {} : { notificationFailure: { ...order.notificationFailure } }),
     history: order.history.map(({ eventId, type, time }) => ({ eventId, type, time })),
     customerId: order.customerId,
-    items: order.items.map(({ productId, quantity, unitPrice, lineTotal }) => ({ productId, quantity, unitPrice, lineTotal })),
+    items: order.items.map(({ productId, quantity, unitPrice, lineTotal }) => ({
+      productId,
+      quantity,
+      unitPrice,
+      lineTotal,
+    })),
     totalAmount: order.totalAmount,
     currency: order.currency,
     createdAt: order.createdAt,

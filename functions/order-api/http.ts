@@ -17,7 +17,15 @@ import {
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
 import { problem } from './problem.js';
-import { CustomerClaimsSchema, IDEMPOTENCY_KEY_PATTERN, MAX_BODY_BYTES, ORDER_ID_PATTERN, PlaceOrderRequestSchema, toFieldProblems, type Customer } from './request.js';
+import {
+  CustomerClaimsSchema,
+  IDEMPOTENCY_KEY_PATTERN,
+  MAX_BODY_BYTES,
+  ORDER_ID_PATTERN,
+  PlaceOrderRequestSchema,
+  toFieldProblems,
+  type Customer,
+} from './request.js';
 
 export type ApiDeps = PlaceOrderDeps;
 export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -33,7 +41,7 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 function route(event: APIGatewayProxyEvent): Route {
   // REST proxy events carry the matched resource (the local front door's too); only these two are deployed.
   if (event.resource === '/orders') return { name: 'place' };
-  if (event.resource === '/orders/{orderId}') return { name: 'get', orderId: event.pathParameters?.['orderId'] ?? '' };
+  if (event.resource === '/orders/{orderId}') return { name: 'get', orderId: event.pathParameters?.orderId ?? '' };
   return { name: 'none' };
 }
 
@@ -48,12 +56,16 @@ function contentTypeIsJson(value: string | undefined): boolean {
 
 function readBody(event: APIGatewayProxyEvent): unknown {
   if (!contentTypeIsJson(header(event, 'content-type'))) {
-    throw new UnsupportedMediaTypeError('Send the order as application/json', [{ field: 'Content-Type', message: 'must be application/json' }]);
+    throw new UnsupportedMediaTypeError('Send the order as application/json', [
+      { field: 'Content-Type', message: 'must be application/json' },
+    ]);
   }
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (bytes.length > MAX_BODY_BYTES) {
-    throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: `is ${bytes.length} bytes, over the ${MAX_BODY_BYTES}-byte limit` }]);
+    throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES} bytes`, [
+      { field: 'body', message: `is ${bytes.length} bytes, over the ${MAX_BODY_BYTES}-byte limit` },
+    ]);
   }
   try {
     return JSON.parse(bytes.toString('utf8'));
@@ -66,16 +78,19 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
   const key = header(event, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    throw new ValidationError('The Idempotency-Key header is invalid', [{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+    throw new ValidationError('The Idempotency-Key header is invalid', [
+      { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+    ]);
   }
   return key;
 }
 
 /** The customer from the claims of the ID token API Gateway's Cognito authorizer accepted. */
 function readCustomer(event: APIGatewayProxyEvent): Customer {
-  const claims = CustomerClaimsSchema.safeParse(event.requestContext?.authorizer?.['claims']);
+  const claims = CustomerClaimsSchema.safeParse(event.requestContext?.authorizer?.claims);
   if (!claims.success) throw new UnauthenticatedError('Sign in: send your ID token in the Authorization header');
-  if (claims.data.email_verified !== 'true') throw new UnverifiedEmailError('Verify your email address before ordering');
+  if (claims.data.email_verified !== 'true')
+    throw new UnverifiedEmailError('Verify your email address before ordering');
   return { customerId: claims.data.sub, email: claims.data.email };
 }
 
@@ -86,7 +101,10 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
   const parsed = PlaceOrderRequestSchema.safeParse(body);
   if (!parsed.success) {
     const problems = toFieldProblems(parsed.error);
-    throw new ValidationError(`The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+    throw new ValidationError(
+      `The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      problems,
+    );
   }
   const result = await placeOrder(parsed.data, customer, key, deps);
   return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
@@ -95,7 +113,9 @@ async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<
 async function handleGet(event: APIGatewayProxyEvent, orderId: string, deps: ApiDeps): Promise<APIGatewayProxyResult> {
   const customer = readCustomer(event);
   if (!ORDER_ID_PATTERN.test(orderId)) {
-    throw new MalformedRequestError('The order id is malformed', [{ field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' }]);
+    throw new MalformedRequestError('The order id is malformed', [
+      { field: 'orderId', message: 'must be an order id as returned by POST /orders (a UUID)' },
+    ]);
   }
   return json(200, await getOrder(orderId, customer.customerId, deps.orders));
 }
@@ -105,15 +125,26 @@ interface Answer {
   kind: abstract new (...args: never[]) => Error;
   respond: (error: never) => APIGatewayProxyResult;
 }
-const answer = <E extends Error>(kind: abstract new (...args: never[]) => E, respond: (error: E) => APIGatewayProxyResult): Answer => ({ kind, respond });
+const answer = <E extends Error>(
+  kind: abstract new (...args: never[]) => E,
+  respond: (error: E) => APIGatewayProxyResult,
+): Answer => ({ kind, respond });
 
 /** The one table from error to status and problem, the first kind that matches answering; anything else is a 500. */
 const ANSWERS: Answer[] = [
   answer(MalformedRequestError, (error) => problem(400, error.message, error.problems)),
-  answer(UnauthenticatedError, (error) => problem(401, error.message, [{ field: 'Authorization', message: 'carries no ID token' }])),
-  answer(UnverifiedEmailError, (error) => problem(403, error.message, [{ field: 'Authorization', message: 'names an unverified email' }])),
+  answer(UnauthenticatedError, (error) =>
+    problem(401, error.message, [{ field: 'Authorization', message: 'carries no ID token' }]),
+  ),
+  answer(UnverifiedEmailError, (error) =>
+    problem(403, error.message, [{ field: 'Authorization', message: 'names an unverified email' }]),
+  ),
   answer(NotFoundError, () => problem(404, 'No order with this id', [{ field: 'orderId', message: 'names no order' }])),
-  answer(ConflictError, (error) => problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], { 'Retry-After': '1' })),
+  answer(ConflictError, (error) =>
+    problem(409, error.message, [{ field: 'Idempotency-Key', message: 'is in use by a request in progress' }], {
+      'Retry-After': '1',
+    }),
+  ),
   answer(PayloadTooLargeError, (error) => problem(413, error.message, error.problems)),
   answer(UnsupportedMediaTypeError, (error) => problem(415, error.message, error.problems)),
   answer(ValidationError, (error) => problem(422, error.message, error.problems)),
@@ -123,7 +154,10 @@ function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>
   const known = ANSWERS.find(({ kind }) => error instanceof kind);
   // find() matched error's kind, the very type this answer's respond takes.
   if (known !== undefined) return known.respond(error as never);
-  deps.log.error('unexpected error', { ...where, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+  deps.log.error('unexpected error', {
+    ...where,
+    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+  });
   return problem(500, 'Something went wrong on our side; please retry later');
 }
 
@@ -131,9 +165,18 @@ function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>
  * One line per request, as an access log: what was asked, the answer, the order it concerns, and
  * for a refusal the names of the offending fields (never their values: they may be an email).
  */
-function accessLog(target: Route, event: APIGatewayProxyEvent, response: APIGatewayProxyResult): Record<string, unknown> {
-  const location = response.headers?.['Location'];
-  const orderId = target.name === 'get' ? target.orderId : typeof location === 'string' ? location.replace('/orders/', '') : undefined;
+function accessLog(
+  target: Route,
+  event: APIGatewayProxyEvent,
+  response: APIGatewayProxyResult,
+): Record<string, unknown> {
+  const location = response.headers?.Location;
+  const orderId =
+    target.name === 'get'
+      ? target.orderId
+      : typeof location === 'string'
+        ? location.replace('/orders/', '')
+        : undefined;
   let fields: string[] | undefined;
   if (response.statusCode >= 400) {
     try {
@@ -157,10 +200,22 @@ export function createApi(deps: ApiDeps): Api {
     try {
       switch (target.name) {
         case 'place':
-          if (event.httpMethod !== 'POST') return problem(405, 'Use POST on /orders', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'POST' });
+          if (event.httpMethod !== 'POST')
+            return problem(
+              405,
+              'Use POST on /orders',
+              [{ field: 'method', message: `${event.httpMethod} is not allowed` }],
+              { Allow: 'POST' },
+            );
           return await handlePlace(event, deps);
         case 'get':
-          if (event.httpMethod !== 'GET') return problem(405, 'Use GET on /orders/{orderId}', [{ field: 'method', message: `${event.httpMethod} is not allowed` }], { Allow: 'GET' });
+          if (event.httpMethod !== 'GET')
+            return problem(
+              405,
+              'Use GET on /orders/{orderId}',
+              [{ field: 'method', message: `${event.httpMethod} is not allowed` }],
+              { Allow: 'GET' },
+            );
           return await handleGet(event, target.orderId, deps);
         case 'none':
           return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);

@@ -5,7 +5,15 @@
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
-import type { IdempotencyRecord, IdempotencyStore, Log, OrderStore, Product, ProductCatalog, StoredResponse } from './ports.js';
+import type {
+  IdempotencyRecord,
+  IdempotencyStore,
+  Log,
+  OrderStore,
+  Product,
+  ProductCatalog,
+  StoredResponse,
+} from './ports.js';
 import { requestHash, type Customer, type PlaceOrderRequest } from './request.js';
 
 /** Keys expire (the idempotency table's TTL) 24 hours after the first request. */
@@ -47,10 +55,14 @@ const acceptedBody = (order: OrderRecord): OrderAccepted => ({
 });
 
 /** Prices every line from the products read; unknown products and mixed currencies are refused (422). */
-function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Product>): { items: OrderLine[]; totalAmount: number; currency: string } {
+function priceLines(
+  request: PlaceOrderRequest,
+  products: ReadonlyMap<string, Product>,
+): { items: OrderLine[]; totalAmount: number; currency: string } {
   const unknown: FieldProblem[] = [];
   request.items.forEach((item, index) => {
-    if (!products.has(item.productId)) unknown.push({ field: `items/${index}/productId`, message: `unknown product ${item.productId}` });
+    if (!products.has(item.productId))
+      unknown.push({ field: `items/${index}/productId`, message: `unknown product ${item.productId}` });
   });
   if (unknown.length > 0) {
     const names = request.items.filter((item) => !products.has(item.productId)).map((item) => item.productId);
@@ -75,10 +87,15 @@ function priceLines(request: PlaceOrderRequest, products: ReadonlyMap<string, Pr
         ? [{ field: `items/${index}/productId`, message: `priced in ${product.currency}, not ${currency}` }]
         : [];
     });
-    throw new ValidationError(`All items of one order must share one currency; these are priced in ${[...currencies].join(', ')}`, problems);
+    throw new ValidationError(
+      `All items of one order must share one currency; these are priced in ${[...currencies].join(', ')}`,
+      problems,
+    );
   }
   if (!Number.isSafeInteger(totalAmount)) {
-    throw new ValidationError('The order total is too large', [{ field: 'items', message: 'total exceeds the largest amount accepted' }]);
+    throw new ValidationError('The order total is too large', [
+      { field: 'items', message: 'total exceeds the largest amount accepted' },
+    ]);
   }
   return { items, totalAmount, currency };
 }
@@ -114,7 +131,10 @@ const accepted = (order: OrderRecord): StoredResponse => ({ statusCode: 202, bod
 function replay(record: IdempotencyRecord, hash: string): PlaceOrderResult {
   if (record.requestHash !== hash) {
     throw new ValidationError('This Idempotency-Key was already used with a different request body', [
-      { field: 'Idempotency-Key', message: 'already used with a different request body: use a new key for a new order' },
+      {
+        field: 'Idempotency-Key',
+        message: 'already used with a different request body: use a new key for a new order',
+      },
     ]);
   }
   return { ...record.response, orderId: record.orderId };
@@ -124,7 +144,12 @@ function replay(record: IdempotencyRecord, hash: string): PlaceOrderResult {
  * Keys are not per customer: another customer's request under a key already used is "a different
  * request" (the hash covers the customer), refused, and never answered with the first one's order.
  */
-export async function placeOrder(request: PlaceOrderRequest, customer: Customer, idempotencyKey: string | undefined, deps: PlaceOrderDeps): Promise<PlaceOrderResult> {
+export async function placeOrder(
+  request: PlaceOrderRequest,
+  customer: Customer,
+  idempotencyKey: string | undefined,
+  deps: PlaceOrderDeps,
+): Promise<PlaceOrderResult> {
   const productIds = request.items.map((item) => item.productId);
   const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
   const now = deps.now();
@@ -132,16 +157,30 @@ export async function placeOrder(request: PlaceOrderRequest, customer: Customer,
   const hash = requestHash(request, customer);
   // A keyed retry is answered from what its first request stored, whatever the catalogue says now.
   // An expired record (DynamoDB's TTL deletes lazily) is a free key, as the claim's condition says.
-  if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds) return replay(stored, hash);
+  if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds)
+    return replay(stored, hash);
 
-  const order = newOrderRecord(request, customer, priceLines(request, products), deps.newId(), now.toISOString(), idempotencyKey);
+  const order = newOrderRecord(
+    request,
+    customer,
+    priceLines(request, products),
+    deps.newId(),
+    now.toISOString(),
+    idempotencyKey,
+  );
   const response = accepted(order);
   if (idempotencyKey === undefined) {
     await deps.orders.createOrder(order);
     return { ...response, orderId: order.orderId };
   }
 
-  const record: IdempotencyRecord = { idempotencyKey, requestHash: hash, orderId: order.orderId, expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS, response };
+  const record: IdempotencyRecord = {
+    idempotencyKey,
+    requestHash: hash,
+    orderId: order.orderId,
+    expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+    response,
+  };
   const outcome = await deps.orders.createOrder(order, { record, nowSeconds });
   if (outcome === 'created') return { ...response, orderId: order.orderId };
 
@@ -150,5 +189,7 @@ export async function placeOrder(request: PlaceOrderRequest, customer: Customer,
   const winner = await deps.idempotency.find(idempotencyKey);
   if (winner !== undefined && winner.expiresAt >= nowSeconds) return replay(winner, hash);
   deps.log.warn('the Idempotency-Key is contended', { outcome, orderId: order.orderId });
-  throw new IdempotencyConflictError('A request with this Idempotency-Key is in progress: retry shortly with the same key');
+  throw new IdempotencyConflictError(
+    'A request with this Idempotency-Key is in progress: retry shortly with the same key',
+  );
 }

@@ -26,8 +26,17 @@ interface Problem {
   errors: FieldProblem[];
 }
 
-export function problem(status: number, detail: string, errors: FieldProblem[] = [], headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function problem(
+  status: number,
+  detail: string,
+  errors: FieldProblem[] = [],
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   const [slug, title] = titles[status] ?? ['error', 'Error'];
   const body: Problem = { type: `${TYPE_BASE}${slug}`, title, status, detail, errors };
-  return { statusCode: status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
+    body: JSON.stringify(body),
+  };
 }

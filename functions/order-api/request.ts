@@ -13,7 +13,9 @@ const DEFAULT_PAYMENT_TOKEN = 'tok_visa';
  * The message of a schema's own type check: a field that is absent "is required"; one that is
  * present with the wrong type is told what it must be (a quantity of "3" is there, just not a number).
  */
-const typed = (wrongType: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : wrongType) });
+const typed = (wrongType: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : wrongType),
+});
 
 const QUANTITY = 'must be a whole number from 1 to 1000';
 
@@ -34,7 +36,10 @@ const ItemSchema = z.strictObject(
 export const PlaceOrderRequestSchema = z
   .strictObject(
     {
-      items: z.array(ItemSchema, typed('must be a list of items')).min(1, 'must list at least one item').max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
+      items: z
+        .array(ItemSchema, typed('must be a list of items'))
+        .min(1, 'must list at least one item')
+        .max(MAX_ITEMS, `must list at most ${MAX_ITEMS} items`),
       paymentToken: z
         .string(typed('must be a string'))
         .regex(/^tok_[A-Za-z0-9_]{1,64}$/, 'must look like tok_<letters, digits or _>')
@@ -46,7 +51,11 @@ export const PlaceOrderRequestSchema = z
     const seen = new Set<string>();
     request.items.forEach((item, index) => {
       if (seen.has(item.productId)) {
-        ctx.addIssue({ code: 'custom', path: ['items', index, 'productId'], message: `duplicate product ${item.productId}: list each product once` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', index, 'productId'],
+          message: `duplicate product ${item.productId}: list each product once`,
+        });
       }
       seen.add(item.productId);
     });
@@ -80,7 +89,10 @@ const pointer = (path: readonly PropertyKey[]): string => (path.length === 0 ? '
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: pointer([...issue.path, key]), message: (issue.path.length === 0 ? FROM_THE_TOKEN.get(key) : undefined) ?? 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: pointer([...issue.path, key]),
+        message: (issue.path.length === 0 ? FROM_THE_TOKEN.get(key) : undefined) ?? 'is not a known field',
+      }));
     }
     return [{ field: pointer(issue.path), message: issue.message }];
   });

@@ -51,11 +51,17 @@ class NotAnOrderError extends Error {
 async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: AbortSignal): Promise<void> {
   // The mapping's filter passes only inserts; anything else is not a new order and needs no event.
   if (record.eventName !== 'INSERT') {
-    deps.log.warn('skipped a stream record that is not an insert (check the mapping filter)', { sequenceNumber: record.sequenceNumber, eventName: record.eventName });
+    deps.log.warn('skipped a stream record that is not an insert (check the mapping filter)', {
+      sequenceNumber: record.sequenceNumber,
+      eventName: record.eventName,
+    });
     return;
   }
   const parsed = OrderRecordSchema.safeParse(record.newImage);
-  if (!parsed.success) throw new NotAnOrderError(`the inserted item is not an order: ${parsed.error.issues.map((i) => `${i.path.join('/')} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new NotAnOrderError(
+      `the inserted item is not an order: ${parsed.error.issues.map((i) => `${i.path.join('/')} ${i.message}`).join('; ')}`,
+    );
   const event = orderPlacedEvent(parsed.data);
   await deps.publisher.publish(event, signal);
   deps.log.info('announced', { orderId: event.orderId, eventId: event.id, sequenceNumber: record.sequenceNumber });
@@ -63,7 +69,10 @@ async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: Abor
 
 type Outcome = { ok: true } | { ok: false; error: unknown };
 
-export async function announceNewOrders(records: readonly StreamedRecord[], deps: AnnounceDeps): Promise<StreamBatchResponse> {
+export async function announceNewOrders(
+  records: readonly StreamedRecord[],
+  deps: AnnounceDeps,
+): Promise<StreamBatchResponse> {
   const outcomes: (Outcome | undefined)[] = records.map(() => undefined); // undefined: not (yet) published
   const remaining = deps.remainingMs ?? (() => Number.POSITIVE_INFINITY);
   let next = 0;
@@ -101,12 +110,13 @@ export async function announceNewOrders(records: readonly StreamedRecord[], deps
   const outcome = outcomes[index];
   deps.log.error('could not announce a stored order; Lambda retries the batch from this record', {
     sequenceNumber: first?.sequenceNumber,
-    orderId: typeof first?.newImage?.['orderId'] === 'string' ? first.newImage['orderId'] : undefined,
+    orderId: typeof first?.newImage?.orderId === 'string' ? first.newImage.orderId : undefined,
     published: outcomes.filter((o) => o?.ok === true).length,
     of: records.length,
     error: outcome === undefined ? 'not published before the function timeout' : outcome.ok ? undefined : outcome.error,
   });
   // Without a sequence number Lambda could not resume from the record: fail the whole batch instead.
-  if (first === undefined || first.sequenceNumber === '') throw new Error('a stream record without a sequence number failed');
+  if (first === undefined || first.sequenceNumber === '')
+    throw new Error('a stream record without a sequence number failed');
   return { batchItemFailures: [{ itemIdentifier: first.sequenceNumber }] };
 }

@@ -6,7 +6,19 @@ import { RetryableError } from '../shared/failures.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventProcessor } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
-import { advances, canDecide, captureMismatch, decide, effectOf, effectOn, finalEvent, historyEntry, isFinal, statesBelow, type Effect } from './lifecycle.js';
+import {
+  advances,
+  canDecide,
+  captureMismatch,
+  decide,
+  effectOf,
+  effectOn,
+  finalEvent,
+  historyEntry,
+  isFinal,
+  statesBelow,
+  type Effect,
+} from './lifecycle.js';
 import type { Log, Metrics, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
@@ -42,11 +54,19 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
     return;
   }
   const { order, duplicate, effect } = await record(event, projected, deps);
-  if (!duplicate) deps.log.info('event applied', { orderId: order.orderId, [effect.change.service]: order.services[effect.change.service] });
+  if (!duplicate)
+    deps.log.info('event applied', {
+      orderId: order.orderId,
+      [effect.change.service]: order.services[effect.change.service],
+    });
   const mismatch = captureMismatch(event, order);
   if (mismatch !== undefined && !duplicate) {
     // Counted once per capture (a repeated delivery is a duplicate): the alarm's sum is the number of bad captures.
-    deps.log.error('a payment does not match its order: the order is cancelled, the capture needs a refund', { orderId: order.orderId, eventId: event.id, reason: mismatch });
+    deps.log.error('a payment does not match its order: the order is cancelled, the capture needs a refund', {
+      orderId: order.orderId,
+      eventId: event.id,
+      reason: mismatch,
+    });
     deps.metrics.paymentMismatch();
   }
 
@@ -61,14 +81,19 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
   }
   const decision = decide(order);
   if (decision === undefined) return;
-  const finalized = (await deps.store.finalize(order, decision, deps.now().toISOString(), event.id)) ?? (await finalizedBy(event, deps));
+  const finalized =
+    (await deps.store.finalize(order, decision, deps.now().toISOString(), event.id)) ??
+    (await finalizedBy(event, deps));
   if (finalized === undefined) {
     // Another event made the order final first, and publishes its final event itself.
     deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
     return;
   }
   await deps.publisher.publish(finalEvent(finalized));
-  deps.log.info(`order ${finalized.status}`, { orderId: finalized.orderId, ...(decision.status === 'CANCELLED' ? { reason: decision.reason } : {}) });
+  deps.log.info(`order ${finalized.status}`, {
+    orderId: finalized.orderId,
+    ...(decision.status === 'CANCELLED' ? { reason: decision.reason } : {}),
+  });
 }
 
 /**
@@ -81,7 +106,11 @@ async function finalizedBy(event: OrderEvent, deps: ApplyDeps): Promise<OrderRec
   return order?.finalizedBy === event.id ? order : undefined;
 }
 
-async function record(event: OrderEvent, projected: Effect, deps: ApplyDeps): Promise<{ order: OrderRecord; duplicate: boolean; effect: Effect }> {
+async function record(
+  event: OrderEvent,
+  projected: Effect,
+  deps: ApplyDeps,
+): Promise<{ order: OrderRecord; duplicate: boolean; effect: Effect }> {
   for (let attempt = 1; attempt <= APPLY_ATTEMPTS; attempt += 1) {
     const order = await deps.store.find(event.orderId);
     if (order === undefined) throw new OrderNotFoundError(`order ${event.orderId} not found for event ${event.id}`);
@@ -93,7 +122,10 @@ async function record(event: OrderEvent, projected: Effect, deps: ApplyDeps): Pr
       entry: historyEntry(event, effect),
       updatedAt: deps.now().toISOString(),
       ...(advances(order.services, effect.change)
-        ? { service: { change: effect.change, replaces: statesBelow(effect.change) }, ...(effect.notificationFailure ? { notificationFailure: effect.notificationFailure } : {}) }
+        ? {
+            service: { change: effect.change, replaces: statesBelow(effect.change) },
+            ...(effect.notificationFailure ? { notificationFailure: effect.notificationFailure } : {}),
+          }
         : {}),
     });
     if (applied !== undefined) return { order: applied, duplicate: false, effect };

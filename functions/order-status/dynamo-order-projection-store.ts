@@ -51,7 +51,12 @@ export class DynamoOrderProjectionStore implements OrderProjectionStore {
     });
   }
 
-  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined> {
+  async finalize(
+    key: OrderKey,
+    decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string },
+    finalizedAt: string,
+    finalizedBy: string,
+  ): Promise<OrderRecord | undefined> {
     const cancelled = decision.status === 'CANCELLED';
     return this.update({
       TableName: this.table,

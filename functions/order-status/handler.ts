@@ -18,4 +18,6 @@ const metrics = {
   paymentMismatch: () => powertoolsMetrics.singleMetric().addMetric('PaymentMismatches', MetricUnit.Count, 1),
 };
 
-export const handler = sqsConsumer(createOrderStatusService({ store, publisher, now: () => new Date(), log: logger, metrics }));
+export const handler = sqsConsumer(
+  createOrderStatusService({ store, publisher, now: () => new Date(), log: logger, metrics }),
+);

@@ -38,7 +38,10 @@ export function effectOf(event: OrderEvent): Effect | undefined {
     case 'PaymentCaptured':
       return { change: { service: 'payment', state: 'CAPTURED' } };
     case 'PaymentDeclined':
-      return { change: { service: 'payment', state: 'DECLINED' }, cancelReason: `payment declined: ${event.data.reason}` };
+      return {
+        change: { service: 'payment', state: 'DECLINED' },
+        cancelReason: `payment declined: ${event.data.reason}`,
+      };
     case 'PaymentVoided':
       return { change: { service: 'payment', state: 'VOIDED' } };
     case 'PaymentRefunded':
@@ -46,7 +49,10 @@ export function effectOf(event: OrderEvent): Effect | undefined {
     case 'NotificationSent':
       return { change: { service: 'notification', state: event.data.kind } };
     case 'NotificationFailed':
-      return { change: { service: 'notification', state: 'FAILED' }, notificationFailure: { kind: event.data.kind, reason: event.data.reason } };
+      return {
+        change: { service: 'notification', state: 'FAILED' },
+        notificationFailure: { kind: event.data.kind, reason: event.data.reason },
+      };
     default:
       return undefined;
   }
@@ -56,7 +62,10 @@ export function effectOf(event: OrderEvent): Effect | undefined {
  * Services trust, but verify: a capture that does not equal the order's total and currency (a bug,
  * or a message that did not come from billing) never confirms the order. Its reason, else undefined.
  */
-export function captureMismatch(event: OrderEvent, order: Pick<OrderRecord, 'totalAmount' | 'currency'>): string | undefined {
+export function captureMismatch(
+  event: OrderEvent,
+  order: Pick<OrderRecord, 'totalAmount' | 'currency'>,
+): string | undefined {
   if (event.type !== 'PaymentCaptured') return undefined;
   const { amount, currency } = event.data;
   if (amount === order.totalAmount && currency === order.currency) return undefined;
@@ -75,7 +84,8 @@ function shortageReason(event: EventOf<'InventoryRejected'>): string {
   return `out of stock: ${shortages.map((s) => `${s.productId} (requested ${s.requested}, available ${s.available})`).join(', ')}`;
 }
 
-const rankOf = (change: ServiceChange, state: string): number => (LIFECYCLES[change.service] as Record<string, number>)[state] ?? 0;
+const rankOf = (change: ServiceChange, state: string): number =>
+  (LIFECYCLES[change.service] as Record<string, number>)[state] ?? 0;
 
 /** True when `change` moves its service forward from the state the order shows. */
 export const advances = (services: Services, change: ServiceChange): boolean =>
@@ -112,7 +122,9 @@ export const isFinal = (order: OrderRecord): boolean => order.status !== 'PLACED
 
 /** True for the events `decide` looks at: a cancelling event, stock reserved, payment captured. */
 export const canDecide = ({ change, cancelReason }: Effect): boolean =>
-  cancelReason !== undefined || (change.service === 'inventory' && change.state === 'RESERVED') || (change.service === 'payment' && change.state === 'CAPTURED');
+  cancelReason !== undefined ||
+  (change.service === 'inventory' && change.state === 'RESERVED') ||
+  (change.service === 'payment' && change.state === 'CAPTURED');
 
 /** The one final event of a final order: same order, same event (id, and time = finalizedAt). */
 export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'> {
@@ -122,7 +134,12 @@ export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | Even
       id: eventIdFor('OrderConfirmed', order.orderId),
       orderId: order.orderId,
       time,
-      data: { customerId: order.customerId, email: order.email, totalAmount: order.totalAmount, currency: order.currency },
+      data: {
+        customerId: order.customerId,
+        email: order.email,
+        totalAmount: order.totalAmount,
+        currency: order.currency,
+      },
     });
   }
   if (order.status === 'CANCELLED') {

@@ -28,7 +28,12 @@ export interface OrderProjectionStore {
    */
   applyEvent(key: OrderKey, change: ApplyEvent): Promise<OrderRecord | undefined>;
   /** PLACED → the decided final status, with finalizedAt, finalizedBy (and the reason), only if status = PLACED. Undefined if not. */
-  finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined>;
+  finalize(
+    key: OrderKey,
+    decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string },
+    finalizedAt: string,
+    finalizedBy: string,
+  ): Promise<OrderRecord | undefined>;
 }
 
 /** What the domain logs through: the shared logger, as far as the domain uses it. */

@@ -19,7 +19,9 @@ export async function appliedUnlessRefused(write: Promise<unknown>): Promise<boo
 }
 
 /** Awaits a conditional UpdateItem with ReturnValues: the item as written, or undefined if its condition refused it. */
-export async function updatedUnlessRefused(write: Promise<{ Attributes?: Record<string, unknown> }>): Promise<Record<string, unknown> | undefined> {
+export async function updatedUnlessRefused(
+  write: Promise<{ Attributes?: Record<string, unknown> }>,
+): Promise<Record<string, unknown> | undefined> {
   try {
     const { Attributes } = await write;
     return Attributes ?? {};

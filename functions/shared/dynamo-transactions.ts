@@ -8,7 +8,11 @@
 // Only conflicts are retried. A cancellation whose reasons are all conditions (ConditionalCheckFailed)
 // is a business answer (already decided, out of stock): it is thrown unchanged for the caller to read
 // with cancellationCodes.
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes } from './dynamo-conditions.js';
 import { RetryableError } from './failures.js';
 import { logger } from './logger.js';
@@ -29,7 +33,8 @@ export class TransactionConflictError extends RetryableError {
 }
 
 /** True when DynamoDB cancelled a transaction because another transaction held one of its items. */
-export const isTransactionConflict = (error: unknown): boolean => cancellationCodes(error)?.includes('TransactionConflict') === true;
+export const isTransactionConflict = (error: unknown): boolean =>
+  cancellationCodes(error)?.includes('TransactionConflict') === true;
 
 /**
  * "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): a delay drawn uniformly
@@ -47,7 +52,11 @@ export interface TransactOptions {
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Sends TransactWriteItems, retrying TransactionConflict cancellations; any other error is thrown as it came. */
-export async function transactWrite(db: DynamoDBDocumentClient, input: TransactWriteCommandInput, options: TransactOptions = {}): Promise<void> {
+export async function transactWrite(
+  db: DynamoDBDocumentClient,
+  input: TransactWriteCommandInput,
+  options: TransactOptions = {},
+): Promise<void> {
   const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -56,7 +65,10 @@ export async function transactWrite(db: DynamoDBDocumentClient, input: TransactW
     } catch (error) {
       if (!isTransactionConflict(error)) throw error;
       if (attempt >= policy.attempts) {
-        throw new TransactionConflictError(`the transaction conflicted ${attempt} times; failing the record so that SQS retries it`, { cause: error });
+        throw new TransactionConflictError(
+          `the transaction conflicted ${attempt} times; failing the record so that SQS retries it`,
+          { cause: error },
+        );
       }
       const delay = backoffDelay(attempt - 1, policy, random);
       logger.debug('transaction conflicted; retrying', { attempt, delayMs: Math.round(delay) });

@@ -38,16 +38,27 @@ const payloads = {
     // A test token chooses the simulated payment outcome (see functions/billing/simulated-payment-provider.ts).
     paymentToken: z.string().min(1),
   }),
-  InventoryReserved: z.object({ items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })) }),
+  InventoryReserved: z.object({
+    items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })),
+  }),
   InventoryRejected: z.object({ reason: z.string().min(1), shortages: z.array(ShortageSchema) }),
   InventoryReleased: z.object({ reason: z.string().min(1) }),
   PaymentCaptured: z.object({ billingId: z.string().min(1), amount: Money, currency: Currency }),
   PaymentDeclined: z.object({ billingId: z.string().min(1), reason: z.string().min(1) }),
   PaymentVoided: z.object({ billingId: z.string().min(1), reason: z.string().min(1) }),
-  PaymentRefunded: z.object({ billingId: z.string().min(1), amount: Money, currency: Currency, reason: z.string().min(1) }),
+  PaymentRefunded: z.object({
+    billingId: z.string().min(1),
+    amount: Money,
+    currency: Currency,
+    reason: z.string().min(1),
+  }),
   NotificationSent: z.object({ notificationId: z.string().min(1), kind: NotificationKindSchema }),
   /** SES refused the email for good (a permanent refusal): recorded, never retried. */
-  NotificationFailed: z.object({ notificationId: z.string().min(1), kind: NotificationKindSchema, reason: z.string().min(1) }),
+  NotificationFailed: z.object({
+    notificationId: z.string().min(1),
+    kind: NotificationKindSchema,
+    reason: z.string().min(1),
+  }),
   OrderConfirmed: z.object({ customerId: z.string().min(1), email: z.email(), totalAmount: Money, currency: Currency }),
   OrderCancelled: z.object({ customerId: z.string().min(1), email: z.email(), reason: z.string().min(1) }),
 } as const;
@@ -68,7 +79,10 @@ const envelope = <T extends EventType>(type: T) =>
 type Envelopes = { [T in EventType]: ReturnType<typeof envelope<T>> };
 const envelopes = Object.fromEntries(EVENT_TYPES.map((t) => [t, envelope(t)])) as unknown as Envelopes;
 
-const OrderEventSchema = z.discriminatedUnion('type', Object.values(envelopes) as [Envelopes[EventType], ...Envelopes[EventType][]]);
+const OrderEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(envelopes) as [Envelopes[EventType], ...Envelopes[EventType][]],
+);
 
 export type OrderEvent = z.infer<typeof OrderEventSchema>;
 export type EventOf<T extends EventType> = Extract<OrderEvent, { type: T }>;

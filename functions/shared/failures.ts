@@ -23,7 +23,13 @@ export type FailureKind = 'transient' | 'permanent' | 'fault';
  * is refused (MessageRejected; BadRequestException for an address SES cannot parse), the sender's
  * domain is not verified, or sending is off for the account.
  */
-const PERMANENT_REFUSALS = new Set(['MessageRejected', 'MailFromDomainNotVerifiedException', 'AccountSuspendedException', 'SendingPausedException', 'BadRequestException']);
+const PERMANENT_REFUSALS = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'AccountSuspendedException',
+  'SendingPausedException',
+  'BadRequestException',
+]);
 
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof RetryableError) return 'transient';

@@ -38,12 +38,18 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8) return '[too deep]';
   if (value instanceof Error) {
-    return { name: value.name, message: scrubText(value.message), ...(value.stack === undefined ? {} : { stack: scrubText(value.stack) }) };
+    return {
+      name: value.name,
+      message: scrubText(value.message),
+      ...(value.stack === undefined ? {} : { stack: scrubText(value.stack) }),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   if (value instanceof Set) return [...value].map((v) => scrub(v, depth + 1));
   if (value instanceof Date) return value.toISOString();
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : scrub(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : scrub(v, depth + 1)]),
+  );
 }
 
 const emit =

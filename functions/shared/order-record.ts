@@ -60,9 +60,19 @@ export const OrderRecordSchema = z.object({
 export type OrderRecord = z.infer<typeof OrderRecordSchema>;
 
 /** The order with this id (the table's only item of that partition), strongly consistent; undefined if unknown. */
-export async function findOrder(db: DynamoDBDocumentClient, table: string, orderId: string): Promise<OrderRecord | undefined> {
+export async function findOrder(
+  db: DynamoDBDocumentClient,
+  table: string,
+  orderId: string,
+): Promise<OrderRecord | undefined> {
   const { Items } = await db.send(
-    new QueryCommand({ TableName: table, KeyConditionExpression: 'orderId = :orderId', ExpressionAttributeValues: { ':orderId': orderId }, Limit: 1, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'orderId = :orderId',
+      ExpressionAttributeValues: { ':orderId': orderId },
+      Limit: 1,
+      ConsistentRead: true,
+    }),
   );
   const item = Items?.[0];
   return item === undefined ? undefined : OrderRecordSchema.parse(item);

@@ -62,7 +62,10 @@ async function processRecord(process: EventProcessor, record: SQSRecord): Promis
     } catch (error) {
       // transient: expected to pass on a redelivery; a fault (or a refusal no adapter turned into an outcome) needs a fix, then a redrive.
       const failure = classifyFailure(error);
-      logger[failure === 'transient' ? 'warn' : 'error']('record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)', { error, failure });
+      logger[failure === 'transient' ? 'warn' : 'error'](
+        'record failed; SQS will redeliver it (or move it to the DLQ after maxReceiveCount)',
+        { error, failure },
+      );
       throw error;
     }
   });
@@ -72,10 +75,13 @@ function processRecords(process: EventProcessor) {
   // allSettled in record order: sqs-partial-batch-failure pairs each result with its record.
   // processRecord is async so that a parse error rejects that record's promise instead of
   // throwing out of map(), which would fail (and redeliver) the whole batch.
-  return async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> => Promise.allSettled(event.Records.map((record) => processRecord(process, record)));
+  return async (event: SQSEvent): Promise<PromiseSettledResult<void>[]> =>
+    Promise.allSettled(event.Records.map((record) => processRecord(process, record)));
 }
 
 export function sqsConsumer(process: EventProcessor) {
   // The failure was logged in processRecord, inside the record's scope: middy logs nothing more.
-  return middy<SQSEvent>().use(sqsPartialBatchFailure({ logger: () => undefined })).handler(processRecords(process));
+  return middy<SQSEvent>()
+    .use(sqsPartialBatchFailure({ logger: () => undefined }))
+    .handler(processRecords(process));
 }

@@ -144,7 +144,9 @@ const isScalar = (value: unknown): value is string | number | boolean =>
  * present in both, multiValueHeaders wins), an optional string body and an optional boolean
  * isBase64Encoded. Anything else is a malformed response (API Gateway answers 502).
  */
-export function readProxyResponse(value: unknown): { ok: true; response: HttpResponse } | { ok: false; reason: string } {
+export function readProxyResponse(
+  value: unknown,
+): { ok: true; response: HttpResponse } | { ok: false; reason: string } {
   if (!isRecord(value)) return { ok: false, reason: 'response is not an object' };
   const { statusCode, headers, multiValueHeaders, body, isBase64Encoded } = value;
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
@@ -156,11 +158,15 @@ export function readProxyResponse(value: unknown): { ok: true; response: HttpRes
   if (
     multiValueHeaders !== undefined &&
     multiValueHeaders !== null &&
-    !(isRecord(multiValueHeaders) && Object.values(multiValueHeaders).every((list) => Array.isArray(list) && list.every(isScalar)))
+    !(
+      isRecord(multiValueHeaders) &&
+      Object.values(multiValueHeaders).every((list) => Array.isArray(list) && list.every(isScalar))
+    )
   ) {
     return { ok: false, reason: 'multiValueHeaders is not a map of lists of strings' };
   }
-  if (body !== undefined && body !== null && typeof body !== 'string') return { ok: false, reason: 'body is not a string' };
+  if (body !== undefined && body !== null && typeof body !== 'string')
+    return { ok: false, reason: 'body is not a string' };
   if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean') {
     return { ok: false, reason: 'isBase64Encoded is not a boolean' };
   }
@@ -177,7 +183,11 @@ export function readProxyResponse(value: unknown): { ok: true; response: HttpRes
   const text = typeof body === 'string' ? body : '';
   return {
     ok: true,
-    response: { statusCode, headers: out, body: isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8') },
+    response: {
+      statusCode,
+      headers: out,
+      body: isBase64Encoded === true ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8'),
+    },
   };
 }
 

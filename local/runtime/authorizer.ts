@@ -48,7 +48,8 @@ export function apiGatewayClaims(payload: JWTPayload): Record<string, string> {
   const claims: Record<string, string> = {};
   for (const [name, value] of Object.entries(payload)) {
     if (value === undefined || value === null) continue;
-    if ((name === 'exp' || name === 'iat') && typeof value === 'number') claims[name] = javaDate(new Date(value * 1000));
+    if ((name === 'exp' || name === 'iat') && typeof value === 'number')
+      claims[name] = javaDate(new Date(value * 1000));
     else if (Array.isArray(value)) claims[name] = value.map(String).join(',');
     else claims[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
@@ -83,13 +84,15 @@ export class CognitoVerifier {
     readonly authorizer: DeployedAuthorizer,
     private readonly options: VerifierOptions,
   ) {
-    for (const pool of authorizer.userPools) this.keySets.set(pool.issuer, createRemoteJWKSet(options.jwksUrl(pool.id)));
+    for (const pool of authorizer.userPools)
+      this.keySets.set(pool.issuer, createRemoteJWKSet(options.jwksUrl(pool.id)));
   }
 
   /** The identity header's value (a "Bearer " prefix accepted) checked as API Gateway checks it for a method with these scopes. */
   async verify(header: string | undefined, scopes: readonly string[] = []): Promise<Verdict> {
     const token = header?.trim().replace(/^Bearer\s+/i, '');
-    if (token === undefined || token === '') return { ok: false, reason: `no token in ${this.authorizer.identityHeader}` };
+    if (token === undefined || token === '')
+      return { ok: false, reason: `no token in ${this.authorizer.identityHeader}` };
     let issuer: string | undefined;
     try {
       issuer = decodeJwt(token).iss; // only to choose the pool: jwtVerify below checks it against that pool
@@ -98,7 +101,8 @@ export class CognitoVerifier {
     }
     const pool = this.authorizer.userPools.find((candidate) => candidate.issuer === issuer);
     const keySet = pool === undefined ? undefined : this.keySets.get(pool.issuer);
-    if (pool === undefined || keySet === undefined) return { ok: false, reason: `issuer ${issuer ?? '(none)'} is not a pool of authorizer ${this.authorizer.name}` };
+    if (pool === undefined || keySet === undefined)
+      return { ok: false, reason: `issuer ${issuer ?? '(none)'} is not a pool of authorizer ${this.authorizer.name}` };
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keySet, {
@@ -112,14 +116,19 @@ export class CognitoVerifier {
     // Without scopes on the method API Gateway takes ID tokens (aud = an app client); with scopes,
     // access tokens (client_id = an app client) that carry one of them.
     if (scopes.length === 0) {
-      if (payload.token_use !== 'id') return { ok: false, reason: `token_use ${String(payload.token_use)}: an ID token is required` };
+      if (payload.token_use !== 'id')
+        return { ok: false, reason: `token_use ${String(payload.token_use)}: an ID token is required` };
       const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
-      if (!audiences.some((aud) => pool.clientIds.includes(aud))) return { ok: false, reason: `aud ${audiences.join(',')} is no app client of ${pool.id}` };
+      if (!audiences.some((aud) => pool.clientIds.includes(aud)))
+        return { ok: false, reason: `aud ${audiences.join(',')} is no app client of ${pool.id}` };
     } else {
-      if (payload.token_use !== 'access') return { ok: false, reason: `token_use ${String(payload.token_use)}: an access token is required` };
-      if (typeof payload.client_id !== 'string' || !pool.clientIds.includes(payload.client_id)) return { ok: false, reason: `client_id ${String(payload.client_id)} is no app client of ${pool.id}` };
+      if (payload.token_use !== 'access')
+        return { ok: false, reason: `token_use ${String(payload.token_use)}: an access token is required` };
+      if (typeof payload.client_id !== 'string' || !pool.clientIds.includes(payload.client_id))
+        return { ok: false, reason: `client_id ${String(payload.client_id)} is no app client of ${pool.id}` };
       const granted = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
-      if (!scopes.some((scope) => granted.includes(scope))) return { ok: false, reason: `none of the scopes ${scopes.join(', ')}` };
+      if (!scopes.some((scope) => granted.includes(scope)))
+        return { ok: false, reason: `none of the scopes ${scopes.join(', ')}` };
     }
     return { ok: true, claims: apiGatewayClaims(payload) };
   }

@@ -26,25 +26,39 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The identifiers a ReportBatchItemFailures response lists, or a reason it is unreadable. */
-export function parseBatchItemFailures(response: unknown, batch: ReadonlySet<string>): { ok: true; ids: Set<string> } | { ok: false; reason: string } {
+export function parseBatchItemFailures(
+  response: unknown,
+  batch: ReadonlySet<string>,
+): { ok: true; ids: Set<string> } | { ok: false; reason: string } {
   if (response === null || response === undefined) return { ok: true, ids: new Set() };
-  if (!isRecord(response)) return { ok: false, reason: `response is a ${Array.isArray(response) ? 'list' : typeof response}, not {batchItemFailures: [...]}` };
-  const failures = response['batchItemFailures'];
+  if (!isRecord(response))
+    return {
+      ok: false,
+      reason: `response is a ${Array.isArray(response) ? 'list' : typeof response}, not {batchItemFailures: [...]}`,
+    };
+  const failures = response.batchItemFailures;
   if (failures === undefined || failures === null) {
-    return Object.keys(response).length === 0 ? { ok: true, ids: new Set() } : { ok: false, reason: 'response has no batchItemFailures' };
+    return Object.keys(response).length === 0
+      ? { ok: true, ids: new Set() }
+      : { ok: false, reason: 'response has no batchItemFailures' };
   }
   if (!Array.isArray(failures)) return { ok: false, reason: 'batchItemFailures is not a list' };
   const ids = new Set<string>();
   for (const failure of failures) {
-    const id = isRecord(failure) ? failure['itemIdentifier'] : undefined;
-    if (typeof id !== 'string' || id === '') return { ok: false, reason: 'a batchItemFailures entry has no itemIdentifier' };
+    const id = isRecord(failure) ? failure.itemIdentifier : undefined;
+    if (typeof id !== 'string' || id === '')
+      return { ok: false, reason: 'a batchItemFailures entry has no itemIdentifier' };
     if (!batch.has(id)) return { ok: false, reason: `itemIdentifier ${id} is not in the batch` };
     ids.add(id);
   }
   return { ok: true, ids };
 }
 
-export function decideDeletions(messageIds: readonly string[], outcome: InvokeOutcome, reportBatchItemFailures: boolean): DeletionDecision {
+export function decideDeletions(
+  messageIds: readonly string[],
+  outcome: InvokeOutcome,
+  reportBatchItemFailures: boolean,
+): DeletionDecision {
   const all = [...messageIds];
   if (!outcome.ok) return { verdict: 'failed', delete: [], retry: all, reason: `${outcome.kind}: ${outcome.message}` };
   if (!reportBatchItemFailures) return { verdict: 'success', delete: all, retry: [], reason: 'function succeeded' };

@@ -25,7 +25,9 @@ export async function verifyCode(functionName: string, zipFile: string, deployed
   try {
     actual = await codeSha256(zipFile);
   } catch {
-    throw new CodeMismatchError(`${functionName}: ${zipFile} is missing; build the functions (make build) and apply again`);
+    throw new CodeMismatchError(
+      `${functionName}: ${zipFile} is missing; build the functions (make build) and apply again`,
+    );
   }
   if (actual !== deployedSha256) {
     throw new CodeMismatchError(
@@ -76,7 +78,10 @@ export async function extractZip(zipFile: string, prefix: string): Promise<strin
  * Resolves a Lambda Handler setting ("handler.handler", "src/app.main") inside the code directory:
  * the module is looked up with the extensions the Node.js runtime tries (.js, .mjs, .cjs).
  */
-export async function resolveHandler(codeDir: string, handler: string): Promise<{ moduleFile: string; exportName: string }> {
+export async function resolveHandler(
+  codeDir: string,
+  handler: string,
+): Promise<{ moduleFile: string; exportName: string }> {
   const dot = handler.lastIndexOf('.');
   if (dot <= 0 || dot === handler.length - 1) throw new Error(`Handler "${handler}" is not of the form module.export`);
   const modulePath = handler.slice(0, dot);

@@ -1,10 +1,27 @@
 // What Terraform deployed, read back from the emulator's own APIs: functions, SQS and DynamoDB Streams
 // event source mappings (with Lambda's defaults for settings the emulator omits) and REST APIs with
 // their routes and authorizers (with the app clients of each authorizer's user pools).
-import { APIGatewayClient, GetAuthorizersCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand, type Authorizer, type Resource } from '@aws-sdk/client-api-gateway';
-import { CognitoIdentityProviderClient, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, type EventSourceMappingConfiguration, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type APIGatewayClient,
+  GetAuthorizersCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStagesCommand,
+  type Authorizer,
+  type Resource,
+} from '@aws-sdk/client-api-gateway';
+import {
+  type CognitoIdentityProviderClient,
+  ListUserPoolClientsCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import {
+  type LambdaClient,
+  ListEventSourceMappingsCommand,
+  ListFunctionsCommand,
+  type EventSourceMappingConfiguration,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { identityHeader, userPoolFromArn, type DeployedAuthorizer } from './authorizer.js';
 import type { Route } from './routes.js';
 import { isDynamoDbStreamArn, streamMappingSettings, type DeployedStreamMapping } from './stream-discovery.js';
@@ -85,7 +102,8 @@ export function parseQueueArn(arn: string): { name: string; accountId: string } 
 
 function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | undefined {
   const { FunctionName, FunctionArn, Handler, CodeSha256 } = config;
-  if (FunctionName === undefined || FunctionArn === undefined || Handler === undefined || CodeSha256 === undefined) return undefined;
+  if (FunctionName === undefined || FunctionArn === undefined || Handler === undefined || CodeSha256 === undefined)
+    return undefined;
   return {
     name: FunctionName,
     arn: FunctionArn,
@@ -99,9 +117,17 @@ function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | u
 }
 
 /** Settings of an SQS mapping with Lambda's defaults applied; undefined for non-SQS sources. */
-function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<DeployedMapping, 'queueUrl' | 'visibilityTimeoutSeconds'> | undefined {
+function mappingSettings(
+  mapping: EventSourceMappingConfiguration,
+): Omit<DeployedMapping, 'queueUrl' | 'visibilityTimeoutSeconds'> | undefined {
   const { UUID, EventSourceArn, FunctionArn } = mapping;
-  if (UUID === undefined || EventSourceArn === undefined || FunctionArn === undefined || parseQueueArn(EventSourceArn) === undefined) return undefined;
+  if (
+    UUID === undefined ||
+    EventSourceArn === undefined ||
+    FunctionArn === undefined ||
+    parseQueueArn(EventSourceArn) === undefined
+  )
+    return undefined;
   const functionName = functionNameFromArn(FunctionArn);
   if (functionName === undefined) return undefined;
   return {
@@ -109,7 +135,8 @@ function mappingSettings(mapping: EventSourceMappingConfiguration): Omit<Deploye
     functionName,
     queueArn: EventSourceArn,
     batchSize: mapping.BatchSize ?? SQS_MAPPING_DEFAULTS.batchSize,
-    maximumBatchingWindowInSeconds: mapping.MaximumBatchingWindowInSeconds ?? SQS_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
+    maximumBatchingWindowInSeconds:
+      mapping.MaximumBatchingWindowInSeconds ?? SQS_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
     reportBatchItemFailures: (mapping.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
     state: mapping.State ?? 'Unknown',
   };
@@ -123,13 +150,20 @@ function routesFromResources(resources: readonly Resource[], warnings: string[] 
       const integration = method.methodIntegration;
       const where = `${httpMethod} ${resource.path ?? '?'}`;
       if (integration?.type !== 'AWS_PROXY' || integration.uri === undefined) {
-        warnings.push(`${where}: integration ${integration?.type ?? 'none'} is not run locally (only AWS_PROXY to Lambda)`);
+        warnings.push(
+          `${where}: integration ${integration?.type ?? 'none'} is not run locally (only AWS_PROXY to Lambda)`,
+        );
         continue;
       }
       const authorizationType = method.authorizationType ?? 'NONE';
-      if (authorizationType !== 'NONE' && (authorizationType !== 'COGNITO_USER_POOLS' || method.authorizerId === undefined)) {
+      if (
+        authorizationType !== 'NONE' &&
+        (authorizationType !== 'COGNITO_USER_POOLS' || method.authorizerId === undefined)
+      ) {
         // Never served without the check it asks for: like a route that does not exist.
-        warnings.push(`${where}: authorization ${authorizationType} is not applied locally (only COGNITO_USER_POOLS); not served`);
+        warnings.push(
+          `${where}: authorization ${authorizationType} is not applied locally (only COGNITO_USER_POOLS); not served`,
+        );
         continue;
       }
       const arn = functionArnFromIntegrationUri(integration.uri);
@@ -143,7 +177,9 @@ function routesFromResources(resources: readonly Resource[], warnings: string[] 
         resourcePath: resource.path,
         httpMethod,
         functionName,
-        ...(method.authorizerId === undefined || authorizationType === 'NONE' ? {} : { authorization: { authorizerId: method.authorizerId, scopes: method.authorizationScopes ?? [] } }),
+        ...(method.authorizerId === undefined || authorizationType === 'NONE'
+          ? {}
+          : { authorization: { authorizerId: method.authorizerId, scopes: method.authorizationScopes ?? [] } }),
       });
     }
   }
@@ -154,12 +190,18 @@ function routesFromResources(resources: readonly Resource[], warnings: string[] 
  * The COGNITO_USER_POOLS authorizers, each with its identity header and the app clients of the pools
  * its providerARNs name (ListUserPoolClients: an ID token's audience must be one of them).
  */
-async function cognitoAuthorizers(authorizers: readonly Authorizer[], cognito: CognitoIdentityProviderClient, warnings: string[] = []): Promise<DeployedAuthorizer[]> {
+async function cognitoAuthorizers(
+  authorizers: readonly Authorizer[],
+  cognito: CognitoIdentityProviderClient,
+  warnings: string[] = [],
+): Promise<DeployedAuthorizer[]> {
   const found: DeployedAuthorizer[] = [];
   for (const authorizer of authorizers) {
     const header = identityHeader(authorizer.identitySource ?? '');
     if (authorizer.type !== 'COGNITO_USER_POOLS' || authorizer.id === undefined || header === undefined) {
-      warnings.push(`authorizer ${authorizer.name ?? authorizer.id ?? '?'}: ${authorizer.type ?? '?'} with identity source ${authorizer.identitySource ?? 'none'} is not applied locally`);
+      warnings.push(
+        `authorizer ${authorizer.name ?? authorizer.id ?? '?'}: ${authorizer.type ?? '?'} with identity source ${authorizer.identitySource ?? 'none'} is not applied locally`,
+      );
       continue;
     }
     const userPools = await Promise.all(
@@ -171,9 +213,14 @@ async function cognitoAuthorizers(authorizers: readonly Authorizer[], cognito: C
         }
         return [
           listAll(async (NextToken) => {
-            const page = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: pool.id, MaxResults: 60, NextToken }));
+            const page = await cognito.send(
+              new ListUserPoolClientsCommand({ UserPoolId: pool.id, MaxResults: 60, NextToken }),
+            );
             return { items: page.UserPoolClients ?? [], next: page.NextToken };
-          }).then((clients) => ({ ...pool, clientIds: clients.flatMap((client) => (client.ClientId === undefined ? [] : [client.ClientId])) })),
+          }).then((clients) => ({
+            ...pool,
+            clientIds: clients.flatMap((client) => (client.ClientId === undefined ? [] : [client.ClientId])),
+          })),
         ];
       }),
     );
@@ -183,15 +230,27 @@ async function cognitoAuthorizers(authorizers: readonly Authorizer[], cognito: C
 }
 
 /** Routes whose authorizer is not one the front door can apply are dropped (never served unchecked). */
-function checkedRoutes(routes: readonly Route[], authorizers: readonly DeployedAuthorizer[], warnings: string[]): Route[] {
+function checkedRoutes(
+  routes: readonly Route[],
+  authorizers: readonly DeployedAuthorizer[],
+  warnings: string[],
+): Route[] {
   return routes.filter((route) => {
-    if (route.authorization === undefined || authorizers.some((authorizer) => authorizer.id === route.authorization?.authorizerId)) return true;
-    warnings.push(`${route.httpMethod} ${route.resourcePath}: its authorizer ${route.authorization.authorizerId} is not applied locally; not served`);
+    if (
+      route.authorization === undefined ||
+      authorizers.some((authorizer) => authorizer.id === route.authorization?.authorizerId)
+    )
+      return true;
+    warnings.push(
+      `${route.httpMethod} ${route.resourcePath}: its authorizer ${route.authorization.authorizerId} is not applied locally; not served`,
+    );
     return false;
   });
 }
 
-async function listAll<T>(fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next: string | undefined }>): Promise<T[]> {
+async function listAll<T>(
+  fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next: string | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
   let marker: string | undefined;
   do {
@@ -227,28 +286,39 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
     .filter((raw) => isDynamoDbStreamArn(raw.EventSourceArn))
     .flatMap((raw) => streamMappingSettings(raw, warnings) ?? [])
     .filter((mapping) => {
-      if (!names.has(mapping.functionName)) warnings.push(`event source mapping ${mapping.uuid}: function ${mapping.functionName} does not exist; skipped`);
+      if (!names.has(mapping.functionName))
+        warnings.push(`event source mapping ${mapping.uuid}: function ${mapping.functionName} does not exist; skipped`);
       return names.has(mapping.functionName);
     });
 
   const mappings = await Promise.all(
-    rawMappings.filter((raw) => !isDynamoDbStreamArn(raw.EventSourceArn)).map(async (raw): Promise<DeployedMapping | undefined> => {
-      const settings = mappingSettings(raw);
-      if (settings === undefined) {
-        warnings.push(`event source mapping ${raw.UUID ?? '?'} (${raw.EventSourceArn ?? '?'}) is not an SQS or DynamoDB Streams mapping of a known function; skipped`);
-        return undefined;
-      }
-      if (!names.has(settings.functionName)) {
-        warnings.push(`event source mapping ${settings.uuid}: function ${settings.functionName} does not exist; skipped`);
-        return undefined;
-      }
-      const queue = parseQueueArn(settings.queueArn);
-      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: queue?.name, QueueOwnerAWSAccountId: queue?.accountId || undefined }));
-      if (QueueUrl === undefined) throw new Error(`no URL for queue ${settings.queueArn}`);
-      const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }));
-      const visibilityTimeoutSeconds = Number(Attributes?.VisibilityTimeout ?? 30);
-      return { ...settings, queueUrl: QueueUrl, visibilityTimeoutSeconds };
-    }),
+    rawMappings
+      .filter((raw) => !isDynamoDbStreamArn(raw.EventSourceArn))
+      .map(async (raw): Promise<DeployedMapping | undefined> => {
+        const settings = mappingSettings(raw);
+        if (settings === undefined) {
+          warnings.push(
+            `event source mapping ${raw.UUID ?? '?'} (${raw.EventSourceArn ?? '?'}) is not an SQS or DynamoDB Streams mapping of a known function; skipped`,
+          );
+          return undefined;
+        }
+        if (!names.has(settings.functionName)) {
+          warnings.push(
+            `event source mapping ${settings.uuid}: function ${settings.functionName} does not exist; skipped`,
+          );
+          return undefined;
+        }
+        const queue = parseQueueArn(settings.queueArn);
+        const { QueueUrl } = await clients.sqs.send(
+          new GetQueueUrlCommand({ QueueName: queue?.name, QueueOwnerAWSAccountId: queue?.accountId || undefined }),
+        );
+        if (QueueUrl === undefined) throw new Error(`no URL for queue ${settings.queueArn}`);
+        const { Attributes } = await clients.sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout'] }),
+        );
+        const visibilityTimeoutSeconds = Number(Attributes?.VisibilityTimeout ?? 30);
+        return { ...settings, queueUrl: QueueUrl, visibilityTimeoutSeconds };
+      }),
   );
 
   const apis = await Promise.all(
@@ -257,7 +327,9 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
       const restApiId = api.id;
       const [resources, stages, authorizerList] = await Promise.all([
         listAll(async (position) => {
-          const page = await clients.apiGateway.send(new GetResourcesCommand({ restApiId, embed: ['methods'], position, limit: 500 }));
+          const page = await clients.apiGateway.send(
+            new GetResourcesCommand({ restApiId, embed: ['methods'], position, limit: 500 }),
+          );
           return { items: page.items ?? [], next: page.position };
         }),
         clients.apiGateway.send(new GetStagesCommand({ restApiId })),
@@ -271,7 +343,9 @@ export async function discover(clients: DiscoveryClients): Promise<Deployment> {
         id: restApiId,
         name: api.name ?? restApiId,
         binaryMediaTypes: api.binaryMediaTypes ?? [],
-        stages: (stages.item ?? []).flatMap((stage) => (stage.stageName === undefined ? [] : [{ name: stage.stageName, variables: { ...(stage.variables ?? {}) } }])),
+        stages: (stages.item ?? []).flatMap((stage) =>
+          stage.stageName === undefined ? [] : [{ name: stage.stageName, variables: { ...(stage.variables ?? {}) } }],
+        ),
         routes: checkedRoutes(routesFromResources(resources, warnings), authorizers, warnings),
         authorizers,
       };

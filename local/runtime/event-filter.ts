@@ -27,8 +27,10 @@ interface Field {
 }
 
 const MAX_FILTERS = 5;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isLeaf = (value: unknown): value is Leaf => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isLeaf = (value: unknown): value is Leaf =>
+  value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
 const NUMERIC_OPS: Record<string, (a: number, b: number) => boolean> = {
   '=': (a, b) => a === b,
@@ -46,7 +48,10 @@ function numeric(spec: unknown, where: string): Matcher {
   for (let i = 0; i < spec.length; i += 2) {
     const [op, bound] = [spec[i], spec[i + 1]];
     const compare = typeof op === 'string' ? NUMERIC_OPS[op] : undefined;
-    if (compare === undefined || typeof bound !== 'number') throw new FilterPatternError(`${where}: numeric ${JSON.stringify(spec)} is not [op, number, …] with op one of = < <= > >=`);
+    if (compare === undefined || typeof bound !== 'number')
+      throw new FilterPatternError(
+        `${where}: numeric ${JSON.stringify(spec)} is not [op, number, …] with op one of = < <= > >=`,
+      );
     checks.push((value) => compare(value, bound));
   }
   return (value) => typeof value === 'number' && checks.every((check) => check(value));
@@ -62,7 +67,8 @@ function cidr(spec: unknown, where: string): Matcher {
   const match = typeof spec === 'string' ? /^([\d.]+)\/(\d{1,2})$/.exec(spec) : null;
   const base = match?.[1] === undefined ? undefined : ipv4(match[1]);
   const bits = Number(match?.[2]);
-  if (base === undefined || bits > 32) throw new FilterPatternError(`${where}: cidr ${JSON.stringify(spec)} is not an IPv4 block such as 10.0.0.0/24`);
+  if (base === undefined || bits > 32)
+    throw new FilterPatternError(`${where}: cidr ${JSON.stringify(spec)} is not an IPv4 block such as 10.0.0.0/24`);
   const size = 2 ** (32 - bits);
   const start = Math.floor(base / size) * size;
   return (value) => {
@@ -72,14 +78,16 @@ function cidr(spec: unknown, where: string): Matcher {
 }
 
 function stringOperand(spec: unknown, operator: string, where: string): string {
-  if (typeof spec !== 'string') throw new FilterPatternError(`${where}: ${operator} takes a string, got ${JSON.stringify(spec)}`);
+  if (typeof spec !== 'string')
+    throw new FilterPatternError(`${where}: ${operator} takes a string, got ${JSON.stringify(spec)}`);
   return spec;
 }
 
 function anythingBut(spec: unknown, where: string): Matcher {
   if (isLeaf(spec)) return (value) => value !== spec;
   if (Array.isArray(spec)) {
-    if (!spec.every((entry) => isLeaf(entry))) throw new FilterPatternError(`${where}: anything-but lists only strings and numbers`);
+    if (!spec.every((entry) => isLeaf(entry)))
+      throw new FilterPatternError(`${where}: anything-but lists only strings and numbers`);
     const excluded = new Set<unknown>(spec);
     return (value) => !excluded.has(value);
   }
@@ -94,11 +102,15 @@ function anythingBut(spec: unknown, where: string): Matcher {
       return (value) => typeof value === 'string' && !value.endsWith(suffix);
     }
     if (operator === 'equals-ignore-case') {
-      const excluded = (Array.isArray(operand) ? operand : [operand]).map((entry) => stringOperand(entry, 'anything-but equals-ignore-case', where).toLowerCase());
+      const excluded = (Array.isArray(operand) ? operand : [operand]).map((entry) =>
+        stringOperand(entry, 'anything-but equals-ignore-case', where).toLowerCase(),
+      );
       return (value) => typeof value === 'string' && !excluded.includes(value.toLowerCase());
     }
   }
-  throw new FilterPatternError(`${where}: anything-but takes a value, a list, or {prefix | suffix | equals-ignore-case}`);
+  throw new FilterPatternError(
+    `${where}: anything-but takes a value, a list, or {prefix | suffix | equals-ignore-case}`,
+  );
 }
 
 function compileField(entries: unknown[], where: string): Field {
@@ -109,19 +121,28 @@ function compileField(entries: unknown[], where: string): Field {
       field.matchers.push((value) => value === entry);
       continue;
     }
-    if (!isObject(entry) || Object.keys(entry).length !== 1) throw new FilterPatternError(`${where}: ${JSON.stringify(entry)} is not a value or a one-key operator object`);
+    if (!isObject(entry) || Object.keys(entry).length !== 1)
+      throw new FilterPatternError(`${where}: ${JSON.stringify(entry)} is not a value or a one-key operator object`);
     const [operator, operand] = Object.entries(entry)[0] ?? [];
     switch (operator) {
       case 'prefix': {
         const prefix = stringOperand(isObject(operand) ? operand['equals-ignore-case'] : operand, 'prefix', where);
         const ignoreCase = isObject(operand);
-        field.matchers.push((value) => typeof value === 'string' && (ignoreCase ? value.toLowerCase().startsWith(prefix.toLowerCase()) : value.startsWith(prefix)));
+        field.matchers.push(
+          (value) =>
+            typeof value === 'string' &&
+            (ignoreCase ? value.toLowerCase().startsWith(prefix.toLowerCase()) : value.startsWith(prefix)),
+        );
         break;
       }
       case 'suffix': {
         const suffix = stringOperand(isObject(operand) ? operand['equals-ignore-case'] : operand, 'suffix', where);
         const ignoreCase = isObject(operand);
-        field.matchers.push((value) => typeof value === 'string' && (ignoreCase ? value.toLowerCase().endsWith(suffix.toLowerCase()) : value.endsWith(suffix)));
+        field.matchers.push(
+          (value) =>
+            typeof value === 'string' &&
+            (ignoreCase ? value.toLowerCase().endsWith(suffix.toLowerCase()) : value.endsWith(suffix)),
+        );
         break;
       }
       case 'equals-ignore-case': {
@@ -156,17 +177,21 @@ function compile(pattern: unknown, where: string): Pattern {
   for (const [key, value] of Object.entries(pattern)) {
     const path = where === '' ? key : `${where}.${key}`;
     if (key === '$or') {
-      if (!Array.isArray(value) || value.length < 2) throw new FilterPatternError(`${path}: $or takes a list of at least two patterns`);
+      if (!Array.isArray(value) || value.length < 2)
+        throw new FilterPatternError(`${path}: $or takes a list of at least two patterns`);
       compiled.or.push(value.map((alternative, i) => compile(alternative, `${path}[${i}]`)));
     } else if (Array.isArray(value)) {
       compiled.fields.push({ path: key, node: compileField(value, path) });
     } else if (isObject(value)) {
       compiled.fields.push({ path: key, node: compile(value, path) });
     } else {
-      throw new FilterPatternError(`${path}: a value in a pattern must be a list or an object, got ${JSON.stringify(value)}`);
+      throw new FilterPatternError(
+        `${path}: a value in a pattern must be a list or an object, got ${JSON.stringify(value)}`,
+      );
     }
   }
-  if (compiled.fields.length === 0 && compiled.or.length === 0) throw new FilterPatternError(`${where || 'pattern'}: an empty pattern`);
+  if (compiled.fields.length === 0 && compiled.or.length === 0)
+    throw new FilterPatternError(`${where || 'pattern'}: an empty pattern`);
   return compiled;
 }
 
@@ -214,6 +239,7 @@ export function compileFilters(filters: readonly { Pattern?: string | undefined 
     }
     return compile(parsed, '');
   });
-  const filter = (record: unknown): boolean => compiled.length === 0 || compiled.some((pattern) => matches(pattern, record as Json));
+  const filter = (record: unknown): boolean =>
+    compiled.length === 0 || compiled.some((pattern) => matches(pattern, record as Json));
   return Object.assign(filter, { patterns: compiled.length });
 }

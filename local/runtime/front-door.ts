@@ -20,7 +20,14 @@ export interface FrontDoorOptions {
   accountId: string;
   host: string;
   port: number;
-  onRequest?: (line: { method: string; url: string; functionName: string | undefined; statusCode: number; durationMs: number; note?: string }) => void;
+  onRequest?: (line: {
+    method: string;
+    url: string;
+    functionName: string | undefined;
+    statusCode: number;
+    durationMs: number;
+    note?: string;
+  }) => void;
   /** Pages of the runtime's own under a path no API uses (the console at /_console), answered before any API. */
   local?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
   /** The runtime's own paths (control.ts): an answer, or undefined to serve the request as an API call. */
@@ -82,20 +89,31 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const verifiers = new Map<string, CognitoVerifier>();
   for (const api of options.apis) {
     for (const authorizer of api.authorizers) {
-      if (options.jwksUrl === undefined) throw new Error(`API ${api.id} has authorizer ${authorizer.name}: the front door needs jwksUrl to verify its tokens`);
+      if (options.jwksUrl === undefined)
+        throw new Error(
+          `API ${api.id} has authorizer ${authorizer.name}: the front door needs jwksUrl to verify its tokens`,
+        );
       verifiers.set(`${api.id}/${authorizer.id}`, new CognitoVerifier(authorizer, { jwksUrl: options.jwksUrl }));
     }
   }
   /** The method's authorizer applied to the request: its claims, or why API Gateway would answer 401. */
-  const authorize = async (apiId: string, route: Route, request: IncomingMessage): Promise<{ ok: true; claims?: Record<string, string> } | { ok: false; reason: string }> => {
+  const authorize = async (
+    apiId: string,
+    route: Route,
+    request: IncomingMessage,
+  ): Promise<{ ok: true; claims?: Record<string, string> } | { ok: false; reason: string }> => {
     if (route.authorization === undefined) return { ok: true };
     const verifier = verifiers.get(`${apiId}/${route.authorization.authorizerId}`);
-    if (verifier === undefined) return { ok: false, reason: `authorizer ${route.authorization.authorizerId} is not deployed` };
+    if (verifier === undefined)
+      return { ok: false, reason: `authorizer ${route.authorization.authorizerId} is not deployed` };
     const header = request.headers[verifier.authorizer.identityHeader.toLowerCase()];
     return verifier.verify(Array.isArray(header) ? header[0] : header, route.authorization.scopes);
   };
 
-  const handle = async (request: IncomingMessage, requestId: string): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
+  const handle = async (
+    request: IncomingMessage,
+    requestId: string,
+  ): Promise<{ result: HttpResponse; functionName?: string; note?: string }> => {
     const url = new URL(request.url ?? '/', 'http://front-door');
     const control = await options.control?.(request.method ?? 'GET', url.pathname);
     if (control !== undefined) return { result: control, note: 'runtime control' };
@@ -111,24 +129,32 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     try {
       matched = matchRoute(api.routes, method, target.path);
     } catch (error) {
-      if (error instanceof BadPathError) return { result: gatewayError(400, 'Bad Request', 'BadRequestException'), note: error.message };
+      if (error instanceof BadPathError)
+        return { result: gatewayError(400, 'Bad Request', 'BadRequestException'), note: error.message };
       throw error;
     }
     if (matched === undefined) {
       // API Gateway's answer for a resource or method that does not exist.
-      return { result: gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'), note: 'no route' };
+      return {
+        result: gatewayError(403, 'Missing Authentication Token', 'MissingAuthenticationTokenException'),
+        note: 'no route',
+      };
     }
     // API Gateway runs the authorizer before anything reaches the integration.
     const authorized = await authorize(api.id, matched.route, request);
     if (!authorized.ok) {
       request.resume(); // the body is never read: drain it so the connection can be reused
-      return { result: gatewayError(401, 'Unauthorized', 'UnauthorizedException'), note: `unauthorized: ${authorized.reason}` };
+      return {
+        result: gatewayError(401, 'Unauthorized', 'UnauthorizedException'),
+        note: `unauthorized: ${authorized.reason}`,
+      };
     }
     let body: Buffer;
     try {
       body = await readBody(request);
     } catch (error) {
-      if (error instanceof TooLargeError) return { result: gatewayError(413, 'Request Too Long', 'RequestTooLongException'), note: 'body over 10 MB' };
+      if (error instanceof TooLargeError)
+        return { result: gatewayError(413, 'Request Too Long', 'RequestTooLongException'), note: 'body over 10 MB' };
       throw error;
     }
     const event = buildProxyEvent(
@@ -159,11 +185,19 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
     const functionName = matched.route.functionName;
     const outcome = await options.invoke(functionName, event);
     if (!outcome.ok) {
-      return { result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'), functionName, note: `${outcome.kind}: ${outcome.message}` };
+      return {
+        result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'),
+        functionName,
+        note: `${outcome.kind}: ${outcome.message}`,
+      };
     }
     const read = readProxyResponse(outcome.value);
     if (!read.ok) {
-      return { result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'), functionName, note: `malformed Lambda proxy response: ${read.reason}` };
+      return {
+        result: gatewayError(502, 'Internal server error', 'InternalServerErrorException'),
+        functionName,
+        note: `malformed Lambda proxy response: ${read.reason}`,
+      };
     }
     return { result: read.response, functionName };
   };
@@ -171,7 +205,10 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
   const server = createServer((request, response) => {
     const { local } = options;
     const url = request.url ?? '';
-    if (local !== undefined && (url === local.prefix || url.startsWith(`${local.prefix}/`) || url.startsWith(`${local.prefix}?`))) {
+    if (
+      local !== undefined &&
+      (url === local.prefix || url.startsWith(`${local.prefix}/`) || url.startsWith(`${local.prefix}?`))
+    ) {
       local.handle(request, response);
       return;
     }

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   });
   const number = (name: string, value: string): number => {
     const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new Error(`--${name} must be a non-negative integer, got ${value}`);
     return parsed;
   };
   const log = (line: string): void => {

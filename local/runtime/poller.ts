@@ -175,7 +175,14 @@ export class SqsPoller {
       const { failed } = await this.queue.deleteBatch(entries.slice(i, i + SQS_MAX_RECEIVE));
       deleteFailures += failed.length;
     }
-    const report: BatchReport = { functionName, queueArn, size: records.length, decision, deleteFailures, durationMs: Date.now() - started };
+    const report: BatchReport = {
+      functionName,
+      queueArn,
+      size: records.length,
+      decision,
+      deleteFailures,
+      durationMs: Date.now() - started,
+    };
     this.options.onBatch?.(report);
     return report;
   }

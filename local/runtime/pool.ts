@@ -111,9 +111,16 @@ class Worker {
           const { resolve: finish, timer } = this.current;
           clearTimeout(timer);
           this.current = undefined;
-          finish({ ok: false, kind: 'crash', message: `worker exited (${signal ?? `code ${String(code)}`}) during the invocation` });
+          finish({
+            ok: false,
+            kind: 'crash',
+            message: `worker exited (${signal ?? `code ${String(code)}`}) during the invocation`,
+          });
         }
-        this.onGone(this, wasStarting ? (initError ?? `worker exited (${signal ?? `code ${String(code)}`}) during init`) : undefined);
+        this.onGone(
+          this,
+          wasStarting ? (initError ?? `worker exited (${signal ?? `code ${String(code)}`}) during init`) : undefined,
+        );
         resolve();
       });
     });
@@ -126,29 +133,36 @@ class Worker {
     const timer = setTimeout(() => {
       if (this.current?.id !== id) return;
       this.current = undefined;
-      resolve({ ok: false, kind: 'timeout', message: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds` });
+      resolve({
+        ok: false,
+        kind: 'timeout',
+        message: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+      });
       this.kill();
     }, timeoutMs);
     this.current = { id, resolve, timer };
-    this.child.send({
-      type: 'invoke',
-      id,
-      event,
-      context: {
-        awsRequestId: id,
-        functionName: this.spec.name,
-        functionVersion: '$LATEST',
-        invokedFunctionArn: this.spec.arn,
-        memoryLimitInMB: String(this.spec.memorySize),
-        logGroupName: `/aws/lambda/${this.spec.name}`,
-        logStreamName: `local/${String(this.child.pid)}`,
-        deadlineMs: Date.now() + timeoutMs,
+    this.child.send(
+      {
+        type: 'invoke',
+        id,
+        event,
+        context: {
+          awsRequestId: id,
+          functionName: this.spec.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: this.spec.arn,
+          memoryLimitInMB: String(this.spec.memorySize),
+          logGroupName: `/aws/lambda/${this.spec.name}`,
+          logStreamName: `local/${String(this.child.pid)}`,
+          deadlineMs: Date.now() + timeoutMs,
+        },
       },
-    }, (error) => {
-      // A worker that died since it said it was idle: its exit handler fails the invocation as a crash.
-      // Without this callback the failed send is an uncaught EPIPE that takes the runtime down.
-      if (error) this.kill();
-    });
+      (error) => {
+        // A worker that died since it said it was idle: its exit handler fails the invocation as a crash.
+        // Without this callback the failed send is an uncaught EPIPE that takes the runtime down.
+        if (error) this.kill();
+      },
+    );
   }
 
   private settle(message: ResultMessage): void {
@@ -166,7 +180,11 @@ class Worker {
       }
       resolve({ ok: true, value });
     } else {
-      resolve({ ok: false, kind: 'error', message: `${message.error?.errorType ?? 'Error'}: ${message.error?.errorMessage ?? ''}` });
+      resolve({
+        ok: false,
+        kind: 'error',
+        message: `${message.error?.errorType ?? 'Error'}: ${message.error?.errorMessage ?? ''}`,
+      });
     }
     this.onReady(this);
   }
@@ -218,7 +236,8 @@ export class WorkerPool implements Invoker {
   /** Kills every worker (SIGKILL) and waits for them to exit; queued invocations fail. */
   async stop(): Promise<void> {
     this.closed = true;
-    for (const pending of this.queue.splice(0)) pending.resolve({ ok: false, kind: 'crash', message: 'runtime is stopping' });
+    for (const pending of this.queue.splice(0))
+      pending.resolve({ ok: false, kind: 'crash', message: 'runtime is stopping' });
     const exits = [...this.workers].map((worker) => {
       worker.kill();
       return worker.exited;

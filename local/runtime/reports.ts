@@ -78,7 +78,11 @@ export function streamBatchReport(batch: StreamBatchReport, time = new Date()): 
     type: 'batch',
     time: time.toISOString(),
     functionName: batch.functionName,
-    source: { kind: 'dynamodb-stream', arn: batch.streamArn, name: /:table\/([^/]+)/.exec(batch.streamArn)?.[1] ?? batch.streamArn },
+    source: {
+      kind: 'dynamodb-stream',
+      arn: batch.streamArn,
+      name: /:table\/([^/]+)/.exec(batch.streamArn)?.[1] ?? batch.streamArn,
+    },
     records: batch.size,
     failures: batch.size - batch.done,
     verdict: batch.verdict,
@@ -88,7 +92,8 @@ export function streamBatchReport(batch: StreamBatchReport, time = new Date()): 
   };
 }
 
-export const seconds = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`);
+export const seconds = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
 
 /** The runtime's log line for a batch or a request ("invoke inventory sqs:inventory-queue batch=3 outcome=success …"). */
 export function describeReport(report: BatchReport | RequestReport): string {

@@ -65,7 +65,10 @@ function parseTemplate(resourcePath: string): Segment[] {
 }
 
 /** Specificity per segment: literal 2, {param} 1, {greedy+} 0; higher wins, compared left to right. */
-function matchTemplate(template: Segment[], segments: string[]): { params: Record<string, string>; score: number[] } | undefined {
+function matchTemplate(
+  template: Segment[],
+  segments: string[],
+): { params: Record<string, string>; score: number[] } | undefined {
   const params: Record<string, string> = {};
   const score: number[] = [];
   for (let i = 0; i < template.length; i += 1) {
@@ -106,7 +109,11 @@ export class BadPathError extends Error {
  * The most specific resource whose template matches the path and that has the method (or ANY);
  * an exact method beats ANY on the same resource. Path parameters are percent-decoded.
  */
-export function matchRoute(routes: readonly Route[], httpMethod: string, path: string): { route: Route; pathParameters: Record<string, string> } | undefined {
+export function matchRoute(
+  routes: readonly Route[],
+  httpMethod: string,
+  path: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
   let segments: string[];
   try {
     segments = path
@@ -122,7 +129,8 @@ export function matchRoute(routes: readonly Route[], httpMethod: string, path: s
     const matched = matchTemplate(parseTemplate(route.resourcePath), segments);
     if (matched === undefined) continue;
     const score = [...matched.score, route.httpMethod === 'ANY' ? 0 : 1];
-    if (best === undefined || compareScores(score, best.score) > 0) best = { route, pathParameters: matched.params, score };
+    if (best === undefined || compareScores(score, best.score) > 0)
+      best = { route, pathParameters: matched.params, score };
   }
   return best && { route: best.route, pathParameters: best.pathParameters };
 }

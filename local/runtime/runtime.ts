@@ -16,7 +16,15 @@ import { discover, type DeployedFunction, type Deployment } from './discovery.js
 import { startFrontDoor, type FrontDoor } from './front-door.js';
 import { SqsPoller } from './poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './pool.js';
-import { describeReport, seconds, sqsBatchReport, streamBatchReport, type BatchReport, type RequestReport, type RuntimeReport } from './reports.js';
+import {
+  describeReport,
+  seconds,
+  sqsBatchReport,
+  streamBatchReport,
+  type BatchReport,
+  type RequestReport,
+  type RuntimeReport,
+} from './reports.js';
 import { controlRoutes, type Reloaded } from './control.js';
 import { ReloadablePool } from './reloadable.js';
 import { SqsQueue } from './sqs-queue.js';
@@ -187,7 +195,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const verified = await Promise.allSettled(
       deployment.functions.map((fn) => verifyCode(fn.name, join(options.distDir, `${fn.name}.zip`), fn.codeSha256)),
     );
-    const mismatches = verified.flatMap((result) => (result.status === 'rejected' ? [result.reason instanceof Error ? result.reason.message : String(result.reason)] : []));
+    const mismatches = verified.flatMap((result) =>
+      result.status === 'rejected'
+        ? [result.reason instanceof Error ? result.reason.message : String(result.reason)]
+        : [],
+    );
     if (mismatches.length > 0) throw new CodeMismatchError(mismatches.join('\n'));
     log(`runtime: code of every function matches its deployed CodeSha256 (${seconds(Date.now() - started)})`);
 
@@ -219,13 +231,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // One warm worker per function; one that cannot initialise is reported, and retried per invocation as Lambda does.
     await Promise.all(
       [...pools.entries()].map(([name, pool]) =>
-        pool.warm().catch((error: unknown) => log(`runtime: error: ${name} failed to initialise: ${error instanceof Error ? error.message : String(error)}`)),
+        pool
+          .warm()
+          .catch((error: unknown) =>
+            log(
+              `runtime: error: ${name} failed to initialise: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+          ),
       ),
     );
-    log(`runtime: ${pools.size} worker pool(s) warm (up to ${concurrency} workers each) in ${seconds(Date.now() - started)}`);
+    log(
+      `runtime: ${pools.size} worker pool(s) warm (up to ${concurrency} workers each) in ${seconds(Date.now() - started)}`,
+    );
 
     const invoke = (name: string, event: unknown): Promise<InvokeOutcome> =>
-      pools.get(name)?.invoke(event) ?? Promise.resolve({ ok: false, kind: 'error', message: `function ${name} is not deployed` });
+      pools.get(name)?.invoke(event) ??
+      Promise.resolve({ ok: false, kind: 'error', message: `function ${name} is not deployed` });
 
     const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
     for (const mapping of deployment.mappings) {
@@ -233,10 +254,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const pool = pools.get(mapping.functionName);
       if (fn === undefined || pool === undefined) continue;
       if (mapping.visibilityTimeoutSeconds < fn.timeoutSeconds) {
-        log(`runtime: warning: ${mapping.queueUrl} visibility timeout ${mapping.visibilityTimeoutSeconds}s is shorter than ${fn.name}'s timeout ${fn.timeoutSeconds}s: messages can be delivered twice while still being processed (Lambda refuses such a mapping)`);
+        log(
+          `runtime: warning: ${mapping.queueUrl} visibility timeout ${mapping.visibilityTimeoutSeconds}s is shorter than ${fn.name}'s timeout ${fn.timeoutSeconds}s: messages can be delivered twice while still being processed (Lambda refuses such a mapping)`,
+        );
       }
       if (mapping.state === 'Enabled' || mapping.state === 'Enabling') {
-        log(`runtime: warning: mapping ${mapping.uuid} is enabled: the emulator's own delivery competes with this runtime (create it disabled locally)`);
+        log(
+          `runtime: warning: mapping ${mapping.uuid} is enabled: the emulator's own delivery competes with this runtime (create it disabled locally)`,
+        );
       }
       const poller = new SqsPoller(
         new SqsQueue(clients.sqs, mapping.queueUrl),
@@ -253,7 +278,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           loops: concurrency,
           ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
           onBatch: (batch) => report(sqsBatchReport(batch)),
-          onError: (error) => log(`runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`),
+          onError: (error) =>
+            log(
+              `runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
         },
       );
       poller.start();
@@ -267,19 +295,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     // Stream mappings: the launcher keeps moto from delivering stream records itself, enabled or not.
     const destination = new FailureDestination(clients);
     const uuids = deployment.streamMappings.map((mapping) => mapping.uuid);
-    const checkpoints = options.streamCheckpointFile === undefined ? new MemoryCheckpoints() : new FileCheckpoints(options.streamCheckpointFile, uuids);
+    const checkpoints =
+      options.streamCheckpointFile === undefined
+        ? new MemoryCheckpoints()
+        : new FileCheckpoints(options.streamCheckpointFile, uuids);
     for (const mapping of deployment.streamMappings) {
       const pool = pools.get(mapping.functionName);
       if (pool === undefined) continue;
-      const poller = new StreamPoller(new DynamoDbStream(clients.streams, mapping.streamArn), pool, destination, { ...mapping, region }, {
-        checkpoints,
-        onBatch: (batch) => {
-          log(describeStreamBatch(batch)); // its own line: it says which attempt this was
-          publish(streamBatchReport(batch));
+      const poller = new StreamPoller(
+        new DynamoDbStream(clients.streams, mapping.streamArn),
+        pool,
+        destination,
+        { ...mapping, region },
+        {
+          checkpoints,
+          onBatch: (batch) => {
+            log(describeStreamBatch(batch)); // its own line: it says which attempt this was
+            publish(streamBatchReport(batch));
+          },
+          onDiscard: (report) => log(describeDiscard(report)),
+          onError: (error) =>
+            log(
+              `runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`,
+            ),
         },
-        onDiscard: (report) => log(describeDiscard(report)),
-        onError: (error) => log(`runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`),
-      });
+      );
       poller.start();
       pollers.push(poller);
       log(
@@ -290,7 +330,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
     }
 
-    liveConsole = createConsole({ view: consoleView, sqs: clients.sqs, sns: clients.sns, endpoint: options.endpoint, mappings: deployment.mappings });
+    liveConsole = createConsole({
+      view: consoleView,
+      sqs: clients.sqs,
+      sns: clients.sns,
+      endpoint: options.endpoint,
+      mappings: deployment.mappings,
+    });
     // make watch: code deployed since (UpdateFunctionCode) replaces a function's workers; batches
     // and requests already running finish on the old code (reloadable.ts).
     const deployedSha = new Map(deployment.functions.map((fn) => [fn.name, fn.codeSha256]));
@@ -299,7 +345,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const failed: string[] = [];
       // One function at a time: new workers start while the old ones still serve, so keep the machine's load (and Lambda's 10 s init limit) in reach.
       for (const fn of deployment.functions) {
-        const codeSha256 = (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ?? '';
+        const codeSha256 =
+          (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ?? '';
         if (codeSha256 === deployedSha.get(fn.name)) continue;
         const began = Date.now();
         let next: WorkerPool | undefined;
@@ -316,7 +363,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         deployedSha.set(fn.name, codeSha256);
         void pools.get(fn.name)?.replace(next);
         reloaded.push({ name: fn.name, codeSha256 });
-        log(`runtime: ${fn.name} reloaded with CodeSha256 ${codeSha256} in ${seconds(Date.now() - began)} (running invocations finish on the old code)`);
+        log(
+          `runtime: ${fn.name} reloaded with CodeSha256 ${codeSha256} in ${seconds(Date.now() - began)} (running invocations finish on the old code)`,
+        );
       }
       if (failed.length > 0) throw new Error(failed.join('; '));
       return reloaded;
@@ -331,7 +380,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       accountId: functionAccount(deployment) ?? '000000000000',
       host: apiHost,
       port: options.apiPort ?? 4567,
-      onRequest: ({ url, statusCode, ...request }) => report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
+      onRequest: ({ url, statusCode, ...request }) =>
+        report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
       local: { prefix: CONSOLE_PATH, handle: liveConsole.handle },
     });
     const base = `http://${apiHost}:${String(frontDoor.port)}`;
@@ -344,13 +394,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         routes: api.routes.map((route) => `${route.httpMethod} ${route.resourcePath} → ${route.functionName}`),
       })),
     );
-    log(`runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${base}${CONSOLE_PATH})`);
+    log(
+      `runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${base}${CONSOLE_PATH})`,
+    );
 
     const ready: ReadyInfo = {
       apiUrl: apis[0]?.url ?? base,
       consoleUrl: `${base}${CONSOLE_PATH}`,
       apis,
-      functions: deployment.functions.map((fn) => ({ name: fn.name, timeoutSeconds: fn.timeoutSeconds, codeSha256: fn.codeSha256 })),
+      functions: deployment.functions.map((fn) => ({
+        name: fn.name,
+        timeoutSeconds: fn.timeoutSeconds,
+        codeSha256: fn.codeSha256,
+      })),
       mappings: deployment.mappings.map((mapping) => ({
         function: mapping.functionName,
         queueUrl: mapping.queueUrl,
@@ -389,7 +445,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         await door.close();
         clearTimeout(closeTimer);
         await cleanup();
-        log(`runtime: stopped in ${seconds(Date.now() - began)}${unfinished > 0 ? ` (${unfinished} batch(es) cut off by the grace time)` : ''}`);
+        log(
+          `runtime: stopped in ${seconds(Date.now() - began)}${unfinished > 0 ? ` (${unfinished} batch(es) cut off by the grace time)` : ''}`,
+        );
       })());
 
     return { ...ready, ready, deployment, stop };

@@ -24,7 +24,11 @@ function toLambdaMessageAttribute(value: MessageAttributeValue): SQSMessageAttri
   if (value.BinaryValue !== undefined) attribute.binaryValue = base64(value.BinaryValue);
   // Lambda lists the value first: keep the key order of real events for readers of logged events.
   const { stringValue, binaryValue, ...rest } = attribute;
-  return { ...(stringValue === undefined ? {} : { stringValue }), ...(binaryValue === undefined ? {} : { binaryValue }), ...rest };
+  return {
+    ...(stringValue === undefined ? {} : { stringValue }),
+    ...(binaryValue === undefined ? {} : { binaryValue }),
+    ...rest,
+  };
 }
 
 export function buildSqsRecord(message: Message, source: EventSource): SQSRecord {
@@ -51,7 +55,14 @@ export function buildSqsRecord(message: Message, source: EventSource): SQSRecord
   if (message.MD5OfMessageAttributes !== undefined) {
     // Lambda places md5OfMessageAttributes right after messageAttributes.
     const { md5OfBody, eventSource, eventSourceARN, awsRegion, ...head } = record;
-    return { ...head, md5OfMessageAttributes: message.MD5OfMessageAttributes, md5OfBody, eventSource, eventSourceARN, awsRegion };
+    return {
+      ...head,
+      md5OfMessageAttributes: message.MD5OfMessageAttributes,
+      md5OfBody,
+      eventSource,
+      eventSourceARN,
+      awsRegion,
+    };
   }
   return record;
 }

@@ -32,6 +32,11 @@ export class SqsQueue implements QueuePort {
         Entries: entries.map(({ id, receiptHandle }) => ({ Id: id, ReceiptHandle: receiptHandle })),
       }),
     );
-    return { failed: (Failed ?? []).map((failure) => ({ id: failure.Id ?? '?', message: `${failure.Code ?? ''} ${failure.Message ?? ''}`.trim() })) };
+    return {
+      failed: (Failed ?? []).map((failure) => ({
+        id: failure.Id ?? '?',
+        message: `${failure.Code ?? ''} ${failure.Message ?? ''}`.trim(),
+      })),
+    };
   }
 }

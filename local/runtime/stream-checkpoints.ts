@@ -40,7 +40,8 @@ export class FileCheckpoints extends MemoryCheckpoints {
     if (typeof saved === 'object' && saved !== null) {
       for (const [uuid, shards] of Object.entries(saved)) {
         if (!keep.includes(uuid) || typeof shards !== 'object' || shards === null) continue;
-        for (const [shardId, sequenceNumber] of Object.entries(shards)) if (typeof sequenceNumber === 'string') super.set(uuid, shardId, sequenceNumber);
+        for (const [shardId, sequenceNumber] of Object.entries(shards))
+          if (typeof sequenceNumber === 'string') super.set(uuid, shardId, sequenceNumber);
       }
     }
   }

@@ -41,8 +41,16 @@ export function buildStreamRecord(raw: _Record, source: { streamArn: string; reg
   const stream = raw.dynamodb;
   const sequenceNumber = stream?.SequenceNumber;
   const created = stream?.ApproximateCreationDateTime;
-  if (raw.eventID === undefined || raw.eventName === undefined || stream === undefined || sequenceNumber === undefined || created === undefined) {
-    throw new MalformedStreamRecordError('GetRecords returned a record without eventID, eventName, SequenceNumber or ApproximateCreationDateTime');
+  if (
+    raw.eventID === undefined ||
+    raw.eventName === undefined ||
+    stream === undefined ||
+    sequenceNumber === undefined ||
+    created === undefined
+  ) {
+    throw new MalformedStreamRecordError(
+      'GetRecords returned a record without eventID, eventName, SequenceNumber or ApproximateCreationDateTime',
+    );
   }
   const record: DynamoDBRecord = {
     eventID: raw.eventID,
@@ -104,7 +112,11 @@ export function buildInvocationRecord(batch: DiscardedBatch): Record<string, unk
     responseContext:
       batch.lastInvocation === undefined
         ? {}
-        : { statusCode: 200, executedVersion: '$LATEST', ...(batch.lastInvocation.functionError ? { functionError: 'Unhandled' } : {}) },
+        : {
+            statusCode: 200,
+            executedVersion: '$LATEST',
+            ...(batch.lastInvocation.functionError ? { functionError: 'Unhandled' } : {}),
+          },
     version: '1.0',
     timestamp: batch.now.toISOString(),
     DDBStreamBatchInfo: {

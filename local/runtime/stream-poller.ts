@@ -33,7 +33,9 @@ export interface StreamShard {
   closed: boolean;
 }
 
-export type IteratorStart = { type: 'TRIM_HORIZON' | 'LATEST' } | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
+export type IteratorStart =
+  | { type: 'TRIM_HORIZON' | 'LATEST' }
+  | { type: 'AFTER_SEQUENCE_NUMBER'; sequenceNumber: string };
 
 /** The slice of DynamoDB Streams a poller needs. */
 export interface StreamPort {
@@ -123,17 +125,29 @@ export interface StreamDecision {
 }
 
 /** How Lambda checkpoints a stream batch after an invocation (pure). */
-export function decideStreamBatch(sequenceNumbers: readonly string[], outcome: InvokeOutcome, reportBatchItemFailures: boolean): StreamDecision {
+export function decideStreamBatch(
+  sequenceNumbers: readonly string[],
+  outcome: InvokeOutcome,
+  reportBatchItemFailures: boolean,
+): StreamDecision {
   const all = sequenceNumbers.length;
-  if (!outcome.ok) return { verdict: 'failed', done: 0, functionError: true, reason: `${outcome.kind}: ${outcome.message}` };
-  if (!reportBatchItemFailures) return { verdict: 'success', done: all, functionError: false, reason: 'function succeeded' };
+  if (!outcome.ok)
+    return { verdict: 'failed', done: 0, functionError: true, reason: `${outcome.kind}: ${outcome.message}` };
+  if (!reportBatchItemFailures)
+    return { verdict: 'success', done: all, functionError: false, reason: 'function succeeded' };
   const parsed = parseBatchItemFailures(outcome.value, new Set(sequenceNumbers));
   if (!parsed.ok) return { verdict: 'malformed-response', done: 0, functionError: false, reason: parsed.reason };
-  if (parsed.ids.size === 0) return { verdict: 'success', done: all, functionError: false, reason: 'no batch item failures' };
+  if (parsed.ids.size === 0)
+    return { verdict: 'success', done: all, functionError: false, reason: 'no batch item failures' };
   // The lowest reported sequence number is the checkpoint: everything before it is done.
   const first = [...parsed.ids].sort(compareSequence)[0] ?? '';
   const done = sequenceNumbers.indexOf(first);
-  return { verdict: 'partial', done, functionError: false, reason: `${parsed.ids.size} batch item failure(s), retrying from ${first}` };
+  return {
+    verdict: 'partial',
+    done,
+    functionError: false,
+    reason: `${parsed.ids.size} batch item failure(s), retrying from ${first}`,
+  };
 }
 
 interface ShardState {
@@ -156,7 +170,8 @@ export class StreamPoller {
   private readonly abort = new AbortController();
   private main: Promise<void> | undefined;
   private inFlight = 0;
-  private readonly options: Required<Omit<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>> & Pick<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>;
+  private readonly options: Required<Omit<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>> &
+    Pick<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>;
 
   constructor(
     private readonly stream: StreamPort,
@@ -243,7 +258,10 @@ export class StreamPoller {
     let backoffMs = 100;
     while (!this.stopped) {
       try {
-        state.iterator ??= await this.stream.iterator(shard.shardId, state.lastRead === undefined ? start : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: state.lastRead });
+        state.iterator ??= await this.stream.iterator(
+          shard.shardId,
+          state.lastRead === undefined ? start : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: state.lastRead },
+        );
         const batch = await this.gather(state);
         backoffMs = 100;
         if (batch.length === 0) {
@@ -274,7 +292,8 @@ export class StreamPoller {
   /** Everything read is done when nothing waits in the buffer (filtered records included); else up to the batch's last. */
   private checkpoint(state: ShardState, lastDone: string | undefined): void {
     const sequenceNumber = state.buffer.length === 0 ? state.lastRead : lastDone;
-    if (sequenceNumber !== undefined) this.options.checkpoints.set(this.settings.uuid, state.shard.shardId, sequenceNumber);
+    if (sequenceNumber !== undefined)
+      this.options.checkpoints.set(this.settings.uuid, state.shard.shardId, sequenceNumber);
   }
 
   /**
@@ -304,7 +323,12 @@ export class StreamPoller {
 
   /** Invokes until every record of the batch is done or discarded (or the poller stops). */
   async process(shardId: string, records: ReadRecord[]): Promise<void> {
-    const { functionName, streamArn, maximumRecordAgeInSeconds: maxAge, maximumRetryAttempts: maxRetries } = this.settings;
+    const {
+      functionName,
+      streamArn,
+      maximumRecordAgeInSeconds: maxAge,
+      maximumRetryAttempts: maxRetries,
+    } = this.settings;
     const pending: PendingBatch[] = [{ records, retries: 0, invocations: 0, lastFunctionError: undefined }];
     while (pending.length > 0 && !this.stopped) {
       const batch = pending[0];
@@ -350,7 +374,11 @@ export class StreamPoller {
         batch.records = batch.records.slice(decision.done);
       } else if (this.settings.bisectBatchOnFunctionError && batch.records.length > 1) {
         const half = Math.ceil(batch.records.length / 2);
-        const halves = [batch.records.slice(0, half), batch.records.slice(half)].map((part) => ({ ...batch, records: part, retries: 0 }));
+        const halves = [batch.records.slice(0, half), batch.records.slice(half)].map((part) => ({
+          ...batch,
+          records: part,
+          retries: 0,
+        }));
         pending.splice(0, 1, ...halves);
         continue;
       }
@@ -360,12 +388,19 @@ export class StreamPoller {
         continue;
       }
       batch.retries += 1;
-      await this.pause(Math.min(this.options.retryBackoffMs * 2 ** (batch.retries - 1), this.options.maxRetryBackoffMs));
+      await this.pause(
+        Math.min(this.options.retryBackoffMs * 2 ** (batch.retries - 1), this.options.maxRetryBackoffMs),
+      );
     }
   }
 
   /** Sends the records' invocation record to the on-failure destination (retrying until it is taken), then lets them go. */
-  private async discard(shardId: string, condition: DiscardCondition, records: ReadRecord[], batch: PendingBatch): Promise<void> {
+  private async discard(
+    shardId: string,
+    condition: DiscardCondition,
+    records: ReadRecord[],
+    batch: PendingBatch,
+  ): Promise<void> {
     const { functionName, functionArn, streamArn, onFailureDestination } = this.settings;
     const body = JSON.stringify(
       buildInvocationRecord({
@@ -375,7 +410,9 @@ export class StreamPoller {
         shardId,
         records,
         invokeCount: batch.invocations,
-        ...(batch.lastFunctionError === undefined ? {} : { lastInvocation: { functionError: batch.lastFunctionError } }),
+        ...(batch.lastFunctionError === undefined
+          ? {}
+          : { lastInvocation: { functionError: batch.lastFunctionError } }),
         requestId: randomUUID(),
         now: new Date(this.options.now()),
       }),
@@ -427,6 +464,9 @@ export function describeStreamBatch(report: StreamBatchReport): string {
 }
 
 export function describeDiscard(report: DiscardReport): string {
-  const where = report.destination === undefined ? 'no on-failure destination' : `sent to ${report.destination.split(':').pop() ?? report.destination}`;
+  const where =
+    report.destination === undefined
+      ? 'no on-failure destination'
+      : `sent to ${report.destination.split(':').pop() ?? report.destination}`;
   return `discard ${report.functionName} ddb:${streamName(report.streamArn)} ${report.condition} records=${report.size} (${report.firstSequenceNumber}…${report.lastSequenceNumber}) ${where}`;
 }

@@ -1,6 +1,13 @@
 // The DynamoDB Streams adapter of the stream poller's StreamPort, and the on-failure destination
 // adapter (an SQS queue or an SNS topic, by ARN).
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type DynamoDBStreamsClient, type Shard, type _Record } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type DynamoDBStreamsClient,
+  type Shard,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseQueueArn } from './discovery.js';
@@ -16,12 +23,22 @@ export class DynamoDbStream implements StreamPort {
     const all: Shard[] = [];
     let ExclusiveStartShardId: string | undefined;
     do {
-      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId }));
+      const { StreamDescription } = await this.client.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId }),
+      );
       all.push(...(StreamDescription?.Shards ?? []));
       ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId !== undefined);
     return all.flatMap((shard) =>
-      shard.ShardId === undefined ? [] : [{ shardId: shard.ShardId, parentShardId: shard.ParentShardId, closed: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined }],
+      shard.ShardId === undefined
+        ? []
+        : [
+            {
+              shardId: shard.ShardId,
+              parentShardId: shard.ParentShardId,
+              closed: shard.SequenceNumberRange?.EndingSequenceNumber !== undefined,
+            },
+          ],
     );
   }
 
@@ -34,12 +51,15 @@ export class DynamoDbStream implements StreamPort {
         ...(start.type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: start.sequenceNumber } : {}),
       }),
     );
-    if (ShardIterator === undefined) throw new Error(`GetShardIterator gave no iterator for ${shardId} of ${this.streamArn}`);
+    if (ShardIterator === undefined)
+      throw new Error(`GetShardIterator gave no iterator for ${shardId} of ${this.streamArn}`);
     return ShardIterator;
   }
 
   async read(iterator: string, limit: number): Promise<{ records: _Record[]; next: string | undefined }> {
-    const { Records, NextShardIterator } = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    const { Records, NextShardIterator } = await this.client.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }),
+    );
     return { records: Records ?? [], next: NextShardIterator ?? undefined };
   }
 }
@@ -54,14 +74,17 @@ export class FailureDestination implements DestinationPort {
       await this.clients.sns.send(new PublishCommand({ TopicArn: destinationArn, Message: body }));
       return;
     }
-    await this.clients.sqs.send(new SendMessageCommand({ QueueUrl: await this.queueUrl(destinationArn), MessageBody: body }));
+    await this.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: await this.queueUrl(destinationArn), MessageBody: body }),
+    );
   }
 
   private queueUrl(arn: string): Promise<string> {
     let url = this.queueUrls.get(arn);
     if (url === undefined) {
       const queue = parseQueueArn(arn);
-      if (queue === undefined) return Promise.reject(new Error(`on-failure destination ${arn} is neither an SQS queue nor an SNS topic`));
+      if (queue === undefined)
+        return Promise.reject(new Error(`on-failure destination ${arn} is neither an SQS queue nor an SNS topic`));
       url = this.clients.sqs
         .send(new GetQueueUrlCommand({ QueueName: queue.name, QueueOwnerAWSAccountId: queue.accountId || undefined }))
         .then(({ QueueUrl }) => QueueUrl ?? Promise.reject(new Error(`no URL for queue ${arn}`)));

@@ -16,7 +16,9 @@ try {
   const module = await import(pathToFileURL(moduleFile).href);
   handler = module[exportName];
   if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${moduleFile} does not export a function named ${exportName}`), { name: 'Runtime.HandlerNotFound' });
+    throw Object.assign(new Error(`${moduleFile} does not export a function named ${exportName}`), {
+      name: 'Runtime.HandlerNotFound',
+    });
   }
   process.send({ type: 'ready' });
 } catch (error) {
@@ -49,9 +51,19 @@ process.on('message', async (message) => {
   try {
     const result = await run(event, context);
     const payload = JSON.stringify(result === undefined ? null : result);
-    reply = Buffer.byteLength(payload) > MAX_RESPONSE_BYTES
-      ? { type: 'result', id, ok: false, error: { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `response is ${Buffer.byteLength(payload)} bytes, more than Lambda's ${MAX_RESPONSE_BYTES}`, stack: [] } }
-      : { type: 'result', id, ok: true, payload };
+    reply =
+      Buffer.byteLength(payload) > MAX_RESPONSE_BYTES
+        ? {
+            type: 'result',
+            id,
+            ok: false,
+            error: {
+              errorType: 'Function.ResponseSizeTooLarge',
+              errorMessage: `response is ${Buffer.byteLength(payload)} bytes, more than Lambda's ${MAX_RESPONSE_BYTES}`,
+              stack: [],
+            },
+          }
+        : { type: 'result', id, ok: true, payload };
   } catch (error) {
     reply = { type: 'result', id, ok: false, error: describe(error) };
   }

@@ -32,7 +32,14 @@ export type Plan = z.infer<typeof PlanSchema>;
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'read' | 'forget';
 const ACTIONS: readonly Action[] = ['create', 'update', 'replace', 'delete', 'read', 'forget'];
-const SYMBOL: Record<Action, string> = { create: '+', update: '~', replace: '-/+', delete: '-', read: '<=', forget: '.' };
+const SYMBOL: Record<Action, string> = {
+  create: '+',
+  update: '~',
+  replace: '-/+',
+  delete: '-',
+  read: '<=',
+  forget: '.',
+};
 
 /** Terraform's action list → one action; undefined for no-op. */
 export function actionOf(actions: readonly string[]): Action | undefined {
@@ -91,9 +98,14 @@ export function rowsOf(plan: Plan): Row[] {
     const paths = rc.change.replace_paths?.map(pathText) ?? [];
     let why = rc.action_reason ? (REASONS[rc.action_reason] ?? rc.action_reason) : '';
     if (rc.action_reason === 'replace_because_cannot_update' || (action === 'replace' && !rc.action_reason)) {
-      why = paths.length > 0 ? `cannot update in place: ${paths.map((p) => `\`${p}\``).join(', ')}` : 'cannot update in place';
+      why =
+        paths.length > 0
+          ? `cannot update in place: ${paths.map((p) => `\`${p}\``).join(', ')}`
+          : 'cannot update in place';
     }
-    return [{ address: rc.address, action, why, createFirst: rc.change.actions[0] === 'create' && action === 'replace' }];
+    return [
+      { address: rc.address, action, why, createFirst: rc.change.actions[0] === 'create' && action === 'replace' },
+    ];
   });
 }
 
@@ -138,15 +150,22 @@ export function renderPlan(input: unknown, text?: string, options: RenderOptions
 
   const head: string[] = [PLAN_MARKER, `### Terraform plan${options.title ? `: ${code(options.title)}` : ''}`, ''];
   if (options.note) head.push(options.note, '');
-  if (plan.errored) head.push('> [!CAUTION]', '> The plan failed: the changes below are incomplete. See the plan text.', '');
+  if (plan.errored)
+    head.push('> [!CAUTION]', '> The plan failed: the changes below are incomplete. See the plan text.', '');
   if (rows.length === 0) {
-    head.push(`**No changes.** The infrastructure matches the configuration${outputs ? ` (${outputs} output${outputs === 1 ? '' : 's'} change)` : ''}.`);
+    head.push(
+      `**No changes.** The infrastructure matches the configuration${outputs ? ` (${outputs} output${outputs === 1 ? '' : 's'} change)` : ''}.`,
+    );
   } else {
     const add = counts.create + counts.replace;
     const destroy = counts.delete + counts.replace;
-    head.push(`**Plan:** ${add} to add, ${counts.update} to change, ${destroy} to destroy${outputs ? `; ${outputs} output${outputs === 1 ? '' : 's'} change` : ''}.`, '');
+    head.push(
+      `**Plan:** ${add} to add, ${counts.update} to change, ${destroy} to destroy${outputs ? `; ${outputs} output${outputs === 1 ? '' : 's'} change` : ''}.`,
+      '',
+    );
     head.push('| action | count |', '|---|--:|');
-    for (const action of ACTIONS) if (counts[action] > 0) head.push(`| ${SYMBOL[action]} ${action} | ${counts[action]} |`);
+    for (const action of ACTIONS)
+      if (counts[action] > 0) head.push(`| ${SYMBOL[action]} ${action} | ${counts[action]} |`);
   }
   head.push('', `<sub>Terraform ${plan.terraform_version}</sub>`);
 
@@ -154,10 +173,11 @@ export function renderPlan(input: unknown, text?: string, options: RenderOptions
   const weight: Record<Action, number> = { replace: 0, delete: 1, forget: 2, update: 3, create: 4, read: 5 };
   const ordered = [...rows].sort((a, b) => weight[a.action] - weight[b.action] || a.address.localeCompare(b.address));
   const tableLines = ordered.map(
-    (r) => `| ${cell(code(r.address))} | ${SYMBOL[r.action]} ${r.action}${r.createFirst ? ' (create first)' : ''} | ${cell(r.why)} |`,
+    (r) =>
+      `| ${cell(code(r.address))} | ${SYMBOL[r.action]} ${r.action}${r.createFirst ? ' (create first)' : ''} | ${cell(r.why)} |`,
   );
 
-  const join = (parts: string[]) => parts.join('\n') + '\n';
+  const join = (parts: string[]) => `${parts.join('\n')}\n`;
   let markdown = join(head);
   const fits = (extra: string) => markdown.length + extra.length <= limit;
 
@@ -195,7 +215,7 @@ export function renderPlan(input: unknown, text?: string, options: RenderOptions
         let kept = body.slice(0, room);
         const lastNewline = kept.lastIndexOf('\n');
         if (lastNewline > 0) kept = kept.slice(0, lastNewline);
-        markdown += open + kept + '\n…' + close + note(kept.length);
+        markdown += `${open + kept}\n…${close}${note(kept.length)}`;
       } else {
         markdown += note(0);
       }

@@ -34,7 +34,11 @@ function terraform(dir: string, args: string[]): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(stdout)
+        : reject(new Error(`terraform ${args[0]} failed (exit ${code}):\n${stderr || stdout}`)),
+    );
   });
 }
 
@@ -70,7 +74,8 @@ export async function planOffline(step: (message: string) => void = () => {}): P
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
-  const step = (message: string) => console.error(`[plan ${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+  const step = (message: string) =>
+    console.error(`[plan ${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
   try {
     const { json, text } = await planOffline(step);
     process.stdout.write(

@@ -10,11 +10,32 @@
 // Where: AWS_ENDPOINT_URL when set (the emulator), else AWS through the default credential chain.
 //   npx tsx local/tools/status.ts [--state FILE] [--json]
 import { parseArgs } from 'node:util';
-import { APIGatewayClient, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-api-gateway';
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { GetFunctionConfigurationCommand, LambdaClient, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
-import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, ListSubscriptionsCommand, SNSClient, type Subscription } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  type EventSourceMappingConfiguration,
+} from '@aws-sdk/client-lambda';
+import {
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  ListSubscriptionsCommand,
+  SNSClient,
+  type Subscription,
+} from '@aws-sdk/client-sns';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { DLQ_NAME } from '../dlq.js';
 import { findState, outputs as stateOutputs } from '../terraform.js';
 
@@ -34,11 +55,23 @@ export interface StackStatus {
   source: string;
   endpoint: string;
   topic?: { arn: string; subscriptions: { queue: string; protocol: string; filterPolicy: string; raw: boolean }[] };
-  queues: { name: string; visible: number; inFlight: number; delayed: number; dlq?: string; maxReceiveCount?: number }[];
+  queues: {
+    name: string;
+    visible: number;
+    inFlight: number;
+    delayed: number;
+    dlq?: string;
+    maxReceiveCount?: number;
+  }[];
   dlq?: { name: string; depth: number; inFlight: number };
   tables: { name: string; items: number; status: string }[];
   /** Each function's event source mappings: the queue, or "<table> stream", it reads. */
-  functions: { name: string; runtime: string; timeout: number; mappings: { source: string; state: string; batchSize: number }[] }[];
+  functions: {
+    name: string;
+    runtime: string;
+    timeout: number;
+    mappings: { source: string; state: string; batchSize: number }[];
+  }[];
   api?: { id: string; stage: string; url: string };
 }
 
@@ -59,7 +92,13 @@ export interface Clients {
 
 export function clientsFor(endpoint?: string): Clients {
   const config = endpoint ? { endpoint } : {};
-  return { sns: new SNSClient(config), sqs: new SQSClient(config), db: new DynamoDBClient(config), lambda: new LambdaClient(config), apigw: new APIGatewayClient(config) };
+  return {
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+    db: new DynamoDBClient(config),
+    lambda: new LambdaClient(config),
+    apigw: new APIGatewayClient(config),
+  };
 }
 
 /** The stack's names from a Terraform state's outputs (envs/local and envs/aws share them). */
@@ -72,7 +111,9 @@ export async function refsFromState(statePath: string): Promise<StackRefs> {
     queueUrls: Object.values(record(o.queue_urls)),
     dlqUrl: typeof o.dlq_url === 'string' ? o.dlq_url : undefined,
     tableNames: Object.values(record(o.table_names)),
-    functionNames: Array.isArray(o.function_names) ? o.function_names.map(String) : Object.values(record(o.function_names)),
+    functionNames: Array.isArray(o.function_names)
+      ? o.function_names.map(String)
+      : Object.values(record(o.function_names)),
     apiId: typeof o.api_id === 'string' ? o.api_id : undefined,
     stageName: typeof o.stage_name === 'string' ? o.stage_name : undefined,
   };
@@ -95,7 +136,13 @@ export async function refsFromApis(c: Clients): Promise<StackRefs> {
   if (!dlqUrl) throw new Error(`no queue named ${DLQ_NAME}: is the stack deployed here?`);
   const queueUrls = (await c.sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }))).queueUrls ?? [];
   const queueArns = new Set(
-    await Promise.all(queueUrls.map(async (url) => (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn ?? '')),
+    await Promise.all(
+      queueUrls.map(
+        async (url) =>
+          (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes
+            ?.QueueArn ?? '',
+      ),
+    ),
   );
   // The topic: the one the source queues subscribe to.
   let topicArn: string | undefined;
@@ -106,14 +153,19 @@ export async function refsFromApis(c: Clients): Promise<StackRefs> {
     next = page.NextToken;
   } while (next && !topicArn);
   const mappings = await allMappings(c.lambda);
-  const functionNames = new Set(mappings.filter((m) => m.EventSourceArn && queueArns.has(m.EventSourceArn)).map((m) => nameOf(m.FunctionArn ?? '')));
+  const functionNames = new Set(
+    mappings.filter((m) => m.EventSourceArn && queueArns.has(m.EventSourceArn)).map((m) => nameOf(m.FunctionArn ?? '')),
+  );
   // The API: the REST API named like the project's (envs name it "order-fanout…"), whatever function it fronts.
   const apis = (await c.apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
   const api = apis.find((a) => a.name?.startsWith('order')) ?? (apis.length === 1 ? apis[0] : undefined);
-  const stage = api?.id ? (await c.apigw.send(new GetStagesCommand({ restApiId: api.id }))).item?.[0]?.stageName : undefined;
+  const stage = api?.id
+    ? (await c.apigw.send(new GetStagesCommand({ restApiId: api.id }))).item?.[0]?.stageName
+    : undefined;
   if (api?.id) {
     // …and the functions its routes integrate (…:function:<name>/invocations).
-    const resources = (await c.apigw.send(new GetResourcesCommand({ restApiId: api.id, embed: ['methods'], limit: 500 }))).items ?? [];
+    const resources =
+      (await c.apigw.send(new GetResourcesCommand({ restApiId: api.id, embed: ['methods'], limit: 500 }))).items ?? [];
     for (const method of resources.flatMap((r) => Object.values(r.resourceMethods ?? {}))) {
       const fn = /:function:([^/:]+)/.exec(method.methodIntegration?.uri ?? '')?.[1];
       if (fn) functionNames.add(fn);
@@ -122,7 +174,8 @@ export async function refsFromApis(c: Clients): Promise<StackRefs> {
   // Tables: those the functions are configured with.
   const configured = new Set<string>();
   for (const name of functionNames) {
-    const env = (await c.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables ?? {};
+    const env =
+      (await c.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables ?? {};
     for (const value of Object.values(env)) configured.add(value);
   }
   const tables: string[] = [];
@@ -133,8 +186,19 @@ export async function refsFromApis(c: Clients): Promise<StackRefs> {
     start = page.LastEvaluatedTableName;
   } while (start);
   // …and the functions fed by those tables' streams (the outbox relay).
-  for (const m of mappings) if (tables.some((t) => m.EventSourceArn?.includes(`:table/${t}/stream/`))) functionNames.add(nameOf(m.FunctionArn ?? ''));
-  return { source: 'the APIs (no Terraform state found)', topicArn, queueUrls, dlqUrl, tableNames: tables.sort(), functionNames: [...functionNames].sort(), apiId: api?.id, stageName: stage };
+  for (const m of mappings)
+    if (tables.some((t) => m.EventSourceArn?.includes(`:table/${t}/stream/`)))
+      functionNames.add(nameOf(m.FunctionArn ?? ''));
+  return {
+    source: 'the APIs (no Terraform state found)',
+    topicArn,
+    queueUrls,
+    dlqUrl,
+    tableNames: tables.sort(),
+    functionNames: [...functionNames].sort(),
+    apiId: api?.id,
+    stageName: stage,
+  };
 }
 
 /** LocalStack answers its health endpoint; moto does not. */
@@ -150,21 +214,39 @@ async function isLocalStack(endpoint: string): Promise<boolean> {
  * The API's URL: AWS's invoke URL; LocalStack's path form on its own port; or, under moto (which
  * serves no API invocations), the local runtime's front door on API_PORT, which serves that form too.
  */
-export async function apiUrl(apiId: string, stage: string, endpoint: string | undefined, region: string, apiPort = process.env.API_PORT ?? '4567'): Promise<string> {
+export async function apiUrl(
+  apiId: string,
+  stage: string,
+  endpoint: string | undefined,
+  region: string,
+  apiPort = process.env.API_PORT ?? '4567',
+): Promise<string> {
   if (!endpoint) return `https://${apiId}.execute-api.${region}.amazonaws.com/${stage}`;
   const local = new URL(endpoint);
   const port = (await isLocalStack(endpoint)) ? local.port : apiPort;
   return `${local.protocol}//${local.hostname}:${port}/_aws/execute-api/${apiId}/${stage}`;
 }
 
-export async function collectStatus(c: Clients, refs: StackRefs, endpoint: string | undefined, region: string, apiPort?: string): Promise<StackStatus> {
+export async function collectStatus(
+  c: Clients,
+  refs: StackRefs,
+  endpoint: string | undefined,
+  region: string,
+  apiPort?: string,
+): Promise<StackStatus> {
   const count = (v: string | undefined) => Number(v ?? 0);
   const queueAttributes = async (url: string) =>
     (
       await c.sqs.send(
         new GetQueueAttributesCommand({
           QueueUrl: url,
-          AttributeNames: ['QueueArn', 'ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed', 'RedrivePolicy'],
+          AttributeNames: [
+            'QueueArn',
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'ApproximateNumberOfMessagesDelayed',
+            'RedrivePolicy',
+          ],
         }),
       )
     ).Attributes ?? {};
@@ -175,18 +257,24 @@ export async function collectStatus(c: Clients, refs: StackRefs, endpoint: strin
       const subs: Subscription[] = [];
       let next: string | undefined;
       do {
-        const page = await c.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: refs.topicArn, NextToken: next }));
+        const page = await c.sns.send(
+          new ListSubscriptionsByTopicCommand({ TopicArn: refs.topicArn, NextToken: next }),
+        );
         subs.push(...(page.Subscriptions ?? []));
         next = page.NextToken;
       } while (next);
       return Promise.all(
         subs.map(async (s) => {
-          const attributes = (await c.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }))).Attributes ?? {};
+          const attributes =
+            (await c.sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn })))
+              .Attributes ?? {};
           const scope = attributes.FilterPolicyScope === 'MessageBody' ? ' (body)' : '';
           return {
             queue: nameOf(s.Endpoint ?? '?'),
             protocol: s.Protocol ?? '?',
-            filterPolicy: attributes.FilterPolicy ? JSON.stringify(JSON.parse(attributes.FilterPolicy)) + scope : '(none: every message)',
+            filterPolicy: attributes.FilterPolicy
+              ? JSON.stringify(JSON.parse(attributes.FilterPolicy)) + scope
+              : '(none: every message)',
             raw: attributes.RawMessageDelivery === 'true',
           };
         }),
@@ -195,7 +283,9 @@ export async function collectStatus(c: Clients, refs: StackRefs, endpoint: strin
     Promise.all(
       refs.queueUrls.map(async (url) => {
         const a = await queueAttributes(url);
-        const redrive = a.RedrivePolicy ? (JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string }) : undefined;
+        const redrive = a.RedrivePolicy
+          ? (JSON.parse(a.RedrivePolicy) as { deadLetterTargetArn?: string; maxReceiveCount?: number | string })
+          : undefined;
         return {
           name: nameOf(url),
           arn: a.QueueArn ?? '',
@@ -215,16 +305,30 @@ export async function collectStatus(c: Clients, refs: StackRefs, endpoint: strin
       }),
     ),
     allMappings(c.lambda),
-    Promise.all(refs.functionNames.map(async (name) => c.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })))),
+    Promise.all(
+      refs.functionNames.map(async (name) =>
+        c.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })),
+      ),
+    ),
   ]);
   const queueByArn = new Map(queues.map((q) => [q.arn, q.name]));
 
   return {
     source: refs.source,
     endpoint: endpoint ?? `AWS (${region})`,
-    topic: refs.topicArn && subscriptions ? { arn: refs.topicArn, subscriptions: subscriptions.sort((a, b) => a.queue.localeCompare(b.queue)) } : undefined,
+    topic:
+      refs.topicArn && subscriptions
+        ? { arn: refs.topicArn, subscriptions: subscriptions.sort((a, b) => a.queue.localeCompare(b.queue)) }
+        : undefined,
     queues: queues.map(({ arn: _arn, ...q }) => q).sort((a, b) => a.name.localeCompare(b.name)),
-    dlq: refs.dlqUrl && dlq ? { name: nameOf(refs.dlqUrl), depth: count(dlq.ApproximateNumberOfMessages), inFlight: count(dlq.ApproximateNumberOfMessagesNotVisible) } : undefined,
+    dlq:
+      refs.dlqUrl && dlq
+        ? {
+            name: nameOf(refs.dlqUrl),
+            depth: count(dlq.ApproximateNumberOfMessages),
+            inFlight: count(dlq.ApproximateNumberOfMessagesNotVisible),
+          }
+        : undefined,
     tables: tables.sort((a, b) => a.name.localeCompare(b.name)),
     functions: functions.map((f) => ({
       name: f.FunctionName ?? '?',
@@ -232,35 +336,82 @@ export async function collectStatus(c: Clients, refs: StackRefs, endpoint: strin
       timeout: f.Timeout ?? 0,
       mappings: mappings
         .filter((m) => m.FunctionArn === f.FunctionArn)
-        .map((m) => ({ source: sourceName(m.EventSourceArn ?? '?', queueByArn), state: m.State ?? '?', batchSize: m.BatchSize ?? 10 })),
+        .map((m) => ({
+          source: sourceName(m.EventSourceArn ?? '?', queueByArn),
+          state: m.State ?? '?',
+          batchSize: m.BatchSize ?? 10,
+        })),
     })),
-    api: refs.apiId && refs.stageName ? { id: refs.apiId, stage: refs.stageName, url: await apiUrl(refs.apiId, refs.stageName, endpoint, region, apiPort) } : undefined,
+    api:
+      refs.apiId && refs.stageName
+        ? {
+            id: refs.apiId,
+            stage: refs.stageName,
+            url: await apiUrl(refs.apiId, refs.stageName, endpoint, region, apiPort),
+          }
+        : undefined,
   };
 }
 
 /** Columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export function renderStatus(s: StackStatus): string {
   const out: string[] = [`Stack at ${s.endpoint}, found from ${s.source}`, ''];
   out.push(`Topic ${s.topic?.arn ?? '(not found)'}`);
-  if (s.topic) out.push(table(['subscription', 'protocol', 'raw', 'filter policy'], s.topic.subscriptions.map((x) => [x.queue, x.protocol, x.raw ? 'yes' : 'no', x.filterPolicy])));
-  out.push('', table(['queue', 'visible', 'in flight', 'delayed', 'dead letters to'], s.queues.map((q) => [q.name, String(q.visible), String(q.inFlight), String(q.delayed), q.dlq ? `${q.dlq} after ${q.maxReceiveCount ?? '?'} receives` : '(none)'])));
-  out.push('', `DLQ ${s.dlq ? `${s.dlq.name}: ${s.dlq.depth} message${s.dlq.depth === 1 ? '' : 's'}${s.dlq.inFlight ? ` (+${s.dlq.inFlight} in flight)` : ''}${s.dlq.depth > 0 ? '  (make dlq lists them)' : ''}` : '(not found)'}`);
-  out.push('', table(['table', 'items', 'status'], s.tables.map((t) => [t.name, String(t.items), t.status])));
+  if (s.topic)
+    out.push(
+      table(
+        ['subscription', 'protocol', 'raw', 'filter policy'],
+        s.topic.subscriptions.map((x) => [x.queue, x.protocol, x.raw ? 'yes' : 'no', x.filterPolicy]),
+      ),
+    );
+  out.push(
+    '',
+    table(
+      ['queue', 'visible', 'in flight', 'delayed', 'dead letters to'],
+      s.queues.map((q) => [
+        q.name,
+        String(q.visible),
+        String(q.inFlight),
+        String(q.delayed),
+        q.dlq ? `${q.dlq} after ${q.maxReceiveCount ?? '?'} receives` : '(none)',
+      ]),
+    ),
+  );
+  out.push(
+    '',
+    `DLQ ${s.dlq ? `${s.dlq.name}: ${s.dlq.depth} message${s.dlq.depth === 1 ? '' : 's'}${s.dlq.inFlight ? ` (+${s.dlq.inFlight} in flight)` : ''}${s.dlq.depth > 0 ? '  (make dlq lists them)' : ''}` : '(not found)'}`,
+  );
+  out.push(
+    '',
+    table(
+      ['table', 'items', 'status'],
+      s.tables.map((t) => [t.name, String(t.items), t.status]),
+    ),
+  );
   out.push(
     '',
     table(
       ['function', 'runtime', 'timeout', 'event source mapping'],
-      s.functions.map((f) => [f.name, f.runtime, `${f.timeout} s`, f.mappings.map((m) => `${m.source} ${m.state} (batch ${m.batchSize})`).join(', ') || '-']),
+      s.functions.map((f) => [
+        f.name,
+        f.runtime,
+        `${f.timeout} s`,
+        f.mappings.map((m) => `${m.source} ${m.state} (batch ${m.batchSize})`).join(', ') || '-',
+      ]),
     ),
   );
   out.push('', `API ${s.api ? `${s.api.url}/orders  (${s.api.id}, stage ${s.api.stage})` : '(not found)'}`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -274,7 +425,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const status = await collectStatus(c, refs, endpoint, region);
     process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
   } catch (error) {
-    console.error(`make status failed: ${error instanceof Error ? error.message : String(error)}${endpoint ? ` (is the stack up at ${endpoint}? make up starts it)` : ''}`);
+    console.error(
+      `make status failed: ${error instanceof Error ? error.message : String(error)}${endpoint ? ` (is the stack up at ${endpoint}? make up starts it)` : ''}`,
+    );
     process.exit(1);
   }
 }

@@ -56,15 +56,18 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
     parsed.push({ file, source, json: (await parse(file, source)) as Obj });
   }
   const findings: Finding[] = [];
-  const add = (rule: string, file: string, message: string) => findings.push({ rule, file: join(module.dir, file), message });
+  const add = (rule: string, file: string, message: string) =>
+    findings.push({ rule, file: join(module.dir, file), message });
 
   // terraform_standard_module_structure (+ versions.tf, the layout STYLE.md and DESIGN.md ask for).
   // As TFLint: variables.tf / outputs.tf may be missing only where the variables / outputs sit
   // elsewhere, which is its own finding.
   const declares = (kind: string) => parsed.some(({ json }) => entries(json[kind]).length > 0);
   for (const file of REQUIRED_FILES) {
-    const elsewhere = (file === 'variables.tf' && declares('variable')) || (file === 'outputs.tf' && declares('output'));
-    if (!(file in module.files) && !elsewhere) add('terraform_standard_module_structure', file, `the module has no ${file}`);
+    const elsewhere =
+      (file === 'variables.tf' && declares('variable')) || (file === 'outputs.tf' && declares('output'));
+    if (!(file in module.files) && !elsewhere)
+      add('terraform_standard_module_structure', file, `the module has no ${file}`);
   }
 
   const variables: { name: string; file: string; body: Obj }[] = [];
@@ -78,16 +81,20 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
     for (const [name, list] of entries(json.variable)) {
       for (const body of bodies(list)) {
         variables.push({ name, file, body });
-        if (file !== 'variables.tf') add('terraform_standard_module_structure', file, `variable "${name}" belongs in variables.tf`);
+        if (file !== 'variables.tf')
+          add('terraform_standard_module_structure', file, `variable "${name}" belongs in variables.tf`);
         if (!('type' in body)) add('terraform_typed_variables', file, `variable "${name}" has no type`);
-        if (typeof body.description !== 'string' || body.description.trim() === '') add('terraform_documented_variables', file, `variable "${name}" has no description`);
+        if (typeof body.description !== 'string' || body.description.trim() === '')
+          add('terraform_documented_variables', file, `variable "${name}" has no description`);
         if (!SNAKE_CASE.test(name)) add('terraform_naming_convention', file, `variable "${name}" is not snake_case`);
       }
     }
     for (const [name, list] of entries(json.output)) {
       for (const body of bodies(list)) {
-        if (file !== 'outputs.tf') add('terraform_standard_module_structure', file, `output "${name}" belongs in outputs.tf`);
-        if (typeof body.description !== 'string' || body.description.trim() === '') add('terraform_documented_outputs', file, `output "${name}" has no description`);
+        if (file !== 'outputs.tf')
+          add('terraform_standard_module_structure', file, `output "${name}" belongs in outputs.tf`);
+        if (typeof body.description !== 'string' || body.description.trim() === '')
+          add('terraform_documented_outputs', file, `output "${name}" has no description`);
         if (!SNAKE_CASE.test(name)) add('terraform_naming_convention', file, `output "${name}" is not snake_case`);
       }
     }
@@ -97,15 +104,22 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
         if (!SNAKE_CASE.test(name)) add('terraform_naming_convention', file, `local "${name}" is not snake_case`);
       }
     }
-    for (const [kind, label] of [['resource', 'resource'], ['data', 'data']] as const) {
+    for (const [kind, label] of [
+      ['resource', 'resource'],
+      ['data', 'data'],
+    ] as const) {
       for (const [type, named] of entries(json[kind])) {
         const provider = type.split('_')[0] ?? type;
         for (const [name, list] of entries(named)) {
-          const explicit = bodies(list).map((b) => b.provider).find((p) => typeof p === 'string');
-          const providerName = typeof explicit === 'string' ? explicit.replace(/^\$\{|\}$/g, '').split('.')[0] ?? provider : provider;
+          const explicit = bodies(list)
+            .map((b) => b.provider)
+            .find((p) => typeof p === 'string');
+          const providerName =
+            typeof explicit === 'string' ? (explicit.replace(/^\$\{|\}$/g, '').split('.')[0] ?? provider) : provider;
           if (providerName !== 'terraform' && !providersUsed.has(providerName)) providersUsed.set(providerName, file);
           if (kind === 'data') data.push({ address: `data.${type}.${name}`, file });
-          if (!SNAKE_CASE.test(name)) add('terraform_naming_convention', file, `${label} "${type}" "${name}" is not snake_case`);
+          if (!SNAKE_CASE.test(name))
+            add('terraform_naming_convention', file, `${label} "${type}" "${name}" is not snake_case`);
         }
       }
     }
@@ -115,7 +129,8 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
     for (const [name] of entries(json.provider)) if (!providersUsed.has(name)) providersUsed.set(name, file);
     for (const block of bodies(json.terraform)) {
       if (typeof block.required_version === 'string') requiredVersion = true;
-      for (const rp of bodies(block.required_providers)) for (const [name, spec] of Object.entries(rp)) requiredProviders.set(name, spec);
+      for (const rp of bodies(block.required_providers))
+        for (const [name, spec] of Object.entries(rp)) requiredProviders.set(name, spec);
     }
   }
 
@@ -123,12 +138,18 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
   if (!requiredVersion) add('terraform_required_version', 'versions.tf', 'no terraform { required_version } is set');
   for (const [provider, file] of providersUsed) {
     const spec = requiredProviders.get(provider);
-    if (spec === undefined) add('terraform_required_providers', file, `provider "${provider}" is used but not in required_providers`);
+    if (spec === undefined)
+      add('terraform_required_providers', file, `provider "${provider}" is used but not in required_providers`);
     else if (!isObj(spec) || typeof spec.source !== 'string' || typeof spec.version !== 'string')
-      add('terraform_required_providers', file, `required_providers "${provider}" needs a source and a version constraint`);
+      add(
+        'terraform_required_providers',
+        file,
+        `required_providers "${provider}" needs a source and a version constraint`,
+      );
   }
   // terraform_unused_declarations: references anywhere in the module, except a variable's own validation.
-  const isOwnValidation = (name: string) => (path: string[]) => path[0] === 'variable' && path[1] === name && path.includes('validation');
+  const isOwnValidation = (name: string) => (path: string[]) =>
+    path[0] === 'variable' && path[1] === name && path.includes('validation');
   for (const v of variables) {
     const pattern = new RegExp(`\\bvar\\.${v.name}\\b`);
     const used = parsed.some(({ json }) => expressions(json, isOwnValidation(v.name)).some((e) => pattern.test(e)));
@@ -137,18 +158,25 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
   const allExpressions = parsed.flatMap(({ json }) => expressions(json, () => false));
   for (const l of locals) {
     const pattern = new RegExp(`\\blocal\\.${l.name}\\b`);
-    if (!allExpressions.some((e) => pattern.test(e))) add('terraform_unused_declarations', l.file, `local.${l.name} is declared but not used`);
+    if (!allExpressions.some((e) => pattern.test(e)))
+      add('terraform_unused_declarations', l.file, `local.${l.name} is declared but not used`);
   }
   for (const d of data) {
     const pattern = new RegExp(`\\b${d.address.replace(/\./g, '\\.')}\\b`);
-    if (!allExpressions.some((e) => pattern.test(e))) add('terraform_unused_declarations', d.file, `${d.address} is declared but not used`);
+    if (!allExpressions.some((e) => pattern.test(e)))
+      add('terraform_unused_declarations', d.file, `${d.address} is declared but not used`);
   }
 
   for (const { file, source, json } of parsed) {
     // terraform_deprecated_interpolation: a string that is nothing but one interpolation ("${var.x}").
     source.split('\n').forEach((line, i) => {
       const code = line.replace(/(^|\s)#.*$/, '');
-      if (/"\$\{[^"{}]*\}"/.test(code)) add('terraform_deprecated_interpolation', file, `line ${i + 1}: interpolation-only string ${code.trim()}: use the expression itself`);
+      if (/"\$\{[^"{}]*\}"/.test(code))
+        add(
+          'terraform_deprecated_interpolation',
+          file,
+          `line ${i + 1}: interpolation-only string ${code.trim()}: use the expression itself`,
+        );
       // terraform_comment_syntax: # comments, not //
       if (/^\s*\/\//.test(line)) add('terraform_comment_syntax', file, `line ${i + 1}: use # for comments, not //`);
     });
@@ -164,7 +192,12 @@ export async function checkModule(module: ModuleSource): Promise<Finding[]> {
   const ignored = (f: Finding) => {
     const source = module.files[f.file.slice(module.dir.length + 1)];
     const match = source ? /^\s*#\s*tflint-ignore-file:\s*([\w, ]+)/m.exec(source) : null;
-    return match?.[1]?.split(',').map((r) => r.trim()).includes(f.rule) ?? false;
+    return (
+      match?.[1]
+        ?.split(',')
+        .map((r) => r.trim())
+        .includes(f.rule) ?? false
+    );
   };
   return findings.filter((f) => !ignored(f));
 }
@@ -175,7 +208,11 @@ export function readModules(root: string): ModuleSource[] {
   const walk = (dir: string) => {
     const listing = readdirSync(dir, { withFileTypes: true });
     const tf = listing.filter((e) => e.isFile() && e.name.endsWith('.tf') && !e.name.endsWith('_override.tf'));
-    if (tf.length > 0) modules.push({ dir, files: Object.fromEntries(tf.map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')])) });
+    if (tf.length > 0)
+      modules.push({
+        dir,
+        files: Object.fromEntries(tf.map((e) => [e.name, readFileSync(join(dir, e.name), 'utf8')])),
+      });
     for (const e of listing) if (e.isDirectory() && !e.name.startsWith('.')) walk(join(dir, e.name));
   };
   walk(root);
@@ -193,6 +230,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const modules = readModules(root);
   const findings = await checkTree(root);
   for (const f of findings) console.log(`${relative(process.cwd(), f.file)}: ${f.message} (${f.rule})`);
-  console.log(findings.length === 0 ? `${modules.length} Terraform directories under ${root}/ keep the TFLint rules of .tflint.hcl.` : `${findings.length} findings.`);
+  console.log(
+    findings.length === 0
+      ? `${modules.length} Terraform directories under ${root}/ keep the TFLint rules of .tflint.hcl.`
+      : `${findings.length} findings.`,
+  );
   process.exit(findings.length === 0 ? 0 : 1);
 }

@@ -22,7 +22,8 @@ import {
   uniqueId,
 } from './support/orders.js';
 
-const ordersStored = async (): Promise<number> => (await db.send(new ScanCommand({ TableName: tables().orders, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
+const ordersStored = async (): Promise<number> =>
+  (await db.send(new ScanCommand({ TableName: tables().orders, Select: 'COUNT', ConsistentRead: true }))).Count ?? 0;
 
 /** The same claims as a real token of the pool, signed with a key of our own (same kid as the pool's). */
 async function forged(token: string): Promise<string> {
@@ -34,12 +35,20 @@ describe('the API takes only tokens of its user pool', () => {
   it.each<[string, () => Promise<Record<string, string>>]>([
     ['no token', async () => ({})],
     ['a header that is no token', async () => ({ Authorization: 'Bearer not-a-token' })],
-    ["a token of the pool's claims signed with another key", async () => ({ Authorization: await forged((await tokenFor('e2e-forger')).token) })],
-  ])("answers 401 {\"message\":\"Unauthorized\"} to an order with %s, and nothing is written", async (_case, headers) => {
+    [
+      "a token of the pool's claims signed with another key",
+      async () => ({ Authorization: await forged((await tokenFor('e2e-forger')).token) }),
+    ],
+  ])('answers 401 {"message":"Unauthorized"} to an order with %s, and nothing is written', async (_case, headers) => {
     const product = await stockProduct(5);
     const before = await ordersStored();
 
-    const response = await http<unknown>('POST', '/orders', { items: [{ productId: product, quantity: 1 }] }, await headers());
+    const response = await http<unknown>(
+      'POST',
+      '/orders',
+      { items: [{ productId: product, quantity: 1 }] },
+      await headers(),
+    );
 
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ message: 'Unauthorized' });
@@ -51,7 +60,12 @@ describe('the API takes only tokens of its user pool', () => {
     const product = await stockProduct(5);
     const { token } = await tokenFor(uniqueId('c'));
 
-    const response = await http<{ orderId: string }>('POST', '/orders', { items: [{ productId: product, quantity: 1 }] }, { Authorization: `Bearer ${token}` });
+    const response = await http<{ orderId: string }>(
+      'POST',
+      '/orders',
+      { items: [{ productId: product, quantity: 1 }] },
+      { Authorization: `Bearer ${token}` },
+    );
 
     expect(response.status).toBe(202);
   });
@@ -71,7 +85,9 @@ describe("an order is its customer's", () => {
     expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
     const notifications = await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
     expect(notifications.map((n) => n.recipient)).toEqual([email, email]);
-    const { messages } = (await (await fetch(`${stack().endpoint}/_aws/ses`)).json()) as { messages: { Subject: string; Destination: { ToAddresses: string[] } }[] };
+    const { messages } = (await (await fetch(`${stack().endpoint}/_aws/ses`)).json()) as {
+      messages: { Subject: string; Destination: { ToAddresses: string[] } }[];
+    };
     const sent = messages.filter((message) => message.Subject.includes(placed.orderId));
     expect(sent.map((message) => message.Destination.ToAddresses)).toEqual([[email], [email]]);
   });
@@ -110,18 +126,48 @@ describe("an order is its customer's", () => {
 describe('make token', () => {
   it("prints only an ID token of the stack's pool, for a customer it creates with the email given, and the API takes it", async () => {
     const customer = uniqueId('c');
-    const run = spawnSync('npx', ['tsx', 'local/token.ts', '--customer', customer, '--email', `${customer}@example.net`, '--state', join(stack().stateDir, 'terraform.tfstate')], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, AWS_ENDPOINT_URL: stack().endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
+    const run = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'local/token.ts',
+        '--customer',
+        customer,
+        '--email',
+        `${customer}@example.net`,
+        '--state',
+        join(stack().stateDir, 'terraform.tfstate'),
+      ],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          AWS_ENDPOINT_URL: stack().endpoint,
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        },
+      },
+    );
 
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const token = run.stdout.trim();
-    expect(decodeJwt(token)).toMatchObject({ token_use: 'id', 'cognito:username': customer, email: `${customer}@example.net`, aud: stack().outputs.user_pool_client_id });
+    expect(decodeJwt(token)).toMatchObject({
+      token_use: 'id',
+      'cognito:username': customer,
+      email: `${customer}@example.net`,
+      aud: stack().outputs.user_pool_client_id,
+    });
     const product = await stockProduct(5);
-    const response = await http<{ customerId: string }>('POST', '/orders', { items: [{ productId: product, quantity: 1 }] }, { Authorization: token });
+    const response = await http<{ customerId: string }>(
+      'POST',
+      '/orders',
+      { items: [{ productId: product, quantity: 1 }] },
+      { Authorization: token },
+    );
     expect(response.status).toBe(202);
     expect(response.body.customerId).toBe(decodeJwt(token).sub);
   }, 60_000);

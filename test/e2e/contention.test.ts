@@ -59,10 +59,16 @@ it('30 orders of one unit for 15 units with 30 % of transactions conflicting: ex
   expect(stats.injected['DynamoDB.TransactWriteItems'] ?? 0).toBeGreaterThan(5);
   await resetFaults();
 
-  const config = { endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const config = {
+    endpoint: stack().endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
   const sqs = new SQSClient(config);
   const ids = new Set(placed.map((o) => o.orderId));
   const dead = await listDlq(sqs, await discover(sqs, new SNSClient(config)), { visibilityTimeout: 1 });
   expect(dead.filter((e) => e.orderId !== undefined && ids.has(e.orderId))).toEqual([]);
-  console.info(`contention: 30 orders final in ${elapsed} ms; ${stats.injected['DynamoDB.TransactWriteItems']} of ${stats.calls['DynamoDB.TransactWriteItems']} transactions conflicted`);
+  console.info(
+    `contention: 30 orders final in ${elapsed} ms; ${stats.injected['DynamoDB.TransactWriteItems']} of ${stats.calls['DynamoDB.TransactWriteItems']} transactions conflicted`,
+  );
 }, 120_000);

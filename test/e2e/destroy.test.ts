@@ -35,14 +35,25 @@ async function destroy(): Promise<{ code: number; stdout: string; stderr: string
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; signal?: string; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: `${failed.stderr ?? ''}${failed.signal ? ` (killed: ${failed.signal})` : ''}` };
+    return {
+      code: failed.code ?? -1,
+      stdout: failed.stdout ?? '',
+      stderr: `${failed.stderr ?? ''}${failed.signal ? ` (killed: ${failed.signal})` : ''}`,
+    };
   }
 }
 
 /** The SES identities of `names` the emulator holds (moto 5.2.1 lacks the list the SDK calls: POST /v2/email/list-identities). */
 async function emailIdentities(names: string[]): Promise<string[]> {
   const ses = new SESv2Client(config);
-  const held = await Promise.all(names.map((EmailIdentity) => ses.send(new GetEmailIdentityCommand({ EmailIdentity })).then(() => true, () => false)));
+  const held = await Promise.all(
+    names.map((EmailIdentity) =>
+      ses.send(new GetEmailIdentityCommand({ EmailIdentity })).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return names.filter((_, i) => held[i]);
 }
 
@@ -50,16 +61,33 @@ async function emailIdentities(names: string[]): Promise<string[]> {
 async function inventory(stackKinds: Record<string, string[]>): Promise<Record<string, string[]>> {
   const [sqs, sns, lambda] = [new SQSClient(config), new SNSClient(config), new LambdaClient(config)];
   return {
-    aws_sqs_queue: ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).map((url) => url.split('/').pop() ?? url),
+    aws_sqs_queue: ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).map(
+      (url) => url.split('/').pop() ?? url,
+    ),
     aws_sns_topic: ((await sns.send(new ListTopicsCommand({}))).Topics ?? []).map((t) => t.TopicArn ?? ''),
-    aws_sns_topic_subscription: ((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).map((s) => s.SubscriptionArn ?? ''),
+    aws_sns_topic_subscription: ((await sns.send(new ListSubscriptionsCommand({}))).Subscriptions ?? []).map(
+      (s) => s.SubscriptionArn ?? '',
+    ),
     aws_dynamodb_table: (await new DynamoDBClient(config).send(new ListTablesCommand({}))).TableNames ?? [],
-    aws_lambda_function: ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map((f) => f.FunctionName ?? ''),
-    aws_lambda_event_source_mapping: ((await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []).map((m) => m.UUID ?? ''),
-    aws_api_gateway_rest_api: ((await new APIGatewayClient(config).send(new GetRestApisCommand({}))).items ?? []).map((a) => a.id ?? ''),
-    aws_iam_role: ((await new IAMClient(config).send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName ?? ''),
-    aws_cloudwatch_log_group: ((await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map((g) => g.logGroupName ?? ''),
-    aws_cognito_user_pool: ((await new CognitoIdentityProviderClient(config).send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ?? []).map((p) => p.Id ?? ''),
+    aws_lambda_function: ((await lambda.send(new ListFunctionsCommand({}))).Functions ?? []).map(
+      (f) => f.FunctionName ?? '',
+    ),
+    aws_lambda_event_source_mapping: (
+      (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? []
+    ).map((m) => m.UUID ?? ''),
+    aws_api_gateway_rest_api: ((await new APIGatewayClient(config).send(new GetRestApisCommand({}))).items ?? []).map(
+      (a) => a.id ?? '',
+    ),
+    aws_iam_role: ((await new IAMClient(config).send(new ListRolesCommand({}))).Roles ?? []).map(
+      (r) => r.RoleName ?? '',
+    ),
+    aws_cloudwatch_log_group: (
+      (await new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({}))).logGroups ?? []
+    ).map((g) => g.logGroupName ?? ''),
+    aws_cognito_user_pool: (
+      (await new CognitoIdentityProviderClient(config).send(new ListUserPoolsCommand({ MaxResults: 60 }))).UserPools ??
+      []
+    ).map((p) => p.Id ?? ''),
     aws_sesv2_email_identity: await emailIdentities(stackKinds.aws_sesv2_email_identity ?? []),
   };
 }
@@ -98,9 +126,12 @@ function stackInState(): Record<string, string[]> {
 /** Of each kind, what the emulator holds of the stack. */
 async function present(kinds: Record<string, string[]>): Promise<Record<string, string[]>> {
   const listed = await inventory(kinds);
-  return Object.fromEntries(Object.entries(kinds).map(([kind, ids]) => [kind, ids.filter((id) => listed[kind]?.includes(id)).sort()]));
+  return Object.fromEntries(
+    Object.entries(kinds).map(([kind, ids]) => [kind, ids.filter((id) => listed[kind]?.includes(id)).sort()]),
+  );
 }
-const all = (kinds: Record<string, string[]>) => Object.fromEntries(Object.entries(kinds).map(([kind, ids]) => [kind, [...ids].sort()]));
+const all = (kinds: Record<string, string[]>) =>
+  Object.fromEntries(Object.entries(kinds).map(([kind, ids]) => [kind, [...ids].sort()]));
 const none = (kinds: Record<string, string[]>) => Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]));
 
 it('refuses while make up runs the stack, and destroys nothing', async () => {
@@ -108,7 +139,10 @@ it('refuses while make up runs the stack, and destroys nothing', async () => {
   writeFileSync(upPidFile(stateDir), String(process.pid));
   try {
     const result = await destroy();
-    expect(result).toMatchObject({ code: 1, stderr: expect.stringContaining(`make up is running this stack (pid ${process.pid})`) });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`make up is running this stack (pid ${process.pid})`),
+    });
   } finally {
     rmSync(upPidFile(stateDir), { force: true });
   }
@@ -127,7 +161,9 @@ it('removes every resource make up applied and empties the state', async () => {
   const result = await destroy();
   expect({ code: result.code, stderr: result.stderr }).toMatchObject({ code: 0 });
   expect(result.stdout).toMatch(/Destroy complete! Resources: \d+ destroyed\./);
-  process.stderr.write(`[destroy.test] ${result.stdout.match(/destroy: done in [\d.]+ s/)?.[0] ?? 'no duration printed'}\n`);
+  process.stderr.write(
+    `[destroy.test] ${result.stdout.match(/destroy: done in [\d.]+ s/)?.[0] ?? 'no duration printed'}\n`,
+  );
 
   expect(await present(applied)).toEqual(none(applied));
   const { stdout: list } = await run('terraform', ['state', 'list', `-state=${statePath}`]);

@@ -14,17 +14,44 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import { CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  LambdaClient,
+  ListFunctionsCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { answersAws, freePort } from '../../local/emulator.js';
 import { repoRoot } from '../../local/paths.js';
 import { eventually, stack } from './support/stack.js';
 
-const config = () => ({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const config = () => ({
+  endpoint: stack().endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 
 it('200 concurrent transactions for 50 units: exactly 50 commit, each with its marker and its decrement, and no rollback undoes another', async () => {
   const raw = new DynamoDBClient(config());
@@ -34,14 +61,23 @@ it('200 concurrent transactions for 50 units: exactly 50 commit, each with its m
     [stock, 'productId'],
     [markers, 'orderId'],
   ] as const) {
-    await raw.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: key, KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }] }));
+    await raw.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      }),
+    );
   }
   try {
     await db.send(new PutCommand({ TableName: stock, Item: { productId: 'p', stock: 50 } }));
     // 2000 items already there: moto's snapshot of the table takes long enough for the race to show
     // (plain moto_server: 51 commits, 2052 markers; measured).
     for (let i = 0; i < 80; i += 1) {
-      const items = Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { orderId: `old-${i}-${j}`, pad: 'x'.repeat(200) } } }));
+      const items = Array.from({ length: 25 }, (_, j) => ({
+        PutRequest: { Item: { orderId: `old-${i}-${j}`, pad: 'x'.repeat(200) } },
+      }));
       await db.send(new BatchWriteCommand({ RequestItems: { [markers]: items } }));
     }
     const outcomes = await Promise.allSettled(
@@ -49,8 +85,22 @@ it('200 concurrent transactions for 50 units: exactly 50 commit, each with its m
         db.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: markers, Item: { orderId: randomUUID() }, ConditionExpression: 'attribute_not_exists(orderId)' } },
-              { Update: { TableName: stock, Key: { productId: 'p' }, UpdateExpression: 'SET stock = stock - :one', ConditionExpression: 'stock >= :one', ExpressionAttributeValues: { ':one': 1 } } },
+              {
+                Put: {
+                  TableName: markers,
+                  Item: { orderId: randomUUID() },
+                  ConditionExpression: 'attribute_not_exists(orderId)',
+                },
+              },
+              {
+                Update: {
+                  TableName: stock,
+                  Key: { productId: 'p' },
+                  UpdateExpression: 'SET stock = stock - :one',
+                  ConditionExpression: 'stock >= :one',
+                  ExpressionAttributeValues: { ':one': 1 },
+                },
+              },
             ],
           }),
         ),
@@ -61,7 +111,9 @@ it('200 concurrent transactions for 50 units: exactly 50 commit, each with its m
     const { Count } = await db.send(new ScanCommand({ TableName: markers, Select: 'COUNT', ConsistentRead: true }));
     expect({ committed, stock: Item?.stock, markers: Count }).toEqual({ committed: 50, stock: 0, markers: 2050 });
   } finally {
-    await Promise.all([stock, markers].map((table) => raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined)));
+    await Promise.all(
+      [stock, markers].map((table) => raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined)),
+    );
   }
 }, 120_000);
 
@@ -70,17 +122,38 @@ it('a one-item transaction costs the same with 10 and 10,000 items in its table 
   const db = DynamoDBDocumentClient.from(raw);
   const [small, large] = [`check-small-${randomUUID()}`, `check-large-${randomUUID()}`];
   for (const table of [small, large]) {
-    await raw.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }] }));
+    await raw.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }],
+      }),
+    );
   }
   const fill = async (table: string, count: number) => {
     for (let i = 0; i < count; i += 25) {
-      const items = Array.from({ length: Math.min(25, count - i) }, (_, j) => ({ PutRequest: { Item: { orderId: `old-${i + j}`, pad: 'x'.repeat(100) } } }));
+      const items = Array.from({ length: Math.min(25, count - i) }, (_, j) => ({
+        PutRequest: { Item: { orderId: `old-${i + j}`, pad: 'x'.repeat(100) } },
+      }));
       await db.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
     }
   };
   const transaction = async (table: string) => {
     const started = performance.now();
-    await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { orderId: randomUUID() }, ConditionExpression: 'attribute_not_exists(orderId)' } }] }));
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: { orderId: randomUUID() },
+              ConditionExpression: 'attribute_not_exists(orderId)',
+            },
+          },
+        ],
+      }),
+    );
     return performance.now() - started;
   };
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -91,9 +164,15 @@ it('a one-item transaction costs the same with 10 and 10,000 items in its table 
     for (let i = 0; i < 40; i += 1) for (const table of [small, large]) times[table]?.push(await transaction(table));
     const [smallMs, largeMs] = [median(times[small] ?? []), median(times[large] ?? [])];
     // Plain moto_server: ~38 x at 3,000 items (341 ms against 9 ms, measured), more at 10,000.
-    expect(largeMs / smallMs <= 1.5 ? 'flat' : `${largeMs.toFixed(1)} ms at 10,000 items against ${smallMs.toFixed(1)} ms at 10`).toBe('flat');
+    expect(
+      largeMs / smallMs <= 1.5
+        ? 'flat'
+        : `${largeMs.toFixed(1)} ms at 10,000 items against ${smallMs.toFixed(1)} ms at 10`,
+    ).toBe('flat');
   } finally {
-    await Promise.all([small, large].map((table) => raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined)));
+    await Promise.all(
+      [small, large].map((table) => raw.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined)),
+    );
     raw.destroy();
   }
 }, 180_000);
@@ -119,8 +198,13 @@ async function streamTable(prefix: string, viewType: 'NEW_IMAGE' | 'NEW_AND_OLD_
     streams,
     /** An iterator at the start of the stream's one shard. */
     async firstIterator(): Promise<string | undefined> {
-      const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards?.[0]?.ShardId;
-      return (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+      const shardId = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription
+        ?.Shards?.[0]?.ShardId;
+      return (
+        await streams.send(
+          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        )
+      ).ShardIterator;
     },
     async drop(): Promise<void> {
       await raw.send(new DeleteTableCommand({ TableName: table }));
@@ -131,24 +215,38 @@ async function streamTable(prefix: string, viewType: 'NEW_IMAGE' | 'NEW_AND_OLD_
 
 /** "INSERT o-1", … for each record. */
 const keys = (records: { eventName?: string; dynamodb?: { Keys?: Record<string, { S?: string }> } }[] | undefined) =>
-  (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.['orderId']?.S ?? ''}`);
+  (records ?? []).map((record) => `${record.eventName ?? ''} ${record.dynamodb?.Keys?.orderId?.S ?? ''}`);
 
 it('a stream with an event source mapping keeps its records for GetRecords, and its iterators advance', async () => {
-  const { table, streamArn, db, streams, firstIterator, drop } = await streamTable('check-stream', 'NEW_AND_OLD_IMAGES');
+  const { table, streamArn, db, streams, firstIterator, drop } = await streamTable(
+    'check-stream',
+    'NEW_AND_OLD_IMAGES',
+  );
   const lambda = new LambdaClient(config());
   // Any deployed function: the runtime discovered its mappings at start and never sees this one.
   const functionArn = (await lambda.send(new ListFunctionsCommand({}))).Functions?.[0]?.FunctionArn;
-  const mapping = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON', Enabled: false }));
+  const mapping = await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: functionArn,
+      EventSourceArn: streamArn,
+      StartingPosition: 'TRIM_HORIZON',
+      Enabled: false,
+    }),
+  );
   try {
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1' } }));
-    await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { orderId: 'o-2' } } }] }));
+    await db.send(
+      new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { orderId: 'o-2' } } }] }),
+    );
     const first = await streams.send(new GetRecordsCommand({ ShardIterator: await firstIterator() }));
     await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-3' } }));
     const next = await streams.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator }));
 
     expect(keys(first.Records)).toEqual(['INSERT o-1', 'INSERT o-2']); // plain moto: [] (the shard was emptied)
     expect(keys(next.Records)).toEqual(['INSERT o-3']);
-    const sequence = [...(first.Records ?? []), ...(next.Records ?? [])].map((record) => BigInt(record.dynamodb?.SequenceNumber ?? '0'));
+    const sequence = [...(first.Records ?? []), ...(next.Records ?? [])].map((record) =>
+      BigInt(record.dynamodb?.SequenceNumber ?? '0'),
+    );
     expect(new Set(sequence).size).toBe(3); // plain moto repeats sequence numbers after emptying the shard
   } finally {
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
@@ -168,7 +266,14 @@ it('a cancelled transaction changes no item, appends no stream record, and the i
     const cancelled = db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Update: { TableName: table, Key: { orderId: 'o-1' }, UpdateExpression: 'SET stock = stock - :one', ExpressionAttributeValues: { ':one': 1 } } },
+          {
+            Update: {
+              TableName: table,
+              Key: { orderId: 'o-1' },
+              UpdateExpression: 'SET stock = stock - :one',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
           { Put: { TableName: table, Item: { orderId: 'o-3' } } },
           { Put: { TableName: table, Item: { orderId: 'o-2' }, ConditionExpression: 'attribute_not_exists(orderId)' } },
         ],
@@ -183,8 +288,12 @@ it('a cancelled transaction changes no item, appends no stream record, and the i
     // by a copy, which kept the cancelled writes' records and gets no new ones (a stream reader then
     // announces orders that were never stored, and never the ones stored after).
     expect(keys(next.Records)).toEqual(['INSERT o-4']);
-    expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-1' }, ConsistentRead: true }))).Item).toEqual({ orderId: 'o-1', stock: 5 });
-    expect((await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-3' }, ConsistentRead: true }))).Item).toBeUndefined();
+    expect(
+      (await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-1' }, ConsistentRead: true }))).Item,
+    ).toEqual({ orderId: 'o-1', stock: 5 });
+    expect(
+      (await db.send(new GetCommand({ TableName: table, Key: { orderId: 'o-3' }, ConsistentRead: true }))).Item,
+    ).toBeUndefined();
   } finally {
     await drop();
   }
@@ -225,7 +334,9 @@ describe('SQS queue attributes, as AWS answers them', () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-${randomUUID()}`, Attributes }));
     if (QueueUrl === undefined) throw new Error('CreateQueue returned no QueueUrl');
     created.push(QueueUrl);
-    const { Attributes: { QueueArn = '' } = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { Attributes: { QueueArn = '' } = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     return { url: QueueUrl, arn: QueueArn };
   };
   const attributes = async (QueueUrl: string, names: string[] = ['All']) =>
@@ -244,7 +355,12 @@ describe('SQS queue attributes, as AWS answers them', () => {
     expect(await attributes(dlq.url, ['RedriveAllowPolicy'])).toEqual({ RedriveAllowPolicy: JSON.stringify(allow) });
     expect((await attributes(dlq.url)).RedriveAllowPolicy).toBe(JSON.stringify(allow));
 
-    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) } }));
+    await sqs.send(
+      new SetQueueAttributesCommand({
+        QueueUrl: dlq.url,
+        Attributes: { RedriveAllowPolicy: JSON.stringify({ redrivePermission: 'denyAll' }) },
+      }),
+    );
     expect((await attributes(dlq.url)).RedriveAllowPolicy).toBe('{"redrivePermission":"denyAll"}');
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: '' } }));
     expect(await attributes(dlq.url)).not.toHaveProperty('RedriveAllowPolicy');
@@ -253,27 +369,53 @@ describe('SQS queue attributes, as AWS answers them', () => {
   it('refuses a RedriveAllowPolicy that is not a policy', async () => {
     expect.assertions(1);
     const dlq = await createQueue('check-dlq');
-    await expect(sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.url, Attributes: { RedriveAllowPolicy: '{"redrivePermission":"sometimes"}' } }))).rejects.toMatchObject({
+    await expect(
+      sqs.send(
+        new SetQueueAttributesCommand({
+          QueueUrl: dlq.url,
+          Attributes: { RedriveAllowPolicy: '{"redrivePermission":"sometimes"}' },
+        }),
+      ),
+    ).rejects.toMatchObject({
       name: 'InvalidParameterValue',
     });
   });
 
   it('returns RedrivePolicy as compact JSON (the provider compares the text: a spaced answer is a diff on every plan)', async () => {
     const dlq = await createQueue('check-dlq');
-    const queue = await createQueue('check-queue', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }) });
+    const queue = await createQueue('check-queue', {
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 3 }),
+    });
 
-    expect((await attributes(queue.url)).RedrivePolicy).toBe(`{"deadLetterTargetArn":"${dlq.arn}","maxReceiveCount":3}`);
+    expect((await attributes(queue.url)).RedrivePolicy).toBe(
+      `{"deadLetterTargetArn":"${dlq.arn}","maxReceiveCount":3}`,
+    );
   });
 
   it('keeps the Policy when SetQueueAttributes does not name it', async () => {
     const queue = await createQueue('check-queue');
-    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue.arn }] };
-    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { Policy: JSON.stringify(policy) } }));
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queue.arn,
+        },
+      ],
+    };
+    await sqs.send(
+      new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { Policy: JSON.stringify(policy) } }),
+    );
 
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queue.url, Attributes: { VisibilityTimeout: '7' } }));
 
     const after = await attributes(queue.url);
-    expect({ visibility: after.VisibilityTimeout, policy: JSON.parse(after.Policy ?? 'null') as unknown }).toEqual({ visibility: '7', policy });
+    expect({ visibility: after.VisibilityTimeout, policy: JSON.parse(after.Policy ?? 'null') as unknown }).toEqual({
+      visibility: '7',
+      policy,
+    });
   });
 });
 
@@ -282,17 +424,26 @@ it('keeps answering while nobody reads its output (a request never waits for its
   // that started it is blocked (a spawnSync of a Terraform run, once seen to stall a destroy).
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', [join(repoRoot, 'local', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('python3', [join(repoRoot, 'local', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    await eventually(async () => ((await answersAws(url)) ? true : undefined), { timeoutMs: 30_000, what: 'the launcher to answer' });
+    await eventually(async () => ((await answersAws(url)) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the launcher to answer',
+    });
     // Each request logs its 8 KB request line: 60 of them are far more than the pipe and this process's read buffer hold.
     const pad = 'x'.repeat(8_000);
     const answers = async (): Promise<boolean> => {
       try {
         const response = await fetch(`${url}/?pad=${pad}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0' },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0',
+          },
           body: 'Action=GetCallerIdentity&Version=2011-06-15',
           signal: AbortSignal.timeout(5_000),
         });

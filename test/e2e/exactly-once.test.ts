@@ -49,8 +49,15 @@ describe('no oversell', () => {
     })();
 
     // One customer for the crowd: a sign-in per order would load the emulator, and is not what this test is about.
-    const placed = await Promise.all(Array.from({ length: ORDERS }, () => placeOrder(orderRequest([{ productId: product, quantity: 1 }], 'tok_visa', 'e2e-crowd'))));
-    const orders = await finalOrders(placed.map((o) => o.orderId), 240_000);
+    const placed = await Promise.all(
+      Array.from({ length: ORDERS }, () =>
+        placeOrder(orderRequest([{ productId: product, quantity: 1 }], 'tok_visa', 'e2e-crowd')),
+      ),
+    );
+    const orders = await finalOrders(
+      placed.map((o) => o.orderId),
+      240_000,
+    );
     watching = false;
     await watcher;
 
@@ -65,8 +72,14 @@ describe('no oversell', () => {
     await quiet(240_000);
     const effects = await mapLimit(orders, 8, (order) => effectsOf(order));
     for (const [i, order] of orders.entries()) {
-      const { notifications, billing, reservation } = effects[i] ?? { notifications: [], billing: [], reservation: undefined };
-      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
+      const { notifications, billing, reservation } = effects[i] ?? {
+        notifications: [],
+        billing: [],
+        reservation: undefined,
+      };
+      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(
+        deservedNotifications(order).map((k) => `${k}:SENT`),
+      );
       if (order.status === 'CONFIRMED') {
         expect(billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 1000 })]);
         expect(reservation).toMatchObject({ status: 'RESERVED' });
@@ -131,7 +144,17 @@ describe('every event delivered twice', () => {
 
       expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.status));
       const types = new Set(duplicated.values());
-      for (const type of ['OrderPlaced', 'InventoryReserved', 'InventoryRejected', 'InventoryReleased', 'PaymentCaptured', 'PaymentDeclined', 'OrderConfirmed', 'OrderCancelled', 'NotificationSent']) {
+      for (const type of [
+        'OrderPlaced',
+        'InventoryReserved',
+        'InventoryRejected',
+        'InventoryReleased',
+        'PaymentCaptured',
+        'PaymentDeclined',
+        'OrderConfirmed',
+        'OrderCancelled',
+        'NotificationSent',
+      ]) {
         expect(types).toContain(type);
       }
 
@@ -146,7 +169,9 @@ describe('every event delivered twice', () => {
       expect((short?.billing ?? []).map((b) => b.status)).toEqual([expect.stringMatching(/^(VOIDED|REFUNDED)$/)]);
       for (const [i, order] of orders.entries()) {
         const { notifications } = [ok, declined, short][i] ?? { notifications: [] };
-        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
+        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(
+          deservedNotifications(order).map((k) => `${k}:SENT`),
+        );
       }
       expect((await emailsSent()) - emailsBefore).toBe(6);
       for (const order of await finalOrders(ids)) {
@@ -214,7 +239,7 @@ describe('Idempotency-Key', () => {
   });
 });
 
-describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => {
+describe("the outbox: OrderPlaced comes from the orders table's stream", () => {
   afterEach(async () => {
     await resetFaults();
   });
@@ -246,9 +271,17 @@ describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => 
       await quiet();
       const effects = await mapLimit(orders, 4, (order) => effectsOf(order));
       for (const [i, order] of orders.entries()) {
-        const { notifications, billing, reservation } = effects[i] ?? { notifications: [], billing: [], reservation: undefined };
-        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
-        expect(billing).toEqual([expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' })]);
+        const { notifications, billing, reservation } = effects[i] ?? {
+          notifications: [],
+          billing: [],
+          reservation: undefined,
+        };
+        expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(
+          deservedNotifications(order).map((k) => `${k}:SENT`),
+        );
+        expect(billing).toEqual([
+          expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' }),
+        ]);
         expect(reservation).toMatchObject({ status: order.status === 'CONFIRMED' ? 'RESERVED' : 'RELEASED' });
       }
       expect(await stockOf(product)).toBe(20 - orders.filter((o) => o.status === 'CONFIRMED').length);
@@ -257,7 +290,8 @@ describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => 
       // Every copy of an order's OrderPlaced (a retried batch republishes) is the same event.
       const placed = (await tap.drain()).filter((e) => e.type === 'OrderPlaced' && ids.includes(e.orderId));
       expect(new Set(placed.map((e) => e.orderId))).toEqual(new Set(ids));
-      for (const id of ids) expect(new Set(placed.filter((e) => e.orderId === id).map((e) => JSON.stringify(e))).size).toBe(1);
+      for (const id of ids)
+        expect(new Set(placed.filter((e) => e.orderId === id).map((e) => JSON.stringify(e))).size).toBe(1);
     } finally {
       await tap.close();
     }
@@ -266,7 +300,7 @@ describe('the outbox: OrderPlaced comes from the orders table\'s stream', () => 
   // Guards caught: a keyed retry answered from its stored result writes nothing (the stream has
   // nothing new to announce), and the mapping passes only inserts (the order's later updates by
   // order-status announce nothing): one OrderPlaced for the order.
-  it('announces a keyed retry\'s order once: the retry writes nothing, so the stream has nothing new', async () => {
+  it("announces a keyed retry's order once: the retry writes nothing, so the stream has nothing new", async () => {
     const product = await stockProduct(5);
     const request = orderRequest([{ productId: product, quantity: 2 }]);
     const key = randomUUID();

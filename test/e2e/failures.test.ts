@@ -16,7 +16,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { claimTimeoutFor } from '../../functions/notification/notifications.js';
 import { createEvent, eventIdFor } from '../../functions/shared/events.js';
@@ -48,7 +53,11 @@ import {
 } from './support/orders.js';
 
 const run = promisify(execFile);
-const awsConfig = () => ({ endpoint: stack().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const awsConfig = () => ({
+  endpoint: stack().endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 const queueUrl = (name: string): string => {
   const url = stack().outputs.queue_urls[name];
   if (url === undefined) throw new Error(`no queue ${name} in the stack outputs`);
@@ -65,7 +74,8 @@ function placeOrder(items: { productId: string; quantity: number }[], paymentTok
       if (response.status === 202) return response.body;
       // 409 "request in progress" says: retry shortly with the same key.
       if (response.status === 409 && JSON.stringify(response.body).includes('request-in-progress')) return undefined;
-      if (response.status < 500) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
+      if (response.status < 500)
+        throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
       return undefined;
     },
     { timeoutMs: 60_000, intervalMs: 250, what: 'POST /orders to be accepted' },
@@ -78,12 +88,18 @@ function placeOrder(items: { productId: string; quantity: number }[], paymentTok
 async function withVisibility(seconds: Record<string, number>): Promise<() => Promise<void>> {
   const before = await Promise.all(
     Object.keys(seconds).map(async (name) => {
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout'] }));
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['VisibilityTimeout'] }),
+      );
       return [name, Attributes] as const;
     }),
   );
   const apply = (values: (readonly [string, Record<string, string>])[]) =>
-    Promise.all(values.map(([name, attributes]) => sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl(name), Attributes: attributes }))));
+    Promise.all(
+      values.map(([name, attributes]) =>
+        sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl(name), Attributes: attributes })),
+      ),
+    );
   await apply(before.map(([name, attributes]) => [name, { ...attributes, VisibilityTimeout: String(seconds[name]) }]));
   return async () => {
     await apply(before);
@@ -105,13 +121,20 @@ async function dlqOf(orderIds: readonly string[]): Promise<DlqEntry[]> {
 async function removeFromDlq(orderIds: readonly string[]): Promise<void> {
   const found = await topology();
   const { dlqUrl } = found;
-  const entries = (await listDlq(sqs, found, { visibilityTimeout: 10 })).filter((e) => e.orderId !== undefined && orderIds.includes(e.orderId));
+  const entries = (await listDlq(sqs, found, { visibilityTimeout: 10 })).filter(
+    (e) => e.orderId !== undefined && orderIds.includes(e.orderId),
+  );
   if (entries.length === 0) return;
   // A fresh receive: listing released its receipt handles.
   const messages = await receiveAll(sqs, dlqUrl, { visibilityTimeout: 10 });
   const mine = messages.filter((m) => entries.some((e) => e.messageId === m.MessageId));
   for (let i = 0; i < mine.length; i += 10) {
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: dlqUrl, Entries: mine.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: dlqUrl,
+        Entries: mine.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
   }
 }
 
@@ -145,7 +168,12 @@ async function workerPids(functionName: string): Promise<number[]> {
     .split('\n')
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .filter((m) => parents.has(Number(m[2])) && (m[3] ?? '').includes('worker-bootstrap') && (m[3] ?? '').includes(`order-fanout-${functionName}-`))
+    .filter(
+      (m) =>
+        parents.has(Number(m[2])) &&
+        (m[3] ?? '').includes('worker-bootstrap') &&
+        (m[3] ?? '').includes(`order-fanout-${functionName}-`),
+    )
     .map((m) => Number(m[1]));
 }
 
@@ -160,7 +188,12 @@ const alive = (pid: number): boolean => {
 
 /** Messages of a queue received and not yet deleted (in flight in a worker). */
 async function inFlight(name: string): Promise<number> {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl(name), AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl(name),
+      AttributeNames: ['ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
@@ -173,7 +206,12 @@ const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
  * notification's above its claim timeout, as deployed (60 s): a redelivery finds a claim whose send
  * failed already stale, so of two copies racing for it one takes it over and the other still has a
  * receive left to find the outcome. */
-const VISIBILITY = { 'inventory-queue': 15, 'billing-queue': 10, 'order-status-queue': 10, 'notification-queue': Math.ceil(CLAIM_TIMEOUT_MS / 1000) + 1 };
+const VISIBILITY = {
+  'inventory-queue': 15,
+  'billing-queue': 10,
+  'order-status-queue': 10,
+  'notification-queue': Math.ceil(CLAIM_TIMEOUT_MS / 1000) + 1,
+};
 /** The runtime's long-poll wait (its default): see beforeAll. */
 const RUNTIME_LONG_POLL_MS = 20_000;
 let restoreVisibility: () => Promise<void> = async () => {};
@@ -208,14 +246,47 @@ describe('poison messages', () => {
     poisonOrders.push(badOrder, badCapture);
     const time = new Date().toISOString();
     const poison = [
-      { type: 'OrderPlaced', body: { version: 1, id: `${badOrder}:OrderPlaced`, type: 'OrderPlaced', time, orderId: badOrder, data: { customerId: 'c-1', email: 'not-an-email', items: [], totalAmount: 0, currency: 'JPY', paymentToken: 'tok_visa' } } },
-      { type: 'PaymentCaptured', body: { version: 1, id: `${badCapture}:PaymentCaptured`, type: 'PaymentCaptured', time, orderId: badCapture, data: { billingId: badCapture, amount: -5, currency: 'JPY' } } },
+      {
+        type: 'OrderPlaced',
+        body: {
+          version: 1,
+          id: `${badOrder}:OrderPlaced`,
+          type: 'OrderPlaced',
+          time,
+          orderId: badOrder,
+          data: {
+            customerId: 'c-1',
+            email: 'not-an-email',
+            items: [],
+            totalAmount: 0,
+            currency: 'JPY',
+            paymentToken: 'tok_visa',
+          },
+        },
+      },
+      {
+        type: 'PaymentCaptured',
+        body: {
+          version: 1,
+          id: `${badCapture}:PaymentCaptured`,
+          type: 'PaymentCaptured',
+          time,
+          orderId: badCapture,
+          data: { billingId: badCapture, amount: -5, currency: 'JPY' },
+        },
+      },
     ];
     let started = Date.now();
     const [valid] = await Promise.all([
       Promise.all([1, 2, 3].map(() => placeOrder([{ productId: product, quantity: 1 }]))),
       ...poison.map((p) =>
-        sns.send(new PublishCommand({ TopicArn: stack().outputs.topic_arn, Message: JSON.stringify(p.body), MessageAttributes: { eventType: { DataType: 'String', StringValue: p.type } } })),
+        sns.send(
+          new PublishCommand({
+            TopicArn: stack().outputs.topic_arn,
+            Message: JSON.stringify(p.body),
+            MessageAttributes: { eventType: { DataType: 'String', StringValue: p.type } },
+          }),
+        ),
       ),
     ]);
 
@@ -237,16 +308,28 @@ describe('poison messages', () => {
     expect(contained.every((e) => (e.receiveCount ?? 0) > 3)).toBe(true);
 
     // The operator's view, through the CLI.
-    const rows = (JSON.parse(await dlqTool('list', '--json')) as ListedRow[]).filter((r) => r.orderId !== undefined && poisonOrders.includes(r.orderId));
+    const rows = (JSON.parse(await dlqTool('list', '--json')) as ListedRow[]).filter(
+      (r) => r.orderId !== undefined && poisonOrders.includes(r.orderId),
+    );
     const placed = rows.filter((r) => r.orderId === badOrder);
     expect(placed).toHaveLength(3);
     for (const row of placed) {
-      expect(row).toMatchObject({ eventType: 'OrderPlaced', eventId: `${badOrder}:OrderPlaced`, sourceKind: 'ambiguous' });
+      expect(row).toMatchObject({
+        eventType: 'OrderPlaced',
+        eventId: `${badOrder}:OrderPlaced`,
+        sourceKind: 'ambiguous',
+      });
       expect(row.sourceQueues).toEqual(['billing-queue', 'inventory-queue', 'notification-queue']);
       expect(row.reason).toMatch(/not a valid order event/);
     }
     expect(rows.filter((r) => r.orderId === badCapture)).toEqual([
-      expect.objectContaining({ eventType: 'PaymentCaptured', sourceKind: 'inferred', sourceQueues: ['order-status-queue'], source: 'order-status-queue (by eventType)', reason: expect.stringMatching(/amount/) }),
+      expect.objectContaining({
+        eventType: 'PaymentCaptured',
+        sourceKind: 'inferred',
+        sourceQueues: ['order-status-queue'],
+        source: 'order-status-queue (by eventType)',
+        reason: expect.stringMatching(/amount/),
+      }),
     ]);
     const text = await dlqTool('list');
     expect(text).toContain(`orderId=${badCapture}`);
@@ -272,7 +355,9 @@ describe('redrive after a fix', () => {
     const failed = await eventually(
       async () => {
         const entries = await dlqOf([placed.orderId]);
-        return new Set(entries.map((e) => e.eventType)).size === 2 && (await pipelineIsQuiet()) ? await dlqOf([placed.orderId]) : undefined;
+        return new Set(entries.map((e) => e.eventType)).size === 2 && (await pipelineIsQuiet())
+          ? await dlqOf([placed.orderId])
+          : undefined;
       },
       { timeoutMs: 240_000, intervalMs: 1000, what: 'the failed notifications to reach the DLQ' },
     );
@@ -287,7 +372,10 @@ describe('redrive after a fix', () => {
 
     const { notifications, billing, reservation } = await effectsOf({ orderId: placed.orderId, status: 'CONFIRMED' });
     // Each email once; the OrderPlaced copy that also went back to inventory and billing changed nothing there.
-    expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(['ORDER_CONFIRMED:SENT', 'ORDER_RECEIVED:SENT']);
+    expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual([
+      'ORDER_CONFIRMED:SENT',
+      'ORDER_RECEIVED:SENT',
+    ]);
     expect(billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 2000 })]);
     expect(reservation).toMatchObject({ status: 'RESERVED' });
     expect(await stockOf(product)).toBe(3);
@@ -321,12 +409,17 @@ describe('permanent refusals', () => {
 
     const view = await eventually(
       async () => {
-        const { body } = await getOrderResponse<OrderView & { notificationFailure?: { kind: string; reason: string } }>(placed.orderId);
+        const { body } = await getOrderResponse<OrderView & { notificationFailure?: { kind: string; reason: string } }>(
+          placed.orderId,
+        );
         return body.services.notification === 'FAILED' ? body : undefined;
       },
       { timeoutMs: 30_000, what: 'GET to show the failed notification' },
     );
-    expect(view.notificationFailure).toEqual({ kind: expect.stringMatching(/^ORDER_(RECEIVED|CONFIRMED)$/), reason: expect.stringMatching(/^MessageRejected/) });
+    expect(view.notificationFailure).toEqual({
+      kind: expect.stringMatching(/^ORDER_(RECEIVED|CONFIRMED)$/),
+      reason: expect.stringMatching(/^MessageRejected/),
+    });
     expect(view.status).toBe('CONFIRMED');
 
     // Acknowledged while SES still refuses: every queue empties (a retried record would stay in flight).
@@ -361,10 +454,13 @@ describe('notification takeover', () => {
       },
       { timeoutMs: 60_000, what: 'the throttled ORDER_CONFIRMED claim' },
     );
-    await eventually(async () => (Date.now() - Date.parse(String(claim.claimedAt)) > CLAIM_TIMEOUT_MS + 500 ? true : undefined), {
-      timeoutMs: CLAIM_TIMEOUT_MS + 15_000,
-      what: 'the claim to go stale',
-    });
+    await eventually(
+      async () => (Date.now() - Date.parse(String(claim.claimedAt)) > CLAIM_TIMEOUT_MS + 500 ? true : undefined),
+      {
+        timeoutMs: CLAIM_TIMEOUT_MS + 15_000,
+        what: 'the claim to go stale',
+      },
+    );
     // (The original's redelivery, one visibility timeout after its receive, competes for the claim too.)
 
     // Three copies of the identical OrderConfirmed at once (order-status republishes exactly this event).
@@ -373,14 +469,22 @@ describe('notification takeover', () => {
       id: eventIdFor('OrderConfirmed', placed.orderId),
       orderId: placed.orderId,
       time: String(stored.finalizedAt),
-      data: { customerId: String(stored.customerId), email: String(stored.email), totalAmount: Number(stored.totalAmount), currency: String(stored.currency) },
+      data: {
+        customerId: String(stored.customerId),
+        email: String(stored.email),
+        totalAmount: Number(stored.totalAmount),
+        currency: String(stored.currency),
+      },
     });
     await Promise.all([1, 2, 3].map(() => publishEvent(confirmed)));
 
     await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED'], 120_000);
     await quiet();
     expect(await emailsSent()).toBe(emailsBefore + 2); // one per kind, however many deliveries
-    expect((await notificationsOf(placed.orderId)).map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(['ORDER_CONFIRMED:SENT', 'ORDER_RECEIVED:SENT']);
+    expect((await notificationsOf(placed.orderId)).map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual([
+      'ORDER_CONFIRMED:SENT',
+      'ORDER_RECEIVED:SENT',
+    ]);
     expect(await dlqOf([placed.orderId])).toEqual([]);
   }, 240_000);
 });
@@ -400,7 +504,10 @@ describe('crashes and timeouts', () => {
     stopped.push(...pids);
     const product = await stockProduct(4);
     const placed = await placeOrder([{ productId: product, quantity: 3 }]);
-    await eventually(async () => ((await inFlight('inventory-queue')) > 0 ? true : undefined), { timeoutMs: 30_000, what: 'the OrderPlaced batch to be handed to a stopped worker' });
+    await eventually(async () => ((await inFlight('inventory-queue')) > 0 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the OrderPlaced batch to be handed to a stopped worker',
+    });
     return { pids, product, placed };
   }
 
@@ -432,7 +539,10 @@ describe('crashes and timeouts', () => {
     const hungAt = Date.now();
 
     // Nobody but the runtime kills the hung worker, at the function timeout.
-    await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), { timeoutMs: 30_000, what: 'the runtime to kill the timed-out worker' });
+    await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the runtime to kill the timed-out worker',
+    });
     expect(Date.now() - hungAt).toBeGreaterThan(8_000);
     expect((await getOrderResponse(placed.orderId)).body.status).toBe('PLACED');
 
@@ -465,9 +575,21 @@ describe('transient faults', () => {
 
     // 20 orders: 14 confirmed, 3 declined, 3 out of stock (5 units of 2 asked for).
     const plan = [
-      ...Array.from({ length: 14 }, () => ({ items: [{ productId: plenty, quantity: 2 }], token: 'tok_visa', expect: 'CONFIRMED' })),
-      ...Array.from({ length: 3 }, () => ({ items: [{ productId: plenty, quantity: 1 }], token: 'tok_chargeDeclined', expect: 'CANCELLED' })),
-      ...Array.from({ length: 3 }, () => ({ items: [{ productId: scarce, quantity: 5 }], token: 'tok_visa', expect: 'CANCELLED' })),
+      ...Array.from({ length: 14 }, () => ({
+        items: [{ productId: plenty, quantity: 2 }],
+        token: 'tok_visa',
+        expect: 'CONFIRMED',
+      })),
+      ...Array.from({ length: 3 }, () => ({
+        items: [{ productId: plenty, quantity: 1 }],
+        token: 'tok_chargeDeclined',
+        expect: 'CANCELLED',
+      })),
+      ...Array.from({ length: 3 }, () => ({
+        items: [{ productId: scarce, quantity: 5 }],
+        token: 'tok_visa',
+        expect: 'CANCELLED',
+      })),
     ];
     const placed = await Promise.all(plan.map((p) => placeOrder(p.items, p.token)));
     const orders = await Promise.all(placed.map((o) => finalOrder(o.orderId, 180_000)));
@@ -480,12 +602,24 @@ describe('transient faults', () => {
     // reservation per order, one notification per order and kind.
     for (const [i, order] of orders.entries()) {
       const { notifications, billing, reservation } = await effectsOf(order, 120_000);
-      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(deservedNotifications(order).map((k) => `${k}:SENT`));
-      const [payment, stock] = plan[i]?.expect === 'CONFIRMED' ? ['CAPTURED', 'RESERVED'] : i < 17 ? ['DECLINED', 'RELEASED'] : ['VOIDED|REFUNDED', 'REJECTED'];
-      expect(billing).toEqual([expect.objectContaining({ status: expect.stringMatching(new RegExp(`^(${payment})$`)) })]);
+      expect(notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort()).toEqual(
+        deservedNotifications(order).map((k) => `${k}:SENT`),
+      );
+      const [payment, stock] =
+        plan[i]?.expect === 'CONFIRMED'
+          ? ['CAPTURED', 'RESERVED']
+          : i < 17
+            ? ['DECLINED', 'RELEASED']
+            : ['VOIDED|REFUNDED', 'REJECTED'];
+      expect(billing).toEqual([
+        expect.objectContaining({ status: expect.stringMatching(new RegExp(`^(${payment})$`)) }),
+      ]);
       expect(reservation).toMatchObject({ status: stock });
     }
-    await eventually(async () => ((await stockOf(plenty)) === 100 - 14 * 2 ? true : undefined), { timeoutMs: 60_000, what: 'declined orders to give their stock back' });
+    await eventually(async () => ((await stockOf(plenty)) === 100 - 14 * 2 ? true : undefined), {
+      timeoutMs: 60_000,
+      what: 'declined orders to give their stock back',
+    });
     expect(await stockOf(scarce)).toBe(2);
 
     // The faults really happened, to every service.
@@ -493,7 +627,8 @@ describe('transient faults', () => {
     const injected = Object.values(stats.injected).reduce((a, b) => a + b, 0);
     const calls = Object.values(stats.calls).reduce((a, b) => a + b, 0);
     expect(injected / calls).toBeGreaterThan(0.1);
-    for (const fn of ['order-api', 'inventory', 'billing', 'notification', 'order-status']) expect(Object.keys(stats.byFunction[fn] ?? {}).length).toBeGreaterThan(0);
+    for (const fn of ['order-api', 'inventory', 'billing', 'notification', 'order-status'])
+      expect(Object.keys(stats.byFunction[fn] ?? {}).length).toBeGreaterThan(0);
 
     await resetFaults();
     expect(await dlqOf(orders.map((o) => o.orderId))).toEqual([]);

@@ -60,6 +60,10 @@ export default async function globalSetup() {
     stateDir,
     outputs: stack.outputs,
   });
-  process.stderr.write(`[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`);
-  process.stderr.write(`[e2e setup] logs: ${join(stateDir, 'stack.log')} (runtime and functions), ${join(stateDir, 'narration.log')} (as make up narrates them), ${join(stateDir, 'emulator.log')}\n`);
+  process.stderr.write(
+    `[e2e setup] stack up in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(stack.timings)}\n`,
+  );
+  process.stderr.write(
+    `[e2e setup] logs: ${join(stateDir, 'stack.log')} (runtime and functions), ${join(stateDir, 'narration.log')} (as make up narrates them), ${join(stateDir, 'emulator.log')}\n`,
+  );
 }

@@ -11,9 +11,21 @@ import {
   PutIntegrationCommand,
   PutMethodCommand,
 } from '@aws-sdk/client-api-gateway';
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +33,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
 import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
-import { startRuntime, CodeMismatchError, type Runtime, type RuntimeOptions, type RuntimeReport } from '../../local/runtime/index.js';
+import {
+  startRuntime,
+  CodeMismatchError,
+  type Runtime,
+  type RuntimeOptions,
+  type RuntimeReport,
+} from '../../local/runtime/index.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -72,7 +90,8 @@ async function createRole(): Promise<void> {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20240101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0',
     },
     body,
   });
@@ -80,7 +99,11 @@ async function createRole(): Promise<void> {
 }
 
 /** Creates the function from source, writes the same zip to dist/ (unless told otherwise) and checks CodeSha256. */
-async function deployFunction(name: string, source: string, options: { timeout?: number; env?: Record<string, string>; distSource?: string } = {}): Promise<string> {
+async function deployFunction(
+  name: string,
+  source: string,
+  options: { timeout?: number; env?: Record<string, string>; distSource?: string } = {},
+): Promise<string> {
   const code = await zip(source);
   const created = await lambda.send(
     new CreateFunctionCommand({
@@ -101,26 +124,43 @@ async function deployFunction(name: string, source: string, options: { timeout?:
 
 async function createQueue(name: string, visibilityTimeout: number): Promise<{ url: string; arn: string }> {
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
   const queue = await sqs.send(
     new CreateQueueCommand({
       QueueName: name,
-      Attributes: { VisibilityTimeout: String(visibilityTimeout), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }) },
+      Attributes: {
+        VisibilityTimeout: String(visibilityTimeout),
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 5 }),
+      },
     }),
   );
-  const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const arn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
   if (queue.QueueUrl === undefined || arn === undefined) throw new Error('queue not created');
   return { url: queue.QueueUrl, arn };
 }
 
 async function queueDepth(url: string): Promise<number> {
   const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -254,10 +294,17 @@ describe('local runtime against moto', () => {
   it('deletes the records that succeeded and leaves only the reported batch item failure to come back', async () => {
     const seenFile = join(workDir, 'partial.jsonl');
     process.env.PARENT_ONLY_SECRET = 'must-not-leak';
-    const functionArn = await deployFunction('partial-fn', recordingHandler, { env: { SEEN_FILE: seenFile, FAIL_BODY: 'fail-me' } });
+    const functionArn = await deployFunction('partial-fn', recordingHandler, {
+      env: { SEEN_FILE: seenFile, FAIL_BODY: 'fail-me' },
+    });
     const queue = await createQueue('partial-queue', 1);
     await lambda.send(
-      new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionArn,
+        EventSourceArn: queue.arn,
+        Enabled: false,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
     );
     await sqs.send(
       new SendMessageBatchCommand({
@@ -273,7 +320,15 @@ describe('local runtime against moto', () => {
     // One receive loop: moto answers concurrent ReceiveMessage calls on threads that can split the three
     // messages between loops (seen under load), and this test is about the deletes of one batch of three.
     const started = await start({ concurrency: 1 });
-    expect(started.mappings).toEqual([expect.objectContaining({ function: 'partial-fn', batchSize: 10, maximumBatchingWindowInSeconds: 0, reportBatchItemFailures: true, visibilityTimeoutSeconds: 1 })]);
+    expect(started.mappings).toEqual([
+      expect.objectContaining({
+        function: 'partial-fn',
+        batchSize: 10,
+        maximumBatchingWindowInSeconds: 0,
+        reportBatchItemFailures: true,
+        visibilityTimeoutSeconds: 1,
+      }),
+    ]);
 
     const all = await eventually('fail-me to be delivered a second time', () => {
       const records = seen(seenFile);
@@ -290,32 +345,63 @@ describe('local runtime against moto', () => {
     expect(first?.record).toMatchObject({
       messageId: first?.messageId,
       receiptHandle: expect.any(String),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.any(String), ApproximateFirstReceiveTimestamp: expect.any(String) },
-      messageAttributes: { eventType: { stringValue: 'OrderPlaced', stringListValues: [], binaryListValues: [], dataType: 'String' } },
-      md5OfBody: createHash('md5').update(first?.body ?? '').digest('hex'),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: expect.any(String),
+        ApproximateFirstReceiveTimestamp: expect.any(String),
+      },
+      messageAttributes: {
+        eventType: { stringValue: 'OrderPlaced', stringListValues: [], binaryListValues: [], dataType: 'String' },
+      },
+      md5OfBody: createHash('md5')
+        .update(first?.body ?? '')
+        .digest('hex'),
       eventSource: 'aws:sqs',
       eventSourceARN: queue.arn,
       awsRegion: region,
     });
     // The worker has the function's environment, credentials and region, and nothing else of ours.
-    expect(first?.envKeys).toEqual(expect.arrayContaining(['SEEN_FILE', 'FAIL_BODY', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
+    expect(first?.envKeys).toEqual(
+      expect.arrayContaining(['SEEN_FILE', 'FAIL_BODY', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']),
+    );
     expect(first?.envKeys).not.toContain('PARENT_ONLY_SECRET');
-    expect(lines.some((line) => /invoke partial-fn sqs:partial-queue batch=3 outcome=partial deleted=2 retried=1/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /invoke partial-fn sqs:partial-queue batch=3 outcome=partial deleted=2 retried=1/.test(line),
+      ),
+    ).toBe(true);
     // The same batches as typed reports: the one with its failure, and the retry.
     const batches = reports.filter((report) => report.type === 'batch');
     expect(batches).toContainEqual(
-      expect.objectContaining({ functionName: 'partial-fn', source: { kind: 'sqs', arn: queue.arn, name: 'partial-queue' }, records: 3, failures: 1, verdict: 'partial' }),
+      expect.objectContaining({
+        functionName: 'partial-fn',
+        source: { kind: 'sqs', arn: queue.arn, name: 'partial-queue' },
+        records: 3,
+        failures: 1,
+        verdict: 'partial',
+      }),
     );
     // The retry's report follows its delete, so the queue can read empty a moment before it comes.
     await eventually('the retry to be reported', () =>
-      reports.some((r) => r.type === 'batch' && r.functionName === 'partial-fn' && r.records === 1 && r.failures === 0 && r.verdict === 'success') ? true : undefined,
+      reports.some(
+        (r) =>
+          r.type === 'batch' &&
+          r.functionName === 'partial-fn' &&
+          r.records === 1 &&
+          r.failures === 0 &&
+          r.verdict === 'success',
+      )
+        ? true
+        : undefined,
     );
     delete process.env.PARENT_ONLY_SECRET;
   });
 
   it('runs a DynamoDB stream mapping: inserts in order, MODIFY filtered out, a failing record retried from its sequence number, then its position sent to the destination', async () => {
     const seenFile = join(workDir, 'stream.jsonl');
-    const functionArn = await deployFunction('stream-fn', streamHandler, { env: { SEEN_FILE: seenFile, FAIL_ID: 'poison' } });
+    const functionArn = await deployFunction('stream-fn', streamHandler, {
+      env: { SEEN_FILE: seenFile, FAIL_ID: 'poison' },
+    });
     const table = await dynamodb.send(
       new CreateTableCommand({
         TableName: 'stream-orders',
@@ -345,12 +431,32 @@ describe('local runtime against moto', () => {
       }),
     );
     const item = (orderId: string) => ({ orderId: { S: orderId }, status: { S: 'PLACED' } });
-    await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { 'stream-orders': ['a', 'poison', 'b'].map((id) => ({ PutRequest: { Item: item(id) } })) } }));
-    await dynamodb.send(new UpdateItemCommand({ TableName: 'stream-orders', Key: { orderId: { S: 'a' } }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': { S: 'CONFIRMED' } } }));
+    await dynamodb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { 'stream-orders': ['a', 'poison', 'b'].map((id) => ({ PutRequest: { Item: item(id) } })) },
+      }),
+    );
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: 'stream-orders',
+        Key: { orderId: { S: 'a' } },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': { S: 'CONFIRMED' } },
+      }),
+    );
 
     const started = await start();
     expect(started.streamMappings).toEqual([
-      expect.objectContaining({ function: 'stream-fn', streamArn, startingPosition: 'TRIM_HORIZON', batchSize: 10, maximumRetryAttempts: 2, bisectBatchOnFunctionError: true, onFailureDestination: dlq.arn }),
+      expect.objectContaining({
+        function: 'stream-fn',
+        streamArn,
+        startingPosition: 'TRIM_HORIZON',
+        batchSize: 10,
+        maximumRetryAttempts: 2,
+        bisectBatchOnFunctionError: true,
+        onFailureDestination: dlq.arn,
+      }),
     ]);
 
     const received = await eventually('the invocation record on the destination queue', async () => {
@@ -358,10 +464,19 @@ describe('local runtime against moto', () => {
       return Messages?.[0]?.Body;
     });
     // Written after the discard: a TransactWriteItems insert (as order-api writes) is delivered next.
-    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'stream-orders', Item: item('c') } }] }));
-    await eventually('c to be delivered', () => (seen(seenFile).some((r) => (r as unknown as { orderId: string }).orderId === 'c') ? true : undefined));
+    await dynamodb.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'stream-orders', Item: item('c') } }] }),
+    );
+    await eventually('c to be delivered', () =>
+      seen(seenFile).some((r) => (r as unknown as { orderId: string }).orderId === 'c') ? true : undefined,
+    );
 
-    const records = seen(seenFile) as unknown as { orderId: string; sequenceNumber: string; batch: number; record: Record<string, unknown> }[];
+    const records = seen(seenFile) as unknown as {
+      orderId: string;
+      sequenceNumber: string;
+      batch: number;
+      record: Record<string, unknown>;
+    }[];
     // One batch of the three inserts (the window gathered them); the MODIFY never reaches the function.
     expect(records.map((r) => `${r.orderId}/${r.batch}`)).toEqual(['a/3', 'poison/3', 'poison/2', 'poison/2', 'c/1']);
     const sequence = records.map((r) => BigInt(r.sequenceNumber));
@@ -386,7 +501,12 @@ describe('local runtime against moto', () => {
 
     const invocationRecord = JSON.parse(received) as Record<string, unknown>;
     expect(invocationRecord).toEqual({
-      requestContext: { requestId: expect.any(String), functionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+      requestContext: {
+        requestId: expect.any(String),
+        functionArn,
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+      },
       responseContext: { statusCode: 200, executedVersion: '$LATEST' },
       version: '1.0',
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -401,13 +521,23 @@ describe('local runtime against moto', () => {
         streamArn,
       },
     });
-    expect(lines.some((line) => /invoke stream-fn ddb:stream-orders batch=3 outcome=partial done=1 retried=2 attempt=1/.test(line))).toBe(true);
-    expect(lines.some((line) => /discard stream-fn ddb:stream-orders RetryAttemptsExhausted records=2 .* sent to stream-failures/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /invoke stream-fn ddb:stream-orders batch=3 outcome=partial done=1 retried=2 attempt=1/.test(line),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((line) =>
+        /discard stream-fn ddb:stream-orders RetryAttemptsExhausted records=2 .* sent to stream-failures/.test(line),
+      ),
+    ).toBe(true);
   });
 
   it('a restarted runtime resumes a stream mapping after its checkpoint: from LATEST, what was written while it was down is delivered, nothing is repeated', async () => {
     const seenFile = join(workDir, 'restart.jsonl');
-    const functionArn = await deployFunction('restart-fn', streamHandler, { env: { SEEN_FILE: seenFile, FAIL_ID: 'none' } });
+    const functionArn = await deployFunction('restart-fn', streamHandler, {
+      env: { SEEN_FILE: seenFile, FAIL_ID: 'none' },
+    });
     const table = await dynamodb.send(
       new CreateTableCommand({
         TableName: 'restart-orders',
@@ -417,13 +547,27 @@ describe('local runtime against moto', () => {
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
       }),
     );
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: table.TableDescription?.LatestStreamArn, Enabled: false, StartingPosition: 'LATEST' }));
-    const put = (orderId: string) => dynamodb.send(new BatchWriteItemCommand({ RequestItems: { 'restart-orders': [{ PutRequest: { Item: { orderId: { S: orderId } } } }] } }));
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionArn,
+        EventSourceArn: table.TableDescription?.LatestStreamArn,
+        Enabled: false,
+        StartingPosition: 'LATEST',
+      }),
+    );
+    const put = (orderId: string) =>
+      dynamodb.send(
+        new BatchWriteItemCommand({
+          RequestItems: { 'restart-orders': [{ PutRequest: { Item: { orderId: { S: orderId } } } }] },
+        }),
+      );
     const delivered = () => seen(seenFile).map((r) => (r as unknown as { orderId: string }).orderId);
     const streamCheckpointFile = join(workDir, 'stream-checkpoints.json');
 
     await start({ streamCheckpointFile });
-    await eventually('the poller to be reading', () => (lines.some((line) => line.startsWith('runtime: reading ')) ? true : undefined));
+    await eventually('the poller to be reading', () =>
+      lines.some((line) => line.startsWith('runtime: reading ')) ? true : undefined,
+    );
     // LATEST is where the shard stands when the poller first reads it: write until a record goes through.
     const written: string[] = [];
     await eventually('a first record to be delivered', async () => {
@@ -445,9 +589,19 @@ describe('local runtime against moto', () => {
 
   it('kills a worker that passes the function timeout; its messages return after the visibility timeout and a fresh worker processes them', async () => {
     const seenFile = join(workDir, 'timeout.jsonl');
-    const functionArn = await deployFunction('hanging-fn', hangingHandler, { timeout: 1, env: { SEEN_FILE: seenFile } });
+    const functionArn = await deployFunction('hanging-fn', hangingHandler, {
+      timeout: 1,
+      env: { SEEN_FILE: seenFile },
+    });
     const queue = await createQueue('hanging-queue', 2);
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, BatchSize: 1 }));
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionArn,
+        EventSourceArn: queue.arn,
+        Enabled: false,
+        BatchSize: 1,
+      }),
+    );
     await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.url, Entries: [{ Id: 'a', MessageBody: 'slow' }] }));
 
     await start();
@@ -463,12 +617,22 @@ describe('local runtime against moto', () => {
     expect(retried?.pid).not.toBe(hung?.pid);
     expect(() => process.kill(hung?.pid ?? 0, 0)).toThrow(); // the hung worker is gone
     expect((retried?.at ?? 0) - (hung?.at ?? 0)).toBeGreaterThanOrEqual(1900); // visibility timeout 2 s, not the 1 s function timeout
-    expect(lines.some((line) => /invoke hanging-fn sqs:hanging-queue batch=1 outcome=failed deleted=0 retried=1 .*timeout: Task timed out after 1\.00 seconds/.test(line))).toBe(true);
-    expect(lines.some((line) => /invoke hanging-fn sqs:hanging-queue batch=1 outcome=success deleted=1/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /invoke hanging-fn sqs:hanging-queue batch=1 outcome=failed deleted=0 retried=1 .*timeout: Task timed out after 1\.00 seconds/.test(
+          line,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((line) => /invoke hanging-fn sqs:hanging-queue batch=1 outcome=success deleted=1/.test(line)),
+    ).toBe(true);
   });
 
   it('refuses to run code whose SHA-256 differs from the CodeSha256 the emulator holds', async () => {
-    await deployFunction('stale-fn', 'export const handler = async () => "deployed";', { distSource: 'export const handler = async () => "rebuilt since";' });
+    await deployFunction('stale-fn', 'export const handler = async () => "deployed";', {
+      distSource: 'export const handler = async () => "rebuilt since";',
+    });
     const attempt = start();
     await expect(attempt).rejects.toBeInstanceOf(CodeMismatchError);
     await expect(attempt).rejects.toThrow(/stale-fn: .*stale-fn\.zip .* is not the code deployed to the emulator/);
@@ -481,11 +645,26 @@ describe('local runtime against moto', () => {
     const rootId = (await apiGateway.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id;
     const uri = `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
     const items = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'items' }));
-    const item = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }));
-    const broken = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'broken' }));
+    const item = await apiGateway.send(
+      new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }),
+    );
+    const broken = await apiGateway.send(
+      new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'broken' }),
+    );
     for (const resourceId of [item.id, broken.id]) {
-      await apiGateway.send(new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }));
-      await apiGateway.send(new PutIntegrationCommand({ restApiId, resourceId, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri }));
+      await apiGateway.send(
+        new PutMethodCommand({ restApiId, resourceId, httpMethod: 'GET', authorizationType: 'NONE' }),
+      );
+      await apiGateway.send(
+        new PutIntegrationCommand({
+          restApiId,
+          resourceId,
+          httpMethod: 'GET',
+          type: 'AWS_PROXY',
+          integrationHttpMethod: 'POST',
+          uri,
+        }),
+      );
     }
     await apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'local' }));
 
@@ -516,39 +695,121 @@ describe('local runtime against moto', () => {
     const unknown = await fetch(`${apiUrl}/nowhere`);
     expect(unknown.status).toBe(403);
     expect(await unknown.json()).toEqual({ message: 'Missing Authentication Token' });
-    expect(lines.some((line) => /invoke api-fn api:GET .*\/broken status=502 .*malformed Lambda proxy response: statusCode/.test(line))).toBe(true);
-    expect(reports).toContainEqual(expect.objectContaining({ type: 'request', functionName: 'api-fn', method: 'GET', path: expect.stringMatching(/\/broken$/), status: 502 }));
-    expect(reports).toContainEqual(expect.objectContaining({ type: 'request', functionName: undefined, path: expect.stringMatching(/\/nowhere$/), status: 403, note: 'no route' }));
+    expect(
+      lines.some((line) =>
+        /invoke api-fn api:GET .*\/broken status=502 .*malformed Lambda proxy response: statusCode/.test(line),
+      ),
+    ).toBe(true);
+    expect(reports).toContainEqual(
+      expect.objectContaining({
+        type: 'request',
+        functionName: 'api-fn',
+        method: 'GET',
+        path: expect.stringMatching(/\/broken$/),
+        status: 502,
+      }),
+    );
+    expect(reports).toContainEqual(
+      expect.objectContaining({
+        type: 'request',
+        functionName: undefined,
+        path: expect.stringMatching(/\/nowhere$/),
+        status: 403,
+        note: 'no route',
+      }),
+    );
   });
   it('main.ts prints RUNTIME READY with the API URL, functions and mappings, and stops cleanly on SIGTERM', async () => {
     const functionArn = await deployFunction('cli-fn', apiHandler);
     const queue = await createQueue('cli-queue', 5);
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: false, BatchSize: 5 }));
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: functionArn,
+        EventSourceArn: queue.arn,
+        Enabled: false,
+        BatchSize: 5,
+      }),
+    );
     const { id: restApiId } = await apiGateway.send(new CreateRestApiCommand({ name: 'cli-api' }));
     const rootId = (await apiGateway.send(new GetResourcesCommand({ restApiId }))).items?.[0]?.id;
     const items = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: rootId, pathPart: 'items' }));
-    const item = await apiGateway.send(new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }));
-    await apiGateway.send(new PutMethodCommand({ restApiId, resourceId: item.id, httpMethod: 'GET', authorizationType: 'NONE' }));
-    await apiGateway.send(new PutIntegrationCommand({ restApiId, resourceId: item.id, httpMethod: 'GET', type: 'AWS_PROXY', integrationHttpMethod: 'POST', uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations` }));
+    const item = await apiGateway.send(
+      new CreateResourceCommand({ restApiId, parentId: items.id, pathPart: '{itemId}' }),
+    );
+    await apiGateway.send(
+      new PutMethodCommand({ restApiId, resourceId: item.id, httpMethod: 'GET', authorizationType: 'NONE' }),
+    );
+    await apiGateway.send(
+      new PutIntegrationCommand({
+        restApiId,
+        resourceId: item.id,
+        httpMethod: 'GET',
+        type: 'AWS_PROXY',
+        integrationHttpMethod: 'POST',
+        uri: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`,
+      }),
+    );
     await apiGateway.send(new CreateDeploymentCommand({ restApiId, stageName: 'local' }));
 
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve('local/runtime/main.ts'), '--endpoint', emulator.url, '--dist', distDir, '--api-port', '0', '--grace-ms', '2000'], {
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: region, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        resolve('local/runtime/main.ts'),
+        '--endpoint',
+        emulator.url,
+        '--dist',
+        distDir,
+        '--api-port',
+        '0',
+        '--grace-ms',
+        '2000',
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: region,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     try {
-      const readyLine = await eventually('RUNTIME READY', () => stdout.split('\n').find((line) => line.startsWith('RUNTIME READY ')), 30_000);
-      const ready = JSON.parse(readyLine.slice('RUNTIME READY '.length)) as { apiUrl: string; functions: unknown[]; mappings: unknown[] };
+      const readyLine = await eventually(
+        'RUNTIME READY',
+        () => stdout.split('\n').find((line) => line.startsWith('RUNTIME READY ')),
+        30_000,
+      );
+      const ready = JSON.parse(readyLine.slice('RUNTIME READY '.length)) as {
+        apiUrl: string;
+        functions: unknown[];
+        mappings: unknown[];
+      };
 
-      expect(ready.apiUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/_aws/execute-api/${restApiId ?? ''}/local$`));
+      expect(ready.apiUrl).toMatch(
+        new RegExp(`^http://127\\.0\\.0\\.1:\\d+/_aws/execute-api/${restApiId ?? ''}/local$`),
+      );
       expect(ready.functions).toEqual([expect.objectContaining({ name: 'cli-fn', timeoutSeconds: 3 })]);
-      expect(ready.mappings).toEqual([{ function: 'cli-fn', queueUrl: queue.url, batchSize: 5, maximumBatchingWindowInSeconds: 0, reportBatchItemFailures: false, visibilityTimeoutSeconds: 5 }]);
+      expect(ready.mappings).toEqual([
+        {
+          function: 'cli-fn',
+          queueUrl: queue.url,
+          batchSize: 5,
+          maximumBatchingWindowInSeconds: 0,
+          reportBatchItemFailures: false,
+          visibilityTimeoutSeconds: 5,
+        },
+      ]);
       const response = await fetch(`${ready.apiUrl}/items/42`);
       expect(((await response.json()) as { pathParameters: unknown }).pathParameters).toEqual({ itemId: '42' });
-      await eventually('the invocation log line', () => (/invoke cli-fn api:GET \S+\/items\/42 status=200 duration=/.test(stdout) ? true : undefined));
+      await eventually('the invocation log line', () =>
+        /invoke cli-fn api:GET \S+\/items\/42 status=200 duration=/.test(stdout) ? true : undefined,
+      );
     } finally {
       child.kill('SIGTERM');
     }

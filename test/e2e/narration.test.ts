@@ -38,35 +38,58 @@ it('one order from every function, in the order the fan-out runs: order-api, ord
   const lines = await eventually(
     async () => {
       const found = linesOf(placed.orderId);
-      const confirmedSent = found.findIndex((l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_CONFIRMED'));
-      return confirmedSent >= 0 && found.slice(confirmedSent + 1).some((l) => l.fn === 'order-status' && l.message.startsWith('event applied')) ? found : undefined;
+      const confirmedSent = found.findIndex(
+        (l) =>
+          l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_CONFIRMED'),
+      );
+      return confirmedSent >= 0 &&
+        found.slice(confirmedSent + 1).some((l) => l.fn === 'order-status' && l.message.startsWith('event applied'))
+        ? found
+        : undefined;
     },
     { timeoutMs: 30_000, what: `the narration of order ${placed.orderId}` },
   );
-  const at = (fn: string, message: string): number => lines.findIndex((l) => l.fn === fn && l.message.startsWith(message));
+  const at = (fn: string, message: string): number =>
+    lines.findIndex((l) => l.fn === fn && l.message.startsWith(message));
   const where = lines.map((l) => l.line).join('\n');
 
-  expect(lines[0]).toMatchObject({ fn: 'order-api', level: 'INFO', message: expect.stringMatching(/^request .*status=202/) });
+  expect(lines[0]).toMatchObject({
+    fn: 'order-api',
+    level: 'INFO',
+    message: expect.stringMatching(/^request .*status=202/),
+  });
   const announced = at('order-publisher', 'announced');
   const reserved = at('inventory', 'stock reserved');
   const charged = at('billing', 'payment decided');
-  const received = lines.findIndex((l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_RECEIVED'));
+  const received = lines.findIndex(
+    (l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_RECEIVED'),
+  );
   const confirmed = at('order-status', 'order CONFIRMED');
-  const told = lines.findIndex((l) => l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_CONFIRMED'));
-  for (const [what, index] of Object.entries({ announced, reserved, charged, received, confirmed, told })) expect({ what, found: index > 0, where }).toEqual({ what, found: true, where });
+  const told = lines.findIndex(
+    (l) =>
+      l.fn === 'notification' && l.message.startsWith('notification sent') && l.message.includes('ORDER_CONFIRMED'),
+  );
+  for (const [what, index] of Object.entries({ announced, reserved, charged, received, confirmed, told }))
+    expect({ what, found: index > 0, where }).toEqual({ what, found: true, where });
   // The three services react to OrderPlaced; order-status decides only once stock and payment are in,
   // and the confirmation email follows the decision. (order-publisher logs 'announced' after its
   // publish returns, by which time the services may have logged already: its place among them varies.)
   expect(confirmed).toBeGreaterThan(Math.max(reserved, charged));
   expect(told).toBeGreaterThan(confirmed);
-  expect(new Set(lines.map((l) => l.fn))).toEqual(new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status']));
+  expect(new Set(lines.map((l) => l.fn))).toEqual(
+    new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status']),
+  );
   expect(lines.filter((l) => l.level !== 'INFO')).toEqual([]);
 
   // And the runtime's own lines: the request, the stream batch, and a batch line per queue consumer.
   const all = narration();
   expect(all).toContainEqual(expect.stringMatching(/^order-api\s+│ \S+ POST \/orders → 202, [\d.]+ m?s$/));
-  expect(all).toContainEqual(expect.stringMatching(/^order-publisher\s+│ \S+ batch stream:orders \d+ records?, 0 failed, [\d.]+ m?s$/));
+  expect(all).toContainEqual(
+    expect.stringMatching(/^order-publisher\s+│ \S+ batch stream:orders \d+ records?, 0 failed, [\d.]+ m?s$/),
+  );
   for (const fn of ['inventory', 'billing', 'notification', 'order-status']) {
-    expect(all).toContainEqual(expect.stringMatching(new RegExp(`^${fn}\\s+│ \\S+ batch sqs:${fn}-queue \\d+ records?, 0 failed, [\\d.]+ m?s$`)));
+    expect(all).toContainEqual(
+      expect.stringMatching(new RegExp(`^${fn}\\s+│ \\S+ batch sqs:${fn}-queue \\d+ records?, 0 failed, [\\d.]+ m?s$`)),
+    );
   }
 });

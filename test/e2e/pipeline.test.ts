@@ -2,7 +2,17 @@
 // checked through the API and the tables. Each test stocks products of its own, so tests do not
 // depend on each other or on the seed.
 import { eventually } from './support/stack.js';
-import { billingOf, finalOrder, finalOrders, orderRequest, postOrder, sentNotifications, stockOf, stockProduct, type OrderView } from './support/orders.js';
+import {
+  billingOf,
+  finalOrder,
+  finalOrders,
+  orderRequest,
+  postOrder,
+  sentNotifications,
+  stockOf,
+  stockProduct,
+  type OrderView,
+} from './support/orders.js';
 
 async function placeOrder(items: { productId: string; quantity: number }[]): Promise<OrderView> {
   const response = await postOrder(orderRequest(items));
@@ -11,7 +21,11 @@ async function placeOrder(items: { productId: string; quantity: number }[]): Pro
   return response.body;
 }
 
-const kinds = (notifications: Record<string, unknown>[]) => notifications.filter((n) => n.status === 'SENT').map((n) => String(n.kind)).sort();
+const kinds = (notifications: Record<string, unknown>[]) =>
+  notifications
+    .filter((n) => n.status === 'SENT')
+    .map((n) => String(n.kind))
+    .sort();
 
 describe('order pipeline', () => {
   it('confirms an order: stock goes down, one charge, the customer is told', async () => {
@@ -29,8 +43,13 @@ describe('order pipeline', () => {
     expect(order.services).toMatchObject({ inventory: 'RESERVED', payment: 'CAPTURED' });
     expect(await stockOf(p1)).toBe(8);
     expect(await stockOf(p2)).toBe(4);
-    expect(await billingOf(placed.orderId)).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 3200, currency: 'JPY' })]);
-    expect(kinds(await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']))).toEqual(['ORDER_CONFIRMED', 'ORDER_RECEIVED']);
+    expect(await billingOf(placed.orderId)).toEqual([
+      expect.objectContaining({ status: 'CAPTURED', amount: 3200, currency: 'JPY' }),
+    ]);
+    expect(kinds(await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']))).toEqual([
+      'ORDER_CONFIRMED',
+      'ORDER_RECEIVED',
+    ]);
   });
 
   it('cancels an order that is out of stock: stock unchanged, no money kept, the other services still run', async () => {
@@ -46,12 +65,17 @@ describe('order pipeline', () => {
     const billing = await eventually(
       async () => {
         const records = await billingOf(placed.orderId);
-        return records.length === 1 && ['VOIDED', 'REFUNDED'].includes(String(records[0]?.status)) ? records : undefined;
+        return records.length === 1 && ['VOIDED', 'REFUNDED'].includes(String(records[0]?.status))
+          ? records
+          : undefined;
       },
       { what: 'billing to void or refund' },
     );
     expect(billing).toHaveLength(1);
-    expect(kinds(await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CANCELLED']))).toEqual(['ORDER_CANCELLED', 'ORDER_RECEIVED']);
+    expect(kinds(await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CANCELLED']))).toEqual([
+      'ORDER_CANCELLED',
+      'ORDER_RECEIVED',
+    ]);
   });
 
   it('takes 20 concurrent orders to a final state, and stock, billing and totals agree', async () => {
@@ -59,8 +83,13 @@ describe('order pipeline', () => {
     const orderCount = 20;
     const product = await stockProduct(initialStock, 500);
 
-    const placed = await Promise.all(Array.from({ length: orderCount }, () => placeOrder([{ productId: product, quantity: 1 }])));
-    const orders = await finalOrders(placed.map((o) => o.orderId), 180_000);
+    const placed = await Promise.all(
+      Array.from({ length: orderCount }, () => placeOrder([{ productId: product, quantity: 1 }])),
+    );
+    const orders = await finalOrders(
+      placed.map((o) => o.orderId),
+      180_000,
+    );
 
     const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
     const cancelled = orders.filter((o) => o.status === 'CANCELLED');

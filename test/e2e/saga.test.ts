@@ -72,8 +72,13 @@ describe('the saga', () => {
     expect(order.status).toBe('CANCELLED');
     expect(order.reason).toBe('payment declined: card_declined');
     // Stock goes back to exactly its initial value: reserved once, released once.
-    await eventually(async () => ((await stockOf(product)) === 5 ? true : undefined), { what: 'the released stock to be back' });
-    expect(await reservationOf(placed.orderId)).toMatchObject({ status: 'RELEASED', items: [{ productId: product, quantity: 2 }] });
+    await eventually(async () => ((await stockOf(product)) === 5 ? true : undefined), {
+      what: 'the released stock to be back',
+    });
+    expect(await reservationOf(placed.orderId)).toMatchObject({
+      status: 'RELEASED',
+      items: [{ productId: product, quantity: 2 }],
+    });
     const billing = await billingOf(placed.orderId);
     expect(billing).toHaveLength(1);
     expect(billing[0]).toMatchObject({ status: 'DECLINED', reason: 'card_declined', amount: 1800 });
@@ -103,10 +108,13 @@ describe('the saga', () => {
 
     await publishEvent(rejected);
     // Billing voids an order it has never seen: a tombstone the later OrderPlaced must respect.
-    const voided = await eventually(async () => {
-      const [record] = await billingOf(orderId);
-      return record?.status === 'VOIDED' ? record : undefined;
-    }, { what: 'billing to record the void' });
+    const voided = await eventually(
+      async () => {
+        const [record] = await billingOf(orderId);
+        return record?.status === 'VOIDED' ? record : undefined;
+      },
+      { what: 'billing to record the void' },
+    );
     expect(voided).not.toHaveProperty('amount');
 
     await publishEvent(placed);
@@ -139,7 +147,9 @@ describe('the saga', () => {
     });
 
     await publishEvent(declined);
-    await eventually(async () => ((await reservationOf(orderId))?.status === 'RELEASED' ? true : undefined), { what: 'the release tombstone' });
+    await eventually(async () => ((await reservationOf(orderId))?.status === 'RELEASED' ? true : undefined), {
+      what: 'the release tombstone',
+    });
     await publishEvent(placed);
     await sentNotifications(orderId, ['ORDER_RECEIVED', 'ORDER_CANCELLED']);
     await quiet(); // inventory has processed the late OrderPlaced
@@ -160,10 +170,13 @@ describe('GET /orders/{orderId}', () => {
     const placed = await placeOrder(orderRequest([{ productId: product, quantity: 2 }]));
     await sentNotifications(placed.orderId, ['ORDER_RECEIVED', 'ORDER_CONFIRMED']);
 
-    const order = await eventually(async () => {
-      const o = await getOrder(placed.orderId);
-      return o?.services.notification === 'ORDER_CONFIRMED' && o.history.length >= 4 ? o : undefined;
-    }, { what: 'the order to show the confirmation notification' });
+    const order = await eventually(
+      async () => {
+        const o = await getOrder(placed.orderId);
+        return o?.services.notification === 'ORDER_CONFIRMED' && o.history.length >= 4 ? o : undefined;
+      },
+      { what: 'the order to show the confirmation notification' },
+    );
     expect(order).toMatchObject({
       orderId: placed.orderId,
       status: 'CONFIRMED',

@@ -2,7 +2,13 @@
 // and the counts are the live ones.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { repoRoot } from '../../local/paths.js';
 import { clientsFor, collectStatus, refsFromApis, refsFromState, renderStatus } from '../../local/tools/status.js';
@@ -20,27 +26,42 @@ describe('make status', () => {
     const status = await collectStatus(aws, await refsFromState(statePath), endpoint, region, apiPort);
 
     expect(status.topic?.arn).toBe(outputs.topic_arn);
-    expect(status.topic?.subscriptions.map((s) => s.queue).sort()).toEqual(Object.values(outputs.queue_urls).map((u) => u.split('/').pop()).sort());
+    expect(status.topic?.subscriptions.map((s) => s.queue).sort()).toEqual(
+      Object.values(outputs.queue_urls)
+        .map((u) => u.split('/').pop())
+        .sort(),
+    );
     for (const s of status.topic?.subscriptions ?? []) {
       expect(s).toMatchObject({ protocol: 'sqs', raw: true });
       expect(JSON.parse(s.filterPolicy)).toEqual({ eventType: expect.any(Array) });
     }
     expect(status.queues.map((q) => q.name).sort()).toEqual(Object.keys(outputs.queue_urls).sort());
-    for (const q of status.queues) expect(q).toMatchObject({ dlq: 'order-processing-dlq', maxReceiveCount: expect.any(Number) });
+    for (const q of status.queues)
+      expect(q).toMatchObject({ dlq: 'order-processing-dlq', maxReceiveCount: expect.any(Number) });
     expect(status.tables.map((t) => t.name).sort()).toEqual(Object.values(outputs.table_names).sort());
     const inventory = status.tables.find((t) => t.name === outputs.table_names.inventory);
-    const scanned = await clients().db.send(new ScanCommand({ TableName: outputs.table_names.inventory, Select: 'COUNT' }));
+    const scanned = await clients().db.send(
+      new ScanCommand({ TableName: outputs.table_names.inventory, Select: 'COUNT' }),
+    );
     expect(inventory?.items).toBe(scanned.Count);
     expect(status.functions.map((f) => f.name).sort()).toEqual([...outputs.function_names].sort());
     const mappings = status.functions.flatMap((f) => f.mappings.map((m) => ({ function: f.name, ...m })));
-    expect(mappings.map((m) => m.source).sort()).toEqual([...Object.keys(outputs.queue_urls), `${outputs.table_names.orders} stream`].sort());
+    expect(mappings.map((m) => m.source).sort()).toEqual(
+      [...Object.keys(outputs.queue_urls), `${outputs.table_names.orders} stream`].sort(),
+    );
     expect(mappings.find((m) => m.source.endsWith(' stream'))?.function).toBe('order-publisher');
     // The local runtime polls: moto's own mapping delivery stays off.
     for (const m of mappings) expect(m.state).toBe('Disabled');
     expect(status.api?.url).toBe(apiUrl);
 
     const text = renderStatus(status);
-    for (const name of [...Object.keys(outputs.queue_urls), ...Object.values(outputs.table_names), ...outputs.function_names, 'order-processing-dlq']) expect(text).toContain(name);
+    for (const name of [
+      ...Object.keys(outputs.queue_urls),
+      ...Object.values(outputs.table_names),
+      ...outputs.function_names,
+      'order-processing-dlq',
+    ])
+      expect(text).toContain(name);
   }, 60_000);
 
   it('finds the same stack from the APIs alone (no state: tflocal elsewhere, or AWS)', async () => {
@@ -63,20 +84,44 @@ describe('make status', () => {
     const before = await collectStatus(aws, refs, endpoint, region, apiPort);
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"status test":1}' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"status test":2}' }));
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 60 }));
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 1, VisibilityTimeout: 60 }),
+    );
     try {
       const after = await collectStatus(aws, refs, endpoint, region, apiPort);
-      expect(after.dlq).toEqual({ name: 'order-processing-dlq', depth: (before.dlq?.depth ?? 0) + 1, inFlight: (before.dlq?.inFlight ?? 0) + 1 });
+      expect(after.dlq).toEqual({
+        name: 'order-processing-dlq',
+        depth: (before.dlq?.depth ?? 0) + 1,
+        inFlight: (before.dlq?.inFlight ?? 0) + 1,
+      });
     } finally {
       // Leave the DLQ as it was: delete what this test sent, and make anything else visible again at once.
       let mine = 2;
-      for (let batch = received, attempts = 0; mine > 0 && attempts < 20; attempts += 1, batch = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 1 }))) {
+      for (
+        let batch = received, attempts = 0;
+        mine > 0 && attempts < 20;
+        attempts += 1,
+          batch = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: dlqUrl,
+              MaxNumberOfMessages: 10,
+              VisibilityTimeout: 60,
+              WaitTimeSeconds: 1,
+            }),
+          )
+      ) {
         for (const m of batch.Messages ?? []) {
           if (m.Body?.includes('status test')) {
             await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle }));
             mine -= 1;
           } else {
-            await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: dlqUrl, ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 }));
+            await sqs.send(
+              new ChangeMessageVisibilityCommand({
+                QueueUrl: dlqUrl,
+                ReceiptHandle: m.ReceiptHandle,
+                VisibilityTimeout: 0,
+              }),
+            );
           }
         }
       }

@@ -8,7 +8,8 @@ import { terraform, type TflocalDeployment } from './support/tflocal.js';
 
 function deployment(): TflocalDeployment {
   const raw = process.env.E2E_TFLOCAL;
-  if (raw === undefined) throw new Error('E2E_TFLOCAL is not set: run the e2e project through jest (global-setup deploys it)');
+  if (raw === undefined)
+    throw new Error('E2E_TFLOCAL is not set: run the e2e project through jest (global-setup deploys it)');
   const deployed = JSON.parse(raw) as TflocalDeployment;
   if (deployed.error !== undefined) throw new Error(`the tflocal-shaped apply failed:\n${deployed.error}`);
   return deployed;
@@ -19,19 +20,25 @@ it('envs/local applied with its defaults and a tflocal provider override: mappin
   const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const [lambda, sqs] = [new LambdaClient(config), new SQSClient(config)];
   try {
-    const outputs = JSON.parse(await terraform(envDir, 'output', '-json')) as { function_names: { value: string[] }; dlq_url: { value: string } };
+    const outputs = JSON.parse(await terraform(envDir, 'output', '-json')) as {
+      function_names: { value: string[] };
+      dlq_url: { value: string };
+    };
 
     const mappings = (await lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [];
     expect(mappings.length).toBeGreaterThanOrEqual(5); // four queues and the orders stream
     expect(mappings.map((mapping) => mapping.State)).toEqual(mappings.map(() => 'Enabled'));
 
     for (const name of outputs.function_names.value) {
-      const variables = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables ?? {};
-      expect({ name, endpoint: variables['AWS_ENDPOINT_URL'] }).toEqual({ name, endpoint: undefined });
+      const variables =
+        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).Environment?.Variables ?? {};
+      expect({ name, endpoint: variables.AWS_ENDPOINT_URL }).toEqual({ name, endpoint: undefined });
       expect(Object.values(variables).filter((value) => /127\.0\.0\.1|localhost/.test(value))).toEqual([]);
     }
 
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: outputs.dlq_url.value, AttributeNames: ['RedriveAllowPolicy'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: outputs.dlq_url.value, AttributeNames: ['RedriveAllowPolicy'] }),
+    );
     expect(JSON.parse(Attributes?.RedriveAllowPolicy ?? '{}')).toMatchObject({ redrivePermission: 'byQueue' });
   } finally {
     for (const client of [lambda, sqs]) client.destroy();

@@ -8,19 +8,45 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { repoRoot } from '../../local/paths.js';
-import { effectsOf, finalOrders, getOrderResponse, messagesInQueue, orderRequest, postOrder, stockOf, stockProduct, uniqueId } from './support/orders.js';
+import {
+  effectsOf,
+  finalOrders,
+  getOrderResponse,
+  messagesInQueue,
+  orderRequest,
+  postOrder,
+  stockOf,
+  stockProduct,
+  uniqueId,
+} from './support/orders.js';
 import { eventually, stack } from './support/stack.js';
 
 const { endpoint, apiUrl, outputs } = stack();
-const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const lambda = new LambdaClient({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 const deployedCode = async () =>
-  Object.fromEntries(await Promise.all(outputs.function_names.map(async (name) => [name, (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).CodeSha256]))) as Record<string, string>;
+  Object.fromEntries(
+    await Promise.all(
+      outputs.function_names.map(async (name) => [
+        name,
+        (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).CodeSha256,
+      ]),
+    ),
+  ) as Record<string, string>;
 
 /** A source file under functions/, edited for the test and always put back. */
 const source = (path: string) => {
   const file = join(repoRoot, 'functions', path);
   const original = readFileSync(file, 'utf8');
-  return { file, original, write: (text: string) => writeFileSync(file, text), restore: () => writeFileSync(file, original) };
+  return {
+    file,
+    original,
+    write: (text: string) => writeFileSync(file, text),
+    restore: () => writeFileSync(file, original),
+  };
 };
 const http404 = source('order-api/http.ts');
 const logger = source('shared/logger.ts');
@@ -30,7 +56,11 @@ let output = '';
 let applied: Record<string, string>;
 const watcherSays = async (pattern: RegExp, what: string, timeoutMs = 30_000) => {
   try {
-    return await eventually(async () => (pattern.test(output) ? true : undefined), { timeoutMs, intervalMs: 20, what: `make watch to say ${what}` });
+    return await eventually(async () => (pattern.test(output) ? true : undefined), {
+      timeoutMs,
+      intervalMs: 20,
+      what: `make watch to say ${what}`,
+    });
   } catch (error) {
     throw new Error(`${error instanceof Error ? error.message : String(error)}; it said:\n${output.slice(-3_000)}`);
   }
@@ -54,10 +84,13 @@ afterAll(async () => {
   logger.restore();
   try {
     // Back to the applied code: the same sources build the same bytes.
-    await eventually(async () => {
-      const now = await deployedCode();
-      return JSON.stringify(now) === JSON.stringify(applied) ? true : undefined;
-    }, { timeoutMs: 60_000, what: 'the deployed code to be what Terraform applied again' });
+    await eventually(
+      async () => {
+        const now = await deployedCode();
+        return JSON.stringify(now) === JSON.stringify(applied) ? true : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the deployed code to be what Terraform applied again' },
+    );
   } finally {
     lambda.destroy();
     const exited = new Promise((resolve) => watcher.once('exit', resolve));
@@ -73,12 +106,21 @@ it('the new code answers within 2 s of the save, deployed with a matching CodeSh
   expect((await getOrderResponse<{ detail: string }>(missing)).body.detail).toBe('No order with this id');
 
   const savedAt = Date.now();
-  http404.write(http404.original.replace("problem(404, 'No order with this id'", `problem(404, 'No order with this id (${marker})'`));
-  const answeredAt = await eventually(async () => ((await getOrderResponse<{ detail: string }>(missing)).body.detail.includes(marker) ? Date.now() : undefined), {
-    timeoutMs: 20_000,
-    intervalMs: 25,
-    what: 'the edited order-api to answer',
-  });
+  http404.write(
+    http404.original.replace(
+      "problem(404, 'No order with this id'",
+      `problem(404, 'No order with this id (${marker})'`,
+    ),
+  );
+  const answeredAt = await eventually(
+    async () =>
+      (await getOrderResponse<{ detail: string }>(missing)).body.detail.includes(marker) ? Date.now() : undefined,
+    {
+      timeoutMs: 20_000,
+      intervalMs: 25,
+      what: 'the edited order-api to answer',
+    },
+  );
 
   expect(answeredAt - savedAt).toBeLessThanOrEqual(2_000);
   const after = await deployedCode();
@@ -89,10 +131,18 @@ it('the new code answers within 2 s of the save, deployed with a matching CodeSh
 it('every function reloaded while orders are in flight: none lost, each effect once', async () => {
   const productId = await stockProduct(100);
   const dlqBefore = await messagesInQueue(outputs.dlq_url);
-  const orders = await Promise.all(Array.from({ length: 20 }, async () => (await postOrder(orderRequest([{ productId, quantity: 1 }]))).body));
+  const orders = await Promise.all(
+    Array.from({ length: 20 }, async () => (await postOrder(orderRequest([{ productId, quantity: 1 }]))).body),
+  );
   // Saved while the consumers work on those orders: logger.ts is in every bundle.
-  logger.write(logger.original.replace("new Set(['email', ", `new Set(['${uniqueId('watch').replace(/-/g, '')}', 'email', `));
-  await watcherSays(/logger\.ts → billing, inventory, notification, order-api, order-publisher, order-status rebuilt, deployed and reloaded/, 'every function was reloaded', 120_000);
+  logger.write(
+    logger.original.replace("new Set(['email', ", `new Set(['${uniqueId('watch').replace(/-/g, '')}', 'email', `),
+  );
+  await watcherSays(
+    /logger\.ts → billing, inventory, notification, order-api, order-publisher, order-status rebuilt, deployed and reloaded/,
+    'every function was reloaded',
+    120_000,
+  );
 
   const final = await finalOrders(orders.map((o) => o.orderId));
   expect(final.map((o) => o.status)).toEqual(orders.map(() => 'CONFIRMED'));

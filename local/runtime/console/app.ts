@@ -12,14 +12,19 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return found as T;
 };
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
   node.append(...children);
   return node;
 }
 
-const clock = (iso: string | undefined): string => (iso === undefined ? '' : (/T(\d\d:\d\d:\d\d\.\d)/.exec(iso)?.[1] ?? iso));
+const clock = (iso: string | undefined): string =>
+  iso === undefined ? '' : (/T(\d\d:\d\d:\d\d\.\d)/.exec(iso)?.[1] ?? iso);
 const elapsed = (from: string, to: string): string => {
   const ms = Date.parse(to) - Date.parse(from);
   return Number.isFinite(ms) ? (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`) : '';
@@ -43,14 +48,25 @@ function renderOrders(orders: OrderView[]): void {
       const trail =
         order.statuses.length === 0
           ? 'events only: not placed through this API'
-          : order.statuses.map((s, i) => `${s.status}${i === 0 ? '' : ` +${elapsed(order.statuses[0]?.time ?? s.time, s.time)}`}`).join(' → ');
+          : order.statuses
+              .map((s, i) => `${s.status}${i === 0 ? '' : ` +${elapsed(order.statuses[0]?.time ?? s.time, s.time)}`}`)
+              .join(' → ');
       const row = el(
         'tr',
-        { 'data-order': order.orderId, 'data-status': order.status, class: order.orderId === selected ? 'selected' : '' },
+        {
+          'data-order': order.orderId,
+          'data-status': order.status,
+          class: order.orderId === selected ? 'selected' : '',
+        },
         el('td', { class: 'id', title: order.orderId }, order.orderId),
         el('td', {}, el('span', { class: `badge ${order.status.toLowerCase()}` }, order.status)),
         el('td', { class: 'time' }, clock(order.placedAt)),
-        el('td', { class: 'trail' }, trail, ...(order.reason === undefined ? [] : [el('span', { class: 'reason' }, ` — ${order.reason}`)])),
+        el(
+          'td',
+          { class: 'trail' },
+          trail,
+          ...(order.reason === undefined ? [] : [el('span', { class: 'reason' }, ` — ${order.reason}`)]),
+        ),
       );
       row.addEventListener('click', () => {
         selected = order.orderId;
@@ -63,7 +79,8 @@ function renderOrders(orders: OrderView[]): void {
 }
 
 function renderTimeline(order: OrderView | undefined): void {
-  $('events-of').textContent = order === undefined ? 'pick an order' : `of ${order.orderId}, across services, in time order`;
+  $('events-of').textContent =
+    order === undefined ? 'pick an order' : `of ${order.orderId}, across services, in time order`;
   $('timeline').replaceChildren(
     ...(order?.timeline ?? []).map((entry) =>
       el(
@@ -71,7 +88,12 @@ function renderTimeline(order: OrderView | undefined): void {
         { 'data-fn': entry.functionName, class: entry.level.toLowerCase() },
         el('time', {}, clock(entry.time)),
         fnChip(entry.functionName),
-        el('span', { class: 'message' }, entry.message, ...(entry.eventType === undefined ? [] : [el('span', { class: 'event' }, entry.eventType)])),
+        el(
+          'span',
+          { class: 'message' },
+          entry.message,
+          ...(entry.eventType === undefined ? [] : [el('span', { class: 'event' }, entry.eventType)]),
+        ),
       ),
     ),
   );
@@ -84,7 +106,11 @@ function renderQueues(state: State): void {
       el(
         'tr',
         { 'data-queue': q.name },
-        el('td', { title: q.functionName === undefined ? '' : `polled for ${q.functionName}` }, el('span', { class: 'queue' }, q.name)),
+        el(
+          'td',
+          { title: q.functionName === undefined ? '' : `polled for ${q.functionName}` },
+          el('span', { class: 'queue' }, q.name),
+        ),
         el('td', { class: `n${q.visible > 0 ? ' busy' : ''}` }, String(q.visible)),
         el('td', { class: `n${q.inFlight > 0 ? ' busy' : ''}` }, String(q.inFlight)),
       ),
@@ -93,7 +119,8 @@ function renderQueues(state: State): void {
   const dlq = state.queues.find((q) => q.dlq);
   const depth = dlq === undefined ? undefined : dlq.visible + dlq.inFlight;
   $('dlq-depth').textContent = depth === undefined ? '–' : String(depth);
-  $('dlq-count').textContent = `message${depth === 1 ? '' : 's'}${dlq !== undefined && dlq.inFlight > 0 ? ` (${dlq.inFlight} in flight)` : ''}`;
+  $('dlq-count').textContent =
+    `message${depth === 1 ? '' : 's'}${dlq !== undefined && dlq.inFlight > 0 ? ` (${dlq.inFlight} in flight)` : ''}`;
   $('dlq-name').textContent = dlq === undefined ? 'no dead-letter queue found' : `in ${dlq.name}`;
   document.querySelector('.dlq')?.classList.toggle('alarm', (depth ?? 0) > 0);
   $<HTMLButtonElement>('redrive').disabled = (depth ?? 0) === 0 || redriving;
@@ -103,7 +130,13 @@ function renderEmails(state: State): void {
   $('emails-total').textContent = `${state.emails.total} in all`;
   $('emails').replaceChildren(
     ...state.emails.recent.map((email) =>
-      el('li', {}, el('time', {}, clock(email.time)), el('span', { class: 'to' }, email.to.join(', ')), el('span', { class: 'subject' }, email.subject)),
+      el(
+        'li',
+        {},
+        el('time', {}, clock(email.time)),
+        el('span', { class: 'to' }, email.to.join(', ')),
+        el('span', { class: 'subject' }, email.subject),
+      ),
     ),
   );
 }
@@ -131,7 +164,11 @@ $<HTMLButtonElement>('redrive').addEventListener('click', async () => {
   button.disabled = true;
   result.textContent = 'redriving…';
   try {
-    const response = await fetch('/_console/dlq/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await fetch('/_console/dlq/redrive', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
     const report = (await response.json()) as { moved: { queues: string[] }[]; left: { reason: string }[] };
     const queues = [...new Set(report.moved.flatMap((m) => m.queues))].join(', ');

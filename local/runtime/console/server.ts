@@ -109,9 +109,15 @@ export function createConsole(options: ConsoleOptions): Console {
 
   async function counts(url: string): Promise<{ visible: number; inFlight: number }> {
     const { Attributes = {} } = await options.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+    return {
+      visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    };
   }
 
   async function state(): Promise<ConsoleState> {
@@ -124,7 +130,14 @@ export function createConsole(options: ConsoleOptions): Console {
       Promise.all(
         options.mappings.map(async ({ functionName, queueUrl }) => {
           const found = await counts(queueUrl).catch(failed(queueName(queueUrl)));
-          return { name: queueName(queueUrl), url: queueUrl, functionName, visible: found?.visible ?? 0, inFlight: found?.inFlight ?? 0, dlq: false };
+          return {
+            name: queueName(queueUrl),
+            url: queueUrl,
+            functionName,
+            visible: found?.visible ?? 0,
+            inFlight: found?.inFlight ?? 0,
+            dlq: false,
+          };
         }),
       ),
       dlq()
@@ -165,28 +178,59 @@ export function createConsole(options: ConsoleOptions): Console {
 
   const bundle = (): Promise<string> =>
     (script ??= esbuild
-      .build({ entryPoints: [join(import.meta.dirname, 'app.ts')], bundle: true, format: 'iife', target: 'es2022', minify: true, write: false, logLevel: 'silent' })
+      .build({
+        entryPoints: [join(import.meta.dirname, 'app.ts')],
+        bundle: true,
+        format: 'iife',
+        target: 'es2022',
+        minify: true,
+        write: false,
+        logLevel: 'silent',
+      })
       .then((result) => result.outputFiles[0]?.text ?? ''));
 
   const send = (response: ServerResponse, status: number, type: string, body: string): void => {
-    response.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+    response.writeHead(status, {
+      'Content-Type': type,
+      'Cache-Control': 'no-store',
+      'Content-Length': Buffer.byteLength(body),
+    });
     response.end(body);
   };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://console').pathname.replace(/\/$/, '');
     const method = request.method ?? 'GET';
-    if (method === 'GET' && path === CONSOLE_PATH) return send(response, 200, 'text/html; charset=utf-8', await readFile(join(import.meta.dirname, 'page.html'), 'utf8'));
-    if (method === 'GET' && path === `${CONSOLE_PATH}/console.css`) return send(response, 200, 'text/css; charset=utf-8', await readFile(join(import.meta.dirname, 'console.css'), 'utf8'));
-    if (method === 'GET' && path === `${CONSOLE_PATH}/app.js`) return send(response, 200, 'text/javascript; charset=utf-8', await bundle());
-    if (method === 'GET' && path === `${CONSOLE_PATH}/state`) return send(response, 200, 'application/json', JSON.stringify(await state()));
+    if (method === 'GET' && path === CONSOLE_PATH)
+      return send(
+        response,
+        200,
+        'text/html; charset=utf-8',
+        await readFile(join(import.meta.dirname, 'page.html'), 'utf8'),
+      );
+    if (method === 'GET' && path === `${CONSOLE_PATH}/console.css`)
+      return send(
+        response,
+        200,
+        'text/css; charset=utf-8',
+        await readFile(join(import.meta.dirname, 'console.css'), 'utf8'),
+      );
+    if (method === 'GET' && path === `${CONSOLE_PATH}/app.js`)
+      return send(response, 200, 'text/javascript; charset=utf-8', await bundle());
+    if (method === 'GET' && path === `${CONSOLE_PATH}/state`)
+      return send(response, 200, 'application/json', JSON.stringify(await state()));
     if (method === 'GET' && path === `${CONSOLE_PATH}/events`) {
-      response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      response.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       response.write('retry: 1000\n\n');
       clients.add(response);
       request.on('close', () => clients.delete(response));
       // The new watcher gets the state at once: the last one sent, and the next refresh now.
-      if (lastState !== undefined) response.write(`event: state\ndata: ${JSON.stringify({ ...lastState, time: new Date().toISOString() })}\n\n`);
+      if (lastState !== undefined)
+        response.write(`event: state\ndata: ${JSON.stringify({ ...lastState, time: new Date().toISOString() })}\n\n`);
       if (refreshing === undefined) refreshing = refresh();
       else {
         clearTimeout(timer);
@@ -196,7 +240,8 @@ export function createConsole(options: ConsoleOptions): Console {
     }
     if (method === 'POST' && path === `${CONSOLE_PATH}/dlq/redrive`) {
       // Only the page's own script: a form on another site cannot send JSON without a CORS preflight, which this never allows.
-      if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) return send(response, 415, 'text/plain', 'POST application/json');
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/json'))
+        return send(response, 415, 'text/plain', 'POST application/json');
       request.resume();
       const report: RedriveReport = await redrive(options.sqs, await dlq());
       return send(response, 200, 'application/json', JSON.stringify(report));
@@ -207,7 +252,8 @@ export function createConsole(options: ConsoleOptions): Console {
   return {
     handle: (request, response) => {
       handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent) send(response, 500, 'text/plain', `console error: ${error instanceof Error ? error.message : String(error)}`);
+        if (!response.headersSent)
+          send(response, 500, 'text/plain', `console error: ${error instanceof Error ? error.message : String(error)}`);
         else response.end();
       });
     },

@@ -63,19 +63,32 @@ export class ConsoleView {
       return; // not a Powertools line
     }
     const order = this.order(parsed.orderId, parsed.timestamp);
-    if (report.functionName === 'order-api' && parsed.route === 'place' && (parsed.status === 202 || parsed.status === 200)) {
+    if (
+      report.functionName === 'order-api' &&
+      parsed.route === 'place' &&
+      (parsed.status === 202 || parsed.status === 200)
+    ) {
       // biome-ignore lint/complexity/useMathMinMax: ISO timestamps, compared as strings (Math.min would make them NaN)
       order.placedAt = parsed.timestamp < order.placedAt ? parsed.timestamp : order.placedAt;
       if (order.status === 'UNKNOWN') order.status = 'PLACED';
       if (order.statuses[0]?.status !== 'PLACED') order.statuses.unshift({ status: 'PLACED', time: order.placedAt });
     }
     const final = FINAL.exec(parsed.message)?.[1] as 'CONFIRMED' | 'CANCELLED' | undefined;
-    if (report.functionName === 'order-status' && final !== undefined && (order.status === 'PLACED' || order.status === 'UNKNOWN')) {
+    if (
+      report.functionName === 'order-status' &&
+      final !== undefined &&
+      (order.status === 'PLACED' || order.status === 'UNKNOWN')
+    ) {
       order.status = final;
       order.statuses.push({ status: final, time: parsed.timestamp });
       if (parsed.reason !== undefined) order.reason = parsed.reason;
     }
-    const entry: TimelineEntry = { time: parsed.timestamp, functionName: report.functionName, level: parsed.level, message: parsed.message };
+    const entry: TimelineEntry = {
+      time: parsed.timestamp,
+      functionName: report.functionName,
+      level: parsed.level,
+      message: parsed.message,
+    };
     if (parsed.eventType !== undefined) entry.eventType = parsed.eventType;
     // In the time each function logged it: lines from different workers arrive slightly out of order.
     let at = order.timeline.length;

@@ -20,8 +20,12 @@ import { clients, eventually, http, stack, type HttpResult } from './stack.js';
 
 const aws = clients();
 export const { db, sns, sqs } = aws;
-export const tables = () => stack().outputs.table_names as Record<'orders' | 'inventory' | 'notifications' | 'billing' | 'idempotency' | 'inventory-reservations', string> &
-  Record<string, string>;
+export const tables = () =>
+  stack().outputs.table_names as Record<
+    'orders' | 'inventory' | 'notifications' | 'billing' | 'idempotency' | 'inventory-reservations',
+    string
+  > &
+    Record<string, string>;
 
 type OrderStatus = 'PLACED' | 'CONFIRMED' | 'CANCELLED';
 export interface OrderView {
@@ -50,7 +54,11 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 1
 // ── customers: ID tokens from the stack's user pool, as `make token` gets them ───────────────
 
 const { endpoint, outputs } = stack();
-const cognito = new CognitoIdentityProviderClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const cognito = new CognitoIdentityProviderClient({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 /** A token for customer X (one sign-in per customer for the whole test file). */
 export const tokenFor: (customer: string, email?: string) => Promise<CustomerToken> = customerTokens(cognito, {
   userPoolId: outputs.user_pool_id,
@@ -76,17 +84,28 @@ async function authorization(customer = DEFAULT_CUSTOMER): Promise<Record<string
 
 export async function stockProduct(stock: number, unitPrice = 1200): Promise<string> {
   const productId = uniqueId('p');
-  await db.send(new PutCommand({ TableName: tables().inventory, Item: { productId, name: `test ${productId}`, unitPrice, currency: 'JPY', stock } }));
+  await db.send(
+    new PutCommand({
+      TableName: tables().inventory,
+      Item: { productId, name: `test ${productId}`, unitPrice, currency: 'JPY', stock },
+    }),
+  );
   return productId;
 }
 
 export async function stockOf(productId: string): Promise<number> {
-  const { Item } = await db.send(new GetCommand({ TableName: tables().inventory, Key: { productId }, ConsistentRead: true }));
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tables().inventory, Key: { productId }, ConsistentRead: true }),
+  );
   return Number(Item?.stock);
 }
 
 /** An order of a customer of its own (default): what the test reads of it is that customer's alone. */
-export const orderRequest = (items: OrderRequest['items'], paymentToken = 'tok_visa', customer = uniqueId('c')): OrderRequest => ({
+export const orderRequest = (
+  items: OrderRequest['items'],
+  paymentToken = 'tok_visa',
+  customer = uniqueId('c'),
+): OrderRequest => ({
   customer,
   items,
   paymentToken,
@@ -95,7 +114,10 @@ export const orderRequest = (items: OrderRequest['items'], paymentToken = 'tok_v
 /** POST /orders with the customer's token; the body is what a client sends (the customer is the token's). */
 export async function postOrder(request: OrderRequest, idempotencyKey?: string): Promise<HttpResult<OrderView>> {
   const { customer, ...body } = request;
-  const response = await http<OrderView>('POST', '/orders', body, { ...(await authorization(customer)), ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }) });
+  const response = await http<OrderView>('POST', '/orders', body, {
+    ...(await authorization(customer)),
+    ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey }),
+  });
   if (response.status === 202) owners.set(response.body.orderId, customer);
   return response;
 }
@@ -103,12 +125,16 @@ export async function postOrder(request: OrderRequest, idempotencyKey?: string):
 /** POSTs an order and expects it accepted. */
 export async function placeOrder(request: OrderRequest, idempotencyKey?: string): Promise<OrderView> {
   const response = await postOrder(request, idempotencyKey);
-  if (response.status !== 202) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
+  if (response.status !== 202)
+    throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body;
 }
 
 /** GET /orders/{orderId} as a customer: by default the one who placed it through postOrder. */
-export async function getOrderResponse<T = OrderView>(orderId: string, customer = owners.get(orderId) ?? DEFAULT_CUSTOMER): Promise<HttpResult<T>> {
+export async function getOrderResponse<T = OrderView>(
+  orderId: string,
+  customer = owners.get(orderId) ?? DEFAULT_CUSTOMER,
+): Promise<HttpResult<T>> {
   return http<T>('GET', `/orders/${orderId}`, undefined, await authorization(customer));
 }
 
@@ -131,7 +157,12 @@ export function finalOrder(orderId: string, timeoutMs = 90_000): Promise<OrderVi
 /** An order as the orders table holds it now (read straight from the table: no load on order-api). */
 export async function storedOrder(orderId: string): Promise<OrderView | undefined> {
   const { Items = [] } = await db.send(
-    new QueryCommand({ TableName: tables().orders, KeyConditionExpression: 'orderId = :id', ExpressionAttributeValues: { ':id': orderId }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: tables().orders,
+      KeyConditionExpression: 'orderId = :id',
+      ExpressionAttributeValues: { ':id': orderId },
+      ConsistentRead: true,
+    }),
   );
   return Items[0] as OrderView | undefined;
 }
@@ -148,7 +179,8 @@ export function finalOrders(orderIds: readonly string[], timeoutMs = 90_000): Pr
   return eventually(
     async () => {
       const pending = orderIds.filter((id) => !done.has(id));
-      for (const order of await mapLimit(pending, 8, storedOrder)) if (order !== undefined && order.status !== 'PLACED') done.set(order.orderId, order);
+      for (const order of await mapLimit(pending, 8, storedOrder))
+        if (order !== undefined && order.status !== 'PLACED') done.set(order.orderId, order);
       return done.size === orderIds.length ? orderIds.map((id) => done.get(id) as OrderView) : undefined;
     },
     { timeoutMs, intervalMs: 500, what: `${orderIds.length} orders to reach a final status` },
@@ -156,7 +188,11 @@ export function finalOrders(orderIds: readonly string[], timeoutMs = 90_000): Pr
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -193,7 +229,11 @@ export async function notificationsOf(orderId: string): Promise<Record<string, u
 }
 
 /** The notifications of an order once `expected` kinds are all SENT; fails on a record of any other kind. */
-export function sentNotifications(orderId: string, expected: readonly string[], timeoutMs = 90_000): Promise<Record<string, unknown>[]> {
+export function sentNotifications(
+  orderId: string,
+  expected: readonly string[],
+  timeoutMs = 90_000,
+): Promise<Record<string, unknown>[]> {
   return eventually(
     async () => {
       const items = await notificationsOf(orderId);
@@ -211,20 +251,31 @@ export const deservedNotifications = (order: Pick<OrderView, 'status'>): string[
 /** Each service's records of a final order, once its customer has been told the outcome. */
 export async function effectsOf(order: Pick<OrderView, 'orderId' | 'status'>, timeoutMs = 90_000) {
   await sentNotifications(order.orderId, deservedNotifications(order), timeoutMs);
-  const [notifications, billing, reservation] = await Promise.all([notificationsOf(order.orderId), billingOf(order.orderId), reservationOf(order.orderId)]);
+  const [notifications, billing, reservation] = await Promise.all([
+    notificationsOf(order.orderId),
+    billingOf(order.orderId),
+    reservationOf(order.orderId),
+  ]);
   return { notifications, billing, reservation };
 }
 
 /** Every billing record of an order (billingId = orderId by design; a second one would be a second charge). */
 export async function billingOf(orderId: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await db.send(
-    new QueryCommand({ TableName: tables().billing, KeyConditionExpression: 'billingId = :id', ExpressionAttributeValues: { ':id': orderId }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: tables().billing,
+      KeyConditionExpression: 'billingId = :id',
+      ExpressionAttributeValues: { ':id': orderId },
+      ConsistentRead: true,
+    }),
   );
   return Items;
 }
 
 export async function reservationOf(orderId: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await db.send(new GetCommand({ TableName: tables()['inventory-reservations'], Key: { orderId }, ConsistentRead: true }));
+  const { Item } = await db.send(
+    new GetCommand({ TableName: tables()['inventory-reservations'], Key: { orderId }, ConsistentRead: true }),
+  );
   return Item;
 }
 
@@ -255,7 +306,11 @@ export async function ordersOfCustomer(customer: string): Promise<Record<string,
 export async function publishEvent(event: OrderEvent | { type: string; body: string }): Promise<void> {
   const [type, body] = 'body' in event ? [event.type, event.body] : [event.type, JSON.stringify(event)];
   await sns.send(
-    new PublishCommand({ TopicArn: stack().outputs.topic_arn, Message: body, MessageAttributes: { eventType: { DataType: 'String', StringValue: type } } }),
+    new PublishCommand({
+      TopicArn: stack().outputs.topic_arn,
+      Message: body,
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: type } },
+    }),
   );
 }
 
@@ -298,7 +353,9 @@ export class TopicTap {
   async drain(): Promise<TappedEvent[]> {
     const events: TappedEvent[] = [];
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
       if (Messages.length === 0) return events;
       for (const message of Messages) {
         const body = message.Body ?? '';
@@ -326,9 +383,20 @@ const SERVICE_QUEUES = ['inventory-queue', 'billing-queue', 'notification-queue'
 
 export async function messagesInQueue(queueUrl: string): Promise<number> {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
   );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+    Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
+  );
 }
 
 /** Every service queue empty (nothing waiting, nothing in flight): every effect and publish has happened. */
@@ -339,7 +407,11 @@ export async function pipelineIsQuiet(): Promise<boolean> {
 }
 
 export function quiet(timeoutMs = 150_000): Promise<true> {
-  return eventually(async () => ((await pipelineIsQuiet()) ? true : undefined), { timeoutMs, intervalMs: 500, what: 'every service queue to be empty' });
+  return eventually(async () => ((await pipelineIsQuiet()) ? true : undefined), {
+    timeoutMs,
+    intervalMs: 500,
+    what: 'every service queue to be empty',
+  });
 }
 
 // ── SES: what the emulator accepted ──────────────────────────────────────────────────────────
@@ -355,12 +427,14 @@ export async function emailsSent(): Promise<number> {
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       // moto routes a query request by the service in the credential scope; it checks no signature.
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: 'Action=GetSendQuota&Version=2010-12-01',
   });
   const text = await response.text();
   const match = /<SentLast24Hours>([\d.]+)<\/SentLast24Hours>/.exec(text);
-  if (!response.ok || match === null) throw new Error(`GetSendQuota answered ${response.status}: ${text.slice(0, 200)}`);
+  if (!response.ok || match === null)
+    throw new Error(`GetSendQuota answered ${response.status}: ${text.slice(0, 200)}`);
   return Number(match[1]);
 }

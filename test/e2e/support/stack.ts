@@ -18,7 +18,8 @@ export interface E2EStack {
 
 export function stack(): E2EStack {
   const raw = process.env.E2E_STACK;
-  if (raw === undefined) throw new Error('E2E_STACK is not set: run the e2e project through jest (global-setup starts the stack)');
+  if (raw === undefined)
+    throw new Error('E2E_STACK is not set: run the e2e project through jest (global-setup starts the stack)');
   return JSON.parse(raw) as E2EStack;
 }
 
@@ -45,7 +46,8 @@ export async function eventually<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
@@ -56,7 +58,12 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
-export async function http<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+export async function http<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult<T>> {
   const response = await fetch(`${stack().apiUrl}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },

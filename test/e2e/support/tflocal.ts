@@ -47,7 +47,9 @@ export interface TflocalDeployment {
 }
 
 /** Deploys once `built` settles (the plan reads the bundles in dist/). Never rejects: a failure is the deployment's `error`. */
-export async function deployTflocal(built: Promise<unknown>): Promise<{ deployment: TflocalDeployment; stop(): Promise<void> }> {
+export async function deployTflocal(
+  built: Promise<unknown>,
+): Promise<{ deployment: TflocalDeployment; stop(): Promise<void> }> {
   // A copy of infra/ beside a link to dist/: the default dist_dir (../../../dist) holds, and the checkout is left as it is.
   const work = mkdtempSync(join(tmpdir(), 'order-fanout-tflocal-'));
   const envDir = join(work, 'infra', 'envs', 'local');
@@ -56,7 +58,10 @@ export async function deployTflocal(built: Promise<unknown>): Promise<{ deployme
   try {
     emulator = await startEmulator({ port: await freePort() });
     deployment.endpoint = emulator.url;
-    cpSync(join(repoRoot, 'infra'), join(work, 'infra'), { recursive: true, filter: (source) => !/\.terraform$|\.tfstate/.test(source) });
+    cpSync(join(repoRoot, 'infra'), join(work, 'infra'), {
+      recursive: true,
+      filter: (source) => !/\.terraform$|\.tfstate/.test(source),
+    });
     symlinkSync(distDir, join(work, 'dist'));
     writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(emulator.url));
     await terraform(envDir, 'init', '-input=false', '-no-color');
@@ -75,6 +80,10 @@ export async function deployTflocal(built: Promise<unknown>): Promise<{ deployme
 }
 
 export async function terraform(envDir: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run('terraform', args, { cwd: envDir, env: { ...process.env, TF_IN_AUTOMATION: '1' }, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('terraform', args, {
+    cwd: envDir,
+    env: { ...process.env, TF_IN_AUTOMATION: '1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout;
 }

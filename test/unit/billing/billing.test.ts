@@ -20,7 +20,8 @@ function setup() {
   const publisher = new RecordingPublisher();
   const handle = createBillingService({ store, provider, publisher, now: clock() });
   /** Money the provider holds for the order: captured minus refunded. */
-  const kept = () => provider.captures.reduce((sum, c) => sum + c.amount, 0) - provider.refunds.reduce((sum, r) => sum + r.amount, 0);
+  const kept = () =>
+    provider.captures.reduce((sum, c) => sum + c.amount, 0) - provider.refunds.reduce((sum, r) => sum + r.amount, 0);
   return { store, provider, publisher, handle, kept };
 }
 
@@ -29,7 +30,12 @@ describe('billing: OrderPlaced', () => {
     ['tok_visa', 'CAPTURED', 'PaymentCaptured', { billingId: 'o-1', amount: 2400, currency: 'JPY' }],
     ['tok_mastercard', 'CAPTURED', 'PaymentCaptured', { billingId: 'o-1', amount: 2400, currency: 'JPY' }],
     ['tok_chargeDeclined', 'DECLINED', 'PaymentDeclined', { billingId: 'o-1', reason: 'card_declined' }],
-    ['tok_chargeDeclinedInsufficientFunds', 'DECLINED', 'PaymentDeclined', { billingId: 'o-1', reason: 'insufficient_funds' }],
+    [
+      'tok_chargeDeclinedInsufficientFunds',
+      'DECLINED',
+      'PaymentDeclined',
+      { billingId: 'o-1', reason: 'insufficient_funds' },
+    ],
     ['tok_chargeDeclinedExpiredCard', 'DECLINED', 'PaymentDeclined', { billingId: 'o-1', reason: 'expired_card' }],
     ['tok_nonsense', 'DECLINED', 'PaymentDeclined', { billingId: 'o-1', reason: 'invalid_token' }],
   ])('%s → records %s and announces %s', async (paymentToken, status, type, data) => {
@@ -37,8 +43,20 @@ describe('billing: OrderPlaced', () => {
 
     await handle(orderPlaced({ paymentToken }));
 
-    expect(store.records.get('o-1')).toMatchObject({ billingId: 'o-1', orderId: 'o-1', status, decidedAt: '2026-11-25T10:00:01.000Z' });
-    expect(publisher.events).toEqual([expect.objectContaining({ type, id: eventIdFor(type as OrderEvent['type'], 'o-1'), time: '2026-11-25T10:00:01.000Z', data })]);
+    expect(store.records.get('o-1')).toMatchObject({
+      billingId: 'o-1',
+      orderId: 'o-1',
+      status,
+      decidedAt: '2026-11-25T10:00:01.000Z',
+    });
+    expect(publisher.events).toEqual([
+      expect.objectContaining({
+        type,
+        id: eventIdFor(type as OrderEvent['type'], 'o-1'),
+        time: '2026-11-25T10:00:01.000Z',
+        data,
+      }),
+    ]);
   });
 
   it('charges once for a duplicate delivery and republishes the identical event', async () => {
@@ -87,7 +105,9 @@ describe('billing: OrderPlaced', () => {
     await handle(orderPlaced());
 
     expect(provider.captures).toHaveLength(1);
-    expect(publisher.events).toEqual([expect.objectContaining({ type: 'PaymentCaptured', time: '2026-11-25T10:00:01.000Z' })]);
+    expect(publisher.events).toEqual([
+      expect.objectContaining({ type: 'PaymentCaptured', time: '2026-11-25T10:00:01.000Z' }),
+    ]);
   });
 });
 
@@ -111,11 +131,20 @@ describe('billing: InventoryRejected (compensation)', () => {
     await handle(inventoryRejected());
     await handle(inventoryRejected());
 
-    expect(provider.refunds).toEqual([{ idempotencyKey: 'o-1:refund', providerRef: 'ch_sim_o-1', amount: 2400, currency: 'JPY' }]);
+    expect(provider.refunds).toEqual([
+      { idempotencyKey: 'o-1:refund', providerRef: 'ch_sim_o-1', amount: 2400, currency: 'JPY' },
+    ]);
     expect(kept()).toBe(0);
-    expect(store.records.get('o-1')).toMatchObject({ status: 'REFUNDED', refundRef: 're_sim_o-1:refund', providerRef: 'ch_sim_o-1' });
+    expect(store.records.get('o-1')).toMatchObject({
+      status: 'REFUNDED',
+      refundRef: 're_sim_o-1:refund',
+      providerRef: 'ch_sim_o-1',
+    });
     expect(publisher.types()).toEqual(['PaymentCaptured', 'PaymentRefunded', 'PaymentRefunded']);
-    expect(publisher.events[1]).toMatchObject({ id: eventIdFor('PaymentRefunded', 'o-1'), data: { amount: 2400, currency: 'JPY', reason: 'inventory rejected: out of stock' } });
+    expect(publisher.events[1]).toMatchObject({
+      id: eventIdFor('PaymentRefunded', 'o-1'),
+      data: { amount: 2400, currency: 'JPY', reason: 'inventory rejected: out of stock' },
+    });
   });
 
   it('refunds once when two deliveries of the rejection race', async () => {
@@ -130,10 +159,20 @@ describe('billing: InventoryRejected (compensation)', () => {
 
   it('records a void that arrives while the charge is PENDING and acknowledges it; the charge path refunds right after the capture', async () => {
     const { store, publisher, handle, kept } = setup();
-    store.records.set('o-1', { billingId: 'o-1', orderId: 'o-1', status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T09:00:00.000Z' });
+    store.records.set('o-1', {
+      billingId: 'o-1',
+      orderId: 'o-1',
+      status: 'PENDING',
+      amount: 2400,
+      currency: 'JPY',
+      createdAt: '2026-11-25T09:00:00.000Z',
+    });
 
     await handle(inventoryRejected()); // resolves: nothing to retry
-    expect(store.records.get('o-1')).toMatchObject({ status: 'PENDING', compensation: { reason: 'inventory rejected: out of stock' } });
+    expect(store.records.get('o-1')).toMatchObject({
+      status: 'PENDING',
+      compensation: { reason: 'inventory rejected: out of stock' },
+    });
     expect(publisher.events).toEqual([]);
 
     await handle(orderPlaced()); // the interrupted charge completes on its redelivery, and gives the money back
@@ -147,7 +186,10 @@ describe('billing: InventoryRejected (compensation)', () => {
     const { store, provider, publisher, handle, kept } = setup();
     const charge = provider.charge.bind(provider);
     let down = true;
-    provider.charge = async (request) => (down ? Promise.reject(Object.assign(new Error('provider unavailable'), { name: 'ServiceUnavailable' })) : charge(request));
+    provider.charge = async (request) =>
+      down
+        ? Promise.reject(Object.assign(new Error('provider unavailable'), { name: 'ServiceUnavailable' }))
+        : charge(request);
 
     await expect(handle(orderPlaced())).rejects.toThrow('provider unavailable');
     // Five deliveries of the rejection, more than maxReceiveCount (3): before, each one threw and the
@@ -187,7 +229,10 @@ describe('billing: InventoryRejected (compensation)', () => {
     await handle(orderPlaced()); // captured
     const captured = store.records.get('o-1');
     if (captured?.status !== 'CAPTURED') throw new Error('expected a capture');
-    store.records.set('o-1', { ...captured, compensation: { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T10:00:00.500Z' } });
+    store.records.set('o-1', {
+      ...captured,
+      compensation: { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T10:00:00.500Z' },
+    });
 
     await handle(orderPlaced()); // the redelivery finds the capture with its void still to apply
 
@@ -211,7 +256,11 @@ describe('billing: InventoryRejected (compensation)', () => {
   // delivery is redelivered at the end, as SQS would): no money is ever kept for the order.
   const deliveries = ['placed', 'placed', 'rejected', 'rejected'] as const;
   const permutations = (items: readonly string[]): string[][] =>
-    items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+    items.length <= 1
+      ? [[...items]]
+      : items.flatMap((item, i) =>
+          permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+        );
   const orders = [...new Set(permutations(deliveries).map((p) => p.join(',')))];
 
   it.each(orders)('keeps no money whatever the order of arrival: %s', async (arrival) => {
@@ -230,13 +279,24 @@ describe('billing: InventoryRejected (compensation)', () => {
     const { handle, kept } = setup();
 
     const results = await Promise.allSettled([handle(orderPlaced()), handle(inventoryRejected())]);
-    for (const [i, result] of results.entries()) if (result.status === 'rejected') await handle(i === 0 ? orderPlaced() : inventoryRejected());
+    for (const [i, result] of results.entries())
+      if (result.status === 'rejected') await handle(i === 0 ? orderPlaced() : inventoryRejected());
 
     expect(kept()).toBe(0);
   });
 
   describe.each<[BillingRecord['status'], BillingRecord, OrderEvent['type']]>([
-    ['VOIDED', { billingId: 'o-1', orderId: 'o-1', status: 'VOIDED', reason: 'inventory rejected: out of stock', decidedAt: '2026-11-25T08:00:00.000Z' }, 'PaymentVoided'],
+    [
+      'VOIDED',
+      {
+        billingId: 'o-1',
+        orderId: 'o-1',
+        status: 'VOIDED',
+        reason: 'inventory rejected: out of stock',
+        decidedAt: '2026-11-25T08:00:00.000Z',
+      },
+      'PaymentVoided',
+    ],
     [
       'REFUNDED',
       {
@@ -261,7 +321,9 @@ describe('billing: InventoryRejected (compensation)', () => {
       await handle(inventoryRejected());
 
       expect(provider.refunds).toHaveLength(0);
-      expect(publisher.events).toEqual([expect.objectContaining({ type: announced, time: '2026-11-25T08:00:00.000Z' })]);
+      expect(publisher.events).toEqual([
+        expect.objectContaining({ type: announced, time: '2026-11-25T08:00:00.000Z' }),
+      ]);
     });
   });
 });
@@ -278,8 +340,15 @@ it('acknowledges an event type it does not handle without touching anything', as
 describe('billing: its log', () => {
   it('writes through the log it is given', async () => {
     const lines: [string, Record<string, unknown>][] = [];
-    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
-    const handle = createBillingService({ store: new InMemoryBillingStore(), provider: new SimulatedPaymentProvider(), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+    const info = (message: string, ...attributes: Record<string, unknown>[]) =>
+      void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createBillingService({
+      store: new InMemoryBillingStore(),
+      provider: new SimulatedPaymentProvider(),
+      publisher: new RecordingPublisher(),
+      now: clock(),
+      log: { info },
+    });
 
     await handle(orderPlaced());
 

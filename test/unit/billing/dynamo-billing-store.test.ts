@@ -9,18 +9,35 @@ const db = mockClient(DynamoDBDocumentClient);
 const store = new DynamoBillingStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'billing');
 const refused = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const key = { billingId: 'o-1', orderId: 'o-1' };
-const captured: BillingRecordOf<'CAPTURED'> = { ...key, status: 'CAPTURED', amount: 2400, currency: 'JPY', providerRef: 'ch_sim_o-1', decidedAt: '2026-11-25T10:00:00.000Z' };
+const captured: BillingRecordOf<'CAPTURED'> = {
+  ...key,
+  status: 'CAPTURED',
+  amount: 2400,
+  currency: 'JPY',
+  providerRef: 'ch_sim_o-1',
+  decidedAt: '2026-11-25T10:00:00.000Z',
+};
 
 beforeEach(() => db.reset());
 
 describe('createIfAbsent', () => {
-  const pending: BillingRecordOf<'PENDING'> = { ...key, status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T10:00:00.000Z' };
+  const pending: BillingRecordOf<'PENDING'> = {
+    ...key,
+    status: 'PENDING',
+    amount: 2400,
+    currency: 'JPY',
+    createdAt: '2026-11-25T10:00:00.000Z',
+  };
 
   it('puts the first record of an order under attribute_not_exists(billingId)', async () => {
     db.on(PutCommand).resolves({});
 
     await expect(store.createIfAbsent(pending)).resolves.toBe(true);
-    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'billing', Item: pending, ConditionExpression: 'attribute_not_exists(billingId)' });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'billing',
+      Item: pending,
+      ConditionExpression: 'attribute_not_exists(billingId)',
+    });
   });
 
   it('answers false when the order already has one', async () => {
@@ -40,20 +57,39 @@ describe('createIfAbsent', () => {
 describe('decide', () => {
   it.each([
     ['a capture', captured, 'providerRef', 'ch_sim_o-1'],
-    ['a decline', { ...key, status: 'DECLINED', amount: 2400, currency: 'JPY', reason: 'card_declined', decidedAt: captured.decidedAt } as const, 'reason', 'card_declined'],
+    [
+      'a decline',
+      {
+        ...key,
+        status: 'DECLINED',
+        amount: 2400,
+        currency: 'JPY',
+        reason: 'card_declined',
+        decidedAt: captured.decidedAt,
+      } as const,
+      'reason',
+      'card_declined',
+    ],
   ])('records %s only over PENDING and answers the record as written', async (_case, record, detailName, detail) => {
     const compensation = { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T09:59:59.000Z' };
     db.on(UpdateCommand).resolves({ Attributes: { ...record, compensation } });
 
     // A capture keeps the void recorded while it was PENDING (the charge path refunds it); a decline has nothing to give back.
-    await expect(store.decide(record)).resolves.toEqual(record.status === 'CAPTURED' ? { ...record, compensation } : record);
+    await expect(store.decide(record)).resolves.toEqual(
+      record.status === 'CAPTURED' ? { ...record, compensation } : record,
+    );
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'billing',
       Key: key,
       UpdateExpression: 'SET #status = :status, #detail = :detail, decidedAt = :decidedAt',
       ConditionExpression: '#status = :pending',
       ExpressionAttributeNames: { '#status': 'status', '#detail': detailName },
-      ExpressionAttributeValues: { ':status': record.status, ':pending': 'PENDING', ':detail': detail, ':decidedAt': record.decidedAt },
+      ExpressionAttributeValues: {
+        ':status': record.status,
+        ':pending': 'PENDING',
+        ':detail': detail,
+        ':decidedAt': record.decidedAt,
+      },
       ReturnValues: 'ALL_NEW',
     });
   });

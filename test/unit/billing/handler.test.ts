@@ -16,12 +16,27 @@ const sns = mockClient(SNSClient);
 const { handler } = await import('../../../functions/billing/handler.js');
 
 /** What UpdateItem with ReturnValues ALL_NEW answers for billing's decide: the record as written. */
-const written = (input: { Key?: Record<string, unknown>; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }) => {
+const written = (input: {
+  Key?: Record<string, unknown>;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}) => {
   const values = input.ExpressionAttributeValues ?? {};
-  return { Attributes: { ...input.Key, amount: 2400, currency: 'JPY', status: values[':status'], [input.ExpressionAttributeNames?.['#detail'] ?? 'detail']: values[':detail'], decidedAt: values[':decidedAt'] } };
+  return {
+    Attributes: {
+      ...input.Key,
+      amount: 2400,
+      currency: 'JPY',
+      status: values[':status'],
+      [input.ExpressionAttributeNames?.['#detail'] ?? 'detail']: values[':detail'],
+      decidedAt: values[':decidedAt'],
+    },
+  };
 };
 
-const published = (eventType: string) => ({ MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } } });
+const published = (eventType: string) => ({
+  MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } },
+});
 
 beforeEach(() => {
   db.reset();
@@ -34,11 +49,19 @@ describe('billing handler', () => {
     db.on(PutCommand).resolves({});
     db.on(UpdateCommand).callsFake(written);
 
-    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ paymentToken: 'tok_visa' }))), lambdaContext('billing'));
+    const result = await handler(
+      sqsEvent(sqsRecord(orderPlaced({ paymentToken: 'tok_visa' }))),
+      lambdaContext('billing'),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ status: 'PENDING' }), ConditionExpression: 'attribute_not_exists(billingId)' });
-    expect(db).toHaveReceivedCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':status': 'CAPTURED' }) });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ status: 'PENDING' }),
+      ConditionExpression: 'attribute_not_exists(billingId)',
+    });
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'CAPTURED' }),
+    });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentCaptured'));
   });
 
@@ -47,7 +70,10 @@ describe('billing handler', () => {
     db.on(UpdateCommand).callsFake(written);
     const bad = sqsRecord({ ...orderPlaced(), data: { ...orderPlaced().data, totalAmount: 24.5 } });
 
-    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))), lambdaContext());
+    const result = await handler(
+      sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))),
+      lambdaContext(),
+    );
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
@@ -55,29 +81,57 @@ describe('billing handler', () => {
 
   it('records a rejection whose charge is still in flight on its pending record and acknowledges it, next to one it voids', async () => {
     db.on(GetCommand, { Key: { billingId: 'o-1', orderId: 'o-1' } })
-      .resolves({ Item: { billingId: 'o-1', orderId: 'o-1', status: 'PENDING', amount: 2400, currency: 'JPY', createdAt: '2026-11-25T09:00:00.000Z' } })
+      .resolves({
+        Item: {
+          billingId: 'o-1',
+          orderId: 'o-1',
+          status: 'PENDING',
+          amount: 2400,
+          currency: 'JPY',
+          createdAt: '2026-11-25T09:00:00.000Z',
+        },
+      })
       .on(GetCommand, { Key: { billingId: 'o-2', orderId: 'o-2' } })
       .resolves({});
     db.on(PutCommand).resolves({});
     db.on(UpdateCommand).resolves({});
 
-    const result = await handler(sqsEvent(sqsRecord(inventoryRejected({ orderId: 'o-1' })), sqsRecord(inventoryRejected({ orderId: 'o-2' }))), lambdaContext());
+    const result = await handler(
+      sqsEvent(sqsRecord(inventoryRejected({ orderId: 'o-1' })), sqsRecord(inventoryRejected({ orderId: 'o-2' }))),
+      lambdaContext(),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { billingId: 'o-1', orderId: 'o-1' },
       UpdateExpression: 'SET compensation = :compensation',
       ConditionExpression: '#status = :pending',
-      ExpressionAttributeValues: { ':compensation': { reason: 'inventory rejected: out of stock', requestedAt: expect.any(String) }, ':pending': 'PENDING' },
+      ExpressionAttributeValues: {
+        ':compensation': { reason: 'inventory rejected: out of stock', requestedAt: expect.any(String) },
+        ':pending': 'PENDING',
+      },
     });
-    expect(db).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ billingId: 'o-2', status: 'VOIDED' }), ConditionExpression: 'attribute_not_exists(billingId)' });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      Item: expect.objectContaining({ billingId: 'o-2', status: 'VOIDED' }),
+      ConditionExpression: 'attribute_not_exists(billingId)',
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, published('PaymentVoided'));
   });
 
   it('republishes without charging when the order was voided first', async () => {
-    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    db.on(GetCommand).resolves({ Item: { billingId: 'o-1', orderId: 'o-1', status: 'VOIDED', reason: 'inventory rejected: out of stock', decidedAt: '2026-11-25T09:00:00.000Z' } });
+    db.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+    );
+    db.on(GetCommand).resolves({
+      Item: {
+        billingId: 'o-1',
+        orderId: 'o-1',
+        status: 'VOIDED',
+        reason: 'inventory rejected: out of stock',
+        decidedAt: '2026-11-25T09:00:00.000Z',
+      },
+    });
 
     await handler(sqsEvent(sqsRecord(orderPlaced())), lambdaContext());
 

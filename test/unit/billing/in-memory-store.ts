@@ -19,7 +19,10 @@ export class InMemoryBillingStore implements BillingStore {
     const current = this.records.get(record.billingId);
     if (current?.status !== 'PENDING') return undefined;
     // An update, as in DynamoDB: a compensation recorded on the PENDING record stays on it.
-    const written = { ...record, ...(current.compensation === undefined ? {} : { compensation: current.compensation }) };
+    const written = {
+      ...record,
+      ...(current.compensation === undefined ? {} : { compensation: current.compensation }),
+    };
     this.records.set(record.billingId, structuredClone(written));
     return structuredClone(written);
   }

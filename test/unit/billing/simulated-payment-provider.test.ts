@@ -1,4 +1,8 @@
-import { IdempotencyKeyReusedError, SimulatedPaymentProvider, TEST_TOKENS } from '../../../functions/billing/simulated-payment-provider.js';
+import {
+  IdempotencyKeyReusedError,
+  SimulatedPaymentProvider,
+  TEST_TOKENS,
+} from '../../../functions/billing/simulated-payment-provider.js';
 
 const charge = (token: string, idempotencyKey = 'o-1') => ({ idempotencyKey, token, amount: 2400, currency: 'JPY' });
 
@@ -41,7 +45,9 @@ describe('simulated payment provider', () => {
     const provider = new SimulatedPaymentProvider();
     await provider.charge(charge('tok_visa'));
 
-    await expect(provider.charge({ ...charge('tok_visa'), amount: 1 })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await expect(provider.charge({ ...charge('tok_visa'), amount: 1 })).rejects.toBeInstanceOf(
+      IdempotencyKeyReusedError,
+    );
   });
 
   it('refunds once per idempotency key', async () => {

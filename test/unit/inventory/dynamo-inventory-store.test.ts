@@ -1,5 +1,9 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-inventory-store.js';
@@ -8,10 +12,18 @@ import { RetryableError } from '../../../functions/shared/failures.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 // No waiting between the in-process retries of a conflicted transaction.
-const store = new DynamoInventoryStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), { inventory: 'inventory', reservations: 'inventory-reservations' }, { sleep: async () => undefined });
+const store = new DynamoInventoryStore(
+  DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  { inventory: 'inventory', reservations: 'inventory-reservations' },
+  { sleep: async () => undefined },
+);
 
 const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 const reserved = {
   orderId: 'o-1',
@@ -35,7 +47,13 @@ describe('reserve', () => {
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 1);
     expect(db).toHaveReceivedCommandWith(TransactWriteCommand, {
       TransactItems: [
-        { Put: { TableName: 'inventory-reservations', Item: reserved, ConditionExpression: 'attribute_not_exists(orderId)' } },
+        {
+          Put: {
+            TableName: 'inventory-reservations',
+            Item: reserved,
+            ConditionExpression: 'attribute_not_exists(orderId)',
+          },
+        },
         ...reserved.items.map(({ productId, quantity }) => ({
           Update: {
             TableName: 'inventory',
@@ -52,7 +70,11 @@ describe('reserve', () => {
 
   it.each([
     ['the reservation exists', ['ConditionalCheckFailed', 'None', 'None'], 'already-decided'],
-    ['the reservation exists and stock is short', ['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'], 'already-decided'],
+    [
+      'the reservation exists and stock is short',
+      ['ConditionalCheckFailed', 'ConditionalCheckFailed', 'None'],
+      'already-decided',
+    ],
     ['a line is short', ['None', 'None', 'ConditionalCheckFailed'], 'insufficient-stock'],
   ])('reads CancellationReasons: %s → %s', async (_case, codes, result) => {
     db.on(TransactWriteCommand).rejects(cancelled(...codes));
@@ -104,7 +126,12 @@ describe('release', () => {
             UpdateExpression: 'SET #status = :released, #reason = :reason, decidedAt = :decidedAt',
             ConditionExpression: '#status = :reserved',
             ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-            ExpressionAttributeValues: { ':released': 'RELEASED', ':reserved': 'RESERVED', ':reason': released.reason, ':decidedAt': released.decidedAt },
+            ExpressionAttributeValues: {
+              ':released': 'RELEASED',
+              ':reserved': 'RESERVED',
+              ':reason': released.reason,
+              ':decidedAt': released.decidedAt,
+            },
           },
         },
         ...released.items.map(({ productId, quantity }) => ({
@@ -128,7 +155,9 @@ describe('release', () => {
   });
 
   it('retries a transaction conflict in the process', async () => {
-    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict', 'None')).resolves({});
+    db.on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None'))
+      .resolves({});
 
     await expect(store.release(released)).resolves.toBe(true);
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
@@ -136,7 +165,9 @@ describe('release', () => {
 
   it('never re-creates a withdrawn product: its line is left out and the reservation is still released', async () => {
     // p-002 (item 2) was deleted since the reservation: its attribute_exists condition refuses it.
-    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed')).resolves({});
+    db.on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
+      .resolves({});
 
     await expect(store.release(released)).resolves.toBe(true);
 
@@ -147,7 +178,14 @@ describe('release', () => {
 });
 
 describe('recordIfAbsent', () => {
-  const rejected = { orderId: 'o-1', status: 'REJECTED' as const, items: [], shortages: [], reason: 'out of stock', decidedAt: reserved.decidedAt };
+  const rejected = {
+    orderId: 'o-1',
+    status: 'REJECTED' as const,
+    items: [],
+    shortages: [],
+    reason: 'out of stock',
+    decidedAt: reserved.decidedAt,
+  };
 
   it('puts the outcome only if the order has none', async () => {
     db.on(PutCommand).resolves({});
@@ -162,7 +200,9 @@ describe('recordIfAbsent', () => {
   });
 
   it('answers false when one exists', async () => {
-    db.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    db.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+    );
 
     await expect(store.recordIfAbsent(rejected)).resolves.toBe(false);
   });
@@ -173,7 +213,11 @@ describe('reads', () => {
     db.on(GetCommand, { TableName: 'inventory-reservations' }).resolves({ Item: reserved });
 
     await expect(store.getReservation('o-1')).resolves.toEqual(reserved);
-    expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'inventory-reservations', Key: { orderId: 'o-1' }, ConsistentRead: true });
+    expect(db).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'inventory-reservations',
+      Key: { orderId: 'o-1' },
+      ConsistentRead: true,
+    });
   });
 
   it('refuses a reservation item that breaks its schema', async () => {
@@ -184,9 +228,16 @@ describe('reads', () => {
   });
 
   it('reads current stock, leaving unknown products out', async () => {
-    db.on(GetCommand, { Key: { productId: 'p-001' } }).resolves({ Item: { stock: 1 } }).on(GetCommand, { Key: { productId: 'p-404' } }).resolves({});
+    db.on(GetCommand, { Key: { productId: 'p-001' } })
+      .resolves({ Item: { stock: 1 } })
+      .on(GetCommand, { Key: { productId: 'p-404' } })
+      .resolves({});
 
     await expect(store.getStock(['p-001', 'p-404'])).resolves.toEqual(new Map([['p-001', 1]]));
-    expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'inventory', Key: { productId: 'p-001' }, ConsistentRead: true });
+    expect(db).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'inventory',
+      Key: { productId: 'p-001' },
+      ConsistentRead: true,
+    });
   });
 });

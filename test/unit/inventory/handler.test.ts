@@ -42,14 +42,22 @@ describe('inventory handler', () => {
     db.on(TransactWriteCommand).resolves({});
     const bad = sqsRecord(body);
 
-    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))), lambdaContext());
+    const result = await handler(
+      sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))),
+      lambdaContext(),
+    );
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
   });
 
   it('retries a transaction conflict in the process, fails the record once conflicts outlast the retries, and acknowledges an out-of-stock one', async () => {
-    const cancelled = (code: string) => new TransactionCanceledException({ message: code, $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: code }] });
+    const cancelled = (code: string) =>
+      new TransactionCanceledException({
+        message: code,
+        $metadata: {},
+        CancellationReasons: [{ Code: 'None' }, { Code: code }],
+      });
     const attempts = new Map<string, number>();
     db.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: { Item: { orderId: string } } }[] }) => {
       const orderId = input.TransactItems[0]?.Put?.Item.orderId ?? '';
@@ -68,10 +76,20 @@ describe('inventory handler', () => {
     const result = await handler(sqsEvent(conflicted, shortOfStock, conflictedOnce), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: conflicted.messageId }] });
-    expect(attempts).toEqual(new Map([['o-1', 6], ['o-2', 1], ['o-3', 2]]));
+    expect(attempts).toEqual(
+      new Map([
+        ['o-1', 6],
+        ['o-2', 1],
+        ['o-3', 2],
+      ]),
+    );
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryRejected' } } });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryReserved' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryRejected' } },
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryReserved' } },
+    });
   });
 
   it('writes a release tombstone for a decline that overtook its order', async () => {
@@ -85,6 +103,8 @@ describe('inventory handler', () => {
       Item: expect.objectContaining({ orderId: 'o-1', status: 'RELEASED', items: [] }),
       ConditionExpression: 'attribute_not_exists(orderId)',
     });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryReleased' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'InventoryReleased' } },
+    });
   });
 });

@@ -19,9 +19,12 @@ export class InMemoryInventoryStore implements InventoryStore {
   async reserve(reservation: ReservationOf<'RESERVED'>): Promise<ReserveResult> {
     await tick();
     if (this.reservations.has(reservation.orderId)) return 'already-decided';
-    const enough = reservation.items.every(({ productId, quantity }) => (this.stock.get(productId) ?? -Infinity) >= quantity);
+    const enough = reservation.items.every(
+      ({ productId, quantity }) => (this.stock.get(productId) ?? -Infinity) >= quantity,
+    );
     if (!enough) return 'insufficient-stock';
-    for (const { productId, quantity } of reservation.items) this.stock.set(productId, (this.stock.get(productId) ?? 0) - quantity);
+    for (const { productId, quantity } of reservation.items)
+      this.stock.set(productId, (this.stock.get(productId) ?? 0) - quantity);
     this.reservations.set(reservation.orderId, structuredClone(reservation));
     this.stockWrites += 1;
     return 'reserved';
@@ -39,7 +42,8 @@ export class InMemoryInventoryStore implements InventoryStore {
     if (this.reservations.get(released.orderId)?.status !== 'RESERVED') return false;
     this.reservations.set(released.orderId, structuredClone(released));
     // Only to products that still exist (attribute_exists in the adapter): a release never re-creates one.
-    for (const { productId, quantity } of released.items) if (this.stock.has(productId)) this.stock.set(productId, (this.stock.get(productId) ?? 0) + quantity);
+    for (const { productId, quantity } of released.items)
+      if (this.stock.has(productId)) this.stock.set(productId, (this.stock.get(productId) ?? 0) + quantity);
     this.stockWrites += 1;
     return true;
   }

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import type { Reservation } from '../../../functions/inventory/ports.js';
-import { createInventoryService, MAX_PRODUCTS_PER_ORDER, StockChangedError } from '../../../functions/inventory/reservations.js';
+import {
+  createInventoryService,
+  MAX_PRODUCTS_PER_ORDER,
+  StockChangedError,
+} from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
@@ -28,14 +32,24 @@ describe('inventory: OrderPlaced', () => {
 
     await handle(orderPlaced({ items: [line('p-001', 2), line('p-002', 3)] }));
 
-    expect(store.stock).toEqual(new Map([['p-001', 8], ['p-002', 7]]));
+    expect(store.stock).toEqual(
+      new Map([
+        ['p-001', 8],
+        ['p-002', 7],
+      ]),
+    );
     expect(store.reservations.get('o-1')).toMatchObject({ status: 'RESERVED', decidedAt: '2026-11-25T10:00:00.000Z' });
     expect(publisher.events).toEqual([
       expect.objectContaining({
         type: 'InventoryReserved',
         id: eventIdFor('InventoryReserved', 'o-1'),
         time: '2026-11-25T10:00:00.000Z',
-        data: { items: [{ productId: 'p-001', quantity: 2 }, { productId: 'p-002', quantity: 3 }] },
+        data: {
+          items: [
+            { productId: 'p-001', quantity: 2 },
+            { productId: 'p-002', quantity: 3 },
+          ],
+        },
       }),
     ]);
   });
@@ -72,7 +86,9 @@ describe('inventory: OrderPlaced', () => {
     await handle(orderPlaced());
 
     expect(store.stock.get('p-001')).toBe(8);
-    expect(publisher.events).toEqual([expect.objectContaining({ type: 'InventoryReserved', time: '2026-11-25T10:00:00.000Z' })]);
+    expect(publisher.events).toEqual([
+      expect.objectContaining({ type: 'InventoryReserved', time: '2026-11-25T10:00:00.000Z' }),
+    ]);
   });
 
   it('rejects an order it cannot fill, with the shortages, and takes nothing', async () => {
@@ -102,7 +118,12 @@ describe('inventory: OrderPlaced', () => {
 
     await handle(orderPlaced({ items: [line('p-001', 5), line('p-002', 2)] }));
 
-    expect(store.stock).toEqual(new Map([['p-001', 10], ['p-002', 1]]));
+    expect(store.stock).toEqual(
+      new Map([
+        ['p-001', 10],
+        ['p-002', 1],
+      ]),
+    );
     expect(publisher.types()).toEqual(['InventoryRejected']);
   });
 
@@ -112,16 +133,26 @@ describe('inventory: OrderPlaced', () => {
     await handle(orderPlaced({ items: [line('p-001', 2), line('p-001', 2)] }));
 
     expect(store.stock.get('p-001')).toBe(3);
-    expect(publisher.events[0]).toMatchObject({ data: { shortages: [{ productId: 'p-001', requested: 4, available: 3 }] } });
+    expect(publisher.events[0]).toMatchObject({
+      data: { shortages: [{ productId: 'p-001', requested: 4, available: 3 }] },
+    });
   });
 
   it('never oversells the last units to concurrent orders', async () => {
     const { store, publisher, handle } = setup({ 'p-001': 3 });
 
-    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((orderId) => handle(orderPlaced({ orderId, items: [line('p-001', 1)] }))));
+    await Promise.all(
+      ['a', 'b', 'c', 'd', 'e'].map((orderId) => handle(orderPlaced({ orderId, items: [line('p-001', 1)] }))),
+    );
 
     expect(store.stock.get('p-001')).toBe(0);
-    expect(publisher.types().sort()).toEqual(['InventoryRejected', 'InventoryRejected', 'InventoryReserved', 'InventoryReserved', 'InventoryReserved']);
+    expect(publisher.types().sort()).toEqual([
+      'InventoryRejected',
+      'InventoryRejected',
+      'InventoryReserved',
+      'InventoryReserved',
+      'InventoryReserved',
+    ]);
   });
 
   it('property: whatever the concurrent orders, stock never goes below zero and every unit is accounted for', async () => {
@@ -139,7 +170,11 @@ describe('inventory: OrderPlaced', () => {
         const start = Object.fromEntries(products.map((p, i) => [p, initial[i] ?? 0]));
         const { store, handle } = setup(start);
 
-        await Promise.all(placed.map((lines, i) => handle(orderPlaced({ orderId: `o-${i}`, items: lines.map((l) => line(l.productId, l.quantity)) }))));
+        await Promise.all(
+          placed.map((lines, i) =>
+            handle(orderPlaced({ orderId: `o-${i}`, items: lines.map((l) => line(l.productId, l.quantity)) })),
+          ),
+        );
 
         for (const productId of products) {
           const reserved = [...store.reservations.values()]
@@ -177,13 +212,39 @@ describe('inventory: OrderPlaced', () => {
   });
 
   describe.each<[Reservation['status'], Reservation, OrderEvent['type']]>([
-    ['RESERVED', { orderId: 'o-1', status: 'RESERVED', items: [{ productId: 'p-001', quantity: 2 }], decidedAt: '2026-11-25T08:00:00.000Z' }, 'InventoryReserved'],
+    [
+      'RESERVED',
+      {
+        orderId: 'o-1',
+        status: 'RESERVED',
+        items: [{ productId: 'p-001', quantity: 2 }],
+        decidedAt: '2026-11-25T08:00:00.000Z',
+      },
+      'InventoryReserved',
+    ],
     [
       'REJECTED',
-      { orderId: 'o-1', status: 'REJECTED', items: [], shortages: [], reason: 'out of stock', decidedAt: '2026-11-25T08:00:00.000Z' },
+      {
+        orderId: 'o-1',
+        status: 'REJECTED',
+        items: [],
+        shortages: [],
+        reason: 'out of stock',
+        decidedAt: '2026-11-25T08:00:00.000Z',
+      },
       'InventoryRejected',
     ],
-    ['RELEASED', { orderId: 'o-1', status: 'RELEASED', items: [], reason: 'payment declined: card_declined', decidedAt: '2026-11-25T08:00:00.000Z' }, 'InventoryReleased'],
+    [
+      'RELEASED',
+      {
+        orderId: 'o-1',
+        status: 'RELEASED',
+        items: [],
+        reason: 'payment declined: card_declined',
+        decidedAt: '2026-11-25T08:00:00.000Z',
+      },
+      'InventoryReleased',
+    ],
   ])('when the order is already %s', (_status, recorded, announced) => {
     it(`moves no stock and republishes ${announced} with the recorded time`, async () => {
       const { store, publisher, handle } = setup();
@@ -192,7 +253,9 @@ describe('inventory: OrderPlaced', () => {
       await handle(orderPlaced());
 
       expect(store.stock.get('p-001')).toBe(10);
-      expect(publisher.events).toEqual([expect.objectContaining({ type: announced, id: eventIdFor(announced, 'o-1'), time: recorded.decidedAt })]);
+      expect(publisher.events).toEqual([
+        expect.objectContaining({ type: announced, id: eventIdFor(announced, 'o-1'), time: recorded.decidedAt }),
+      ]);
     });
   });
 });
@@ -205,8 +268,16 @@ describe('inventory: PaymentDeclined (compensation)', () => {
     await handle(paymentDeclined());
     await handle(paymentDeclined());
 
-    expect(store.stock).toEqual(new Map([['p-001', 10], ['p-002', 10]]));
-    expect(store.reservations.get('o-1')).toMatchObject({ status: 'RELEASED', reason: 'payment declined: card_declined' });
+    expect(store.stock).toEqual(
+      new Map([
+        ['p-001', 10],
+        ['p-002', 10],
+      ]),
+    );
+    expect(store.reservations.get('o-1')).toMatchObject({
+      status: 'RELEASED',
+      reason: 'payment declined: card_declined',
+    });
     expect(publisher.types()).toEqual(['InventoryReserved', 'InventoryReleased', 'InventoryReleased']);
     expect(publisher.events[2]).toEqual(publisher.events[1]);
   });
@@ -281,8 +352,14 @@ it('acknowledges an event type it does not handle without touching anything', as
 describe('inventory: its log', () => {
   it('writes through the log it is given', async () => {
     const lines: [string, Record<string, unknown>][] = [];
-    const info = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
-    const handle = createInventoryService({ store: new InMemoryInventoryStore({ 'p-001': 10 }), publisher: new RecordingPublisher(), now: clock(), log: { info } });
+    const info = (message: string, ...attributes: Record<string, unknown>[]) =>
+      void lines.push([message, Object.assign({}, ...attributes)]);
+    const handle = createInventoryService({
+      store: new InMemoryInventoryStore({ 'p-001': 10 }),
+      publisher: new RecordingPublisher(),
+      now: clock(),
+      log: { info },
+    });
 
     await handle(orderPlaced());
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildProxyEvent, readProxyResponse, requestTime, type IncomingRequest, type ProxyTarget } from '../../../local/runtime/api-event.js';
+import {
+  buildProxyEvent,
+  readProxyResponse,
+  requestTime,
+  type IncomingRequest,
+  type ProxyTarget,
+} from '../../../local/runtime/api-event.js';
 
 const request = (overrides: Partial<IncomingRequest> = {}): IncomingRequest => ({
   method: 'POST',
@@ -61,14 +67,27 @@ describe('buildProxyEvent (API Gateway REST, payload 1.0)', () => {
   });
 
   it('uses null for an empty body, no query string, no path parameters and stage variables', () => {
-    const event = buildProxyEvent(request({ method: 'GET', query: '', body: Buffer.alloc(0) }), target({ pathParameters: {}, stageVariables: { env: 'local' } }));
+    const event = buildProxyEvent(
+      request({ method: 'GET', query: '', body: Buffer.alloc(0) }),
+      target({ pathParameters: {}, stageVariables: { env: 'local' } }),
+    );
 
-    expect(event).toMatchObject({ body: null, isBase64Encoded: false, queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: { env: 'local' } });
+    expect(event).toMatchObject({
+      body: null,
+      isBase64Encoded: false,
+      queryStringParameters: null,
+      multiValueQueryStringParameters: null,
+      pathParameters: null,
+      stageVariables: { env: 'local' },
+    });
   });
 
   it('base64-encodes a body whose content type is one of the API binary media types', () => {
     const body = Buffer.from([0xff, 0x00, 0x01]);
-    const event = buildProxyEvent(request({ rawHeaders: ['content-type', 'image/png'], body }), target({ binaryMediaTypes: ['image/*'] }));
+    const event = buildProxyEvent(
+      request({ rawHeaders: ['content-type', 'image/png'], body }),
+      target({ binaryMediaTypes: ['image/*'] }),
+    );
 
     expect(event.isBase64Encoded).toBe(true);
     expect(event.body).toBe(body.toString('base64'));
@@ -81,28 +100,55 @@ describe('buildProxyEvent (API Gateway REST, payload 1.0)', () => {
 
 describe('readProxyResponse', () => {
   it('reads status, headers and body, adding the default JSON content type', () => {
-    const read = readProxyResponse({ statusCode: 202, headers: { Location: '/orders/o-1', 'X-Count': 2 }, body: '{"ok":true}' });
+    const read = readProxyResponse({
+      statusCode: 202,
+      headers: { Location: '/orders/o-1', 'X-Count': 2 },
+      body: '{"ok":true}',
+    });
 
     expect(read).toEqual({
       ok: true,
-      response: { statusCode: 202, headers: [['Location', '/orders/o-1'], ['X-Count', '2'], ['Content-Type', 'application/json']], body: Buffer.from('{"ok":true}') },
+      response: {
+        statusCode: 202,
+        headers: [
+          ['Location', '/orders/o-1'],
+          ['X-Count', '2'],
+          ['Content-Type', 'application/json'],
+        ],
+        body: Buffer.from('{"ok":true}'),
+      },
     });
   });
 
   it('lets multiValueHeaders win over headers for the same name', () => {
-    const read = readProxyResponse({ statusCode: 200, headers: { 'Set-Cookie': 'x=0', 'Content-Type': 'text/plain' }, multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] } });
+    const read = readProxyResponse({
+      statusCode: 200,
+      headers: { 'Set-Cookie': 'x=0', 'Content-Type': 'text/plain' },
+      multiValueHeaders: { 'set-cookie': ['a=1', 'b=2'] },
+    });
 
-    expect(read.ok && read.response.headers).toEqual([['Content-Type', 'text/plain'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
+    expect(read.ok && read.response.headers).toEqual([
+      ['Content-Type', 'text/plain'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
   });
 
   it('decodes a base64 body', () => {
-    const read = readProxyResponse({ statusCode: 200, body: Buffer.from([1, 2, 3]).toString('base64'), isBase64Encoded: true });
+    const read = readProxyResponse({
+      statusCode: 200,
+      body: Buffer.from([1, 2, 3]).toString('base64'),
+      isBase64Encoded: true,
+    });
 
     expect(read.ok && read.response.body).toEqual(Buffer.from([1, 2, 3]));
   });
 
   it('accepts a response without a body', () => {
-    expect(readProxyResponse({ statusCode: 204 })).toMatchObject({ ok: true, response: { statusCode: 204, body: Buffer.alloc(0) } });
+    expect(readProxyResponse({ statusCode: 204 })).toMatchObject({
+      ok: true,
+      response: { statusCode: 204, body: Buffer.alloc(0) },
+    });
   });
 
   it.each([

@@ -4,14 +4,30 @@ import { createApplyProgress } from '../../../local/apply-progress.js';
 // Lines shaped as `terraform apply -json` writes them (Terraform 1.11, trimmed to the fields read).
 const at = (second: number) => `2026-12-01T14:42:${String(second).padStart(2, '0')}.000000Z`;
 const hook = (type: string, addr: string, second: number, message: string) =>
-  JSON.stringify({ '@level': 'info', '@message': message, '@timestamp': at(second), hook: { resource: { addr }, action: 'create' }, type });
+  JSON.stringify({
+    '@level': 'info',
+    '@message': message,
+    '@timestamp': at(second),
+    hook: { resource: { addr }, action: 'create' },
+    type,
+  });
 const DLQ = 'module.order_fanout.module.messaging.aws_sqs_queue.dlq';
 const TABLE = 'module.order_fanout.module.tables.aws_dynamodb_table.this["orders"]';
 const TOPIC = 'module.order_fanout.module.messaging.aws_sns_topic.this';
 const lines = {
   version: JSON.stringify({ '@message': 'Terraform 1.11.4', '@timestamp': at(0), type: 'version' }),
-  planned: JSON.stringify({ '@message': 'Plan: 3 to add, 0 to change, 0 to destroy.', '@timestamp': at(8), changes: { add: 3, change: 0, import: 0, remove: 0, operation: 'plan' }, type: 'change_summary' }),
-  applied: JSON.stringify({ '@message': 'Apply complete! Resources: 3 added, 0 changed, 0 destroyed.', '@timestamp': at(40), changes: { add: 3, change: 0, import: 0, remove: 0, operation: 'apply' }, type: 'change_summary' }),
+  planned: JSON.stringify({
+    '@message': 'Plan: 3 to add, 0 to change, 0 to destroy.',
+    '@timestamp': at(8),
+    changes: { add: 3, change: 0, import: 0, remove: 0, operation: 'plan' },
+    type: 'change_summary',
+  }),
+  applied: JSON.stringify({
+    '@message': 'Apply complete! Resources: 3 added, 0 changed, 0 destroyed.',
+    '@timestamp': at(40),
+    changes: { add: 3, change: 0, import: 0, remove: 0, operation: 'apply' },
+    type: 'change_summary',
+  }),
   dlqStart: hook('apply_start', DLQ, 10, `${DLQ}: Creating...`),
   tableStart: hook('apply_start', TABLE, 11, `${TABLE}: Creating...`),
   topicStart: hook('apply_start', TOPIC, 12, `${TOPIC}: Creating...`),
@@ -22,9 +38,10 @@ const lines = {
 };
 
 describe('apply progress from terraform apply -json', () => {
-  it('counts resources done of the plan\'s total and names the slowest still in flight', () => {
+  it("counts resources done of the plan's total and names the slowest still in flight", () => {
     const progress = createApplyProgress();
-    for (const line of [lines.version, lines.planned, lines.dlqStart, lines.tableStart, lines.topicStart]) progress.read(line);
+    for (const line of [lines.version, lines.planned, lines.dlqStart, lines.tableStart, lines.topicStart])
+      progress.read(line);
     expect(progress.summary(Date.parse(at(18)))).toBe(`0/3 done; waiting on ${DLQ} (8 s) and 2 more`);
 
     progress.read(lines.tableDone);
@@ -38,7 +55,7 @@ describe('apply progress from terraform apply -json', () => {
     expect(progress.summary(Date.parse(at(41)))).toBe('3/3 done');
   });
 
-  it('returns each line\'s human-readable message, and text that is not JSON as it is', () => {
+  it("returns each line's human-readable message, and text that is not JSON as it is", () => {
     const progress = createApplyProgress();
     expect(progress.read(lines.dlqStart)).toBe(`${DLQ}: Creating...`);
     expect(progress.read('panic: runtime error')).toBe('panic: runtime error');
@@ -53,14 +70,27 @@ describe('apply progress from terraform apply -json', () => {
 
   it('keeps the errors Terraform reports, with the resource they belong to', () => {
     const progress = createApplyProgress();
-    progress.read(JSON.stringify({ '@message': 'Warning: Deprecated flag: -state', type: 'diagnostic', diagnostic: { severity: 'warning', summary: 'Deprecated flag: -state' } }));
+    progress.read(
+      JSON.stringify({
+        '@message': 'Warning: Deprecated flag: -state',
+        type: 'diagnostic',
+        diagnostic: { severity: 'warning', summary: 'Deprecated flag: -state' },
+      }),
+    );
     progress.read(
       JSON.stringify({
         '@message': 'Error: creating SQS Queue',
         type: 'diagnostic',
-        diagnostic: { severity: 'error', summary: 'creating SQS Queue (inventory-queue)', detail: 'InvalidParameterValue: RedrivePolicy', address: 'aws_sqs_queue.this["inventory-queue"]' },
+        diagnostic: {
+          severity: 'error',
+          summary: 'creating SQS Queue (inventory-queue)',
+          detail: 'InvalidParameterValue: RedrivePolicy',
+          address: 'aws_sqs_queue.this["inventory-queue"]',
+        },
       }),
     );
-    expect(progress.errors()).toEqual(['aws_sqs_queue.this["inventory-queue"]: creating SQS Queue (inventory-queue): InvalidParameterValue: RedrivePolicy']);
+    expect(progress.errors()).toEqual([
+      'aws_sqs_queue.this["inventory-queue"]: creating SQS Queue (inventory-queue): InvalidParameterValue: RedrivePolicy',
+    ]);
   });
 });

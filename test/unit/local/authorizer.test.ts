@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { apiGatewayClaims, CognitoVerifier, identityHeader, userPoolFromArn, type DeployedAuthorizer } from '../../../local/runtime/authorizer.js';
+import {
+  apiGatewayClaims,
+  CognitoVerifier,
+  identityHeader,
+  userPoolFromArn,
+  type DeployedAuthorizer,
+} from '../../../local/runtime/authorizer.js';
 
 const POOL_ID = 'us-east-1_pool1';
 const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${POOL_ID}`;
@@ -22,7 +28,9 @@ beforeAll(async () => {
   signingKey = pair.privateKey;
   otherKey = (await generateKeyPair('RS256')).privateKey;
   // As moto serves them: one key, kid "dummy".
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'dummy', alg: 'RS256', use: 'sig' }] });
+  const jwks = JSON.stringify({
+    keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'dummy', alg: 'RS256', use: 'sig' }],
+  });
   server = createServer((request, response) => {
     jwksFetches += 1;
     if (request.url !== `/${POOL_ID}/.well-known/jwks.json`) {
@@ -45,7 +53,11 @@ const authorizer: DeployedAuthorizer = {
   userPools: [{ id: POOL_ID, issuer: ISSUER, clientIds: [CLIENT_ID] }],
 };
 
-const verifier = () => new CognitoVerifier(authorizer, { jwksUrl: (id) => new URL(`/${id}/.well-known/jwks.json`, jwksBase), now: () => new Date(NOW * 1000) });
+const verifier = () =>
+  new CognitoVerifier(authorizer, {
+    jwksUrl: (id) => new URL(`/${id}/.well-known/jwks.json`, jwksBase),
+    now: () => new Date(NOW * 1000),
+  });
 
 /** An ID token as Cognito (and moto) issue it; `claims` overrides any of them. */
 function idToken(claims: JWTPayload = {}, key: CryptoKey = signingKey): Promise<string> {
@@ -67,7 +79,7 @@ function idToken(claims: JWTPayload = {}, key: CryptoKey = signingKey): Promise<
 }
 
 describe('CognitoVerifier', () => {
-  it("accepts an ID token of the pool for one of its app clients, with its claims as API Gateway passes them", async () => {
+  it('accepts an ID token of the pool for one of its app clients, with its claims as API Gateway passes them', async () => {
     const verdict = await verifier().verify(await idToken());
 
     expect(verdict).toEqual({
@@ -96,11 +108,24 @@ describe('CognitoVerifier', () => {
     ['an empty header', async () => '', /no token/],
     ['a header that is no JWT', async () => 'not-a-token', /not a JWT/],
     ['a wrong signature (another key, same kid)', () => idToken({}, otherKey), /signature verification failed/],
-    ['a wrong issuer', () => idToken({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }), /is not a pool/],
+    [
+      'a wrong issuer',
+      () => idToken({ iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }),
+      /is not a pool/,
+    ],
     ['a wrong audience', () => idToken({ aud: 'client-of-another-pool' }), /no app client/],
     ['an expired token', () => idToken({ exp: NOW - 1 }), /"exp" claim timestamp check failed/],
-    ['an access token where an ID token is required', () => idToken({ token_use: 'access', aud: undefined, client_id: CLIENT_ID }), /an ID token is required/],
-    ['an unsigned token', async () => `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: ISSUER, token_use: 'id', aud: CLIENT_ID })).toString('base64url')}.`, /alg/i],
+    [
+      'an access token where an ID token is required',
+      () => idToken({ token_use: 'access', aud: undefined, client_id: CLIENT_ID }),
+      /an ID token is required/,
+    ],
+    [
+      'an unsigned token',
+      async () =>
+        `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: ISSUER, token_use: 'id', aud: CLIENT_ID })).toString('base64url')}.`,
+      /alg/i,
+    ],
   ])('refuses %s', async (_case, token, reason) => {
     const verdict = await verifier().verify(await token());
 
@@ -109,12 +134,23 @@ describe('CognitoVerifier', () => {
   });
 
   it('takes access tokens carrying one of the scopes on a method that asks for scopes, and refuses ID tokens there', async () => {
-    const access = await idToken({ token_use: 'access', aud: undefined, client_id: CLIENT_ID, scope: 'orders/read orders/write' });
+    const access = await idToken({
+      token_use: 'access',
+      aud: undefined,
+      client_id: CLIENT_ID,
+      scope: 'orders/read orders/write',
+    });
     const v = verifier();
 
     expect(await v.verify(access, ['orders/write'])).toMatchObject({ ok: true });
-    expect(await v.verify(access, ['admin'])).toEqual({ ok: false, reason: expect.stringContaining('none of the scopes') });
-    expect(await v.verify(await idToken(), ['orders/write'])).toEqual({ ok: false, reason: expect.stringContaining('an access token is required') });
+    expect(await v.verify(access, ['admin'])).toEqual({
+      ok: false,
+      reason: expect.stringContaining('none of the scopes'),
+    });
+    expect(await v.verify(await idToken(), ['orders/write'])).toEqual({
+      ok: false,
+      reason: expect.stringContaining('an access token is required'),
+    });
   });
 
   it("fetches the pool's key set once, not per request", async () => {
@@ -129,7 +165,10 @@ describe('CognitoVerifier', () => {
 
 describe('authorizer helpers', () => {
   it("reads the pool's id and issuer from its ARN", () => {
-    expect(userPoolFromArn('arn:aws:cognito-idp:eu-west-1:000000000000:userpool/eu-west-1_abc')).toEqual({ id: 'eu-west-1_abc', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc' });
+    expect(userPoolFromArn('arn:aws:cognito-idp:eu-west-1:000000000000:userpool/eu-west-1_abc')).toEqual({
+      id: 'eu-west-1_abc',
+      issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc',
+    });
     expect(userPoolFromArn('arn:aws:lambda:eu-west-1:000000000000:function:x')).toBeUndefined();
   });
 
@@ -139,6 +178,11 @@ describe('authorizer helpers', () => {
   });
 
   it('renders every claim as a string', () => {
-    expect(apiGatewayClaims({ 'cognito:groups': ['a', 'b'], n: 3, t: true, exp: 0 })).toEqual({ 'cognito:groups': 'a,b', n: '3', t: 'true', exp: 'Thu Jan 01 00:00:00 UTC 1970' });
+    expect(apiGatewayClaims({ 'cognito:groups': ['a', 'b'], n: 3, t: true, exp: 0 })).toEqual({
+      'cognito:groups': 'a,b',
+      n: '3',
+      t: 'true',
+      exp: 'Thu Jan 01 00:00:00 UTC 1970',
+    });
   });
 });

@@ -3,7 +3,9 @@ import { decideDeletions, type InvokeOutcome } from '../../../local/runtime/batc
 
 const ids = ['a', 'b', 'c'];
 const ok = (value: unknown): InvokeOutcome => ({ ok: true, value });
-const failures = (...itemIdentifiers: unknown[]) => ({ batchItemFailures: itemIdentifiers.map((itemIdentifier) => ({ itemIdentifier })) });
+const failures = (...itemIdentifiers: unknown[]) => ({
+  batchItemFailures: itemIdentifiers.map((itemIdentifier) => ({ itemIdentifier })),
+});
 
 describe('decideDeletions: what Lambda deletes after an invocation', () => {
   describe.each([
@@ -13,14 +15,26 @@ describe('decideDeletions: what Lambda deletes after an invocation', () => {
     ['success with {}', ok({}), true, ['a', 'b', 'c'], 'success'],
     ['success with an empty failure list', ok({ batchItemFailures: [] }), true, ['a', 'b', 'c'], 'success'],
     ['function error', { ok: false, kind: 'error', message: 'boom' } as InvokeOutcome, true, [], 'failed'],
-    ['function error without ReportBatchItemFailures', { ok: false, kind: 'error', message: 'boom' } as InvokeOutcome, false, [], 'failed'],
+    [
+      'function error without ReportBatchItemFailures',
+      { ok: false, kind: 'error', message: 'boom' } as InvokeOutcome,
+      false,
+      [],
+      'failed',
+    ],
     ['timeout', { ok: false, kind: 'timeout', message: 'Task timed out' } as InvokeOutcome, true, [], 'failed'],
     ['worker crash', { ok: false, kind: 'crash', message: 'exited' } as InvokeOutcome, true, [], 'failed'],
     ['partial failure', ok(failures('b')), true, ['a', 'c'], 'partial'],
     ['partial failure listing an id twice', ok(failures('b', 'b')), true, ['a', 'c'], 'partial'],
     ['every record failed', ok(failures('a', 'b', 'c')), true, [], 'partial'],
     ['a failure list without ReportBatchItemFailures is ignored', ok(failures('b')), false, ['a', 'b', 'c'], 'success'],
-    ['a malformed response without ReportBatchItemFailures is ignored', ok('nonsense'), false, ['a', 'b', 'c'], 'success'],
+    [
+      'a malformed response without ReportBatchItemFailures is ignored',
+      ok('nonsense'),
+      false,
+      ['a', 'b', 'c'],
+      'success',
+    ],
     ['an identifier not in the batch', ok(failures('zzz')), true, [], 'malformed-response'],
     ['an empty identifier', ok(failures('')), true, [], 'malformed-response'],
     ['a null identifier', ok(failures(null)), true, [], 'malformed-response'],

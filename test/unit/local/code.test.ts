@@ -10,7 +10,8 @@ let dir: string;
 
 async function zipOf(files: Record<string, string>): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  for (const [name, content] of Object.entries(files)) zip.addBuffer(Buffer.from(content), name, { mtime: new Date(0) });
+  for (const [name, content] of Object.entries(files))
+    zip.addBuffer(Buffer.from(content), name, { mtime: new Date(0) });
   zip.end();
   const chunks: Buffer[] = [];
   for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -40,7 +41,9 @@ describe('code integrity', () => {
       await verifyCode('stale', file, 'deployedHash=');
     } catch (error) {
       expect(error).toBeInstanceOf(CodeMismatchError);
-      expect((error as Error).message).toMatch(/stale: .*stale\.zip \(sha256 .*\) is not the code deployed to the emulator \(CodeSha256 deployedHash=\)/);
+      expect((error as Error).message).toMatch(
+        /stale: .*stale\.zip \(sha256 .*\) is not the code deployed to the emulator \(CodeSha256 deployedHash=\)/,
+      );
     }
   });
 
@@ -52,13 +55,22 @@ describe('code integrity', () => {
 describe('extractZip and resolveHandler', () => {
   it('extracts every entry and finds the handler module by the extensions Node.js Lambda tries', async () => {
     const file = join(dir, 'app.zip');
-    writeFileSync(file, await zipOf({ 'handler.mjs': 'export const handler = 1;', 'lib/util.mjs': 'export const x = 1;' }));
+    writeFileSync(
+      file,
+      await zipOf({ 'handler.mjs': 'export const handler = 1;', 'lib/util.mjs': 'export const x = 1;' }),
+    );
 
     const out = await extractZip(file, 'code-test-x-');
     try {
       expect(readFileSync(join(out, 'lib/util.mjs'), 'utf8')).toBe('export const x = 1;');
-      await expect(resolveHandler(out, 'handler.handler')).resolves.toEqual({ moduleFile: join(out, 'handler.mjs'), exportName: 'handler' });
-      await expect(resolveHandler(out, 'lib/util.x')).resolves.toEqual({ moduleFile: join(out, 'lib/util.mjs'), exportName: 'x' });
+      await expect(resolveHandler(out, 'handler.handler')).resolves.toEqual({
+        moduleFile: join(out, 'handler.mjs'),
+        exportName: 'handler',
+      });
+      await expect(resolveHandler(out, 'lib/util.x')).resolves.toEqual({
+        moduleFile: join(out, 'lib/util.mjs'),
+        exportName: 'x',
+      });
       await expect(resolveHandler(out, 'missing.handler')).rejects.toThrow(/no missing\.js, \.mjs or \.cjs/);
       await expect(resolveHandler(out, 'nodot')).rejects.toThrow(/not of the form module\.export/);
     } finally {

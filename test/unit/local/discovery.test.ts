@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { APIGatewayClient, GetAuthorizersCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import {
+  APIGatewayClient,
+  GetAuthorizersCommand,
+  GetResourcesCommand,
+  GetRestApisCommand,
+  GetStagesCommand,
+} from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient, ListUserPoolClientsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,8 +32,20 @@ beforeEach(() => {
   apiMock.on(GetAuthorizersCommand).resolves({ items: [] });
   lambdaMock.on(ListFunctionsCommand).resolves({
     Functions: [
-      { FunctionName: 'inventory', FunctionArn: ARN, Handler: 'handler.handler', Timeout: 10, CodeSha256: 'sha=', Environment: { Variables: { INVENTORY_TABLE: 'inventory' } } },
-      { FunctionName: 'order-api', FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:order-api', Handler: 'handler.handler', CodeSha256: 'sha2=' },
+      {
+        FunctionName: 'inventory',
+        FunctionArn: ARN,
+        Handler: 'handler.handler',
+        Timeout: 10,
+        CodeSha256: 'sha=',
+        Environment: { Variables: { INVENTORY_TABLE: 'inventory' } },
+      },
+      {
+        FunctionName: 'order-api',
+        FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:order-api',
+        Handler: 'handler.handler',
+        CodeSha256: 'sha2=',
+      },
     ],
   });
   sqsMock.on(GetQueueUrlCommand).resolves({ QueueUrl: 'http://127.0.0.1:4566/000000000000/inventory-queue' });
@@ -42,7 +60,16 @@ describe('discover', () => {
     const { functions } = await discover(clients());
 
     expect(functions).toEqual([
-      { name: 'inventory', arn: ARN, handler: 'handler.handler', runtime: 'nodejs22.x', timeoutSeconds: 10, memorySize: 128, env: { INVENTORY_TABLE: 'inventory' }, codeSha256: 'sha=' },
+      {
+        name: 'inventory',
+        arn: ARN,
+        handler: 'handler.handler',
+        runtime: 'nodejs22.x',
+        timeoutSeconds: 10,
+        memorySize: 128,
+        env: { INVENTORY_TABLE: 'inventory' },
+        codeSha256: 'sha=',
+      },
       expect.objectContaining({ name: 'order-api', timeoutSeconds: 3, env: {} }),
     ]);
   });
@@ -51,9 +78,25 @@ describe('discover', () => {
     lambdaMock.on(ListEventSourceMappingsCommand).resolves({
       EventSourceMappings: [
         // As moto lists a mapping whose batching window and response types were never set.
-        { UUID: 'u1', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:inventory-queue', FunctionArn: ARN, State: 'Disabled' },
-        { UUID: 'u2', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:inventory-queue', FunctionArn: `${ARN}:live`, BatchSize: 50, MaximumBatchingWindowInSeconds: 2, FunctionResponseTypes: ['ReportBatchItemFailures'] },
-        { UUID: 'u3', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:other', FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:gone' },
+        {
+          UUID: 'u1',
+          EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:inventory-queue',
+          FunctionArn: ARN,
+          State: 'Disabled',
+        },
+        {
+          UUID: 'u2',
+          EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:inventory-queue',
+          FunctionArn: `${ARN}:live`,
+          BatchSize: 50,
+          MaximumBatchingWindowInSeconds: 2,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        },
+        {
+          UUID: 'u3',
+          EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:other',
+          FunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:gone',
+        },
         { UUID: 'u4', EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', FunctionArn: ARN },
       ],
     });
@@ -61,8 +104,14 @@ describe('discover', () => {
     const { mappings, warnings } = await discover(clients());
 
     expect(lambdaMock).toHaveReceivedCommandWith(ListEventSourceMappingsCommand, { Marker: undefined });
-    expect(lambdaMock.commandCalls(ListEventSourceMappingsCommand)[0]?.args[0].input).not.toHaveProperty('FunctionName', expect.anything());
-    expect(sqsMock).toHaveReceivedCommandWith(GetQueueUrlCommand, { QueueName: 'inventory-queue', QueueOwnerAWSAccountId: '000000000000' });
+    expect(lambdaMock.commandCalls(ListEventSourceMappingsCommand)[0]?.args[0].input).not.toHaveProperty(
+      'FunctionName',
+      expect.anything(),
+    );
+    expect(sqsMock).toHaveReceivedCommandWith(GetQueueUrlCommand, {
+      QueueName: 'inventory-queue',
+      QueueOwnerAWSAccountId: '000000000000',
+    });
     expect(mappings).toEqual([
       {
         uuid: 'u1',
@@ -75,17 +124,35 @@ describe('discover', () => {
         visibilityTimeoutSeconds: 60,
         state: 'Disabled',
       },
-      expect.objectContaining({ uuid: 'u2', functionName: 'inventory', batchSize: 50, maximumBatchingWindowInSeconds: 2, reportBatchItemFailures: true }),
+      expect.objectContaining({
+        uuid: 'u2',
+        functionName: 'inventory',
+        batchSize: 50,
+        maximumBatchingWindowInSeconds: 2,
+        reportBatchItemFailures: true,
+      }),
     ]);
-    expect(warnings).toEqual([expect.stringContaining('function gone does not exist'), expect.stringContaining('not an SQS or DynamoDB Streams mapping')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('function gone does not exist'),
+      expect.stringContaining('not an SQS or DynamoDB Streams mapping'),
+    ]);
   });
 
   it('reads every page of a paginated listing', async () => {
     lambdaMock
       .on(ListEventSourceMappingsCommand, { Marker: undefined })
-      .resolves({ EventSourceMappings: [{ UUID: 'u1', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q1', FunctionArn: ARN }], NextMarker: 'next' })
+      .resolves({
+        EventSourceMappings: [
+          { UUID: 'u1', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q1', FunctionArn: ARN },
+        ],
+        NextMarker: 'next',
+      })
       .on(ListEventSourceMappingsCommand, { Marker: 'next' })
-      .resolves({ EventSourceMappings: [{ UUID: 'u2', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q2', FunctionArn: ARN }] });
+      .resolves({
+        EventSourceMappings: [
+          { UUID: 'u2', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:q2', FunctionArn: ARN },
+        ],
+      });
 
     const { mappings } = await discover(clients());
 
@@ -94,13 +161,23 @@ describe('discover', () => {
 
   it('turns AWS_PROXY integrations into routes and the stages into their variables', async () => {
     lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
-    apiMock.on(GetRestApisCommand).resolves({ items: [{ id: 'api1', name: 'orders', binaryMediaTypes: ['image/png'] }] });
-    const uri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations';
+    apiMock
+      .on(GetRestApisCommand)
+      .resolves({ items: [{ id: 'api1', name: 'orders', binaryMediaTypes: ['image/png'] }] });
+    const uri =
+      'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations';
     apiMock.on(GetResourcesCommand).resolves({
       items: [
         { id: 'root', path: '/' },
         { id: 'r1', path: '/orders', resourceMethods: { POST: { methodIntegration: { type: 'AWS_PROXY', uri } } } },
-        { id: 'r2', path: '/orders/{orderId}', resourceMethods: { GET: { methodIntegration: { type: 'AWS_PROXY', uri } }, OPTIONS: { methodIntegration: { type: 'MOCK' } } } },
+        {
+          id: 'r2',
+          path: '/orders/{orderId}',
+          resourceMethods: {
+            GET: { methodIntegration: { type: 'AWS_PROXY', uri } },
+            OPTIONS: { methodIntegration: { type: 'MOCK' } },
+          },
+        },
       ],
     });
     apiMock.on(GetStagesCommand).resolves({ item: [{ stageName: 'local', variables: { v: '1' } }] });
@@ -121,22 +198,36 @@ describe('discover', () => {
         authorizers: [],
       },
     ]);
-    expect(warnings).toEqual([expect.stringContaining('OPTIONS /orders/{orderId}: integration MOCK is not run locally')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('OPTIONS /orders/{orderId}: integration MOCK is not run locally'),
+    ]);
   });
 
   it("reads each method's COGNITO_USER_POOLS authorizer, its identity header and the app clients of its pools", async () => {
     lambdaMock.on(ListEventSourceMappingsCommand).resolves({ EventSourceMappings: [] });
     apiMock.on(GetRestApisCommand).resolves({ items: [{ id: 'api1', name: 'orders' }] });
-    const uri = 'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations';
+    const uri =
+      'arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:order-api/invocations';
     const integration = { type: 'AWS_PROXY' as const, uri };
     apiMock.on(GetResourcesCommand).resolves({
       items: [
-        { id: 'r1', path: '/orders', resourceMethods: { POST: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'az1', methodIntegration: integration } } },
+        {
+          id: 'r1',
+          path: '/orders',
+          resourceMethods: {
+            POST: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'az1', methodIntegration: integration },
+          },
+        },
         {
           id: 'r2',
           path: '/orders/{orderId}',
           resourceMethods: {
-            GET: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'az1', authorizationScopes: ['orders/read'], methodIntegration: integration },
+            GET: {
+              authorizationType: 'COGNITO_USER_POOLS',
+              authorizerId: 'az1',
+              authorizationScopes: ['orders/read'],
+              methodIntegration: integration,
+            },
             // Not applied locally: never served rather than served unchecked.
             DELETE: { authorizationType: 'AWS_IAM', methodIntegration: integration },
             PUT: { authorizationType: 'COGNITO_USER_POOLS', authorizerId: 'gone', methodIntegration: integration },
@@ -168,12 +259,30 @@ describe('discover', () => {
         id: 'az1',
         name: 'customers',
         identityHeader: 'Authorization',
-        userPools: [{ id: 'eu-west-1_pool1', issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool1', clientIds: ['client-a', 'client-b'] }],
+        userPools: [
+          {
+            id: 'eu-west-1_pool1',
+            issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool1',
+            clientIds: ['client-a', 'client-b'],
+          },
+        ],
       },
     ]);
     expect(apis[0]?.routes).toEqual([
-      { resourceId: 'r1', resourcePath: '/orders', httpMethod: 'POST', functionName: 'order-api', authorization: { authorizerId: 'az1', scopes: [] } },
-      { resourceId: 'r2', resourcePath: '/orders/{orderId}', httpMethod: 'GET', functionName: 'order-api', authorization: { authorizerId: 'az1', scopes: ['orders/read'] } },
+      {
+        resourceId: 'r1',
+        resourcePath: '/orders',
+        httpMethod: 'POST',
+        functionName: 'order-api',
+        authorization: { authorizerId: 'az1', scopes: [] },
+      },
+      {
+        resourceId: 'r2',
+        resourcePath: '/orders/{orderId}',
+        httpMethod: 'GET',
+        functionName: 'order-api',
+        authorization: { authorizerId: 'az1', scopes: ['orders/read'] },
+      },
     ]);
     expect(warnings).toEqual([
       expect.stringContaining('DELETE /orders/{orderId}: authorization AWS_IAM is not applied locally'),
@@ -192,7 +301,9 @@ describe('ARN helpers', () => {
   });
 
   it('reads the function ARN out of an integration URI', () => {
-    expect(functionArnFromIntegrationUri(`arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${ARN}/invocations`)).toBe(ARN);
+    expect(
+      functionArnFromIntegrationUri(`arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${ARN}/invocations`),
+    ).toBe(ARN);
     expect(functionArnFromIntegrationUri('http://example.com')).toBeUndefined();
   });
 });

@@ -35,7 +35,9 @@ describe('startEmulator', () => {
       response.end('not here');
     });
 
-    await expect(startEmulator({ port, command: ['false'] })).rejects.toThrow(/in use by something that does not answer AWS API calls/);
+    await expect(startEmulator({ port, command: ['false'] })).rejects.toThrow(
+      /in use by something that does not answer AWS API calls/,
+    );
   });
 
   it('reports a moto_server that exits before it answers, with its output', async () => {
@@ -48,7 +50,9 @@ describe('startEmulator', () => {
   });
 
   it('reports a command that cannot be started', async () => {
-    await expect(startEmulator({ port: await freePort(), command: ['/nonexistent/moto_server'] })).rejects.toThrow(/could not start/);
+    await expect(startEmulator({ port: await freePort(), command: ['/nonexistent/moto_server'] })).rejects.toThrow(
+      /could not start/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { compileFilters, FilterPatternError } from '../../../local/runtime/event-filter.js';
 
-const filter = (...patterns: unknown[]) => compileFilters(patterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })));
+const filter = (...patterns: unknown[]) =>
+  compileFilters(patterns.map((pattern) => ({ Pattern: JSON.stringify(pattern) })));
 
 // A record as Lambda gives it to the function (DynamoDB JSON images).
 const insert = {
@@ -11,7 +12,12 @@ const insert = {
   awsRegion: 'us-east-1',
   dynamodb: {
     Keys: { orderId: { S: 'o-1' } },
-    NewImage: { orderId: { S: 'o-1' }, status: { S: 'PLACED' }, totalAmount: { N: '2400' }, tags: { SS: ['gift', 'express'] } },
+    NewImage: {
+      orderId: { S: 'o-1' },
+      status: { S: 'PLACED' },
+      totalAmount: { N: '2400' },
+      tags: { SS: ['gift', 'express'] },
+    },
     SequenceNumber: '100',
     SizeBytes: 120,
     StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -19,7 +25,15 @@ const insert = {
   eventSourceARN: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-12-01T00:00:00.000',
 };
 const modify = { ...insert, eventName: 'MODIFY', dynamodb: { ...insert.dynamodb, OldImage: insert.dynamodb.NewImage } };
-const numbers = { size: 10, price: 2.5, flag: true, nothing: null, empty: '', ip: '10.0.3.7', items: [{ sku: 'a' }, { sku: 'b' }] };
+const numbers = {
+  size: 10,
+  price: 2.5,
+  flag: true,
+  nothing: null,
+  empty: '',
+  ip: '10.0.3.7',
+  items: [{ sku: 'a' }, { sku: 'b' }],
+};
 
 describe('compileFilters: which records Lambda passes to the function', () => {
   it('passes everything when the mapping has no filters', () => {
@@ -35,7 +49,9 @@ describe('compileFilters: which records Lambda passes to the function', () => {
   it('matches nested keys in DynamoDB JSON, every key of the pattern (AND)', () => {
     const placed = filter({ eventName: ['INSERT'], dynamodb: { NewImage: { status: { S: ['PLACED'] } } } });
     expect(placed(insert)).toBe(true);
-    expect(placed({ ...insert, dynamodb: { ...insert.dynamodb, NewImage: { status: { S: 'CONFIRMED' } } } })).toBe(false);
+    expect(placed({ ...insert, dynamodb: { ...insert.dynamodb, NewImage: { status: { S: 'CONFIRMED' } } } })).toBe(
+      false,
+    );
     expect(placed({ ...insert, dynamodb: { Keys: insert.dynamodb.Keys } })).toBe(false); // KEYS_ONLY: no image
   });
 
@@ -64,7 +80,12 @@ describe('compileFilters: which records Lambda passes to the function', () => {
     ['numeric range', { size: [{ numeric: ['>', 0, '<=', 10] }] }, numbers, true],
     ['numeric range, outside', { size: [{ numeric: ['<', 10] }] }, numbers, false],
     ['numeric equals a decimal', { price: [{ numeric: ['=', 2.5] }] }, numbers, true],
-    ['numeric on a string number (DynamoDB N)', { dynamodb: { NewImage: { totalAmount: { N: [{ numeric: ['>', 0] }] } } } }, insert, false],
+    [
+      'numeric on a string number (DynamoDB N)',
+      { dynamodb: { NewImage: { totalAmount: { N: [{ numeric: ['>', 0] }] } } } },
+      insert,
+      false,
+    ],
     ['a number literal is not its string', { size: ['10'] }, numbers, false],
     ['a number literal', { size: [10] }, numbers, true],
     ['a boolean', { flag: [true] }, numbers, true],
@@ -78,7 +99,12 @@ describe('compileFilters: which records Lambda passes to the function', () => {
     ['exists does not name an object', { dynamodb: { NewImage: [{ exists: true }] } }, insert, false],
     ['cidr', { ip: [{ cidr: '10.0.0.0/16' }] }, numbers, true],
     ['cidr, outside', { ip: [{ cidr: '10.1.0.0/16' }] }, numbers, false],
-    ['$or', { $or: [{ eventName: ['REMOVE'] }, { dynamodb: { NewImage: { status: { S: ['PLACED'] } } } }] }, insert, true],
+    [
+      '$or',
+      { $or: [{ eventName: ['REMOVE'] }, { dynamodb: { NewImage: { status: { S: ['PLACED'] } } } }] },
+      insert,
+      true,
+    ],
     ['$or, neither', { $or: [{ eventName: ['REMOVE'] }, { eventName: ['MODIFY'] }] }, insert, false],
   ])('%s', (_name, pattern, record, expected) => {
     expect(filter(pattern)(record)).toBe(expected);

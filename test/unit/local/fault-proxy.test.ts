@@ -2,7 +2,12 @@
 // classification and the error shapes are the ones the SDK actually sends and understands.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, GetItemCommand, TransactionCanceledException, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { MessageRejected, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { cancellationCodes } from '../../../functions/shared/dynamo-conditions.js';
@@ -50,14 +55,20 @@ beforeEach(() => {
 });
 
 const getItem = (fn = 'inventory') =>
-  new DynamoDBClient(config(proxy.functionUrl(fn))).send(new GetItemCommand({ TableName: 'inventory', Key: { productId: { S: 'p-1' } } }));
+  new DynamoDBClient(config(proxy.functionUrl(fn))).send(
+    new GetItemCommand({ TableName: 'inventory', Key: { productId: { S: 'p-1' } } }),
+  );
 const publish = (fn = 'order-api') =>
-  new SNSClient(config(proxy.functionUrl(fn))).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: '{}' }));
+  new SNSClient(config(proxy.functionUrl(fn))).send(
+    new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: '{}' }),
+  );
 
 const transact = (items = 3) =>
   new DynamoDBClient(config(proxy.functionUrl('inventory'))).send(
     new TransactWriteItemsCommand({
-      TransactItems: Array.from({ length: items }, (_, i) => ({ Put: { TableName: 'inventory', Item: { productId: { S: `p-${i}` } } } })),
+      TransactItems: Array.from({ length: items }, (_, i) => ({
+        Put: { TableName: 'inventory', Item: { productId: { S: `p-${i}` } } },
+      })),
     }),
   );
 const sendEmail = () =>
@@ -117,11 +128,20 @@ describe('fault proxy', () => {
   it('with `timesEach`, fails each distinct request that many times (every publish of one event), then lets it through', async () => {
     proxy.setRules([{ action: 'SNS.Publish', rate: 1, fault: '500', timesEach: 2 }]);
     const send = (message: string) =>
-      new SNSClient(config(proxy.functionUrl('order-publisher'))).send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: message })).then(
-        () => 'ok',
-        () => 'failed',
-      );
-    const outcomes = [await send('a'), await send('b'), await send('a'), await send('a'), await send('b'), await send('b')];
+      new SNSClient(config(proxy.functionUrl('order-publisher')))
+        .send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:order-events', Message: message }))
+        .then(
+          () => 'ok',
+          () => 'failed',
+        );
+    const outcomes = [
+      await send('a'),
+      await send('b'),
+      await send('a'),
+      await send('a'),
+      await send('b'),
+      await send('b'),
+    ];
     expect(outcomes).toEqual(['failed', 'failed', 'failed', 'ok', 'failed', 'ok']);
     expect(proxy.stats().injected).toEqual({ 'SNS.Publish': 4 });
   });
@@ -131,7 +151,13 @@ describe('fault proxy', () => {
       proxy.reset();
       proxy.setRules([{ action: '*', rate: 0.5, fault: '500' }], 7);
       const outcomes: boolean[] = [];
-      for (let i = 0; i < 20; i++) outcomes.push(await getItem().then(() => true, () => false));
+      for (let i = 0; i < 20; i++)
+        outcomes.push(
+          await getItem().then(
+            () => true,
+            () => false,
+          ),
+        );
       return outcomes;
     };
     const first = await run();
@@ -142,7 +168,14 @@ describe('fault proxy', () => {
 
   it('cancels a transaction as DynamoDB does on a conflict: one reason per item, one TransactionConflict, the rest None', async () => {
     proxy.setRules([{ action: 'DynamoDB.*', rate: 1, fault: 'conflict' }], 3);
-    const errors = await Promise.all([1, 3, 5, 5, 5].map((items) => transact(items).then(() => undefined, (error: unknown) => error)));
+    const errors = await Promise.all(
+      [1, 3, 5, 5, 5].map((items) =>
+        transact(items).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ),
+    );
 
     for (const [i, error] of errors.entries()) {
       const codes = cancellationCodes(error) ?? [];
@@ -150,11 +183,15 @@ describe('fault proxy', () => {
       expect(codes).toHaveLength([1, 3, 5, 5, 5][i] ?? 0);
       expect(codes.filter((c) => c === 'TransactionConflict')).toHaveLength(1);
       expect(codes.filter((c) => c !== 'TransactionConflict').every((c) => c === 'None')).toBe(true);
-      expect((error as Error).message).toBe(`Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`);
+      expect((error as Error).message).toBe(
+        `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+      );
       expect(isTransactionConflict(error)).toBe(true);
     }
     // Not always the same item (the seeded generator picks it).
-    expect(new Set(errors.slice(2).map((e) => (cancellationCodes(e) ?? []).indexOf('TransactionConflict'))).size).toBeGreaterThan(1);
+    expect(
+      new Set(errors.slice(2).map((e) => (cancellationCodes(e) ?? []).indexOf('TransactionConflict'))).size,
+    ).toBeGreaterThan(1);
     expect(upstreamPaths).toEqual([]);
   });
 

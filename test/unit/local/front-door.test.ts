@@ -27,7 +27,9 @@ afterEach(async () => {
   door = undefined;
 });
 
-async function serve(respond: (event: APIGatewayProxyEvent) => InvokeOutcome): Promise<{ base: string; events: APIGatewayProxyEvent[] }> {
+async function serve(
+  respond: (event: APIGatewayProxyEvent) => InvokeOutcome,
+): Promise<{ base: string; events: APIGatewayProxyEvent[] }> {
   const events: APIGatewayProxyEvent[] = [];
   door = await startFrontDoor({
     apis: [api],
@@ -44,9 +46,21 @@ async function serve(respond: (event: APIGatewayProxyEvent) => InvokeOutcome): P
 
 describe('front door', () => {
   it('passes the request as a proxy event and returns the function response', async () => {
-    const { base, events } = await serve(() => ({ ok: true, value: { statusCode: 202, multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] }, headers: { Location: '/orders/o-1' }, body: '{"orderId":"o-1"}' } }));
+    const { base, events } = await serve(() => ({
+      ok: true,
+      value: {
+        statusCode: 202,
+        multiValueHeaders: { 'Set-Cookie': ['a=1', 'b=2'] },
+        headers: { Location: '/orders/o-1' },
+        body: '{"orderId":"o-1"}',
+      },
+    }));
 
-    const response = await fetch(`${base}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'k1' }, body: '{"x":1}' });
+    const response = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': 'k1' },
+      body: '{"x":1}',
+    });
 
     expect(response.status).toBe(202);
     expect(response.headers.get('location')).toBe('/orders/o-1');
@@ -54,7 +68,14 @@ describe('front door', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.text()).toBe('{"orderId":"o-1"}');
-    expect(events[0]).toMatchObject({ resource: '/orders', path: '/orders', httpMethod: 'POST', body: '{"x":1}', headers: { 'idempotency-key': 'k1' }, requestContext: { stage: 'local', apiId: 'api1' } });
+    expect(events[0]).toMatchObject({
+      resource: '/orders',
+      path: '/orders',
+      httpMethod: 'POST',
+      body: '{"x":1}',
+      headers: { 'idempotency-key': 'k1' },
+      requestContext: { stage: 'local', apiId: 'api1' },
+    });
   });
 
   it.each([
@@ -91,10 +112,19 @@ describe('front door', () => {
     const { events } = await serve(() => ({ ok: true, value: { statusCode: 200 } }));
 
     const status = await new Promise<number>((resolve, reject) => {
-      const outgoing = request({ host: '127.0.0.1', port: door?.port, method: 'POST', path: '/_aws/execute-api/api1/local/orders', headers: { 'transfer-encoding': 'chunked' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const outgoing = request(
+        {
+          host: '127.0.0.1',
+          port: door?.port,
+          method: 'POST',
+          path: '/_aws/execute-api/api1/local/orders',
+          headers: { 'transfer-encoding': 'chunked' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       outgoing.on('error', reject);
       const chunk = Buffer.alloc(1024 * 1024, 97);
       for (let i = 0; i <= MAX_REQUEST_BYTES / chunk.length; i += 1) outgoing.write(chunk);
@@ -108,7 +138,10 @@ describe('front door', () => {
   it('accepts a body of exactly 10 MB', async () => {
     const { events } = await serve(() => ({ ok: true, value: { statusCode: 200, body: '' } }));
 
-    const response = await fetch(`${door ? `http://127.0.0.1:${door.port}` : ''}/_aws/execute-api/api1/local/orders`, { method: 'POST', body: Buffer.alloc(MAX_REQUEST_BYTES, 97) });
+    const response = await fetch(`${door ? `http://127.0.0.1:${door.port}` : ''}/_aws/execute-api/api1/local/orders`, {
+      method: 'POST',
+      body: Buffer.alloc(MAX_REQUEST_BYTES, 97),
+    });
 
     expect(response.status).toBe(200);
     expect(events[0]?.body).toHaveLength(MAX_REQUEST_BYTES);
@@ -121,7 +154,14 @@ describe('front door with a COGNITO_USER_POOLS authorizer', () => {
   const secured: DeployedApi = {
     ...api,
     routes: api.routes.map((route) => ({ ...route, authorization: { authorizerId: 'az1', scopes: [] } })),
-    authorizers: [{ id: 'az1', name: 'customers', identityHeader: 'Authorization', userPools: [{ id: POOL_ID, issuer: ISSUER, clientIds: ['client-a'] }] }],
+    authorizers: [
+      {
+        id: 'az1',
+        name: 'customers',
+        identityHeader: 'Authorization',
+        userPools: [{ id: POOL_ID, issuer: ISSUER, clientIds: ['client-a'] }],
+      },
+    ],
   };
   let key: CryptoKey;
   let keys: Server;
@@ -131,7 +171,9 @@ describe('front door with a COGNITO_USER_POOLS authorizer', () => {
     const pair = await generateKeyPair('RS256');
     key = pair.privateKey;
     const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'dummy', alg: 'RS256' }] });
-    keys = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    keys = createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'application/json' }).end(jwks),
+    );
     await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
     keysUrl = `http://127.0.0.1:${(keys.address() as AddressInfo).port}`;
   });
@@ -140,7 +182,16 @@ describe('front door with a COGNITO_USER_POOLS authorizer', () => {
   });
 
   const token = (claims: Record<string, unknown> = {}) =>
-    new SignJWT({ iss: ISSUER, sub: 'sub-1', aud: 'client-a', token_use: 'id', email: 'jane@example.com', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600, ...claims })
+    new SignJWT({
+      iss: ISSUER,
+      sub: 'sub-1',
+      aud: 'client-a',
+      token_use: 'id',
+      email: 'jane@example.com',
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 3600,
+      ...claims,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: 'dummy' })
       .sign(key);
 
@@ -163,18 +214,31 @@ describe('front door with a COGNITO_USER_POOLS authorizer', () => {
   it('passes a valid ID token through with its claims in requestContext.authorizer.claims, every value a string', async () => {
     const { base, events } = await serveSecured();
 
-    const response = await fetch(`${base}/orders`, { method: 'POST', headers: { authorization: await token({ email_verified: true }) }, body: '{}' });
+    const response = await fetch(`${base}/orders`, {
+      method: 'POST',
+      headers: { authorization: await token({ email_verified: true }) },
+      body: '{}',
+    });
 
     expect(response.status).toBe(202);
     expect(events[0]?.requestContext.authorizer).toEqual({
-      claims: expect.objectContaining({ sub: 'sub-1', email: 'jane@example.com', email_verified: 'true', token_use: 'id', exp: expect.stringMatching(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/) }),
+      claims: expect.objectContaining({
+        sub: 'sub-1',
+        email: 'jane@example.com',
+        email_verified: 'true',
+        token_use: 'id',
+        exp: expect.stringMatching(/^\w{3} \w{3} \d{2} \d{2}:\d{2}:\d{2} UTC \d{4}$/),
+      }),
     });
   });
 
   it.each([
     ['without a token', async (): Promise<Record<string, string>> => ({})],
     ['with a token for another app client', async () => ({ authorization: await token({ aud: 'client-b' }) })],
-    ['with an expired token', async () => ({ authorization: await token({ exp: Math.floor(Date.now() / 1000) - 10 }) })],
+    [
+      'with an expired token',
+      async () => ({ authorization: await token({ exp: Math.floor(Date.now() / 1000) - 10 }) }),
+    ],
   ])("answers API Gateway's 401 %s and never invokes the function", async (_case, headers) => {
     const { base, events } = await serveSecured();
 
@@ -188,6 +252,14 @@ describe('front door with a COGNITO_USER_POOLS authorizer', () => {
 
   it('refuses to start without a way to fetch the keys', async () => {
     expect.assertions(1);
-    await expect(startFrontDoor({ apis: [secured], accountId: '0', host: '127.0.0.1', port: 0, invoke: async () => ({ ok: true, value: {} }) })).rejects.toThrow(/jwksUrl/);
+    await expect(
+      startFrontDoor({
+        apis: [secured],
+        accountId: '0',
+        host: '127.0.0.1',
+        port: 0,
+        invoke: async () => ({ ok: true, value: {} }),
+      }),
+    ).rejects.toThrow(/jwksUrl/);
   });
 });

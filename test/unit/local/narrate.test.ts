@@ -8,16 +8,42 @@ const output = (functionName: string, fields: Record<string, unknown>): RuntimeR
   type: 'output',
   time: '2026-12-01T08:00:09.000Z',
   functionName,
-  line: JSON.stringify({ level: 'INFO', timestamp: '2026-12-01T08:00:00.123Z', service: functionName, sampling_rate: 0, ...fields }),
+  line: JSON.stringify({
+    level: 'INFO',
+    timestamp: '2026-12-01T08:00:00.123Z',
+    service: functionName,
+    sampling_rate: 0,
+    ...fields,
+  }),
 });
 
 // One order's fan-out as the runtime reports it, in the order it runs.
 const fanOut: RuntimeReport[] = [
   output('order-api', { message: 'request', route: 'POST /orders', status: 202, orderId: ORDER, requestId: 'r-1' }),
-  { type: 'request', time: '2026-12-01T08:00:00.130Z', functionName: 'order-api', method: 'POST', path: '/_aws/execute-api/abc123/local/orders', status: 202, durationMs: 48 },
-  output('inventory', { message: 'stock reserved', orderId: ORDER, eventType: 'OrderPlaced', eventId: `${ORDER}:OrderPlaced`, messageId: 'm-1', receiveCount: 1 }),
+  {
+    type: 'request',
+    time: '2026-12-01T08:00:00.130Z',
+    functionName: 'order-api',
+    method: 'POST',
+    path: '/_aws/execute-api/abc123/local/orders',
+    status: 202,
+    durationMs: 48,
+  },
+  output('inventory', {
+    message: 'stock reserved',
+    orderId: ORDER,
+    eventType: 'OrderPlaced',
+    eventId: `${ORDER}:OrderPlaced`,
+    messageId: 'm-1',
+    receiveCount: 1,
+  }),
   output('billing', { message: 'payment decided', orderId: ORDER, status: 'CAPTURED', eventType: 'OrderPlaced' }),
-  output('notification', { level: 'WARN', message: 'notification claimed but not recorded as sent; sending again', orderId: ORDER, eventType: 'OrderPlaced' }),
+  output('notification', {
+    level: 'WARN',
+    message: 'notification claimed but not recorded as sent; sending again',
+    orderId: ORDER,
+    eventType: 'OrderPlaced',
+  }),
   {
     type: 'batch',
     time: '2026-12-01T08:00:00.350Z',
@@ -61,19 +87,42 @@ describe('the narration of make up', () => {
       durationMs: 10_004,
       deleteFailures: 0,
     };
-    expect(narrate(failed)).toBe('billing      │ 08:00:01.000 batch sqs:billing-queue 3 records, 3 failed (timeout: Task timed out after 10.00 seconds), 10.00 s');
-    const error = output('billing', { level: 'ERROR', message: 'record failed', orderId: ORDER, error: { name: 'ThrottlingException', message: 'Rate exceeded', stack: 'at …' } });
-    expect(narrate(error)).toBe(`billing      │ 08:00:00.123 ERROR ${ORDER} record failed error=ThrottlingException: Rate exceeded`);
+    expect(narrate(failed)).toBe(
+      'billing      │ 08:00:01.000 batch sqs:billing-queue 3 records, 3 failed (timeout: Task timed out after 10.00 seconds), 10.00 s',
+    );
+    const error = output('billing', {
+      level: 'ERROR',
+      message: 'record failed',
+      orderId: ORDER,
+      error: { name: 'ThrottlingException', message: 'Rate exceeded', stack: 'at …' },
+    });
+    expect(narrate(error)).toBe(
+      `billing      │ 08:00:00.123 ERROR ${ORDER} record failed error=ThrottlingException: Rate exceeded`,
+    );
   });
 
   it('prints what is not a Powertools line as it came, and a request API Gateway answered itself under api-gateway', () => {
     const narrate = createNarrator({ functions: FUNCTIONS, color: false, json: false });
-    expect(narrate({ type: 'output', time: '2026-12-01T08:00:02.000Z', functionName: 'inventory', line: 'plain text from console.log' })).toBe(
-      'inventory    │ 08:00:02.000 plain text from console.log',
-    );
-    expect(narrate({ type: 'request', time: '2026-12-01T08:00:02.500Z', functionName: undefined, method: 'GET', path: '/nowhere', status: 403, durationMs: 1, note: 'no route' })).toBe(
-      'api-gateway  │ 08:00:02.500 GET /nowhere → 403, 1 ms (no route)',
-    );
+    expect(
+      narrate({
+        type: 'output',
+        time: '2026-12-01T08:00:02.000Z',
+        functionName: 'inventory',
+        line: 'plain text from console.log',
+      }),
+    ).toBe('inventory    │ 08:00:02.000 plain text from console.log');
+    expect(
+      narrate({
+        type: 'request',
+        time: '2026-12-01T08:00:02.500Z',
+        functionName: undefined,
+        method: 'GET',
+        path: '/nowhere',
+        status: 403,
+        durationMs: 1,
+        note: 'no route',
+      }),
+    ).toBe('api-gateway  │ 08:00:02.500 GET /nowhere → 403, 1 ms (no route)');
   });
 
   it('on a TTY each function has a colour of its own, and WARN/ERROR stand out', () => {
@@ -84,10 +133,12 @@ describe('the narration of make up', () => {
     expect(new Set(colours).size).toBe(FUNCTIONS.length);
     expect(colours.every((code) => code !== undefined)).toBe(true);
     expect(narrate(output('billing', { level: 'ERROR', message: 'boom' }))).toContain('\u001b[31mERROR');
-    expect(createNarrator({ functions: FUNCTIONS, color: false, json: false })(output('billing', { message: 'x' }))).not.toContain('\u001b');
+    expect(
+      createNarrator({ functions: FUNCTIONS, color: false, json: false })(output('billing', { message: 'x' })),
+    ).not.toContain('\u001b');
   });
 
-  it('LOG_FORMAT=json: the functions\' raw JSON lines, and the reports as JSON', () => {
+  it("LOG_FORMAT=json: the functions' raw JSON lines, and the reports as JSON", () => {
     const narrate = createNarrator({ functions: FUNCTIONS, color: true, json: true });
     const line = fanOut[0];
     expect(narrate(line as RuntimeReport)).toBe(line?.type === 'output' ? line.line : '');

@@ -2,7 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { InvokeOutcome } from '../../../local/runtime/batch-result.js';
-import { SqsPoller, type DeleteEntry, type MappingSettings, type QueuePort, type ReceiveRequest } from '../../../local/runtime/poller.js';
+import {
+  SqsPoller,
+  type DeleteEntry,
+  type MappingSettings,
+  type QueuePort,
+  type ReceiveRequest,
+} from '../../../local/runtime/poller.js';
 
 /** An in-memory queue with the port's semantics: long polling, receipt handles, batch deletes of ≤ 10. */
 class FakeQueue implements QueuePort {
@@ -16,7 +22,12 @@ class FakeQueue implements QueuePort {
   send(...bodies: string[]): void {
     for (const body of bodies) {
       this.counter += 1;
-      this.visible.push({ MessageId: `m${this.counter}`, Body: body, MD5OfBody: `md5-${body}`, Attributes: { ApproximateReceiveCount: '1' } });
+      this.visible.push({
+        MessageId: `m${this.counter}`,
+        Body: body,
+        MD5OfBody: `md5-${body}`,
+        Attributes: { ApproximateReceiveCount: '1' },
+      });
     }
     for (const wake of this.waiters.splice(0)) wake();
   }
@@ -77,7 +88,12 @@ const invoker = (respond: (event: SQSEvent) => InvokeOutcome) => {
   };
 };
 
-const receiveAll = (queue: FakeQueue) => ({ maxMessages: 10, waitTimeSeconds: 0, signal: new AbortController().signal, queue });
+const receiveAll = (queue: FakeQueue) => ({
+  maxMessages: 10,
+  waitTimeSeconds: 0,
+  signal: new AbortController().signal,
+  queue,
+});
 
 describe('SqsPoller.process: deletes what Lambda deletes, in one DeleteMessageBatch', () => {
   it('deletes the whole batch after a success', async () => {
@@ -92,13 +108,21 @@ describe('SqsPoller.process: deletes what Lambda deletes, in one DeleteMessageBa
     expect(queue.deleteCalls).toHaveLength(1);
     expect(queue.inFlight.size).toBe(0);
     expect(fn.events[0]?.Records.map((record) => record.body)).toEqual(['a', 'b', 'c']);
-    expect(fn.events[0]?.Records[0]).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: settings().queueArn, awsRegion: 'us-east-1' });
+    expect(fn.events[0]?.Records[0]).toMatchObject({
+      eventSource: 'aws:sqs',
+      eventSourceARN: settings().queueArn,
+      awsRegion: 'us-east-1',
+    });
   });
 
   it('deletes nothing when the function fails', async () => {
     const queue = new FakeQueue();
     queue.send('a', 'b');
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: false, kind: 'timeout', message: 'Task timed out' })), settings());
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: false, kind: 'timeout', message: 'Task timed out' })),
+      settings(),
+    );
 
     await poller.process(await queue.receive(receiveAll(queue)));
 
@@ -109,7 +133,14 @@ describe('SqsPoller.process: deletes what Lambda deletes, in one DeleteMessageBa
   it('deletes all but the reported batch item failures', async () => {
     const queue = new FakeQueue();
     queue.send('a', 'b', 'c');
-    const poller = new SqsPoller(queue, invoker((event) => ({ ok: true, value: { batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] } })), settings());
+    const poller = new SqsPoller(
+      queue,
+      invoker((event) => ({
+        ok: true,
+        value: { batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] },
+      })),
+      settings(),
+    );
 
     await poller.process(await queue.receive(receiveAll(queue)));
 
@@ -120,7 +151,14 @@ describe('SqsPoller.process: deletes what Lambda deletes, in one DeleteMessageBa
   it('ignores a failure list when the mapping does not report batch item failures', async () => {
     const queue = new FakeQueue();
     queue.send('a', 'b');
-    const poller = new SqsPoller(queue, invoker((event) => ({ ok: true, value: { batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] } })), settings({ reportBatchItemFailures: false }));
+    const poller = new SqsPoller(
+      queue,
+      invoker((event) => ({
+        ok: true,
+        value: { batchItemFailures: [{ itemIdentifier: event.Records[0]?.messageId }] },
+      })),
+      settings({ reportBatchItemFailures: false }),
+    );
 
     await poller.process(await queue.receive(receiveAll(queue)));
 
@@ -130,7 +168,11 @@ describe('SqsPoller.process: deletes what Lambda deletes, in one DeleteMessageBa
   it('deletes nothing when the response names a record that is not in the batch', async () => {
     const queue = new FakeQueue();
     queue.send('a', 'b');
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: { batchItemFailures: [{ itemIdentifier: 'not-in-batch' }] } })), settings());
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: { batchItemFailures: [{ itemIdentifier: 'not-in-batch' }] } })),
+      settings(),
+    );
 
     const report = await poller.process(await queue.receive(receiveAll(queue)));
 
@@ -143,7 +185,11 @@ describe('SqsPoller.gather: batch size and batching window', () => {
   it('asks for at most the batch size (and never more than 10) with a 20 s long poll', async () => {
     const queue = new FakeQueue();
     queue.send('a', 'b', 'c', 'd');
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: null })), settings({ batchSize: 3 }));
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: null })),
+      settings({ batchSize: 3 }),
+    );
 
     const batch = await poller.gather();
 
@@ -154,18 +200,30 @@ describe('SqsPoller.gather: batch size and batching window', () => {
   it('with no window and a batch above 10, adds only pages that are immediately available', async () => {
     const queue = new FakeQueue();
     queue.send(...Array.from({ length: 23 }, (_, i) => `m${i}`));
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: null })), settings({ batchSize: 50 }));
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: null })),
+      settings({ batchSize: 50 }),
+    );
 
     const batch = await poller.gather();
 
     expect(batch).toHaveLength(23);
-    expect(queue.receives.map((request) => [request.maxMessages, request.waitTimeSeconds])).toEqual([[10, 20], [10, 0], [10, 0]]);
+    expect(queue.receives.map((request) => [request.maxMessages, request.waitTimeSeconds])).toEqual([
+      [10, 20],
+      [10, 0],
+      [10, 0],
+    ]);
   });
 
   it('with a window, keeps gathering messages that arrive later until the batch is full', async () => {
     const queue = new FakeQueue();
     queue.send('first');
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: null })), settings({ batchSize: 12, maximumBatchingWindowInSeconds: 2 }));
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: null })),
+      settings({ batchSize: 12, maximumBatchingWindowInSeconds: 2 }),
+    );
     setTimeout(() => queue.send(...Array.from({ length: 11 }, (_, i) => `late${i}`)), 100);
 
     const started = Date.now();
@@ -173,13 +231,19 @@ describe('SqsPoller.gather: batch size and batching window', () => {
 
     expect(batch).toHaveLength(12);
     expect(Date.now() - started).toBeLessThan(1500);
-    expect(queue.receives.slice(1).every((request) => request.waitTimeSeconds >= 1 && request.maxMessages <= 10)).toBe(true);
+    expect(queue.receives.slice(1).every((request) => request.waitTimeSeconds >= 1 && request.maxMessages <= 10)).toBe(
+      true,
+    );
   });
 
   it('with a window, invokes with what it has when the window closes', async () => {
     const queue = new FakeQueue();
     queue.send('only');
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: null })), settings({ batchSize: 5, maximumBatchingWindowInSeconds: 1 }));
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: null })),
+      settings({ batchSize: 5, maximumBatchingWindowInSeconds: 1 }),
+    );
 
     const started = Date.now();
     const batch = await poller.gather();
@@ -191,7 +255,11 @@ describe('SqsPoller.gather: batch size and batching window', () => {
   it('deletes a large batch in DeleteMessageBatch calls of at most 10', async () => {
     const queue = new FakeQueue();
     queue.send(...Array.from({ length: 25 }, (_, i) => `m${i}`));
-    const poller = new SqsPoller(queue, invoker(() => ({ ok: true, value: null })), settings({ batchSize: 25 }));
+    const poller = new SqsPoller(
+      queue,
+      invoker(() => ({ ok: true, value: null })),
+      settings({ batchSize: 25 }),
+    );
 
     await poller.process(await poller.gather());
 
@@ -250,7 +318,12 @@ describe('SqsPoller lifecycle', () => {
     };
     const errors: unknown[] = [];
     const batches: number[] = [];
-    const poller = new SqsPoller(flaky, invoker(() => ({ ok: true, value: null })), settings(), { onError: (error) => errors.push(error), onBatch: (report) => batches.push(report.size) });
+    const poller = new SqsPoller(
+      flaky,
+      invoker(() => ({ ok: true, value: null })),
+      settings(),
+      { onError: (error) => errors.push(error), onBatch: (report) => batches.push(report.size) },
+    );
     queue.send('a');
     poller.start();
     const deadline = Date.now() + 2000;

@@ -50,7 +50,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pool-test-'));
   writeFileSync(join(dir, 'handler.mjs'), handlerSource);
   writeFileSync(join(dir, 'broken.mjs'), 'throw new Error("cannot load");');
-  writeFileSync(join(dir, 'callback.mjs'), 'export const handler = (event, context, callback) => { setTimeout(() => callback(null, { via: "callback" }), 10); };');
+  writeFileSync(
+    join(dir, 'callback.mjs'),
+    'export const handler = (event, context, callback) => { setTimeout(() => callback(null, { via: "callback" }), 10); };',
+  );
   process.env.PARENT_SECRET = 'parent-only';
 });
 afterEach(async () => {
@@ -69,7 +72,9 @@ describe('WorkerPool', () => {
     const outcome = await fn.invoke({});
 
     expect(outcome.ok).toBe(true);
-    const value = (outcome as { value: { env: Record<string, string>; requestId: string; functionName: string; remaining: number } }).value;
+    const value = (
+      outcome as { value: { env: Record<string, string>; requestId: string; functionName: string; remaining: number } }
+    ).value;
     expect(value.env).toMatchObject({ ONLY_THIS: 'yes', AWS_REGION: 'us-east-1' });
     expect(value.env.PARENT_SECRET).toBeUndefined();
     expect(value.functionName).toBe('test-fn');
@@ -115,7 +120,11 @@ describe('WorkerPool', () => {
   it('fails the invocation of a worker that exits, and replaces it', async () => {
     const fn = pool();
 
-    expect(await fn.invoke({ action: 'exit' })).toMatchObject({ ok: false, kind: 'crash', message: expect.stringContaining('code 3') });
+    expect(await fn.invoke({ action: 'exit' })).toMatchObject({
+      ok: false,
+      kind: 'crash',
+      message: expect.stringContaining('code 3'),
+    });
     expect((await fn.invoke({})).ok).toBe(true);
   });
 
@@ -143,7 +152,11 @@ describe('WorkerPool', () => {
     const fn = pool({ moduleFile: join(dir, 'broken.mjs') });
 
     await expect(fn.warm()).rejects.toThrow(/cannot load/);
-    expect(await fn.invoke({})).toMatchObject({ ok: false, kind: 'error', message: expect.stringContaining('cannot load') });
+    expect(await fn.invoke({})).toMatchObject({
+      ok: false,
+      kind: 'error',
+      message: expect.stringContaining('cannot load'),
+    });
   });
 
   it('kills its workers on stop', async () => {

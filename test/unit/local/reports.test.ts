@@ -8,7 +8,11 @@ const sqsBatch = (overrides: Partial<SqsBatchReport> = {}): SqsBatchReport => ({
   functionName: 'inventory',
   queueArn: QUEUE_ARN,
   size: 3,
-  decision: decideDeletions(['a', 'b', 'c'], { ok: true, value: { batchItemFailures: [{ itemIdentifier: 'b' }] } }, true),
+  decision: decideDeletions(
+    ['a', 'b', 'c'],
+    { ok: true, value: { batchItemFailures: [{ itemIdentifier: 'b' }] } },
+    true,
+  ),
   deleteFailures: 0,
   durationMs: 42,
   ...overrides,
@@ -32,35 +36,89 @@ describe('sqsBatchReport', () => {
   });
 
   it('counts every record of a failed invocation as a failure', () => {
-    const decision = decideDeletions(['a', 'b'], { ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' }, true);
-    expect(sqsBatchReport(sqsBatch({ size: 2, decision }))).toMatchObject({ records: 2, failures: 2, verdict: 'failed', reason: 'timeout: Task timed out after 1.00 seconds' });
+    const decision = decideDeletions(
+      ['a', 'b'],
+      { ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' },
+      true,
+    );
+    expect(sqsBatchReport(sqsBatch({ size: 2, decision }))).toMatchObject({
+      records: 2,
+      failures: 2,
+      verdict: 'failed',
+      reason: 'timeout: Task timed out after 1.00 seconds',
+    });
   });
 });
 
 describe('streamBatchReport', () => {
   it('names the source after the table of the stream; the records not done are the failures', () => {
     const streamArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-12-01T08:00:00.000';
-    const report = streamBatchReport({ functionName: 'order-publisher', streamArn, shardId: 's-1', size: 4, verdict: 'partial', done: 1, attempt: 2, reason: '1 batch item failure(s)', durationMs: 9 });
-    expect(report).toMatchObject({ functionName: 'order-publisher', source: { kind: 'dynamodb-stream', arn: streamArn, name: 'orders' }, records: 4, failures: 3, verdict: 'partial', deleteFailures: 0 });
+    const report = streamBatchReport({
+      functionName: 'order-publisher',
+      streamArn,
+      shardId: 's-1',
+      size: 4,
+      verdict: 'partial',
+      done: 1,
+      attempt: 2,
+      reason: '1 batch item failure(s)',
+      durationMs: 9,
+    });
+    expect(report).toMatchObject({
+      functionName: 'order-publisher',
+      source: { kind: 'dynamodb-stream', arn: streamArn, name: 'orders' },
+      records: 4,
+      failures: 3,
+      verdict: 'partial',
+      deleteFailures: 0,
+    });
   });
 });
 
 describe('describeReport: the runtime log line rendered from a report', () => {
   it.each([
-    ['a partial batch', sqsBatchReport(sqsBatch()), 'invoke inventory sqs:inventory-queue batch=3 outcome=partial deleted=2 retried=1 duration=42ms (1 batch item failure(s))'],
+    [
+      'a partial batch',
+      sqsBatchReport(sqsBatch()),
+      'invoke inventory sqs:inventory-queue batch=3 outcome=partial deleted=2 retried=1 duration=42ms (1 batch item failure(s))',
+    ],
     [
       'a successful batch whose deletes SQS partly refused',
-      sqsBatchReport(sqsBatch({ size: 1, decision: decideDeletions(['a'], { ok: true, value: null }, true), deleteFailures: 1, durationMs: 1500 })),
+      sqsBatchReport(
+        sqsBatch({
+          size: 1,
+          decision: decideDeletions(['a'], { ok: true, value: null }, true),
+          deleteFailures: 1,
+          durationMs: 1500,
+        }),
+      ),
       'invoke inventory sqs:inventory-queue batch=1 outcome=success deleted=1 retried=0 duration=1.50s delete-failures=1',
     ],
     [
       'a request',
-      { type: 'request', time: '', functionName: 'order-api', method: 'POST', path: '/_aws/execute-api/abc/local/orders', status: 202, durationMs: 12 },
+      {
+        type: 'request',
+        time: '',
+        functionName: 'order-api',
+        method: 'POST',
+        path: '/_aws/execute-api/abc/local/orders',
+        status: 202,
+        durationMs: 12,
+      },
       'invoke order-api api:POST /_aws/execute-api/abc/local/orders status=202 duration=12ms',
     ],
     [
       'a request API Gateway answered itself',
-      { type: 'request', time: '', functionName: undefined, method: 'GET', path: '/nope', status: 403, durationMs: 1, note: 'no route' },
+      {
+        type: 'request',
+        time: '',
+        functionName: undefined,
+        method: 'GET',
+        path: '/nope',
+        status: 403,
+        durationMs: 1,
+        note: 'no route',
+      },
       'invoke - api:GET /nope status=403 duration=1ms (no route)',
     ],
   ] as const)('%s', (_case, report, line) => {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadPathError, matchRoute, parseApiUrl, type Route } from '../../../local/runtime/routes.js';
 
-const route = (httpMethod: string, resourcePath: string, functionName = 'fn'): Route => ({ resourceId: resourcePath, resourcePath, httpMethod, functionName });
+const route = (httpMethod: string, resourcePath: string, functionName = 'fn'): Route => ({
+  resourceId: resourcePath,
+  resourcePath,
+  httpMethod,
+  functionName,
+});
 
 describe('parseApiUrl', () => {
   it.each([
@@ -10,14 +15,21 @@ describe('parseApiUrl', () => {
     ['/_aws/execute-api/abc123/local/', '', { apiId: 'abc123', stage: 'local', path: '/' }],
     ['/restapis/abc123/local/_user_request_/orders', '', { apiId: 'abc123', stage: 'local', path: '/orders' }],
     ['/restapis/abc123/local/_user_request_', '', { apiId: 'abc123', stage: 'local', path: '/' }],
-    ['/local/orders', 'abc123.execute-api.localhost.localstack.cloud:4566', { apiId: 'abc123', stage: 'local', path: '/orders' }],
+    [
+      '/local/orders',
+      'abc123.execute-api.localhost.localstack.cloud:4566',
+      { apiId: 'abc123', stage: 'local', path: '/orders' },
+    ],
   ])('%s (host %s)', (pathname, host, expected) => {
     expect(parseApiUrl(pathname, host)).toEqual(expected);
   });
 
-  it.each(['/orders', '/_aws/execute-api/abc123', '/restapis/abc123/local/orders'])('does not take %s for an API URL', (pathname) => {
-    expect(parseApiUrl(pathname, '127.0.0.1:4567')).toBeUndefined();
-  });
+  it.each(['/orders', '/_aws/execute-api/abc123', '/restapis/abc123/local/orders'])(
+    'does not take %s for an API URL',
+    (pathname) => {
+      expect(parseApiUrl(pathname, '127.0.0.1:4567')).toBeUndefined();
+    },
+  );
 });
 
 describe('matchRoute', () => {
@@ -31,7 +43,10 @@ describe('matchRoute', () => {
   ];
 
   it('extracts path parameters, percent-decoded', () => {
-    expect(matchRoute(routes, 'GET', '/orders/o%201')).toEqual({ route: routes[1], pathParameters: { orderId: 'o 1' } });
+    expect(matchRoute(routes, 'GET', '/orders/o%201')).toEqual({
+      route: routes[1],
+      pathParameters: { orderId: 'o 1' },
+    });
   });
 
   it('prefers a literal segment to a path parameter', () => {
@@ -39,7 +54,10 @@ describe('matchRoute', () => {
   });
 
   it('matches a greedy parameter over several segments and prefers the exact method to ANY', () => {
-    expect(matchRoute(routes, 'GET', '/files/a/b/c.txt')).toEqual({ route: routes[4], pathParameters: { proxy: 'a/b/c.txt' } });
+    expect(matchRoute(routes, 'GET', '/files/a/b/c.txt')).toEqual({
+      route: routes[4],
+      pathParameters: { proxy: 'a/b/c.txt' },
+    });
     expect(matchRoute(routes, 'DELETE', '/files/a')?.route.functionName).toBe('files');
   });
 

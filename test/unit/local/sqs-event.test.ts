@@ -9,7 +9,12 @@ const message = (overrides: Partial<Message> = {}): Message => ({
   ReceiptHandle: 'rh-1',
   Body: '{"orderId":"o-1"}',
   MD5OfBody: 'md5-body',
-  Attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1700000000000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1700000000100' },
+  Attributes: {
+    ApproximateReceiveCount: '2',
+    SentTimestamp: '1700000000000',
+    SenderId: 'AIDA',
+    ApproximateFirstReceiveTimestamp: '1700000000100',
+  },
   ...overrides,
 });
 
@@ -21,14 +26,29 @@ describe('buildSqsRecord', () => {
       messageId: 'm-1',
       receiptHandle: 'rh-1',
       body: '{"orderId":"o-1"}',
-      attributes: { ApproximateReceiveCount: '2', SentTimestamp: '1700000000000', SenderId: 'AIDA', ApproximateFirstReceiveTimestamp: '1700000000100' },
+      attributes: {
+        ApproximateReceiveCount: '2',
+        SentTimestamp: '1700000000000',
+        SenderId: 'AIDA',
+        ApproximateFirstReceiveTimestamp: '1700000000100',
+      },
       messageAttributes: {},
       md5OfBody: 'md5-body',
       eventSource: 'aws:sqs',
       eventSourceARN: source.queueArn,
       awsRegion: 'us-east-1',
     });
-    expect(Object.keys(record)).toEqual(['messageId', 'receiptHandle', 'body', 'attributes', 'messageAttributes', 'md5OfBody', 'eventSource', 'eventSourceARN', 'awsRegion']);
+    expect(Object.keys(record)).toEqual([
+      'messageId',
+      'receiptHandle',
+      'body',
+      'attributes',
+      'messageAttributes',
+      'md5OfBody',
+      'eventSource',
+      'eventSourceARN',
+      'awsRegion',
+    ]);
   });
 
   it("turns message attributes into Lambda's lower-case shape, binary values base64", () => {
@@ -50,7 +70,9 @@ describe('buildSqsRecord', () => {
       blob: { binaryValue: 'AQID', stringListValues: [], binaryListValues: [], dataType: 'Binary' },
     });
     expect(record.md5OfMessageAttributes).toBe('md5-attrs');
-    expect(Object.keys(record).indexOf('md5OfMessageAttributes')).toBe(Object.keys(record).indexOf('messageAttributes') + 1);
+    expect(Object.keys(record).indexOf('md5OfMessageAttributes')).toBe(
+      Object.keys(record).indexOf('messageAttributes') + 1,
+    );
   });
 
   it('keeps an empty body as an empty string', () => {

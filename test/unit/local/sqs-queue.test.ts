@@ -14,7 +14,11 @@ describe('SqsQueue (the poller port over SQS)', () => {
   it('long-polls for every system and message attribute', async () => {
     sqsMock.on(ReceiveMessageCommand).resolves({ Messages: [{ MessageId: 'm1' }] });
 
-    const messages = await new SqsQueue(new SQSClient({}), URL).receive({ maxMessages: 7, waitTimeSeconds: 20, signal: new AbortController().signal });
+    const messages = await new SqsQueue(new SQSClient({}), URL).receive({
+      maxMessages: 7,
+      waitTimeSeconds: 20,
+      signal: new AbortController().signal,
+    });
 
     expect(messages).toEqual([{ MessageId: 'm1' }]);
     expect(sqsMock).toHaveReceivedCommandWith(ReceiveMessageCommand, {
@@ -28,7 +32,10 @@ describe('SqsQueue (the poller port over SQS)', () => {
   });
 
   it('deletes in one DeleteMessageBatch call and reports the entries SQS refused', async () => {
-    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', Message: 'bad', SenderFault: true }] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({
+      Successful: [{ Id: '0' }],
+      Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', Message: 'bad', SenderFault: true }],
+    });
 
     const result = await new SqsQueue(new SQSClient({}), URL).deleteBatch([
       { id: '0', receiptHandle: 'rh0' },
@@ -36,7 +43,13 @@ describe('SqsQueue (the poller port over SQS)', () => {
     ]);
 
     expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 1);
-    expect(sqsMock).toHaveReceivedCommandWith(DeleteMessageBatchCommand, { QueueUrl: URL, Entries: [{ Id: '0', ReceiptHandle: 'rh0' }, { Id: '1', ReceiptHandle: 'rh1' }] });
+    expect(sqsMock).toHaveReceivedCommandWith(DeleteMessageBatchCommand, {
+      QueueUrl: URL,
+      Entries: [
+        { Id: '0', ReceiptHandle: 'rh0' },
+        { Id: '1', ReceiptHandle: 'rh1' },
+      ],
+    });
     expect(result).toEqual({ failed: [{ id: '1', message: 'ReceiptHandleIsInvalid bad' }] });
   });
 

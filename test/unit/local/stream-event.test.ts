@@ -17,7 +17,11 @@ describe('buildStreamRecord: the record Lambda puts in DynamoDBStreamEvent.Recor
         dynamodb: {
           ApproximateCreationDateTime: new Date('2026-12-01T08:00:01.750Z'),
           Keys: { orderId: { S: 'o-1' }, createdAt: { S: '2026-12-01' } },
-          NewImage: { blob: { B: new Uint8Array([1, 2, 3]) }, set: { BS: [new Uint8Array([255])] }, nested: { M: { list: { L: [{ N: '1' }, { NULL: true }, { BOOL: false }, { SS: ['a'] }, { NS: ['2'] }] } } } },
+          NewImage: {
+            blob: { B: new Uint8Array([1, 2, 3]) },
+            set: { BS: [new Uint8Array([255])] },
+            nested: { M: { list: { L: [{ N: '1' }, { NULL: true }, { BOOL: false }, { SS: ['a'] }, { NS: ['2'] }] } } },
+          },
           OldImage: { status: { S: 'PLACED' } },
           SequenceNumber: '1100000000017454423009',
           SizeBytes: 229,
@@ -27,8 +31,24 @@ describe('buildStreamRecord: the record Lambda puts in DynamoDBStreamEvent.Recor
       { streamArn: STREAM_ARN, region: 'us-east-1' },
     );
 
-    expect(Object.keys(record)).toEqual(['eventID', 'eventName', 'eventVersion', 'eventSource', 'awsRegion', 'dynamodb', 'eventSourceARN']);
-    expect(Object.keys(record.dynamodb ?? {})).toEqual(['ApproximateCreationDateTime', 'Keys', 'NewImage', 'OldImage', 'SequenceNumber', 'SizeBytes', 'StreamViewType']);
+    expect(Object.keys(record)).toEqual([
+      'eventID',
+      'eventName',
+      'eventVersion',
+      'eventSource',
+      'awsRegion',
+      'dynamodb',
+      'eventSourceARN',
+    ]);
+    expect(Object.keys(record.dynamodb ?? {})).toEqual([
+      'ApproximateCreationDateTime',
+      'Keys',
+      'NewImage',
+      'OldImage',
+      'SequenceNumber',
+      'SizeBytes',
+      'StreamViewType',
+    ]);
     expect(record).toEqual({
       eventID: 'e1',
       eventName: 'MODIFY',
@@ -38,7 +58,11 @@ describe('buildStreamRecord: the record Lambda puts in DynamoDBStreamEvent.Recor
       dynamodb: {
         ApproximateCreationDateTime: 1796112001,
         Keys: { orderId: { S: 'o-1' }, createdAt: { S: '2026-12-01' } },
-        NewImage: { blob: { B: 'AQID' }, set: { BS: ['/w=='] }, nested: { M: { list: { L: [{ N: '1' }, { NULL: true }, { BOOL: false }, { SS: ['a'] }, { NS: ['2'] }] } } } },
+        NewImage: {
+          blob: { B: 'AQID' },
+          set: { BS: ['/w=='] },
+          nested: { M: { list: { L: [{ N: '1' }, { NULL: true }, { BOOL: false }, { SS: ['a'] }, { NS: ['2'] }] } } },
+        },
         OldImage: { status: { S: 'PLACED' } },
         SequenceNumber: '1100000000017454423009',
         SizeBytes: 229,
@@ -53,14 +77,33 @@ describe('buildStreamRecord: the record Lambda puts in DynamoDBStreamEvent.Recor
 
   it('a KEYS_ONLY record has no images', () => {
     const { record } = buildStreamRecord(
-      { eventID: 'e2', eventName: 'REMOVE', dynamodb: { ApproximateCreationDateTime: new Date(0), Keys: { orderId: { S: 'o' } }, SequenceNumber: '5', StreamViewType: 'KEYS_ONLY' } },
+      {
+        eventID: 'e2',
+        eventName: 'REMOVE',
+        dynamodb: {
+          ApproximateCreationDateTime: new Date(0),
+          Keys: { orderId: { S: 'o' } },
+          SequenceNumber: '5',
+          StreamViewType: 'KEYS_ONLY',
+        },
+      },
       { streamArn: STREAM_ARN, region: 'us-east-1' },
     );
-    expect(record.dynamodb).toEqual({ ApproximateCreationDateTime: 0, Keys: { orderId: { S: 'o' } }, SequenceNumber: '5', StreamViewType: 'KEYS_ONLY' });
+    expect(record.dynamodb).toEqual({
+      ApproximateCreationDateTime: 0,
+      Keys: { orderId: { S: 'o' } },
+      SequenceNumber: '5',
+      StreamViewType: 'KEYS_ONLY',
+    });
   });
 
   it('refuses a record without a sequence number', () => {
-    expect(() => buildStreamRecord({ eventID: 'e', eventName: 'INSERT', dynamodb: { ApproximateCreationDateTime: new Date() } }, { streamArn: STREAM_ARN, region: 'us-east-1' })).toThrow(MalformedStreamRecordError);
+    expect(() =>
+      buildStreamRecord(
+        { eventID: 'e', eventName: 'INSERT', dynamodb: { ApproximateCreationDateTime: new Date() } },
+        { streamArn: STREAM_ARN, region: 'us-east-1' },
+      ),
+    ).toThrow(MalformedStreamRecordError);
   });
 });
 
@@ -74,7 +117,11 @@ describe('streamMappingSettings', () => {
   };
 
   it('tells stream ARNs from others', () => {
-    expect([isDynamoDbStreamArn(STREAM_ARN), isDynamoDbStreamArn('arn:aws:dynamodb:us-east-1:000000000000:table/orders'), isDynamoDbStreamArn('arn:aws:sqs:us-east-1:0:q')]).toEqual([true, false, false]);
+    expect([
+      isDynamoDbStreamArn(STREAM_ARN),
+      isDynamoDbStreamArn('arn:aws:dynamodb:us-east-1:000000000000:table/orders'),
+      isDynamoDbStreamArn('arn:aws:sqs:us-east-1:0:q'),
+    ]).toEqual([true, false, false]);
   });
 
   it("applies Lambda's defaults where the emulator says nothing", () => {
@@ -109,20 +156,45 @@ describe('streamMappingSettings', () => {
       },
       [],
     );
-    expect(settings).toMatchObject({ batchSize: 5, maximumBatchingWindowInSeconds: 1, reportBatchItemFailures: true, bisectBatchOnFunctionError: true, maximumRetryAttempts: 3, maximumRecordAgeInSeconds: 3600, onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:dlq', filterPatterns: ['{"eventName": ["INSERT"]}'] });
-    expect([settings?.filter({ eventName: 'INSERT' }), settings?.filter({ eventName: 'MODIFY' })]).toEqual([true, false]);
+    expect(settings).toMatchObject({
+      batchSize: 5,
+      maximumBatchingWindowInSeconds: 1,
+      reportBatchItemFailures: true,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 3,
+      maximumRecordAgeInSeconds: 3600,
+      onFailureDestination: 'arn:aws:sqs:us-east-1:000000000000:dlq',
+      filterPatterns: ['{"eventName": ["INSERT"]}'],
+    });
+    expect([settings?.filter({ eventName: 'INSERT' }), settings?.filter({ eventName: 'MODIFY' })]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   it('skips, with a warning, a mapping Lambda would refuse', () => {
     const warnings: string[] = [];
-    expect(streamMappingSettings({ ...base, FilterCriteria: { Filters: [{ Pattern: '{"eventName": "INSERT"}' }] } }, warnings)).toBeUndefined();
+    expect(
+      streamMappingSettings(
+        { ...base, FilterCriteria: { Filters: [{ Pattern: '{"eventName": "INSERT"}' }] } },
+        warnings,
+      ),
+    ).toBeUndefined();
     expect(streamMappingSettings({ ...base, StartingPosition: 'AT_TIMESTAMP' }, warnings)).toBeUndefined();
-    expect(warnings).toEqual([expect.stringContaining('filter criteria Lambda would refuse'), expect.stringContaining('starting position AT_TIMESTAMP')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('filter criteria Lambda would refuse'),
+      expect.stringContaining('starting position AT_TIMESTAMP'),
+    ]);
   });
 
   it('says which settings it does not apply', () => {
     const warnings: string[] = [];
-    expect(streamMappingSettings({ ...base, ParallelizationFactor: 4, TumblingWindowInSeconds: 60 }, warnings)).toBeDefined();
-    expect(warnings).toEqual([expect.stringContaining('ParallelizationFactor 4 runs as 1'), expect.stringContaining('TumblingWindowInSeconds is not applied')]);
+    expect(
+      streamMappingSettings({ ...base, ParallelizationFactor: 4, TumblingWindowInSeconds: 60 }, warnings),
+    ).toBeDefined();
+    expect(warnings).toEqual([
+      expect.stringContaining('ParallelizationFactor 4 runs as 1'),
+      expect.stringContaining('TumblingWindowInSeconds is not applied'),
+    ]);
   });
 });

@@ -25,7 +25,10 @@ const DLQ_ARN = 'arn:aws:sqs:us-east-1:000000000000:order-processing-dlq';
 const T0 = Date.parse('2026-12-01T08:00:00.000Z');
 
 let sequence = 1000;
-const raw = (orderId: string, options: { eventName?: 'INSERT' | 'MODIFY' | 'REMOVE'; createdAtMs?: number } = {}): _Record => {
+const raw = (
+  orderId: string,
+  options: { eventName?: 'INSERT' | 'MODIFY' | 'REMOVE'; createdAtMs?: number } = {},
+): _Record => {
   sequence += 1;
   return {
     eventID: `e-${orderId}`,
@@ -43,7 +46,8 @@ const raw = (orderId: string, options: { eventName?: 'INSERT' | 'MODIFY' | 'REMO
     },
   };
 };
-const records = (...ids: string[]) => ids.map((id) => buildStreamRecord(raw(id), { streamArn: STREAM_ARN, region: 'us-east-1' }));
+const records = (...ids: string[]) =>
+  ids.map((id) => buildStreamRecord(raw(id), { streamArn: STREAM_ARN, region: 'us-east-1' }));
 
 /** An in-memory stream with the port's semantics: shards, iterators by position, closed shards end. */
 class FakeStream implements StreamPort {
@@ -51,7 +55,12 @@ class FakeStream implements StreamPort {
   readonly iterators: { shardId: string; start: IteratorStart }[] = [];
 
   shard(shardId: string, options: { parentShardId?: string; closed?: boolean } = {}): _Record[] {
-    const entry = { shardId, parentShardId: options.parentShardId, closed: options.closed ?? false, records: [] as _Record[] };
+    const entry = {
+      shardId,
+      parentShardId: options.parentShardId,
+      closed: options.closed ?? false,
+      records: [] as _Record[],
+    };
     this.shardList.push(entry);
     return entry.records;
   }
@@ -64,7 +73,8 @@ class FakeStream implements StreamPort {
     this.iterators.push({ shardId, start });
     const shard = this.find(shardId);
     let position = start.type === 'TRIM_HORIZON' ? 0 : shard.records.length;
-    if (start.type === 'AFTER_SEQUENCE_NUMBER') position = shard.records.findIndex((record) => record.dynamodb?.SequenceNumber === start.sequenceNumber) + 1;
+    if (start.type === 'AFTER_SEQUENCE_NUMBER')
+      position = shard.records.findIndex((record) => record.dynamodb?.SequenceNumber === start.sequenceNumber) + 1;
     return `${shardId}@${position}`;
   }
 
@@ -73,7 +83,10 @@ class FakeStream implements StreamPort {
     const shard = this.find(shardId);
     const page = shard.records.slice(Number(at), Number(at) + limit);
     const position = Number(at) + page.length;
-    return { records: page, next: shard.closed && position >= shard.records.length ? undefined : `${shardId}@${position}` };
+    return {
+      records: page,
+      next: shard.closed && position >= shard.records.length ? undefined : `${shardId}@${position}`,
+    };
   }
 
   private find(shardId: string): StreamShard & { records: _Record[] } {
@@ -113,7 +126,8 @@ const settings = (overrides: Partial<StreamMappingSettings> = {}): StreamMapping
   ...overrides,
 });
 
-const orderIds = (event: DynamoDBStreamEvent): string[] => event.Records.map((record: DynamoDBRecord) => record.dynamodb?.Keys?.['orderId']?.S ?? '?');
+const orderIds = (event: DynamoDBStreamEvent): string[] =>
+  event.Records.map((record: DynamoDBRecord) => record.dynamodb?.Keys?.orderId?.S ?? '?');
 
 /** A function that answers each invocation with respond(event, call number). */
 const fn = (respond: (event: DynamoDBStreamEvent, call: number) => InvokeOutcome) => {
@@ -130,7 +144,11 @@ const ok = (): InvokeOutcome => ({ ok: true, value: null });
 const error = (): InvokeOutcome => ({ ok: false, kind: 'error', message: 'Error: boom' });
 const failItems = (event: DynamoDBStreamEvent, ...ids: string[]): InvokeOutcome => ({
   ok: true,
-  value: { batchItemFailures: event.Records.filter((record) => ids.includes(record.dynamodb?.Keys?.['orderId']?.S ?? '')).map((record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber })) },
+  value: {
+    batchItemFailures: event.Records.filter((record) => ids.includes(record.dynamodb?.Keys?.orderId?.S ?? '')).map(
+      (record) => ({ itemIdentifier: record.dynamodb?.SequenceNumber }),
+    ),
+  },
 });
 const fast = { retryBackoffMs: 1, pollIntervalMs: 5, shardDiscoveryIntervalMs: 20 };
 
@@ -145,19 +163,69 @@ async function until(what: string, condition: () => boolean, timeoutMs = 2000): 
 describe('decideStreamBatch: the checkpoint after an invocation', () => {
   const seqs = ['101', '102', '103'];
   it.each<[string, InvokeOutcome, boolean, { verdict: string; done: number }]>([
-    ['a function error fails the whole batch', { ok: false, kind: 'error', message: 'x' }, true, { verdict: 'failed', done: 0 }],
-    ['a timeout fails the whole batch', { ok: false, kind: 'timeout', message: 'x' }, true, { verdict: 'failed', done: 0 }],
-    ['success without ReportBatchItemFailures ignores the response', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '102' }] } }, false, { verdict: 'success', done: 3 }],
+    [
+      'a function error fails the whole batch',
+      { ok: false, kind: 'error', message: 'x' },
+      true,
+      { verdict: 'failed', done: 0 },
+    ],
+    [
+      'a timeout fails the whole batch',
+      { ok: false, kind: 'timeout', message: 'x' },
+      true,
+      { verdict: 'failed', done: 0 },
+    ],
+    [
+      'success without ReportBatchItemFailures ignores the response',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '102' }] } },
+      false,
+      { verdict: 'success', done: 3 },
+    ],
     ['null is success', { ok: true, value: null }, true, { verdict: 'success', done: 3 }],
     ['{} is success', { ok: true, value: {} }, true, { verdict: 'success', done: 3 }],
     ['an empty list is success', { ok: true, value: { batchItemFailures: [] } }, true, { verdict: 'success', done: 3 }],
-    ['a reported failure: the records before it are done', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '102' }] } }, true, { verdict: 'partial', done: 1 }],
-    ['several: the lowest sequence number is the checkpoint', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '103' }, { itemIdentifier: '102' }] } }, true, { verdict: 'partial', done: 1 }],
-    ['the first record: nothing is done', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '101' }] } }, true, { verdict: 'partial', done: 0 }],
-    ['an empty itemIdentifier fails the whole batch', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '' }] } }, true, { verdict: 'malformed-response', done: 0 }],
-    ['a null itemIdentifier fails the whole batch', { ok: true, value: { batchItemFailures: [{ itemIdentifier: null }] } }, true, { verdict: 'malformed-response', done: 0 }],
-    ['a wrong key name fails the whole batch', { ok: true, value: { batchItemFailures: [{ sequenceNumber: '102' }] } }, true, { verdict: 'malformed-response', done: 0 }],
-    ['an id not in the batch fails the whole batch', { ok: true, value: { batchItemFailures: [{ itemIdentifier: '999' }] } }, true, { verdict: 'malformed-response', done: 0 }],
+    [
+      'a reported failure: the records before it are done',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '102' }] } },
+      true,
+      { verdict: 'partial', done: 1 },
+    ],
+    [
+      'several: the lowest sequence number is the checkpoint',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '103' }, { itemIdentifier: '102' }] } },
+      true,
+      { verdict: 'partial', done: 1 },
+    ],
+    [
+      'the first record: nothing is done',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '101' }] } },
+      true,
+      { verdict: 'partial', done: 0 },
+    ],
+    [
+      'an empty itemIdentifier fails the whole batch',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '' }] } },
+      true,
+      { verdict: 'malformed-response', done: 0 },
+    ],
+    [
+      'a null itemIdentifier fails the whole batch',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: null }] } },
+      true,
+      { verdict: 'malformed-response', done: 0 },
+    ],
+    [
+      'a wrong key name fails the whole batch',
+      { ok: true, value: { batchItemFailures: [{ sequenceNumber: '102' }] } },
+      true,
+      { verdict: 'malformed-response', done: 0 },
+    ],
+    [
+      'an id not in the batch fails the whole batch',
+      { ok: true, value: { batchItemFailures: [{ itemIdentifier: '999' }] } },
+      true,
+      { verdict: 'malformed-response', done: 0 },
+    ],
   ])('%s', (_name, outcome, reportBatchItemFailures, expected) => {
     expect(decideStreamBatch(seqs, outcome, reportBatchItemFailures)).toMatchObject(expected);
   });
@@ -166,7 +234,9 @@ describe('decideStreamBatch: the checkpoint after an invocation', () => {
 describe('StreamPoller.process: retries, bisect, record age and the on-failure destination', () => {
   it('stops at the first reported failure and resumes from it; the records before it are not sent again', async () => {
     const batch = records('a', 'b', 'c', 'd');
-    const function_ = fn((event, call) => (call === 1 ? failItems(event, 'c', 'b') : call === 2 ? failItems(event, 'c') : ok()));
+    const function_ = fn((event, call) =>
+      call === 1 ? failItems(event, 'c', 'b') : call === 2 ? failItems(event, 'c') : ok(),
+    );
     const destination = new FakeDestination();
 
     await new StreamPoller(new FakeStream(), function_, destination, settings(), fast).process('shard-1', batch);
@@ -184,17 +254,30 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
     const function_ = fn((event) => failItems(event, 'b'));
     const destination = new FakeDestination();
     const discards: DiscardReport[] = [];
-    const poller = new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRetryAttempts: 2 }), { ...fast, now: () => T0 + 5000, onDiscard: (report) => discards.push(report) });
+    const poller = new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRetryAttempts: 2 }), {
+      ...fast,
+      now: () => T0 + 5000,
+      onDiscard: (report) => discards.push(report),
+    });
 
     await poller.process('shard-1', batch);
 
     // The first invocation and 2 retries; the retries hold only the failing suffix.
-    expect(function_.calls).toEqual([['a', 'b', 'c'], ['b', 'c'], ['b', 'c']]);
+    expect(function_.calls).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+      ['b', 'c'],
+    ]);
     expect(destination.sent).toHaveLength(1);
     expect(destination.sent[0]).toEqual({
       arn: DLQ_ARN,
       body: {
-        requestContext: { requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), functionArn: settings().functionArn, condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3 },
+        requestContext: {
+          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+          functionArn: settings().functionArn,
+          condition: 'RetryAttemptsExhausted',
+          approximateInvokeCount: 3,
+        },
         responseContext: { statusCode: 200, executedVersion: '$LATEST' },
         version: '1.0',
         timestamp: '2026-12-01T08:00:05.000Z',
@@ -209,16 +292,27 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
         },
       },
     });
-    expect(discards).toEqual([expect.objectContaining({ condition: 'RetryAttemptsExhausted', size: 2, destination: DLQ_ARN })]);
+    expect(discards).toEqual([
+      expect.objectContaining({ condition: 'RetryAttemptsExhausted', size: 2, destination: DLQ_ARN }),
+    ]);
   });
 
   it('a function error fails the whole batch: retried whole, and responseContext says Unhandled', async () => {
     const function_ = fn(() => error());
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRetryAttempts: 1 }), fast).process('shard-1', records('a', 'b'));
+    await new StreamPoller(
+      new FakeStream(),
+      function_,
+      destination,
+      settings({ maximumRetryAttempts: 1 }),
+      fast,
+    ).process('shard-1', records('a', 'b'));
 
-    expect(function_.calls).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(function_.calls).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
     expect(destination.sent[0]?.body).toMatchObject({
       requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 2 },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
@@ -230,7 +324,13 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
     const function_ = fn(() => error());
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRetryAttempts: 0 }), fast).process('shard-1', records('a'));
+    await new StreamPoller(
+      new FakeStream(),
+      function_,
+      destination,
+      settings({ maximumRetryAttempts: 0 }),
+      fast,
+    ).process('shard-1', records('a'));
 
     expect(function_.calls).toHaveLength(1);
     expect(destination.sent).toHaveLength(1);
@@ -240,28 +340,42 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
     const function_ = fn((_event, call) => (call < 5 ? error() : ok()));
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings(), fast).process('shard-1', records('a', 'b'));
+    await new StreamPoller(new FakeStream(), function_, destination, settings(), fast).process(
+      'shard-1',
+      records('a', 'b'),
+    );
 
     expect(function_.calls).toHaveLength(5);
     expect(destination.sent).toEqual([]);
   });
 
   it('an unreadable response is a whole-batch failure, retried whole', async () => {
-    const function_ = fn((_event, call) => (call === 1 ? { ok: true, value: { batchItemFailures: [{ itemIdentifier: '' }] } } : ok()));
+    const function_ = fn((_event, call) =>
+      call === 1 ? { ok: true, value: { batchItemFailures: [{ itemIdentifier: '' }] } } : ok(),
+    );
 
-    await new StreamPoller(new FakeStream(), function_, new FakeDestination(), settings(), fast).process('shard-1', records('a', 'b'));
+    await new StreamPoller(new FakeStream(), function_, new FakeDestination(), settings(), fast).process(
+      'shard-1',
+      records('a', 'b'),
+    );
 
-    expect(function_.calls).toEqual([['a', 'b'], ['a', 'b']]);
+    expect(function_.calls).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
   });
 
   it('BisectBatchOnFunctionError splits a failing batch in halves until the poison record is alone; only it reaches the destination', async () => {
     const function_ = fn((event) => (orderIds(event).includes('poison') ? error() : ok()));
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }), fast).process(
-      'shard-1',
-      records('a', 'b', 'poison', 'd', 'e'),
-    );
+    await new StreamPoller(
+      new FakeStream(),
+      function_,
+      destination,
+      settings({ bisectBatchOnFunctionError: true, maximumRetryAttempts: 1 }),
+      fast,
+    ).process('shard-1', records('a', 'b', 'poison', 'd', 'e'));
 
     expect(function_.calls).toEqual([
       ['a', 'b', 'poison', 'd', 'e'],
@@ -271,39 +385,74 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
       ['poison'], // its one retry
       ['d', 'e'],
     ]);
-    expect(destination.sent.map(({ body }) => body['DDBStreamBatchInfo'])).toEqual([expect.objectContaining({ batchSize: 1 })]);
-    expect(destination.sent[0]?.body['requestContext']).toMatchObject({ approximateInvokeCount: 4 });
+    expect(destination.sent.map(({ body }) => body.DDBStreamBatchInfo)).toEqual([
+      expect.objectContaining({ batchSize: 1 }),
+    ]);
+    expect(destination.sent[0]?.body.requestContext).toMatchObject({ approximateInvokeCount: 4 });
   });
 
   it('does not bisect a batch that reported item failures: it retries from the reported record', async () => {
     const function_ = fn((event, call) => (call === 1 ? failItems(event, 'c') : ok()));
 
-    await new StreamPoller(new FakeStream(), function_, new FakeDestination(), settings({ bisectBatchOnFunctionError: true }), fast).process('shard-1', records('a', 'b', 'c', 'd'));
+    await new StreamPoller(
+      new FakeStream(),
+      function_,
+      new FakeDestination(),
+      settings({ bisectBatchOnFunctionError: true }),
+      fast,
+    ).process('shard-1', records('a', 'b', 'c', 'd'));
 
-    expect(function_.calls).toEqual([['a', 'b', 'c', 'd'], ['c', 'd']]);
+    expect(function_.calls).toEqual([
+      ['a', 'b', 'c', 'd'],
+      ['c', 'd'],
+    ]);
   });
 
   it('without bisect, a failing batch is retried whole', async () => {
     const function_ = fn((event) => (orderIds(event).includes('poison') ? error() : ok()));
 
-    await new StreamPoller(new FakeStream(), function_, new FakeDestination(), settings({ maximumRetryAttempts: 2 }), fast).process('shard-1', records('a', 'poison'));
+    await new StreamPoller(
+      new FakeStream(),
+      function_,
+      new FakeDestination(),
+      settings({ maximumRetryAttempts: 2 }),
+      fast,
+    ).process('shard-1', records('a', 'poison'));
 
-    expect(function_.calls).toEqual([['a', 'poison'], ['a', 'poison'], ['a', 'poison']]);
+    expect(function_.calls).toEqual([
+      ['a', 'poison'],
+      ['a', 'poison'],
+      ['a', 'poison'],
+    ]);
   });
 
   it('records older than MaximumRecordAgeInSeconds go to the destination (RecordAgeExceeded) without an invocation', async () => {
-    const old = buildStreamRecord(raw('old', { createdAtMs: T0 - 120_000 }), { streamArn: STREAM_ARN, region: 'us-east-1' });
-    const fresh = buildStreamRecord(raw('fresh', { createdAtMs: T0 - 1000 }), { streamArn: STREAM_ARN, region: 'us-east-1' });
+    const old = buildStreamRecord(raw('old', { createdAtMs: T0 - 120_000 }), {
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+    });
+    const fresh = buildStreamRecord(raw('fresh', { createdAtMs: T0 - 1000 }), {
+      streamArn: STREAM_ARN,
+      region: 'us-east-1',
+    });
     const function_ = fn(() => ok());
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRecordAgeInSeconds: 60 }), { ...fast, now: () => T0 }).process('shard-1', [old, fresh]);
+    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRecordAgeInSeconds: 60 }), {
+      ...fast,
+      now: () => T0,
+    }).process('shard-1', [old, fresh]);
 
     expect(function_.calls).toEqual([['fresh']]);
     expect(destination.sent[0]?.body).toMatchObject({
       requestContext: { condition: 'RecordAgeExceeded', approximateInvokeCount: 0 },
       responseContext: {},
-      DDBStreamBatchInfo: { startSequenceNumber: old.sequenceNumber, endSequenceNumber: old.sequenceNumber, approximateArrivalOfFirstRecord: '2026-12-01T07:58:00Z', batchSize: 1 },
+      DDBStreamBatchInfo: {
+        startSequenceNumber: old.sequenceNumber,
+        endSequenceNumber: old.sequenceNumber,
+        approximateArrivalOfFirstRecord: '2026-12-01T07:58:00Z',
+        batchSize: 1,
+      },
     });
   });
 
@@ -315,26 +464,41 @@ describe('StreamPoller.process: retries, bisect, record age and the on-failure d
     });
     const destination = new FakeDestination();
 
-    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRecordAgeInSeconds: 60 }), { ...fast, now: () => now }).process('shard-1', records('a'));
+    await new StreamPoller(new FakeStream(), function_, destination, settings({ maximumRecordAgeInSeconds: 60 }), {
+      ...fast,
+      now: () => now,
+    }).process('shard-1', records('a'));
 
     expect(function_.calls).toHaveLength(2);
-    expect(destination.sent[0]?.body).toMatchObject({ requestContext: { condition: 'RecordAgeExceeded', approximateInvokeCount: 2 }, responseContext: { functionError: 'Unhandled' } });
+    expect(destination.sent[0]?.body).toMatchObject({
+      requestContext: { condition: 'RecordAgeExceeded', approximateInvokeCount: 2 },
+      responseContext: { functionError: 'Unhandled' },
+    });
   });
 
   it('keeps sending to the destination until it takes the record; without a destination the records are just let go', async () => {
     const destination = new FakeDestination();
     destination.failures = 2;
     const errors: unknown[] = [];
-    await new StreamPoller(new FakeStream(), fn(() => error()), destination, settings({ maximumRetryAttempts: 0 }), { ...fast, onError: (e) => errors.push(e) }).process('shard-1', records('a'));
+    await new StreamPoller(
+      new FakeStream(),
+      fn(() => error()),
+      destination,
+      settings({ maximumRetryAttempts: 0 }),
+      { ...fast, onError: (e) => errors.push(e) },
+    ).process('shard-1', records('a'));
     expect(destination.sent).toHaveLength(1);
     expect(errors).toHaveLength(2);
 
     const discards: DiscardReport[] = [];
     const none = new FakeDestination();
-    await new StreamPoller(new FakeStream(), fn(() => error()), none, settings({ maximumRetryAttempts: 0, onFailureDestination: undefined }), { ...fast, onDiscard: (r) => discards.push(r) }).process(
-      'shard-1',
-      records('b'),
-    );
+    await new StreamPoller(
+      new FakeStream(),
+      fn(() => error()),
+      none,
+      settings({ maximumRetryAttempts: 0, onFailureDestination: undefined }),
+      { ...fast, onDiscard: (r) => discards.push(r) },
+    ).process('shard-1', records('b'));
     expect(none.sent).toEqual([]);
     expect(discards).toEqual([expect.objectContaining({ destination: undefined, size: 1 })]);
   });
@@ -372,7 +536,13 @@ describe('StreamPoller: reading shards', () => {
     const shard = stream.shard('shard-1');
     shard.push(raw('before'));
     const function_ = fn(() => ok());
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ startingPosition: 'LATEST' }), fast);
+    const poller = new StreamPoller(
+      stream,
+      function_,
+      new FakeDestination(),
+      settings({ startingPosition: 'LATEST' }),
+      fast,
+    );
     poller.start();
     await until('the iterator', () => stream.iterators.length === 1);
     shard.push(raw('after'));
@@ -384,9 +554,24 @@ describe('StreamPoller: reading shards', () => {
 
   it('drops records no filter matches before batching; a batch of only filtered records invokes nothing', async () => {
     const stream = new FakeStream();
-    stream.shard('shard-1').push(raw('m1', { eventName: 'MODIFY' }), raw('i1'), raw('m2', { eventName: 'MODIFY' }), raw('i2'), raw('i3'), raw('r1', { eventName: 'REMOVE' }));
+    stream
+      .shard('shard-1')
+      .push(
+        raw('m1', { eventName: 'MODIFY' }),
+        raw('i1'),
+        raw('m2', { eventName: 'MODIFY' }),
+        raw('i2'),
+        raw('i3'),
+        raw('r1', { eventName: 'REMOVE' }),
+      );
     const function_ = fn(() => ok());
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ batchSize: 2, filter: compileFilters([{ Pattern: '{"eventName":["INSERT"]}' }]) }), fast);
+    const poller = new StreamPoller(
+      stream,
+      function_,
+      new FakeDestination(),
+      settings({ batchSize: 2, filter: compileFilters([{ Pattern: '{"eventName":["INSERT"]}' }]) }),
+      fast,
+    );
     poller.start();
     await until('the inserts', () => function_.calls.flat().length === 3);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -400,7 +585,13 @@ describe('StreamPoller: reading shards', () => {
     const shard = stream.shard('shard-1');
     shard.push(raw('a'));
     const function_ = fn(() => ok());
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ batchSize: 3, maximumBatchingWindowInSeconds: 5 }), fast);
+    const poller = new StreamPoller(
+      stream,
+      function_,
+      new FakeDestination(),
+      settings({ batchSize: 3, maximumBatchingWindowInSeconds: 5 }),
+      fast,
+    );
     poller.start();
     setTimeout(() => shard.push(raw('b'), raw('c')), 50);
     const started = Date.now();
@@ -415,7 +606,13 @@ describe('StreamPoller: reading shards', () => {
     const stream = new FakeStream();
     stream.shard('shard-1').push(raw('a'));
     const function_ = fn(() => ok());
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ batchSize: 3, maximumBatchingWindowInSeconds: 1 }), fast);
+    const poller = new StreamPoller(
+      stream,
+      function_,
+      new FakeDestination(),
+      settings({ batchSize: 3, maximumBatchingWindowInSeconds: 1 }),
+      fast,
+    );
     const started = Date.now();
     poller.start();
     await until('one batch', () => function_.calls.length === 1, 3000);
@@ -452,7 +649,10 @@ describe('StreamPoller: reading shards', () => {
     stream.shard('child', { parentShardId: 'parent' }).push(raw('c1'));
     const batches: StreamBatchReport[] = [];
     const function_ = fn((_event, call) => (call === 1 ? error() : ok())); // the parent's first batch fails once
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings(), { ...fast, onBatch: (r) => batches.push(r) });
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings(), {
+      ...fast,
+      onBatch: (r) => batches.push(r),
+    });
     poller.start();
     await until('the child', () => function_.calls.flat().includes('c1'));
     stream.shard('late').push(raw('l1'));
@@ -476,11 +676,15 @@ describe('StreamPoller: reading shards', () => {
     const flaky: StreamPort = {
       shards: () => stream.shards(),
       iterator: (shardId, start) => stream.iterator(shardId, start),
-      read: (iterator, limit) => (failures-- > 0 ? Promise.reject(new Error('connection refused')) : stream.read(iterator, limit)),
+      read: (iterator, limit) =>
+        failures-- > 0 ? Promise.reject(new Error('connection refused')) : stream.read(iterator, limit),
     };
     const errors: unknown[] = [];
     const function_ = fn(() => ok());
-    const poller = new StreamPoller(flaky, function_, new FakeDestination(), settings(), { ...fast, onError: (e) => errors.push(e) });
+    const poller = new StreamPoller(flaky, function_, new FakeDestination(), settings(), {
+      ...fast,
+      onError: (e) => errors.push(e),
+    });
     poller.start();
     await until('the record', () => function_.calls.length === 1);
     const stopping = Date.now();
@@ -492,21 +696,30 @@ describe('StreamPoller: reading shards', () => {
 });
 
 describe('checkpoints: a restarted poller resumes after the last record done', () => {
-  it.each(['TRIM_HORIZON', 'LATEST'] as const)('from %s with a checkpoint, starts after it: what was written meanwhile is delivered, nothing done is repeated', async (startingPosition) => {
-    const stream = new FakeStream();
-    const shard = stream.shard('shard-1');
-    shard.push(raw('done-1'), raw('done-2'), raw('written-while-down'));
-    const checkpoints = new MemoryCheckpoints();
-    checkpoints.set('mapping-1', 'shard-1', shard[1]?.dynamodb?.SequenceNumber ?? '');
-    const function_ = fn(() => ok());
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ startingPosition }), { ...fast, checkpoints });
-    poller.start();
-    await until('the record', () => function_.calls.length === 1);
-    await poller.stop(500);
+  it.each(['TRIM_HORIZON', 'LATEST'] as const)(
+    'from %s with a checkpoint, starts after it: what was written meanwhile is delivered, nothing done is repeated',
+    async (startingPosition) => {
+      const stream = new FakeStream();
+      const shard = stream.shard('shard-1');
+      shard.push(raw('done-1'), raw('done-2'), raw('written-while-down'));
+      const checkpoints = new MemoryCheckpoints();
+      checkpoints.set('mapping-1', 'shard-1', shard[1]?.dynamodb?.SequenceNumber ?? '');
+      const function_ = fn(() => ok());
+      const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ startingPosition }), {
+        ...fast,
+        checkpoints,
+      });
+      poller.start();
+      await until('the record', () => function_.calls.length === 1);
+      await poller.stop(500);
 
-    expect(function_.calls).toEqual([['written-while-down']]);
-    expect(stream.iterators[0]?.start).toEqual({ type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard[1]?.dynamodb?.SequenceNumber });
-  });
+      expect(function_.calls).toEqual([['written-while-down']]);
+      expect(stream.iterators[0]?.start).toEqual({
+        type: 'AFTER_SEQUENCE_NUMBER',
+        sequenceNumber: shard[1]?.dynamodb?.SequenceNumber,
+      });
+    },
+  );
 
   it('checkpoints after each batch done (past filtered records too), never past a batch still failing', async () => {
     const stream = new FakeStream();
@@ -515,9 +728,18 @@ describe('checkpoints: a restarted poller resumes after the last record done', (
     const checkpoints = new MemoryCheckpoints();
     let failing = false;
     const function_ = fn(() => (failing ? error() : ok()));
-    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings({ filter: compileFilters([{ Pattern: '{"eventName":["INSERT"]}' }]) }), { ...fast, checkpoints });
+    const poller = new StreamPoller(
+      stream,
+      function_,
+      new FakeDestination(),
+      settings({ filter: compileFilters([{ Pattern: '{"eventName":["INSERT"]}' }]) }),
+      { ...fast, checkpoints },
+    );
     poller.start();
-    await until('the checkpoint past the filtered MODIFY', () => checkpoints.get('mapping-1', 'shard-1') === shard[1]?.dynamodb?.SequenceNumber);
+    await until(
+      'the checkpoint past the filtered MODIFY',
+      () => checkpoints.get('mapping-1', 'shard-1') === shard[1]?.dynamodb?.SequenceNumber,
+    );
     failing = true;
     shard.push(raw('b'));
     await until('b to be retried', () => function_.calls.filter((ids) => ids.includes('b')).length >= 3);

@@ -18,11 +18,14 @@ const cognito = mockClient(CognitoIdentityProviderClient);
 const client = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
 const pool = { userPoolId: 'us-east-1_pool', clientId: 'client-a' };
 /** An unsigned token with these claims: token.ts only reads it (the API verifies it). */
-const idToken = (claims: Record<string, string>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+const idToken = (claims: Record<string, string>) =>
+  `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
 beforeEach(() => {
   cognito.reset();
-  cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } });
+  cognito
+    .on(InitiateAuthCommand)
+    .resolves({ AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } });
 });
 
 describe('customerToken', () => {
@@ -55,12 +58,17 @@ describe('customerToken', () => {
     expect(cognito).toHaveReceivedCommandTimes(AdminUpdateUserAttributesCommand, 0);
 
     await customerToken(client(), pool, 'jane', 'new@example.com');
-    expect(cognito).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, { Username: 'jane', UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'new@example.com' }]) });
+    expect(cognito).toHaveReceivedCommandWith(AdminUpdateUserAttributesCommand, {
+      Username: 'jane',
+      UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'new@example.com' }]),
+    });
   });
 
   it('gives a customer without an email <name>@example.com', async () => {
     await customerToken(client(), pool, 'demo');
-    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, { UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'demo@example.com' }]) });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'demo@example.com' }]),
+    });
   });
 
   it('fails when the sign-in answers a challenge instead of tokens', async () => {
@@ -83,8 +91,13 @@ describe('customerTokens', () => {
 
 describe('findUserPool', () => {
   it('finds the pool and its web client by the names Terraform gives them', async () => {
-    cognito.on(ListUserPoolsCommand).resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'other' }], NextToken: 'n' }).resolvesOnce({ UserPools: [{ Id: 'p-1', Name: 'order-fanout-customers' }] });
-    cognito.on(ListUserPoolClientsCommand, { UserPoolId: 'p-1' }).resolves({ UserPoolClients: [{ ClientId: 'c-1', ClientName: 'order-fanout-web' }] });
+    cognito
+      .on(ListUserPoolsCommand)
+      .resolvesOnce({ UserPools: [{ Id: 'p-other', Name: 'other' }], NextToken: 'n' })
+      .resolvesOnce({ UserPools: [{ Id: 'p-1', Name: 'order-fanout-customers' }] });
+    cognito
+      .on(ListUserPoolClientsCommand, { UserPoolId: 'p-1' })
+      .resolves({ UserPoolClients: [{ ClientId: 'c-1', ClientName: 'order-fanout-web' }] });
 
     await expect(findUserPool(client())).resolves.toEqual({ userPoolId: 'p-1', clientId: 'c-1' });
   });

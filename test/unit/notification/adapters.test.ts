@@ -1,6 +1,12 @@
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MessageRejected, SendEmailCommand, SendingPausedException, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import {
+  MessageRejected,
+  SendEmailCommand,
+  SendingPausedException,
+  SESv2Client,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoNotificationStore } from '../../../functions/notification/dynamo-notification-store.js';
@@ -23,7 +29,12 @@ const pending: NotificationRecordOf<'PENDING'> = {
   claimedAt: '2026-11-25T09:00:00.500Z',
   claimId: 'claim-1',
 };
-const sent: NotificationRecordOf<'SENT'> = { ...pending, status: 'SENT', messageId: 'ses-1', sentAt: '2026-11-25T09:00:01.000Z' };
+const sent: NotificationRecordOf<'SENT'> = {
+  ...pending,
+  status: 'SENT',
+  messageId: 'ses-1',
+  sentAt: '2026-11-25T09:00:01.000Z',
+};
 const key = { notificationId: 'o-1:ORDER_RECEIVED', createdAt: '2026-11-25T09:00:00.000Z' };
 
 beforeEach(() => {
@@ -36,7 +47,11 @@ describe('DynamoNotificationStore', () => {
     db.on(PutCommand).resolves({});
 
     await expect(store.createIfAbsent(pending)).resolves.toBe(true);
-    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'notifications', Item: pending, ConditionExpression: 'attribute_not_exists(notificationId)' });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'notifications',
+      Item: pending,
+      ConditionExpression: 'attribute_not_exists(notificationId)',
+    });
   });
 
   it('records the outcome only from PENDING and only under its own claim', async () => {
@@ -49,19 +64,38 @@ describe('DynamoNotificationStore', () => {
       UpdateExpression: 'SET #status = :status, messageId = :messageId, sentAt = :sentAt',
       ConditionExpression: '#status = :pending AND claimId = :claimId',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': 'SENT', ':pending': 'PENDING', ':claimId': 'claim-1', ':messageId': 'ses-1', ':sentAt': '2026-11-25T09:00:01.000Z' },
+      ExpressionAttributeValues: {
+        ':status': 'SENT',
+        ':pending': 'PENDING',
+        ':claimId': 'claim-1',
+        ':messageId': 'ses-1',
+        ':sentAt': '2026-11-25T09:00:01.000Z',
+      },
     });
   });
 
   it('records a permanent refusal as FAILED with its reason', async () => {
     db.on(UpdateCommand).resolves({});
 
-    await expect(store.settle({ ...pending, status: 'FAILED', reason: 'MessageRejected: no', failedAt: '2026-11-25T09:00:01.000Z' })).resolves.toBe(true);
+    await expect(
+      store.settle({
+        ...pending,
+        status: 'FAILED',
+        reason: 'MessageRejected: no',
+        failedAt: '2026-11-25T09:00:01.000Z',
+      }),
+    ).resolves.toBe(true);
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       UpdateExpression: 'SET #status = :status, #reason = :reason, failedAt = :failedAt',
       ConditionExpression: '#status = :pending AND claimId = :claimId',
       ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason' },
-      ExpressionAttributeValues: { ':status': 'FAILED', ':pending': 'PENDING', ':claimId': 'claim-1', ':reason': 'MessageRejected: no', ':failedAt': '2026-11-25T09:00:01.000Z' },
+      ExpressionAttributeValues: {
+        ':status': 'FAILED',
+        ':pending': 'PENDING',
+        ':claimId': 'claim-1',
+        ':reason': 'MessageRejected: no',
+        ':failedAt': '2026-11-25T09:00:01.000Z',
+      },
     });
   });
 
@@ -75,7 +109,12 @@ describe('DynamoNotificationStore', () => {
       Key: key,
       UpdateExpression: 'SET claimId = :claimId, claimedAt = :claimedAt',
       ConditionExpression: '#status = :pending AND claimId = :stale',
-      ExpressionAttributeValues: { ':claimId': 'claim-2', ':claimedAt': '2026-11-25T09:05:00.000Z', ':pending': 'PENDING', ':stale': 'claim-1' },
+      ExpressionAttributeValues: {
+        ':claimId': 'claim-2',
+        ':claimedAt': '2026-11-25T09:05:00.000Z',
+        ':pending': 'PENDING',
+        ':stale': 'claim-1',
+      },
     });
   });
 
@@ -117,13 +156,24 @@ describe('SesMailer', () => {
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
       FromEmailAddress: 'orders@example.com',
       Destination: { ToAddresses: ['jane@example.com'] },
-      Content: { Simple: { Subject: { Data: 'Hi', Charset: 'UTF-8' }, Body: { Text: { Data: 'Text', Charset: 'UTF-8' } } } },
+      Content: {
+        Simple: { Subject: { Data: 'Hi', Charset: 'UTF-8' }, Body: { Text: { Data: 'Text', Charset: 'UTF-8' } } },
+      },
     });
   });
 
   it.each([
-    ['MessageRejected', new MessageRejected({ message: 'Email address is not verified: jane@example.com', $metadata: { httpStatusCode: 400 } })],
-    ['SendingPaused', new SendingPausedException({ message: 'Sending is paused for this account', $metadata: { httpStatusCode: 400 } })],
+    [
+      'MessageRejected',
+      new MessageRejected({
+        message: 'Email address is not verified: jane@example.com',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ],
+    [
+      'SendingPaused',
+      new SendingPausedException({ message: 'Sending is paused for this account', $metadata: { httpStatusCode: 400 } }),
+    ],
   ])('answers a permanent refusal (%s) as refused, with the reason and no address', async (name, error) => {
     ses.on(SendEmailCommand).rejects(error);
 

@@ -30,15 +30,29 @@ beforeEach(() => {
 
 describe('notification handler', () => {
   it('claims, emails from SENDER_EMAIL, marks sent and announces NotificationSent', async () => {
-    const result = await handler(sqsEvent(sqsRecord(orderCancelled({ reason: 'payment declined: card_declined' }))), lambdaContext('notification'));
+    const result = await handler(
+      sqsEvent(sqsRecord(orderCancelled({ reason: 'payment declined: card_declined' }))),
+      lambdaContext('notification'),
+    );
 
     expect(result).toEqual({ batchItemFailures: [] });
-    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'notifications', Item: expect.objectContaining({ notificationId: 'o-1:ORDER_CANCELLED', status: 'PENDING' }) });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'notifications',
+      Item: expect.objectContaining({ notificationId: 'o-1:ORDER_CANCELLED', status: 'PENDING' }),
+    });
     expect(ses).toHaveReceivedCommandWith(SendEmailCommand, {
       FromEmailAddress: 'orders@example.com',
-      Content: { Simple: expect.objectContaining({ Body: { Text: expect.objectContaining({ Data: expect.stringContaining('Reason: payment declined: card_declined') }) } }) },
+      Content: {
+        Simple: expect.objectContaining({
+          Body: {
+            Text: expect.objectContaining({ Data: expect.stringContaining('Reason: payment declined: card_declined') }),
+          },
+        }),
+      },
     });
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationSent' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationSent' } },
+    });
   });
 
   it('acknowledges what SES refuses for good (FAILED, NotificationFailed), fails what it throttles and what does not parse, not their neighbours', async () => {
@@ -46,16 +60,28 @@ describe('notification handler', () => {
       .on(SendEmailCommand, { Destination: { ToAddresses: ['bounce@example.com'] } })
       .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: { httpStatusCode: 400 } }))
       .on(SendEmailCommand, { Destination: { ToAddresses: ['busy@example.com'] } })
-      .rejects(new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }));
+      .rejects(
+        new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata: { httpStatusCode: 429 } }),
+      );
     const refused = sqsRecord(orderPlaced({ orderId: 'o-2', email: 'bounce@example.com' }));
     const throttled = sqsRecord(orderPlaced({ orderId: 'o-3', email: 'busy@example.com' }));
     const garbage = sqsRecord('not json');
 
-    const result = await handler(sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), refused, throttled, garbage), lambdaContext());
+    const result = await handler(
+      sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), refused, throttled, garbage),
+      lambdaContext(),
+    );
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: throttled.messageId }, { itemIdentifier: garbage.messageId }] });
-    expect(db).toHaveReceivedCommandWith(UpdateCommand, { Key: expect.objectContaining({ notificationId: 'o-2:ORDER_RECEIVED' }), ExpressionAttributeValues: expect.objectContaining({ ':status': 'FAILED' }) });
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: throttled.messageId }, { itemIdentifier: garbage.messageId }],
+    });
+    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: expect.objectContaining({ notificationId: 'o-2:ORDER_RECEIVED' }),
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'FAILED' }),
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationFailed' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'NotificationFailed' } },
+    });
   });
 });

@@ -1,6 +1,12 @@
 // In-memory stand-ins for the notification ports: a store honouring the same conditions as
 // DynamoNotificationStore, and a mailer that records what it sent.
-import type { Mailer, MailResult, NotificationRecord, NotificationRecordOf, NotificationStore } from '../../../functions/notification/ports.js';
+import type {
+  Mailer,
+  MailResult,
+  NotificationRecord,
+  NotificationRecordOf,
+  NotificationStore,
+} from '../../../functions/notification/ports.js';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const keyOf = (notificationId: string, createdAt: string) => `${notificationId}|${createdAt}`;
@@ -48,7 +54,8 @@ export class RecordingMailer implements Mailer {
 
   async send(mail: { to: string; subject: string; body: string }): Promise<MailResult> {
     await tick();
-    if (this.refusing.has(mail.to)) return { status: 'refused', reason: 'MessageRejected: Email address is not verified.' };
+    if (this.refusing.has(mail.to))
+      return { status: 'refused', reason: 'MessageRejected: Email address is not verified.' };
     this.sent.push(mail);
     return { status: 'sent', messageId: `ses-${this.sent.length}` };
   }

@@ -14,9 +14,15 @@ describe('formatMoney', () => {
 
 describe('composeMessage', () => {
   it('receipt: the order id, each line and the total', () => {
-    const message = composeMessage(orderPlaced({ orderId: 'o-42', items: [line('p-001', 2, 1200), line('p-002', 1, 500)] }));
+    const message = composeMessage(
+      orderPlaced({ orderId: 'o-42', items: [line('p-001', 2, 1200), line('p-002', 1, 500)] }),
+    );
 
-    expect(message).toMatchObject({ kind: 'ORDER_RECEIVED', recipient: 'jane@example.com', subject: 'We received your order o-42' });
+    expect(message).toMatchObject({
+      kind: 'ORDER_RECEIVED',
+      recipient: 'jane@example.com',
+      subject: 'We received your order o-42',
+    });
     expect(message.body).toContain('Order: o-42');
     expect(message.body).toContain('2 × p-001 at ¥1,200 = ¥2,400');
     expect(message.body).toContain('Total: ¥2,900');

@@ -1,5 +1,9 @@
 import { jest } from '@jest/globals';
-import { claimTimeoutFor, createNotificationService, NotificationInFlightError } from '../../../functions/notification/notifications.js';
+import {
+  claimTimeoutFor,
+  createNotificationService,
+  NotificationInFlightError,
+} from '../../../functions/notification/notifications.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
@@ -48,7 +52,15 @@ describe.each<[string, OrderEvent, string]>([
 
     expect(mailer.sent).toEqual([expect.objectContaining({ to: 'jane@example.com' })]);
     expect(store.records.get(`o-1:${kind}|${T0}`)).toEqual(
-      expect.objectContaining({ notificationId: `o-1:${kind}`, createdAt: T0, kind, status: 'SENT', messageId: 'ses-1', claimedAt: '2026-11-25T10:00:00.000Z', sentAt: '2026-11-25T10:00:01.000Z' }),
+      expect.objectContaining({
+        notificationId: `o-1:${kind}`,
+        createdAt: T0,
+        kind,
+        status: 'SENT',
+        messageId: 'ses-1',
+        claimedAt: '2026-11-25T10:00:00.000Z',
+        sentAt: '2026-11-25T10:00:01.000Z',
+      }),
     );
     expect(publisher.events).toEqual([
       expect.objectContaining({
@@ -101,7 +113,9 @@ it('a concurrent duplicate does not send while the first delivery is sending: it
   now.advance(CLAIM_TIMEOUT_MS); // the failed one comes back after the visibility timeout
   await handle(orderPlaced());
 
-  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(NotificationInFlightError)]);
+  expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+    expect.any(NotificationInFlightError),
+  ]);
   expect(mailer.sent).toHaveLength(1);
   expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
 });
@@ -143,7 +157,13 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
   expect.assertions(2);
   const { store, handle, now } = setup();
   const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
-  const failing = createNotificationService({ store, mailer, publisher: new RecordingPublisher(), claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
+  const failing = createNotificationService({
+    store,
+    mailer,
+    publisher: new RecordingPublisher(),
+    claimTimeoutMs: CLAIM_TIMEOUT_MS,
+    now,
+  });
 
   await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
   expect([...store.records.values()][0]?.status).toBe('PENDING');
@@ -191,7 +211,9 @@ describe('a stale claim', () => {
 
     expect(mailer.sent).toHaveLength(1);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))).toEqual([expect.any(NotificationInFlightError)]);
+    expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))).toEqual([
+      expect.any(NotificationInFlightError),
+    ]);
     now.advance(CLAIM_TIMEOUT_MS);
     await handle(orderConfirmed()); // the loser's redelivery
     expect(mailer.sent).toHaveLength(1);
@@ -207,7 +229,9 @@ describe('a stale claim', () => {
       return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
     };
 
-    await createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now })(orderConfirmed());
+    await createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now })(
+      orderConfirmed(),
+    );
 
     expect(mailer.sent).toHaveLength(1);
     expect(publisher.types()).toEqual(['NotificationSent']);
@@ -223,13 +247,21 @@ describe('a permanent refusal', () => {
     await handle(orderConfirmed());
 
     expect(store.records.get(`o-1:ORDER_CONFIRMED|${T0}`)).toEqual(
-      expect.objectContaining({ status: 'FAILED', reason: 'MessageRejected: Email address is not verified.', failedAt: expect.any(String) }),
+      expect.objectContaining({
+        status: 'FAILED',
+        reason: 'MessageRejected: Email address is not verified.',
+        failedAt: expect.any(String),
+      }),
     );
     expect(publisher.events).toEqual([
       expect.objectContaining({
         type: 'NotificationFailed',
         id: eventIdFor('NotificationFailed', 'o-1:ORDER_CONFIRMED'),
-        data: { notificationId: 'o-1:ORDER_CONFIRMED', kind: 'ORDER_CONFIRMED', reason: 'MessageRejected: Email address is not verified.' },
+        data: {
+          notificationId: 'o-1:ORDER_CONFIRMED',
+          kind: 'ORDER_CONFIRMED',
+          reason: 'MessageRejected: Email address is not verified.',
+        },
       }),
       expect.objectContaining({ type: 'NotificationFailed' }),
     ]);
@@ -277,7 +309,7 @@ it('acknowledges an event type it does not handle without sending anything', asy
 });
 
 describe('claimTimeoutFor', () => {
-  it('is the function timeout plus a margin for two hosts\' clocks: no delivery still running holds a claim that old', () => {
+  it("is the function timeout plus a margin for two hosts' clocks: no delivery still running holds a claim that old", () => {
     expect(claimTimeoutFor(10)).toBe(12_000);
     expect(claimTimeoutFor(30)).toBe(32_000);
   });
@@ -286,7 +318,8 @@ describe('claimTimeoutFor', () => {
 describe('notification: its log', () => {
   it('writes through the log it is given', async () => {
     const lines: [string, Record<string, unknown>][] = [];
-    const write = (message: string, ...attributes: Record<string, unknown>[]) => void lines.push([message, Object.assign({}, ...attributes)]);
+    const write = (message: string, ...attributes: Record<string, unknown>[]) =>
+      void lines.push([message, Object.assign({}, ...attributes)]);
     const handle = createNotificationService({
       store: new InMemoryNotificationStore(),
       mailer: new RecordingMailer(),

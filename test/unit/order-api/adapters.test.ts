@@ -1,7 +1,18 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
 import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
@@ -10,20 +21,37 @@ import { placedOrder } from '../../fixtures/orders.js';
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 // No waiting between conflict retries in unit tests.
-const store = new DynamoOrderStore(client, { orders: 'orders', idempotency: 'idempotency' }, { sleep: async () => undefined });
+const store = new DynamoOrderStore(
+  client,
+  { orders: 'orders', idempotency: 'idempotency' },
+  { sleep: async () => undefined },
+);
 
 const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 const order = placedOrder('00000000-0000-4000-8000-000000000001');
-const claim = { idempotencyKey: 'k-1', requestHash: 'abc', orderId: order.orderId, expiresAt: 1_764_147_600, response: { statusCode: 202, body: { orderId: order.orderId } } };
+const claim = {
+  idempotencyKey: 'k-1',
+  requestHash: 'abc',
+  orderId: order.orderId,
+  expiresAt: 1_764_147_600,
+  response: { statusCode: 202, body: { orderId: order.orderId } },
+};
 
 beforeEach(() => db.reset());
 
 describe('DynamoProductCatalog', () => {
   const catalog = new DynamoProductCatalog(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);
   const tea = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
-  const productKeys = { ProjectionExpression: 'productId, #name, unitPrice, currency', ExpressionAttributeNames: { '#name': 'name' } };
+  const productKeys = {
+    ProjectionExpression: 'productId, #name, unitPrice, currency',
+    ExpressionAttributeNames: { '#name': 'name' },
+  };
 
   it('reads every product in one BatchGet (each id once, no stock) and parses what comes back', async () => {
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea] } });
@@ -33,7 +61,9 @@ describe('DynamoProductCatalog', () => {
     expect([...products.keys()]).toEqual(['p-001']);
     expect(stored).toBeUndefined();
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
-    expect(db).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: { inventory: { Keys: [{ productId: 'p-001' }, { productId: 'p-404' }], ...productKeys } } });
+    expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }, { productId: 'p-404' }], ...productKeys } },
+    });
   });
 
   it("with a key reads the key's record in the same BatchGet, strongly consistent", async () => {
@@ -45,25 +75,42 @@ describe('DynamoProductCatalog', () => {
     expect(stored).toEqual(claim);
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
     expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
-      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } },
+      RequestItems: {
+        inventory: { Keys: [{ productId: 'p-001' }], ...productKeys },
+        idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true },
+      },
     });
   });
 
   it('asks again for unprocessed keys (of either table), and gives up loudly if they stay unprocessed', async () => {
     expect.assertions(5);
     db.on(BatchGetCommand)
-      .resolvesOnce({ Responses: { inventory: [] }, UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }] } } })
+      .resolvesOnce({
+        Responses: { inventory: [] },
+        UnprocessedKeys: {
+          inventory: { Keys: [{ productId: 'p-001' }] },
+          idempotency: { Keys: [{ idempotencyKey: 'k-1' }] },
+        },
+      })
       .resolvesOnce({ Responses: { inventory: [tea], idempotency: [claim] } });
-    await expect(catalog.readForOrder(['p-001'], 'k-1')).resolves.toEqual({ products: new Map([['p-001', tea]]), stored: claim });
+    await expect(catalog.readForOrder(['p-001'], 'k-1')).resolves.toEqual({
+      products: new Map([['p-001', tea]]),
+      stored: claim,
+    });
     expect(db).toHaveReceivedNthCommandWith(2, BatchGetCommand, {
-      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys }, idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } },
+      RequestItems: {
+        inventory: { Keys: [{ productId: 'p-001' }], ...productKeys },
+        idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true },
+      },
     });
 
     db.reset();
     db.on(BatchGetCommand).resolves({ UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] } } });
     await expect(catalog.readForOrder(['p-001'])).rejects.toThrow(/unprocessed/);
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 4);
-    expect(db).toHaveReceivedNthCommandWith(4, BatchGetCommand, { RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys } } });
+    expect(db).toHaveReceivedNthCommandWith(4, BatchGetCommand, {
+      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys } },
+    });
   });
 
   it('refuses a product whose price is not integer minor units', async () => {
@@ -77,7 +124,11 @@ describe('DynamoOrderStore.createOrder', () => {
   it('without a key puts the order, never overwriting one', async () => {
     db.on(PutCommand).resolves({});
     await expect(store.createOrder(order)).resolves.toBe('created');
-    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'orders', Item: order, ConditionExpression: 'attribute_not_exists(orderId)' });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'orders',
+      Item: order,
+      ConditionExpression: 'attribute_not_exists(orderId)',
+    });
   });
 
   it('with a key puts the order and the key with its answer in one transaction, the key only if free or expired', async () => {
@@ -126,7 +177,9 @@ describe('DynamoOrderStore.createOrder', () => {
   });
 
   it("retries a conflict on the key, then reads the key's condition: 'key-taken' when the other request committed", async () => {
-    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    db.on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .rejects(cancelled('None', 'ConditionalCheckFailed'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
   });
 
@@ -139,7 +192,9 @@ describe('DynamoOrderStore.createOrder', () => {
   it('rethrows any other cancellation (the order id exists, but not the key)', async () => {
     expect.assertions(1);
     db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
-    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).rejects.toThrow(TransactionCanceledException);
+    await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).rejects.toThrow(
+      TransactionCanceledException,
+    );
   });
 });
 
@@ -165,6 +220,10 @@ describe('DynamoOrderStore reads', () => {
     db.on(QueryCommand).resolves({ Items: [] }).on(GetCommand).resolves({});
     await expect(store.findOrder('x')).resolves.toBeUndefined();
     await expect(store.find('k-x')).resolves.toBeUndefined();
-    expect(db).toHaveReceivedCommandWith(GetCommand, { TableName: 'idempotency', Key: { idempotencyKey: 'k-x' }, ConsistentRead: true });
+    expect(db).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'idempotency',
+      Key: { idempotencyKey: 'k-x' },
+      ConsistentRead: true,
+    });
   });
 });

@@ -1,7 +1,16 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
 // (dynamo-product-catalog.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
-import type { CreateOutcome, IdempotencyRecord, IdempotencyStore, Log, OrderStore, PlacementReads, Product, ProductCatalog } from '../../../functions/order-api/ports.js';
+import type {
+  CreateOutcome,
+  IdempotencyRecord,
+  IdempotencyStore,
+  Log,
+  OrderStore,
+  PlacementReads,
+  Product,
+  ProductCatalog,
+} from '../../../functions/order-api/ports.js';
 
 const PRODUCTS: Product[] = [
   { productId: 'p-001', name: 'Matcha tea set', unitPrice: 1200, currency: 'JPY' },
@@ -26,14 +35,18 @@ class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
     this.contended = count;
   }
 
-  async createOrder(order: OrderRecord, key?: { record: IdempotencyRecord; nowSeconds: number }): Promise<CreateOutcome> {
+  async createOrder(
+    order: OrderRecord,
+    key?: { record: IdempotencyRecord; nowSeconds: number },
+  ): Promise<CreateOutcome> {
     await this.beforeOperation('createOrder');
     if (key !== undefined && this.contended > 0) {
       this.contended -= 1;
       return 'contended';
     }
     // The order's condition: attribute_not_exists(orderId).
-    if (this.orders.has(order.orderId)) throw Object.assign(new Error('order exists'), { name: 'TransactionCanceledException' });
+    if (this.orders.has(order.orderId))
+      throw Object.assign(new Error('order exists'), { name: 'TransactionCanceledException' });
     if (key !== undefined) {
       // The key's condition: attribute_not_exists(idempotencyKey) OR expiresAt < :now.
       const existing = this.keys.get(key.record.idempotencyKey);

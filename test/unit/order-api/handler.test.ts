@@ -1,7 +1,14 @@
 // The deployed handler end to end in-process: real adapters, SDK clients mocked.
 import 'aws-sdk-client-mock-jest';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
@@ -37,15 +44,31 @@ describe('order-api handler', () => {
     const answer = JSON.parse(result.body) as { orderId: string };
     expect(answer.orderId).toMatch(/^[0-9a-f-]{36}$/);
     // The whole request path: nothing else is called.
-    expect(db.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'TransactWriteCommand']);
-    expect(db).toHaveReceivedCommandWith(BatchGetCommand, { RequestItems: expect.objectContaining({ idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true } }) });
+    expect(db.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'BatchGetCommand',
+      'TransactWriteCommand',
+    ]);
+    expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
+      RequestItems: expect.objectContaining({
+        idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true },
+      }),
+    });
     const [, key] = db.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
-    expect(key?.Put).toMatchObject({ TableName: 'idempotency', Item: { idempotencyKey: 'k-1', orderId: answer.orderId, response: { statusCode: 202, body: answer } } });
+    expect(key?.Put).toMatchObject({
+      TableName: 'idempotency',
+      Item: { idempotencyKey: 'k-1', orderId: answer.orderId, response: { statusCode: 202, body: answer } },
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
   it('POST with a stored key: answered from the BatchGet, before pricing, with no write', async () => {
-    const stored = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    const stored = {
+      idempotencyKey: 'k-1',
+      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+      orderId: 'o-1',
+      expiresAt: 4_102_444_800,
+      response: { statusCode: 202, body: { orderId: 'o-1' } },
+    };
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [], idempotency: [stored] } }); // the product was withdrawn since
 
     const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
@@ -56,9 +79,23 @@ describe('order-api handler', () => {
   });
 
   it('POST with a key under contention: TransactionConflict retried, then answered from what the other request stored (never a 5xx)', async () => {
-    const conflict = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] });
-    const taken = new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] });
-    const winner = { idempotencyKey: 'k-1', requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer), orderId: 'o-1', expiresAt: 4_102_444_800, response: { statusCode: 202, body: { orderId: 'o-1' } } };
+    const conflict = new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+    });
+    const taken = new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
+    });
+    const winner = {
+      idempotencyKey: 'k-1',
+      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+      orderId: 'o-1',
+      expiresAt: 4_102_444_800,
+      response: { statusCode: 202, body: { orderId: 'o-1' } },
+    };
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [product], idempotency: [] } });
     db.on(TransactWriteCommand).rejectsOnce(conflict).rejects(taken);
     db.on(GetCommand).resolves({ Item: winner });
@@ -78,7 +115,10 @@ describe('order-api handler', () => {
 
     expect(result.statusCode).toBe(202);
     expect(db.calls().map((call) => call.args[0].constructor.name)).toEqual(['BatchGetCommand', 'PutCommand']);
-    expect(db).toHaveReceivedCommandWith(PutCommand, { TableName: 'orders', ConditionExpression: 'attribute_not_exists(orderId)' });
+    expect(db).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'orders',
+      ConditionExpression: 'attribute_not_exists(orderId)',
+    });
   });
 
   it('GET: reads the order by Query and answers its view', async () => {
@@ -86,9 +126,18 @@ describe('order-api handler', () => {
     db.on(QueryCommand).resolves({
       Items: [
         {
-          orderId, createdAt: '2026-11-25T09:00:00.000Z', updatedAt: '2026-11-25T09:00:00.000Z', status: 'PLACED', customerId: 'c-123',
-          email: 'jane@example.com', items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }], totalAmount: 2400,
-          currency: 'JPY', paymentToken: 'tok_visa', services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' }, history: [],
+          orderId,
+          createdAt: '2026-11-25T09:00:00.000Z',
+          updatedAt: '2026-11-25T09:00:00.000Z',
+          status: 'PLACED',
+          customerId: 'c-123',
+          email: 'jane@example.com',
+          items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
+          totalAmount: 2400,
+          currency: 'JPY',
+          paymentToken: 'tok_visa',
+          services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
+          history: [],
         },
       ],
     });

@@ -13,11 +13,13 @@ const valid = { items: [{ productId: 'p-001', quantity: 2 }] };
 function setup() {
   const fakes = inMemoryDeps();
   const handler = createHandler(fakes.deps);
-  const send = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handler(event, lambdaContext('order-api'));
+  const send = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+    handler(event, lambdaContext('order-api'));
   return { ...fakes, send };
 }
 
-const parse = (result: APIGatewayProxyResult): Record<string, unknown> => JSON.parse(result.body) as Record<string, unknown>;
+const parse = (result: APIGatewayProxyResult): Record<string, unknown> =>
+  JSON.parse(result.body) as Record<string, unknown>;
 
 describe('POST /orders', () => {
   it('answers 202 with the priced order and its Location', async () => {
@@ -25,15 +27,25 @@ describe('POST /orders', () => {
     const result = await send(postOrder(valid));
     const body = parse(result);
     expect(result.statusCode).toBe(202);
-    expect(result.headers).toMatchObject({ 'Content-Type': 'application/json', Location: `/orders/${String(body['orderId'])}` });
-    expect(body).toMatchObject({ status: 'PLACED', totalAmount: 2400, currency: 'JPY', items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }] });
+    expect(result.headers).toMatchObject({
+      'Content-Type': 'application/json',
+      Location: `/orders/${String(body.orderId)}`,
+    });
+    expect(body).toMatchObject({
+      status: 'PLACED',
+      totalAmount: 2400,
+      currency: 'JPY',
+      items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
+    });
     expect(body).not.toHaveProperty('email');
     expect(body).not.toHaveProperty('paymentToken');
   });
 
   it('accepts a charset parameter and any header case; the key (any case) makes retries safe', async () => {
     const { send, db } = setup();
-    const first = await send(postOrder(valid, { 'CONTENT-TYPE': 'Application/JSON; charset=utf-8', 'idempotency-KEY': 'k-1' }));
+    const first = await send(
+      postOrder(valid, { 'CONTENT-TYPE': 'Application/JSON; charset=utf-8', 'idempotency-KEY': 'k-1' }),
+    );
     const retry = await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
     expect([first.statusCode, retry.statusCode]).toEqual([202, 202]);
     expect(retry.body).toBe(first.body);
@@ -46,27 +58,99 @@ describe('POST /orders', () => {
     ['no body', postOrder(''), 400, 'body'],
     ['text/plain', postOrder(valid, { 'Content-Type': 'text/plain' }), 415, 'Content-Type'],
     ['no content type', apiEvent({ method: 'POST', path: '/orders', body: valid }), 415, 'Content-Type'],
-    ['a latin-1 charset', postOrder(valid, { 'Content-Type': 'application/json; charset=iso-8859-1' }), 415, 'Content-Type'],
+    [
+      'a latin-1 charset',
+      postOrder(valid, { 'Content-Type': 'application/json; charset=iso-8859-1' }),
+      415,
+      'Content-Type',
+    ],
     ['a body over 32 KB', postOrder(tooBig), 413, 'body'],
     ['a JSON array', postOrder([valid]), 422, 'body'],
     ['an unknown field', postOrder({ ...valid, price: 1 }), 422, 'price'],
     ['an unknown field named " "', postOrder({ ...valid, ' ': {} }), 422, '" "'],
-    ['an unknown item field', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1, unitPrice: 1 }] }), 422, 'items/0/unitPrice'],
-    ['a customerId in the body (it comes from the token)', postOrder({ ...valid, customerId: 'c-1' }), 422, 'customerId'],
-    ['an email in the body (it comes from the token)', postOrder({ ...valid, email: 'jane@example.com' }), 422, 'email'],
+    [
+      'an unknown item field',
+      postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1, unitPrice: 1 }] }),
+      422,
+      'items/0/unitPrice',
+    ],
+    [
+      'a customerId in the body (it comes from the token)',
+      postOrder({ ...valid, customerId: 'c-1' }),
+      422,
+      'customerId',
+    ],
+    [
+      'an email in the body (it comes from the token)',
+      postOrder({ ...valid, email: 'jane@example.com' }),
+      422,
+      'email',
+    ],
     ['no authorizer claims', postOrder(valid, {}, null), 401, 'Authorization'],
     ['claims without an email', postOrder(valid, {}, { sub: 'c-1', email_verified: 'true' }), 401, 'Authorization'],
-    ['an unverified email', postOrder(valid, {}, customerClaims('c-1', 'jane@example.com', { email_verified: 'false' })), 403, 'Authorization'],
+    [
+      'an unverified email',
+      postOrder(valid, {}, customerClaims('c-1', 'jane@example.com', { email_verified: 'false' })),
+      403,
+      'Authorization',
+    ],
     ['no items', postOrder({ ...valid, items: [] }), 422, 'items'],
-    ['51 items', postOrder({ ...valid, items: Array.from({ length: 51 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }), 422, 'items'],
-    ['a fractional quantity', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1.5 }] }), 422, 'items/0/quantity'],
-    ['a quantity of 1001', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1001 }] }), 422, 'items/0/quantity'],
-    ['a duplicate product', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'p-001', quantity: 1 }] }), 422, 'items/1/productId'],
+    [
+      '51 items',
+      postOrder({ ...valid, items: Array.from({ length: 51 }, (_, i) => ({ productId: `p-${i}`, quantity: 1 })) }),
+      422,
+      'items',
+    ],
+    [
+      'a fractional quantity',
+      postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1.5 }] }),
+      422,
+      'items/0/quantity',
+    ],
+    [
+      'a quantity of 1001',
+      postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1001 }] }),
+      422,
+      'items/0/quantity',
+    ],
+    [
+      'a duplicate product',
+      postOrder({
+        ...valid,
+        items: [
+          { productId: 'p-001', quantity: 1 },
+          { productId: 'p-001', quantity: 1 },
+        ],
+      }),
+      422,
+      'items/1/productId',
+    ],
     ['a bad payment token', postOrder({ ...valid, paymentToken: '4242424242424242' }), 422, 'paymentToken'],
-    ['an unknown product', postOrder({ ...valid, items: [{ productId: 'p-999', quantity: 1 }] }), 422, 'items/0/productId'],
-    ['mixed currencies', postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 1 }, { productId: 'u-001', quantity: 1 }] }), 422, 'items/1/productId'],
+    [
+      'an unknown product',
+      postOrder({ ...valid, items: [{ productId: 'p-999', quantity: 1 }] }),
+      422,
+      'items/0/productId',
+    ],
+    [
+      'mixed currencies',
+      postOrder({
+        ...valid,
+        items: [
+          { productId: 'p-001', quantity: 1 },
+          { productId: 'u-001', quantity: 1 },
+        ],
+      }),
+      422,
+      'items/1/productId',
+    ],
     ['an empty Idempotency-Key', postOrder(valid, { 'Idempotency-Key': '' }), 422, 'Idempotency-Key'],
-    ['a 256-character Idempotency-Key', postOrder(valid, { 'Idempotency-Key': 'k'.repeat(256) }), 422, 'Idempotency-Key'],
+    [
+      'a 256-character Idempotency-Key',
+      postOrder(valid, { 'Idempotency-Key': 'k'.repeat(256) }),
+      422,
+      'Idempotency-Key',
+    ],
     ['a non-ASCII Idempotency-Key', postOrder(valid, { 'Idempotency-Key': 'clé' }), 422, 'Idempotency-Key'],
     ['PUT', apiEvent({ method: 'PUT', path: '/orders', body: valid }), 405, 'method'],
   ])('with %s', (_name, event, status, field) => {
@@ -76,8 +160,13 @@ describe('POST /orders', () => {
       const body = parse(result);
       expect(result.statusCode).toBe(status);
       expect(result.headers?.['Content-Type']).toBe('application/problem+json');
-      expect(body).toMatchObject({ status, type: expect.stringMatching(/^https:\/\//), title: expect.any(String), detail: expect.any(String) });
-      expect(body['errors']).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
+      expect(body).toMatchObject({
+        status,
+        type: expect.stringMatching(/^https:\/\//),
+        title: expect.any(String),
+        detail: expect.any(String),
+      });
+      expect(body.errors).toEqual(expect.arrayContaining([{ field, message: expect.any(String) }]));
       expect(db.writes).toBe(0);
     });
   });
@@ -90,13 +179,21 @@ describe('POST /orders', () => {
     const { send } = setup();
     const result = await send(postOrder({ ...valid, items: [{ productId: 'p-001', quantity }] }));
     expect(result.statusCode).toBe(422);
-    expect(parse(result)['errors']).toEqual([{ field: 'items/0/quantity', message }]);
+    expect(parse(result).errors).toEqual([{ field: 'items/0/quantity', message }]);
   });
 
   it('names unknown products in the detail', async () => {
     const { send } = setup();
-    const result = await send(postOrder({ ...valid, items: [{ productId: 'p-998', quantity: 1 }, { productId: 'p-999', quantity: 1 }] }));
-    expect(parse(result)['detail']).toBe('Unknown products: p-998, p-999');
+    const result = await send(
+      postOrder({
+        ...valid,
+        items: [
+          { productId: 'p-998', quantity: 1 },
+          { productId: 'p-999', quantity: 1 },
+        ],
+      }),
+    );
+    expect(parse(result).detail).toBe('Unknown products: p-998, p-999');
   });
 
   it('answers 409 problem+json when the key stays contended and nothing is stored under it', async () => {
@@ -107,13 +204,13 @@ describe('POST /orders', () => {
 
     expect(result.statusCode).toBe(409);
     expect(result.headers).toMatchObject({ 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
-    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    expect(parse(result).errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
   });
 
   it('takes the customer from the token: sub as customerId, email as the email', async () => {
     const { send, db } = setup();
     const result = await send(postOrder(valid, {}, customerClaims('sub-42', 'kim@example.com')));
-    const orderId = String(parse(result)['orderId']);
+    const orderId = String(parse(result).orderId);
     expect(parse(result)).toMatchObject({ customerId: 'sub-42' });
     expect(db.orders.get(orderId)).toMatchObject({ customerId: 'sub-42', email: 'kim@example.com' });
   });
@@ -121,7 +218,7 @@ describe('POST /orders', () => {
   it('tells a client that still sends customerId and email where they come from now', async () => {
     const { send } = setup();
     const result = await send(postOrder({ ...valid, customerId: 'c-1', email: 'jane@example.com' }));
-    expect(parse(result)['errors']).toEqual([
+    expect(parse(result).errors).toEqual([
       { field: 'customerId', message: "is not taken from the body: the customer is the ID token's sub" },
       { field: 'email', message: "is not taken from the body: the email is the ID token's email" },
     ]);
@@ -130,9 +227,11 @@ describe('POST /orders', () => {
   it('answers 422 to the same key with another body', async () => {
     const { send } = setup();
     await send(postOrder(valid, { 'Idempotency-Key': 'k-1' }));
-    const result = await send(postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 3 }] }, { 'Idempotency-Key': 'k-1' }));
+    const result = await send(
+      postOrder({ ...valid, items: [{ productId: 'p-001', quantity: 3 }] }, { 'Idempotency-Key': 'k-1' }),
+    );
     expect(result.statusCode).toBe(422);
-    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    expect(parse(result).errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
   });
 
   it('answers 500 with a generic detail, never the raw error', async () => {
@@ -141,7 +240,11 @@ describe('POST /orders', () => {
     const result = await send(postOrder(valid));
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toMatch(/AccessDenied|arn:|secret/);
-    expect(parse(result)).toMatchObject({ status: 500, detail: 'Something went wrong on our side; please retry later', errors: [] });
+    expect(parse(result)).toMatchObject({
+      status: 500,
+      detail: 'Something went wrong on our side; please retry later',
+      errors: [],
+    });
     expect(log.errors).toEqual(['unexpected error']);
   });
 });
@@ -150,13 +253,31 @@ describe('the access log', () => {
   it('writes one line per request: route, status, the order, and for a refusal the field names, never their values', async () => {
     const { send, log } = setup();
     const placed = parse(await send(postOrder(valid)));
-    await send(getOrderEvent(String(placed['orderId'])));
+    await send(getOrderEvent(String(placed.orderId)));
     await send(postOrder({ ...valid, paymentToken: 'jane@example.com' }));
 
     expect(log.infos).toEqual([
-      expect.objectContaining({ message: 'request', method: 'POST', route: 'place', status: 202, orderId: placed['orderId'] }),
-      expect.objectContaining({ message: 'request', method: 'GET', route: 'get', status: 200, orderId: placed['orderId'] }),
-      expect.objectContaining({ message: 'request', method: 'POST', route: 'place', status: 422, fields: ['paymentToken'] }),
+      expect.objectContaining({
+        message: 'request',
+        method: 'POST',
+        route: 'place',
+        status: 202,
+        orderId: placed.orderId,
+      }),
+      expect.objectContaining({
+        message: 'request',
+        method: 'GET',
+        route: 'get',
+        status: 200,
+        orderId: placed.orderId,
+      }),
+      expect.objectContaining({
+        message: 'request',
+        method: 'POST',
+        route: 'place',
+        status: 422,
+        fields: ['paymentToken'],
+      }),
     ]);
     expect(JSON.stringify(log.infos)).not.toContain('jane@example.com');
   });
@@ -166,13 +287,13 @@ describe('GET /orders/{orderId}', () => {
   it('answers 200 with the order, never its email or payment token', async () => {
     const { send } = setup();
     const placed = parse(await send(postOrder({ ...valid, paymentToken: 'tok_secret_1' })));
-    const result = await send(getOrderEvent(String(placed['orderId'])));
+    const result = await send(getOrderEvent(String(placed.orderId)));
     expect(result.statusCode).toBe(200);
     expect(parse(result)).toEqual({
       ...placed,
       services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
       history: [],
-      updatedAt: placed['createdAt'],
+      updatedAt: placed.createdAt,
     });
     expect(result.body).not.toMatch(/jane@example.com|tok_secret_1/);
   });
@@ -180,20 +301,31 @@ describe('GET /orders/{orderId}', () => {
   it('shows the reason and the history without internal fields', async () => {
     const { send, db } = setup();
     const placed = parse(await send(postOrder(valid)));
-    const orderId = String(placed['orderId']);
+    const orderId = String(placed.orderId);
     const stored = db.orders.get(orderId);
     if (stored === undefined) throw new Error('not stored');
     db.orders.set(orderId, {
       ...stored,
       status: 'CANCELLED',
       reason: 'payment declined: card_declined',
-      history: [{ eventId: 'e-1', type: 'PaymentDeclined', time: '2026-11-25T09:00:01.000Z', reason: 'payment declined: card_declined' }],
+      history: [
+        {
+          eventId: 'e-1',
+          type: 'PaymentDeclined',
+          time: '2026-11-25T09:00:01.000Z',
+          reason: 'payment declined: card_declined',
+        },
+      ],
       appliedEventIds: new Set(['e-1']),
     });
     const body = parse(await send(getOrderEvent(orderId)));
-    expect(body).toMatchObject({ status: 'CANCELLED', reason: 'payment declined: card_declined', history: [{ eventId: 'e-1', type: 'PaymentDeclined', time: '2026-11-25T09:00:01.000Z' }] });
+    expect(body).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'payment declined: card_declined',
+      history: [{ eventId: 'e-1', type: 'PaymentDeclined', time: '2026-11-25T09:00:01.000Z' }],
+    });
     expect(body).not.toHaveProperty('appliedEventIds');
-    expect((body['history'] as object[])[0]).not.toHaveProperty('reason');
+    expect((body.history as object[])[0]).not.toHaveProperty('reason');
   });
 
   it("answers another customer's GET exactly as an unknown id: 404, same body (ids cannot be probed)", async () => {
@@ -201,12 +333,14 @@ describe('GET /orders/{orderId}', () => {
     const placed = parse(await send(postOrder(valid, {}, customerClaims('owner'))));
     const unknownId = '00000000-0000-4000-8000-00000000ffff';
 
-    const foreign = await send(getOrderEvent(String(placed['orderId']), customerClaims('someone-else', 'eve@example.com')));
+    const foreign = await send(
+      getOrderEvent(String(placed.orderId), customerClaims('someone-else', 'eve@example.com')),
+    );
     const unknown = await send(getOrderEvent(unknownId, customerClaims('someone-else', 'eve@example.com')));
 
     expect(foreign.statusCode).toBe(404);
-    expect(foreign.body.replace(String(placed['orderId']), unknownId)).toBe(unknown.body);
-    expect((await send(getOrderEvent(String(placed['orderId']), customerClaims('owner')))).statusCode).toBe(200);
+    expect(foreign.body.replace(String(placed.orderId), unknownId)).toBe(unknown.body);
+    expect((await send(getOrderEvent(String(placed.orderId), customerClaims('owner')))).statusCode).toBe(200);
   });
 
   it('answers 401 to a GET without authorizer claims', async () => {
@@ -223,7 +357,7 @@ describe('GET /orders/{orderId}', () => {
     const result = await send(getOrderEvent(orderId));
     expect(result.statusCode).toBe(status);
     expect(result.headers?.['Content-Type']).toBe('application/problem+json');
-    expect(parse(result)['errors']).toEqual([expect.objectContaining({ field: 'orderId' })]);
+    expect(parse(result).errors).toEqual([expect.objectContaining({ field: 'orderId' })]);
   });
 
   it('answers 404 for a resource it does not serve (a /{proxy+} route is not deployed)', async () => {

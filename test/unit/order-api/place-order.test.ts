@@ -2,8 +2,16 @@
 // order (with its key and answer, atomically), and every case of the Idempotency-Key. Nothing is
 // published here: the orders table's stream announces each stored order (order-publisher).
 import { ConflictError, ValidationError } from '../../../functions/order-api/errors.js';
-import { IDEMPOTENCY_TTL_SECONDS, placeOrder, type PlaceOrderResult } from '../../../functions/order-api/place-order.js';
-import { PlaceOrderRequestSchema, type Customer, type PlaceOrderRequest } from '../../../functions/order-api/request.js';
+import {
+  IDEMPOTENCY_TTL_SECONDS,
+  placeOrder,
+  type PlaceOrderResult,
+} from '../../../functions/order-api/place-order.js';
+import {
+  PlaceOrderRequestSchema,
+  type Customer,
+  type PlaceOrderRequest,
+} from '../../../functions/order-api/request.js';
 import { inMemoryDeps } from './fakes.js';
 
 /** Who the ID token says places the order (order-api's HTTP edge reads it from the claims). */
@@ -51,9 +59,33 @@ describe('placeOrder', () => {
   });
 
   describe.each([
-    ['an unknown product', [{ productId: 'p-404', quantity: 1 }, { productId: 'p-001', quantity: 1 }], /Unknown product: p-404/, ['items/0/productId']],
-    ['two unknown products', [{ productId: 'p-404', quantity: 1 }, { productId: 'p-405', quantity: 1 }], /Unknown products: p-404, p-405/, ['items/0/productId', 'items/1/productId']],
-    ['lines in two currencies', [{ productId: 'p-001', quantity: 1 }, { productId: 'u-001', quantity: 1 }], /one currency/, ['items/1/productId']],
+    [
+      'an unknown product',
+      [
+        { productId: 'p-404', quantity: 1 },
+        { productId: 'p-001', quantity: 1 },
+      ],
+      /Unknown product: p-404/,
+      ['items/0/productId'],
+    ],
+    [
+      'two unknown products',
+      [
+        { productId: 'p-404', quantity: 1 },
+        { productId: 'p-405', quantity: 1 },
+      ],
+      /Unknown products: p-404, p-405/,
+      ['items/0/productId', 'items/1/productId'],
+    ],
+    [
+      'lines in two currencies',
+      [
+        { productId: 'p-001', quantity: 1 },
+        { productId: 'u-001', quantity: 1 },
+      ],
+      /one currency/,
+      ['items/1/productId'],
+    ],
   ])('with %s', (_name, items, detail, fields) => {
     it('refuses with 422 and writes nothing', async () => {
       expect.assertions(4);
@@ -69,7 +101,7 @@ describe('placeOrder', () => {
     });
   });
 
-  it('a failed write is the client\'s 5xx with nothing stored: no order exists that nobody will announce', async () => {
+  it("a failed write is the client's 5xx with nothing stored: no order exists that nobody will announce", async () => {
     expect.assertions(2);
     const { deps, db } = inMemoryDeps();
     db.beforeOperation = (name) => {
@@ -159,7 +191,10 @@ describe('placeOrder', () => {
         await barrier;
       };
 
-      const [a, b] = await Promise.all([placeOrder(request(), customer, 'key-1', deps), placeOrder(request(), customer, 'key-1', deps)]);
+      const [a, b] = await Promise.all([
+        placeOrder(request(), customer, 'key-1', deps),
+        placeOrder(request(), customer, 'key-1', deps),
+      ]);
 
       expect(b).toEqual(a);
       expect(db.orders.size).toBe(1);
@@ -177,7 +212,10 @@ describe('placeOrder', () => {
         if (reads === 2) bothRead();
         await barrier;
       };
-      const results = await Promise.allSettled([placeOrder(request(), customer, 'key-1', deps), placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps)]);
+      const results = await Promise.allSettled([
+        placeOrder(request(), customer, 'key-1', deps),
+        placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps),
+      ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
       expect(results[1]).toMatchObject({ reason: expect.any(ValidationError) });
     });
@@ -215,7 +253,12 @@ describe('placeOrder', () => {
       const first = await placeOrder(request(), customer, 'key-1', deps);
 
       clock.advance(IDEMPOTENCY_TTL_SECONDS * 1000 + 1000);
-      const second = await placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps);
+      const second = await placeOrder(
+        request({ items: [{ productId: 'p-003', quantity: 1 }] }),
+        customer,
+        'key-1',
+        deps,
+      );
 
       expect(second.orderId).not.toBe(first.orderId);
       expect(db.orders.size).toBe(2);

@@ -1,6 +1,11 @@
 // The outbox relay's domain with a recording publisher: what is announced, and which record the
 // batch answer names when a publish fails (Lambda resumes a stream from the first reported failure).
-import { announceNewOrders, CONCURRENCY, orderPlacedEvent, SAFETY_MARGIN_MS } from '../../../functions/order-publisher/announce-orders.js';
+import {
+  announceNewOrders,
+  CONCURRENCY,
+  orderPlacedEvent,
+  SAFETY_MARGIN_MS,
+} from '../../../functions/order-publisher/announce-orders.js';
 import type { StreamedRecord } from '../../../functions/order-publisher/ports.js';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import type { EventPublisher } from '../../../functions/shared/publisher.js';
@@ -8,7 +13,11 @@ import { placedOrder } from '../../fixtures/orders.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { silentLog } from '../order-api/fakes.js';
 
-const inserted = (orderId: string, sequenceNumber: string): StreamedRecord => ({ sequenceNumber, eventName: 'INSERT', newImage: { ...placedOrder(orderId) } });
+const inserted = (orderId: string, sequenceNumber: string): StreamedRecord => ({
+  sequenceNumber,
+  eventName: 'INSERT',
+  newImage: { ...placedOrder(orderId) },
+});
 
 /** Fails the publish of the given orders (every attempt), records the others. */
 class FailingFor implements EventPublisher {
@@ -23,11 +32,19 @@ class FailingFor implements EventPublisher {
 describe('announceNewOrders', () => {
   it('publishes each inserted order as its one OrderPlaced, rebuilt from the stored item', async () => {
     const publisher = new RecordingPublisher();
-    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102')], { publisher, log: silentLog() });
+    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102')], {
+      publisher,
+      log: silentLog(),
+    });
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(publisher.events).toEqual([orderPlacedEvent(placedOrder('o-1')), orderPlacedEvent(placedOrder('o-2'))]);
-    expect(publisher.events[0]).toMatchObject({ id: 'o-1:OrderPlaced', type: 'OrderPlaced', time: placedOrder('o-1').createdAt, data: { totalAmount: 2400, paymentToken: 'tok_visa' } });
+    expect(publisher.events[0]).toMatchObject({
+      id: 'o-1:OrderPlaced',
+      type: 'OrderPlaced',
+      time: placedOrder('o-1').createdAt,
+      data: { totalAmount: 2400, paymentToken: 'tok_visa' },
+    });
   });
 
   it('a republished record sends the identical event (same id, time and data), so consumers dedupe it', async () => {
@@ -81,14 +98,20 @@ describe('announceNewOrders', () => {
       publish: (event, signal) =>
         event.orderId === 'o-1'
           ? Promise.resolve()
-          : new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => {
-              abandoned.push(event.orderId);
-              reject(new Error('aborted'));
-            })),
+          : new Promise<void>((_resolve, reject) =>
+              signal?.addEventListener('abort', () => {
+                abandoned.push(event.orderId);
+                reject(new Error('aborted'));
+              }),
+            ),
     };
     const log = silentLog();
 
-    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], { publisher, log, remainingMs: () => SAFETY_MARGIN_MS + 300 });
+    const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], {
+      publisher,
+      log,
+      remainingMs: () => SAFETY_MARGIN_MS + 300,
+    });
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
     expect(Date.now() - started).toBeLessThan(SAFETY_MARGIN_MS); // answered at the margin, not at the timeout
@@ -97,15 +120,26 @@ describe('announceNewOrders', () => {
 
   it('starts nothing when the invocation is already within the margin of its timeout', async () => {
     const publisher = new RecordingPublisher();
-    const result = await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog(), remainingMs: () => SAFETY_MARGIN_MS - 1 });
+    const result = await announceNewOrders([inserted('o-1', '101')], {
+      publisher,
+      log: silentLog(),
+      remainingMs: () => SAFETY_MARGIN_MS - 1,
+    });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
     expect(publisher.events).toEqual([]);
   });
 
   it('fails (never drops) an inserted item that is not an order, so it ends at the on-failure destination', async () => {
     const publisher = new RecordingPublisher();
-    const broken: StreamedRecord = { sequenceNumber: '102', eventName: 'INSERT', newImage: { orderId: 'o-2', createdAt: 'x' } };
-    const result = await announceNewOrders([inserted('o-1', '101'), broken, { ...broken, sequenceNumber: '103', newImage: undefined }], { publisher, log: silentLog() });
+    const broken: StreamedRecord = {
+      sequenceNumber: '102',
+      eventName: 'INSERT',
+      newImage: { orderId: 'o-2', createdAt: 'x' },
+    };
+    const result = await announceNewOrders(
+      [inserted('o-1', '101'), broken, { ...broken, sequenceNumber: '103', newImage: undefined }],
+      { publisher, log: silentLog() },
+    );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
     expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1']);
   });
@@ -123,6 +157,8 @@ describe('announceNewOrders', () => {
   it('fails the whole batch when the failed record has no sequence number to resume from', async () => {
     expect.assertions(1);
     const publisher = new FailingFor(new Set(['o-1']));
-    await expect(announceNewOrders([inserted('o-1', '')], { publisher, log: silentLog() })).rejects.toThrow('without a sequence number');
+    await expect(announceNewOrders([inserted('o-1', '')], { publisher, log: silentLog() })).rejects.toThrow(
+      'without a sequence number',
+    );
   });
 });

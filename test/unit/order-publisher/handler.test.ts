@@ -7,9 +7,9 @@ import { placedOrder } from '../../fixtures/orders.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { streamEvent, streamRecord } from '../../fixtures/streams.js';
 
-process.env['TOPIC_ARN'] = 'arn:aws:sns:us-east-1:000000000000:order-events';
-process.env['AWS_REGION'] = 'us-east-1';
-process.env['LOG_LEVEL'] = 'SILENT';
+process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
+process.env.AWS_REGION = 'us-east-1';
+process.env.LOG_LEVEL = 'SILENT';
 const { handler } = await import('../../../functions/order-publisher/handler.js');
 
 const sns = mockClient(SNSClient);
@@ -35,7 +35,9 @@ describe('order-publisher handler', () => {
 
   it('answers the sequence number of the first record whose publish failed', async () => {
     sns.on(PublishCommand).resolves({});
-    sns.on(PublishCommand, { Message: JSON.stringify(orderPlacedEvent(placedOrder('o-2'))) }).rejects(Object.assign(new Error('Internal failure'), { name: 'InternalFailure' }));
+    sns
+      .on(PublishCommand, { Message: JSON.stringify(orderPlacedEvent(placedOrder('o-2'))) })
+      .rejects(Object.assign(new Error('Internal failure'), { name: 'InternalFailure' }));
     const records = ['o-1', 'o-2', 'o-3'].map((id) => streamRecord(placedOrder(id)));
 
     const result = await handler(streamEvent(...records), lambdaContext('order-publisher'));
@@ -44,7 +46,10 @@ describe('order-publisher handler', () => {
   });
 
   it('publishes nothing for a MODIFY that slipped past the filter', async () => {
-    const result = await handler(streamEvent(streamRecord({ ...placedOrder('o-1'), status: 'CONFIRMED' }, 'MODIFY')), lambdaContext('order-publisher'));
+    const result = await handler(
+      streamEvent(streamRecord({ ...placedOrder('o-1'), status: 'CONFIRMED' }, 'MODIFY')),
+      lambdaContext('order-publisher'),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import type { OrderEvent } from '../../../functions/shared/events.js';
-import { applyResultEvent, ContentionError, OrderNotFoundError, type ApplyDeps } from '../../../functions/order-status/apply-result-event.js';
+import {
+  applyResultEvent,
+  ContentionError,
+  OrderNotFoundError,
+  type ApplyDeps,
+} from '../../../functions/order-status/apply-result-event.js';
 import { orderPlaced } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import {
@@ -23,11 +28,20 @@ function setup() {
   store.put(placedOrder());
   const publisher = new RecordingPublisher();
   const errors: [string, Record<string, unknown> | undefined][] = [];
-  const log = { info: () => undefined, warn: () => undefined, error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]) };
+  const log = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]),
+  };
   const counted = { paymentMismatches: 0 };
-  const metrics = { paymentMismatch: () => void (counted.paymentMismatches += 1) };
+  const metrics = {
+    paymentMismatch: () => {
+      counted.paymentMismatches += 1;
+    },
+  };
   const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
-  const apply = (...events: OrderEvent[]) => events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
+  const apply = (...events: OrderEvent[]) =>
+    events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
   return { store, publisher, deps, apply, errors, counted };
 }
 
@@ -35,7 +49,11 @@ describe('applyResultEvent: what it logs (make up narrates these lines)', () => 
   it('one line per applied event, one when the order becomes final, nothing for a repeated event', async () => {
     const { deps, apply } = setup();
     const lines: [string, Record<string, unknown> | undefined][] = [];
-    deps.log = { info: (message, attributes) => void lines.push([message, attributes]), warn: () => undefined, error: () => undefined };
+    deps.log = {
+      info: (message, attributes) => void lines.push([message, attributes]),
+      warn: () => undefined,
+      error: () => undefined,
+    };
     await apply(inventoryReserved(), inventoryReserved(), paymentDeclinedWith());
     expect(lines).toEqual([
       ['event applied', { orderId: 'o-1', inventory: 'RESERVED' }],
@@ -47,20 +65,37 @@ describe('applyResultEvent: what it logs (make up narrates these lines)', () => 
 
 describe('applyResultEvent: a capture must match the order (issue 12, item 6)', () => {
   it.each<[string, OrderEvent, string]>([
-    ['another amount', paymentCaptured({ amount: 2399 }), "payment mismatch: captured 2399 JPY, the order's total is 2400 JPY"],
-    ['another currency', paymentCaptured({ currency: 'USD' }), "payment mismatch: captured 2400 USD, the order's total is 2400 JPY"],
-  ])('a capture of %s never confirms: the order is cancelled with the reason, an error logged and counted once', async (_case, capture, reason) => {
-    const { store, publisher, apply, errors, counted } = setup();
+    [
+      'another amount',
+      paymentCaptured({ amount: 2399 }),
+      "payment mismatch: captured 2399 JPY, the order's total is 2400 JPY",
+    ],
+    [
+      'another currency',
+      paymentCaptured({ currency: 'USD' }),
+      "payment mismatch: captured 2400 USD, the order's total is 2400 JPY",
+    ],
+  ])(
+    'a capture of %s never confirms: the order is cancelled with the reason, an error logged and counted once',
+    async (_case, capture, reason) => {
+      const { store, publisher, apply, errors, counted } = setup();
 
-    await apply(inventoryReserved(), capture, capture); // the second delivery is a duplicate
+      await apply(inventoryReserved(), capture, capture); // the second delivery is a duplicate
 
-    const order = store.get('o-1');
-    expect(order).toMatchObject({ status: 'CANCELLED', reason, services: { inventory: 'RESERVED', payment: 'CAPTURED' } });
-    expect(publisher.types()).toEqual(['OrderCancelled', 'OrderCancelled']); // the duplicate republishes the same final event
-    expect(publisher.events[0]).toMatchObject({ data: { reason } });
-    expect(errors).toEqual([[expect.stringContaining('does not match its order'), { orderId: 'o-1', eventId: capture.id, reason }]]);
-    expect(counted.paymentMismatches).toBe(1);
-  });
+      const order = store.get('o-1');
+      expect(order).toMatchObject({
+        status: 'CANCELLED',
+        reason,
+        services: { inventory: 'RESERVED', payment: 'CAPTURED' },
+      });
+      expect(publisher.types()).toEqual(['OrderCancelled', 'OrderCancelled']); // the duplicate republishes the same final event
+      expect(publisher.events[0]).toMatchObject({ data: { reason } });
+      expect(errors).toEqual([
+        [expect.stringContaining('does not match its order'), { orderId: 'o-1', eventId: capture.id, reason }],
+      ]);
+      expect(counted.paymentMismatches).toBe(1);
+    },
+  );
 
   it('a capture of exactly the total and currency confirms, with nothing logged or counted', async () => {
     const { store, apply, errors, counted } = setup();
@@ -97,9 +132,21 @@ describe('applyResultEvent: service states', () => {
     ['RELEASED beats a late RESERVED', [inventoryReleased(), inventoryReserved()], { inventory: 'RELEASED' }],
     ['REFUNDED beats a late CAPTURED', [paymentRefunded(), paymentCaptured()], { payment: 'REFUNDED' }],
     ['VOIDED beats a late DECLINED', [paymentVoided(), paymentDeclinedWith()], { payment: 'VOIDED' }],
-    ['ORDER_CONFIRMED beats a late ORDER_RECEIVED', [notificationSent('ORDER_CONFIRMED'), notificationSent('ORDER_RECEIVED')], { notification: 'ORDER_CONFIRMED' }],
-    ['FAILED beats a later ORDER_CONFIRMED', [notificationFailed('ORDER_RECEIVED'), notificationSent('ORDER_CONFIRMED')], { notification: 'FAILED' }],
-    ['the first of two alternative outcomes stays', [inventoryRejectedWith(), inventoryReserved()], { inventory: 'REJECTED' }],
+    [
+      'ORDER_CONFIRMED beats a late ORDER_RECEIVED',
+      [notificationSent('ORDER_CONFIRMED'), notificationSent('ORDER_RECEIVED')],
+      { notification: 'ORDER_CONFIRMED' },
+    ],
+    [
+      'FAILED beats a later ORDER_CONFIRMED',
+      [notificationFailed('ORDER_RECEIVED'), notificationSent('ORDER_CONFIRMED')],
+      { notification: 'FAILED' },
+    ],
+    [
+      'the first of two alternative outcomes stays',
+      [inventoryRejectedWith(), inventoryReserved()],
+      { inventory: 'REJECTED' },
+    ],
   ])('a service only moves forward: %s', async (_name, events, services) => {
     const { store, apply } = setup();
     await apply(...events);
@@ -111,7 +158,10 @@ describe('applyResultEvent: service states', () => {
 
 it('records which email SES refused for good, and why, with the FAILED state; a second refusal keeps the first', async () => {
   const { store, publisher, apply } = setup();
-  await apply(notificationFailed('ORDER_RECEIVED', { reason: 'MessageRejected: not verified' }), notificationFailed('ORDER_CONFIRMED', { reason: 'SendingPausedException: paused' }));
+  await apply(
+    notificationFailed('ORDER_RECEIVED', { reason: 'MessageRejected: not verified' }),
+    notificationFailed('ORDER_CONFIRMED', { reason: 'SendingPausedException: paused' }),
+  );
   const order = store.get('o-1');
   expect(order.services.notification).toBe('FAILED');
   expect(order.notificationFailure).toEqual({ kind: 'ORDER_RECEIVED', reason: 'MessageRejected: not verified' });
@@ -123,36 +173,55 @@ describe('applyResultEvent: the order status', () => {
   it.each([
     ['reserved then captured', [inventoryReserved(), paymentCaptured()]],
     ['captured then reserved', [paymentCaptured(), inventoryReserved()]],
-  ])('confirms once stock is reserved and payment captured (%s), and publishes OrderConfirmed', async (_name, events) => {
-    const { store, publisher, apply } = setup();
-    await apply(events[0] as OrderEvent);
-    expect(store.get('o-1').status).toBe('PLACED');
-    expect(publisher.events).toHaveLength(0);
+  ])(
+    'confirms once stock is reserved and payment captured (%s), and publishes OrderConfirmed',
+    async (_name, events) => {
+      const { store, publisher, apply } = setup();
+      await apply(events[0] as OrderEvent);
+      expect(store.get('o-1').status).toBe('PLACED');
+      expect(publisher.events).toHaveLength(0);
 
-    await apply(events[1] as OrderEvent);
+      await apply(events[1] as OrderEvent);
 
-    expect(store.get('o-1')).toMatchObject({ status: 'CONFIRMED', finalizedAt: FINALIZED_AT });
-    expect(publisher.events).toEqual([
-      {
-        version: 1,
-        id: 'o-1:OrderConfirmed',
-        type: 'OrderConfirmed',
-        orderId: 'o-1',
-        time: FINALIZED_AT,
-        data: { customerId: 'c-1', email: 'jane@example.com', totalAmount: 2400, currency: 'JPY' },
-      },
-    ]);
-  });
+      expect(store.get('o-1')).toMatchObject({ status: 'CONFIRMED', finalizedAt: FINALIZED_AT });
+      expect(publisher.events).toEqual([
+        {
+          version: 1,
+          id: 'o-1:OrderConfirmed',
+          type: 'OrderConfirmed',
+          orderId: 'o-1',
+          time: FINALIZED_AT,
+          data: { customerId: 'c-1', email: 'jane@example.com', totalAmount: 2400, currency: 'JPY' },
+        },
+      ]);
+    },
+  );
 
   it.each<[string, OrderEvent, string]>([
-    ['InventoryRejected', inventoryRejectedWith({ shortages: [{ productId: 'p-001', requested: 3, available: 1 }, { productId: 'p-002', requested: 1, available: 0 }] }), 'out of stock: p-001 (requested 3, available 1), p-002 (requested 1, available 0)'],
+    [
+      'InventoryRejected',
+      inventoryRejectedWith({
+        shortages: [
+          { productId: 'p-001', requested: 3, available: 1 },
+          { productId: 'p-002', requested: 1, available: 0 },
+        ],
+      }),
+      'out of stock: p-001 (requested 3, available 1), p-002 (requested 1, available 0)',
+    ],
     ['PaymentDeclined', paymentDeclinedWith({ reason: 'insufficient_funds' }), 'payment declined: insufficient_funds'],
   ])('cancels on %s with its reason, and publishes OrderCancelled', async (_name, event, reason) => {
     const { store, publisher, apply } = setup();
     await apply(event);
     expect(store.get('o-1')).toMatchObject({ status: 'CANCELLED', reason, finalizedAt: FINALIZED_AT });
     expect(publisher.events).toEqual([
-      { version: 1, id: 'o-1:OrderCancelled', type: 'OrderCancelled', orderId: 'o-1', time: FINALIZED_AT, data: { customerId: 'c-1', email: 'jane@example.com', reason } },
+      {
+        version: 1,
+        id: 'o-1:OrderCancelled',
+        type: 'OrderCancelled',
+        orderId: 'o-1',
+        time: FINALIZED_AT,
+        data: { customerId: 'c-1', email: 'jane@example.com', reason },
+      },
     ]);
   });
 
@@ -182,25 +251,31 @@ describe('applyResultEvent: the order status', () => {
     ['NotificationSent', notificationSent('ORDER_CONFIRMED')],
     ['InventoryReleased', inventoryReleased()],
     ['PaymentRefunded', paymentRefunded()],
-  ])('a duplicate %s of a final order announces nothing (else it and notification echo each other for ever)', async (_name, event) => {
-    const { publisher, apply } = setup();
-    await apply(inventoryReserved(), paymentCaptured(), event);
-    expect(publisher.types()).toEqual(['OrderConfirmed']);
-    await apply(event, event);
-    expect(publisher.types()).toEqual(['OrderConfirmed']);
-  });
+  ])(
+    'a duplicate %s of a final order announces nothing (else it and notification echo each other for ever)',
+    async (_name, event) => {
+      const { publisher, apply } = setup();
+      await apply(inventoryReserved(), paymentCaptured(), event);
+      expect(publisher.types()).toEqual(['OrderConfirmed']);
+      await apply(event, event);
+      expect(publisher.types()).toEqual(['OrderConfirmed']);
+    },
+  );
 
   it.each<[string, OrderEvent[], OrderEvent]>([
     ['InventoryRejected', [inventoryRejectedWith()], inventoryRejectedWith()],
     ['PaymentDeclined', [paymentDeclinedWith()], paymentDeclinedWith()],
     ['InventoryReserved', [inventoryReserved(), paymentCaptured()], inventoryReserved()],
-  ])('a duplicate %s of a final order re-announces it: it may be the event whose publish failed', async (_name, events, duplicate) => {
-    const { publisher, apply } = setup();
-    await apply(...events);
-    await apply(duplicate);
-    expect(publisher.types()).toHaveLength(2);
-    expect(new Set(publisher.events.map((e) => e.id)).size).toBe(1);
-  });
+  ])(
+    'a duplicate %s of a final order re-announces it: it may be the event whose publish failed',
+    async (_name, events, duplicate) => {
+      const { publisher, apply } = setup();
+      await apply(...events);
+      await apply(duplicate);
+      expect(publisher.types()).toHaveLength(2);
+      expect(new Set(publisher.events.map((e) => e.id)).size).toBe(1);
+    },
+  );
 
   it('a duplicate of a non-final order changes nothing and publishes nothing', async () => {
     const { store, publisher, apply } = setup();
@@ -265,7 +340,10 @@ describe('applyResultEvent: the order status', () => {
 
     await apply(paymentVoided());
 
-    expect(store.get('o-1')).toMatchObject({ status: 'CANCELLED', reason: 'out of stock: p-001 (requested 3, available 1)' });
+    expect(store.get('o-1')).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'out of stock: p-001 (requested 3, available 1)',
+    });
   });
 
   it('throws for an unknown order (SQS retries, then the DLQ)', async () => {
@@ -330,7 +408,9 @@ describe('applyResultEvent under concurrency (every interleaving fast-check find
   it('the same late event (one that changes no state) delivered twice at once is recorded once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), async (s) => {
-        const { store, results } = await runConcurrently([paymentCaptured(), paymentCaptured()], s, [paymentRefunded()]);
+        const { store, results } = await runConcurrently([paymentCaptured(), paymentCaptured()], s, [
+          paymentRefunded(),
+        ]);
         expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
         expect(store.get('o-1').history.map((h) => h.type)).toEqual(['PaymentRefunded', 'PaymentCaptured']);
       }),
@@ -341,7 +421,10 @@ describe('applyResultEvent under concurrency (every interleaving fast-check find
   it('a service never moves back, whatever the interleaving (REFUNDED vs CAPTURED, RELEASED vs RESERVED)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), async (s) => {
-        const { store, results } = await runConcurrently([paymentCaptured(), paymentRefunded(), inventoryReserved(), inventoryReleased()], s);
+        const { store, results } = await runConcurrently(
+          [paymentCaptured(), paymentRefunded(), inventoryReserved(), inventoryReleased()],
+          s,
+        );
         expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
         expect(store.get('o-1').services).toMatchObject({ payment: 'REFUNDED', inventory: 'RELEASED' });
         expect(store.get('o-1').history).toHaveLength(4);
@@ -353,11 +436,16 @@ describe('applyResultEvent under concurrency (every interleaving fast-check find
   it('a cancelling and a confirming fact race: exactly one final status, announced once', async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), async (s) => {
-        const { store, publisher } = await runConcurrently([inventoryReserved(), paymentCaptured(), inventoryRejectedWith()], s);
+        const { store, publisher } = await runConcurrently(
+          [inventoryReserved(), paymentCaptured(), inventoryRejectedWith()],
+          s,
+        );
         expect(store.transitions).toHaveLength(1);
         // Either the rejection came first (cancel), or both good facts were in first (confirm): never both.
         expect(publisher.events).toHaveLength(1);
-        expect(publisher.types()[0]).toBe(store.get('o-1').status === 'CONFIRMED' ? 'OrderConfirmed' : 'OrderCancelled');
+        expect(publisher.types()[0]).toBe(
+          store.get('o-1').status === 'CONFIRMED' ? 'OrderConfirmed' : 'OrderCancelled',
+        );
       }),
       { numRuns: 200 },
     );

@@ -8,7 +8,8 @@ import { placedOrder } from './fakes.js';
 const db = mockClient(DynamoDBDocumentClient);
 const store = new DynamoOrderProjection(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'orders');
 const key = { orderId: 'o-1', createdAt: '2026-11-25T09:00:00.000Z' };
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const conditionFailed = () =>
+  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const entry = { eventId: 'o-1:PaymentCaptured', type: 'PaymentCaptured', time: '2026-11-25T09:01:00.000Z' };
 
 beforeEach(() => db.reset());
@@ -27,7 +28,14 @@ describe('DynamoOrderProjection', () => {
   });
 
   it('applies an event that advances a service: once per event id, only from the states it may replace, in one write', async () => {
-    db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), services: { ...placedOrder().services, payment: 'CAPTURED' }, history: [entry], appliedEventIds: new Set([entry.eventId]) } });
+    db.on(UpdateCommand).resolves({
+      Attributes: {
+        ...placedOrder(),
+        services: { ...placedOrder().services, payment: 'CAPTURED' },
+        history: [entry],
+        appliedEventIds: new Set([entry.eventId]),
+      },
+    });
 
     const order = await store.applyEvent(key, {
       eventId: entry.eventId,
@@ -40,9 +48,16 @@ describe('DynamoOrderProjection', () => {
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'orders',
       Key: key,
-      UpdateExpression: 'SET #history = list_append(#history, :entry), updatedAt = :updatedAt, #services.#service = :state ADD #applied :eventIds',
-      ConditionExpression: 'attribute_exists(orderId) AND NOT contains(#applied, :eventId) AND #services.#service IN (:from0)',
-      ExpressionAttributeNames: { '#history': 'history', '#applied': 'appliedEventIds', '#services': 'services', '#service': 'payment' },
+      UpdateExpression:
+        'SET #history = list_append(#history, :entry), updatedAt = :updatedAt, #services.#service = :state ADD #applied :eventIds',
+      ConditionExpression:
+        'attribute_exists(orderId) AND NOT contains(#applied, :eventId) AND #services.#service IN (:from0)',
+      ExpressionAttributeNames: {
+        '#history': 'history',
+        '#applied': 'appliedEventIds',
+        '#services': 'services',
+        '#service': 'payment',
+      },
       ExpressionAttributeValues: {
         ':eventId': entry.eventId,
         ':eventIds': new Set([entry.eventId]),
@@ -57,7 +72,13 @@ describe('DynamoOrderProjection', () => {
 
   it('writes the refused email and its reason with the FAILED state, in the same write', async () => {
     const failure = { kind: 'ORDER_RECEIVED' as const, reason: 'MessageRejected: not verified' };
-    db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), services: { ...placedOrder().services, notification: 'FAILED' }, notificationFailure: failure } });
+    db.on(UpdateCommand).resolves({
+      Attributes: {
+        ...placedOrder(),
+        services: { ...placedOrder().services, notification: 'FAILED' },
+        notificationFailure: failure,
+      },
+    });
 
     const order = await store.applyEvent(key, {
       eventId: 'o-1:NotificationFailed',
@@ -69,7 +90,8 @@ describe('DynamoOrderProjection', () => {
 
     expect(order?.notificationFailure).toEqual(failure);
     expect(db).toHaveReceivedCommandWith(UpdateCommand, {
-      UpdateExpression: 'SET #history = list_append(#history, :entry), updatedAt = :updatedAt, #services.#service = :state, notificationFailure = :failure ADD #applied :eventIds',
+      UpdateExpression:
+        'SET #history = list_append(#history, :entry), updatedAt = :updatedAt, #services.#service = :state, notificationFailure = :failure ADD #applied :eventIds',
       ExpressionAttributeValues: expect.objectContaining({ ':state': 'FAILED', ':failure': failure }),
     });
   });
@@ -85,7 +107,13 @@ describe('DynamoOrderProjection', () => {
   });
 
   it.each([
-    ['CONFIRMED', { status: 'CONFIRMED' as const }, 'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt', { '#status': 'status' }, {}],
+    [
+      'CONFIRMED',
+      { status: 'CONFIRMED' as const },
+      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt',
+      { '#status': 'status' },
+      {},
+    ],
     [
       'CANCELLED',
       { status: 'CANCELLED' as const, reason: 'payment declined: card_declined' },
@@ -102,7 +130,13 @@ describe('DynamoOrderProjection', () => {
       UpdateExpression: update,
       ConditionExpression: '#status = :placed',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':status': status, ':placed': 'PLACED', ':finalizedAt': 'f', ':finalizedBy': 'o-1:PaymentCaptured', ...values },
+      ExpressionAttributeValues: {
+        ':status': status,
+        ':placed': 'PLACED',
+        ':finalizedAt': 'f',
+        ':finalizedBy': 'o-1:PaymentCaptured',
+        ...values,
+      },
       ReturnValues: 'ALL_NEW',
     });
   });

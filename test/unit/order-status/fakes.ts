@@ -33,16 +33,26 @@ export class InMemoryOrderProjection implements OrderProjectionStore {
     const order = this.stored(key);
     // attribute_exists(orderId) AND NOT contains(appliedEventIds, :eventId) [AND services.#service IN (...)]
     if (order === undefined || order.appliedEventIds?.has(change.eventId) === true) return undefined;
-    if (change.service !== undefined && !change.service.replaces.includes(order.services[change.service.change.service])) return undefined;
+    if (
+      change.service !== undefined &&
+      !change.service.replaces.includes(order.services[change.service.change.service])
+    )
+      return undefined;
     order.history.push(clone(change.entry));
     order.updatedAt = change.updatedAt;
     order.appliedEventIds = new Set([...(order.appliedEventIds ?? []), change.eventId]);
-    if (change.service !== undefined) Object.assign(order.services, { [change.service.change.service]: change.service.change.state });
+    if (change.service !== undefined)
+      Object.assign(order.services, { [change.service.change.service]: change.service.change.state });
     if (change.notificationFailure !== undefined) order.notificationFailure = clone(change.notificationFailure);
     return clone(order);
   }
 
-  async finalize(key: OrderKey, decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string }, finalizedAt: string, finalizedBy: string): Promise<OrderRecord | undefined> {
+  async finalize(
+    key: OrderKey,
+    decision: { status: 'CONFIRMED' } | { status: 'CANCELLED'; reason: string },
+    finalizedAt: string,
+    finalizedBy: string,
+  ): Promise<OrderRecord | undefined> {
     await this.beforeOperation('finalize');
     const order = this.stored(key);
     // #status = :placed

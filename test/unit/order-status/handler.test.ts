@@ -9,11 +9,11 @@ import { inventoryReserved, paymentCaptured } from '../../fixtures/result-events
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 import { placedOrder } from './fakes.js';
 
-process.env['ORDERS_TABLE'] = 'orders';
-process.env['TOPIC_ARN'] = 'arn:aws:sns:us-east-1:000000000000:order-events';
-process.env['AWS_REGION'] = 'us-east-1';
-process.env['LOG_LEVEL'] = 'SILENT';
-process.env['POWERTOOLS_METRICS_NAMESPACE'] = 'order-fanout';
+process.env.ORDERS_TABLE = 'orders';
+process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
+process.env.AWS_REGION = 'us-east-1';
+process.env.LOG_LEVEL = 'SILENT';
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'order-fanout';
 const { handler } = await import('../../../functions/order-status/handler.js');
 
 const db = mockClient(DynamoDBDocumentClient);
@@ -23,39 +23,60 @@ beforeEach(() => {
   sns.reset();
 });
 
-const reserved = { ...placedOrder(), services: { ...placedOrder().services, inventory: 'RESERVED' }, history: [], appliedEventIds: new Set(['o-1:InventoryReserved']) };
+const reserved = {
+  ...placedOrder(),
+  services: { ...placedOrder().services, inventory: 'RESERVED' },
+  history: [],
+  appliedEventIds: new Set(['o-1:InventoryReserved']),
+};
 
 describe('order-status handler', () => {
   it('applies the event, confirms the order and publishes OrderConfirmed', async () => {
     db.on(QueryCommand).resolves({ Items: [reserved] });
-    db.on(UpdateCommand)
-      .resolves({ Attributes: { ...reserved, services: { ...reserved.services, payment: 'CAPTURED' } } });
-    db.on(UpdateCommand, { ConditionExpression: '#status = :placed' })
-      .resolves({ Attributes: { ...reserved, status: 'CONFIRMED', finalizedAt: '2026-11-25T09:05:00.000Z' } });
+    db.on(UpdateCommand).resolves({
+      Attributes: { ...reserved, services: { ...reserved.services, payment: 'CAPTURED' } },
+    });
+    db.on(UpdateCommand, { ConditionExpression: '#status = :placed' }).resolves({
+      Attributes: { ...reserved, status: 'CONFIRMED', finalizedAt: '2026-11-25T09:05:00.000Z' },
+    });
     sns.on(PublishCommand).resolves({});
 
     const result = await handler(sqsEvent(sqsRecord(paymentCaptured())), lambdaContext('order-status'));
 
     expect(result).toEqual({ batchItemFailures: [] });
     expect(db).toHaveReceivedCommandTimes(UpdateCommand, 2);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderConfirmed' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderConfirmed' } },
+    });
   });
 
   it('fails only the record whose order is missing or whose body is not an event', async () => {
     db.on(QueryCommand, { ExpressionAttributeValues: { ':orderId': 'o-404' } }).resolves({ Items: [] });
     db.on(QueryCommand, { ExpressionAttributeValues: { ':orderId': 'o-1' } }).resolves({ Items: [placedOrder()] });
-    db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), services: { ...placedOrder().services, inventory: 'RESERVED' } } });
+    db.on(UpdateCommand).resolves({
+      Attributes: { ...placedOrder(), services: { ...placedOrder().services, inventory: 'RESERVED' } },
+    });
     const missing = sqsRecord(inventoryReserved({ orderId: 'o-404' }));
     const poison = sqsRecord('{"not": "an event"}');
 
-    const result = await handler(sqsEvent(sqsRecord(inventoryReserved()), missing, poison), lambdaContext('order-status'));
+    const result = await handler(
+      sqsEvent(sqsRecord(inventoryReserved()), missing, poison),
+      lambdaContext('order-status'),
+    );
 
-    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: missing.messageId }, { itemIdentifier: poison.messageId }] });
+    expect(result).toEqual({
+      batchItemFailures: [{ itemIdentifier: missing.messageId }, { itemIdentifier: poison.messageId }],
+    });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   });
 
   it('a repeated event whose order is final republishes the final event (no writes)', async () => {
-    const confirmed = { ...reserved, status: 'CONFIRMED', finalizedAt: '2026-11-25T09:05:00.000Z', appliedEventIds: new Set(['o-1:InventoryReserved', 'o-1:PaymentCaptured']) };
+    const confirmed = {
+      ...reserved,
+      status: 'CONFIRMED',
+      finalizedAt: '2026-11-25T09:05:00.000Z',
+      appliedEventIds: new Set(['o-1:InventoryReserved', 'o-1:PaymentCaptured']),
+    };
     db.on(QueryCommand).resolves({ Items: [confirmed] });
     db.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
     sns.on(PublishCommand).resolves({});
@@ -74,7 +95,9 @@ describe('order-status handler', () => {
     const applied = { ...reserved, services: { ...reserved.services, payment: 'CAPTURED' }, history: [entry] };
     db.on(QueryCommand).resolves({ Items: [reserved] });
     db.on(UpdateCommand).resolves({ Attributes: applied });
-    db.on(UpdateCommand, { ConditionExpression: '#status = :placed' }).resolves({ Attributes: { ...applied, status: 'CANCELLED', reason, finalizedAt: '2026-11-25T09:05:00.000Z' } });
+    db.on(UpdateCommand, { ConditionExpression: '#status = :placed' }).resolves({
+      Attributes: { ...applied, status: 'CANCELLED', reason, finalizedAt: '2026-11-25T09:05:00.000Z' },
+    });
     sns.on(PublishCommand).resolves({});
     const written: string[] = [];
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -88,14 +111,27 @@ describe('order-status handler', () => {
       stdout.mockRestore();
     }
 
-    const metrics = written.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const metrics = written
+      .flatMap((line) => line.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(metrics).toEqual([
       expect.objectContaining({
-        _aws: expect.objectContaining({ CloudWatchMetrics: [{ Namespace: 'order-fanout', Dimensions: [['service']], Metrics: [{ Name: 'PaymentMismatches', Unit: 'Count' }] }] }),
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            {
+              Namespace: 'order-fanout',
+              Dimensions: [['service']],
+              Metrics: [{ Name: 'PaymentMismatches', Unit: 'Count' }],
+            },
+          ],
+        }),
         service: 'order-status',
         PaymentMismatches: 1,
       }),
     ]);
-    expect(sns).toHaveReceivedCommandWith(PublishCommand, { MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderCancelled' } } });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderCancelled' } },
+    });
   });
 });

@@ -1,16 +1,31 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { backoffDelay, TRANSACTION_RETRY, TransactionConflictError, transactWrite } from '../../../functions/shared/dynamo-transactions.js';
+import {
+  backoffDelay,
+  TRANSACTION_RETRY,
+  TransactionConflictError,
+  transactWrite,
+} from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-const input = { TransactItems: [{ Put: { TableName: 't', Item: { id: 'a' } } }, { Put: { TableName: 't', Item: { id: 'b' } } }] };
+const input = {
+  TransactItems: [{ Put: { TableName: 't', Item: { id: 'a' } } }, { Put: { TableName: 't', Item: { id: 'b' } } }],
+};
 
 const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`, $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 let delays: number[];
 const options = { sleep: async (ms: number) => void delays.push(ms), random: () => 0.5 };
@@ -30,7 +45,10 @@ describe('transactWrite', () => {
   });
 
   it('retries a TransactionConflict cancellation in the process, with growing jittered delays, until it commits', async () => {
-    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
+    db.on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .rejectsOnce(cancelled('TransactionConflict', 'None'))
+      .resolves({});
     await transactWrite(client, input, options);
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
     expect(delays).toEqual([0.5 * 25, 0.5 * 50]);
@@ -48,7 +66,10 @@ describe('transactWrite', () => {
 
   it.each([
     ['a condition refused', cancelled('ConditionalCheckFailed', 'None')],
-    ['a single-item condition', new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} })],
+    [
+      'a single-item condition',
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+    ],
     ['a validation error', Object.assign(new Error('bad'), { name: 'ValidationException' })],
   ])('does not retry %s: it is thrown unchanged for the caller to read', async (_case, error) => {
     expect.assertions(2);

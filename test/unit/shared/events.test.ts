@@ -28,7 +28,12 @@ describe('event contracts', () => {
 
   it('refuses to build an event that breaks its own schema', () => {
     expect(() =>
-      createEvent('PaymentCaptured', { id: 'x', orderId: 'o-1', time: 'yesterday', data: { billingId: 'b', amount: -1, currency: 'JPY' } }),
+      createEvent('PaymentCaptured', {
+        id: 'x',
+        orderId: 'o-1',
+        time: 'yesterday',
+        data: { billingId: 'b', amount: -1, currency: 'JPY' },
+      }),
     ).toThrow();
   });
 });

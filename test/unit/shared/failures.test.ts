@@ -14,7 +14,8 @@ import { classifyFailure, isPermanentRefusal, RetryableError } from '../../../fu
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 const withCode = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
 /** What the SDK throws for an error it has no class for (a lost response answered 500 by the fault proxy, say). */
-const unmodelled = (name: string, httpStatusCode: number) => Object.assign(new Error(name), { name, $fault: 'server', $metadata: { httpStatusCode } });
+const unmodelled = (name: string, httpStatusCode: number) =>
+  Object.assign(new Error(name), { name, $fault: 'server', $metadata: { httpStatusCode } });
 
 describe('classifyFailure', () => {
   it.each([
@@ -46,7 +47,14 @@ describe('classifyFailure', () => {
   });
 
   it.each([
-    ['a DynamoDB ValidationException (a bug)', Object.assign(new Error('Invalid UpdateExpression'), { name: 'ValidationException', $fault: 'client', ...meta(400) })],
+    [
+      'a DynamoDB ValidationException (a bug)',
+      Object.assign(new Error('Invalid UpdateExpression'), {
+        name: 'ValidationException',
+        $fault: 'client',
+        ...meta(400),
+      }),
+    ],
     ['a TypeError', new TypeError('x is undefined')],
     ['a thrown string', 'boom'],
   ])('%s is a fault: retried, never recorded as a refusal', (_case, error) => {

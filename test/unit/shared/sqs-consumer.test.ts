@@ -28,7 +28,9 @@ async function logLines(work: () => Promise<unknown>): Promise<Record<string, un
     spy.mockRestore();
     errSpy.mockRestore();
   }
-  return written.flatMap((chunk) => chunk.split('\n').filter((line) => line.trim() !== '')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return written
+    .flatMap((chunk) => chunk.split('\n').filter((line) => line.trim() !== ''))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const context = {} as Context;
@@ -57,7 +59,9 @@ describe('sqsConsumer', () => {
       response = await handler(event, context);
     });
     expect(seen).toEqual(['o-1', 'o-5']);
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }, { itemIdentifier: 'm-4' }] });
+    expect(response).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }, { itemIdentifier: 'm-4' }],
+    });
   });
 
   it('puts the orderId and event id on every line logged for a record, and logs a failure once, without the body', async () => {
@@ -68,7 +72,10 @@ describe('sqsConsumer', () => {
       logger.info('reserved');
     });
     const lines = await logLines(() =>
-      handler({ Records: [record('m-1', JSON.stringify(placed('o-1'))), record('m-2', JSON.stringify(placed('o-2')))] }, context),
+      handler(
+        { Records: [record('m-1', JSON.stringify(placed('o-1'))), record('m-2', JSON.stringify(placed('o-2')))] },
+        context,
+      ),
     );
 
     expect(lines.length).toBe(4);
@@ -99,7 +106,12 @@ describe('sqsConsumer', () => {
       if (event.orderId === 'o-1') throw new RetryableError('in flight');
       throw new TypeError('a bug');
     });
-    const lines = await logLines(() => handler({ Records: [record('m-1', JSON.stringify(placed('o-1'))), record('m-2', JSON.stringify(placed('o-2')))] }, context));
+    const lines = await logLines(() =>
+      handler(
+        { Records: [record('m-1', JSON.stringify(placed('o-1'))), record('m-2', JSON.stringify(placed('o-2')))] },
+        context,
+      ),
+    );
     expect(lines).toEqual([
       expect.objectContaining({ level: 'WARN', orderId: 'o-1', failure: 'transient' }),
       expect.objectContaining({ level: 'ERROR', orderId: 'o-2', failure: 'fault' }),
@@ -149,13 +161,20 @@ describe('dispatch', () => {
 
     expect(handled).not.toHaveBeenCalled();
     expect(lines).toEqual([
-      expect.objectContaining({ level: 'WARN', message: 'ignoring an event test-service does not handle', orderId: 'o-2', eventType: 'OrderConfirmed' }),
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'ignoring an event test-service does not handle',
+        orderId: 'o-2',
+        eventType: 'OrderConfirmed',
+      }),
     ]);
   });
 
   it("lets a handler's failure through, so that the consumer fails that record", async () => {
     expect.assertions(1);
-    const processEvent = dispatch('test-service', { OrderPlaced: async () => Promise.reject(new RetryableError('try again')) });
+    const processEvent = dispatch('test-service', {
+      OrderPlaced: async () => Promise.reject(new RetryableError('try again')),
+    });
     await expect(processEvent(orderPlaced())).rejects.toBeInstanceOf(RetryableError);
   });
 });

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { COMMENT_LIMIT, PLAN_MARKER, actionOf, pathText, planTextOnly, renderPlan } from '../../../local/tools/plan-markdown.js';
+import {
+  COMMENT_LIMIT,
+  PLAN_MARKER,
+  actionOf,
+  pathText,
+  planTextOnly,
+  renderPlan,
+} from '../../../local/tools/plan-markdown.js';
 
 // Real `terraform show -json` / `terraform plan` output (test/fixtures/plans/generate.sh makes them).
 const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'plans');
@@ -20,7 +27,8 @@ const tableOf = (markdown: string) =>
   );
 /** Terraform's own summary line in the plan text. */
 const terraformSummary = (text: string) => /Plan: (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(text)?.slice(1);
-const headline = (markdown: string) => /\*\*Plan:\*\* (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(markdown)?.slice(1);
+const headline = (markdown: string) =>
+  /\*\*Plan:\*\* (\d+) to add, (\d+) to change, (\d+) to destroy/.exec(markdown)?.slice(1);
 
 describe('renderPlan on real plans', () => {
   it.each(['create', 'update', 'replace', 'delete', 'large'])('%s: counts what Terraform itself counts', (name) => {
@@ -127,7 +135,9 @@ describe('renderPlan on real plans', () => {
 
   it('refuses what is not a JSON plan', () => {
     expect.assertions(1);
-    expect(() => renderPlan({ format_version: '0.1', resource_changes: [] })).toThrow(/format_version|terraform_version/);
+    expect(() => renderPlan({ format_version: '0.1', resource_changes: [] })).toThrow(
+      /format_version|terraform_version/,
+    );
   });
 });
 

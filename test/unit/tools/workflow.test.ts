@@ -4,8 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { PLAN_MARKER, renderPlan } from '../../../local/tools/plan-markdown.js';
 
-const workflow = readFileSync(join(import.meta.dirname, '..', '..', '..', '.github', 'workflows', 'terraform.yml'), 'utf8');
-const job = (name: string) => workflow.slice(workflow.indexOf(`\n  ${name}:\n`)).split(/\n  [a-z-]+:\n/)[1] ?? '';
+const workflow = readFileSync(
+  join(import.meta.dirname, '..', '..', '..', '.github', 'workflows', 'terraform.yml'),
+  'utf8',
+);
+const job = (name: string) => workflow.slice(workflow.indexOf(`\n  ${name}:\n`)).split(/\n {2}[a-z-]+:\n/)[1] ?? '';
 
 describe('.github/workflows/terraform.yml', () => {
   it('runs on pull_request only, never pull_request_target (which would run fork code with secrets)', () => {
@@ -20,7 +23,9 @@ describe('.github/workflows/terraform.yml', () => {
   });
 
   it('skips the plan without a role, and for forks', () => {
-    expect(job('plan')).toContain("if: vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository");
+    expect(job('plan')).toContain(
+      "if: vars.AWS_PLAN_ROLE_ARN != '' && github.event.pull_request.head.repo.full_name == github.repository",
+    );
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression under test, not a JavaScript template
     expect(job('plan')).toContain('role-to-assume: ${{ vars.AWS_PLAN_ROLE_ARN }}');
   });
