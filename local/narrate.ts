@@ -22,6 +22,23 @@ const powertoolsLine = z.looseObject({
   orderId: z.string().optional(),
 });
 
+/** A metrics line in CloudWatch's embedded metric format (Powertools Metrics): what it counts, by name. */
+const metricsLine = z.looseObject({
+  _aws: z.object({
+    Timestamp: z.number(),
+    CloudWatchMetrics: z.array(
+      z.object({ Metrics: z.array(z.object({ Name: z.string(), Unit: z.string().optional() })) }),
+    ),
+  }),
+});
+
+/** "OrderPlacedSeconds=300 Seconds": each metric a line of EMF carries, with its value. */
+function metricValues(line: z.infer<typeof metricsLine>): string {
+  return line._aws.CloudWatchMetrics.flatMap((group) => group.Metrics)
+    .map(({ Name, Unit }) => `${Name}=${String(line[Name])}${Unit === undefined || Unit === 'None' ? '' : ` ${Unit}`}`)
+    .join(' ');
+}
+
 /** Keys every line has, or that identify the record rather than say what happened: not repeated. */
 const QUIET_KEYS = new Set([
   'level',
@@ -82,12 +99,18 @@ export function createNarrator(options: NarratorOptions): (report: RuntimeReport
     switch (report.type) {
       case 'output': {
         let parsed: z.infer<typeof powertoolsLine> | undefined;
+        let metrics: z.infer<typeof metricsLine> | undefined;
         try {
-          const result = powertoolsLine.safeParse(JSON.parse(report.line));
+          const json: unknown = JSON.parse(report.line);
+          const result = powertoolsLine.safeParse(json);
           parsed = result.success ? result.data : undefined;
+          const metric = metricsLine.safeParse(json);
+          metrics = metric.success ? metric.data : undefined;
         } catch {
           parsed = undefined; // not JSON: printed as it came
         }
+        if (metrics !== undefined)
+          return `${prefix(report.functionName)}${paint(ANSI.dim, clock(new Date(metrics._aws.Timestamp).toISOString()))} METRIC ${typeof metrics.orderId === 'string' ? metrics.orderId : '-'} ${metricValues(metrics)}`;
         if (parsed === undefined)
           return `${prefix(report.functionName)}${paint(ANSI.dim, clock(report.time))} ${report.line}`;
         const extras = Object.entries(parsed)

@@ -89,6 +89,10 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
     deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
     return;
   }
+  // Counted by the event that made the order final, before its publish (a failed publish is retried
+  // as a duplicate, which counts nothing): one value per order.
+  const finalizedAt = finalized.finalizedAt ?? deps.now().toISOString();
+  deps.metrics.placedSeconds((Date.parse(finalizedAt) - Date.parse(finalized.createdAt)) / 1000, finalized.orderId);
   await deps.publisher.publish(finalEvent(finalized));
   deps.log.info(`order ${finalized.status}`, {
     orderId: finalized.orderId,

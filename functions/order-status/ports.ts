@@ -43,4 +43,6 @@ export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;
 export interface Metrics {
   /** One PaymentCaptured that did not match its order (alarm payment-mismatches). */
   paymentMismatch(): void;
+  /** How long an order stayed PLACED, from createdAt to finalizedAt, once per order (alarm orders-stuck-placed). */
+  placedSeconds(seconds: number, orderId: string): void;
 }

@@ -50,7 +50,8 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# The system's own metrics (order-status emits them in CloudWatch embedded metric format).
+# The system's own metrics (order-status emits them in CloudWatch embedded metric format):
+# OrderPlacedSeconds once per order as it becomes final, PaymentMismatches once per bad capture.
 locals {
   metric_alarms = {
     orders-stuck-placed = {

@@ -101,6 +101,33 @@ describe('the narration of make up', () => {
     );
   });
 
+  it('a metrics line (EMF, as Powertools Metrics writes it) reads as the metrics it counts', () => {
+    const narrate = createNarrator({ functions: FUNCTIONS, color: false, json: false });
+    const emf = {
+      _aws: {
+        Timestamp: Date.parse('2026-12-01T08:00:03.250Z'),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'order-fanout',
+            Dimensions: [['service']],
+            Metrics: [{ Name: 'OrderPlacedSeconds', Unit: 'Seconds' }],
+          },
+        ],
+      },
+      service: 'order-status',
+      orderId: ORDER,
+      OrderPlacedSeconds: 1.2,
+    };
+    expect(
+      narrate({
+        type: 'output',
+        time: '2026-12-01T08:00:03.300Z',
+        functionName: 'order-status',
+        line: JSON.stringify(emf),
+      }),
+    ).toBe(`order-status │ 08:00:03.250 METRIC ${ORDER} OrderPlacedSeconds=1.2 Seconds`);
+  });
+
   it('prints what is not a Powertools line as it came, and a request API Gateway answered itself under api-gateway', () => {
     const narrate = createNarrator({ functions: FUNCTIONS, color: false, json: false });
     expect(

@@ -33,10 +33,13 @@ function setup() {
     warn: () => undefined,
     error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]),
   };
-  const counted = { paymentMismatches: 0 };
+  const counted = { paymentMismatches: 0, placedSeconds: [] as [string, number][] };
   const metrics = {
     paymentMismatch: () => {
       counted.paymentMismatches += 1;
+    },
+    placedSeconds: (seconds: number, orderId: string) => {
+      counted.placedSeconds.push([orderId, seconds]);
     },
   };
   const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
@@ -60,6 +63,17 @@ describe('applyResultEvent: what it logs (make up narrates these lines)', () => 
       ['event applied', { orderId: 'o-1', payment: 'DECLINED' }],
       ['order CANCELLED', { orderId: 'o-1', reason: expect.stringContaining('payment declined') }],
     ]);
+  });
+});
+
+describe('applyResultEvent: how long the order stayed PLACED (alarm orders-stuck-placed)', () => {
+  it('is counted once, by the event that makes the order final: createdAt to finalizedAt', async () => {
+    const { apply, counted } = setup();
+
+    // placed at T0 (09:00:00), finalized at 09:05:00; the repeated and the late events count nothing
+    await apply(inventoryReserved(), paymentCaptured(), paymentCaptured(), notificationSent('ORDER_CONFIRMED'));
+
+    expect(counted.placedSeconds).toEqual([['o-1', 300]]);
   });
 });
 

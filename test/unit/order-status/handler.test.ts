@@ -89,7 +89,7 @@ describe('order-status handler', () => {
     expect(message).toMatchObject({ id: 'o-1:OrderConfirmed', time: '2026-11-25T09:05:00.000Z' });
   });
 
-  it("counts a capture that does not match its order as the alarm reads it: PaymentMismatches in the stack's namespace, service order-status (EMF)", async () => {
+  it("counts what the alarms read, in the stack's namespace, service order-status (EMF): PaymentMismatches for a capture that does not match its order, OrderPlacedSeconds as the order becomes final", async () => {
     const reason = "payment mismatch: captured 1 JPY, the order's total is 2400 JPY";
     const entry = { eventId: 'o-1:PaymentCaptured', type: 'PaymentCaptured', time: '2026-11-25T09:00:00.000Z', reason };
     const applied = { ...reserved, services: { ...reserved.services, payment: 'CAPTURED' }, history: [entry] };
@@ -128,6 +128,21 @@ describe('order-status handler', () => {
         }),
         service: 'order-status',
         PaymentMismatches: 1,
+      }),
+      // The capture also made the order final (cancelled), 5 minutes after it was placed.
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            {
+              Namespace: 'order-fanout',
+              Dimensions: [['service']],
+              Metrics: [{ Name: 'OrderPlacedSeconds', Unit: 'Seconds' }],
+            },
+          ],
+        }),
+        service: 'order-status',
+        orderId: 'o-1',
+        OrderPlacedSeconds: 300,
       }),
     ]);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
