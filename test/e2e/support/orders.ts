@@ -248,6 +248,14 @@ export function sentNotifications(
 export const deservedNotifications = (order: Pick<OrderView, 'status'>): string[] =>
   ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'].sort();
 
+/** "ORDER_RECEIVED:SENT", … for an order's notification records, sorted: what deservedStates must equal. */
+export const notificationStates = (notifications: readonly Record<string, unknown>[]): string[] =>
+  notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort();
+
+/** The notification states of a final order whose customer got each deserved email once. */
+export const deservedStates = (order: Pick<OrderView, 'status'>): string[] =>
+  deservedNotifications(order).map((kind) => `${kind}:SENT`);
+
 /** Each service's records of a final order, once its customer has been told the outcome. */
 export async function effectsOf(order: Pick<OrderView, 'orderId' | 'status'>, timeoutMs = 90_000) {
   await sentNotifications(order.orderId, deservedNotifications(order), timeoutMs);
