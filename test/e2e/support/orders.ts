@@ -245,7 +245,7 @@ export function sentNotifications(
 }
 
 /** The notification kinds a final order's customer must get, exactly once each (sorted). */
-export const deservedNotifications = (order: Pick<OrderView, 'status'>): string[] =>
+const deservedNotifications = (order: Pick<OrderView, 'status'>): string[] =>
   ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'].sort();
 
 /** "ORDER_RECEIVED:SENT", … for an order's notification records, sorted: what deservedStates must equal. */
