@@ -425,24 +425,15 @@ export function quiet(timeoutMs = 150_000): Promise<true> {
 // ── SES: what the emulator accepted ──────────────────────────────────────────────────────────
 
 /**
- * The emails SES has accepted since the emulator started (SES GetSendQuota.SentLast24Hours, which
- * moto keeps exactly). The table shows one record per notification even if a send was repeated;
- * this counter is what shows a second email. It is global: compare before and after.
+ * How many emails SES accepted for these orders: every message the emulator kept (LocalStack's
+ * `GET /_aws/ses`, which local/moto_server.py answers too) whose subject names one of them. The
+ * notification table shows one record per notification even if a send was repeated; this is what
+ * shows a second email. Counted per order, so emails other tests send meanwhile do not count.
  */
-export async function emailsSent(): Promise<number> {
-  const response = await fetch(stack().endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      // moto routes a query request by the service in the credential scope; it checks no signature.
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: 'Action=GetSendQuota&Version=2010-12-01',
-  });
-  const text = await response.text();
-  const match = /<SentLast24Hours>([\d.]+)<\/SentLast24Hours>/.exec(text);
-  if (!response.ok || match === null)
-    throw new Error(`GetSendQuota answered ${response.status}: ${text.slice(0, 200)}`);
-  return Number(match[1]);
+export async function emailsSentFor(orderIds: readonly string[]): Promise<number> {
+  const response = await fetch(`${stack().endpoint}/_aws/ses`);
+  if (!response.ok)
+    throw new Error(`GET /_aws/ses answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+  const { messages } = (await response.json()) as { messages: { Subject: string }[] };
+  return messages.filter((message) => orderIds.some((orderId) => message.Subject.includes(orderId))).length;
 }
