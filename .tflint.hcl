@@ -1,5 +1,5 @@
 # TFLint for infra/ (the pull request workflow runs it; `make lint` checks the same terraform rules
-# offline with local/tools/tf-conventions.ts, since TFLint is not installable everywhere).
+# offline with tools/tf-conventions.ts, since TFLint is not installable everywhere).
 #   tflint --init --config "$PWD/.tflint.hcl"
 #   tflint --recursive --config "$PWD/.tflint.hcl"
 # (an absolute --config: with --recursive a relative path is looked up in each module's directory)

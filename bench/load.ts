@@ -20,7 +20,7 @@ import {
 import { SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import type { CustomerToken } from '../local/token.js';
+import type { CustomerToken } from '../local/stack/token.js';
 import { percentile, round } from './stats.js';
 
 export const BENCH_PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-p-${String(i + 1).padStart(3, '0')}`);
@@ -171,7 +171,7 @@ export interface LoadOptions {
   orders: number;
   /** Give up on one order after this long (default 120 s). */
   orderTimeoutMs?: number;
-  /** A customer's ID token (local/token.ts's customerTokens: one sign-in per customer, cached). */
+  /** A customer's ID token (local/stack/token.ts's customerTokens: one sign-in per customer, cached). */
   tokenFor: (customer: string) => Promise<CustomerToken>;
 }
 

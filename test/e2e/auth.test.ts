@@ -130,7 +130,7 @@ describe('make token', () => {
       'npx',
       [
         'tsx',
-        'local/token.ts',
+        'local/stack/token.ts',
         '--customer',
         customer,
         '--email',

@@ -15,7 +15,7 @@ import { GetEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { repoRoot } from '../../local/paths.js';
-import { upPidFile } from '../../local/up-pid.js';
+import { upPidFile } from '../../local/stack/up-pid.js';
 import { stack } from './support/stack.js';
 
 const run = promisify(execFile);
@@ -26,7 +26,7 @@ const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'tes
 /** `make destroy` on the e2e stack: its exit code and output (a destroy that hangs is killed at the deadline and fails). */
 async function destroy(): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'local/destroy.ts', '--state', statePath], {
+    const { stdout, stderr } = await run('npx', ['tsx', 'local/stack/destroy.ts', '--state', statePath], {
       cwd: repoRoot,
       env: { ...process.env, AWS_ENDPOINT_URL: endpoint },
       timeout: 240_000,

@@ -43,7 +43,7 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { answersAws, freePort } from '../../local/emulator.js';
+import { answersAws, freePort } from '../../local/stack/emulator.js';
 import { repoRoot } from '../../local/paths.js';
 import { eventually, stack } from './support/stack.js';
 

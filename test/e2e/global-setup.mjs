@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
-/** @type {import('../../local/emulator.js')} */
-const { freePort } = await tsImport('../../local/emulator.ts', import.meta.url);
-/** @type {import('../../local/stack.js')} */
-const { startStack } = await tsImport('../../local/stack.ts', import.meta.url);
-/** @type {import('../../local/narrate.js')} */
-const { createNarrator } = await tsImport('../../local/narrate.ts', import.meta.url);
+/** @type {import('../../local/stack/emulator.js')} */
+const { freePort } = await tsImport('../../local/stack/emulator.ts', import.meta.url);
+/** @type {import('../../local/stack/stack.js')} */
+const { startStack } = await tsImport('../../local/stack/stack.ts', import.meta.url);
+/** @type {import('../../local/stack/narrate.js')} */
+const { createNarrator } = await tsImport('../../local/stack/narrate.ts', import.meta.url);
 /** @type {import('./support/tflocal.js')} */
 const { deployTflocal } = await tsImport('./support/tflocal.ts', import.meta.url);
 /** @type {import('../../build.mjs')} */

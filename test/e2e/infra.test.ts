@@ -2,7 +2,7 @@
 // change (the emulator's quirks that used to show a diff are handled in infra/: see infra/README.md).
 import { join } from 'node:path';
 import { distDir } from '../../local/paths.js';
-import { planIsClean } from '../../local/terraform.js';
+import { planIsClean } from '../../local/stack/terraform.js';
 import { stack } from './support/stack.js';
 
 it('a second terraform plan after the apply shows no changes', async () => {

@@ -32,7 +32,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
-import { freePort, startEmulator, type Emulator } from '../../local/emulator.js';
+import { freePort, startEmulator, type Emulator } from '../../local/stack/emulator.js';
 import {
   startRuntime,
   CodeMismatchError,

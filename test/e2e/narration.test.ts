@@ -1,4 +1,4 @@
-// make up's narration (local/narrate.ts over the runtime's typed reports), read from the e2e stack's
+// make up's narration (local/stack/narrate.ts over the runtime's typed reports), read from the e2e stack's
 // narration.log, which global-setup writes exactly as make up prints it (without colours): one order
 // reads top to bottom as its fan-out runs: order-api, order-publisher (the outbox), the three services, order-status.
 import { existsSync, readFileSync } from 'node:fs';

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { repoRoot } from '../../local/paths.js';
-import { clientsFor, collectStatus, refsFromApis, refsFromState, renderStatus } from '../../local/tools/status.js';
+import { clientsFor, collectStatus, refsFromApis, refsFromState, renderStatus } from '../../local/ops/status.js';
 import { clients, stack } from './support/stack.js';
 
 const region = 'us-east-1';
@@ -129,7 +129,7 @@ describe('make status', () => {
   }, 60_000);
 
   it('the make status command prints the table', () => {
-    const run = spawnSync('npx', ['tsx', 'local/tools/status.ts', '--state', statePath], {
+    const run = spawnSync('npx', ['tsx', 'local/ops/status.ts', '--state', statePath], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, AWS_ENDPOINT_URL: endpoint, API_PORT: apiPort },

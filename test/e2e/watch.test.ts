@@ -68,7 +68,7 @@ const watcherSays = async (pattern: RegExp, what: string, timeoutMs = 30_000) =>
 
 beforeAll(async () => {
   applied = await deployedCode();
-  watcher = spawn('npx', ['tsx', 'local/watch.ts'], {
+  watcher = spawn('npx', ['tsx', 'local/stack/watch.ts'], {
     cwd: repoRoot,
     env: { ...process.env, AWS_ENDPOINT_URL: endpoint, API_PORT: new URL(apiUrl).port },
     stdio: ['ignore', 'pipe', 'pipe'],

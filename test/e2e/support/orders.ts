@@ -15,7 +15,7 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { OrderEvent } from '../../../functions/shared/events.js';
-import { customerTokens, type CustomerToken } from '../../../local/token.js';
+import { customerTokens, type CustomerToken } from '../../../local/stack/token.js';
 import { clients, eventually, http, stack, type HttpResult } from './stack.js';
 
 const aws = clients();

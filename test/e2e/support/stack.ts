@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { StackOutputs } from '../../../local/stack.js';
+import type { StackOutputs } from '../../../local/stack/stack.js';
 
 export interface E2EStack {
   endpoint: string;

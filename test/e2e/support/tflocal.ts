@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startEmulator, type Emulator } from '../../../local/emulator.js';
+import { freePort, startEmulator, type Emulator } from '../../../local/stack/emulator.js';
 import { distDir, localEnvDir, repoRoot } from '../../../local/paths.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createApplyProgress } from '../../../local/apply-progress.js';
+import { createApplyProgress } from '../../../local/stack/apply-progress.js';
 
 // Lines shaped as `terraform apply -json` writes them (Terraform 1.11, trimmed to the fields read).
 const at = (second: number) => `2026-12-01T14:42:${String(second).padStart(2, '0')}.000000Z`;

@@ -22,7 +22,7 @@ import {
   redrive,
   resolveSource,
   type Topology,
-} from '../../../local/dlq.js';
+} from '../../../local/ops/dlq.js';
 
 const sqsMock = mockClient(SQSClient);
 const snsMock = mockClient(SNSClient);

@@ -1,7 +1,7 @@
 // startEmulator's decisions, without moto: loopback servers stand in for what may hold the port.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import { answersAws, EmulatorError, freePort, isListening, startEmulator } from '../../../local/emulator.js';
+import { answersAws, EmulatorError, freePort, isListening, startEmulator } from '../../../local/stack/emulator.js';
 
 let server: Server | undefined;
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createNarrator } from '../../../local/narrate.js';
+import { createNarrator } from '../../../local/stack/narrate.js';
 import type { RuntimeReport } from '../../../local/runtime/index.js';
 
 const FUNCTIONS = ['billing', 'inventory', 'notification', 'order-api', 'order-status'];

@@ -1,4 +1,4 @@
-// local/token.ts against a mocked Cognito: create-if-needed, a fresh password per sign-in, one
+// local/stack/token.ts against a mocked Cognito: create-if-needed, a fresh password per sign-in, one
 // sign-in per customer per process.
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import {
@@ -12,7 +12,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { customerToken, customerTokens, findUserPool } from '../../../local/token.js';
+import { customerToken, customerTokens, findUserPool } from '../../../local/stack/token.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const client = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });

@@ -8,7 +8,7 @@ import {
   pathText,
   planTextOnly,
   renderPlan,
-} from '../../../local/tools/plan-markdown.js';
+} from '../../../tools/plan-markdown.js';
 
 // Real `terraform show -json` / `terraform plan` output (test/fixtures/plans/generate.sh makes them).
 const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'plans');

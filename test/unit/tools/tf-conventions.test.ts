@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from '@cdktf/hcl2json';
-import { checkModule, type ModuleSource } from '../../../local/tools/tf-conventions.js';
+import { checkModule, type ModuleSource } from '../../../tools/tf-conventions.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -261,8 +261,7 @@ describe('.tflint.hcl', () => {
       version: expect.stringMatching(/^\d+\.\d+\.\d+$/),
       source: 'github.com/terraform-linters/tflint-ruleset-aws',
     });
-    const checked =
-      readFileSync(join(root, 'local', 'tools', 'tf-conventions.ts'), 'utf8').match(/terraform_[a-z_]+/g) ?? [];
+    const checked = readFileSync(join(root, 'tools', 'tf-conventions.ts'), 'utf8').match(/terraform_[a-z_]+/g) ?? [];
     for (const rule of new Set(checked)) expect(json.rule[rule]?.[0]?.enabled).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { PLAN_MARKER, renderPlan } from '../../../local/tools/plan-markdown.js';
+import { PLAN_MARKER, renderPlan } from '../../../tools/plan-markdown.js';
 
 const workflow = readFileSync(
   join(import.meta.dirname, '..', '..', '..', '.github', 'workflows', 'terraform.yml'),
@@ -39,6 +39,6 @@ describe('.github/workflows/terraform.yml', () => {
   it('finds its comment by the first line the renderer writes', () => {
     expect(renderPlan({ format_version: '1.2', terraform_version: '1.11.4' }).split('\n', 1)[0]).toBe(PLAN_MARKER);
     expect(job('plan')).toContain("const marker = body.split('\\n', 1)[0];");
-    expect(job('plan')).toContain('local/tools/plan-markdown.ts');
+    expect(job('plan')).toContain('tools/plan-markdown.ts');
   });
 });

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApplyProgress } from './apply-progress.js';
-import { localEnvDir, localStateDir } from './paths.js';
+import { localEnvDir, localStateDir } from '../paths.js';
 
 /** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
 export function findState(explicit?: string): string | undefined {

@@ -8,7 +8,7 @@
 // APIs alone: the DLQ by name, the queues that redrive to it, the topic they subscribe to, the
 // functions their mappings feed and the tables those functions are configured with.
 // Where: AWS_ENDPOINT_URL when set (the emulator), else AWS through the default credential chain.
-//   npx tsx local/tools/status.ts [--state FILE] [--json]
+//   npx tsx local/ops/status.ts [--state FILE] [--json]
 import { parseArgs } from 'node:util';
 import {
   APIGatewayClient,
@@ -36,8 +36,8 @@ import {
   ListDeadLetterSourceQueuesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DLQ_NAME } from '../dlq.js';
-import { findState, outputs as stateOutputs } from '../terraform.js';
+import { DLQ_NAME } from './dlq.js';
+import { findState, outputs as stateOutputs } from '../stack/terraform.js';
 
 export interface StackRefs {
   /** Where the names came from: a state file, or discovery through the APIs. */

@@ -1,7 +1,7 @@
 // A customer's ID token from the stack's user pool: what every request to the API carries in
 // Authorization. `make token`, the e2e tests and the benchmark all get their tokens here.
 //
-//   npx tsx local/token.ts [--customer demo] [--email demo@example.com] [--state FILE]   → the ID token on stdout, nothing else
+//   npx tsx local/stack/token.ts [--customer demo] [--email demo@example.com] [--state FILE]   → the ID token on stdout, nothing else
 //
 // The customer is created first if needed (AdminCreateUser, its email verified), given a fresh
 // random password (AdminSetUserPassword, permanent) and signed in with it (InitiateAuth

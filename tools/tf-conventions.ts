@@ -3,7 +3,7 @@
 // Terraform directory under infra/ with @cdktf/hcl2json and reports the same findings. The pull
 // request workflow runs TFLint itself. Like `tflint --recursive`, every directory with .tf files is
 // checked as a module of its own. `# tflint-ignore-file: <rule>` at the top of a file is honoured.
-//   npx tsx local/tools/tf-conventions.ts [dir]   (default: infra; exit 1 on findings)
+//   npx tsx tools/tf-conventions.ts [dir]   (default: infra; exit 1 on findings)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from '@cdktf/hcl2json';

@@ -1,6 +1,6 @@
 // `make down`: asks the running `make up` to stop (SIGTERM); it stops what it started and nothing else.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { localStateDir } from './paths.js';
+import { localStateDir } from '../paths.js';
 import { upPidFile } from './up-pid.js';
 
 const pidFile = upPidFile(localStateDir);

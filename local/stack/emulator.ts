@@ -4,10 +4,10 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { motoLauncher } from '../paths.js';
 
 /** moto_server with its DynamoDB backend serialised (see the file's docstring). */
-const MOTO_SERVER = ['python3', join(import.meta.dirname, 'moto_server.py')];
+const MOTO_SERVER = ['python3', motoLauncher];
 
 export interface EmulatorOptions {
   port: number;

@@ -5,16 +5,16 @@
 // workers (POST /_runtime/reload on its front door). Batches and requests already running finish on
 // the old code; nothing is cut off. Terraform's state still records the applied code: the next
 // `make up` applies the current zips.
-//   npx tsx local/watch.ts      (AWS_ENDPOINT_URL: the emulator; API_PORT: the runtime's front door)
+//   npx tsx local/stack/watch.ts      (AWS_ENDPOINT_URL: the emulator; API_PORT: the runtime's front door)
 import { createHash } from 'node:crypto';
 import { watch } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import * as esbuild from 'esbuild';
-import { bundleOptions, functionNames, writeZip } from '../build.mjs';
-import { RELOAD_PATH, type Reloaded } from './runtime/control.js';
-import { distDir as dist, repoRoot } from './paths.js';
+import { bundleOptions, functionNames, writeZip } from '../../build.mjs';
+import { RELOAD_PATH, type Reloaded } from '../runtime/control.js';
+import { distDir as dist, repoRoot } from '../paths.js';
 
 export interface WatchOptions {
   endpoint: string;

@@ -1,11 +1,11 @@
 // `make up`: starts the whole local stack in the foreground and keeps it running until Ctrl-C
 // (or `make down`, which sends this process SIGTERM). It stops exactly what it started.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { functionNames } from '../build.mjs';
+import { functionNames } from '../../build.mjs';
 import { createNarrator } from './narrate.js';
-import type { RuntimeReport } from './runtime/index.js';
+import type { RuntimeReport } from '../runtime/index.js';
 import { startStack } from './stack.js';
-import { localStateDir as stateDir } from './paths.js';
+import { localStateDir as stateDir } from '../paths.js';
 import { runningUp, upPidFile } from './up-pid.js';
 
 const pidFile = upPidFile(stateDir);

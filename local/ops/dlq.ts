@@ -1,7 +1,7 @@
 // The DLQ tool: see what sits in order-processing-dlq, and put it back where it came from.
 //
-//   npx tsx local/dlq.ts list    [--queue inventory-queue] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL]
-//   npx tsx local/dlq.ts redrive [--queue inventory-queue] [--order ORDER_ID] [--max N] [--endpoint URL]
+//   npx tsx local/ops/dlq.ts list    [--queue inventory-queue] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL]
+//   npx tsx local/ops/dlq.ts redrive [--queue inventory-queue] [--order ORDER_ID] [--max N] [--endpoint URL]
 //
 // Everything is discovered from the emulator (or AWS): the DLQ by name, its source queues from
 // ListDeadLetterSourceQueues (the queues whose RedrivePolicy targets it), and which event types each
@@ -42,7 +42,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as z from 'zod';
-import { readJson, toOrderEvent } from '../functions/shared/events.js';
+import { readJson, toOrderEvent } from '../../functions/shared/events.js';
 
 export const DLQ_NAME = 'order-processing-dlq';
 const SQS_MAX_BATCH = 10;

@@ -1,14 +1,14 @@
 // The whole local stack in one call: emulator → build → terraform apply → seed → runtime.
-// `make up` (local/up.ts) and the end-to-end tests (test/e2e/global-setup.mjs) both use it, so the
+// `make up` (local/stack/up.ts) and the end-to-end tests (test/e2e/global-setup.mjs) both use it, so the
 // tests run exactly what a user runs.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFunction, functionNames } from '../build.mjs';
+import { buildFunction, functionNames } from '../../build.mjs';
 import { startEmulator, type Emulator } from './emulator.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
-import { startRuntime, type RuntimeReport } from './runtime/index.js';
+import { startFaultProxy, type FaultProxy } from '../fault-proxy.js';
+import { startRuntime, type RuntimeReport } from '../runtime/index.js';
 import { seed } from './seed.js';
-import { distDir } from './paths.js';
+import { distDir } from '../paths.js';
 import * as terraform from './terraform.js';
 
 /** The local stack always runs in one region with dummy credentials; moto accepts any. */
@@ -45,7 +45,7 @@ export interface StackOutputs {
   dlq_url: string;
   table_names: Record<string, string>;
   function_names: string[];
-  /** The customers' user pool and the app client whose ID tokens the API accepts (local/token.ts signs customers in). */
+  /** The customers' user pool and the app client whose ID tokens the API accepts (local/stack/token.ts signs customers in). */
   user_pool_id: string;
   user_pool_client_id: string;
 }
@@ -121,7 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       terraform.apply({ ...tf, onProgress }),
     )) as unknown as StackOutputs;
 
-    step('seed: inventory from local/seed/products.json');
+    step('seed: inventory from local/stack/seed/products.json');
     const created = await timed(timings, 'seed', () =>
       seed(emulator.url, outputs.table_names.inventory ?? 'inventory'),
     );

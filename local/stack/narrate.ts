@@ -3,7 +3,7 @@
 // message key=value…"; a batch or a request becomes one line of its own. LOG_FORMAT=json prints the
 // functions' raw JSON lines and the reports as JSON instead, for jq.
 import { z } from 'zod';
-import type { RuntimeReport } from './runtime/index.js';
+import type { RuntimeReport } from '../runtime/index.js';
 
 export interface NarratorOptions {
   /** The deployed functions: each gets its own colour, and the names are padded to the longest. */

@@ -1,4 +1,4 @@
-// Seeds the inventory table from local/seed/products.json. Safe to run again: a product that
+// Seeds the inventory table from local/stack/seed/products.json. Safe to run again: a product that
 // already exists is left as it is (its stock may have moved since), so `make up` twice changes nothing.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

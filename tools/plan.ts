@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { distDir, repoRoot } from '../paths.js';
+import { distDir, repoRoot } from '../local/paths.js';
 import { renderPlan } from './plan-markdown.js';
 
 export const PLAN_ONLY_OVERRIDE = `# Written by \`make plan\` into a temporary copy of envs/aws: plan without an account.

@@ -1,7 +1,7 @@
 // Renders `terraform show -json <plan>` as the markdown a pull request shows: counts per action, a
 // table of every change with why a resource is replaced or deleted, and the plan's own text
 // collapsed, cut to fit one GitHub comment. The PR workflow and `make plan` print the same thing.
-//   npx tsx local/tools/plan-markdown.ts plan.json [plan.txt] [--title "envs/aws"]
+//   npx tsx tools/plan-markdown.ts plan.json [plan.txt] [--title "envs/aws"]
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 

@@ -4,12 +4,12 @@
 // functions the destroy removes. Stopped, make up stops the emulator it started, and the stack goes
 // with it (moto keeps its state in memory only): make destroy is for a stack that outlives make up,
 // in an emulator make up found running (one you started, or LocalStack: `tflocal destroy` there).
-//   npx tsx local/destroy.ts [--state FILE]
+//   npx tsx local/stack/destroy.ts [--state FILE]
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answersAws } from './emulator.js';
-import { distDir as builtDir, localStateDir, repoRoot } from './paths.js';
+import { distDir as builtDir, localStateDir, repoRoot } from '../paths.js';
 import * as terraform from './terraform.js';
 import { runningUp } from './up-pid.js';
 
