@@ -16,7 +16,7 @@ import {
 } from './errors.js';
 import { getOrder } from './get-order.js';
 import { placeOrder, type PlaceOrderDeps } from './place-order.js';
-import { problem } from './problem.js';
+import { problem, type Refusal } from './problem.js';
 import {
   CustomerClaimsSchema,
   IDEMPOTENCY_KEY_PATTERN,
@@ -31,6 +31,9 @@ export type ApiDeps = PlaceOrderDeps;
 export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 type Route = { name: 'place' } | { name: 'get'; orderId: string } | { name: 'none' };
+
+/** What a request was answered, and for a refusal the fields it refused (no fields: an answer that refuses none). */
+type Answered = { response: APIGatewayProxyResult; fields?: readonly string[] };
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult => ({
   statusCode,
@@ -123,11 +126,11 @@ async function handleGet(event: APIGatewayProxyEvent, orderId: string, deps: Api
 /** How one kind of error is answered. `respond` takes that kind (never: any answer fits the table). */
 interface Answer {
   kind: abstract new (...args: never[]) => Error;
-  respond: (error: never) => APIGatewayProxyResult;
+  respond: (error: never) => Refusal;
 }
 const answer = <E extends Error>(
   kind: abstract new (...args: never[]) => E,
-  respond: (error: E) => APIGatewayProxyResult,
+  respond: (error: E) => Refusal,
 ): Answer => ({ kind, respond });
 
 /** The one table from error to status and problem, the first kind that matches answering; anything else is a 500. */
@@ -150,7 +153,7 @@ const ANSWERS: Answer[] = [
   answer(ValidationError, (error) => problem(422, error.message, error.problems)),
 ];
 
-function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>): APIGatewayProxyResult {
+function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>): Refusal {
   const known = ANSWERS.find(({ kind }) => error instanceof kind);
   // find() matched error's kind, the very type this answer's respond takes.
   if (known !== undefined) return known.respond(error as never);
@@ -168,7 +171,7 @@ function toProblem(error: unknown, deps: ApiDeps, where: Record<string, unknown>
 function accessLog(
   target: Route,
   event: APIGatewayProxyEvent,
-  response: APIGatewayProxyResult,
+  { response, fields }: Answered,
 ): Record<string, unknown> {
   const location = response.headers?.Location;
   const orderId =
@@ -177,14 +180,6 @@ function accessLog(
       : typeof location === 'string'
         ? location.replace('/orders/', '')
         : undefined;
-  let fields: string[] | undefined;
-  if (response.statusCode >= 400) {
-    try {
-      fields = (JSON.parse(response.body) as { errors?: { field: string }[] }).errors?.map((e) => e.field);
-    } catch {
-      // not a problem document
-    }
-  }
   return {
     requestId: event.requestContext?.requestId,
     method: event.httpMethod,
@@ -195,28 +190,22 @@ function accessLog(
   };
 }
 
+/** Each deployed resource takes one method; the others are refused naming it. */
+const methodNotAllowed = (event: APIGatewayProxyEvent, allowed: string, resource: string): Refusal =>
+  problem(405, `Use ${allowed} on ${resource}`, [{ field: 'method', message: `${event.httpMethod} is not allowed` }], {
+    Allow: allowed,
+  });
+
 export function createApi(deps: ApiDeps): Api {
-  const respond = async (target: Route, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+  const respond = async (target: Route, event: APIGatewayProxyEvent): Promise<Answered> => {
     try {
       switch (target.name) {
         case 'place':
-          if (event.httpMethod !== 'POST')
-            return problem(
-              405,
-              'Use POST on /orders',
-              [{ field: 'method', message: `${event.httpMethod} is not allowed` }],
-              { Allow: 'POST' },
-            );
-          return await handlePlace(event, deps);
+          if (event.httpMethod !== 'POST') return methodNotAllowed(event, 'POST', '/orders');
+          return { response: await handlePlace(event, deps) };
         case 'get':
-          if (event.httpMethod !== 'GET')
-            return problem(
-              405,
-              'Use GET on /orders/{orderId}',
-              [{ field: 'method', message: `${event.httpMethod} is not allowed` }],
-              { Allow: 'GET' },
-            );
-          return await handleGet(event, target.orderId, deps);
+          if (event.httpMethod !== 'GET') return methodNotAllowed(event, 'GET', '/orders/{orderId}');
+          return { response: await handleGet(event, target.orderId, deps) };
         case 'none':
           return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
       }
@@ -226,8 +215,8 @@ export function createApi(deps: ApiDeps): Api {
   };
   return async (event) => {
     const target = route(event);
-    const response = await respond(target, event);
-    deps.log.info('request', accessLog(target, event, response));
-    return response;
+    const answered = await respond(target, event);
+    deps.log.info('request', accessLog(target, event, answered));
+    return answered.response;
   };
 }

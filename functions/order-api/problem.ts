@@ -26,17 +26,26 @@ interface Problem {
   errors: FieldProblem[];
 }
 
+/** A problem answer and the names of the fields it refuses, kept as a structure for the access log. */
+export interface Refusal {
+  response: APIGatewayProxyResult;
+  fields: string[];
+}
+
 export function problem(
   status: number,
   detail: string,
   errors: FieldProblem[] = [],
   headers: Record<string, string> = {},
-): APIGatewayProxyResult {
+): Refusal {
   const [slug, title] = titles[status] ?? ['error', 'Error'];
   const body: Problem = { type: `${TYPE_BASE}${slug}`, title, status, detail, errors };
   return {
-    statusCode: status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
-    body: JSON.stringify(body),
+    response: {
+      statusCode: status,
+      headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...headers },
+      body: JSON.stringify(body),
+    },
+    fields: errors.map((error) => error.field),
   };
 }

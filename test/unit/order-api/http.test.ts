@@ -281,6 +281,38 @@ describe('the access log', () => {
     ]);
     expect(JSON.stringify(log.infos)).not.toContain('jane@example.com');
   });
+
+  // Every refusal path (the envelope, the schema, identity, the method, the route) hands its fields to
+  // the log line as the problem lists them; an answer that refuses nothing names none.
+  it.each<[string, APIGatewayProxyEvent, number]>([
+    ['malformed JSON', postOrder('{"items": '), 400],
+    ['no ID token', postOrder(valid, {}, null), 401],
+    [
+      'an unverified email',
+      postOrder(valid, {}, customerClaims('c-1', 'jane@example.com', { email_verified: 'false' })),
+      403,
+    ],
+    ['an unknown resource', apiEvent({ method: 'GET', path: '/customers', resource: '/{proxy+}' }), 404],
+    ['PUT', apiEvent({ method: 'PUT', path: '/orders', body: valid }), 405],
+    ['text/plain', postOrder(valid, { 'Content-Type': 'text/plain' }), 415],
+    ['two bad fields', postOrder({ items: [{ productId: '', quantity: 0 }], price: 1 }), 422],
+  ])('names the refused fields of %s, those the problem lists', async (_name, event, status) => {
+    const { send, log } = setup();
+    const result = await send(event);
+    const listed = (parse(result).errors as { field: string }[]).map((error) => error.field);
+    expect(result.statusCode).toBe(status);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(log.infos).toEqual([expect.objectContaining({ status, fields: listed })]);
+  });
+
+  it('names no fields for an error of its own (500)', async () => {
+    const { send, catalog, log } = setup();
+    catalog.readForOrder = () => Promise.reject(new Error('AccessDeniedException'));
+    const result = await send(postOrder(valid));
+    expect(result.statusCode).toBe(500);
+    expect(log.infos).toEqual([expect.objectContaining({ status: 500 })]);
+    expect(log.infos[0]).not.toHaveProperty('fields');
+  });
 });
 
 describe('GET /orders/{orderId}', () => {
