@@ -69,10 +69,10 @@ token: ## Print an ID token for a customer of the running stack, and nothing els
 	@npx tsx local/stack/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
 
 dlq: install ## List the dead-letter queue of the running stack: source queue, receive count, summary
-	npx tsx local/ops/dlq.ts list
+	npx tsx local/ops/dlq/cli.ts list
 
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
-	npx tsx local/ops/dlq.ts redrive
+	npx tsx local/ops/dlq/cli.ts redrive
 
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
 	npx tsx local/ops/status.ts

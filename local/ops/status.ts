@@ -36,7 +36,7 @@ import {
   ListDeadLetterSourceQueuesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { DLQ_NAME } from './dlq.js';
+import { DLQ_NAME } from './dlq/topology.js';
 import { findState, outputs as stateOutputs } from '../stack/terraform.js';
 
 export interface StackRefs {

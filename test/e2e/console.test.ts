@@ -1,6 +1,6 @@
 // The live console at /_console (local/runtime/console/), in a real browser: Debian's Chromium,
 // headless, driven by playwright-core. An order goes PLACED → CONFIRMED with its events across
-// services; a poison message raises the DLQ's count and the Redrive button (local/ops/dlq.ts's redrive)
+// services; a poison message raises the DLQ's count and the Redrive button (local/ops/dlq/redrive.ts)
 // puts it back on its queue. The screenshot is written to test/e2e/artifacts/console.png (gitignored).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { receiveAll } from '../../local/ops/dlq.js';
+import { receiveAll } from '../../local/ops/dlq/messages.js';
 import { eventually, stack } from './support/stack.js';
 import { orderRequest, placeOrder, sns, sqs, stockProduct, uniqueId } from './support/orders.js';
 

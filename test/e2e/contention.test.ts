@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { discover, listDlq } from '../../local/ops/dlq.js';
+import { listDlq } from '../../local/ops/dlq/messages.js';
+import { discover } from '../../local/ops/dlq/topology.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, stack } from './support/stack.js';
 import { finalOrders, orderRequest, postOrder, stockOf, stockProduct } from './support/orders.js';

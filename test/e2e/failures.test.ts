@@ -1,5 +1,5 @@
 // Failures end to end on the local stack: poison messages are contained in order-processing-dlq and
-// the DLQ tool (local/ops/dlq.ts) lists and redrives them; a worker killed mid-batch and a handler past
+// the DLQ tool (local/ops/dlq/) lists and redrives them; a worker killed mid-batch and a handler past
 // its timeout lose nothing and repeat no effect; the pipeline survives 20% of its AWS calls failing.
 //
 // How the tests make things fail without test code in the functions:
@@ -25,7 +25,8 @@ import {
 import { SNSClient } from '@aws-sdk/client-sns';
 import { claimTimeoutFor } from '../../functions/notification/notifications.js';
 import { createEvent, eventIdFor } from '../../functions/shared/events.js';
-import { discover, listDlq, receiveAll, type DlqEntry } from '../../local/ops/dlq.js';
+import { listDlq, receiveAll, type DlqEntry } from '../../local/ops/dlq/messages.js';
+import { discover } from '../../local/ops/dlq/topology.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, stack } from './support/stack.js';
 import {
@@ -141,7 +142,7 @@ async function removeFromDlq(orderIds: readonly string[]): Promise<void> {
 
 /** The operator's tool, as `make dlq` / `make dlq-redrive` run it. */
 async function dlqTool(...args: string[]): Promise<string> {
-  const { stdout } = await run('npx', ['tsx', 'local/ops/dlq.ts', ...args, '--endpoint', stack().endpoint], {
+  const { stdout } = await run('npx', ['tsx', 'local/ops/dlq/cli.ts', ...args, '--endpoint', stack().endpoint], {
     env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
   });
   return stdout;

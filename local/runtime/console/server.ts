@@ -2,7 +2,7 @@
 //   GET  /_console             the page (page.html; console.css and app.js beside it)
 //   GET  /_console/events      server-sent events: a `state` event at once, then each second it changes
 //   GET  /_console/state       the same state once, as JSON
-//   POST /_console/dlq/redrive runs `make dlq-redrive`'s code (local/ops/dlq.ts) and answers its report
+//   POST /_console/dlq/redrive runs `make dlq-redrive`'s code (local/ops/dlq/) and answers its report
 // The state is what the runtime reported (./view.ts) plus what only AWS knows, asked at most once a
 // second and only while someone watches: each queue's visible / in-flight counts, and the emails
 // SES accepted (the emulator's GET /_aws/ses, as on LocalStack).
@@ -17,7 +17,8 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import * as esbuild from 'esbuild';
 import { z } from 'zod';
-import { discover, redrive, type RedriveReport, type Topology } from '../../ops/dlq.js';
+import { redrive, type RedriveReport } from '../../ops/dlq/redrive.js';
+import { discover, type Topology } from '../../ops/dlq/topology.js';
 import type { ConsoleView, ViewSnapshot } from './view.js';
 
 export const CONSOLE_PATH = '/_console';

@@ -12,17 +12,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  clientConfig,
-  describeMessage,
-  discover,
-  eventTypesOf,
-  formatList,
-  listDlq,
-  redrive,
-  resolveSource,
-  type Topology,
-} from '../../../local/ops/dlq.js';
+import { clientConfig, formatList } from '../../../local/ops/dlq/cli.js';
+import { describeMessage, listDlq } from '../../../local/ops/dlq/messages.js';
+import { redrive } from '../../../local/ops/dlq/redrive.js';
+import { discover, eventTypesOf, resolveSource, type Topology } from '../../../local/ops/dlq/topology.js';
 
 const sqsMock = mockClient(SQSClient);
 const snsMock = mockClient(SNSClient);

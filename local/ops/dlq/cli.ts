@@ -1,0 +1,138 @@
+// The DLQ tool: see what sits in order-processing-dlq, and put it back where it came from.
+//
+//   npx tsx local/ops/dlq/cli.ts list    [--queue inventory-queue] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL]
+//   npx tsx local/ops/dlq/cli.ts redrive [--queue inventory-queue] [--order ORDER_ID] [--max N] [--endpoint URL]
+//
+// topology.ts finds the DLQ and its source queues, messages.ts lists and describes what sits there,
+// redrive.ts puts it back; this file reads the command line and prints.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { listDlq, tableOf, type DlqEntry } from './messages.js';
+import { redrive } from './redrive.js';
+import { DLQ_NAME, discover, type SourceResolution } from './topology.js';
+
+export function describeSource(source: SourceResolution): string {
+  switch (source.kind) {
+    case 'recorded':
+      return source.queues[0].name;
+    case 'inferred':
+      return `${source.queues[0].name} (by eventType)`;
+    case 'ambiguous':
+      return `one of ${source.queues.map((q) => q.name).join(', ')}`;
+    case 'unknown':
+      return `unknown (${source.note})`;
+    case 'stream':
+      return `the ${tableOf(source.streamArn)} stream (Lambda's on-failure record)`;
+  }
+}
+
+export function formatList(entries: readonly DlqEntry[], dlqName = DLQ_NAME): string {
+  if (entries.length === 0) return `${dlqName}: empty\n`;
+  const lines = [`${dlqName}: ${entries.length} message(s)`];
+  for (const e of entries) {
+    const what =
+      e.streamFailure === undefined
+        ? `${e.eventType ?? 'no eventType'}  orderId=${e.orderId ?? '?'}  eventId=${e.eventId ?? '?'}`
+        : `stream batch  ${e.streamFailure.requestContext.condition}  records=${e.streamFailure.DDBStreamBatchInfo.batchSize}  at=${e.streamFailure.timestamp ?? '?'}`;
+    lines.push(
+      `- ${e.messageId}  from ${describeSource(e.source)}  receives=${e.receiveCount ?? '?'}  sent=${e.sentAt ?? '?'}`,
+      `    ${what}`,
+      `    ${e.reason}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      endpoint: { type: 'string' },
+      queue: { type: 'string' },
+      order: { type: 'string' },
+      max: { type: 'string' },
+      visibility: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      dlq: { type: 'string', default: DLQ_NAME },
+    },
+  });
+  const command = positionals[0];
+  if (command !== 'list' && command !== 'redrive') {
+    process.stderr.write(
+      'usage: local/ops/dlq/cli.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n',
+    );
+    return 2;
+  }
+  const number = (name: string, value: string | undefined): number | undefined => {
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0)
+      throw new Error(`--${name} must be a non-negative integer, got ${value}`);
+    return parsed;
+  };
+  const config = clientConfig(values.endpoint);
+  const sqs = new SQSClient(config);
+  const sns = new SNSClient(config);
+  try {
+    const topology = await discover(sqs, sns, values.dlq);
+    if (values.queue !== undefined && !topology.sources.some((s) => s.name === values.queue)) {
+      throw new Error(
+        `${values.queue} does not redrive to ${values.dlq}; sources: ${topology.sources.map((s) => s.name).join(', ')}`,
+      );
+    }
+    const options = {
+      queue: values.queue,
+      orderId: values.order,
+      max: number('max', values.max),
+      visibilityTimeout: number('visibility', values.visibility),
+    };
+    if (command === 'list') {
+      const entries = await listDlq(sqs, topology, options);
+      if (values.json) {
+        const rows = entries.map(({ message: _m, receiptHandle: _r, source, ...rest }) => ({
+          ...rest,
+          source: describeSource(source),
+          sourceQueues: source.queues.map((q) => q.name),
+          sourceKind: source.kind,
+        }));
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        process.stdout.write(formatList(entries, values.dlq));
+      }
+      return 0;
+    }
+    const report = await redrive(sqs, topology, options);
+    for (const m of report.moved) process.stdout.write(`moved ${m.messageId} → ${m.queues.join(', ')}\n`);
+    for (const l of report.left) process.stdout.write(`left  ${l.messageId}: ${l.reason}\n`);
+    process.stdout.write(`redrive: ${report.moved.length} moved, ${report.left.length} left in ${values.dlq}\n`);
+    if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    return report.left.some((l) => !l.reason.startsWith('source is one of')) ? 1 : 0;
+  } finally {
+    sqs.destroy();
+    sns.destroy();
+  }
+}
+
+/**
+ * The SQS and SNS clients' options: the SDK's own region and credential chain (environment, profile,
+ * SSO, instance role) so the tool works on AWS as on the emulator, and an endpoint only when one is
+ * named (--endpoint, else AWS_ENDPOINT_URL; make sets it to the emulator's).
+ */
+export function clientConfig(endpoint?: string, env: NodeJS.ProcessEnv = process.env): { endpoint?: string } {
+  const chosen = endpoint ?? env.AWS_ENDPOINT_URL;
+  return chosen === undefined || chosen === '' ? {} : { endpoint: chosen };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`dlq: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
