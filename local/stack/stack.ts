@@ -12,7 +12,7 @@ import { distDir } from '../paths.js';
 import * as terraform from './terraform.js';
 
 /** The local stack always runs in one region with dummy credentials; moto accepts any. */
-export const LOCAL_AWS_ENV = {
+const LOCAL_AWS_ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
