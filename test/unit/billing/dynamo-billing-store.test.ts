@@ -1,5 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../../fixtures/dynamo.js';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoBillingStore } from '../../../functions/billing/dynamo-billing-store.js';
@@ -7,7 +8,6 @@ import type { BillingRecordOf } from '../../../functions/billing/ports.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const store = new DynamoBillingStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'billing');
-const refused = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const key = { billingId: 'o-1', orderId: 'o-1' };
 const captured: BillingRecordOf<'CAPTURED'> = {
   ...key,
@@ -41,7 +41,7 @@ describe('createIfAbsent', () => {
   });
 
   it('answers false when the order already has one', async () => {
-    db.on(PutCommand).rejects(refused());
+    db.on(PutCommand).rejects(conditionFailed());
 
     await expect(store.createIfAbsent(pending)).resolves.toBe(false);
   });
@@ -95,7 +95,7 @@ describe('decide', () => {
   });
 
   it('answers undefined when the record is no longer PENDING', async () => {
-    db.on(UpdateCommand).rejects(refused());
+    db.on(UpdateCommand).rejects(conditionFailed());
 
     await expect(store.decide(captured)).resolves.toBeUndefined();
   });
@@ -103,7 +103,7 @@ describe('decide', () => {
 
 describe('requestCompensation', () => {
   it('records a void on the record only while it is PENDING', async () => {
-    db.on(UpdateCommand).resolvesOnce({}).rejects(refused());
+    db.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
     const compensation = { reason: 'inventory rejected: out of stock', requestedAt: '2026-11-25T10:00:00.000Z' };
 
     await expect(store.requestCompensation('o-1', compensation)).resolves.toBe(true);
@@ -149,7 +149,7 @@ describe('markRefunded', () => {
   });
 
   it('answers false when the record is no longer CAPTURED', async () => {
-    db.on(UpdateCommand).rejects(refused());
+    db.on(UpdateCommand).rejects(conditionFailed());
 
     await expect(store.markRefunded(refunded)).resolves.toBe(false);
   });

@@ -1,5 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../../fixtures/dynamo.js';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -120,9 +120,7 @@ describe('billing handler', () => {
   });
 
   it('republishes without charging when the order was voided first', async () => {
-    db.on(PutCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
+    db.on(PutCommand).rejects(conditionFailed());
     db.on(GetCommand).resolves({
       Item: {
         billingId: 'o-1',

@@ -1,14 +1,11 @@
 import 'aws-sdk-client-mock-jest';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-inventory-store.js';
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
+import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 // No waiting between the in-process retries of a conflicted transaction.
@@ -17,13 +14,6 @@ const store = new DynamoInventoryStore(
   { inventory: 'inventory', reservations: 'inventory-reservations' },
   { sleep: async () => undefined },
 );
-
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 
 const reserved = {
   orderId: 'o-1',
@@ -77,13 +67,13 @@ describe('reserve', () => {
     ],
     ['a line is short', ['None', 'None', 'ConditionalCheckFailed'], 'insufficient-stock'],
   ])('reads CancellationReasons: %s → %s', async (_case, codes, result) => {
-    db.on(TransactWriteCommand).rejects(cancelled(...codes));
+    db.on(TransactWriteCommand).rejects(transactionCancelled(...codes));
 
     await expect(store.reserve(reserved)).resolves.toBe(result);
   });
 
   it.each([
-    ['a cancellation with no failed condition', cancelled('None', 'ThrottlingError', 'None')],
+    ['a cancellation with no failed condition', transactionCancelled('None', 'ThrottlingError', 'None')],
     ['any other error', new Error('network down')],
   ])('rethrows %s, so the message is retried', async (_case, error) => {
     expect.assertions(1);
@@ -93,8 +83,12 @@ describe('reserve', () => {
   });
 
   it.each([
-    ['a transaction conflict', cancelled('None', 'TransactionConflict', 'None'), 'reserved'],
-    ['a conflict next to a short line', cancelled('None', 'ConditionalCheckFailed', 'TransactionConflict'), 'reserved'],
+    ['a transaction conflict', transactionCancelled('None', 'TransactionConflict', 'None'), 'reserved'],
+    [
+      'a conflict next to a short line',
+      transactionCancelled('None', 'ConditionalCheckFailed', 'TransactionConflict'),
+      'reserved',
+    ],
   ])('retries %s in the process and answers what the next attempt says', async (_case, error, result) => {
     db.on(TransactWriteCommand).rejectsOnce(error).rejectsOnce(error).resolves({});
 
@@ -104,7 +98,7 @@ describe('reserve', () => {
 
   it('fails the record with a RetryableError when the conflicts outlast the retries', async () => {
     expect.assertions(2);
-    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict', 'None'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict', 'None'));
 
     await expect(store.reserve(reserved)).rejects.toBeInstanceOf(RetryableError);
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
@@ -149,14 +143,14 @@ describe('release', () => {
   });
 
   it('answers false when the reservation is no longer held', async () => {
-    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'None', 'None'));
 
     await expect(store.release(released)).resolves.toBe(false);
   });
 
   it('retries a transaction conflict in the process', async () => {
     db.on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'TransactionConflict', 'None'))
+      .rejectsOnce(transactionCancelled('None', 'TransactionConflict', 'None'))
       .resolves({});
 
     await expect(store.release(released)).resolves.toBe(true);
@@ -166,7 +160,7 @@ describe('release', () => {
   it('never re-creates a withdrawn product: its line is left out and the reservation is still released', async () => {
     // p-002 (item 2) was deleted since the reservation: its attribute_exists condition refuses it.
     db.on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'None', 'ConditionalCheckFailed'))
+      .rejectsOnce(transactionCancelled('None', 'None', 'ConditionalCheckFailed'))
       .resolves({});
 
     await expect(store.release(released)).resolves.toBe(true);
@@ -200,9 +194,7 @@ describe('recordIfAbsent', () => {
   });
 
   it('answers false when one exists', async () => {
-    db.on(PutCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
+    db.on(PutCommand).rejects(conditionFailed());
 
     await expect(store.recordIfAbsent(rejected)).resolves.toBe(false);
   });

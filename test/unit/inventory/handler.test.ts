@@ -1,10 +1,10 @@
 import 'aws-sdk-client-mock-jest';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+import { transactionCancelled } from '../../fixtures/dynamo.js';
 
 process.env.INVENTORY_TABLE = 'inventory';
 process.env.RESERVATIONS_TABLE = 'inventory-reservations';
@@ -52,19 +52,13 @@ describe('inventory handler', () => {
   });
 
   it('retries a transaction conflict in the process, fails the record once conflicts outlast the retries, and acknowledges an out-of-stock one', async () => {
-    const cancelled = (code: string) =>
-      new TransactionCanceledException({
-        message: code,
-        $metadata: {},
-        CancellationReasons: [{ Code: 'None' }, { Code: code }],
-      });
     const attempts = new Map<string, number>();
     db.on(TransactWriteCommand).callsFake((input: { TransactItems: { Put?: { Item: { orderId: string } } }[] }) => {
       const orderId = input.TransactItems[0]?.Put?.Item.orderId ?? '';
       attempts.set(orderId, (attempts.get(orderId) ?? 0) + 1);
-      if (orderId === 'o-1') throw cancelled('TransactionConflict'); // a hot item, every attempt
-      if (orderId === 'o-2') throw cancelled('ConditionalCheckFailed'); // out of stock
-      if (attempts.get(orderId) === 1) throw cancelled('TransactionConflict'); // o-3: once, then it commits
+      if (orderId === 'o-1') throw transactionCancelled('None', 'TransactionConflict'); // a hot item, every attempt
+      if (orderId === 'o-2') throw transactionCancelled('None', 'ConditionalCheckFailed'); // out of stock
+      if (attempts.get(orderId) === 1) throw transactionCancelled('None', 'TransactionConflict'); // o-3: once, then it commits
       return {};
     });
     db.on(GetCommand).resolves({ Item: { stock: 0 } });

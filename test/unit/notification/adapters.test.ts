@@ -1,5 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../../fixtures/dynamo.js';
 import {
   MessageRejected,
   SendEmailCommand,
@@ -16,7 +17,6 @@ import { SesMailer } from '../../../functions/notification/ses-mailer.js';
 const db = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESv2Client);
 const store = new DynamoNotificationStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'notifications');
-const refused = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 
 const pending: NotificationRecordOf<'PENDING'> = {
   notificationId: 'o-1:ORDER_RECEIVED',
@@ -100,7 +100,7 @@ describe('DynamoNotificationStore', () => {
   });
 
   it('takes a stale claim over only from the claimId it was read with', async () => {
-    db.on(UpdateCommand).resolvesOnce({}).rejects(refused());
+    db.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
     const mine = { ...pending, claimId: 'claim-2', claimedAt: '2026-11-25T09:05:00.000Z' };
 
     await expect(store.takeOver(mine, 'claim-1')).resolves.toBe(true);
@@ -119,13 +119,13 @@ describe('DynamoNotificationStore', () => {
   });
 
   it('answers false when the notification was already claimed', async () => {
-    db.on(PutCommand).rejects(refused());
+    db.on(PutCommand).rejects(conditionFailed());
 
     await expect(store.createIfAbsent(pending)).resolves.toBe(false);
   });
 
   it('answers false when the notification is no longer PENDING', async () => {
-    db.on(UpdateCommand).rejects(refused());
+    db.on(UpdateCommand).rejects(conditionFailed());
 
     await expect(store.settle(sent)).resolves.toBe(false);
   });

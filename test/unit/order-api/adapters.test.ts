@@ -17,6 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
 import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
 import { placedOrder } from '../../fixtures/orders.js';
+import { transactionCancelled } from '../../fixtures/dynamo.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
@@ -26,13 +27,6 @@ const store = new DynamoOrderStore(
   { orders: 'orders', idempotency: 'idempotency' },
   { sleep: async () => undefined },
 );
-
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: 'Transaction cancelled',
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 
 const order = placedOrder('00000000-0000-4000-8000-000000000001');
 const claim = {
@@ -161,37 +155,37 @@ describe('DynamoOrderStore.createOrder', () => {
   });
 
   it("answers 'created' when both conditions failed: the retry of a transaction whose first attempt was written", async () => {
-    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'ConditionalCheckFailed'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('created');
   });
 
   it("answers 'key-taken' when only the key's condition cancelled the transaction", async () => {
-    db.on(TransactWriteCommand).rejects(cancelled('None', 'ConditionalCheckFailed'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'ConditionalCheckFailed'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
   });
 
   it('retries a TransactionConflict with backoff: a later attempt that commits is created', async () => {
-    db.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).resolves({});
+    db.on(TransactWriteCommand).rejectsOnce(transactionCancelled('None', 'TransactionConflict')).resolves({});
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('created');
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 2);
   });
 
   it("retries a conflict on the key, then reads the key's condition: 'key-taken' when the other request committed", async () => {
     db.on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'TransactionConflict'))
-      .rejects(cancelled('None', 'ConditionalCheckFailed'));
+      .rejectsOnce(transactionCancelled('None', 'TransactionConflict'))
+      .rejects(transactionCancelled('None', 'ConditionalCheckFailed'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('key-taken');
   });
 
   it("answers 'contended' (nothing written) once the conflict retries are used up: the domain answers 409 or the stored result, never a 5xx", async () => {
-    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('contended');
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
   });
 
   it('rethrows any other cancellation (the order id exists, but not the key)', async () => {
     expect.assertions(1);
-    db.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('ConditionalCheckFailed', 'None'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).rejects.toThrow(
       TransactionCanceledException,
     );

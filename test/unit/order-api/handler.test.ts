@@ -1,6 +1,5 @@
 // The deployed handler end to end in-process: real adapters, SDK clients mocked.
 import 'aws-sdk-client-mock-jest';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -16,6 +15,7 @@ import { lambdaContext } from '../../fixtures/sqs.js';
 import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
 import { customerClaims } from '../../fixtures/api-gateway.js';
 import { setOrderApiEnv } from './env.js';
+import { transactionCancelled } from '../../fixtures/dynamo.js';
 
 setOrderApiEnv();
 const { handler } = await import('../../../functions/order-api/handler.js');
@@ -79,16 +79,8 @@ describe('order-api handler', () => {
   });
 
   it('POST with a key under contention: TransactionConflict retried, then answered from what the other request stored (never a 5xx)', async () => {
-    const conflict = new TransactionCanceledException({
-      message: 'Transaction cancelled',
-      $metadata: {},
-      CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
-    });
-    const taken = new TransactionCanceledException({
-      message: 'Transaction cancelled',
-      $metadata: {},
-      CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
-    });
+    const conflict = transactionCancelled('None', 'TransactionConflict');
+    const taken = transactionCancelled('None', 'ConditionalCheckFailed');
     const winner = {
       idempotencyKey: 'k-1',
       requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),

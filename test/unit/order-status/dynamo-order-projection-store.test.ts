@@ -1,5 +1,6 @@
 import 'aws-sdk-client-mock-jest';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditionFailed } from '../../fixtures/dynamo.js';
 import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoOrderProjectionStore as DynamoOrderProjection } from '../../../functions/order-status/dynamo-order-projection-store.js';
@@ -8,8 +9,6 @@ import { placedOrder } from './fakes.js';
 const db = mockClient(DynamoDBDocumentClient);
 const store = new DynamoOrderProjection(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'orders');
 const key = { orderId: 'o-1', createdAt: '2026-11-25T09:00:00.000Z' };
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
 const entry = { eventId: 'o-1:PaymentCaptured', type: 'PaymentCaptured', time: '2026-11-25T09:01:00.000Z' };
 
 beforeEach(() => db.reset());

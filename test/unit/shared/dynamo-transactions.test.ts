@@ -1,9 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -13,19 +9,13 @@ import {
   transactWrite,
 } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
+import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
 
 const db = mockClient(DynamoDBDocumentClient);
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const input = {
   TransactItems: [{ Put: { TableName: 't', Item: { id: 'a' } } }, { Put: { TableName: 't', Item: { id: 'b' } } }],
 };
-
-const cancelled = (...codes: string[]) =>
-  new TransactionCanceledException({
-    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`,
-    $metadata: {},
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 
 let delays: number[];
 const options = { sleep: async (ms: number) => void delays.push(ms), random: () => 0.5 };
@@ -46,8 +36,8 @@ describe('transactWrite', () => {
 
   it('retries a TransactionConflict cancellation in the process, with growing jittered delays, until it commits', async () => {
     db.on(TransactWriteCommand)
-      .rejectsOnce(cancelled('None', 'TransactionConflict'))
-      .rejectsOnce(cancelled('TransactionConflict', 'None'))
+      .rejectsOnce(transactionCancelled('None', 'TransactionConflict'))
+      .rejectsOnce(transactionCancelled('TransactionConflict', 'None'))
       .resolves({});
     await transactWrite(client, input, options);
     expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
@@ -56,7 +46,7 @@ describe('transactWrite', () => {
 
   it('gives up after the policy’s attempts with a RetryableError, so that SQS retries the record', async () => {
     expect.assertions(4);
-    db.on(TransactWriteCommand).rejects(cancelled('None', 'TransactionConflict'));
+    db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict'));
     const failure = transactWrite(client, input, options);
     await expect(failure).rejects.toBeInstanceOf(TransactionConflictError);
     await expect(failure).rejects.toBeInstanceOf(RetryableError);
@@ -65,11 +55,8 @@ describe('transactWrite', () => {
   });
 
   it.each([
-    ['a condition refused', cancelled('ConditionalCheckFailed', 'None')],
-    [
-      'a single-item condition',
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    ],
+    ['a condition refused', transactionCancelled('ConditionalCheckFailed', 'None')],
+    ['a single-item condition', conditionFailed()],
     ['a validation error', Object.assign(new Error('bad'), { name: 'ValidationException' })],
   ])('does not retry %s: it is thrown unchanged for the caller to read', async (_case, error) => {
     expect.assertions(2);
