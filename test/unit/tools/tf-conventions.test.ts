@@ -38,18 +38,8 @@ output "queue_url" {
   value       = aws_sqs_queue.this.url
 }
 `,
-  'versions.tf': `
-terraform {
-  required_version = ">= 1.9"
-
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 5.0"
-    }
-  }
-}
-`,
+  // The modules' own: every one of them declares the same requirements.
+  'versions.tf': readFileSync(join(root, 'infra', 'modules', 'tables', 'versions.tf'), 'utf8'),
 };
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform's interpolation, written as Terraform writes it
 const INTERPOLATION_ONLY = 'name = "${local.queue_name}"';
