@@ -74,6 +74,17 @@ export async function init(onOutput?: (chunk: string) => void): Promise<void> {
  */
 const PARALLELISM = 30;
 
+/** What apply and destroy both pass: no prompt, the wider parallelism, the stack's state and variables. */
+const changeArgs = (verb: 'apply' | 'destroy', output: '-json' | '-no-color', o: TerraformOptions): string[] => [
+  verb,
+  '-auto-approve',
+  '-input=false',
+  output,
+  `-parallelism=${PARALLELISM}`,
+  `-state=${o.statePath}`,
+  ...varArgs(o),
+];
+
 /** Apply's progress: at most once a second as resources complete, and every 5 s while none does (the SQS waits). */
 const PROGRESS_MIN_MS = 1_000;
 const PROGRESS_EVERY_MS = 5_000;
@@ -111,17 +122,8 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
     }
   };
   const timer = setInterval(report, PROGRESS_EVERY_MS);
-  const args = [
-    'apply',
-    '-auto-approve',
-    '-input=false',
-    '-json',
-    `-parallelism=${PARALLELISM}`,
-    `-state=${o.statePath}`,
-    ...varArgs(o),
-  ];
   try {
-    await run(args, lineSplitter(onLine));
+    await run(changeArgs('apply', '-json', o), lineSplitter(onLine));
   } catch (error) {
     const errors = progress.errors();
     throw errors.length > 0 ? new Error(`terraform apply failed:\n${errors.join('\n')}`) : error;
@@ -165,16 +167,5 @@ export async function outputs(statePath: string): Promise<Record<string, unknown
 
 /** `terraform destroy` of the state at statePath, with the variables the apply had. */
 export async function destroy(o: TerraformOptions): Promise<void> {
-  await run(
-    [
-      'destroy',
-      '-auto-approve',
-      '-input=false',
-      '-no-color',
-      `-parallelism=${PARALLELISM}`,
-      `-state=${o.statePath}`,
-      ...varArgs(o),
-    ],
-    o.onOutput,
-  );
+  await run(changeArgs('destroy', '-no-color', o), o.onOutput);
 }
