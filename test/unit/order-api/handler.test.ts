@@ -16,6 +16,7 @@ import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-a
 import { customerClaims } from '../../fixtures/api-gateway.js';
 import { setOrderApiEnv } from './env.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
+import { placedOrder } from '../../fixtures/orders.js';
 
 setOrderApiEnv();
 const { handler } = await import('../../../functions/order-api/handler.js');
@@ -32,6 +33,14 @@ const body = { items: [{ productId: 'p-001', quantity: 2 }] };
 const customer = { customerId: customerClaims().sub ?? '', email: customerClaims().email ?? '' };
 
 const product = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
+/** The idempotency record of an earlier POST of this body with key k-1, answered with order o-1. */
+const storedKey = () => ({
+  idempotencyKey: 'k-1',
+  requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+  orderId: 'o-1',
+  expiresAt: 4_102_444_800,
+  response: { statusCode: 202, body: { orderId: 'o-1' } },
+});
 
 describe('order-api handler', () => {
   it('POST with a key, a new order: one BatchGet (products and key), one transaction (order and key with its answer), nothing published', async () => {
@@ -62,13 +71,7 @@ describe('order-api handler', () => {
   });
 
   it('POST with a stored key: answered from the BatchGet, before pricing, with no write', async () => {
-    const stored = {
-      idempotencyKey: 'k-1',
-      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
-      orderId: 'o-1',
-      expiresAt: 4_102_444_800,
-      response: { statusCode: 202, body: { orderId: 'o-1' } },
-    };
+    const stored = storedKey();
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [], idempotency: [stored] } }); // the product was withdrawn since
 
     const result = await handler(postOrder(body, { 'Idempotency-Key': 'k-1' }), lambdaContext('order-api'));
@@ -81,13 +84,7 @@ describe('order-api handler', () => {
   it('POST with a key under contention: TransactionConflict retried, then answered from what the other request stored (never a 5xx)', async () => {
     const conflict = transactionCancelled('None', 'TransactionConflict');
     const taken = transactionCancelled('None', 'ConditionalCheckFailed');
-    const winner = {
-      idempotencyKey: 'k-1',
-      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
-      orderId: 'o-1',
-      expiresAt: 4_102_444_800,
-      response: { statusCode: 202, body: { orderId: 'o-1' } },
-    };
+    const winner = storedKey();
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [product], idempotency: [] } });
     db.on(TransactWriteCommand).rejectsOnce(conflict).rejects(taken);
     db.on(GetCommand).resolves({ Item: winner });
@@ -116,22 +113,7 @@ describe('order-api handler', () => {
   it('GET: reads the order by Query and answers its view', async () => {
     const orderId = '00000000-0000-4000-8000-000000000001';
     db.on(QueryCommand).resolves({
-      Items: [
-        {
-          orderId,
-          createdAt: '2026-11-25T09:00:00.000Z',
-          updatedAt: '2026-11-25T09:00:00.000Z',
-          status: 'PLACED',
-          customerId: 'c-123',
-          email: 'jane@example.com',
-          items: [{ productId: 'p-001', quantity: 2, unitPrice: 1200, lineTotal: 2400 }],
-          totalAmount: 2400,
-          currency: 'JPY',
-          paymentToken: 'tok_visa',
-          services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-          history: [],
-        },
-      ],
+      Items: [{ ...placedOrder(orderId), customerId: 'c-123' }],
     });
 
     const result = await handler(getOrderEvent(orderId), lambdaContext('order-api'));

@@ -17,6 +17,19 @@ import { inMemoryDeps } from './fakes.js';
 /** Who the ID token says places the order (order-api's HTTP edge reads it from the claims). */
 const customer: Customer = { customerId: 'c-123', email: 'jane@example.com' };
 
+/** Two requests race: neither reads the key and the catalogue until both have, so each sees the key free. */
+function readTogether(db: ReturnType<typeof inMemoryDeps>['db']): void {
+  let reads = 0;
+  let bothRead: () => void = () => undefined;
+  const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+  db.beforeOperation = async (name) => {
+    if (name !== 'readForOrder') return;
+    reads += 1;
+    if (reads === 2) bothRead();
+    await barrier;
+  };
+}
+
 const request = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest =>
   PlaceOrderRequestSchema.parse({
     items: [
@@ -180,16 +193,7 @@ describe('placeOrder', () => {
 
     it('of two requests racing with one key, one writes; the other answers what it stored (key taken)', async () => {
       const { deps, db } = inMemoryDeps();
-      // Both read before either writes: each sees a free key.
-      let reads = 0;
-      let bothRead: () => void = () => undefined;
-      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
-      db.beforeOperation = async (name) => {
-        if (name !== 'readForOrder') return;
-        reads += 1;
-        if (reads === 2) bothRead();
-        await barrier;
-      };
+      readTogether(db);
 
       const [a, b] = await Promise.all([
         placeOrder(request(), customer, 'key-1', deps),
@@ -203,15 +207,7 @@ describe('placeOrder', () => {
     it('the loser of a race with another body is refused with 422, not given the other order', async () => {
       expect.assertions(2);
       const { deps, db } = inMemoryDeps();
-      let reads = 0;
-      let bothRead: () => void = () => undefined;
-      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
-      db.beforeOperation = async (name) => {
-        if (name !== 'readForOrder') return;
-        reads += 1;
-        if (reads === 2) bothRead();
-        await barrier;
-      };
+      readTogether(db);
       const results = await Promise.allSettled([
         placeOrder(request(), customer, 'key-1', deps),
         placeOrder(request({ items: [{ productId: 'p-003', quantity: 1 }] }), customer, 'key-1', deps),
