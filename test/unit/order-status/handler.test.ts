@@ -115,35 +115,22 @@ describe('order-status handler', () => {
       .flatMap((line) => line.split('\n'))
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
+    /** One EMF line of order-status with one metric, its value and any metadata beside it. */
+    const emf = (name: string, unit: string, value: number, metadata: Record<string, string> = {}) =>
+      expect.objectContaining({
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [
+            { Namespace: 'order-fanout', Dimensions: [['service']], Metrics: [{ Name: name, Unit: unit }] },
+          ],
+        }),
+        service: 'order-status',
+        [name]: value,
+        ...metadata,
+      });
     expect(metrics).toEqual([
-      expect.objectContaining({
-        _aws: expect.objectContaining({
-          CloudWatchMetrics: [
-            {
-              Namespace: 'order-fanout',
-              Dimensions: [['service']],
-              Metrics: [{ Name: 'PaymentMismatches', Unit: 'Count' }],
-            },
-          ],
-        }),
-        service: 'order-status',
-        PaymentMismatches: 1,
-      }),
+      emf('PaymentMismatches', 'Count', 1),
       // The capture also made the order final (cancelled), 5 minutes after it was placed.
-      expect.objectContaining({
-        _aws: expect.objectContaining({
-          CloudWatchMetrics: [
-            {
-              Namespace: 'order-fanout',
-              Dimensions: [['service']],
-              Metrics: [{ Name: 'OrderPlacedSeconds', Unit: 'Seconds' }],
-            },
-          ],
-        }),
-        service: 'order-status',
-        orderId: 'o-1',
-        OrderPlacedSeconds: 300,
-      }),
+      emf('OrderPlacedSeconds', 'Seconds', 300, { orderId: 'o-1' }),
     ]);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderCancelled' } },
