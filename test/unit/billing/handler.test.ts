@@ -1,8 +1,8 @@
 import 'aws-sdk-client-mock-jest';
+import { mockedClients } from '../../fixtures/clients.js';
 import { conditionFailed } from '../../fixtures/dynamo.js';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRejected, orderPlaced } from '../../fixtures/events.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 
@@ -10,8 +10,7 @@ process.env.BILLING_TABLE = 'billing';
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-const db = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
+const { db, sns } = mockedClients();
 // Imported after the environment is set: the handler reads its config once, at load.
 const { handler } = await import('../../../functions/billing/handler.js');
 
@@ -36,12 +35,6 @@ const written = (input: {
 
 const published = (eventType: string) => ({
   MessageAttributes: { eventType: { DataType: 'String', StringValue: eventType } },
-});
-
-beforeEach(() => {
-  db.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
 });
 
 describe('billing handler', () => {

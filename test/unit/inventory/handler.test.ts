@@ -1,9 +1,9 @@
 import 'aws-sdk-client-mock-jest';
-import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+import { mockedClients } from '../../fixtures/clients.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
 
 process.env.INVENTORY_TABLE = 'inventory';
@@ -11,16 +11,9 @@ process.env.RESERVATIONS_TABLE = 'inventory-reservations';
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 
-const db = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
+const { db, sns } = mockedClients();
 // Imported after the environment is set: the handler reads its config once, at load.
 const { handler } = await import('../../../functions/inventory/handler.js');
-
-beforeEach(() => {
-  db.reset();
-  sns.reset();
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
-});
 
 describe('inventory handler', () => {
   it('reserves through the store and publishes with the eventType attribute', async () => {

@@ -1,9 +1,10 @@
 import 'aws-sdk-client-mock-jest';
 import { MessageRejected, SendEmailCommand, SESv2Client, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { orderCancelled, orderPlaced } from '../../fixtures/events.js';
+import { mockedClients } from '../../fixtures/clients.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 
 process.env.NOTIFICATIONS_TABLE = 'notifications';
@@ -12,19 +13,15 @@ process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.FUNCTION_TIMEOUT_SECONDS = '10';
 
-const db = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
+const { db, sns } = mockedClients();
 const ses = mockClient(SESv2Client);
 // Imported after the environment is set: the handler reads its config once, at load.
 const { handler } = await import('../../../functions/notification/handler.js');
 
 beforeEach(() => {
-  db.reset();
-  sns.reset();
   ses.reset();
   db.on(PutCommand).resolves({});
   db.on(UpdateCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
 });
 

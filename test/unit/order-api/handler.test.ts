@@ -1,32 +1,20 @@
 // The deployed handler end to end in-process: real adapters, SDK clients mocked.
 import 'aws-sdk-client-mock-jest';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
 import { customerClaims } from '../../fixtures/api-gateway.js';
 import { setOrderApiEnv } from './env.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
+import { mockedClients } from '../../fixtures/clients.js';
 import { placedOrder } from '../../fixtures/orders.js';
 
 setOrderApiEnv();
 const { handler } = await import('../../../functions/order-api/handler.js');
 
-const db = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
-beforeEach(() => {
-  db.reset();
-  sns.reset();
-});
+const { db, sns } = mockedClients();
 
 const body = { items: [{ productId: 'p-001', quantity: 2 }] };
 /** The customer of postOrder's default claims. */

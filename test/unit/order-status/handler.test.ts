@@ -1,11 +1,11 @@
 // The deployed handler through middy and the shared SQS wiring: real adapter, SDK clients mocked.
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { jest } from '@jest/globals';
-import { mockClient } from 'aws-sdk-client-mock';
 import { inventoryReserved, paymentCaptured } from '../../fixtures/result-events.js';
+import { mockedClients } from '../../fixtures/clients.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 import { placedOrder } from './fakes.js';
 
@@ -16,12 +16,7 @@ process.env.LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_METRICS_NAMESPACE = 'order-fanout';
 const { handler } = await import('../../../functions/order-status/handler.js');
 
-const db = mockClient(DynamoDBDocumentClient);
-const sns = mockClient(SNSClient);
-beforeEach(() => {
-  db.reset();
-  sns.reset();
-});
+const { db, sns } = mockedClients();
 
 const reserved = {
   ...placedOrder(),
