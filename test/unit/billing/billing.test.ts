@@ -4,6 +4,8 @@ import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-p
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
+import { crashOnce } from '../../fixtures/crash.js';
+import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryBillingStore } from './in-memory-store.js';
 
@@ -83,11 +85,7 @@ describe('billing: OrderPlaced', () => {
   it('a redelivery after a crash between charge and record charges under the same key: one capture', async () => {
     expect.assertions(3);
     const { store, provider, publisher, handle } = setup();
-    const decide = store.decide.bind(store);
-    store.decide = async () => {
-      store.decide = decide;
-      throw new Error('lambda timed out');
-    };
+    crashOnce(store, 'decide');
 
     await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
     await handle(orderPlaced());
@@ -339,15 +337,13 @@ it('acknowledges an event type it does not handle without touching anything', as
 
 describe('billing: its log', () => {
   it('writes through the log it is given', async () => {
-    const lines: [string, Record<string, unknown>][] = [];
-    const info = (message: string, ...attributes: Record<string, unknown>[]) =>
-      void lines.push([message, Object.assign({}, ...attributes)]);
+    const { lines, write } = recordingLog();
     const handle = createBillingService({
       store: new InMemoryBillingStore(),
       provider: new SimulatedPaymentProvider(),
       publisher: new RecordingPublisher(),
       now: clock(),
-      log: { info },
+      log: { info: write },
     });
 
     await handle(orderPlaced());

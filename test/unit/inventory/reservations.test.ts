@@ -8,6 +8,7 @@ import {
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { rootLogger } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
+import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryInventoryStore } from './in-memory-store.js';
 
@@ -351,14 +352,12 @@ it('acknowledges an event type it does not handle without touching anything', as
 
 describe('inventory: its log', () => {
   it('writes through the log it is given', async () => {
-    const lines: [string, Record<string, unknown>][] = [];
-    const info = (message: string, ...attributes: Record<string, unknown>[]) =>
-      void lines.push([message, Object.assign({}, ...attributes)]);
+    const { lines, write } = recordingLog();
     const handle = createInventoryService({
       store: new InMemoryInventoryStore({ 'p-001': 10 }),
       publisher: new RecordingPublisher(),
       now: clock(),
-      log: { info },
+      log: { info: write },
     });
 
     await handle(orderPlaced());

@@ -8,6 +8,8 @@ import type { NotificationRecordOf } from '../../../functions/notification/ports
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { logger, rootLogger } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
+import { crashOnce } from '../../fixtures/crash.js';
+import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
@@ -139,11 +141,7 @@ it('a claim whose response was lost (written, then refused to the SDK retry) is 
 it('a notification left PENDING by a crash is sent on the redelivery after the visibility timeout: the documented at-least-once window', async () => {
   expect.assertions(3);
   const { store, mailer, handle, now } = setup();
-  const send = mailer.send.bind(mailer);
-  mailer.send = async () => {
-    mailer.send = send;
-    throw new Error('lambda timed out');
-  };
+  crashOnce(mailer, 'send');
 
   await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
   now.advance(CLAIM_TIMEOUT_MS);
@@ -173,11 +171,7 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
 
 it('a claim younger than the claim timeout is still in flight (retried); once it is older, the redelivery takes it over and sends', async () => {
   const { mailer, handle, now } = setup();
-  const send = mailer.send.bind(mailer);
-  mailer.send = async () => {
-    mailer.send = send;
-    throw new Error('lambda timed out');
-  };
+  crashOnce(mailer, 'send');
   await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
 
   now.advance(CLAIM_TIMEOUT_MS - 5_000); // the clock ticks 1 s per reading: still under the timeout
@@ -317,9 +311,7 @@ describe('claimTimeoutFor', () => {
 
 describe('notification: its log', () => {
   it('writes through the log it is given', async () => {
-    const lines: [string, Record<string, unknown>][] = [];
-    const write = (message: string, ...attributes: Record<string, unknown>[]) =>
-      void lines.push([message, Object.assign({}, ...attributes)]);
+    const { lines, write } = recordingLog();
     const handle = createNotificationService({
       store: new InMemoryNotificationStore(),
       mailer: new RecordingMailer(),
