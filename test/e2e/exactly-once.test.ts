@@ -69,13 +69,8 @@ describe('no oversell', () => {
     expect(lowest).toBeGreaterThanOrEqual(0);
 
     await quiet(240_000);
-    const effects = await mapLimit(orders, 8, (order) => effectsOf(order));
-    for (const [i, order] of orders.entries()) {
-      const { notifications, billing, reservation } = effects[i] ?? {
-        notifications: [],
-        billing: [],
-        reservation: undefined,
-      };
+    const checked = await mapLimit(orders, 8, async (order) => ({ order, ...(await effectsOf(order)) }));
+    for (const { order, notifications, billing, reservation } of checked) {
       expect(notificationStates(notifications)).toEqual(deservedStates(order));
       if (order.status === 'CONFIRMED') {
         expect(billing).toEqual([expect.objectContaining({ status: 'CAPTURED', amount: 1000 })]);
@@ -87,7 +82,7 @@ describe('no oversell', () => {
         expect(reservation).toMatchObject({ status: 'REJECTED' });
       }
     }
-    expect(effects.flatMap((e) => e.billing).filter((b) => b.status === 'CAPTURED')).toHaveLength(UNITS);
+    expect(checked.flatMap((e) => e.billing).filter((b) => b.status === 'CAPTURED')).toHaveLength(UNITS);
     expect(await emailsSentFor(orders.map((o) => o.orderId))).toBe(2 * ORDERS);
   }, 600_000);
 });
@@ -263,13 +258,8 @@ describe("the outbox: OrderPlaced comes from the orders table's stream", () => {
       expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.status));
       expect((await faultStats()).injected['SNS.Publish']).toBe(6 * plan.length);
       await quiet();
-      const effects = await mapLimit(orders, 4, (order) => effectsOf(order));
-      for (const [i, order] of orders.entries()) {
-        const { notifications, billing, reservation } = effects[i] ?? {
-          notifications: [],
-          billing: [],
-          reservation: undefined,
-        };
+      const checked = await mapLimit(orders, 4, async (order) => ({ order, ...(await effectsOf(order)) }));
+      for (const { order, notifications, billing, reservation } of checked) {
         expect(notificationStates(notifications)).toEqual(deservedStates(order));
         expect(billing).toEqual([
           expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' }),
