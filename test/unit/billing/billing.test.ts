@@ -7,7 +7,7 @@ import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/e
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryBillingStore } from './in-memory-store.js';
+import { InMemoryBillingStore, pendingCharge } from './in-memory-store.js';
 
 rootLogger.setLogLevel('SILENT');
 
@@ -157,14 +157,7 @@ describe('billing: InventoryRejected (compensation)', () => {
 
   it('records a void that arrives while the charge is PENDING and acknowledges it; the charge path refunds right after the capture', async () => {
     const { store, publisher, handle, kept } = setup();
-    store.records.set('o-1', {
-      billingId: 'o-1',
-      orderId: 'o-1',
-      status: 'PENDING',
-      amount: 2400,
-      currency: 'JPY',
-      createdAt: '2026-11-25T09:00:00.000Z',
-    });
+    store.records.set('o-1', pendingCharge());
 
     await handle(inventoryRejected()); // resolves: nothing to retry
     expect(store.records.get('o-1')).toMatchObject({

@@ -5,6 +5,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRejected, orderPlaced } from '../../fixtures/events.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+import { pendingCharge } from './in-memory-store.js';
 
 process.env.BILLING_TABLE = 'billing';
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
@@ -75,14 +76,7 @@ describe('billing handler', () => {
   it('records a rejection whose charge is still in flight on its pending record and acknowledges it, next to one it voids', async () => {
     db.on(GetCommand, { Key: { billingId: 'o-1', orderId: 'o-1' } })
       .resolves({
-        Item: {
-          billingId: 'o-1',
-          orderId: 'o-1',
-          status: 'PENDING',
-          amount: 2400,
-          currency: 'JPY',
-          createdAt: '2026-11-25T09:00:00.000Z',
-        },
+        Item: pendingCharge(),
       })
       .on(GetCommand, { Key: { billingId: 'o-2', orderId: 'o-2' } })
       .resolves({});

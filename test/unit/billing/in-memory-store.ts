@@ -2,6 +2,16 @@
 // writing in one synchronous step after an await, as separate DynamoDB requests interleave.
 import type { BillingRecord, BillingRecordOf, BillingStore, Compensation } from '../../../functions/billing/ports.js';
 
+/** Order o-1's record while its charge is in flight: written, not yet decided. */
+export const pendingCharge = (): BillingRecordOf<'PENDING'> => ({
+  billingId: 'o-1',
+  orderId: 'o-1',
+  status: 'PENDING',
+  amount: 2400,
+  currency: 'JPY',
+  createdAt: '2026-11-25T09:00:00.000Z',
+});
+
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class InMemoryBillingStore implements BillingStore {
