@@ -107,26 +107,17 @@ run "stage_is_throttled" {
   }
 }
 
-run "burst_limit_is_checked" {
+# Each listed variable must fail its own validation: one run proves both limits are checked.
+run "throttling_limits_are_checked" {
   command = plan
   module {
     source = "./modules/api"
   }
   variables {
     throttling_burst_limit = -1
+    throttling_rate_limit  = -1
   }
-  expect_failures = [var.throttling_burst_limit]
-}
-
-run "rate_limit_is_checked" {
-  command = plan
-  module {
-    source = "./modules/api"
-  }
-  variables {
-    throttling_rate_limit = -1
-  }
-  expect_failures = [var.throttling_rate_limit]
+  expect_failures = [var.throttling_burst_limit, var.throttling_rate_limit]
 }
 
 run "every_method_requires_a_cognito_id_token" {
