@@ -154,17 +154,24 @@ export function finalOrder(orderId: string, timeoutMs = 90_000): Promise<OrderVi
   );
 }
 
-/** An order as the orders table holds it now (read straight from the table: no load on order-api). */
-export async function storedOrder(orderId: string): Promise<OrderView | undefined> {
+/** Every item of a table under one partition key, read consistently: what the table holds now. */
+async function itemsWithKey(table: string, name: string, value: string): Promise<Record<string, unknown>[]> {
   const { Items = [] } = await db.send(
     new QueryCommand({
-      TableName: tables().orders,
-      KeyConditionExpression: 'orderId = :id',
-      ExpressionAttributeValues: { ':id': orderId },
+      TableName: table,
+      KeyConditionExpression: '#key = :value',
+      ExpressionAttributeNames: { '#key': name },
+      ExpressionAttributeValues: { ':value': value },
       ConsistentRead: true,
     }),
   );
-  return Items[0] as OrderView | undefined;
+  return Items;
+}
+
+/** An order as the orders table holds it now (read straight from the table: no load on order-api). */
+export async function storedOrder(orderId: string): Promise<OrderView | undefined> {
+  const [order] = await itemsWithKey(tables().orders, 'orderId', orderId);
+  return order as OrderView | undefined;
 }
 
 /** The orders, in the order asked, if every one of them is final now; undefined otherwise. */
@@ -213,17 +220,7 @@ const NOTIFICATION_KINDS = ['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLE
 /** Every notification record of an order, whatever its createdAt: a second record of one kind is a duplicate. */
 export async function notificationsOf(orderId: string): Promise<Record<string, unknown>[]> {
   const found = await Promise.all(
-    NOTIFICATION_KINDS.map(async (kind) => {
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tables().notifications,
-          KeyConditionExpression: 'notificationId = :id',
-          ExpressionAttributeValues: { ':id': `${orderId}:${kind}` },
-          ConsistentRead: true,
-        }),
-      );
-      return Items;
-    }),
+    NOTIFICATION_KINDS.map((kind) => itemsWithKey(tables().notifications, 'notificationId', `${orderId}:${kind}`)),
   );
   return found.flat();
 }
@@ -269,15 +266,7 @@ export async function effectsOf(order: Pick<OrderView, 'orderId' | 'status'>, ti
 
 /** Every billing record of an order (billingId = orderId by design; a second one would be a second charge). */
 export async function billingOf(orderId: string): Promise<Record<string, unknown>[]> {
-  const { Items = [] } = await db.send(
-    new QueryCommand({
-      TableName: tables().billing,
-      KeyConditionExpression: 'billingId = :id',
-      ExpressionAttributeValues: { ':id': orderId },
-      ConsistentRead: true,
-    }),
-  );
-  return Items;
+  return itemsWithKey(tables().billing, 'billingId', orderId);
 }
 
 export async function reservationOf(orderId: string): Promise<Record<string, unknown> | undefined> {
