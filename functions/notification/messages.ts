@@ -21,56 +21,49 @@ export function formatMoney(amount: number, currency: string): string {
 const lineText = (line: OrderLine, currency: string) =>
   `  ${line.quantity} × ${line.productId} at ${formatMoney(line.unitPrice, currency)} = ${formatMoney(line.lineTotal, currency)}`;
 
+/** One email to the customer: its lines, joined, are the body. */
+const message = (kind: NotificationKind, recipient: string, subject: string, lines: string[]): Message => ({
+  kind,
+  recipient,
+  subject,
+  body: lines.join('\n'),
+});
+
 export function composeMessage(event: NotifyingEvent): Message {
   const { orderId } = event;
   switch (event.type) {
     case 'OrderPlaced': {
       const { email, items, totalAmount, currency } = event.data;
-      return {
-        kind: 'ORDER_RECEIVED',
-        recipient: email,
-        subject: `We received your order ${orderId}`,
-        body: [
-          'Thank you for your order. We are now reserving your items and taking payment.',
-          '',
-          `Order: ${orderId}`,
-          'Items:',
-          ...items.map((l) => lineText(l, currency)),
-          `Total: ${formatMoney(totalAmount, currency)}`,
-          '',
-          'We will email you again when your order is confirmed.',
-        ].join('\n'),
-      };
+      return message('ORDER_RECEIVED', email, `We received your order ${orderId}`, [
+        'Thank you for your order. We are now reserving your items and taking payment.',
+        '',
+        `Order: ${orderId}`,
+        'Items:',
+        ...items.map((l) => lineText(l, currency)),
+        `Total: ${formatMoney(totalAmount, currency)}`,
+        '',
+        'We will email you again when your order is confirmed.',
+      ]);
     }
     case 'OrderConfirmed': {
       const { email, totalAmount, currency } = event.data;
-      return {
-        kind: 'ORDER_CONFIRMED',
-        recipient: email,
-        subject: `Your order ${orderId} is confirmed`,
-        body: [
-          'Good news: your order is confirmed. Your items are reserved and your payment was taken.',
-          '',
-          `Order: ${orderId}`,
-          `Total charged: ${formatMoney(totalAmount, currency)}`,
-        ].join('\n'),
-      };
+      return message('ORDER_CONFIRMED', email, `Your order ${orderId} is confirmed`, [
+        'Good news: your order is confirmed. Your items are reserved and your payment was taken.',
+        '',
+        `Order: ${orderId}`,
+        `Total charged: ${formatMoney(totalAmount, currency)}`,
+      ]);
     }
     case 'OrderCancelled': {
       const { email, reason } = event.data;
-      return {
-        kind: 'ORDER_CANCELLED',
-        recipient: email,
-        subject: `Your order ${orderId} was cancelled`,
-        body: [
-          'We are sorry: your order was cancelled.',
-          '',
-          `Order: ${orderId}`,
-          `Reason: ${reason}`,
-          '',
-          'If any payment was taken for this order, it is refunded in full.',
-        ].join('\n'),
-      };
+      return message('ORDER_CANCELLED', email, `Your order ${orderId} was cancelled`, [
+        'We are sorry: your order was cancelled.',
+        '',
+        `Order: ${orderId}`,
+        `Reason: ${reason}`,
+        '',
+        'If any payment was taken for this order, it is refunded in full.',
+      ]);
     }
   }
 }
