@@ -15,7 +15,14 @@
 // the void cannot run out of retries and leave money on a cancelled order. A redelivery that finds
 // PENDING charges again under the same idempotency key, which the provider answers with the first
 // charge, never a second one.
-import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
+import {
+  createEvent,
+  eventIdFor,
+  type EventData,
+  type EventOf,
+  type EventType,
+  type OrderEvent,
+} from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
@@ -30,36 +37,28 @@ class BillingContentionError extends RetryableError {
 /** The one event a decided record announces; a redelivery republishes it with the same id and time. */
 function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
   const { orderId, billingId } = record;
+  // Its id comes from the type and the order: a retry republishes the very same event.
+  const announce = <T extends EventType>(type: T, time: string, data: EventData<T>): EventOf<T> =>
+    createEvent(type, { id: eventIdFor(type, orderId), orderId, time, data });
   switch (record.status) {
     case 'PENDING':
       return undefined;
     case 'CAPTURED':
-      return createEvent('PaymentCaptured', {
-        id: eventIdFor('PaymentCaptured', orderId),
-        orderId,
-        time: record.decidedAt,
-        data: { billingId, amount: record.amount, currency: record.currency },
+      return announce('PaymentCaptured', record.decidedAt, {
+        billingId,
+        amount: record.amount,
+        currency: record.currency,
       });
     case 'DECLINED':
-      return createEvent('PaymentDeclined', {
-        id: eventIdFor('PaymentDeclined', orderId),
-        orderId,
-        time: record.decidedAt,
-        data: { billingId, reason: record.reason },
-      });
+      return announce('PaymentDeclined', record.decidedAt, { billingId, reason: record.reason });
     case 'VOIDED':
-      return createEvent('PaymentVoided', {
-        id: eventIdFor('PaymentVoided', orderId),
-        orderId,
-        time: record.decidedAt,
-        data: { billingId, reason: record.reason },
-      });
+      return announce('PaymentVoided', record.decidedAt, { billingId, reason: record.reason });
     case 'REFUNDED':
-      return createEvent('PaymentRefunded', {
-        id: eventIdFor('PaymentRefunded', orderId),
-        orderId,
-        time: record.refundedAt,
-        data: { billingId, amount: record.amount, currency: record.currency, reason: record.reason },
+      return announce('PaymentRefunded', record.refundedAt, {
+        billingId,
+        amount: record.amount,
+        currency: record.currency,
+        reason: record.reason,
       });
   }
 }

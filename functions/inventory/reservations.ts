@@ -5,7 +5,9 @@
 import {
   createEvent,
   eventIdFor,
+  type EventData,
   type EventOf,
+  type EventType,
   type OrderEvent,
   type OrderLine,
   type Shortage,
@@ -40,28 +42,16 @@ function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[])
 /** The one event each recorded outcome announces; a retry republishes it with the same id and time. */
 function outcomeEvent(reservation: Reservation): OrderEvent {
   const { orderId, decidedAt: time } = reservation;
+  // Its id comes from the type and the order: a retry republishes the very same event.
+  const announce = <T extends EventType>(type: T, data: EventData<T>): EventOf<T> =>
+    createEvent(type, { id: eventIdFor(type, orderId), orderId, time, data });
   switch (reservation.status) {
     case 'RESERVED':
-      return createEvent('InventoryReserved', {
-        id: eventIdFor('InventoryReserved', orderId),
-        orderId,
-        time,
-        data: { items: reservation.items },
-      });
+      return announce('InventoryReserved', { items: reservation.items });
     case 'REJECTED':
-      return createEvent('InventoryRejected', {
-        id: eventIdFor('InventoryRejected', orderId),
-        orderId,
-        time,
-        data: { reason: reservation.reason, shortages: reservation.shortages },
-      });
+      return announce('InventoryRejected', { reason: reservation.reason, shortages: reservation.shortages });
     case 'RELEASED':
-      return createEvent('InventoryReleased', {
-        id: eventIdFor('InventoryReleased', orderId),
-        orderId,
-        time,
-        data: { reason: reservation.reason },
-      });
+      return announce('InventoryReleased', { reason: reservation.reason });
   }
 }
 
