@@ -1,7 +1,7 @@
 // `make down`: asks the running `make up` to stop (SIGTERM); it stops what it started and nothing else.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { localStateDir } from '../paths.js';
-import { upPidFile } from './up-pid.js';
+import { isAlive, upPidFile } from './up-pid.js';
 
 const pidFile = upPidFile(localStateDir);
 
@@ -20,9 +20,7 @@ try {
 // Wait for it to finish stopping its children, with a deadline.
 const deadline = Date.now() + 30_000;
 while (Date.now() < deadline) {
-  try {
-    process.kill(pid, 0);
-  } catch {
+  if (!isAlive(pid)) {
     console.log('Stopped.');
     process.exit(0);
   }

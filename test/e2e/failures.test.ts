@@ -27,6 +27,7 @@ import { claimTimeoutFor } from '../../functions/notification/notifications.js';
 import { createEvent, eventIdFor } from '../../functions/shared/events.js';
 import { listDlq, receiveAll, type DlqEntry } from '../../local/ops/dlq/messages.js';
 import { discover } from '../../local/ops/dlq/topology.js';
+import { isAlive } from '../../local/stack/up-pid.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, stack } from './support/stack.js';
 import {
@@ -178,15 +179,6 @@ async function workerPids(functionName: string): Promise<number[]> {
     )
     .map((m) => Number(m[1]));
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Messages of a queue received and not yet deleted (in flight in a worker). */
 async function inFlight(name: string): Promise<number> {
@@ -494,7 +486,7 @@ describe('crashes and timeouts', () => {
   const stopped: number[] = [];
   afterEach(() => {
     // Never leave a worker stopped, whatever happened.
-    for (const pid of stopped.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of stopped.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
 
   /** Stops every inventory worker, places an order, and waits until its OrderPlaced is in flight in one of them. */
@@ -540,7 +532,7 @@ describe('crashes and timeouts', () => {
     const hungAt = Date.now();
 
     // Nobody but the runtime kills the hung worker, at the function timeout.
-    await eventually(async () => (pids.every((pid) => !alive(pid)) ? true : undefined), {
+    await eventually(async () => (pids.every((pid) => !isAlive(pid)) ? true : undefined), {
       timeoutMs: 30_000,
       what: 'the runtime to kill the timed-out worker',
     });

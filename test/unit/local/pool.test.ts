@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkerPool, type FunctionProcessSpec } from '../../../local/runtime/pool.js';
+import { isAlive } from '../../../local/stack/up-pid.js';
 
 let dir: string;
 const pools: WorkerPool[] = [];
@@ -36,15 +37,6 @@ function pool(overrides: Partial<FunctionProcessSpec> = {}, concurrency = 2): Wo
   pools.push(created);
   return created;
 }
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pool-test-'));
