@@ -4,7 +4,7 @@ import { conditionFailed } from '../../fixtures/dynamo.js';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRejected, orderPlaced } from '../../fixtures/events.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+import { betweenTwoOrders, lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 import { pendingCharge } from './in-memory-store.js';
 
 process.env.BILLING_TABLE = 'billing';
@@ -64,10 +64,7 @@ describe('billing handler', () => {
     db.on(UpdateCommand).callsFake(written);
     const bad = sqsRecord({ ...orderPlaced(), data: { ...orderPlaced().data, totalAmount: 24.5 } });
 
-    const result = await handler(
-      sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))),
-      lambdaContext(),
-    );
+    const result = await handler(betweenTwoOrders(bad), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);

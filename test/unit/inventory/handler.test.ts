@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { orderPlaced, paymentDeclined } from '../../fixtures/events.js';
-import { lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
+import { betweenTwoOrders, lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
 import { mockedClients } from '../../fixtures/clients.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
 
@@ -35,10 +35,7 @@ describe('inventory handler', () => {
     db.on(TransactWriteCommand).resolves({});
     const bad = sqsRecord(body);
 
-    const result = await handler(
-      sqsEvent(sqsRecord(orderPlaced({ orderId: 'o-1' })), bad, sqsRecord(orderPlaced({ orderId: 'o-2' }))),
-      lambdaContext(),
-    );
+    const result = await handler(betweenTwoOrders(bad), lambdaContext());
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
