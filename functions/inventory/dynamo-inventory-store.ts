@@ -49,16 +49,14 @@ export class DynamoInventoryStore implements InventoryStore {
               },
             },
             // Items 1..n: take each line only from a product that exists and has enough: never below zero.
-            ...reservation.items.map(({ productId, quantity }) => ({
-              Update: {
-                TableName: this.tables.inventory,
-                Key: { productId },
-                UpdateExpression: 'SET #stock = #stock - :quantity',
-                ConditionExpression: 'attribute_exists(productId) AND #stock >= :quantity',
-                ExpressionAttributeNames: { '#stock': 'stock' },
-                ExpressionAttributeValues: { ':quantity': quantity },
-              },
-            })),
+            ...reservation.items.map(({ productId, quantity }) =>
+              this.stockChange(
+                productId,
+                quantity,
+                'SET #stock = #stock - :quantity',
+                'attribute_exists(productId) AND #stock >= :quantity',
+              ),
+            ),
           ],
         },
         this.retry,
@@ -99,6 +97,20 @@ export class DynamoInventoryStore implements InventoryStore {
     }
   }
 
+  /** One product's stock moved by a line's quantity (taken or given back), under the condition that guards the move. */
+  private stockChange(productId: string, quantity: number, UpdateExpression: string, ConditionExpression: string) {
+    return {
+      Update: {
+        TableName: this.tables.inventory,
+        Key: { productId },
+        UpdateExpression,
+        ConditionExpression,
+        ExpressionAttributeNames: { '#stock': 'stock' },
+        ExpressionAttributeValues: { ':quantity': quantity },
+      },
+    };
+  }
+
   private releaseTransaction(released: ReservationOf<'RELEASED'>, lines: ReservedLine[]): TransactWriteCommandInput {
     return {
       TransactItems: [
@@ -119,16 +131,9 @@ export class DynamoInventoryStore implements InventoryStore {
           },
         },
         // Items 1..n: stock back to each product that still exists (ADD alone would create a missing one).
-        ...lines.map(({ productId, quantity }) => ({
-          Update: {
-            TableName: this.tables.inventory,
-            Key: { productId },
-            UpdateExpression: 'ADD #stock :quantity',
-            ConditionExpression: 'attribute_exists(productId)',
-            ExpressionAttributeNames: { '#stock': 'stock' },
-            ExpressionAttributeValues: { ':quantity': quantity },
-          },
-        })),
+        ...lines.map(({ productId, quantity }) =>
+          this.stockChange(productId, quantity, 'ADD #stock :quantity', 'attribute_exists(productId)'),
+        ),
       ],
     };
   }
