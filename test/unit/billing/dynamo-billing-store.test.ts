@@ -1,13 +1,12 @@
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { conditionFailed } from '../../fixtures/dynamo.js';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoBillingStore } from '../../../functions/billing/dynamo-billing-store.js';
 import type { BillingRecordOf } from '../../../functions/billing/ports.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
-const store = new DynamoBillingStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'billing');
+const { db, client } = mockedDocumentClient();
+const store = new DynamoBillingStore(client, 'billing');
 const key = { billingId: 'o-1', orderId: 'o-1' };
 const captured: BillingRecordOf<'CAPTURED'> = {
   ...key,
@@ -17,8 +16,6 @@ const captured: BillingRecordOf<'CAPTURED'> = {
   providerRef: 'ch_sim_o-1',
   decidedAt: '2026-11-25T10:00:00.000Z',
 };
-
-beforeEach(() => db.reset());
 
 describe('createIfAbsent', () => {
   const pending: BillingRecordOf<'PENDING'> = {

@@ -1,16 +1,15 @@
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-inventory-store.js';
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
+const { db, client } = mockedDocumentClient();
 // No waiting between the in-process retries of a conflicted transaction.
 const store = new DynamoInventoryStore(
-  DynamoDBDocumentClient.from(new DynamoDBClient({})),
+  client,
   { inventory: 'inventory', reservations: 'inventory-reservations' },
   { sleep: async () => undefined },
 );
@@ -25,8 +24,6 @@ const reserved = {
   decidedAt: '2026-11-25T10:00:00.000Z',
 };
 const released = { ...reserved, status: 'RELEASED' as const, reason: 'payment declined: card_declined' };
-
-beforeEach(() => db.reset());
 
 describe('reserve', () => {
   it('writes the reservation and takes every line in one conditional transaction', async () => {

@@ -1,5 +1,4 @@
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { conditionFailed } from '../../fixtures/dynamo.js';
 import {
   MessageRejected,
@@ -8,15 +7,16 @@ import {
   SESv2Client,
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoNotificationStore } from '../../../functions/notification/dynamo-notification-store.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { SesMailer } from '../../../functions/notification/ses-mailer.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
+const { db, client } = mockedDocumentClient();
 const ses = mockClient(SESv2Client);
-const store = new DynamoNotificationStore(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'notifications');
+const store = new DynamoNotificationStore(client, 'notifications');
 
 const pending: NotificationRecordOf<'PENDING'> = {
   notificationId: 'o-1:ORDER_RECEIVED',
@@ -38,7 +38,6 @@ const sent: NotificationRecordOf<'SENT'> = {
 const key = { notificationId: 'o-1:ORDER_RECEIVED', createdAt: '2026-11-25T09:00:00.000Z' };
 
 beforeEach(() => {
-  db.reset();
   ses.reset();
 });
 

@@ -1,26 +1,14 @@
 import 'aws-sdk-client-mock-jest';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
-import {
-  BatchGetCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
 import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
 import { placedOrder } from '../../fixtures/orders.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const { db, client } = mockedDocumentClient();
 // No waiting between conflict retries in unit tests.
 const store = new DynamoOrderStore(
   client,
@@ -36,8 +24,6 @@ const claim = {
   expiresAt: 1_764_147_600,
   response: { statusCode: 202, body: { orderId: order.orderId } },
 };
-
-beforeEach(() => db.reset());
 
 describe('DynamoProductCatalog', () => {
   const catalog = new DynamoProductCatalog(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);

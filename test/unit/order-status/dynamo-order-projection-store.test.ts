@@ -1,17 +1,14 @@
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { conditionFailed } from '../../fixtures/dynamo.js';
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOrderProjectionStore as DynamoOrderProjection } from '../../../functions/order-status/dynamo-order-projection-store.js';
 import { placedOrder } from './fakes.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
-const store = new DynamoOrderProjection(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'orders');
+const { db, client } = mockedDocumentClient();
+const store = new DynamoOrderProjection(client, 'orders');
 const key = { orderId: 'o-1', createdAt: '2026-11-25T09:00:00.000Z' };
 const entry = { eventId: 'o-1:PaymentCaptured', type: 'PaymentCaptured', time: '2026-11-25T09:01:00.000Z' };
-
-beforeEach(() => db.reset());
 
 describe('DynamoOrderProjection', () => {
   it('finds an order by Query on its partition key (consistent, limit 1)', async () => {

@@ -1,7 +1,5 @@
 import 'aws-sdk-client-mock-jest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   backoffDelay,
   TRANSACTION_RETRY,
@@ -10,9 +8,9 @@ import {
 } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
+import { mockedDocumentClient } from '../../fixtures/clients.js';
 
-const db = mockClient(DynamoDBDocumentClient);
-const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const { db, client } = mockedDocumentClient();
 const input = {
   TransactItems: [{ Put: { TableName: 't', Item: { id: 'a' } } }, { Put: { TableName: 't', Item: { id: 'b' } } }],
 };
@@ -21,7 +19,6 @@ let delays: number[];
 const options = { sleep: async (ms: number) => void delays.push(ms), random: () => 0.5 };
 
 beforeEach(() => {
-  db.reset();
   delays = [];
 });
 
