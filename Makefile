@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -84,7 +84,27 @@ plan: install ## The pull request's plan summary of infra/envs/aws as markdown, 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
 
-test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
+# `make test` runs the end-to-end tests beside the other checks: their setup spends most of its time
+# in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Two lanes
+# (make -j2): the e2e tests, and the others one after another at a lower priority (nice), so that
+# the e2e tests that bound a duration get the CPU first; the unit tests, which bound theirs too, go
+# first in their lane, while the e2e setup waits. Each check's output is printed together when it
+# ends (--output-sync), followed by one line with its result and wall time; a failure anywhere fails
+# make test, after the other lane has finished (--keep-going).
+CHECKS := test-unit typecheck lint test-infra
+test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
+	@echo "make test: test-e2e beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going timed-test-e2e checks
+
+# The lane of checks beside the e2e tests.
+checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
+	@nice -n 10 $(MAKE) --no-print-directory --output-sync=target --keep-going $(CHECKS:%=timed-%)
+
+# One check, then its result and wall time on a line of its own.
+timed-%:
+	@start=$$SECONDS; \
+	if $(MAKE) --no-print-directory $*; then echo "make test: $* passed in $$((SECONDS - start)) s"; \
+	else echo "make test: $* FAILED after $$((SECONDS - start)) s"; exit 1; fi
 
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
