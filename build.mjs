@@ -3,7 +3,7 @@
 // Same sources give the same zip bytes, so the same CodeSha256, so Terraform sees no change.
 // Usage: node build.mjs [name ...]   (no names: every function)
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as esbuild from 'esbuild';
@@ -49,7 +49,11 @@ export async function buildFunction(name) {
   const outfile = join(dist, name, 'handler.mjs');
   await esbuild.build({ ...bundleOptions, entryPoints: [join(root, 'functions', name, 'handler.ts')], outfile });
   const zipPath = join(dist, `${name}.zip`);
-  await writeZip(outfile, zipPath);
+  // Written beside and renamed into place: a build running while Terraform, the runtime or another
+  // build reads the zip (make test runs make plan's build beside the e2e tests) never shows it half written.
+  const partial = join(dist, `.${name}.zip.${process.pid}.partial`);
+  await writeZip(outfile, partial);
+  renameSync(partial, zipPath);
   const zipBytes = readFileSync(zipPath);
   return {
     name,
