@@ -20,6 +20,12 @@ const { deployTflocal } = await tsImport('./support/tflocal.ts', import.meta.url
 /** @type {import('../../build.mjs')} */
 const { functionNames } = await import('../../build.mjs');
 
+// The runtime's long-poll wait, shorter than make up's 20 s: moto fixes a received message's
+// visibility timeout when the ReceiveMessage call starts, so after a test shortens a queue's
+// visibility it waits for the polls already waiting to end (support/stack.ts, pollsRestarted).
+// Messages still arrive the moment they are sent: a long poll returns as soon as there is one.
+const RUNTIME_WAIT_SECONDS = 2;
+
 export default async function globalSetup() {
   const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
   const started = performance.now();
@@ -43,6 +49,7 @@ export default async function globalSetup() {
       verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
       onReport: (report) => narration.write(`${narrate(report)}\n`),
       onBuilt: markBuilt,
+      waitTimeSeconds: RUNTIME_WAIT_SECONDS,
     });
   } catch (error) {
     markBuilt();
@@ -57,6 +64,7 @@ export default async function globalSetup() {
     apiUrl: stack.apiUrl,
     consoleUrl: stack.consoleUrl,
     faultProxyUrl: stack.faultProxy.url,
+    runtimeWaitSeconds: RUNTIME_WAIT_SECONDS,
     stateDir,
     outputs: stack.outputs,
   });
