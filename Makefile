@@ -27,10 +27,10 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
 
 help: ## List every verb
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
@@ -84,17 +84,18 @@ plan: install ## The pull request's plan summary of infra/envs/aws as markdown, 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
 
-# `make test` runs the end-to-end tests beside the other checks: their setup spends most of its time
-# in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Two lanes
-# (make -j2): the e2e tests, and the others one after another at a lower priority (nice), so that
-# the e2e tests that bound a duration get the CPU first; the unit tests, which bound theirs too, go
-# first in their lane, while the e2e setup waits. Each check's output is printed together when it
-# ends (--output-sync), followed by one line with its result and wall time; a failure anywhere fails
-# make test, after the other lane has finished (--keep-going).
+# `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
+# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Three
+# lanes (make -j3): the two groups of e2e files (test-e2e), and the other checks one after another
+# at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
+# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
+# check's output is printed together when it ends (--output-sync), followed by one line with its
+# result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
 test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
-	@echo "make test: test-e2e beside $(CHECKS) (niced, one after another); each one's output when it ends"
-	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going timed-test-e2e checks
+	@$(E2E_INIT)
+	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
 
 # The lane of checks beside the e2e tests.
 checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
@@ -125,8 +126,26 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 	terraform -chdir=infra test -no-color
 	$(MAKE) --no-print-directory plan | grep '^\*\*Plan:\*\* [0-9]* to add'
 
-test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
-	$(JEST) --selectProjects e2e --runInBand
+# The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
+# port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
+# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
+# waiting out visibility and claim timeouts; the others, one after another, need the CPU. Within a
+# group the files run one at a time (--runInBand): they share their stack.
+E2E_APART := test/e2e/failures.test.ts
+E2E_GROUPS := test-e2e-apart test-e2e-rest
+# envs/local initialised once before the groups: their setups' own `terraform init`s then find the
+# provider installed and write nothing, instead of installing it side by side into one .terraform.
+E2E_INIT := terraform -chdir=infra/envs/local init -input=false -no-color >/dev/null
+test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
+	@$(E2E_INIT)
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
+
+# The apart group has no tflocal.test.ts: its setup skips that deployment.
+test-e2e-apart: install ## One e2e group alone: failures.test.ts on a stack of its own
+	E2E_SKIP_TFLOCAL=1 $(JEST) --selectProjects e2e --runInBand $(E2E_APART)
+
+test-e2e-rest: install ## The other e2e group alone: every e2e file but failures.test.ts, on one stack
+	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART)
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .
