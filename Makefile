@@ -77,8 +77,12 @@ dlq-redrive: install ## Move the dead-letter queue's messages back to the queues
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
 	npx tsx local/tools/status.ts
 
+# The plan hashes the function zips, so make plan bundles them first. PLAN_BUILD=if-missing bundles
+# only when dist/ has none: test-infra's check counts resources, not code, and beside make test's e2e
+# tests (watch.test.ts edits sources and rebuilds) it must not write dist/ from edited sources.
+PLAN_BUILD ?= always
 plan: install ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
-	@node build.mjs >&2
+	@if [ "$(PLAN_BUILD)" != if-missing ] || ! ls dist/*.zip >/dev/null 2>&1; then node build.mjs >&2; fi
 	@npx tsx local/tools/plan.ts
 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
@@ -124,7 +128,7 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 	for env in $(TF_ENVS); do terraform -chdir=$$env init -backend=false -input=false >/dev/null && terraform -chdir=$$env validate -no-color; done
 	terraform -chdir=infra init -backend=false -input=false >/dev/null
 	terraform -chdir=infra test -no-color
-	$(MAKE) --no-print-directory plan | grep '^\*\*Plan:\*\* [0-9]* to add'
+	$(MAKE) --no-print-directory plan PLAN_BUILD=if-missing | grep '^\*\*Plan:\*\* [0-9]* to add'
 
 # The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
 # port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
