@@ -97,13 +97,13 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
 test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
-	@$(E2E_INIT)
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
 
-# The lane of checks beside the e2e tests.
+# The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
+# make's goals, which would run side by side in the job slots the e2e lanes free when they end.
 checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
-	@nice -n 10 $(MAKE) --no-print-directory --output-sync=target --keep-going $(CHECKS:%=timed-%)
+	@failed=0; for check in $(CHECKS); do nice -n 10 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
 
 # One check, then its result and wall time on a line of its own.
 timed-%:
@@ -133,23 +133,25 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 # The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
 # port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
 # group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
-# waiting out visibility and claim timeouts; the others, one after another, need the CPU. Within a
-# group the files run one at a time (--runInBand): they share their stack.
-E2E_APART := test/e2e/failures.test.ts
+# waiting out visibility and claim timeouts, and contention.test.ts goes with it to even the groups
+# out; the others, one after another, need the CPU. Within a group the files run one at a time
+# (--runInBand): they share their stack.
+E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
 E2E_GROUPS := test-e2e-apart test-e2e-rest
-# envs/local initialised once before the groups: their setups' own `terraform init`s then find the
-# provider installed and write nothing, instead of installing it side by side into one .terraform.
-E2E_INIT := terraform -chdir=infra/envs/local init -input=false -no-color >/dev/null
 test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
-	@$(E2E_INIT)
 	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
 
+# Each group's Terraform keeps its working data (the provider link, the modules' manifest, which
+# every `terraform init` rewrites) in a TF_DATA_DIR of its own inside infra/envs/local: the groups'
+# and test-infra's inits run side by side with the other group's applies and plans.
+test-e2e-apart test-e2e-rest: export TF_DATA_DIR = .terraform-$@
+
 # The apart group has no tflocal.test.ts: its setup skips that deployment.
-test-e2e-apart: install ## One e2e group alone: failures.test.ts on a stack of its own
+test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.test.ts on a stack of their own
 	E2E_SKIP_TFLOCAL=1 $(JEST) --selectProjects e2e --runInBand $(E2E_APART)
 
-test-e2e-rest: install ## The other e2e group alone: every e2e file but failures.test.ts, on one stack
-	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART)
+test-e2e-rest: install ## The other e2e group alone: every other e2e file, on one stack
+	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART) --
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .
