@@ -27,10 +27,10 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test test-unit test-infra test-e2e typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
 
 help: ## List every verb
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
@@ -77,14 +77,39 @@ dlq-redrive: install ## Move the dead-letter queue's messages back to the queues
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
 	npx tsx local/ops/status.ts
 
+# The plan hashes the function zips, so make plan bundles them first. PLAN_BUILD=if-missing bundles
+# only when dist/ has none: test-infra's check counts resources, not code, and beside make test's e2e
+# tests (watch.test.ts edits sources and rebuilds) it must not write dist/ from edited sources.
+PLAN_BUILD ?= always
 plan: install ## The pull request's plan summary of infra/envs/aws as markdown, offline: no AWS account, nothing left behind
-	@node build.mjs >&2
+	@if [ "$(PLAN_BUILD)" != if-missing ] || ! ls dist/*.zip >/dev/null 2>&1; then node build.mjs >&2; fi
 	@npx tsx tools/plan.ts
 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
 
-test: install typecheck lint test-unit test-infra test-e2e ## Everything CI runs: types, unit, Terraform and end-to-end tests
+# `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
+# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Three
+# lanes (make -j3): the two groups of e2e files (test-e2e), and the other checks one after another
+# at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
+# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
+# check's output is printed together when it ends (--output-sync), followed by one line with its
+# result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
+CHECKS := test-unit typecheck lint test-infra
+test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
+	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+
+# The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
+# make's goals, which would run side by side in the job slots the e2e lanes free when they end.
+checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
+	@failed=0; for check in $(CHECKS); do nice -n 10 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
+
+# One check, then its result and wall time on a line of its own.
+timed-%:
+	@start=$$SECONDS; \
+	if $(MAKE) --no-print-directory $*; then echo "make test: $* passed in $$((SECONDS - start)) s"; \
+	else echo "make test: $* FAILED after $$((SECONDS - start)) s"; exit 1; fi
 
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
@@ -103,10 +128,30 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 	for env in $(TF_ENVS); do terraform -chdir=$$env init -backend=false -input=false >/dev/null && terraform -chdir=$$env validate -no-color; done
 	terraform -chdir=infra init -backend=false -input=false >/dev/null
 	terraform -chdir=infra test -no-color
-	$(MAKE) --no-print-directory plan | grep '^\*\*Plan:\*\* [0-9]* to add'
+	$(MAKE) --no-print-directory plan PLAN_BUILD=if-missing | grep '^\*\*Plan:\*\* [0-9]* to add'
 
-test-e2e: install ## End-to-end tests: their own emulator on a free port, a real apply, the runtime
-	$(JEST) --selectProjects e2e --runInBand
+# The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
+# port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
+# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
+# waiting out visibility and claim timeouts, and contention.test.ts goes with it to even the groups
+# out; the others, one after another, need the CPU. Within a group the files run one at a time
+# (--runInBand): they share their stack.
+E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
+E2E_GROUPS := test-e2e-apart test-e2e-rest
+test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
+
+# Each group's Terraform keeps its working data (the provider link, the modules' manifest, which
+# every `terraform init` rewrites) in a TF_DATA_DIR of its own inside infra/envs/local: the groups'
+# and test-infra's inits run side by side with the other group's applies and plans.
+test-e2e-apart test-e2e-rest: export TF_DATA_DIR = .terraform-$@
+
+# The apart group has no tflocal.test.ts: its setup skips that deployment.
+test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.test.ts on a stack of their own
+	E2E_SKIP_TFLOCAL=1 $(JEST) --selectProjects e2e --runInBand $(E2E_APART)
+
+test-e2e-rest: install ## The other e2e group alone: every other e2e file, on one stack
+	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART) --
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .

@@ -3,8 +3,16 @@
 // Same sources give the same zip bytes, so the same CodeSha256, so Terraform sees no change.
 // Usage: node build.mjs [name ...]   (no names: every function)
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as esbuild from 'esbuild';
 import yazl from 'yazl';
@@ -38,22 +46,46 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
-export async function writeZip(file, zipPath) {
+async function writeZipOf(bundle, zipPath) {
   const zip = new yazl.ZipFile();
-  zip.addBuffer(readFileSync(file), 'handler.mjs', { mtime: FIXED_MTIME, mode: 0o100644, forceDosTimestamp: true });
+  zip.addBuffer(bundle, 'handler.mjs', { mtime: FIXED_MTIME, mode: 0o100644, forceDosTimestamp: true });
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(zipPath));
 }
 
+export async function writeZip(file, zipPath) {
+  await writeZipOf(readFileSync(file), zipPath);
+}
+
+/**
+ * Writes beside the file and renames it into place: builds that run side by side (make test's two
+ * e2e stacks, make plan's beside them) and the Terraform plans and runtimes reading dist/ meanwhile
+ * never see a file half written. Both builds write the same bytes.
+ */
+async function writeInPlace(path, write) {
+  const partial = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+  await write(partial);
+  renameSync(partial, path);
+}
+
 export async function buildFunction(name) {
   const outfile = join(dist, name, 'handler.mjs');
-  await esbuild.build({ ...bundleOptions, entryPoints: [join(root, 'functions', name, 'handler.ts')], outfile });
+  // In memory (write: false), then written in place: another build may be writing the same outfile.
+  const { outputFiles } = await esbuild.build({
+    ...bundleOptions,
+    entryPoints: [join(root, 'functions', name, 'handler.ts')],
+    outfile,
+    write: false,
+  });
+  const bundle = Buffer.from(outputFiles[0].contents);
+  mkdirSync(dirname(outfile), { recursive: true });
+  await writeInPlace(outfile, async (path) => writeFileSync(path, bundle));
   const zipPath = join(dist, `${name}.zip`);
-  await writeZip(outfile, zipPath);
+  await writeInPlace(zipPath, (path) => writeZipOf(bundle, path));
   const zipBytes = readFileSync(zipPath);
   return {
     name,
-    bundleBytes: readFileSync(outfile).length,
+    bundleBytes: bundle.length,
     zipBytes: zipBytes.length,
     codeSha256: createHash('sha256').update(zipBytes).digest('base64'),
   };

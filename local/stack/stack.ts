@@ -35,6 +35,8 @@ export interface StackOptions {
   faultProxy?: boolean;
   /** Called once the bundles are in dist/ (the e2e setup applies a second configuration from them). */
   onBuilt?: () => void;
+  /** The runtime's long-poll wait per ReceiveMessage (default 20 s, as Lambda's pollers wait). */
+  waitTimeSeconds?: number;
 }
 
 export interface StackOutputs {
@@ -140,6 +142,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         onReport: options.onReport,
         functionEndpoint: faultProxy?.functionUrl,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
+        waitTimeSeconds: options.waitTimeSeconds,
       }),
     );
 

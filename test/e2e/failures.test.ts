@@ -29,7 +29,7 @@ import { listDlq, receiveAll, type DlqEntry } from '../../local/ops/dlq/messages
 import { discover } from '../../local/ops/dlq/topology.js';
 import { isAlive } from '../../local/stack/up-pid.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually, stack } from './support/stack.js';
+import { eventually, pollsRestarted, stack } from './support/stack.js';
 import {
   billingOf,
   deservedStates,
@@ -196,30 +196,30 @@ async function inFlight(name: string): Promise<number> {
 /** The notification function's claim timeout, as deployed (its timeout plus the clock margin: 12 s for 10 s). */
 const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
 
-/** Visibility timeouts for this file: inventory's above the 10 s function timeout (the timeout test);
+/** Visibility timeouts for this file: inventory's above the 10 s function timeout, with 2 s for the
+ * runtime to kill the timed-out worker (the timeout test), and billing's and order-status's the
+ * same: the poison test's valid orders must be final within the shortest, on a loaded machine too;
  * notification's above its claim timeout, as deployed (60 s): a redelivery finds a claim whose send
  * failed already stale, so of two copies racing for it one takes it over and the other still has a
  * receive left to find the outcome. */
 const VISIBILITY = {
-  'inventory-queue': 15,
-  'billing-queue': 10,
-  'order-status-queue': 10,
+  'inventory-queue': 12,
+  'billing-queue': 12,
+  'order-status-queue': 12,
   'notification-queue': Math.ceil(CLAIM_TIMEOUT_MS / 1000) + 1,
 };
-/** The runtime's long-poll wait (its default): see beforeAll. */
-const RUNTIME_LONG_POLL_MS = 20_000;
 let restoreVisibility: () => Promise<void> = async () => {};
 
 beforeAll(async () => {
   restoreVisibility = await withVisibility(VISIBILITY);
-  // moto fixes a receive's visibility timeout when the ReceiveMessage call starts, and the runtime's
-  // pollers sit in 20 s long polls: a message caught by a poll that began before the change would
-  // stay hidden 60 s. Let those polls end (a bounded wait on the runtime's own cycle, not on an outcome).
-  await new Promise((resolve) => setTimeout(resolve, RUNTIME_LONG_POLL_MS + 1_000));
+  // A message caught by a long poll that began before the change would stay hidden 60 s.
+  await pollsRestarted();
 }, 60_000);
 
 afterAll(async () => {
   await restoreVisibility();
+  // A file after this one on the same stack (contention.test.ts, say) relies on the deployed timeouts.
+  await pollsRestarted();
 });
 
 describe('poison messages', () => {
@@ -527,7 +527,7 @@ describe('crashes and timeouts', () => {
   });
 
   it('a handler past its timeout: the runtime kills the worker, the batch comes back and is processed once', async () => {
-    // The function timeout is 10 s; inventory-queue's visibility (15 s) is longer, or the message would be handed out twice.
+    // The function timeout is 10 s; inventory-queue's visibility (12 s) is longer, or the message would be handed out twice.
     const { pids, product, placed } = await hangInventory();
     const hungAt = Date.now();
 

@@ -12,6 +12,8 @@ export interface E2EStack {
   consoleUrl: string;
   /** The fault proxy between the functions and the emulator (see support/faults.ts). */
   faultProxyUrl: string;
+  /** The runtime's long-poll wait per ReceiveMessage (see pollsRestarted). */
+  runtimeWaitSeconds: number;
   stateDir: string;
   outputs: StackOutputs;
 }
@@ -50,6 +52,17 @@ export async function eventually<T>(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/**
+ * Resolves once every long poll the runtime had waiting when it was called has ended, and its
+ * pollers have started new ones. moto fixes a received message's visibility timeout when the
+ * ReceiveMessage call starts: after a test changes a queue's visibility timeout, a message caught
+ * by a poll that began before would keep the old one. A bounded wait on the runtime's own cycle
+ * (its long-poll wait, global-setup's RUNTIME_WAIT_SECONDS, plus a second), not on an outcome.
+ */
+export async function pollsRestarted(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, (stack().runtimeWaitSeconds + 1) * 1000));
 }
 
 export interface HttpResult<T = unknown> {

@@ -60,7 +60,8 @@ export async function deployTflocal(
     deployment.endpoint = emulator.url;
     cpSync(join(repoRoot, 'infra'), join(work, 'infra'), {
       recursive: true,
-      filter: (source) => !/\.terraform$|\.tfstate/.test(source),
+      // Neither Terraform's data (.terraform, or make test-e2e's .terraform-<group>) nor any state.
+      filter: (source) => !/\.terraform(-[\w-]+)?$|\.tfstate/.test(source),
     });
     symlinkSync(distDir, join(work, 'dist'));
     writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(emulator.url));
