@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as v from 'valibot';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
@@ -64,7 +65,7 @@ describe('order-api handler', () => {
   it('POST with a stored key: answered from the BatchGet, before pricing, with no write', async () => {
     const stored = {
       idempotencyKey: 'k-1',
-      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+      requestHash: requestHash(v.parse(PlaceOrderRequestSchema, body), customer),
       orderId: 'o-1',
       expiresAt: 4_102_444_800,
       response: { statusCode: 202, body: { orderId: 'o-1' } },
@@ -91,7 +92,7 @@ describe('order-api handler', () => {
     });
     const winner = {
       idempotencyKey: 'k-1',
-      requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+      requestHash: requestHash(v.parse(PlaceOrderRequestSchema, body), customer),
       orderId: 'o-1',
       expiresAt: 4_102_444_800,
       response: { statusCode: 202, body: { orderId: 'o-1' } },
