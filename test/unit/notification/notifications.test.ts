@@ -6,12 +6,12 @@ import {
 } from '../../../functions/notification/notifications.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { logger, rootLogger } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
-rootLogger.setLogLevel('SILENT');
+setLogLevel('SILENT');
 
 /** A claim's timeout for a function that runs at most 10 s. */
 const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
