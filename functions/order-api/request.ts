@@ -48,7 +48,8 @@ function closedObject<const Entries extends v.ObjectEntries>(entries: Entries, w
     };
   return v.pipe(
     v.custom<Record<string, unknown>>(isRecord, typed(wrongType)),
-    // Named before the fields are read, since valibot's objects skip them: refused, never ignored.
+    // Named before the fields are read, since valibot's objects skip them: refused, never ignored
+    // (alone: a failed check stops the pipe before the fields, so no other problem is listed).
     v.rawCheck<Record<string, unknown>>(
       refuseKeys((object) => SKIPPED_KEYS.filter((key) => Object.hasOwn(object, key))),
     ),
