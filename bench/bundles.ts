@@ -57,6 +57,9 @@ const IMPORT_ENV = {
   SENDER_EMAIL: 'orders@example.com',
   FUNCTION_TIMEOUT_SECONDS: '30',
   LOG_LEVEL: 'INFO',
+  POWERTOOLS_METRICS_NAMESPACE: 'order-fanout',
+  // As on Lambda's nodejs22.x: the SDK's warning about Node 20 is not printed (it cost both sides alike).
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
 export interface BundleResult {
