@@ -146,6 +146,30 @@ export function costSection(r: BenchResults, prices: Prices): string[] {
   return lines;
 }
 
+/** The bundles table: each function beside its floor, size and cold import, and what it carries beyond the floor. */
+export function bundleSection(bundles: readonly BundleResult[]): string[] {
+  const lines = ['## Bundles and cold import (goal ≤ 1.15 × floor)', ''];
+  lines.push(
+    '| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | import CPU (median) | floor | CPU ratio | beyond the floor |',
+  );
+  lines.push('|---|---:|---:|---|---:|---:|---|---:|---:|---|---|');
+  for (const b of bundles) {
+    const extra = b.extraInputs
+      .slice(0, 4)
+      .map((e) => `${e.path} ${kb(e.bytes)}`)
+      .join(', ');
+    const cpu =
+      b.importCpuRatio === undefined
+        ? '– | – | –'
+        : `${b.importCpuMs ?? '?'} ms | ${b.floorImportCpuMs ?? '?'} ms | ${b.importCpuRatio.toFixed(2)} (${mark(b.importCpuRatio <= GOALS.bundleRatio)})`;
+    lines.push(
+      `| ${b.name} | ${kb(b.bundleBytes)} | ${kb(b.floorBytes)} | ${b.sizeRatio.toFixed(2)} (${mark(b.sizeRatio <= GOALS.bundleRatio)}) | ${b.importMs} ms | ${b.floorImportMs} ms | ${b.importRatio.toFixed(2)} (${mark(b.importRatio <= GOALS.bundleRatio)}) | ${cpu} | ${extra} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
 export function markdown(r: BenchResults, prices: Prices = loadPrices()): string {
   const lines: string[] = [];
   const m = r.machine;
@@ -237,21 +261,7 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
 
   lines.push(...costSection(r, prices));
 
-  lines.push('## Bundles and cold import (goal ≤ 1.15 × floor)', '');
-  lines.push(
-    '| function | bundle | floor | size ratio | cold import (median) | floor | import ratio | beyond the floor |',
-  );
-  lines.push('|---|---:|---:|---|---:|---:|---|---|');
-  for (const b of r.bundles) {
-    const extra = b.extraInputs
-      .slice(0, 4)
-      .map((e) => `${e.path} ${kb(e.bytes)}`)
-      .join(', ');
-    lines.push(
-      `| ${b.name} | ${kb(b.bundleBytes)} | ${kb(b.floorBytes)} | ${b.sizeRatio.toFixed(2)} (${mark(b.sizeRatio <= GOALS.bundleRatio)}) | ${b.importMs} ms | ${b.floorImportMs} ms | ${b.importRatio.toFixed(2)} (${mark(b.importRatio <= GOALS.bundleRatio)}) | ${extra} |`,
-    );
-  }
-  lines.push('');
+  lines.push(...bundleSection(r.bundles));
 
   lines.push('## `make up` phases from a clean emulator (install excluded)', '');
   lines.push(`| ${Object.keys(r.phases).join(' | ')} | total |`);

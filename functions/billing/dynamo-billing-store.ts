@@ -2,6 +2,7 @@
 // happen once per order: a first record only where none exists, a decision (or a void waiting for
 // it) only on PENDING, a refund only from CAPTURED.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
 import { appliedUnlessRefused, updatedUnlessRefused } from '../shared/dynamo-conditions.js';
 import {
   BillingRecordSchema,
@@ -48,7 +49,7 @@ export class DynamoBillingStore implements BillingStore {
         }),
       ),
     );
-    return written === undefined ? undefined : BillingRecordSchema.parse(written);
+    return written === undefined ? undefined : v.parse(BillingRecordSchema, written);
   }
 
   async requestCompensation(orderId: string, compensation: Compensation): Promise<boolean> {
@@ -92,6 +93,6 @@ export class DynamoBillingStore implements BillingStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { billingId: orderId, orderId }, ConsistentRead: true }),
     );
-    return Item ? BillingRecordSchema.parse(Item) : undefined;
+    return Item ? v.parse(BillingRecordSchema, Item) : undefined;
   }
 }

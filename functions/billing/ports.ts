@@ -1,41 +1,41 @@
 // The ports billing's domain talks through, and the records they exchange. The DynamoDB adapter
 // (dynamo-billing-store.ts), the simulated provider (simulated-payment-provider.ts) and the
 // in-memory fakes of the unit tests implement these same interfaces and keep the same conditions.
-import * as z from 'zod';
+import * as v from 'valibot';
 
-const keys = { billingId: z.string(), orderId: z.string() };
-const money = { amount: z.number().int().nonnegative(), currency: z.string() };
+const keys = { billingId: v.string(), orderId: v.string() };
+const money = { amount: v.pipe(v.number(), v.integer(), v.minValue(0)), currency: v.string() };
 /** A void requested while the charge was PENDING: the charge path gives the money back once it decides. */
-const CompensationSchema = z.object({ reason: z.string(), requestedAt: z.string() });
-export type Compensation = z.infer<typeof CompensationSchema>;
-const compensation = { compensation: CompensationSchema.optional() };
+const CompensationSchema = v.object({ reason: v.string(), requestedAt: v.string() });
+export type Compensation = v.InferOutput<typeof CompensationSchema>;
+const compensation = { compensation: v.optional(CompensationSchema) };
 
 /** An item of the billing table (PK billingId = orderId, SK orderId). */
-export const BillingRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...keys, ...money, ...compensation, status: z.literal('PENDING'), createdAt: z.string() }),
-  z.object({
+export const BillingRecordSchema = v.variant('status', [
+  v.object({ ...keys, ...money, ...compensation, status: v.literal('PENDING'), createdAt: v.string() }),
+  v.object({
     ...keys,
     ...money,
     ...compensation,
-    status: z.literal('CAPTURED'),
-    providerRef: z.string(),
-    decidedAt: z.string(),
+    status: v.literal('CAPTURED'),
+    providerRef: v.string(),
+    decidedAt: v.string(),
   }),
-  z.object({ ...keys, ...money, status: z.literal('DECLINED'), reason: z.string(), decidedAt: z.string() }),
+  v.object({ ...keys, ...money, status: v.literal('DECLINED'), reason: v.string(), decidedAt: v.string() }),
   // A tombstone: inventory rejected the order before it was charged, so it never will be.
-  z.object({ ...keys, status: z.literal('VOIDED'), reason: z.string(), decidedAt: z.string() }),
-  z.object({
+  v.object({ ...keys, status: v.literal('VOIDED'), reason: v.string(), decidedAt: v.string() }),
+  v.object({
     ...keys,
     ...money,
-    status: z.literal('REFUNDED'),
-    providerRef: z.string(),
-    decidedAt: z.string(),
-    refundRef: z.string(),
-    reason: z.string(),
-    refundedAt: z.string(),
+    status: v.literal('REFUNDED'),
+    providerRef: v.string(),
+    decidedAt: v.string(),
+    refundRef: v.string(),
+    reason: v.string(),
+    refundedAt: v.string(),
   }),
 ]);
-export type BillingRecord = z.infer<typeof BillingRecordSchema>;
+export type BillingRecord = v.InferOutput<typeof BillingRecordSchema>;
 export type BillingRecordOf<S extends BillingRecord['status']> = Extract<BillingRecord, { status: S }>;
 
 /** The storage port; DynamoBillingStore implements it, the unit tests' in-memory fake too. */

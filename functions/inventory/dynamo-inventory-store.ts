@@ -7,7 +7,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as v from 'valibot';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
 import { logger } from '../shared/logger.js';
@@ -25,7 +25,7 @@ export interface InventoryTables {
   reservations: string;
 }
 
-const StockSchema = z.object({ stock: z.number().int() });
+const StockSchema = v.object({ stock: v.pipe(v.number(), v.integer()) });
 
 export class DynamoInventoryStore implements InventoryStore {
   constructor(
@@ -142,7 +142,7 @@ export class DynamoInventoryStore implements InventoryStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tables.reservations, Key: { orderId }, ConsistentRead: true }),
     );
-    return Item ? ReservationSchema.parse(Item) : undefined;
+    return Item ? v.parse(ReservationSchema, Item) : undefined;
   }
 
   async getStock(productIds: string[]): Promise<Map<string, number>> {
@@ -157,7 +157,7 @@ export class DynamoInventoryStore implements InventoryStore {
             ConsistentRead: true,
           }),
         );
-        return Item ? ([productId, StockSchema.parse(Item).stock] as const) : undefined;
+        return Item ? ([productId, v.parse(StockSchema, Item).stock] as const) : undefined;
       }),
     );
     return new Map(entries.filter((entry) => entry !== undefined));

@@ -1,33 +1,36 @@
 // The storage port inventory's domain talks through, and the reservation it records. The DynamoDB
 // adapter (dynamo-inventory-store.ts) and the in-memory fake of the unit tests implement it with
 // the same conditions.
-import * as z from 'zod';
+import * as v from 'valibot';
 import { ShortageSchema } from '../shared/events.js';
 
-const LineSchema = z.object({ productId: z.string().min(1), quantity: z.number().int().positive() });
-export type ReservedLine = z.infer<typeof LineSchema>;
+const LineSchema = v.object({
+  productId: v.pipe(v.string(), v.minLength(1)),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+export type ReservedLine = v.InferOutput<typeof LineSchema>;
 
 /** An item of the inventory-reservations table (PK orderId): the one decision inventory made for an order. */
-export const ReservationSchema = z.discriminatedUnion('status', [
-  z.object({ orderId: z.string(), status: z.literal('RESERVED'), items: z.array(LineSchema), decidedAt: z.string() }),
-  z.object({
-    orderId: z.string(),
-    status: z.literal('REJECTED'),
-    items: z.array(LineSchema),
-    shortages: z.array(ShortageSchema),
-    reason: z.string(),
-    decidedAt: z.string(),
+export const ReservationSchema = v.variant('status', [
+  v.object({ orderId: v.string(), status: v.literal('RESERVED'), items: v.array(LineSchema), decidedAt: v.string() }),
+  v.object({
+    orderId: v.string(),
+    status: v.literal('REJECTED'),
+    items: v.array(LineSchema),
+    shortages: v.array(ShortageSchema),
+    reason: v.string(),
+    decidedAt: v.string(),
   }),
   // Either a reservation given back, or a tombstone (items: []) written when the decline came first.
-  z.object({
-    orderId: z.string(),
-    status: z.literal('RELEASED'),
-    items: z.array(LineSchema),
-    reason: z.string(),
-    decidedAt: z.string(),
+  v.object({
+    orderId: v.string(),
+    status: v.literal('RELEASED'),
+    items: v.array(LineSchema),
+    reason: v.string(),
+    decidedAt: v.string(),
   }),
 ]);
-export type Reservation = z.infer<typeof ReservationSchema>;
+export type Reservation = v.InferOutput<typeof ReservationSchema>;
 export type ReservationOf<S extends Reservation['status']> = Extract<Reservation, { status: S }>;
 
 export type ReserveResult = 'reserved' | 'already-decided' | 'insufficient-stock';

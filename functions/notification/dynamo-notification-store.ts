@@ -2,6 +2,7 @@
 // a stale claim is taken over only from the claimId it was read with, and only the delivery holding
 // the claim records the outcome (SENT or FAILED), from PENDING.
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
 import { appliedUnlessRefused } from '../shared/dynamo-conditions.js';
 import {
   NotificationRecordSchema,
@@ -79,6 +80,6 @@ export class DynamoNotificationStore implements NotificationStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: { notificationId, createdAt }, ConsistentRead: true }),
     );
-    return Item ? NotificationRecordSchema.parse(Item) : undefined;
+    return Item ? v.parse(NotificationRecordSchema, Item) : undefined;
   }
 }

@@ -1,31 +1,31 @@
 // The ports notification's domain talks through, and the record it keeps. The DynamoDB adapter
 // (dynamo-notification-store.ts), the SES adapter (ses-mailer.ts) and the in-memory fakes of the
 // unit tests implement these same interfaces and keep the same conditions.
-import * as z from 'zod';
+import * as v from 'valibot';
 import { NotificationKindSchema } from '../shared/events.js';
 
 const common = {
-  notificationId: z.string(),
-  createdAt: z.string(),
-  orderId: z.string(),
+  notificationId: v.string(),
+  createdAt: v.string(),
+  orderId: v.string(),
   kind: NotificationKindSchema,
-  recipient: z.string(),
-  subject: z.string(),
+  recipient: v.string(),
+  subject: v.string(),
   // When a delivery claimed the send (wall clock): tells a crashed claim from one in flight.
-  claimedAt: z.string(),
+  claimedAt: v.string(),
   // Which delivery claimed it: a claim whose write succeeded but whose response was lost (the SDK
   // retried, and the retry was refused by the condition) is recognised as our own.
-  claimId: z.string(),
+  claimId: v.string(),
 };
 
 /** An item of the notifications table (PK notificationId, SK createdAt). */
-export const NotificationRecordSchema = z.discriminatedUnion('status', [
-  z.object({ ...common, status: z.literal('PENDING') }),
-  z.object({ ...common, status: z.literal('SENT'), messageId: z.string(), sentAt: z.string() }),
+export const NotificationRecordSchema = v.variant('status', [
+  v.object({ ...common, status: v.literal('PENDING') }),
+  v.object({ ...common, status: v.literal('SENT'), messageId: v.string(), sentAt: v.string() }),
   // SES refused the email for good (see shared/failures.ts): recorded with its reason, never retried.
-  z.object({ ...common, status: z.literal('FAILED'), reason: z.string(), failedAt: z.string() }),
+  v.object({ ...common, status: v.literal('FAILED'), reason: v.string(), failedAt: v.string() }),
 ]);
-export type NotificationRecord = z.infer<typeof NotificationRecordSchema>;
+export type NotificationRecord = v.InferOutput<typeof NotificationRecordSchema>;
 export type NotificationRecordOf<S extends NotificationRecord['status']> = Extract<NotificationRecord, { status: S }>;
 
 /** The storage port; DynamoNotificationStore implements it, the unit tests' in-memory fake too. */

@@ -1,6 +1,7 @@
 // The DynamoDB adapter of OrderStore and IdempotencyStore. Each condition here is the guard the
 // domain relies on; the in-memory fakes of the unit tests keep the same ones.
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { TransactionConflictError, transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
 import { findOrder, type OrderRecord } from '../shared/order-record.js';
@@ -74,6 +75,6 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tables.idempotency, Key: { idempotencyKey }, ConsistentRead: true }),
     );
-    return out.Item === undefined ? undefined : IdempotencyRecordSchema.parse(out.Item);
+    return out.Item === undefined ? undefined : v.parse(IdempotencyRecordSchema, out.Item);
   }
 }

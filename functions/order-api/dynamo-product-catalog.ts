@@ -1,6 +1,7 @@
 // The DynamoDB adapter of ProductCatalog: the inventory table's products (their prices, never their
 // stock) and an Idempotency-Key's record, read together in one BatchGetItem.
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
 import {
   IdempotencyRecordSchema,
   ProductSchema,
@@ -48,11 +49,11 @@ export class DynamoProductCatalog implements ProductCatalog {
         }),
       );
       for (const item of out.Responses?.[inventory] ?? []) {
-        const product = ProductSchema.parse(item);
+        const product = v.parse(ProductSchema, item);
         products.set(product.productId, product);
       }
       const [record] = out.Responses?.[idempotency] ?? [];
-      if (record !== undefined) stored = IdempotencyRecordSchema.parse(record);
+      if (record !== undefined) stored = v.parse(IdempotencyRecordSchema, record);
       productKeys = out.UnprocessedKeys?.[inventory]?.Keys ?? [];
       keyKeys = out.UnprocessedKeys?.[idempotency]?.Keys ?? [];
     }

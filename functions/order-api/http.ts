@@ -4,6 +4,7 @@
 // write and answered by toProblem's table; a raw error never reaches the client. Expects lower-cased header names (the middy
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as v from 'valibot';
 import {
   ConflictError,
   MalformedRequestError,
@@ -90,26 +91,26 @@ function readIdempotencyKey(event: APIGatewayProxyEvent): string | undefined {
 
 /** The customer from the claims of the ID token API Gateway's Cognito authorizer accepted. */
 function readCustomer(event: APIGatewayProxyEvent): Customer {
-  const claims = CustomerClaimsSchema.safeParse(event.requestContext?.authorizer?.claims);
+  const claims = v.safeParse(CustomerClaimsSchema, event.requestContext?.authorizer?.claims);
   if (!claims.success) throw new UnauthenticatedError('Sign in: send your ID token in the Authorization header');
-  if (claims.data.email_verified !== 'true')
+  if (claims.output.email_verified !== 'true')
     throw new UnverifiedEmailError('Verify your email address before ordering');
-  return { customerId: claims.data.sub, email: claims.data.email };
+  return { customerId: claims.output.sub, email: claims.output.email };
 }
 
 async function handlePlace(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
   const customer = readCustomer(event);
   const body = readBody(event);
   const key = readIdempotencyKey(event);
-  const parsed = PlaceOrderRequestSchema.safeParse(body);
+  const parsed = v.safeParse(PlaceOrderRequestSchema, body);
   if (!parsed.success) {
-    const problems = toFieldProblems(parsed.error);
+    const problems = toFieldProblems(parsed.issues);
     throw new ValidationError(
       `The order is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
       problems,
     );
   }
-  const result = await placeOrder(parsed.data, customer, key, deps);
+  const result = await placeOrder(parsed.output, customer, key, deps);
   return json(result.statusCode, result.body, { Location: `/orders/${result.orderId}` });
 }
 

@@ -1,7 +1,8 @@
 // The ports order-api's domain talks through, and the schemas their adapters parse what they read
 // with. The DynamoDB adapters (dynamo-product-catalog.ts, dynamo-order-store.ts) and the in-memory
 // fakes of the unit tests implement these same interfaces and keep the same conditions.
-import * as z from 'zod';
+import * as v from 'valibot';
+import { Currency, NonEmpty, NonNegativeInt } from '../shared/events.js';
 import type { Log as SharedLog } from '../shared/logger.js';
 import type { OrderRecord } from '../shared/order-record.js';
 
@@ -30,19 +31,19 @@ export interface IdempotencyRecord {
   response: StoredResponse;
 }
 
-export const ProductSchema: z.ZodType<Product> = z.object({
-  productId: z.string().min(1),
-  name: z.string(),
-  unitPrice: z.number().int().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+export const ProductSchema: v.GenericSchema<unknown, Product> = v.object({
+  productId: NonEmpty,
+  name: v.string(),
+  unitPrice: NonNegativeInt,
+  currency: Currency,
 });
 
-export const IdempotencyRecordSchema: z.ZodType<IdempotencyRecord> = z.object({
-  idempotencyKey: z.string(),
-  requestHash: z.string(),
-  orderId: z.string(),
-  expiresAt: z.number(),
-  response: z.object({ statusCode: z.number().int(), body: z.record(z.string(), z.unknown()) }),
+export const IdempotencyRecordSchema: v.GenericSchema<unknown, IdempotencyRecord> = v.object({
+  idempotencyKey: v.string(),
+  requestHash: v.string(),
+  orderId: v.string(),
+  expiresAt: v.pipe(v.number(), v.finite()),
+  response: v.object({ statusCode: v.pipe(v.number(), v.integer()), body: v.record(v.string(), v.unknown()) }),
 });
 
 export interface PlacementReads {

@@ -11,6 +11,7 @@
 // An item that is not an order fails the same way: Lambda retries it until its retry budget is
 // spent and then describes the batch to the on-failure destination (the DLQ), rather than
 // dropping an order silently.
+import * as v from 'valibot';
 import { createEvent, eventIdFor, type EventOf } from '../shared/events.js';
 import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
@@ -57,12 +58,12 @@ async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: Abor
     });
     return;
   }
-  const parsed = OrderRecordSchema.safeParse(record.newImage);
+  const parsed = v.safeParse(OrderRecordSchema, record.newImage);
   if (!parsed.success)
     throw new NotAnOrderError(
-      `the inserted item is not an order: ${parsed.error.issues.map((i) => `${i.path.join('/')} ${i.message}`).join('; ')}`,
+      `the inserted item is not an order: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('/')} ${i.message}`).join('; ')}`,
     );
-  const event = orderPlacedEvent(parsed.data);
+  const event = orderPlacedEvent(parsed.output);
   await deps.publisher.publish(event, signal);
   deps.log.info('announced', { orderId: event.orderId, eventId: event.id, sequenceNumber: record.sequenceNumber });
 }

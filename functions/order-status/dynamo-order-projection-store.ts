@@ -1,6 +1,7 @@
 // The DynamoDB adapter of OrderProjectionStore. The conditions here are the guards of the
 // projection: each event applied once, each service only forward, the status only from PLACED.
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as v from 'valibot';
 import { updatedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { findOrder, OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
@@ -77,6 +78,6 @@ export class DynamoOrderProjectionStore implements OrderProjectionStore {
 
   private async update(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<OrderRecord | undefined> {
     const written = await updatedUnlessRefused(this.db.send(new UpdateCommand(input)));
-    return written === undefined ? undefined : OrderRecordSchema.parse(written);
+    return written === undefined ? undefined : v.parse(OrderRecordSchema, written);
   }
 }

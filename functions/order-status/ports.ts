@@ -39,7 +39,7 @@ export interface OrderProjectionStore {
 /** What the domain logs through: the shared logger, as far as the domain uses it. */
 export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;
 
-/** The counts the alarms watch (infra/modules/alerts): Powertools Metrics in the handler. */
+/** The counts the alarms watch (infra/modules/alerts): EmfMetrics in the handler. */
 export interface Metrics {
   /** One PaymentCaptured that did not match its order (alarm payment-mismatches). */
   paymentMismatch(): void;

@@ -2,89 +2,107 @@
 // Events are immutable facts. Each has a schema version, a unique id, the time it happened and the
 // orderId; `type` travels twice: in the body and as the SNS `eventType` message attribute that
 // the subscriptions' filter policies match on. Consumers parse with these schemas, never cast.
-// A namespace import lets esbuild drop what is unused (`import { z }` pulls in every locale: +350 KB).
-import * as z from 'zod';
+// valibot, not zod: every function bundles these schemas, and valibot's functions tree-shake to
+// what is used (≈ 12 KB here against zod's 92 KB, and ≈ 2 ms of CPU at import against ≈ 34 ms).
+import * as v from 'valibot';
 
 const EVENT_VERSION = 1;
 
-const Money = z.number().int().nonnegative();
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code');
+/** A string of at least one character (zod's `.min(1)`, the contracts' "present and not empty"). */
+export const NonEmpty = v.pipe(v.string(), v.minLength(1));
+export const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+const Money = NonNegativeInt;
+export const Currency = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code'));
 
-export const OrderLineSchema = z.object({
-  productId: z.string().min(1),
-  quantity: z.number().int().positive(),
+// zod's email pattern, which these contracts used before valibot: valibot's own email() refuses an
+// apostrophe in the local part (o'brien@example.com), which Cognito accepts.
+const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+export const Email = v.pipe(v.string(), v.regex(EMAIL, 'Invalid email address'));
+
+/**
+ * An instant in UTC as toISOString writes it (RFC 3339 with Z, any fraction of a second), on a day
+ * the calendar has: what zod's iso.datetime() accepted. (Date.parse rolls 02-30 over to 03-02.)
+ */
+const UTC_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?Z$/;
+const IsoTime = v.pipe(
+  v.string(),
+  v.regex(UTC_TIME, 'Invalid ISO datetime'),
+  v.check((time) => new Date(Date.parse(time)).toISOString().slice(0, 10) === time.slice(0, 10), 'Invalid date'),
+);
+
+export const OrderLineSchema = v.object({
+  productId: NonEmpty,
+  quantity: PositiveInt,
   unitPrice: Money,
   lineTotal: Money,
 });
-export type OrderLine = z.infer<typeof OrderLineSchema>;
+export type OrderLine = v.InferOutput<typeof OrderLineSchema>;
 
-export const ShortageSchema = z.object({
-  productId: z.string().min(1),
-  requested: z.number().int().positive(),
-  available: z.number().int().nonnegative(),
+export const ShortageSchema = v.object({
+  productId: NonEmpty,
+  requested: PositiveInt,
+  available: NonNegativeInt,
 });
-export type Shortage = z.infer<typeof ShortageSchema>;
+export type Shortage = v.InferOutput<typeof ShortageSchema>;
 
-export const NotificationKindSchema = z.enum(['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED']);
-export type NotificationKind = z.infer<typeof NotificationKindSchema>;
+export const NotificationKindSchema = v.picklist(['ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED']);
+export type NotificationKind = v.InferOutput<typeof NotificationKindSchema>;
 
 const payloads = {
-  OrderPlaced: z.object({
-    customerId: z.string().min(1),
-    email: z.email(),
-    items: z.array(OrderLineSchema).min(1),
+  OrderPlaced: v.object({
+    customerId: NonEmpty,
+    email: Email,
+    items: v.pipe(v.array(OrderLineSchema), v.minLength(1)),
     totalAmount: Money,
     currency: Currency,
     // A test token chooses the simulated payment outcome (see functions/billing/simulated-payment-provider.ts).
-    paymentToken: z.string().min(1),
+    paymentToken: NonEmpty,
   }),
-  InventoryReserved: z.object({
-    items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })),
+  InventoryReserved: v.object({
+    items: v.array(v.object({ productId: v.string(), quantity: PositiveInt })),
   }),
-  InventoryRejected: z.object({ reason: z.string().min(1), shortages: z.array(ShortageSchema) }),
-  InventoryReleased: z.object({ reason: z.string().min(1) }),
-  PaymentCaptured: z.object({ billingId: z.string().min(1), amount: Money, currency: Currency }),
-  PaymentDeclined: z.object({ billingId: z.string().min(1), reason: z.string().min(1) }),
-  PaymentVoided: z.object({ billingId: z.string().min(1), reason: z.string().min(1) }),
-  PaymentRefunded: z.object({
-    billingId: z.string().min(1),
+  InventoryRejected: v.object({ reason: NonEmpty, shortages: v.array(ShortageSchema) }),
+  InventoryReleased: v.object({ reason: NonEmpty }),
+  PaymentCaptured: v.object({ billingId: NonEmpty, amount: Money, currency: Currency }),
+  PaymentDeclined: v.object({ billingId: NonEmpty, reason: NonEmpty }),
+  PaymentVoided: v.object({ billingId: NonEmpty, reason: NonEmpty }),
+  PaymentRefunded: v.object({
+    billingId: NonEmpty,
     amount: Money,
     currency: Currency,
-    reason: z.string().min(1),
+    reason: NonEmpty,
   }),
-  NotificationSent: z.object({ notificationId: z.string().min(1), kind: NotificationKindSchema }),
+  NotificationSent: v.object({ notificationId: NonEmpty, kind: NotificationKindSchema }),
   /** SES refused the email for good (a permanent refusal): recorded, never retried. */
-  NotificationFailed: z.object({
-    notificationId: z.string().min(1),
+  NotificationFailed: v.object({
+    notificationId: NonEmpty,
     kind: NotificationKindSchema,
-    reason: z.string().min(1),
+    reason: NonEmpty,
   }),
-  OrderConfirmed: z.object({ customerId: z.string().min(1), email: z.email(), totalAmount: Money, currency: Currency }),
-  OrderCancelled: z.object({ customerId: z.string().min(1), email: z.email(), reason: z.string().min(1) }),
+  OrderConfirmed: v.object({ customerId: NonEmpty, email: Email, totalAmount: Money, currency: Currency }),
+  OrderCancelled: v.object({ customerId: NonEmpty, email: Email, reason: NonEmpty }),
 } as const;
 
 export type EventType = keyof typeof payloads;
 const EVENT_TYPES = Object.keys(payloads) as EventType[];
 
 const envelope = <T extends EventType>(type: T) =>
-  z.object({
-    version: z.literal(EVENT_VERSION),
-    id: z.string().min(1),
-    type: z.literal(type),
-    time: z.iso.datetime(),
-    orderId: z.string().min(1),
+  v.object({
+    version: v.literal(EVENT_VERSION),
+    id: NonEmpty,
+    type: v.literal(type),
+    time: IsoTime,
+    orderId: NonEmpty,
     data: payloads[type],
   });
 
 type Envelopes = { [T in EventType]: ReturnType<typeof envelope<T>> };
 const envelopes = Object.fromEntries(EVENT_TYPES.map((t) => [t, envelope(t)])) as unknown as Envelopes;
 
-const OrderEventSchema = z.discriminatedUnion(
-  'type',
-  Object.values(envelopes) as [Envelopes[EventType], ...Envelopes[EventType][]],
-);
+const OrderEventSchema = v.variant('type', Object.values(envelopes) as Envelopes[EventType][]);
 
-export type OrderEvent = z.infer<typeof OrderEventSchema>;
+export type OrderEvent = v.InferOutput<typeof OrderEventSchema>;
 export type EventOf<T extends EventType> = Extract<OrderEvent, { type: T }>;
 export type EventData<T extends EventType> = EventOf<T>['data'];
 
@@ -109,11 +127,11 @@ export function readJson(body: string): unknown {
 /** An already parsed body (readJson) checked against the contracts. */
 export function toOrderEvent(json: unknown): OrderEvent {
   if (json === undefined) throw new InvalidEventError('message body is not JSON');
-  const result = OrderEventSchema.safeParse(json);
+  const result = v.safeParse(OrderEventSchema, json);
   if (!result.success) {
-    throw new InvalidEventError(`message is not a valid order event: ${z.prettifyError(result.error)}`);
+    throw new InvalidEventError(`message is not a valid order event: ${v.summarize(result.issues)}`);
   }
-  return result.data;
+  return result.output;
 }
 
 /**
@@ -125,8 +143,8 @@ export function createEvent<T extends EventType>(
   type: T,
   fields: { id: string; orderId: string; time: string; data: EventData<T> },
 ): EventOf<T> {
-  const schema: z.ZodType<EventOf<T>> = envelopes[type] as unknown as z.ZodType<EventOf<T>>;
-  return schema.parse({ version: EVENT_VERSION, type, ...fields });
+  const schema = envelopes[type] as unknown as v.GenericSchema<unknown, EventOf<T>>;
+  return v.parse(schema, { version: EVENT_VERSION, type, ...fields });
 }
 
 /** The id of the one event of `type` that an effect on `orderId` produces (a retry republishes the same id). */

@@ -2,62 +2,68 @@
 // Written by order-api, projected forward by order-status; both parse what they read with this
 // schema, never cast. Only the orders service reads or writes this table.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { NotificationKindSchema, OrderLineSchema } from './events.js';
+import * as v from 'valibot';
+import { Currency, NonEmpty, NonNegativeInt, NotificationKindSchema, OrderLineSchema } from './events.js';
 
 const ORDER_STATUSES = ['PLACED', 'CONFIRMED', 'CANCELLED'] as const;
-const OrderStatusSchema = z.enum(ORDER_STATUSES);
-export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+const OrderStatusSchema = v.picklist(ORDER_STATUSES);
+export type OrderStatus = v.InferOutput<typeof OrderStatusSchema>;
 
 /** Each service's state as the orders service last learnt it (order-status keeps each moving forward only). */
-const InventoryStateSchema = z.enum(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
-const PaymentStateSchema = z.enum(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
+const InventoryStateSchema = v.picklist(['PENDING', 'RESERVED', 'REJECTED', 'RELEASED']);
+const PaymentStateSchema = v.picklist(['PENDING', 'CAPTURED', 'DECLINED', 'VOIDED', 'REFUNDED']);
 // FAILED: SES refused one of the order's emails for good (the reason is in notificationFailure).
-const NotificationStateSchema = z.enum(['PENDING', 'ORDER_RECEIVED', 'ORDER_CONFIRMED', 'ORDER_CANCELLED', 'FAILED']);
+const NotificationStateSchema = v.picklist([
+  'PENDING',
+  'ORDER_RECEIVED',
+  'ORDER_CONFIRMED',
+  'ORDER_CANCELLED',
+  'FAILED',
+]);
 
-const ServicesSchema = z.object({
+const ServicesSchema = v.object({
   inventory: InventoryStateSchema,
   payment: PaymentStateSchema,
   notification: NotificationStateSchema,
 });
-export type Services = z.infer<typeof ServicesSchema>;
+export type Services = v.InferOutput<typeof ServicesSchema>;
 export type ServiceName = keyof Services;
 
-const HistoryEntrySchema = z.object({
-  eventId: z.string().min(1),
-  type: z.string().min(1),
-  time: z.string().min(1),
+const HistoryEntrySchema = v.object({
+  eventId: NonEmpty,
+  type: NonEmpty,
+  time: NonEmpty,
   /** Only on events that cancel an order: the reason a cancellation shows, kept with the fact that caused it. */
-  reason: z.string().min(1).optional(),
+  reason: v.optional(NonEmpty),
 });
-export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+export type HistoryEntry = v.InferOutput<typeof HistoryEntrySchema>;
 
-export const OrderRecordSchema = z.object({
-  orderId: z.string().min(1),
-  createdAt: z.string().min(1),
-  updatedAt: z.string().min(1),
+export const OrderRecordSchema = v.object({
+  orderId: NonEmpty,
+  createdAt: NonEmpty,
+  updatedAt: NonEmpty,
   status: OrderStatusSchema,
-  reason: z.string().min(1).optional(),
-  finalizedAt: z.string().min(1).optional(),
+  reason: v.optional(NonEmpty),
+  finalizedAt: v.optional(NonEmpty),
   /** The id of the event whose processing made the order final: tells that write's lost response from another event's. */
-  finalizedBy: z.string().min(1).optional(),
-  customerId: z.string().min(1),
-  email: z.string().min(1),
-  items: z.array(OrderLineSchema).min(1),
-  totalAmount: z.number().int().nonnegative(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  finalizedBy: v.optional(NonEmpty),
+  customerId: NonEmpty,
+  email: NonEmpty,
+  items: v.pipe(v.array(OrderLineSchema), v.minLength(1)),
+  totalAmount: NonNegativeInt,
+  currency: Currency,
   // Kept so that OrderPlaced can be rebuilt identically when a publish is retried. A provider
   // token (not card data); never returned by GET, never logged.
-  paymentToken: z.string().min(1),
+  paymentToken: NonEmpty,
   services: ServicesSchema,
   /** Set with services.notification = FAILED: which email SES refused for good, and why. */
-  notificationFailure: z.object({ kind: NotificationKindSchema, reason: z.string().min(1) }).optional(),
-  history: z.array(HistoryEntrySchema),
+  notificationFailure: v.optional(v.object({ kind: NotificationKindSchema, reason: NonEmpty })),
+  history: v.array(HistoryEntrySchema),
   /** The ids of the events already applied: the condition that applies each event exactly once. A string set, absent until the first. */
-  appliedEventIds: z.set(z.string()).optional(),
-  idempotencyKey: z.string().min(1).optional(),
+  appliedEventIds: v.optional(v.set(v.string())),
+  idempotencyKey: v.optional(NonEmpty),
 });
-export type OrderRecord = z.infer<typeof OrderRecordSchema>;
+export type OrderRecord = v.InferOutput<typeof OrderRecordSchema>;
 
 /** The order with this id (the table's only item of that partition), strongly consistent; undefined if unknown. */
 export async function findOrder(
@@ -75,5 +81,5 @@ export async function findOrder(
     }),
   );
   const item = Items?.[0];
-  return item === undefined ? undefined : OrderRecordSchema.parse(item);
+  return item === undefined ? undefined : v.parse(OrderRecordSchema, item);
 }

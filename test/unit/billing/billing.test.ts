@@ -2,14 +2,14 @@ import { createBillingService } from '../../../functions/billing/billing.js';
 import type { BillingRecord } from '../../../functions/billing/ports.js';
 import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { rootLogger } from '../../../functions/shared/logger.js';
+import { setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryBillingStore, pendingCharge } from './in-memory-store.js';
 
-rootLogger.setLogLevel('SILENT');
+setLogLevel('SILENT');
 
 const clock = () => {
   let seconds = 0;

@@ -6,13 +6,13 @@ import {
   StockChangedError,
 } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { rootLogger } from '../../../functions/shared/logger.js';
+import { setLogLevel } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryInventoryStore } from './in-memory-store.js';
 
-rootLogger.setLogLevel('SILENT');
+setLogLevel('SILENT');
 
 /** A clock that ticks one second per reading, so every decision has its own, predictable time. */
 const clock = () => {

@@ -6,14 +6,14 @@ import {
 } from '../../../functions/notification/notifications.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { logger, rootLogger } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
 
-rootLogger.setLogLevel('SILENT');
+setLogLevel('SILENT');
 
 /** A claim's timeout for a function that runs at most 10 s. */
 const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);

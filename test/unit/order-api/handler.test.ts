@@ -2,6 +2,7 @@
 import 'aws-sdk-client-mock-jest';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
+import * as v from 'valibot';
 import { getOrderEvent, postOrder } from '../../fixtures/api-gateway.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { PlaceOrderRequestSchema, requestHash } from '../../../functions/order-api/request.js';
@@ -24,7 +25,7 @@ const product = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'J
 /** The idempotency record of an earlier POST of this body with key k-1, answered with order o-1. */
 const storedKey = () => ({
   idempotencyKey: 'k-1',
-  requestHash: requestHash(PlaceOrderRequestSchema.parse(body), customer),
+  requestHash: requestHash(v.parse(PlaceOrderRequestSchema, body), customer),
   orderId: 'o-1',
   expiresAt: 4_102_444_800,
   response: { statusCode: 202, body: { orderId: 'o-1' } },

@@ -182,6 +182,66 @@ describe('POST /orders', () => {
     expect(parse(result).errors).toEqual([{ field: 'items/0/quantity', message }]);
   });
 
+  it.each([
+    ['a fraction', 1.5, [{ field: 'items/0/quantity', message: 'must be a whole number from 1 to 1000' }]],
+    [
+      'a fraction and a repeated product',
+      1.5,
+      [{ field: 'items/0/quantity', message: 'must be a whole number from 1 to 1000' }],
+      [{ productId: 'p-001', quantity: 1 }],
+    ],
+    [
+      'an out-of-range quantity and a repeated product',
+      0,
+      [
+        { field: 'items/0/quantity', message: 'must be a whole number from 1 to 1000' },
+        { field: 'items/1/productId', message: 'duplicate product p-001: list each product once' },
+      ],
+      [{ productId: 'p-001', quantity: 1 }],
+    ],
+  ])(
+    'names %s once per field (a fraction is the wrong type: no duplicate check on it)',
+    async (_name, quantity, errors, more = []) => {
+      const { send } = setup();
+      const result = await send(postOrder({ ...valid, items: [{ productId: 'p-001', quantity }, ...more] }));
+      expect(parse(result).errors).toEqual(errors);
+    },
+  );
+
+  it('names every unknown field of an item and of the body, beside the other problems', async () => {
+    const { send } = setup();
+    const result = await send(
+      postOrder({ items: [{ productId: 'p-001', quantity: 1, size: 'L', colour: 'red' }], gift: true }),
+    );
+    expect(parse(result).errors).toEqual([
+      { field: 'items/0/size', message: 'is not a known field' },
+      { field: 'items/0/colour', message: 'is not a known field' },
+      { field: 'gift', message: 'is not a known field' },
+    ]);
+  });
+
+  it.each(['constructor', '__proto__', 'prototype'])(
+    'refuses a body with a field named %s (never ignores it)',
+    async (key) => {
+      const { send, db } = setup();
+      const result = await send({
+        ...postOrder(valid),
+        body: `{"items":[{"productId":"p-001","quantity":1}],"${key}":1}`,
+      });
+      expect(result.statusCode).toBe(422);
+      expect(parse(result).errors).toEqual([{ field: key, message: 'is not a known field' }]);
+      expect(db.writes).toBe(0);
+    },
+  );
+
+  it('refuses an array where an object belongs, whatever it holds', async () => {
+    const { send } = setup();
+    const result = await send(postOrder({ items: [[{ productId: 'p-001', quantity: 1 }]] }));
+    expect(parse(result).errors).toEqual([
+      { field: 'items/0', message: 'must be an object with productId and quantity' },
+    ]);
+  });
+
   it('names unknown products in the detail', async () => {
     const { send } = setup();
     const result = await send(

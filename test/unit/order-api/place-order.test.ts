@@ -1,6 +1,7 @@
 // placeOrder with in-memory ports that keep the tables' conditions: pricing, the one write of a new
 // order (with its key and answer, atomically), and every case of the Idempotency-Key. Nothing is
 // published here: the orders table's stream announces each stored order (order-publisher).
+import * as v from 'valibot';
 import { ConflictError, ValidationError } from '../../../functions/order-api/errors.js';
 import {
   IDEMPOTENCY_TTL_SECONDS,
@@ -31,7 +32,7 @@ function readTogether(db: ReturnType<typeof inMemoryDeps>['db']): void {
 }
 
 const request = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest =>
-  PlaceOrderRequestSchema.parse({
+  v.parse(PlaceOrderRequestSchema, {
     items: [
       { productId: 'p-001', quantity: 2 },
       { productId: 'p-002', quantity: 1 },

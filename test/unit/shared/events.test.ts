@@ -16,6 +16,9 @@ describe('event contracts', () => {
     ['a float amount', JSON.stringify({ ...placed(), data: { ...placed().data, totalAmount: 24.5 } }), /totalAmount/],
     ['a missing orderId', JSON.stringify({ ...placed(), orderId: undefined }), /orderId/],
     ['another version', JSON.stringify({ ...placed(), version: 2 }), /version/],
+    ['a time with an offset', JSON.stringify({ ...placed(), time: '2026-11-25T18:00:00+09:00' }), /time/],
+    ['a day the calendar lacks', JSON.stringify({ ...placed(), time: '2026-02-30T09:00:00.000Z' }), /time/],
+    ['an email without a domain', JSON.stringify({ ...placed(), data: { ...placed().data, email: 'jane@' } }), /email/],
   ])('refuses %s', (_name, body, message) => {
     expect.assertions(2);
     try {
@@ -24,6 +27,15 @@ describe('event contracts', () => {
       expect(error).toBeInstanceOf(InvalidEventError);
       expect((error as Error).message).toMatch(message);
     }
+  });
+
+  it.each(['2024-02-29T09:00:00Z', '2026-11-25T09:00:00.123456Z'])('takes %s as a time', (time) => {
+    expect(parseEvent(JSON.stringify({ ...placed(), time })).time).toBe(time);
+  });
+
+  it("takes an email with an apostrophe, as Cognito does (o'brien@example.com)", () => {
+    const body = JSON.stringify({ ...placed(), data: { ...placed().data, email: "o'brien@example.com" } });
+    expect(parseEvent(body)).toMatchObject({ data: { email: "o'brien@example.com" } });
   });
 
   it('refuses to build an event that breaks its own schema', () => {

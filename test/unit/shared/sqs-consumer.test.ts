@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
-import { logger, rootLogger, scrub } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel, scrub } from '../../../functions/shared/logger.js';
 import { dispatch, sqsConsumer } from '../../../functions/shared/sqs-consumer.js';
 import { orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 
@@ -35,8 +35,8 @@ async function logLines(work: () => Promise<unknown>): Promise<Record<string, un
 
 const context = {} as Context;
 
-beforeAll(() => rootLogger.setLogLevel('DEBUG'));
-afterAll(() => rootLogger.setLogLevel('SILENT'));
+beforeAll(() => setLogLevel('DEBUG'));
+afterAll(() => setLogLevel('SILENT'));
 
 describe('sqsConsumer', () => {
   it('reports exactly the failed records, a schema failure included, and processes the others', async () => {
