@@ -8,6 +8,7 @@
 //   BENCH_CEILING=1            0 skips the ceiling replay
 //   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
 //   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
+//   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
@@ -48,6 +49,7 @@ const config = {
   ceiling: env('BENCH_CEILING', '1') !== '0',
   ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
   importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '15'))),
+  bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
 };
 const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
@@ -316,8 +318,10 @@ try {
 }
 
 // 2. Bundles, on a quiet machine (everything above is stopped).
-step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
-results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
+if (config.bundles) {
+  step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
+  results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
+}
 
 results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));
