@@ -332,6 +332,8 @@ function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
       );
     }
     const waitTimeSeconds = ctx.options.waitTimeSeconds;
+    // As Lambda's pollers: no more batches at once than the mapping's MaximumConcurrency allows.
+    const loops = Math.min(ctx.concurrency, mapping.maximumConcurrency ?? ctx.concurrency);
     const poller = new SqsPoller(
       new SqsQueue(ctx.clients.sqs, mapping.queueUrl),
       pool,
@@ -344,7 +346,7 @@ function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
         reportBatchItemFailures: mapping.reportBatchItemFailures,
       },
       {
-        loops: ctx.concurrency,
+        loops,
         ...(waitTimeSeconds === undefined ? {} : { waitTimeSeconds }),
         onBatch: (batch) => ctx.report(sqsBatchReport(batch)),
         onError: (error) =>
@@ -357,7 +359,8 @@ function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
     ctx.pollers.push(poller);
     ctx.log(
       `runtime: polling ${mapping.queueUrl} → ${fn.name} (batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
-        `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, visibility ${mapping.visibilityTimeoutSeconds}s)`,
+        `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, visibility ${mapping.visibilityTimeoutSeconds}s, ` +
+        `${loops} batch(es) at once${mapping.maximumConcurrency === undefined ? '' : `: MaximumConcurrency ${mapping.maximumConcurrency}`})`,
     );
   }
 }
