@@ -22,7 +22,7 @@ import { customerTokens } from '../local/token.js';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
-import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import { mirrorStack, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import {
@@ -224,10 +224,10 @@ try {
   await Promise.all(Array.from({ length: BENCH_CUSTOMERS }, (_, i) => tokenFor(benchCustomer(i))));
   const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
   watcher.start();
-  const ceilingSetup = config.ceiling ? await mirrorTopic(admin, stack.outputs.topic_arn) : undefined;
-  // The ceiling's "function" calls take the functions' path (fault proxy → counter → emulator); its
+  const ceilingSource = { topicArn: stack.outputs.topic_arn, ordersTable: tables.orders ?? 'orders' };
+  const ceilingSetup = config.ceiling ? await mirrorStack(admin, ceilingSource) : undefined;
+  // The ceiling's replayed requests take the functions' path (fault proxy → counter → emulator); its
   // queue draining takes the runtime's path (counter → emulator).
-  const ceilingClients = clients(faultProxy.url);
   const drainClients = clients(counter.url);
   const stopDrainers =
     ceilingSetup === undefined ? async () => {} : startDrainers(drainClients.sqs, ceilingSetup.queueUrls, 4);
@@ -245,6 +245,7 @@ try {
     logBytes = {};
     const callsBefore = await counterStats(counter.url);
     const fnBefore = structuredClone(faultProxy.stats().byFunction);
+    faultProxy.record(true); // what the ceiling replays
     const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const pipeline: LevelResult = await runLevel({
       apiUrl: stack.apiUrl,
@@ -256,6 +257,7 @@ try {
     const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const cpuWindowMs = Date.now() - pipeline.startedAt;
     const drainMs = await drained(admin.sqs, queueUrls);
+    faultProxy.record(false);
     const calls = diffCounts(await counterStats(counter.url), callsBefore);
     const byFunction: CallMix = {};
     for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
@@ -273,12 +275,12 @@ try {
       step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
       const before = await counterStats(counter.url);
       const result = await runCeiling({
-        clients: ceilingClients,
-        mix: byFunction,
+        proxyUrl: faultProxy.url,
+        recorded: faultProxy.recorded(),
         concurrency,
         orders: ceilingPerLevel,
-        tables,
-        topicArn: ceilingSetup.topicArn,
+        source: ceilingSource,
+        mirror: ceilingSetup,
       });
       await drained(admin.sqs, ceilingSetup.queueUrls);
       ceiling = {
@@ -286,7 +288,8 @@ try {
         callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel),
       };
       step(
-        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)})`,
+        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)}), ` +
+          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order)`,
       );
     }
 
@@ -308,7 +311,6 @@ try {
   results.finalDuplicates = watcher.duplicates;
   await watcher.stop();
   await stopDrainers();
-  ceilingClients.destroy();
   drainClients.destroy();
   admin.destroy();
 } finally {
