@@ -1,51 +1,51 @@
-// The ceiling: the AWS calls the pipeline made per order, replayed straight with the SDK against the
-// same emulator, at the same number of orders in flight, with none of our code in between (no
-// runtime, no workers, no handlers, no queue waits).
+// The ceiling: the requests the functions made during the pipeline run at this level, as the fault
+// proxy recorded them (by function and API, local/fault-proxy.ts), replayed over HTTP against the same
+// emulator, at the same number of orders in flight, with none of our code in between (no runtime, no
+// workers, no handlers, no queue waits). Nothing is written out by hand: the emulator gets the very
+// requests the functions sent, so it does the same work.
 //
-// The replay is driven by what was measured: for each function, the calls per order by API that the
-// fault proxy counted during the pipeline run at this level. Each (function, API) pair has a request
-// of the same shape the function sends (same table, similar item, same topic fan-out), so the
-// emulator does the same work. Calls run in the saga's order: order-api, then inventory, billing and
-// notification side by side, then order-status (see CRITICAL_ORDER_STATUS for what the next order waits for). SNS publishes go to a mirror of order-events whose
-// subscriptions copy the real ones (same filter policies, raw delivery) onto mirror queues, so the
-// emulator does the same fan-out; the mirror queues are drained with batches of 10 as the runtime's
-// pollers would be, with the same number of receive loops per queue.
+// A replayed order is one recorded order's requests with fresh ids (every UUID in them: the order's,
+// its events', its idempotency key), so its conditions pass as the original's did. Two things are
+// redirected, so that a replay never feeds the pipeline: writes to the orders table go to a mirror
+// table (same keys, indexes and stream: the orders stream is what order-publisher reads), and
+// publishes go to a mirror of order-events whose subscriptions copy the real ones (same filter
+// policies, raw delivery) onto mirror queues, drained with batches of 10 by as many receive loops per
+// queue as the runtime's pollers run. The saga's order is kept: order-api, order-publisher, then the
+// consumers side by side up to order-status's final event; what the functions did after the final
+// event (the confirmation email, later projections) runs in the background, as in the pipeline.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { CreateTableCommand, DescribeTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import {
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
-  PublishCommand,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import type { RecordedRequest } from '../local/fault-proxy.js';
 import type { Clients } from './aws.js';
-import { BENCH_PRODUCTS } from './load.js';
 import { percentile, round } from './stats.js';
 
 export type CallMix = Record<string, Record<string, number>>;
 
 export interface CeilingSetup {
+  /** The mirror of order-events. */
   topicArn: string;
   queueUrls: string[];
+  /** The mirror of the orders table. */
+  ordersTable: string;
 }
 
-/** A topic that copies order-events' SQS subscriptions (filter policies included) onto mirror queues. */
-export async function mirrorTopic(admin: Clients, sourceTopicArn: string): Promise<CeilingSetup> {
+/** The mirror topic (order-events' SQS subscriptions copied onto mirror queues) and the mirror orders table. */
+export async function mirrorStack(
+  admin: Clients,
+  source: { topicArn: string; ordersTable: string },
+): Promise<CeilingSetup> {
   const { TopicArn } = await admin.sns.send(new CreateTopicCommand({ Name: 'bench-ceiling-events' }));
   if (TopicArn === undefined) throw new Error('could not create the mirror topic');
   const { Subscriptions = [] } = await admin.sns.send(
-    new ListSubscriptionsByTopicCommand({ TopicArn: sourceTopicArn }),
+    new ListSubscriptionsByTopicCommand({ TopicArn: source.topicArn }),
   );
   const queueUrls: string[] = [];
   for (const sub of Subscriptions) {
@@ -69,7 +69,29 @@ export async function mirrorTopic(admin: Clients, sourceTopicArn: string): Promi
       }),
     );
   }
-  return { topicArn: TopicArn, queueUrls };
+  return { topicArn: TopicArn, queueUrls, ordersTable: await mirrorTable(admin, source.ordersTable) };
+}
+
+async function mirrorTable(admin: Clients, source: string): Promise<string> {
+  const { Table } = await admin.db.send(new DescribeTableCommand({ TableName: source }));
+  if (Table?.KeySchema === undefined) throw new Error(`could not describe ${source}`);
+  const name = `bench-ceiling-${source}`;
+  const indexes: GlobalSecondaryIndex[] = (Table.GlobalSecondaryIndexes ?? []).map((index) => ({
+    IndexName: index.IndexName,
+    KeySchema: index.KeySchema,
+    Projection: index.Projection,
+  }));
+  await admin.db.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: Table.KeySchema,
+      AttributeDefinitions: Table.AttributeDefinitions,
+      ...(indexes.length > 0 ? { GlobalSecondaryIndexes: indexes } : {}),
+      ...(Table.StreamSpecification === undefined ? {} : { StreamSpecification: Table.StreamSpecification }),
+    }),
+  );
+  return name;
 }
 
 /** Receive loops per mirror queue that delete what they receive, as the runtime's pollers do. */
@@ -113,334 +135,90 @@ export function startDrainers(
   };
 }
 
-interface OrderContext {
+/** One order's requests, in the order the proxy received them. */
+export interface RecordedOrder {
   orderId: string;
-  createdAt: string;
-  productId: string;
-  tables: Record<string, string>;
-  topicArn: string;
-  /** How many calls of this (function, API) the order has made so far: keeps keys unique. */
-  k: number;
+  requests: RecordedRequest[];
 }
 
-const EVENT_BY_FUNCTION: Record<string, string> = {
-  'order-publisher': 'OrderPlaced',
-  inventory: 'InventoryReserved',
-  billing: 'PaymentCaptured',
-  notification: 'NotificationSent',
-  'order-status': 'OrderConfirmed',
-};
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-const table = (ctx: OrderContext, name: string): string => ctx.tables[name] ?? name;
-
-function orderItem(ctx: OrderContext): Record<string, unknown> {
-  return {
-    orderId: ctx.orderId,
-    createdAt: ctx.createdAt,
-    updatedAt: ctx.createdAt,
-    status: 'PLACED',
-    customerId: 'bench-ceiling',
-    email: 'bench@example.com',
-    items: [{ productId: ctx.productId, quantity: 1, unitPrice: 1000, lineTotal: 1000 }],
-    totalAmount: 1000,
-    currency: 'JPY',
-    paymentToken: 'tok_visa',
-    services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-    history: [],
-    idempotencyKey: `key-${ctx.orderId}`,
-  };
-}
-
-function eventMessage(ctx: OrderContext, type: string): string {
-  return JSON.stringify({
-    version: 1,
-    id: `${ctx.orderId}:${type}:${ctx.k}`,
-    type,
-    time: new Date().toISOString(),
-    orderId: ctx.orderId,
-    data: {
-      customerId: 'bench-ceiling',
-      email: 'bench@example.com',
-      items: [{ productId: ctx.productId, quantity: 1, unitPrice: 1000, lineTotal: 1000 }],
-      totalAmount: 1000,
-      currency: 'JPY',
-      paymentToken: 'tok_visa',
-    },
-  });
-}
-
-/** One call of `api` shaped as `fn` makes it; undefined for a pair the replay does not know. */
-function call(c: Clients, fn: string, api: string, ctx: OrderContext): Promise<unknown> | undefined {
-  const ownTable: Record<string, string> = {
-    'order-api': table(ctx, 'orders'),
-    inventory: table(ctx, 'inventory-reservations'),
-    billing: table(ctx, 'billing'),
-    notification: table(ctx, 'notifications'),
-    'order-status': table(ctx, 'orders'),
-  };
-  const key = (fnName: string): Record<string, unknown> => {
-    switch (fnName) {
-      case 'billing':
-        return { billingId: ctx.orderId, orderId: ctx.orderId };
-      case 'notification':
-        return { notificationId: `${ctx.orderId}:${ctx.k}`, createdAt: ctx.createdAt };
-      case 'inventory':
-        return { orderId: `${ctx.orderId}:${ctx.k}` };
-      default:
-        return { orderId: ctx.orderId, createdAt: ctx.createdAt };
-    }
-  };
-  switch (api) {
-    case 'DynamoDB.BatchGetItem':
-      return c.db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table(ctx, 'inventory')]: {
-              Keys: [{ productId: ctx.productId }],
-              ProjectionExpression: 'productId, #name, unitPrice, currency',
-              ExpressionAttributeNames: { '#name': 'name' },
-            },
-          },
-        }),
-      );
-    case 'DynamoDB.Query':
-      return c.db.send(
-        new QueryCommand({
-          TableName: table(ctx, 'orders'),
-          KeyConditionExpression: 'orderId = :id',
-          ExpressionAttributeValues: { ':id': ctx.orderId },
-          Limit: 1,
-          ConsistentRead: true,
-        }),
-      );
-    case 'DynamoDB.GetItem':
-      return c.db.send(
-        new GetCommand({ TableName: ownTable[fn] ?? table(ctx, 'orders'), Key: key(fn), ConsistentRead: true }),
-      );
-    case 'DynamoDB.PutItem': {
-      const item =
-        fn === 'billing'
-          ? { ...key(fn), status: 'PENDING', amount: 1000, currency: 'JPY', createdAt: ctx.createdAt }
-          : fn === 'notification'
-            ? {
-                ...key(fn),
-                orderId: ctx.orderId,
-                kind: 'ORDER_RECEIVED',
-                recipient: 'bench@example.com',
-                subject: 'Order received',
-                status: 'PENDING',
-                claimedAt: ctx.createdAt,
-              }
-            : fn === 'inventory'
-              ? {
-                  ...key(fn),
-                  status: 'REJECTED',
-                  items: [{ productId: ctx.productId, quantity: 1 }],
-                  shortages: [],
-                  reason: 'bench',
-                  decidedAt: ctx.createdAt,
-                }
-              : orderItem(ctx);
-      const conditionKey = Object.keys(key(fn))[0] ?? 'orderId';
-      return c.db.send(
-        new PutCommand({
-          TableName: ownTable[fn] ?? table(ctx, 'orders'),
-          Item: item,
-          ConditionExpression: `attribute_not_exists(${conditionKey})`,
-        }),
-      );
-    }
-    case 'DynamoDB.TransactWriteItems':
-      if (fn === 'inventory') {
-        return c.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table(ctx, 'inventory-reservations'),
-                  Item: {
-                    ...key(fn),
-                    status: 'RESERVED',
-                    items: [{ productId: ctx.productId, quantity: 1 }],
-                    decidedAt: ctx.createdAt,
-                  },
-                  ConditionExpression: 'attribute_not_exists(orderId)',
-                },
-              },
-              {
-                Update: {
-                  TableName: table(ctx, 'inventory'),
-                  Key: { productId: ctx.productId },
-                  UpdateExpression: 'SET #stock = #stock - :q',
-                  ConditionExpression: 'attribute_exists(productId) AND #stock >= :q',
-                  ExpressionAttributeNames: { '#stock': 'stock' },
-                  ExpressionAttributeValues: { ':q': 1 },
-                },
-              },
-            ],
-          }),
-        );
-      }
-      return c.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table(ctx, 'orders'),
-                Item: { ...orderItem(ctx), ...(ctx.k > 0 ? { orderId: `${ctx.orderId}:${ctx.k}` } : {}) },
-                ConditionExpression: 'attribute_not_exists(orderId)',
-              },
-            },
-            {
-              Put: {
-                TableName: table(ctx, 'idempotency'),
-                Item: {
-                  idempotencyKey: `key-${ctx.orderId}:${ctx.k}`,
-                  requestHash: 'x'.repeat(64),
-                  orderId: ctx.orderId,
-                  expiresAt: Math.floor(Date.now() / 1000) + 86_400,
-                  response: { statusCode: 202, body: orderItem(ctx) },
-                },
-                ConditionExpression: 'attribute_not_exists(idempotencyKey) OR expiresAt < :now',
-                ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-              },
-            },
-          ],
-        }),
-      );
-    case 'DynamoDB.UpdateItem':
-      if (fn === 'order-status') {
-        return c.db.send(
-          new UpdateCommand({
-            TableName: table(ctx, 'orders'),
-            Key: key(fn),
-            UpdateExpression: 'SET #history = list_append(#history, :entry), updatedAt = :now ADD #applied :ids',
-            ConditionExpression: 'attribute_exists(orderId) AND NOT contains(#applied, :id)',
-            ExpressionAttributeNames: { '#history': 'history', '#applied': 'appliedEventIds' },
-            ExpressionAttributeValues: {
-              ':entry': [{ eventId: `${ctx.orderId}:e${ctx.k}`, type: 'InventoryReserved', time: ctx.createdAt }],
-              ':now': new Date().toISOString(),
-              ':ids': new Set([`${ctx.orderId}:e${ctx.k}`]),
-              ':id': `${ctx.orderId}:e${ctx.k}`,
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-      }
-      if (fn === 'order-api') {
-        return c.db.send(
-          new UpdateCommand({
-            TableName: table(ctx, 'idempotency'),
-            Key: { idempotencyKey: `key-${ctx.orderId}:0` },
-            UpdateExpression: 'SET #state = :completed, #response = :response',
-            ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
-            ExpressionAttributeValues: {
-              ':completed': 'COMPLETED',
-              ':response': { statusCode: 202, body: orderItem(ctx) },
-            },
-          }),
-        );
-      }
-      return c.db.send(
-        new UpdateCommand({
-          TableName: ownTable[fn] ?? table(ctx, 'orders'),
-          Key: key(fn),
-          UpdateExpression: 'SET #status = :status, decidedAt = :now, messageId = :ref',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': 'DONE',
-            ':now': new Date().toISOString(),
-            ':ref': `ref-${ctx.orderId}`,
-          },
-        }),
-      );
-    case 'SNS.Publish': {
-      const type = EVENT_BY_FUNCTION[fn] ?? 'OrderPlaced';
-      return c.sns.send(
-        new PublishCommand({
-          TopicArn: ctx.topicArn,
-          Message: eventMessage(ctx, type),
-          MessageAttributes: { eventType: { DataType: 'String', StringValue: type } },
-        }),
-      );
-    }
-    case 'SESv2.SendEmail':
-      return c.ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: 'orders@example.com',
-          Destination: { ToAddresses: ['bench@example.com'] },
-          Content: {
-            Simple: {
-              Subject: { Data: 'Your order', Charset: 'UTF-8' },
-              Body: { Text: { Data: 'Thank you for your order. '.repeat(8), Charset: 'UTF-8' } },
-            },
-          },
-        }),
-      );
-    default:
-      return undefined;
-  }
-}
-
-/** The order in which each function makes its calls (round-robin over these, as many times as counted). */
-const CALL_ORDER = [
-  'DynamoDB.Query',
-  'DynamoDB.BatchGetItem',
-  'DynamoDB.GetItem',
-  'DynamoDB.TransactWriteItems',
-  'DynamoDB.PutItem',
-  'SESv2.SendEmail',
-  'DynamoDB.UpdateItem',
-  'SNS.Publish',
-];
-
-/** Whole calls per order for a fractional count: floor, plus one more with the fraction's probability. */
-const draw = (count: number): number => Math.floor(count) + (Math.random() < count - Math.floor(count) ? 1 : 0);
-
-function sequenceFor(apis: Record<string, number>): string[] {
-  const remaining = new Map(Object.entries(apis).map(([api, n]) => [api, draw(n)]));
-  const ordered = [...remaining.keys()].sort(
-    (a, b) => (CALL_ORDER.indexOf(a) + 1 || 99) - (CALL_ORDER.indexOf(b) + 1 || 99),
-  );
-  const out: string[] = [];
-  while ([...remaining.values()].some((n) => n > 0)) {
-    for (const api of ordered) {
-      const n = remaining.get(api) ?? 0;
-      if (n > 0) {
-        out.push(api);
-        remaining.set(api, n - 1);
-      }
+/** The ids of the orders order-api stored (its TransactWriteItems puts the order into the orders table). */
+function placedOrderIds(requests: readonly RecordedRequest[], ordersTable: string): string[] {
+  const ids: string[] = [];
+  for (const request of requests) {
+    if (request.function !== 'order-api' || request.action !== 'DynamoDB.TransactWriteItems') continue;
+    const body = JSON.parse(request.body) as {
+      TransactItems?: { Put?: { TableName?: string; Item?: { orderId?: { S?: string } } } }[];
+    };
+    for (const item of body.TransactItems ?? []) {
+      const id = item.Put?.TableName === ordersTable ? item.Put.Item?.orderId?.S : undefined;
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
     }
   }
-  return out;
+  return ids;
 }
 
 /**
- * The happy path's critical path to the final status, as the saga runs it: order-api; then inventory
- * and billing side by side; then order-status applies their two results (a read and a conditional
- * write each), finalizes (one more write) and publishes the final event. Everything else (both emails
- * with their records, order-status projecting the NotificationSent events) happens beside or after
- * the final status, as in the pipeline: it runs in the background, loading the emulator, but the next
- * order does not wait for it.
+ * The recorded requests grouped by the order they name. A request that names none (order-api's
+ * BatchGetItem of prices) goes with the next request of the same function that names one, as long
+ * as that order has no request of its API from the function yet: calls per order stay as recorded.
  */
-const CRITICAL_ORDER_STATUS: Record<string, number> = {
-  'DynamoDB.Query': 2,
-  'DynamoDB.UpdateItem': 3,
-  'SNS.Publish': Number.POSITIVE_INFINITY,
-};
-
-function splitOrderStatus(sequence: string[]): { critical: string[]; tail: string[] } {
-  const left = new Map(Object.entries(CRITICAL_ORDER_STATUS));
-  const critical: string[] = [];
-  const tail: string[] = [];
-  for (const api of sequence) {
-    const n = left.get(api) ?? 0;
-    if (n > 0) {
-      critical.push(api);
-      left.set(api, n - 1);
-    } else tail.push(api);
+export function groupByOrder(
+  requests: readonly RecordedRequest[],
+  ordersTable: string,
+): { orders: RecordedOrder[]; unassigned: number } {
+  const ids = placedOrderIds(requests, ordersTable);
+  const byId = new Map(ids.map((orderId) => [orderId, { orderId, requests: [] as RecordedRequest[] }]));
+  const pending = new Map<string, RecordedRequest[]>();
+  for (const request of requests) {
+    const order = ids.find((id) => request.body.includes(id));
+    const group = order === undefined ? undefined : byId.get(order);
+    if (group === undefined) {
+      pending.set(request.function, [...(pending.get(request.function) ?? []), request]);
+      continue;
+    }
+    const waiting = pending.get(request.function) ?? [];
+    const has = (action: string) => group.requests.some((r) => r.function === request.function && r.action === action);
+    const claimed = waiting.filter((r, i) => !has(r.action) && waiting.findIndex((o) => o.action === r.action) === i);
+    pending.set(
+      request.function,
+      waiting.filter((r) => !claimed.includes(r)),
+    );
+    group.requests.push(...claimed, request);
   }
-  return { critical, tail };
+  const unassigned = [...pending.values()].reduce((sum, list) => sum + list.length, 0);
+  return { orders: [...byId.values()], unassigned };
+}
+
+/** The final event's publish (OrderConfirmed or OrderCancelled): where an order's critical path ends. */
+const isFinalPublish = (request: RecordedRequest): boolean =>
+  request.action === 'SNS.Publish' && /Order(Confirmed|Cancelled)/.test(request.body);
+
+interface Redirect {
+  topicArn: { from: string; to: string };
+  ordersTable: { from: string; to: string };
+}
+
+/** A recorded request with fresh ids (one map per replayed order) and the mirrors in place of the real topic and table. */
+export function rewrite(request: RecordedRequest, fresh: Map<string, string>, redirect: Redirect): string {
+  let body = request.body.replace(UUID, (id) => {
+    const key = id.toLowerCase();
+    let next = fresh.get(key);
+    if (next === undefined) {
+      next = randomUUID();
+      fresh.set(key, next);
+    }
+    return next;
+  });
+  const { topicArn, ordersTable } = redirect;
+  body = body
+    .replaceAll(topicArn.from, topicArn.to)
+    .replaceAll(encodeURIComponent(topicArn.from), encodeURIComponent(topicArn.to));
+  return body.replaceAll(
+    `"TableName":${JSON.stringify(ordersTable.from)}`,
+    `"TableName":${JSON.stringify(ordersTable.to)}`,
+  );
 }
 
 export interface CeilingResult {
@@ -449,74 +227,71 @@ export interface CeilingResult {
   wallSeconds: number;
   ordersPerSecond: number;
   latencyMs: { p50: number; p95: number; p99: number };
-  skipped: string[];
+  /** Recorded orders the replay drew from, and recorded requests that named no order (not replayed). */
+  recordedOrders: number;
+  unassigned: number;
+  /** Answers ≥ 400 (a refused condition still cost the emulator its work). */
   errors: number;
 }
 
 export async function runCeiling(options: {
-  clients: Clients;
-  mix: CallMix;
+  /** The fault proxy: the replay takes the functions' path (proxy → counter → emulator), attributed to each function. */
+  proxyUrl: string;
+  recorded: readonly RecordedRequest[];
   concurrency: number;
   orders: number;
-  tables: Record<string, string>;
-  topicArn: string;
+  source: { topicArn: string; ordersTable: string };
+  mirror: CeilingSetup;
 }): Promise<CeilingResult> {
-  const { clients: c, mix, concurrency, orders } = options;
-  const skipped = new Set<string>();
+  const { proxyUrl, concurrency, orders, source, mirror } = options;
+  const grouped = groupByOrder(options.recorded, source.ordersTable);
+  if (grouped.orders.length === 0) throw new Error('the fault proxy recorded no order to replay');
+  const redirect: Redirect = {
+    topicArn: { from: source.topicArn, to: mirror.topicArn },
+    ordersTable: { from: source.ordersTable, to: mirror.ordersTable },
+  };
   const latencies: number[] = [];
   const tails: Promise<void>[] = [];
   let errors = 0;
   let next = 0;
 
-  const one = async (i: number): Promise<void> => {
-    const ctxBase = {
-      orderId: `ceiling-${randomUUID()}`,
-      createdAt: new Date().toISOString(),
-      productId: BENCH_PRODUCTS[i % BENCH_PRODUCTS.length] ?? 'bench-p-001',
-      tables: options.tables,
-      topicArn: options.topicArn,
-    };
-    const seen = new Map<string, number>();
-    const replay = async (fn: string, apis: string[]): Promise<void> => {
-      for (const api of apis) {
-        const k = seen.get(`${fn}:${api}`) ?? 0;
-        seen.set(`${fn}:${api}`, k + 1);
-        const pending = call(c, fn, api, { ...ctxBase, k });
-        if (pending === undefined) {
-          skipped.add(`${fn}:${api}`);
-          continue;
-        }
-        try {
-          await pending;
-        } catch {
-          errors += 1; // a refused condition still cost the emulator the same work
-        }
-      }
-    };
-    const seq = (fn: string): string[] => sequenceFor(mix[fn] ?? {});
-    const notification = seq('notification');
-    const half = Math.ceil(notification.length / 2);
-    const status = splitOrderStatus(seq('order-status'));
-    const known = new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status']);
-    const others = Object.keys(mix).filter((fn) => !known.has(fn));
+  const send = async (request: RecordedRequest, fresh: Map<string, string>): Promise<void> => {
+    const response = await fetch(`${proxyUrl}/fn/${encodeURIComponent(request.function)}${request.path}`, {
+      method: request.method,
+      headers: request.headers,
+      body: rewrite(request, fresh, redirect),
+    });
+    await response.arrayBuffer();
+    if (response.status >= 400) errors += 1;
+  };
+  /** Each function's requests one after another (as its invocations made them), the functions side by side. */
+  const replay = async (requests: RecordedRequest[], fresh: Map<string, string>): Promise<void> => {
+    const functions = [...new Set(requests.map((request) => request.function))];
+    await Promise.all(
+      functions.map(async (fn) => {
+        for (const request of requests.filter((r) => r.function === fn)) await send(request, fresh);
+      }),
+    );
+  };
 
+  const one = async (i: number): Promise<void> => {
+    const order = grouped.orders[i % grouped.orders.length] ?? { orderId: '', requests: [] };
+    const fresh = new Map<string, string>();
+    const finalAt = order.requests.find(isFinalPublish)?.at ?? Number.POSITIVE_INFINITY;
+    const critical = order.requests.filter((r) => r.at <= finalAt);
+    const of = (fn: string) => critical.filter((r) => r.function === fn);
+    const consumers = critical.filter((r) => !['order-api', 'order-publisher', 'order-status'].includes(r.function));
     const t0 = Date.now();
-    await replay('order-api', seq('order-api'));
-    await replay('order-publisher', seq('order-publisher')); // OrderPlaced, from the orders stream
-    const received = replay('notification', notification.slice(0, half)); // the "order received" email
-    await Promise.all([
-      replay('inventory', seq('inventory')),
-      replay('billing', seq('billing')),
-      ...others.map((fn) => replay(fn, seq(fn))),
-    ]);
-    await replay('order-status', status.critical);
+    await replay(of('order-api'), fresh);
+    await replay(of('order-publisher'), fresh); // OrderPlaced, from the orders stream
+    await replay(consumers, fresh);
+    await replay(of('order-status'), fresh);
     latencies.push(Date.now() - t0);
     tails.push(
-      (async () => {
-        await received;
-        await replay('notification', notification.slice(half)); // the "order confirmed" email
-        await replay('order-status', status.tail);
-      })(),
+      replay(
+        order.requests.filter((r) => r.at > finalAt),
+        fresh,
+      ),
     );
   };
 
@@ -538,7 +313,8 @@ export async function runCeiling(options: {
       p95: Math.round(percentile(latencies, 95)),
       p99: Math.round(percentile(latencies, 99)),
     },
-    skipped: [...skipped],
+    recordedOrders: grouped.orders.length,
+    unassigned: grouped.unassigned,
     errors,
   };
 }

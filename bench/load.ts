@@ -23,7 +23,7 @@ import * as z from 'zod';
 import type { CustomerToken } from '../local/stack/token.js';
 import { percentile, round } from './stats.js';
 
-export const BENCH_PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-p-${String(i + 1).padStart(3, '0')}`);
+const BENCH_PRODUCTS = Array.from({ length: 8 }, (_, i) => `bench-p-${String(i + 1).padStart(3, '0')}`);
 
 /** Products with enough stock for every order the run can place (pipeline and ceiling). */
 export async function stockProducts(db: DynamoDBDocumentClient, table: string, stock: number): Promise<void> {

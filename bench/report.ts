@@ -15,7 +15,7 @@ import {
   type Prices,
 } from './cost.js';
 import type { LevelResult } from './load.js';
-import type { Counts } from './stats.js';
+import { type Counts, round } from './stats.js';
 
 export interface InvocationStats {
   invocations: number;
@@ -80,6 +80,15 @@ const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
  * PaymentCaptured, 2 × NotificationSent): reads the order (a Query: events do not carry the sort key
  * createdAt) and applies it with one conditional write, plus one write to finalize and one publish.
  */
+/** The runtime's own calls (its pollers'), beside the functions' at the emulator. */
+const RUNTIME_APIS = [
+  'SQS.ReceiveMessage',
+  'SQS.DeleteMessageBatch',
+  'DynamoDB.GetRecords',
+  'DynamoDB.GetShardIterator',
+  'DynamoDB.DescribeStream',
+];
+
 const HAPPY_PATH_MINIMUM: Record<string, number> = {
   'order-api': 2,
   'order-publisher': 1,
@@ -232,6 +241,16 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
         .join(', ')}); ` +
         `we stand at ${last.functionCallsPerOrder} (the excess is retries and races, see "Where the time goes"). ` +
         'The runtime needs one ReceiveMessage and one DeleteMessageBatch per batch: 8 messages per order, so ≥ 1.6 calls per order with full batches of 10, 16 when every message is its own batch.',
+      '',
+    );
+    const own = RUNTIME_APIS.map((api) => {
+      const byFunctions = fns.reduce((acc, fn) => acc + (last.byFunction[fn]?.[api] ?? 0), 0);
+      return `${api.split('.')[1] ?? api} ${round((last.callsPerOrder[api] ?? 0) - byFunctions, 2)}`;
+    });
+    lines.push(
+      `The runtime's own calls per order at ${last.concurrency} in flight: ${own.join(', ')}. ` +
+        "They are what Lambda's pollers make: one ReceiveMessage (long polls of 20 s, so an idle queue costs each receive loop 3 a minute) and one DeleteMessageBatch per batch, " +
+        'no more batches at once than the mapping\'s MaximumConcurrency, and GetRecords on each shard 4 times a second while the stream has nothing new (AWS: "a base rate of 4 times per second"), at once again after a batch.',
       '',
     );
     lines.push(

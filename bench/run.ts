@@ -8,6 +8,7 @@
 //   BENCH_CEILING=1            0 skips the ceiling replay
 //   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
 //   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
+//   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { customerTokens } from '../local/stack/token.js';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
-import { mirrorTopic, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import { mirrorStack, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import {
@@ -48,6 +49,7 @@ const config = {
   ceiling: env('BENCH_CEILING', '1') !== '0',
   ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
   importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '15'))),
+  bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
 };
 const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
@@ -222,10 +224,10 @@ try {
   await Promise.all(Array.from({ length: BENCH_CUSTOMERS }, (_, i) => tokenFor(benchCustomer(i))));
   const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
   watcher.start();
-  const ceilingSetup = config.ceiling ? await mirrorTopic(admin, stack.outputs.topic_arn) : undefined;
-  // The ceiling's "function" calls take the functions' path (fault proxy → counter → emulator); its
+  const ceilingSource = { topicArn: stack.outputs.topic_arn, ordersTable: tables.orders ?? 'orders' };
+  const ceilingSetup = config.ceiling ? await mirrorStack(admin, ceilingSource) : undefined;
+  // The ceiling's replayed requests take the functions' path (fault proxy → counter → emulator); its
   // queue draining takes the runtime's path (counter → emulator).
-  const ceilingClients = clients(faultProxy.url);
   const drainClients = clients(counter.url);
   const stopDrainers =
     ceilingSetup === undefined ? async () => {} : startDrainers(drainClients.sqs, ceilingSetup.queueUrls, 4);
@@ -243,6 +245,7 @@ try {
     logBytes = {};
     const callsBefore = await counterStats(counter.url);
     const fnBefore = structuredClone(faultProxy.stats().byFunction);
+    faultProxy.record(true); // what the ceiling replays
     const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const pipeline: LevelResult = await runLevel({
       apiUrl: stack.apiUrl,
@@ -254,6 +257,7 @@ try {
     const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
     const cpuWindowMs = Date.now() - pipeline.startedAt;
     const drainMs = await drained(admin.sqs, queueUrls);
+    faultProxy.record(false);
     const calls = diffCounts(await counterStats(counter.url), callsBefore);
     const byFunction: CallMix = {};
     for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
@@ -271,12 +275,12 @@ try {
       step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
       const before = await counterStats(counter.url);
       const result = await runCeiling({
-        clients: ceilingClients,
-        mix: byFunction,
+        proxyUrl: faultProxy.url,
+        recorded: faultProxy.recorded(),
         concurrency,
         orders: ceilingPerLevel,
-        tables,
-        topicArn: ceilingSetup.topicArn,
+        source: ceilingSource,
+        mirror: ceilingSetup,
       });
       await drained(admin.sqs, ceilingSetup.queueUrls);
       ceiling = {
@@ -284,7 +288,8 @@ try {
         callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel),
       };
       step(
-        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)})`,
+        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)}), ` +
+          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order)`,
       );
     }
 
@@ -306,7 +311,6 @@ try {
   results.finalDuplicates = watcher.duplicates;
   await watcher.stop();
   await stopDrainers();
-  ceilingClients.destroy();
   drainClients.destroy();
   admin.destroy();
 } finally {
@@ -316,8 +320,10 @@ try {
 }
 
 // 2. Bundles, on a quiet machine (everything above is stopped).
-step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
-results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
+if (config.bundles) {
+  step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
+  results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
+}
 
 results.finishedAt = new Date().toISOString();
 results.machine.loadAverageAtEnd = loadavg().map((l) => round(l, 1));

@@ -8,7 +8,9 @@
 // stripped before forwarding. Tests and the benchmark steer it over HTTP:
 //   PUT  /_fault-proxy/rules  { "seed": 42, "rules": [ { "action": "SNS.Publish", "rate": 1, "fault": "500", "times": 3 } ] }
 //   GET  /_fault-proxy/stats  → { calls, injected, byFunction }
-//   POST /_fault-proxy/reset  → clears rules and counters
+//   PUT  /_fault-proxy/recording { "on": true }  → keeps every function's request from now on (a new recording)
+//   GET  /_fault-proxy/requests → the requests kept, oldest first (the benchmark's ceiling replays them)
+//   POST /_fault-proxy/reset  → clears rules, counters and the requests kept
 import { createHash, randomUUID } from 'node:crypto';
 import {
   Agent,
@@ -41,11 +43,37 @@ const FaultRuleSchema = z.object({
 export type FaultRule = z.infer<typeof FaultRuleSchema>;
 
 const RulesRequestSchema = z.object({ seed: z.number().int().optional(), rules: z.array(FaultRuleSchema) });
+const RecordingRequestSchema = z.object({ on: z.boolean() });
+
+/** The headers a replay sends as recorded: the rest belong to the connection or to the original body. */
+const NOT_REPLAYED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'expect']);
+
+function replayableHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      NOT_REPLAYED.has(name) || value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]],
+    ),
+  );
+}
 
 export interface FaultStats {
   calls: Record<string, number>;
   injected: Record<string, number>;
   byFunction: Record<string, Record<string, number>>;
+}
+
+/** One call a function made, as it reached the proxy: what the benchmark's ceiling replays. */
+export interface RecordedRequest {
+  function: string;
+  action: string;
+  method: string;
+  /** The path after /fn/<function>. */
+  path: string;
+  /** As sent, without host, connection and length (a replay's body differs). */
+  headers: Record<string, string>;
+  body: string;
+  /** When the proxy received it (ms since the epoch). */
+  at: number;
 }
 
 export interface FaultProxy {
@@ -54,6 +82,9 @@ export interface FaultProxy {
   functionUrl(functionName: string): string;
   setRules(rules: FaultRule[], seed?: number): void;
   stats(): FaultStats;
+  /** true: a new recording (the last one is dropped) of every request a function makes; false: stop, keeping what was recorded. */
+  record(on: boolean): void;
+  recorded(): RecordedRequest[];
   reset(): void;
   stop(): Promise<void>;
 }
@@ -211,14 +242,22 @@ export async function startFaultProxy(options: { target: string; port?: number; 
   let rules: (FaultRule & { injected: number; injectedByBody: Map<string, number> })[] = [];
   let random = seededRandom(1);
   let stats: FaultStats = { calls: {}, injected: {}, byFunction: {} };
+  let recording = false;
+  let requests: RecordedRequest[] = [];
 
   const setRules = (next: FaultRule[], seed = 1): void => {
     rules = next.map((rule) => ({ ...rule, injected: 0, injectedByBody: new Map<string, number>() }));
     random = seededRandom(seed);
   };
+  const record = (on: boolean): void => {
+    if (on) requests = [];
+    recording = on;
+  };
   const reset = (): void => {
     rules = [];
     stats = { calls: {}, injected: {}, byFunction: {} };
+    recording = false;
+    requests = [];
   };
 
   const pickFault = (call: Call, caller: string | undefined, body: string): FaultRule['fault'] | undefined => {
@@ -277,6 +316,14 @@ export async function startFaultProxy(options: { target: string; port?: number; 
   const control = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     const json = { 'content-type': 'application/json' };
     if (req.method === 'GET' && path === '/_fault-proxy/stats') return send(res, 200, json, JSON.stringify(stats));
+    if (req.method === 'GET' && path === '/_fault-proxy/requests')
+      return send(res, 200, json, JSON.stringify(requests));
+    if (req.method === 'PUT' && path === '/_fault-proxy/recording') {
+      const parsed = RecordingRequestSchema.safeParse(JSON.parse((await readBody(req)).toString() || '{}'));
+      if (!parsed.success) return send(res, 400, json, JSON.stringify({ message: z.prettifyError(parsed.error) }));
+      record(parsed.data.on);
+      return send(res, 204, {}, '');
+    }
     if (req.method === 'POST' && path === '/_fault-proxy/reset') {
       reset();
       return send(res, 204, {}, '');
@@ -304,6 +351,16 @@ export async function startFaultProxy(options: { target: string; port?: number; 
         const byCaller = stats.byFunction[caller] ?? {};
         stats.byFunction[caller] = byCaller;
         increment(byCaller, call.action);
+        if (recording)
+          requests.push({
+            function: caller,
+            action: call.action,
+            method: req.method ?? 'POST',
+            path,
+            headers: replayableHeaders(req.headers),
+            body: body.toString('utf8'),
+            at: Date.now(),
+          });
       }
 
       const fault = pickFault(call, caller, body.toString('utf8'));
@@ -353,6 +410,8 @@ export async function startFaultProxy(options: { target: string; port?: number; 
     functionUrl: (name) => `${url}/fn/${encodeURIComponent(name)}`,
     setRules,
     stats: () => stats,
+    record,
+    recorded: () => requests,
     reset,
     stop: () =>
       new Promise<void>((resolve) => {

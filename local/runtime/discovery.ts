@@ -46,6 +46,8 @@ export interface DeployedMapping {
   maximumBatchingWindowInSeconds: number;
   reportBatchItemFailures: boolean;
   visibilityTimeoutSeconds: number;
+  /** ScalingConfig.MaximumConcurrency: at most this many batches at once (Lambda's default: no bound of its own). */
+  maximumConcurrency?: number | undefined;
   state: string;
 }
 
@@ -138,6 +140,7 @@ function mappingSettings(
     maximumBatchingWindowInSeconds:
       mapping.MaximumBatchingWindowInSeconds ?? SQS_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
     reportBatchItemFailures: (mapping.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+    maximumConcurrency: mapping.ScalingConfig?.MaximumConcurrency,
     state: mapping.State ?? 'Unknown',
   };
 }

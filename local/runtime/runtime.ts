@@ -128,336 +128,410 @@ function workerEnvironment(
   };
 }
 
+/** What every phase of startRuntime shares: the settings, the clients, and what has been started so far (to stop it). */
+interface RuntimeContext {
+  options: RuntimeOptions;
+  log: (line: string) => void;
+  /** A batch or request: one line in the log, one typed report to the subscribers and the console. */
+  report: (done: BatchReport | RequestReport) => void;
+  /** A typed report only (a stream batch has its own line). */
+  publish: (done: RuntimeReport) => void;
+  consoleView: ConsoleView;
+  concurrency: number;
+  region: string;
+  aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string };
+  clients: RuntimeClients;
+  codeDirs: string[];
+  pools: Map<string, ReloadablePool>;
+  pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[];
+}
+
+interface RuntimeClients {
+  lambda: LambdaClient;
+  sqs: SQSClient;
+  apiGateway: APIGatewayClient;
+  streams: DynamoDBStreamsClient;
+  /** The failure destination, and the console's redrive. */
+  sns: SNSClient;
+  /** The app clients of the authorizers' pools. */
+  cognito: CognitoIdentityProviderClient;
+}
+
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const ctx = runtimeContext(options);
+  let frontDoor: FrontDoor | undefined;
+  let liveConsole: Console | undefined;
+  try {
+    const deployment = await discoverDeployment(ctx);
+    await checkCode(ctx, deployment);
+    await startPools(ctx, deployment);
+    startSqsPollers(ctx, deployment);
+    startStreamPollers(ctx, deployment);
+    liveConsole = createConsole({
+      view: ctx.consoleView,
+      sqs: ctx.clients.sqs,
+      sns: ctx.clients.sns,
+      endpoint: options.endpoint,
+      mappings: deployment.mappings,
+    });
+    frontDoor = await openFrontDoor(ctx, deployment, reloader(ctx, deployment), liveConsole);
+    const base = `http://${options.apiHost ?? '127.0.0.1'}:${String(frontDoor.port)}`;
+    const ready = readyInfo(deployment, base);
+    ctx.log(
+      `runtime: front door on ${base} (${ready.apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${ready.consoleUrl})`,
+    );
+    return { ...ready, ready, deployment, stop: stopper(ctx, frontDoor, liveConsole) };
+  } catch (error) {
+    await Promise.all(ctx.pollers.map((poller) => poller.stop(0)));
+    liveConsole?.close();
+    await frontDoor?.close();
+    await cleanup(ctx);
+    throw error;
+  }
+}
+
+function runtimeContext(options: RuntimeOptions): RuntimeContext {
   const log = options.log ?? (() => {});
   const consoleView = new ConsoleView();
   const publish = (done: RuntimeReport): void => {
     options.onReport?.(done);
     consoleView.observe(done);
   };
-  const report = (done: BatchReport | RequestReport): void => {
-    log(describeReport(done));
-    publish(done);
-  };
-  const output = (functionName: string, line: string): void => {
-    log(`[${functionName}] ${line}`);
-    publish({ type: 'output', time: new Date().toISOString(), functionName, line });
-  };
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const credentials = options.credentials ?? {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
     secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
   };
-  const apiHost = options.apiHost ?? '127.0.0.1';
-  const graceMs = options.shutdownGraceMs ?? 10_000;
-
   // One client per service for the runtime's whole life.
   const clientConfig = { endpoint: options.endpoint, region, credentials };
-  const clients = {
-    lambda: new LambdaClient(clientConfig),
-    sqs: new SQSClient(clientConfig),
-    apiGateway: new APIGatewayClient(clientConfig),
-    streams: new DynamoDBStreamsClient(clientConfig),
-    sns: new SNSClient(clientConfig), // the failure destination, and the console's redrive
-    cognito: new CognitoIdentityProviderClient(clientConfig), // the app clients of the authorizers' pools
+  return {
+    options,
+    log,
+    publish,
+    report: (done) => {
+      log(describeReport(done));
+      publish(done);
+    },
+    consoleView,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    region,
+    aws: { region, ...credentials, endpoint: options.endpoint },
+    clients: {
+      lambda: new LambdaClient(clientConfig),
+      sqs: new SQSClient(clientConfig),
+      apiGateway: new APIGatewayClient(clientConfig),
+      streams: new DynamoDBStreamsClient(clientConfig),
+      sns: new SNSClient(clientConfig),
+      cognito: new CognitoIdentityProviderClient(clientConfig),
+    },
+    codeDirs: [],
+    pools: new Map(),
+    pollers: [],
   };
-  const destroyClients = (): void => {
-    clients.lambda.destroy();
-    clients.sqs.destroy();
-    clients.apiGateway.destroy();
-    clients.streams.destroy();
-    clients.sns.destroy();
-    clients.cognito.destroy();
+}
+
+/** Stops the workers, removes the extracted code and closes the clients. */
+async function cleanup(ctx: RuntimeContext): Promise<void> {
+  await Promise.all([...ctx.pools.values()].map((pool) => pool.stop()));
+  await Promise.all(ctx.codeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  for (const client of Object.values(ctx.clients)) client.destroy();
+}
+
+/** Discovery: what Terraform deployed, from the emulator's own APIs. */
+async function discoverDeployment(ctx: RuntimeContext): Promise<Deployment> {
+  const started = Date.now();
+  const deployment = await discover(ctx.clients);
+  ctx.log(
+    `runtime: discovered ${deployment.functions.length} function(s), ${deployment.mappings.length} SQS mapping(s), ${deployment.streamMappings.length} stream mapping(s), ` +
+      `${deployment.apis.length} REST API(s) on ${ctx.options.endpoint} in ${seconds(Date.now() - started)}`,
+  );
+  for (const warning of deployment.warnings) ctx.log(`runtime: warning: ${warning}`);
+  return deployment;
+}
+
+/** The code check: every zip in distDir must be the code the emulator holds (its CodeSha256). */
+async function checkCode(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
+  const started = Date.now();
+  const verified = await Promise.allSettled(
+    deployment.functions.map((fn) => verifyCode(fn.name, zipOf(ctx, fn), fn.codeSha256)),
+  );
+  const mismatches = verified.flatMap((result) =>
+    result.status === 'rejected'
+      ? [result.reason instanceof Error ? result.reason.message : String(result.reason)]
+      : [],
+  );
+  if (mismatches.length > 0) throw new CodeMismatchError(mismatches.join('\n'));
+  ctx.log(`runtime: code of every function matches its deployed CodeSha256 (${seconds(Date.now() - started)})`);
+}
+
+const zipOf = (ctx: RuntimeContext, fn: DeployedFunction): string => join(ctx.options.distDir, `${fn.name}.zip`);
+
+/** A pool running the function's zip from distDir, extracted to a directory of its own. */
+async function workerPool(ctx: RuntimeContext, fn: DeployedFunction): Promise<WorkerPool> {
+  const codeDir = await extractZip(zipOf(ctx, fn), `order-fanout-${fn.name}-`);
+  ctx.codeDirs.push(codeDir);
+  const { moduleFile, exportName } = await resolveHandler(codeDir, fn.handler);
+  const endpoint = ctx.options.functionEndpoint;
+  const output = (functionName: string, line: string): void => {
+    ctx.log(`[${functionName}] ${line}`);
+    ctx.publish({ type: 'output', time: new Date().toISOString(), functionName, line });
   };
+  return new WorkerPool(
+    {
+      name: fn.name,
+      arn: fn.arn,
+      moduleFile,
+      exportName,
+      codeDir,
+      timeoutSeconds: fn.timeoutSeconds,
+      memorySize: fn.memorySize,
+      env: {
+        ...workerEnvironment(fn, codeDir, ctx.aws),
+        ...(endpoint ? { AWS_ENDPOINT_URL: endpoint(fn.name) } : {}),
+      },
+    },
+    { concurrency: ctx.concurrency, onOutput: output },
+  );
+}
 
-  const codeDirs: string[] = [];
-  const pools = new Map<string, ReloadablePool>();
-  const pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[] = [];
-  let frontDoor: FrontDoor | undefined;
-  let liveConsole: Console | undefined;
-  const cleanup = async (): Promise<void> => {
-    await Promise.all([...pools.values()].map((pool) => pool.stop()));
-    await Promise.all(codeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-    destroyClients();
-  };
-
-  try {
-    let started = Date.now();
-    const deployment = await discover(clients);
-    log(
-      `runtime: discovered ${deployment.functions.length} function(s), ${deployment.mappings.length} SQS mapping(s), ${deployment.streamMappings.length} stream mapping(s), ` +
-        `${deployment.apis.length} REST API(s) on ${options.endpoint} in ${seconds(Date.now() - started)}`,
-    );
-    for (const warning of deployment.warnings) log(`runtime: warning: ${warning}`);
-
-    started = Date.now();
-    const verified = await Promise.allSettled(
-      deployment.functions.map((fn) => verifyCode(fn.name, join(options.distDir, `${fn.name}.zip`), fn.codeSha256)),
-    );
-    const mismatches = verified.flatMap((result) =>
-      result.status === 'rejected'
-        ? [result.reason instanceof Error ? result.reason.message : String(result.reason)]
-        : [],
-    );
-    if (mismatches.length > 0) throw new CodeMismatchError(mismatches.join('\n'));
-    log(`runtime: code of every function matches its deployed CodeSha256 (${seconds(Date.now() - started)})`);
-
-    started = Date.now();
-    const aws = { region, ...credentials, endpoint: options.endpoint };
-    /** A pool running the function's zip from distDir, extracted to a directory of its own. */
-    const workerPool = async (fn: DeployedFunction): Promise<WorkerPool> => {
-      const codeDir = await extractZip(join(options.distDir, `${fn.name}.zip`), `order-fanout-${fn.name}-`);
-      codeDirs.push(codeDir);
-      const { moduleFile, exportName } = await resolveHandler(codeDir, fn.handler);
-      return new WorkerPool(
-        {
-          name: fn.name,
-          arn: fn.arn,
-          moduleFile,
-          exportName,
-          codeDir,
-          timeoutSeconds: fn.timeoutSeconds,
-          memorySize: fn.memorySize,
-          env: {
-            ...workerEnvironment(fn, codeDir, aws),
-            ...(options.functionEndpoint ? { AWS_ENDPOINT_URL: options.functionEndpoint(fn.name) } : {}),
-          },
-        },
-        { concurrency, onOutput: output },
-      );
-    };
-    for (const fn of deployment.functions) pools.set(fn.name, new ReloadablePool(await workerPool(fn)));
-    // One warm worker per function; one that cannot initialise is reported, and retried per invocation as Lambda does.
-    await Promise.all(
-      [...pools.entries()].map(([name, pool]) =>
-        pool
-          .warm()
-          .catch((error: unknown) =>
-            log(
-              `runtime: error: ${name} failed to initialise: ${error instanceof Error ? error.message : String(error)}`,
-            ),
+/** Pools: one per function, each with one warm worker; one that cannot initialise is reported, and retried per invocation as Lambda does. */
+async function startPools(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
+  const started = Date.now();
+  for (const fn of deployment.functions) ctx.pools.set(fn.name, new ReloadablePool(await workerPool(ctx, fn)));
+  await Promise.all(
+    [...ctx.pools.entries()].map(([name, pool]) =>
+      pool
+        .warm()
+        .catch((error: unknown) =>
+          ctx.log(
+            `runtime: error: ${name} failed to initialise: ${error instanceof Error ? error.message : String(error)}`,
           ),
-      ),
-    );
-    log(
-      `runtime: ${pools.size} worker pool(s) warm (up to ${concurrency} workers each) in ${seconds(Date.now() - started)}`,
-    );
+        ),
+    ),
+  );
+  ctx.log(
+    `runtime: ${ctx.pools.size} worker pool(s) warm (up to ${ctx.concurrency} workers each) in ${seconds(Date.now() - started)}`,
+  );
+}
 
-    const invoke = (name: string, event: unknown): Promise<InvokeOutcome> =>
-      pools.get(name)?.invoke(event) ??
-      Promise.resolve({ ok: false, kind: 'error', message: `function ${name} is not deployed` });
-
-    const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
-    for (const mapping of deployment.mappings) {
-      const fn = fnByName.get(mapping.functionName);
-      const pool = pools.get(mapping.functionName);
-      if (fn === undefined || pool === undefined) continue;
-      if (mapping.visibilityTimeoutSeconds < fn.timeoutSeconds) {
-        log(
-          `runtime: warning: ${mapping.queueUrl} visibility timeout ${mapping.visibilityTimeoutSeconds}s is shorter than ${fn.name}'s timeout ${fn.timeoutSeconds}s: messages can be delivered twice while still being processed (Lambda refuses such a mapping)`,
-        );
-      }
-      if (mapping.state === 'Enabled' || mapping.state === 'Enabling') {
-        log(
-          `runtime: warning: mapping ${mapping.uuid} is enabled: the emulator's own delivery competes with this runtime (create it disabled locally)`,
-        );
-      }
-      const poller = new SqsPoller(
-        new SqsQueue(clients.sqs, mapping.queueUrl),
-        pool,
-        {
-          functionName: fn.name,
-          queueArn: mapping.queueArn,
-          region,
-          batchSize: mapping.batchSize,
-          maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
-          reportBatchItemFailures: mapping.reportBatchItemFailures,
-        },
-        {
-          loops: concurrency,
-          ...(options.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.waitTimeSeconds }),
-          onBatch: (batch) => report(sqsBatchReport(batch)),
-          onError: (error) =>
-            log(
-              `runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-        },
-      );
-      poller.start();
-      pollers.push(poller);
-      log(
-        `runtime: polling ${mapping.queueUrl} → ${fn.name} (batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
-          `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, visibility ${mapping.visibilityTimeoutSeconds}s)`,
+/** SQS pollers: one per event source mapping, with the mapping's settings. */
+function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
+  const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
+  for (const mapping of deployment.mappings) {
+    const fn = fnByName.get(mapping.functionName);
+    const pool = ctx.pools.get(mapping.functionName);
+    if (fn === undefined || pool === undefined) continue;
+    if (mapping.visibilityTimeoutSeconds < fn.timeoutSeconds) {
+      ctx.log(
+        `runtime: warning: ${mapping.queueUrl} visibility timeout ${mapping.visibilityTimeoutSeconds}s is shorter than ${fn.name}'s timeout ${fn.timeoutSeconds}s: messages can be delivered twice while still being processed (Lambda refuses such a mapping)`,
       );
     }
-
-    // Stream mappings: the launcher keeps moto from delivering stream records itself, enabled or not.
-    const destination = new FailureDestination(clients);
-    const uuids = deployment.streamMappings.map((mapping) => mapping.uuid);
-    const checkpoints =
-      options.streamCheckpointFile === undefined
-        ? new MemoryCheckpoints()
-        : new FileCheckpoints(options.streamCheckpointFile, uuids);
-    for (const mapping of deployment.streamMappings) {
-      const pool = pools.get(mapping.functionName);
-      if (pool === undefined) continue;
-      const poller = new StreamPoller(
-        new DynamoDbStream(clients.streams, mapping.streamArn),
-        pool,
-        destination,
-        { ...mapping, region },
-        {
-          checkpoints,
-          onBatch: (batch) => {
-            log(describeStreamBatch(batch)); // its own line: it says which attempt this was
-            publish(streamBatchReport(batch));
-          },
-          onDiscard: (report) => log(describeDiscard(report)),
-          onError: (error) =>
-            log(
-              `runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`,
-            ),
-        },
-      );
-      poller.start();
-      pollers.push(poller);
-      log(
-        `runtime: reading ${mapping.streamArn} → ${mapping.functionName} (from ${mapping.startingPosition}, batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
-          `${mapping.filter.patterns} filter(s), ${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, ` +
-          `bisect ${mapping.bisectBatchOnFunctionError ? 'on' : 'off'}, retries ${mapping.maximumRetryAttempts}, max age ${mapping.maximumRecordAgeInSeconds}s, ` +
-          `on failure ${mapping.onFailureDestination ?? 'discard'})`,
+    if (mapping.state === 'Enabled' || mapping.state === 'Enabling') {
+      ctx.log(
+        `runtime: warning: mapping ${mapping.uuid} is enabled: the emulator's own delivery competes with this runtime (create it disabled locally)`,
       );
     }
-
-    liveConsole = createConsole({
-      view: consoleView,
-      sqs: clients.sqs,
-      sns: clients.sns,
-      endpoint: options.endpoint,
-      mappings: deployment.mappings,
-    });
-    // make watch: code deployed since (UpdateFunctionCode) replaces a function's workers; batches
-    // and requests already running finish on the old code (reloadable.ts).
-    const deployedSha = new Map(deployment.functions.map((fn) => [fn.name, fn.codeSha256]));
-    const reload = async (): Promise<Reloaded[]> => {
-      const reloaded: Reloaded[] = [];
-      const failed: string[] = [];
-      // One function at a time: new workers start while the old ones still serve, so keep the machine's load (and Lambda's 10 s init limit) in reach.
-      for (const fn of deployment.functions) {
-        const codeSha256 =
-          (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ?? '';
-        if (codeSha256 === deployedSha.get(fn.name)) continue;
-        const began = Date.now();
-        let next: WorkerPool | undefined;
-        try {
-          await verifyCode(fn.name, join(options.distDir, `${fn.name}.zip`), codeSha256);
-          next = await workerPool({ ...fn, codeSha256 });
-          await next.warm();
-        } catch (error) {
-          await next?.stop();
-          failed.push(`${fn.name}: ${error instanceof Error ? error.message : String(error)}`);
-          log(`runtime: error: ${fn.name} not reloaded, its workers keep the code they run: ${failed.at(-1) ?? ''}`);
-          continue;
-        }
-        deployedSha.set(fn.name, codeSha256);
-        void pools.get(fn.name)?.replace(next);
-        reloaded.push({ name: fn.name, codeSha256 });
-        log(
-          `runtime: ${fn.name} reloaded with CodeSha256 ${codeSha256} in ${seconds(Date.now() - began)} (running invocations finish on the old code)`,
-        );
-      }
-      if (failed.length > 0) throw new Error(failed.join('; '));
-      return reloaded;
-    };
-
-    frontDoor = await startFrontDoor({
-      control: controlRoutes(reload),
-      apis: deployment.apis,
-      invoke,
-      // moto serves every pool's keys under its own id, where Cognito serves them under the issuer.
-      jwksUrl: (userPoolId) => new URL(`/${encodeURIComponent(userPoolId)}/.well-known/jwks.json`, options.endpoint),
-      accountId: functionAccount(deployment) ?? '000000000000',
-      host: apiHost,
-      port: options.apiPort ?? 4567,
-      onRequest: ({ url, statusCode, ...request }) =>
-        report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
-      local: { prefix: CONSOLE_PATH, handle: liveConsole.handle },
-    });
-    const base = `http://${apiHost}:${String(frontDoor.port)}`;
-    const apis = deployment.apis.flatMap((api) =>
-      api.stages.map((stage) => ({
-        id: api.id,
-        name: api.name,
-        stage: stage.name,
-        url: `${base}/_aws/execute-api/${api.id}/${stage.name}`,
-        routes: api.routes.map((route) => `${route.httpMethod} ${route.resourcePath} → ${route.functionName}`),
-      })),
-    );
-    log(
-      `runtime: front door on ${base} (${apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${base}${CONSOLE_PATH})`,
-    );
-
-    const ready: ReadyInfo = {
-      apiUrl: apis[0]?.url ?? base,
-      consoleUrl: `${base}${CONSOLE_PATH}`,
-      apis,
-      functions: deployment.functions.map((fn) => ({
-        name: fn.name,
-        timeoutSeconds: fn.timeoutSeconds,
-        codeSha256: fn.codeSha256,
-      })),
-      mappings: deployment.mappings.map((mapping) => ({
-        function: mapping.functionName,
-        queueUrl: mapping.queueUrl,
+    const waitTimeSeconds = ctx.options.waitTimeSeconds;
+    // As Lambda's pollers: no more batches at once than the mapping's MaximumConcurrency allows.
+    const loops = Math.min(ctx.concurrency, mapping.maximumConcurrency ?? ctx.concurrency);
+    const poller = new SqsPoller(
+      new SqsQueue(ctx.clients.sqs, mapping.queueUrl),
+      pool,
+      {
+        functionName: fn.name,
+        queueArn: mapping.queueArn,
+        region: ctx.region,
         batchSize: mapping.batchSize,
         maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
         reportBatchItemFailures: mapping.reportBatchItemFailures,
-        visibilityTimeoutSeconds: mapping.visibilityTimeoutSeconds,
-      })),
-      streamMappings: deployment.streamMappings.map((mapping) => ({
-        function: mapping.functionName,
-        streamArn: mapping.streamArn,
-        startingPosition: mapping.startingPosition,
-        batchSize: mapping.batchSize,
-        maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
-        reportBatchItemFailures: mapping.reportBatchItemFailures,
-        bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
-        maximumRetryAttempts: mapping.maximumRetryAttempts,
-        maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
-        onFailureDestination: mapping.onFailureDestination,
-        filterPatterns: mapping.filterPatterns,
-      })),
-    };
-
-    let stopping: Promise<void> | undefined;
-    const door = frontDoor;
-    const openConsole = liveConsole;
-    const stop = (): Promise<void> =>
-      (stopping ??= (async () => {
-        const began = Date.now();
-        log(`runtime: stopping (grace ${seconds(graceMs)} for in-flight batches and requests)`);
-        const results = await Promise.all(pollers.map((poller) => poller.stop(graceMs)));
-        const unfinished = results.reduce((sum, result) => sum + result.unfinished, 0);
-        const remaining = Math.max(0, graceMs - (Date.now() - began));
-        openConsole.close(); // its event streams would hold the front door open
-        const closeTimer = setTimeout(() => door.server.closeAllConnections(), remaining);
-        await door.close();
-        clearTimeout(closeTimer);
-        await cleanup();
-        log(
-          `runtime: stopped in ${seconds(Date.now() - began)}${unfinished > 0 ? ` (${unfinished} batch(es) cut off by the grace time)` : ''}`,
-        );
-      })());
-
-    return { ...ready, ready, deployment, stop };
-  } catch (error) {
-    await Promise.all(pollers.map((poller) => poller.stop(0)));
-    liveConsole?.close();
-    await frontDoor?.close();
-    await cleanup();
-    throw error;
+      },
+      {
+        loops,
+        ...(waitTimeSeconds === undefined ? {} : { waitTimeSeconds }),
+        onBatch: (batch) => ctx.report(sqsBatchReport(batch)),
+        onError: (error) =>
+          ctx.log(
+            `runtime: error: polling ${mapping.queueUrl} for ${fn.name}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      },
+    );
+    poller.start();
+    ctx.pollers.push(poller);
+    ctx.log(
+      `runtime: polling ${mapping.queueUrl} → ${fn.name} (batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
+        `${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, visibility ${mapping.visibilityTimeoutSeconds}s, ` +
+        `${loops} batch(es) at once${mapping.maximumConcurrency === undefined ? '' : `: MaximumConcurrency ${mapping.maximumConcurrency}`})`,
+    );
   }
+}
+
+/** Stream pollers: one per DynamoDB Streams mapping (the launcher keeps moto from delivering stream records itself, enabled or not). */
+function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): void {
+  const destination = new FailureDestination(ctx.clients);
+  const file = ctx.options.streamCheckpointFile;
+  const uuids = deployment.streamMappings.map((mapping) => mapping.uuid);
+  const checkpoints = file === undefined ? new MemoryCheckpoints() : new FileCheckpoints(file, uuids);
+  for (const mapping of deployment.streamMappings) {
+    const pool = ctx.pools.get(mapping.functionName);
+    if (pool === undefined) continue;
+    const poller = new StreamPoller(
+      new DynamoDbStream(ctx.clients.streams, mapping.streamArn),
+      pool,
+      destination,
+      { ...mapping, region: ctx.region },
+      {
+        checkpoints,
+        onBatch: (batch) => {
+          ctx.log(describeStreamBatch(batch)); // its own line: it says which attempt this was
+          ctx.publish(streamBatchReport(batch));
+        },
+        onDiscard: (report) => ctx.log(describeDiscard(report)),
+        onError: (error) =>
+          ctx.log(
+            `runtime: error: reading ${mapping.streamArn} for ${mapping.functionName}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      },
+    );
+    poller.start();
+    ctx.pollers.push(poller);
+    ctx.log(
+      `runtime: reading ${mapping.streamArn} → ${mapping.functionName} (from ${mapping.startingPosition}, batch ${mapping.batchSize}, window ${mapping.maximumBatchingWindowInSeconds}s, ` +
+        `${mapping.filter.patterns} filter(s), ${mapping.reportBatchItemFailures ? 'ReportBatchItemFailures' : 'whole-batch results'}, ` +
+        `bisect ${mapping.bisectBatchOnFunctionError ? 'on' : 'off'}, retries ${mapping.maximumRetryAttempts}, max age ${mapping.maximumRecordAgeInSeconds}s, ` +
+        `on failure ${mapping.onFailureDestination ?? 'discard'})`,
+    );
+  }
+}
+
+/**
+ * Reload (make watch): code deployed since (UpdateFunctionCode) replaces a function's workers; batches
+ * and requests already running finish on the old code (reloadable.ts).
+ */
+function reloader(ctx: RuntimeContext, deployment: Deployment): () => Promise<Reloaded[]> {
+  const deployedSha = new Map(deployment.functions.map((fn) => [fn.name, fn.codeSha256]));
+  return async () => {
+    const reloaded: Reloaded[] = [];
+    const failed: string[] = [];
+    // One function at a time: new workers start while the old ones still serve, so keep the machine's load (and Lambda's 10 s init limit) in reach.
+    for (const fn of deployment.functions) {
+      const codeSha256 =
+        (await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ??
+        '';
+      if (codeSha256 === deployedSha.get(fn.name)) continue;
+      const began = Date.now();
+      let next: WorkerPool | undefined;
+      try {
+        await verifyCode(fn.name, zipOf(ctx, fn), codeSha256);
+        next = await workerPool(ctx, { ...fn, codeSha256 });
+        await next.warm();
+      } catch (error) {
+        await next?.stop();
+        failed.push(`${fn.name}: ${error instanceof Error ? error.message : String(error)}`);
+        ctx.log(`runtime: error: ${fn.name} not reloaded, its workers keep the code they run: ${failed.at(-1) ?? ''}`);
+        continue;
+      }
+      deployedSha.set(fn.name, codeSha256);
+      void ctx.pools.get(fn.name)?.replace(next);
+      reloaded.push({ name: fn.name, codeSha256 });
+      ctx.log(
+        `runtime: ${fn.name} reloaded with CodeSha256 ${codeSha256} in ${seconds(Date.now() - began)} (running invocations finish on the old code)`,
+      );
+    }
+    if (failed.length > 0) throw new Error(failed.join('; '));
+    return reloaded;
+  };
+}
+
+/** The front door: the APIs' routes and authorizers, the control routes (reload) and the console. */
+function openFrontDoor(
+  ctx: RuntimeContext,
+  deployment: Deployment,
+  reload: () => Promise<Reloaded[]>,
+  liveConsole: Console,
+): Promise<FrontDoor> {
+  const invoke = (name: string, event: unknown): Promise<InvokeOutcome> =>
+    ctx.pools.get(name)?.invoke(event) ??
+    Promise.resolve({ ok: false, kind: 'error', message: `function ${name} is not deployed` });
+  const endpoint = ctx.options.endpoint;
+  return startFrontDoor({
+    control: controlRoutes(reload),
+    apis: deployment.apis,
+    invoke,
+    // moto serves every pool's keys under its own id, where Cognito serves them under the issuer.
+    jwksUrl: (userPoolId) => new URL(`/${encodeURIComponent(userPoolId)}/.well-known/jwks.json`, endpoint),
+    accountId: functionAccount(deployment) ?? '000000000000',
+    host: ctx.options.apiHost ?? '127.0.0.1',
+    port: ctx.options.apiPort ?? 4567,
+    onRequest: ({ url, statusCode, ...request }) =>
+      ctx.report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
+    local: { prefix: CONSOLE_PATH, handle: liveConsole.handle },
+  });
+}
+
+/** What the runtime tells its caller: where the APIs and the console answer, and what it runs. */
+function readyInfo(deployment: Deployment, base: string): ReadyInfo {
+  const apis = deployment.apis.flatMap((api) =>
+    api.stages.map((stage) => ({
+      id: api.id,
+      name: api.name,
+      stage: stage.name,
+      url: `${base}/_aws/execute-api/${api.id}/${stage.name}`,
+      routes: api.routes.map((route) => `${route.httpMethod} ${route.resourcePath} → ${route.functionName}`),
+    })),
+  );
+  return {
+    apiUrl: apis[0]?.url ?? base,
+    consoleUrl: `${base}${CONSOLE_PATH}`,
+    apis,
+    functions: deployment.functions.map((fn) => ({
+      name: fn.name,
+      timeoutSeconds: fn.timeoutSeconds,
+      codeSha256: fn.codeSha256,
+    })),
+    mappings: deployment.mappings.map((mapping) => ({
+      function: mapping.functionName,
+      queueUrl: mapping.queueUrl,
+      batchSize: mapping.batchSize,
+      maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      visibilityTimeoutSeconds: mapping.visibilityTimeoutSeconds,
+    })),
+    streamMappings: deployment.streamMappings.map((mapping) => ({
+      function: mapping.functionName,
+      streamArn: mapping.streamArn,
+      startingPosition: mapping.startingPosition,
+      batchSize: mapping.batchSize,
+      maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+      reportBatchItemFailures: mapping.reportBatchItemFailures,
+      bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+      maximumRetryAttempts: mapping.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
+      onFailureDestination: mapping.onFailureDestination,
+      filterPatterns: mapping.filterPatterns,
+    })),
+  };
+}
+
+/** Stop: no new batches, in-flight ones get the grace time, then the front door closes and the workers go. */
+function stopper(ctx: RuntimeContext, door: FrontDoor, openConsole: Console): () => Promise<void> {
+  const graceMs = ctx.options.shutdownGraceMs ?? 10_000;
+  let stopping: Promise<void> | undefined;
+  return () =>
+    (stopping ??= (async () => {
+      const began = Date.now();
+      ctx.log(`runtime: stopping (grace ${seconds(graceMs)} for in-flight batches and requests)`);
+      const results = await Promise.all(ctx.pollers.map((poller) => poller.stop(graceMs)));
+      const unfinished = results.reduce((sum, result) => sum + result.unfinished, 0);
+      const remaining = Math.max(0, graceMs - (Date.now() - began));
+      openConsole.close(); // its event streams would hold the front door open
+      const closeTimer = setTimeout(() => door.server.closeAllConnections(), remaining);
+      await door.close();
+      clearTimeout(closeTimer);
+      await cleanup(ctx);
+      ctx.log(
+        `runtime: stopped in ${seconds(Date.now() - began)}${unfinished > 0 ? ` (${unfinished} batch(es) cut off by the grace time)` : ''}`,
+      );
+    })());
 }
 
 function functionAccount(deployment: Deployment): string | undefined {

@@ -91,6 +91,7 @@ describe('discover', () => {
           BatchSize: 50,
           MaximumBatchingWindowInSeconds: 2,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: 2 },
         },
         {
           UUID: 'u3',
@@ -122,6 +123,7 @@ describe('discover', () => {
         maximumBatchingWindowInSeconds: 0,
         reportBatchItemFailures: false,
         visibilityTimeoutSeconds: 60,
+        maximumConcurrency: undefined,
         state: 'Disabled',
       },
       expect.objectContaining({
@@ -130,6 +132,7 @@ describe('discover', () => {
         batchSize: 50,
         maximumBatchingWindowInSeconds: 2,
         reportBatchItemFailures: true,
+        maximumConcurrency: 2,
       }),
     ]);
     expect(warnings).toEqual([

@@ -211,4 +211,33 @@ describe('fault proxy', () => {
     await expect(getItem()).resolves.toBeDefined();
     expect(proxy.stats().injected).toEqual({ 'SESv2.SendEmail': 1 });
   });
+
+  it("records each function's requests only while recording: function, API, path, headers and body, oldest first", async () => {
+    await getItem('billing');
+    proxy.record(true);
+    await getItem('inventory');
+    await publish();
+    proxy.record(false);
+    await getItem('billing');
+    const recorded = proxy.recorded();
+    expect(recorded.map((r) => `${r.function} ${r.action} ${r.method} ${r.path}`)).toEqual([
+      'inventory DynamoDB.GetItem POST /',
+      'order-api SNS.Publish POST /',
+    ]);
+    expect(JSON.parse(recorded[0]?.body ?? '{}')).toEqual({ TableName: 'inventory', Key: { productId: { S: 'p-1' } } });
+    expect(recorded[0]?.headers).toMatchObject({ 'x-amz-target': 'DynamoDB_20120810.GetItem' });
+    expect(Object.keys(recorded[0]?.headers ?? {})).not.toEqual(expect.arrayContaining(['host', 'content-length']));
+    expect(new URLSearchParams(recorded[1]?.body).get('Action')).toBe('Publish');
+    proxy.reset();
+    expect(proxy.recorded()).toEqual([]);
+  });
+
+  it('is told to record, and gives the recording, over HTTP', async () => {
+    const control = (path: string, init?: RequestInit) => fetch(`${proxy.url}/_fault-proxy/${path}`, init);
+    expect((await control('recording', { method: 'PUT', body: JSON.stringify({ on: 'yes' }) })).status).toBe(400);
+    expect((await control('recording', { method: 'PUT', body: JSON.stringify({ on: true }) })).status).toBe(204);
+    await getItem('inventory');
+    const recorded = (await (await control('requests')).json()) as { function: string; action: string }[];
+    expect(recorded.map((r) => `${r.function} ${r.action}`)).toEqual(['inventory DynamoDB.GetItem']);
+  });
 });
