@@ -17,6 +17,7 @@ import * as esbuild from 'esbuild';
 import { bundleOptions as sharedOptions, functionNames } from '../build.mjs';
 import { repoRoot } from '../local/paths.js';
 import { bundleSection } from './report.js';
+import type { BundleResult } from './results.js';
 import { median, round } from './stats.js';
 
 const run = promisify(execFile);
@@ -61,27 +62,6 @@ const IMPORT_ENV = {
   // As on Lambda's nodejs22.x: the SDK's warning about Node 20 is not printed (it cost both sides alike).
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
-
-export interface BundleResult {
-  name: string;
-  clients: string[];
-  bundleBytes: number;
-  floorBytes: number;
-  sizeRatio: number;
-  importMs: number;
-  floorImportMs: number;
-  importRatio: number;
-  /**
-   * The same imports' CPU time (medians): what the import costs the machine, which another process's
-   * load inflates far less than it inflates wall time on a shared machine. Absent from results
-   * written before it was measured.
-   */
-  importCpuMs?: number;
-  floorImportCpuMs?: number;
-  importCpuRatio?: number;
-  /** What the function's bundle has beyond the floor, by package: bytes in the output. */
-  extraInputs: { path: string; bytes: number }[];
-}
 
 function packageOf(path: string): string | undefined {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);

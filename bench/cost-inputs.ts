@@ -8,7 +8,7 @@ import type { IdempotencyRecord, Product } from '../functions/order-api/ports.js
 import { createEvent } from '../functions/shared/events.js';
 import type { OrderRecord } from '../functions/shared/order-record.js';
 import { itemBytes, type CostMix, type DynamoCall, type PayloadRequests } from './cost.js';
-import type { LevelReport } from './report.js';
+import type { LevelReport } from './results.js';
 
 /** An input the bench does not measure: its value and where the value comes from. */
 interface Assumption {

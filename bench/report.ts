@@ -2,8 +2,6 @@
 // (throughput and latency against orders in flight).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BundleResult } from './bundles.js';
-import type { CallMix, CeilingResult } from './ceiling.js';
 import { levelCostMix } from './cost-inputs.js';
 import {
   biggestItems,
@@ -14,58 +12,8 @@ import {
   type Price,
   type Prices,
 } from './cost.js';
-import type { LevelResult } from './load.js';
-import { type Counts, round } from './stats.js';
-
-export interface InvocationStats {
-  invocations: number;
-  perOrder: number;
-  meanBatch: number;
-  durationMsP50: number;
-  durationMsP95: number;
-  busySeconds: number;
-  retried: number;
-  logLines: number;
-  /** Milliseconds Lambda would bill for the level: each invocation's duration rounded up to 1 ms, summed. */
-  billedMs?: number;
-  /** Bytes the function's code logged in the level (lines and their newlines). */
-  logBytes?: number;
-}
-
-export interface LevelReport extends LevelResult {
-  drainMs: number;
-  callsPerOrder: Counts;
-  totalCallsPerOrder: number;
-  functionCallsPerOrder: number;
-  byFunction: CallMix;
-  cpuShare: Record<string, number>;
-  invocations: Record<string, InvocationStats>;
-  ceiling?: CeilingResult & { callsPerOrder: Counts };
-  efficiency?: number;
-}
-
-export interface BenchResults {
-  startedAt: string;
-  finishedAt?: string;
-  totalSeconds?: number;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGiB: number;
-    node: string;
-    platform: string;
-    loadAverageAtStart?: number[];
-    loadAverageAtEnd?: number[];
-  };
-  config: Record<string, unknown>;
-  phases: Record<string, number>;
-  levels: LevelReport[];
-  bundles: BundleResult[];
-  dlqDepth?: number;
-  finalDuplicates?: number;
-  /** Each level's cost per million orders as priced when the run ended (the report prices the mix again with bench/prices.json). */
-  cost?: (CostResult & { concurrency: number })[];
-}
+import type { BenchResults, BundleResult, LevelReport } from './results.js';
+import { round } from './stats.js';
 
 const GOALS = { efficiency: 0.8, bundleRatio: 1.15 };
 

@@ -35,7 +35,8 @@ import {
   stockProducts,
   type LevelResult,
 } from './load.js';
-import { levelCost, writeReport, type BenchResults, type InvocationStats } from './report.js';
+import { levelCost, writeReport } from './report.js';
+import type { BenchResults, InvocationStats } from './results.js';
 import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;

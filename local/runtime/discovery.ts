@@ -22,6 +22,7 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { functionArnFromIntegrationUri, functionNameFromArn, parseQueueArn } from './arns.js';
 import { identityHeader, userPoolFromArn, type DeployedAuthorizer } from './authorizer.js';
 import type { Route } from './routes.js';
 import { isDynamoDbStreamArn, streamMappingSettings, type DeployedStreamMapping } from './stream-discovery.js';
@@ -85,22 +86,6 @@ export interface DiscoveryClients {
 const SQS_MAPPING_DEFAULTS = { batchSize: 10, maximumBatchingWindowInSeconds: 0 } as const;
 /** Lambda's defaults for a function. */
 const FUNCTION_DEFAULTS = { timeoutSeconds: 3, memorySize: 128 } as const;
-
-/** "arn:aws:lambda:us-east-1:000000000000:function:inventory[:qualifier]" → "inventory". */
-export function functionNameFromArn(arn: string): string | undefined {
-  return /^arn:aws[\w-]*:lambda:[^:]*:\d*:function:([^:]+)(?::[^:]+)?$/.exec(arn)?.[1];
-}
-
-/** An AWS_PROXY integration URI → the function ARN it invokes. */
-export function functionArnFromIntegrationUri(uri: string): string | undefined {
-  return /:lambda:path\/\d{4}-\d{2}-\d{2}\/functions\/(arn:[^/]+)\/invocations$/.exec(uri)?.[1];
-}
-
-/** "arn:aws:sqs:us-east-1:000000000000:inventory-queue" → its name and owner. */
-export function parseQueueArn(arn: string): { name: string; accountId: string } | undefined {
-  const match = /^arn:aws[\w-]*:sqs:[^:]*:(\d*):(.+)$/.exec(arn);
-  return match?.[1] !== undefined && match[2] !== undefined ? { accountId: match[1], name: match[2] } : undefined;
-}
 
 function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | undefined {
   const { FunctionName, FunctionArn, Handler, CodeSha256 } = config;

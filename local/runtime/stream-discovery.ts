@@ -2,7 +2,7 @@
 // settings it omits (AWS "Lambda parameters for Amazon DynamoDB event source mappings").
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { compileFilters, FilterPatternError, type EventFilter } from './event-filter.js';
-import { functionNameFromArn } from './discovery.js';
+import { functionNameFromArn } from './arns.js';
 import type { StreamMappingSettings } from './stream-poller.js';
 
 export interface DeployedStreamMapping extends Omit<StreamMappingSettings, 'region'> {

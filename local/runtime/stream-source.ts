@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { parseQueueArn } from './discovery.js';
+import { parseQueueArn } from './arns.js';
 import type { DestinationPort, IteratorStart, StreamPort, StreamShard } from './stream-poller.js';
 
 export class DynamoDbStream implements StreamPort {

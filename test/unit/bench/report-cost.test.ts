@@ -1,13 +1,7 @@
 import { EVENT_BYTES, ITEM_BYTES, levelCostMix } from '../../../bench/cost-inputs.js';
 import { loadPrices } from '../../../bench/cost.js';
-import {
-  costSection,
-  levelCost,
-  markdown,
-  type BenchResults,
-  type InvocationStats,
-  type LevelReport,
-} from '../../../bench/report.js';
+import { costSection, levelCost, markdown } from '../../../bench/report.js';
+import type { BenchResults, InvocationStats, LevelReport } from '../../../bench/results.js';
 
 const prices = loadPrices();
 

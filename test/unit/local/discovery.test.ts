@@ -10,7 +10,8 @@ import { CognitoIdentityProviderClient, ListUserPoolClientsCommand } from '@aws-
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { discover, functionArnFromIntegrationUri, functionNameFromArn } from '../../../local/runtime/discovery.js';
+import { functionArnFromIntegrationUri, functionNameFromArn } from '../../../local/runtime/arns.js';
+import { discover } from '../../../local/runtime/discovery.js';
 
 const lambdaMock = mockClient(LambdaClient);
 const sqsMock = mockClient(SQSClient);
