@@ -271,14 +271,19 @@ export class StreamPoller {
           continue;
         }
         this.inFlight += 1;
+        let done: boolean;
         try {
-          await this.process(shard.shardId, batch);
+          done = await this.process(shard.shardId, batch);
         } finally {
           this.inFlight -= 1;
         }
+        // A batch that ends while the poller stops is done all the same: its checkpoint is kept, or a
+        // restart would start again from the starting position (from LATEST, skipping what came since).
+        if (done) {
+          state.buffer.splice(0, batch.length);
+          this.checkpoint(state, batch[batch.length - 1]?.sequenceNumber);
+        }
         if (this.stopped) return;
-        state.buffer.splice(0, batch.length);
-        this.checkpoint(state, batch[batch.length - 1]?.sequenceNumber);
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof Error && error.name === 'ExpiredIteratorException') state.iterator = undefined;
@@ -322,7 +327,8 @@ export class StreamPoller {
   }
 
   /** Invokes until every record of the batch is done or discarded (or the poller stops). */
-  async process(shardId: string, records: ReadRecord[]): Promise<void> {
+  /** Invokes until the batch is done (true), or the poller stops first (false: its records are not done). */
+  async process(shardId: string, records: ReadRecord[]): Promise<boolean> {
     const {
       functionName,
       streamArn,
@@ -392,6 +398,7 @@ export class StreamPoller {
         Math.min(this.options.retryBackoffMs * 2 ** (batch.retries - 1), this.options.maxRetryBackoffMs),
       );
     }
+    return pending.length === 0;
   }
 
   /** Sends the records' invocation record to the on-failure destination (retrying until it is taken), then lets them go. */

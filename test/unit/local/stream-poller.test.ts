@@ -748,6 +748,35 @@ describe('checkpoints: a restarted poller resumes after the last record done', (
     expect(checkpoints.get('mapping-1', 'shard-1')).toBe(shard[1]?.dynamodb?.SequenceNumber); // b is not done
   });
 
+  // Guard caught: the checkpoint of a batch that finishes while the poller stops. Without it a restart
+  // from LATEST with no earlier checkpoint starts at the shard's end, skipping what was written meanwhile.
+  it('checkpoints a batch that finishes while the poller is stopping', async () => {
+    const stream = new FakeStream();
+    const shard = stream.shard('shard-1');
+    shard.push(raw('in-flight'));
+    const checkpoints = new MemoryCheckpoints();
+    let finish = (): void => undefined;
+    const calls: string[][] = [];
+    const function_ = {
+      calls,
+      invoke: async (event: unknown): Promise<InvokeOutcome> => {
+        calls.push(orderIds(event as DynamoDBStreamEvent));
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
+        return ok();
+      },
+    };
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings(), { ...fast, checkpoints });
+    poller.start();
+    await until('the batch to be in flight', () => calls.length === 1);
+    const stopped = poller.stop(1000);
+    finish();
+
+    expect(await stopped).toEqual({ unfinished: 0 });
+    expect(checkpoints.get('mapping-1', 'shard-1')).toBe(shard[0]?.dynamodb?.SequenceNumber);
+  });
+
   it('FileCheckpoints keeps them across instances, only for mappings that still exist, and survives an unreadable file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'checkpoints-'));
     const file = join(dir, 'stream-checkpoints.json');
