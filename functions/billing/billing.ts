@@ -15,14 +15,7 @@
 // the void cannot run out of retries and leave money on a cancelled order. A redelivery that finds
 // PENDING charges again under the same idempotency key, which the provider answers with the first
 // charge, never a second one.
-import {
-  createEvent,
-  eventIdFor,
-  type EventData,
-  type EventOf,
-  type EventType,
-  type OrderEvent,
-} from '../shared/events.js';
+import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
@@ -37,24 +30,21 @@ class BillingContentionError extends RetryableError {
 /** The one event a decided record announces; a redelivery republishes it with the same id and time. */
 function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
   const { orderId, billingId } = record;
-  // Its id comes from the type and the order: a retry republishes the very same event.
-  const announce = <T extends EventType>(type: T, time: string, data: EventData<T>): EventOf<T> =>
-    createEvent(type, { id: eventIdFor(type, orderId), orderId, time, data });
   switch (record.status) {
     case 'PENDING':
       return undefined;
     case 'CAPTURED':
-      return announce('PaymentCaptured', record.decidedAt, {
+      return orderEvent('PaymentCaptured', orderId, record.decidedAt, {
         billingId,
         amount: record.amount,
         currency: record.currency,
       });
     case 'DECLINED':
-      return announce('PaymentDeclined', record.decidedAt, { billingId, reason: record.reason });
+      return orderEvent('PaymentDeclined', orderId, record.decidedAt, { billingId, reason: record.reason });
     case 'VOIDED':
-      return announce('PaymentVoided', record.decidedAt, { billingId, reason: record.reason });
+      return orderEvent('PaymentVoided', orderId, record.decidedAt, { billingId, reason: record.reason });
     case 'REFUNDED':
-      return announce('PaymentRefunded', record.refundedAt, {
+      return orderEvent('PaymentRefunded', orderId, record.refundedAt, {
         billingId,
         amount: record.amount,
         currency: record.currency,

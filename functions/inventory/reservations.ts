@@ -2,16 +2,7 @@
 // shortages; give the stock back when payment is declined. Pure domain: storage and publishing
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
-import {
-  createEvent,
-  eventIdFor,
-  type EventData,
-  type EventOf,
-  type EventType,
-  type OrderEvent,
-  type OrderLine,
-  type Shortage,
-} from '../shared/events.js';
+import { orderEvent, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
@@ -42,16 +33,16 @@ function mergeLines(lines: readonly Pick<OrderLine, 'productId' | 'quantity'>[])
 /** The one event each recorded outcome announces; a retry republishes it with the same id and time. */
 function outcomeEvent(reservation: Reservation): OrderEvent {
   const { orderId, decidedAt: time } = reservation;
-  // Its id comes from the type and the order: a retry republishes the very same event.
-  const announce = <T extends EventType>(type: T, data: EventData<T>): EventOf<T> =>
-    createEvent(type, { id: eventIdFor(type, orderId), orderId, time, data });
   switch (reservation.status) {
     case 'RESERVED':
-      return announce('InventoryReserved', { items: reservation.items });
+      return orderEvent('InventoryReserved', orderId, time, { items: reservation.items });
     case 'REJECTED':
-      return announce('InventoryRejected', { reason: reservation.reason, shortages: reservation.shortages });
+      return orderEvent('InventoryRejected', orderId, time, {
+        reason: reservation.reason,
+        shortages: reservation.shortages,
+      });
     case 'RELEASED':
-      return announce('InventoryReleased', { reason: reservation.reason });
+      return orderEvent('InventoryReleased', orderId, time, { reason: reservation.reason });
   }
 }
 

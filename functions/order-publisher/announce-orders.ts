@@ -12,7 +12,7 @@
 // spent and then describes the batch to the on-failure destination (the DLQ), rather than
 // dropping an order silently.
 import * as v from 'valibot';
-import { createEvent, eventIdFor, type EventOf } from '../shared/events.js';
+import { orderEvent, type EventOf } from '../shared/events.js';
 import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
 import type { EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
 
@@ -30,18 +30,13 @@ export const SAFETY_MARGIN_MS = 2_000;
 
 /** The one OrderPlaced event of an order: same order, same event (id, time and data). */
 export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
-  return createEvent('OrderPlaced', {
-    id: eventIdFor('OrderPlaced', order.orderId),
-    orderId: order.orderId,
-    time: order.createdAt,
-    data: {
-      customerId: order.customerId,
-      email: order.email,
-      items: order.items,
-      totalAmount: order.totalAmount,
-      currency: order.currency,
-      paymentToken: order.paymentToken,
-    },
+  return orderEvent('OrderPlaced', order.orderId, order.createdAt, {
+    customerId: order.customerId,
+    email: order.email,
+    items: order.items,
+    totalAmount: order.totalAmount,
+    currency: order.currency,
+    paymentToken: order.paymentToken,
   });
 }
 

@@ -1,6 +1,6 @@
 // The orders service's projection rules, as pure functions: which service state each result event
 // sets, how each service's state moves only forward, when an order is final, and the final event.
-import { createEvent, eventIdFor, type EventOf, type OrderEvent } from '../shared/events.js';
+import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
 import type { HistoryEntry, OrderRecord, ServiceName, Services } from '../shared/order-record.js';
 
 export type NotificationFailure = NonNullable<OrderRecord['notificationFailure']>;
@@ -130,24 +130,18 @@ export const canDecide = ({ change, cancelReason }: Effect): boolean =>
 export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | EventOf<'OrderCancelled'> {
   const time = order.finalizedAt ?? order.updatedAt;
   if (order.status === 'CONFIRMED') {
-    return createEvent('OrderConfirmed', {
-      id: eventIdFor('OrderConfirmed', order.orderId),
-      orderId: order.orderId,
-      time,
-      data: {
-        customerId: order.customerId,
-        email: order.email,
-        totalAmount: order.totalAmount,
-        currency: order.currency,
-      },
+    return orderEvent('OrderConfirmed', order.orderId, time, {
+      customerId: order.customerId,
+      email: order.email,
+      totalAmount: order.totalAmount,
+      currency: order.currency,
     });
   }
   if (order.status === 'CANCELLED') {
-    return createEvent('OrderCancelled', {
-      id: eventIdFor('OrderCancelled', order.orderId),
-      orderId: order.orderId,
-      time,
-      data: { customerId: order.customerId, email: order.email, reason: order.reason ?? 'cancelled' },
+    return orderEvent('OrderCancelled', order.orderId, time, {
+      customerId: order.customerId,
+      email: order.email,
+      reason: order.reason ?? 'cancelled',
     });
   }
   throw new Error(`order ${order.orderId} is not final`);

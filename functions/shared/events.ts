@@ -149,3 +149,11 @@ export function createEvent<T extends EventType>(
 
 /** The id of the one event of `type` that an effect on `orderId` produces (a retry republishes the same id). */
 export const eventIdFor = (type: EventType, orderId: string): string => `${orderId}:${type}`;
+
+/** The one event of `type` an effect on `orderId` produces, with its id from both: a retry republishes the very same event. */
+export const orderEvent = <T extends EventType>(
+  type: T,
+  orderId: string,
+  time: string,
+  data: EventData<T>,
+): EventOf<T> => createEvent(type, { id: eventIdFor(type, orderId), orderId, time, data });
