@@ -37,7 +37,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { DLQ_NAME } from './dlq/topology.js';
-import { findState, outputs as stateOutputs } from '../stack/terraform.js';
+import { findState, outputs as stateOutputs } from '../state.js';
 
 export interface StackRefs {
   /** Where the names came from: a state file, or discovery through the APIs. */

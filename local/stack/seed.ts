@@ -44,7 +44,7 @@ export async function seed(endpoint: string, table: string, products = readProdu
 // `make seed`: seeds the stack that `make up` or `tflocal apply` applied (its Terraform state names
 // the table; without a state, the default name), at AWS_ENDPOINT_URL.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { findState, outputs } = await import('./terraform.js');
+  const { findState, outputs } = await import('../state.js');
   const state = findState();
   const tables = (state === undefined ? {} : (await outputs(state)).table_names) as Record<string, string>;
   const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';

@@ -1,18 +1,9 @@
 // Runs Terraform for the local environment: the same `infra/envs/local` that `make up` applies,
 // with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createApplyProgress } from './apply-progress.js';
-import { localEnvDir, localStateDir } from '../paths.js';
-
-/** The state that holds the local stack: the one named, make up's, or `tflocal apply`'s default in envs/local. */
-export function findState(explicit?: string): string | undefined {
-  const candidates = explicit
-    ? [explicit]
-    : [join(localStateDir, 'terraform.tfstate'), join(localEnvDir, 'terraform.tfstate')];
-  return candidates.find((path) => existsSync(path));
-}
+import { localEnvDir } from '../paths.js';
+import { outputs } from '../state.js';
 
 export interface TerraformOptions {
   /** The emulator's URL: the provider's endpoints and the functions' AWS_ENDPOINT_URL. */
@@ -158,11 +149,6 @@ export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean
       code === 1 ? reject(new Error(output)) : resolvePromise({ clean: code === 0, output }),
     );
   });
-}
-
-export async function outputs(statePath: string): Promise<Record<string, unknown>> {
-  const json = JSON.parse(await run(['output', '-json', `-state=${statePath}`])) as Record<string, { value: unknown }>;
-  return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, v.value]));
 }
 
 /** `terraform destroy` of the state at statePath, with the variables the apply had. */

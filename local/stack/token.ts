@@ -159,7 +159,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const email = values.email === '' ? undefined : values.email;
   const cognito = cognitoClient();
   try {
-    const { findState, outputs } = await import('./terraform.js');
+    const { findState, outputs } = await import('../state.js');
     const state = findState(values.state);
     if (values.state !== undefined && state === undefined) throw new Error(`no Terraform state at ${values.state}`);
     const out = state === undefined ? {} : await outputs(state);
