@@ -103,7 +103,7 @@ test: install ## Everything CI runs: the end-to-end tests beside types, unit tes
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
 checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
-	@failed=0; for check in $(CHECKS); do nice -n 10 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
+	@failed=0; for check in $(CHECKS); do nice -n 19 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
 
 # One check, then its result and wall time on a line of its own.
 timed-%:

@@ -412,11 +412,17 @@ function reloader(ctx: RuntimeContext, deployment: Deployment): () => Promise<Re
   return async () => {
     const reloaded: Reloaded[] = [];
     const failed: string[] = [];
+    // What every function's deployed code is now, asked of all at once: the reload waits on none in turn.
+    const deployedNow = await Promise.all(
+      deployment.functions.map(
+        async (fn) =>
+          (await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ??
+          '',
+      ),
+    );
     // One function at a time: new workers start while the old ones still serve, so keep the machine's load (and Lambda's 10 s init limit) in reach.
-    for (const fn of deployment.functions) {
-      const codeSha256 =
-        (await ctx.clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.name }))).CodeSha256 ??
-        '';
+    for (const [i, fn] of deployment.functions.entries()) {
+      const codeSha256 = deployedNow[i] ?? '';
       if (codeSha256 === deployedSha.get(fn.name)) continue;
       const began = Date.now();
       let next: WorkerPool | undefined;
