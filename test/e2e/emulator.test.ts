@@ -148,9 +148,8 @@ it('a one-item transaction costs the same with 10 and 10,000 items in its table 
       await db.send(new BatchWriteCommand({ RequestItems: { [table]: items } }));
     }
   };
-  const transaction = async (table: string) => {
-    const started = performance.now();
-    await db.send(
+  const transaction = (table: string) =>
+    db.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -163,14 +162,13 @@ it('a one-item transaction costs the same with 10 and 10,000 items in its table 
         ],
       }),
     );
-    return performance.now() - started;
-  };
   try {
     await Promise.all([fill(small, 10), fill(large, 10_000)]);
-    // Alternated, so that whatever else the machine does weighs on both sides alike.
-    const times: Record<string, number[]> = { [small]: [], [large]: [] };
-    for (let i = 0; i < 40; i += 1) for (const table of [small, large]) times[table]?.push(await transaction(table));
-    const [smallMs, largeMs] = [median(times[small] ?? []), median(times[large] ?? [])];
+    const [smallMs = 0, largeMs = 0] = await alternatedMedians(
+      40,
+      () => transaction(small),
+      () => transaction(large),
+    );
     // Plain moto_server: ~38 x at 3,000 items (341 ms against 9 ms, measured), more at 10,000.
     expect(
       largeMs / smallMs <= 1.5
@@ -186,6 +184,21 @@ it('a one-item transaction costs the same with 10 and 10,000 items in its table 
 }, 180_000);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * The median time of each call over `rounds` rounds, the calls alternated within a round so that
+ * whatever else the machine does weighs on all of them alike.
+ */
+async function alternatedMedians(rounds: number, ...calls: (() => Promise<unknown>)[]): Promise<number[]> {
+  const times = calls.map((): number[] => []);
+  for (let i = 0; i < rounds; i += 1)
+    for (const [j, call] of calls.entries()) {
+      const started = performance.now();
+      await call();
+      times[j]?.push(performance.now() - started);
+    }
+  return times.map(median);
+}
 
 /** A new table keyed by orderId and createdAt, with a GSI on customerId. */
 async function ordersTable(prefix: string) {
@@ -234,9 +247,8 @@ async function ordersTable(prefix: string) {
 
 it('a Query costs the same with 10 and 10,000 items in its table (within 1.5 x; plain moto sorts the whole table per Query)', async () => {
   const [small, large] = [await ordersTable('check-query-small'), await ordersTable('check-query-large')];
-  const query = async (t: typeof small) => {
-    const started = performance.now();
-    await t.db.send(
+  const query = (t: typeof small) =>
+    t.db.send(
       new QueryCommand({
         TableName: t.table,
         KeyConditionExpression: 'orderId = :id',
@@ -244,16 +256,13 @@ it('a Query costs the same with 10 and 10,000 items in its table (within 1.5 x; 
         ConsistentRead: true,
       }),
     );
-    return performance.now() - started;
-  };
   try {
     await Promise.all([small.fill(10), large.fill(10_000)]);
-    const times = new Map([
-      [small, [] as number[]],
-      [large, [] as number[]],
-    ]);
-    for (let i = 0; i < 40; i += 1) for (const t of [small, large]) times.get(t)?.push(await query(t));
-    const [smallMs, largeMs] = [median(times.get(small) ?? []), median(times.get(large) ?? [])];
+    const [smallMs = 0, largeMs = 0] = await alternatedMedians(
+      40,
+      () => query(small),
+      () => query(large),
+    );
     expect(
       largeMs / smallMs <= 1.5
         ? 'flat'
@@ -336,26 +345,21 @@ it("reading an order's item costs about what reading one number of it does (with
     type: 'InventoryReserved',
     time: '2026',
   }));
-  const get = async (projection?: string) => {
-    const started = performance.now();
-    await t.db.send(
+  const get = (projection?: string) =>
+    t.db.send(
       new GetCommand({
         TableName: t.table,
         Key: key,
         ...(projection === undefined ? {} : { ProjectionExpression: projection }),
       }),
     );
-    return performance.now() - started;
-  };
   try {
     await t.db.send(new PutCommand({ TableName: t.table, Item: { ...key, customerId: 'c-1', n: 1, history } }));
-    const whole: number[] = [];
-    const one: number[] = [];
-    for (let i = 0; i < 40; i += 1) {
-      whole.push(await get());
-      one.push(await get('n'));
-    }
-    const [wholeMs, oneMs] = [median(whole), median(one)];
+    const [wholeMs = 0, oneMs = 0] = await alternatedMedians(
+      40,
+      () => get(),
+      () => get('n'),
+    );
     // Plain moto_server, in process: 18.5 ms for the item against 2.7 ms for one number of it (measured).
     expect(
       wholeMs / oneMs <= 2 ? 'close' : `${wholeMs.toFixed(1)} ms for the item against ${oneMs.toFixed(1)} ms`,
@@ -577,19 +581,13 @@ it("answers LocalStack's GET /_aws/ses with the emails SES accepted: recipient, 
 it('sending 10 messages to and receiving 10 from a queue of 2,000 cost within 10 x what they cost on a queue of 20 (plain moto recounts the queue per message)', async () => {
   const sqs = new SQSClient(config());
   const Entries = Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: 'x'.repeat(400) }));
-  const timed = async (call: () => Promise<unknown>) => {
-    const started = performance.now();
-    await call();
-    return performance.now() - started;
+  const send = (QueueUrl: string) => sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries }));
+  const receive = async (QueueUrl: string) => {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+    );
+    expect(Messages).toHaveLength(10);
   };
-  const send = (QueueUrl: string) => timed(() => sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries })));
-  const receive = (QueueUrl: string) =>
-    timed(async () => {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
-      );
-      expect(Messages).toHaveLength(10);
-    });
   const queue = async (count: number) => {
     const { QueueUrl = '' } = await sqs.send(
       new CreateQueueCommand({ QueueName: `check-depth-${count}-${randomUUID()}` }),
@@ -599,15 +597,16 @@ it('sending 10 messages to and receiving 10 from a queue of 2,000 cost within 10
   };
   const [shallow, deep] = [await queue(20), await queue(2000)];
   try {
-    const times = { send: new Map<string, number[]>(), receive: new Map<string, number[]>() };
-    for (let i = 0; i < 15; i += 1)
-      for (const url of [shallow, deep]) {
-        times.send.set(url, [...(times.send.get(url) ?? []), await send(url)]);
-        times.receive.set(url, [...(times.receive.get(url) ?? []), await receive(url)]);
-      }
+    const [sendShallow = 0, receiveShallow = 0, sendDeep = 0, receiveDeep = 0] = await alternatedMedians(
+      15,
+      () => send(shallow),
+      () => receive(shallow),
+      () => send(deep),
+      () => receive(deep),
+    );
     // Plain moto, in process: a receive took 1,571 ms from 2,000 messages against 23 ms from 20 (measured).
-    const verdicts = Object.entries(times).map(([call, byQueue]) => {
-      const [shallowMs, deepMs] = [median(byQueue.get(shallow) ?? []), median(byQueue.get(deep) ?? [])];
+    const medians = { send: [sendShallow, sendDeep], receive: [receiveShallow, receiveDeep] };
+    const verdicts = Object.entries(medians).map(([call, [shallowMs = 0, deepMs = 0]]) => {
       return deepMs / shallowMs <= 10
         ? `${call}: close`
         : `${call}: ${deepMs.toFixed(1)} ms on 2,000 messages against ${shallowMs.toFixed(1)} ms on 20`;
