@@ -13,6 +13,8 @@
 // - DynamoDB's and its streams' answers are written as JSON directly (plain moto walks the output
 //   shape value by value: reading an order's item cost several times reading one number of it),
 //   with every attribute type, binary and sets included, as the SDK wrote it;
+// - work moto repeats on every request with the same result (its response class's method list, an
+//   UpdateExpression's parse) is done once: a kept parse must not keep the values it was applied with;
 // - it keeps answering while nobody reads its output (plain moto_server stops answering once the
 //   pipe is full: every request logs its line before it answers, all through one locked handler).
 import { spawn } from 'node:child_process';
@@ -368,6 +370,42 @@ it("reading an order's item costs about what reading one number of it does (with
     await t.drop();
   }
 }, 120_000);
+
+it('an UpdateExpression sent again applies its own values and names each time, and a wrong one is refused each time (its parse is kept, not its values)', async () => {
+  const t = await ordersTable('check-kept-parse');
+  const key = { orderId: 'o-1', createdAt: '2026-01' };
+  const append = (field: string, entry: string, marker: string) =>
+    t.db.send(
+      new UpdateCommand({
+        TableName: t.table,
+        Key: key,
+        UpdateExpression: 'SET #field = list_append(if_not_exists(#field, :none), :entry), marker = :marker',
+        ExpressionAttributeNames: { '#field': field },
+        ExpressionAttributeValues: { ':none': [], ':entry': [entry], ':marker': marker },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+  try {
+    await append('history', 'first', 'm-1');
+    await append('history', 'second', 'm-2');
+    const { Attributes } = await append('other', 'third', 'm-3');
+    expect(Attributes).toEqual({ ...key, history: ['first', 'second'], other: ['third'], marker: 'm-3' });
+    for (let i = 0; i < 2; i++) {
+      await expect(
+        t.db.send(
+          new UpdateCommand({
+            TableName: t.table,
+            Key: key,
+            UpdateExpression: 'SET marker = :missing',
+            ExpressionAttributeValues: { ':marker': 'x' },
+          }),
+        ),
+      ).rejects.toThrow(/ExpressionAttributeValues/);
+    }
+  } finally {
+    await t.drop();
+  }
+}, 60_000);
 
 it('answers every attribute type as the SDK wrote it: GetItem, BatchGetItem, Query, UpdateItem and a stream record', async () => {
   const s = await streamTable('check-types', 'NEW_AND_OLD_IMAGES');
