@@ -13,6 +13,8 @@
 // queue as the runtime's pollers run. The saga's order is kept: order-api, order-publisher, then the
 // consumers side by side up to order-status's final event; what the functions did after the final
 // event (the confirmation email, later projections) runs in the background, as in the pipeline.
+// A replayed order is done when the benchmark sees its final event on the mirror of its own queue,
+// as a pipeline order is: both sides pay the same detection before their slot places the next order.
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { CreateTableCommand, DescribeTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
@@ -25,6 +27,7 @@ import {
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { RecordedRequest } from '../local/fault-proxy.js';
 import type { Clients } from './aws.js';
+import type { FinalWatcher } from './load.js';
 import { percentile, round } from './stats.js';
 
 export type CallMix = Record<string, Record<string, number>>;
@@ -32,7 +35,10 @@ export type CallMix = Record<string, Record<string, number>>;
 export interface CeilingSetup {
   /** The mirror of order-events. */
   topicArn: string;
+  /** The mirrors of the functions' queues (drained as the runtime's pollers drain theirs). */
   queueUrls: string[];
+  /** The mirror of the benchmark's queue of final events (bench/load.ts's FinalWatcher reads it). */
+  finalQueueUrl: string;
   /** The mirror of the orders table. */
   ordersTable: string;
 }
@@ -41,6 +47,7 @@ export interface CeilingSetup {
 export async function mirrorStack(
   admin: Clients,
   source: { topicArn: string; ordersTable: string },
+  finalQueue: string,
 ): Promise<CeilingSetup> {
   const { TopicArn } = await admin.sns.send(new CreateTopicCommand({ Name: 'bench-ceiling-events' }));
   if (TopicArn === undefined) throw new Error('could not create the mirror topic');
@@ -48,15 +55,18 @@ export async function mirrorStack(
     new ListSubscriptionsByTopicCommand({ TopicArn: source.topicArn }),
   );
   const queueUrls: string[] = [];
+  let finalQueueUrl: string | undefined;
   for (const sub of Subscriptions) {
     if (sub.Protocol !== 'sqs' || sub.Endpoint === undefined || sub.SubscriptionArn === undefined) continue;
     const { Attributes = {} } = await admin.sns.send(
       new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }),
     );
-    const name = `bench-ceiling-${sub.Endpoint.split(':').pop() ?? 'queue'}`;
+    const queue = sub.Endpoint.split(':').pop() ?? 'queue';
+    const name = `bench-ceiling-${queue}`;
     const { QueueUrl } = await admin.sqs.send(new CreateQueueCommand({ QueueName: name }));
     if (QueueUrl === undefined) throw new Error(`could not create ${name}`);
-    queueUrls.push(QueueUrl);
+    if (queue === finalQueue) finalQueueUrl = QueueUrl;
+    else queueUrls.push(QueueUrl);
     const copied: Record<string, string> = { RawMessageDelivery: Attributes.RawMessageDelivery ?? 'false' };
     if (Attributes.FilterPolicy !== undefined) copied.FilterPolicy = Attributes.FilterPolicy;
     if (Attributes.FilterPolicyScope !== undefined) copied.FilterPolicyScope = Attributes.FilterPolicyScope;
@@ -69,7 +79,8 @@ export async function mirrorStack(
       }),
     );
   }
-  return { topicArn: TopicArn, queueUrls, ordersTable: await mirrorTable(admin, source.ordersTable) };
+  if (finalQueueUrl === undefined) throw new Error(`${finalQueue} is not subscribed to ${source.topicArn}`);
+  return { topicArn: TopicArn, queueUrls, finalQueueUrl, ordersTable: await mirrorTable(admin, source.ordersTable) };
 }
 
 async function mirrorTable(admin: Clients, source: string): Promise<string> {
@@ -232,6 +243,8 @@ export interface CeilingResult {
   unassigned: number;
   /** Answers ≥ 400 (a refused condition still cost the emulator its work). */
   errors: number;
+  /** Replayed orders whose final event the benchmark did not see within the timeout. */
+  unseen: number;
 }
 
 export async function runCeiling(options: {
@@ -242,8 +255,13 @@ export async function runCeiling(options: {
   orders: number;
   source: { topicArn: string; ordersTable: string };
   mirror: CeilingSetup;
+  /** Reads mirror.finalQueueUrl. */
+  watcher: FinalWatcher;
+  /** Give up on seeing one order's final event after this long (default 30 s). */
+  orderTimeoutMs?: number;
 }): Promise<CeilingResult> {
-  const { proxyUrl, concurrency, orders, source, mirror } = options;
+  const { proxyUrl, concurrency, orders, source, mirror, watcher } = options;
+  const timeoutMs = options.orderTimeoutMs ?? 30_000;
   const grouped = groupByOrder(options.recorded, source.ordersTable);
   if (grouped.orders.length === 0) throw new Error('the fault proxy recorded no order to replay');
   const redirect: Redirect = {
@@ -253,6 +271,7 @@ export async function runCeiling(options: {
   const latencies: number[] = [];
   const tails: Promise<void>[] = [];
   let errors = 0;
+  let unseen = 0;
   let next = 0;
 
   const send = async (request: RecordedRequest, fresh: Map<string, string>): Promise<void> => {
@@ -293,6 +312,8 @@ export async function runCeiling(options: {
         fresh,
       ),
     );
+    const orderId = fresh.get(order.orderId.toLowerCase()) ?? order.orderId;
+    if ((await watcher.waitFor(orderId, timeoutMs)) === undefined) unseen += 1;
   };
 
   const started = Date.now();
@@ -316,5 +337,6 @@ export async function runCeiling(options: {
     recordedOrders: grouped.orders.length,
     unassigned: grouped.unassigned,
     errors,
+    unseen,
   };
 }

@@ -78,7 +78,12 @@ export class FinalWatcher {
         },
       }),
     );
-    return new FinalWatcher(sqs, QueueUrl);
+    return FinalWatcher.on(sqs, QueueUrl);
+  }
+
+  /** A watcher of a queue that is subscribed already (the ceiling's mirror of the benchmark's queue). */
+  static on(sqs: SQSClient, queueUrl: string): FinalWatcher {
+    return new FinalWatcher(sqs, queueUrl);
   }
 
   start(loops = 2): void {
@@ -92,7 +97,7 @@ export class FinalWatcher {
   }
 
   /** Resolves when the order's final event arrives (or already arrived). */
-  wait(orderId: string): Promise<FinalStatus> {
+  private wait(orderId: string): Promise<FinalStatus> {
     const seen = this.early.get(orderId);
     if (seen !== undefined) {
       this.early.delete(orderId);
@@ -101,8 +106,18 @@ export class FinalWatcher {
     return new Promise((resolve) => this.waiting.set(orderId, resolve));
   }
 
-  forget(orderId: string): void {
-    this.waiting.delete(orderId);
+  /** The order's final status, or undefined when it has not arrived within timeoutMs. */
+  async waitFor(orderId: string, timeoutMs: number): Promise<FinalStatus | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const final = await Promise.race([
+      this.wait(orderId),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (final === undefined) this.waiting.delete(orderId);
+    return final;
   }
 
   private async loop(): Promise<void> {
@@ -213,16 +228,8 @@ export async function runLevel(options: LoadOptions): Promise<LevelResult> {
       return;
     }
     const { orderId } = z.object({ orderId: z.string() }).parse(JSON.parse(text));
-    let timer: NodeJS.Timeout | undefined;
-    const final = await Promise.race([
-      watcher.wait(orderId),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    const final = await watcher.waitFor(orderId, timeoutMs);
     if (final === undefined) {
-      watcher.forget(orderId);
       failures.push(`${orderId}: no final status within ${timeoutMs} ms`);
       return;
     }

@@ -53,6 +53,8 @@ const config = {
   bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
 };
+/** The benchmark's queue of final events (bench/load.ts), and of its mirror's for the ceiling. */
+const FINAL_QUEUE = 'bench-final';
 const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
 const ceilingPerLevel = Math.max(1, Math.min(perLevel, config.ceilingOrders));
 
@@ -223,10 +225,13 @@ try {
     },
   );
   await Promise.all(Array.from({ length: BENCH_CUSTOMERS }, (_, i) => tokenFor(benchCustomer(i))));
-  const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, 'bench-final');
+  const watcher = await FinalWatcher.create(admin.sqs, admin.sns, stack.outputs.topic_arn, FINAL_QUEUE);
   watcher.start();
   const ceilingSource = { topicArn: stack.outputs.topic_arn, ordersTable: tables.orders ?? 'orders' };
-  const ceilingSetup = config.ceiling ? await mirrorStack(admin, ceilingSource) : undefined;
+  const ceilingSetup = config.ceiling ? await mirrorStack(admin, ceilingSource, FINAL_QUEUE) : undefined;
+  const ceilingWatcher =
+    ceilingSetup === undefined ? undefined : FinalWatcher.on(admin.sqs, ceilingSetup.finalQueueUrl);
+  ceilingWatcher?.start();
   // The ceiling's replayed requests take the functions' path (fault proxy → counter → emulator); its
   // queue draining takes the runtime's path (counter → emulator).
   const drainClients = clients(counter.url);
@@ -272,7 +277,7 @@ try {
     );
 
     let ceiling: (CeilingResult & { callsPerOrder: Counts }) | undefined;
-    if (ceilingSetup !== undefined) {
+    if (ceilingSetup !== undefined && ceilingWatcher !== undefined) {
       step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
       const before = await counterStats(counter.url);
       const result = await runCeiling({
@@ -282,6 +287,7 @@ try {
         orders: ceilingPerLevel,
         source: ceilingSource,
         mirror: ceilingSetup,
+        watcher: ceilingWatcher,
       });
       await drained(admin.sqs, ceilingSetup.queueUrls);
       ceiling = {
@@ -290,7 +296,8 @@ try {
       };
       step(
         `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)}), ` +
-          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order)`,
+          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order; ` +
+          `${result.unseen} final events not seen)`,
       );
     }
 
@@ -311,6 +318,7 @@ try {
   results.dlqDepth = await queueDepth(admin.sqs, stack.outputs.dlq_url);
   results.finalDuplicates = watcher.duplicates;
   await watcher.stop();
+  await ceilingWatcher?.stop();
   await stopDrainers();
   drainClients.destroy();
   admin.destroy();
