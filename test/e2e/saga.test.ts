@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, eventIdFor, type EventOf } from '../../functions/shared/events.js';
 import type { OrderRecord } from '../../functions/shared/order-record.js';
+import { resetFaults, setFaults } from './support/faults.js';
 import { eventually } from './support/stack.js';
 import {
   billingOf,
@@ -64,6 +65,10 @@ async function storeOrder(productId: string, quantity: number, unitPrice: number
 }
 
 describe('the saga', () => {
+  afterEach(async () => {
+    await resetFaults();
+  });
+
   it('a declined payment releases the reserved stock, cancels the order with the reason and tells the customer', async () => {
     const product = await stockProduct(5, 900);
     const placed = await placeOrder(orderRequest([{ productId: product, quantity: 2 }], 'tok_chargeDeclined'));
@@ -97,6 +102,9 @@ describe('the saga', () => {
   it('a void that arrives before its charge leaves no charge: billing ends VOIDED and the provider is never called', async () => {
     // One unit in stock, two ordered: inventory rejects this order itself too, so every service agrees.
     const product = await stockProduct(1, 700);
+    // The stored order's own OrderPlaced (order-publisher, from the orders stream) is held back until
+    // billing has voided: order-publisher's publishes fail, as SNS's can, and the stream retries them.
+    await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500' }]);
     const { orderId, placed } = await storeOrder(product, 2, 700);
     const rejected = createEvent('InventoryRejected', {
       id: eventIdFor('InventoryRejected', orderId),
@@ -115,7 +123,8 @@ describe('the saga', () => {
     );
     expect(voided).not.toHaveProperty('amount');
 
-    await publishEvent(placed);
+    await resetFaults(); // the stream's retry now announces the order: OrderPlaced arrives after the void
+    await publishEvent(placed); // and once more, as a duplicate delivery would
     await sentNotifications(orderId, ['ORDER_RECEIVED', 'ORDER_CANCELLED']);
     await quiet(); // billing has processed the late OrderPlaced (its queue is empty)
 
