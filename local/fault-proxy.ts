@@ -108,6 +108,7 @@ const SERVICE_NAMES: Record<string, string> = {
 
 /** "DynamoDB.PutItem" from X-Amz-Target (JSON protocols), the query Action, or the REST path. */
 export function classify(method: string, path: string, headers: IncomingHttpHeaders, body: string): Call {
+  if (path.startsWith('/_aws/')) return { action: `Local.${method} ${path.split('?')[0]}`, protocol: 'rest' }; // the emulator's own endpoints
   const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''));
   const service = SERVICE_NAMES[scope?.[1] ?? ''] ?? scope?.[1] ?? 'Unknown';
   const target = headers['x-amz-target'];

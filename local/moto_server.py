@@ -30,7 +30,8 @@ every stream event source mapping of a table on each write, enabled or not (AWS 
 disabled one); without Docker that invocation fails with a truthy error text, which moto takes
 for success and clears the shard: GetRecords then finds nothing, and the next sequence numbers
 repeat old ones. The local runtime reads the stream with GetShardIterator/GetRecords and applies
-the mapping's settings instead, as it does for SQS.
+the mapping's settings instead, as it does for SQS. Between reads that found nothing, the runtime may wait on
+POST /_aws/dynamodbstreams/wait for the next record (no AWS API) instead of sleeping its quarter-second.
 
 It also answers LocalStack's `GET /_aws/ses`: the emails SES accepted ({"messages": [{Id, Region,
 Source, Destination, Subject, Body, Timestamp}]}), oldest first, so that the local console (and
@@ -251,9 +252,34 @@ def _append_only(shard, old, new):
     event_name = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
     sequence_number = len(shard.items) + shard.starting_sequence_number
     shard.items.append(StreamRecord(shard.table, shard.table.stream_specification["StreamViewType"], event_name, old, new, sequence_number))
+    with _appended:
+        _appended.notify_all()
 
 
 StreamShard.add = _append_only
+
+# A reader may wait for a shard's next record instead of polling for it: POST /_aws/dynamodbstreams/wait
+# {"StreamArn", "AfterSequenceNumber"?, "TimeoutMs"} answers {"appended": true} as soon as the stream's
+# shard has a record after that sequence number (without one: a record appended after the request
+# came), or {"appended": false} after TimeoutMs (at most 20 s). It is no AWS API: the local runtime's
+# stream pollers use it to read a record when it is written rather than at their next quarter-second
+# poll, with no more GetRecords calls than Lambda makes (see local/runtime/README.md).
+
+_appended = threading.Condition()
+
+
+def _wait_for_record(request):
+    arn = request["StreamArn"]
+    region, account, resource = arn.split(":", 5)[3:6]
+    table = dynamodb_models.dynamodb_backends[account][region].get_table(resource.split("/")[1])
+    shard = table.stream_shard
+    if shard is None:
+        raise ValueError(f"{arn}: the table has no stream")
+    after = request.get("AfterSequenceNumber")
+    floor = int(after) if after is not None else len(shard.items) + shard.starting_sequence_number - 1
+    timeout = min(max(int(request.get("TimeoutMs", 0)), 0), 20_000) / 1000
+    with _appended:
+        return _appended.wait_for(lambda: len(shard.items) + shard.starting_sequence_number - 1 > floor, timeout)
 
 
 _send_email = SESBackend.send_email
@@ -342,17 +368,29 @@ DepthFirstTraverser.nodes_to_be_processed = _nodes_to_be_processed
 _dispatch = DomainDispatcherApplication.__call__
 
 
-def _with_sent_emails(self, environ, start_response):
+def _answer(start_response, status, document):
+    body = json.dumps(document).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _with_local_endpoints(self, environ, start_response):
     if _PROFILE:
         _request.name = _call_name(environ)
-    if environ.get("PATH_INFO") == "/_aws/ses" and environ.get("REQUEST_METHOD") == "GET":
-        body = json.dumps({"messages": _sent_emails()}).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+    route = (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
+    if route == ("GET", "/_aws/ses"):
+        return _answer(start_response, "200 OK", {"messages": _sent_emails()})
+    if route == ("POST", "/_aws/dynamodbstreams/wait"):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            appended = _wait_for_record(json.loads(environ["wsgi.input"].read(length)))
+        except Exception as error:  # a malformed request or an unknown stream: say which
+            return _answer(start_response, "400 Bad Request", {"message": f"{type(error).__name__}: {error}"})
+        return _answer(start_response, "200 OK", {"appended": appended})
     return _dispatch(self, environ, start_response)
 
 
-DomainDispatcherApplication.__call__ = _with_sent_emails
+DomainDispatcherApplication.__call__ = _with_local_endpoints
 
 # ── SQS: queue attributes as AWS answers them ──────────────────────────────────────────────────
 

@@ -375,7 +375,11 @@ function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): void {
     const pool = ctx.pools.get(mapping.functionName);
     if (pool === undefined) continue;
     const poller = new StreamPoller(
-      new DynamoDbStream(ctx.clients.streams, mapping.streamArn),
+      new DynamoDbStream(
+        ctx.clients.streams,
+        mapping.streamArn,
+        new URL('/_aws/dynamodbstreams/wait', ctx.options.endpoint),
+      ),
       pool,
       destination,
       { ...mapping, region: ctx.region },

@@ -43,6 +43,11 @@ export interface StreamPort {
   iterator(shardId: string, start: IteratorStart): Promise<string>;
   /** `next` undefined: the shard is closed and everything in it has been read. */
   read(iterator: string, limit: number): Promise<{ records: _Record[]; next: string | undefined }>;
+  /**
+   * Resolves once the shard has a record after `after` (without one: a record written from now on),
+   * or after timeoutMs. Optional: without it, the poller sleeps between reads that found nothing.
+   */
+  recordAfter?(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<void>;
 }
 
 /** Where discarded records' invocation records go (an SQS queue or SNS topic ARN). */
@@ -96,7 +101,10 @@ export interface DiscardReport {
 }
 
 export interface StreamPollerOptions {
-  /** Pause between GetRecords calls that found nothing (Lambda polls each shard 4 times a second). */
+  /**
+   * Pause between GetRecords calls that found nothing (Lambda polls each shard 4 times a second),
+   * ended early by a new record where the StreamPort can wait for one.
+   */
   pollIntervalMs?: number;
   /** How often DescribeStream looks for new shards. */
   shardDiscoveryIntervalMs?: number;
@@ -267,7 +275,7 @@ export class StreamPoller {
         if (batch.length === 0) {
           this.checkpoint(state, undefined);
           if (state.ended) return;
-          await this.pause(this.options.pollIntervalMs);
+          await this.idle(state, this.options.pollIntervalMs);
           continue;
         }
         this.inFlight += 1;
@@ -284,6 +292,9 @@ export class StreamPoller {
           this.checkpoint(state, batch[batch.length - 1]?.sequenceNumber);
         }
         if (this.stopped) return;
+        // Lambda reads again after an invocation; a stream that can wait says at once whether anything came meanwhile.
+        if (done && state.buffer.length === 0 && this.stream.recordAfter !== undefined)
+          await this.idle(state, this.options.pollIntervalMs);
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof Error && error.name === 'ExpiredIteratorException') state.iterator = undefined;
@@ -302,8 +313,9 @@ export class StreamPoller {
   }
 
   /**
-   * Reads until BatchSize records pass the filter, the shard has nothing more right now (no window),
-   * or the batching window, counted from the first record, closes.
+   * Reads until BatchSize records pass the filter, a page comes back short (no window: the shard had
+   * no more just then, so no second read to find it empty), or the batching window, counted from the
+   * first record, closes.
    */
   private async gather(state: ShardState): Promise<ReadRecord[]> {
     const { batchSize, maximumBatchingWindowInSeconds: window, filter, streamArn, region } = this.settings;
@@ -318,10 +330,10 @@ export class StreamPoller {
         if (filter(read.record)) state.buffer.push(read);
       }
       if (state.buffer.length > 0) windowEnds ??= this.options.now() + window * 1000;
-      if (page.records.length > 0) continue;
+      if (page.records.length === GET_RECORDS_LIMIT) continue; // a full page: the shard may have more right now
       const remainingMs = windowEnds === undefined ? 0 : windowEnds - this.options.now();
       if (remainingMs <= 0) break;
-      await this.pause(Math.min(this.options.pollIntervalMs, remainingMs));
+      await this.idle(state, Math.min(this.options.pollIntervalMs, remainingMs));
     }
     return state.buffer.slice(0, batchSize);
   }
@@ -446,6 +458,12 @@ export class StreamPoller {
       lastSequenceNumber: records[records.length - 1]?.sequenceNumber ?? '',
       destination: onFailureDestination,
     });
+  }
+
+  /** Between reads that found nothing: up to ms, ended by the next record where the stream can say it came. */
+  private async idle(state: ShardState, ms: number): Promise<void> {
+    if (this.stream.recordAfter === undefined || this.stopped) return this.pause(ms);
+    await this.stream.recordAfter(state.shard.shardId, state.lastRead, ms, this.abort.signal);
   }
 
   private async pause(ms: number): Promise<void> {

@@ -6,6 +6,7 @@
 // - a table's stream keeps its records while a stream event source mapping exists: plain moto
 //   invokes the mapping's function on every write (disabled or not), fails without Docker, takes the
 //   error for success and empties the shard.
+//   A reader can wait for a stream's next record (POST /_aws/dynamodbstreams/wait, no AWS API; plain moto has none).
 // - SQS queue attributes as AWS answers them: RedriveAllowPolicy stored and returned, RedrivePolicy
 //   as compact JSON, the Policy kept by a SetQueueAttributes that does not name it (plain moto 5.2.1
 //   fails each SQS test below), and a SendMessage and ReceiveMessage that do not recount the queue per message;
@@ -540,6 +541,41 @@ it('a stream with an event source mapping keeps its records for GetRecords, and 
   } finally {
     await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
     lambda.destroy();
+    await drop();
+  }
+});
+
+it("a stream reader's wait (POST /_aws/dynamodbstreams/wait) answers when a record is written, at once when one follows the given record, and false at its timeout", async () => {
+  const { table, streamArn, db, streams, firstIterator, drop } = await streamTable('check-wait', 'NEW_IMAGE');
+  const wait = async (request: Record<string, unknown>) => {
+    const began = Date.now();
+    const response = await fetch(`${stack().endpoint}/_aws/dynamodbstreams/wait`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ StreamArn: streamArn, ...request }),
+    });
+    return { status: response.status, body: (await response.json()) as unknown, ms: Date.now() - began };
+  };
+  try {
+    const pending = wait({ TimeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.send(new PutCommand({ TableName: table, Item: { orderId: 'o-1' } }));
+    const woken = await pending;
+    expect(woken.body).toEqual({ appended: true });
+    expect(woken.ms).toBeLessThan(5_000);
+
+    const { Records = [] } = await streams.send(new GetRecordsCommand({ ShardIterator: await firstIterator() }));
+    const read = Records[0]?.dynamodb?.SequenceNumber ?? '0';
+    const quiet = await wait({ AfterSequenceNumber: read, TimeoutMs: 400 });
+    expect(quiet.body).toEqual({ appended: false });
+    expect(quiet.ms).toBeGreaterThanOrEqual(350);
+    const behind = await wait({ AfterSequenceNumber: String(BigInt(read) - 1n), TimeoutMs: 10_000 });
+    expect(behind.body).toEqual({ appended: true });
+    expect(behind.ms).toBeLessThan(5_000);
+
+    const unknown = await wait({ StreamArn: streamArn?.replace(table, 'no-such-table'), TimeoutMs: 100 });
+    expect(unknown.status).toBe(400);
+  } finally {
     await drop();
   }
 });

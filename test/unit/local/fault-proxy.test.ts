@@ -93,6 +93,16 @@ describe('fault proxy', () => {
     });
   });
 
+  it("counts the emulator's own endpoints (/_aws/…) as Local, never as an AWS API", async () => {
+    await fetch(`${proxy.url}/_aws/dynamodbstreams/wait`, { method: 'POST', body: '{}' });
+    await fetch(`${proxy.url}/_aws/ses`);
+
+    expect(proxy.stats().calls).toEqual({
+      'Local.POST /_aws/dynamodbstreams/wait': 1,
+      'Local.GET /_aws/ses': 1,
+    });
+  });
+
   it.each([
     ['throttle', 'ThrottlingException'],
     ['500', 'InternalFailure'],

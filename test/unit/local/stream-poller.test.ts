@@ -96,6 +96,37 @@ class FakeStream implements StreamPort {
   }
 }
 
+/** A FakeStream that can also wait for a shard's next record, as moto_server's wait does. */
+class WaitingStream extends FakeStream {
+  readonly waits: { shardId: string; after: string | undefined; timeoutMs: number }[] = [];
+  private readonly written = new Set<() => void>();
+  reads = 0;
+
+  override read(iterator: string, limit: number): Promise<{ records: _Record[]; next: string | undefined }> {
+    this.reads += 1;
+    return super.read(iterator, limit);
+  }
+
+  write(shard: _Record[], record: _Record): void {
+    shard.push(record);
+    for (const wake of this.written) wake();
+  }
+
+  recordAfter(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    this.waits.push({ shardId, after, timeoutMs });
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.written.delete(done);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.written.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
 class FakeDestination implements DestinationPort {
   readonly sent: { arn: string; body: Record<string, unknown> }[] = [];
   failures = 0;
@@ -550,6 +581,31 @@ describe('StreamPoller: reading shards', () => {
     await poller.stop(500);
 
     expect(function_.calls).toEqual([['after']]);
+  });
+
+  it('where the stream can wait for its next record, reads it when it is written, not at the next poll, asks for what follows the last record read, and reads once per batch', async () => {
+    const stream = new WaitingStream();
+    const shard = stream.shard('shard-1');
+    const function_ = fn(() => ok());
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings(), {
+      ...fast,
+      pollIntervalMs: 60_000,
+    });
+    poller.start();
+    await until('the first wait', () => stream.waits.length === 1);
+    stream.write(shard, raw('o-1'));
+    await until('the record, long before the poll interval', () => function_.calls.length === 1);
+    await until('the next wait', () => stream.waits.length === 2);
+    stream.write(shard, raw('o-2'));
+    await until('the second record', () => function_.calls.length === 2);
+    await poller.stop(500);
+
+    expect(function_.calls).toEqual([['o-1'], ['o-2']]);
+    expect(stream.waits.slice(0, 2)).toEqual([
+      { shardId: 'shard-1', after: undefined, timeoutMs: 60_000 },
+      { shardId: 'shard-1', after: shard[0]?.dynamodb?.SequenceNumber, timeoutMs: 60_000 },
+    ]);
+    expect(stream.reads).toBe(3); // the first (empty), then one per record: a short page is not read again to find it empty
   });
 
   it('drops records no filter matches before batching; a batch of only filtered records invokes nothing', async () => {
