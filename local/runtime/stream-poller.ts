@@ -44,10 +44,11 @@ export interface StreamPort {
   /** `next` undefined: the shard is closed and everything in it has been read. */
   read(iterator: string, limit: number): Promise<{ records: _Record[]; next: string | undefined }>;
   /**
-   * Resolves once the shard has a record after `after` (without one: a record written from now on),
-   * or after timeoutMs. Optional: without it, the poller sleeps between reads that found nothing.
+   * Resolves true once the shard has a record after `after` (without one: a record written from now
+   * on) or after timeoutMs; false at once when it cannot wait. Optional: without it (or once it
+   * answers false), the poller sleeps between reads that found nothing.
    */
-  recordAfter?(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  recordAfter?(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<boolean>;
 }
 
 /** Where discarded records' invocation records go (an SQS queue or SNS topic ARN). */
@@ -178,6 +179,8 @@ export class StreamPoller {
   private readonly abort = new AbortController();
   private main: Promise<void> | undefined;
   private inFlight = 0;
+  /** Whether the stream can wait for its next record (StreamPort.recordAfter). */
+  private waits: boolean;
   private readonly options: Required<Omit<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>> &
     Pick<StreamPollerOptions, 'onBatch' | 'onDiscard' | 'onError'>;
 
@@ -197,6 +200,7 @@ export class StreamPoller {
       checkpoints: new MemoryCheckpoints(),
       ...options,
     };
+    this.waits = stream.recordAfter !== undefined;
   }
 
   start(): void {
@@ -293,8 +297,7 @@ export class StreamPoller {
         }
         if (this.stopped) return;
         // Lambda reads again after an invocation; a stream that can wait says at once whether anything came meanwhile.
-        if (done && state.buffer.length === 0 && this.stream.recordAfter !== undefined)
-          await this.idle(state, this.options.pollIntervalMs);
+        if (done && state.buffer.length === 0 && this.waits) await this.idle(state, this.options.pollIntervalMs);
       } catch (error) {
         if (this.stopped) return;
         if (error instanceof Error && error.name === 'ExpiredIteratorException') state.iterator = undefined;
@@ -462,8 +465,11 @@ export class StreamPoller {
 
   /** Between reads that found nothing: up to ms, ended by the next record where the stream can say it came. */
   private async idle(state: ShardState, ms: number): Promise<void> {
-    if (this.stream.recordAfter === undefined || this.stopped) return this.pause(ms);
-    await this.stream.recordAfter(state.shard.shardId, state.lastRead, ms, this.abort.signal);
+    if (this.waits && !this.stopped) {
+      if (await this.stream.recordAfter?.(state.shard.shardId, state.lastRead, ms, this.abort.signal)) return;
+      this.waits = false; // it cannot wait after all: sleep from now on
+    }
+    await this.pause(ms);
   }
 
   private async pause(ms: number): Promise<void> {

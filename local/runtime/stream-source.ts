@@ -10,22 +10,16 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseQueueArn } from './arns.js';
 import type { DestinationPort, IteratorStart, StreamPort, StreamShard } from './stream-poller.js';
 
 export class DynamoDbStream implements StreamPort {
-  /** Cleared once the emulator does not answer the wait: from then on the poller sleeps between reads. */
-  private waits: boolean;
-
   constructor(
     private readonly client: DynamoDBStreamsClient,
     readonly streamArn: string,
     /** The emulator's wait for a stream's next record (local/moto_server.py's POST /_aws/dynamodbstreams/wait; no AWS API). */
     private readonly waitUrl?: URL,
-  ) {
-    this.waits = waitUrl !== undefined;
-  }
+  ) {}
 
   async shards(): Promise<StreamShard[]> {
     const all: Shard[] = [];
@@ -71,31 +65,26 @@ export class DynamoDbStream implements StreamPort {
     return { records: Records ?? [], next: NextShardIterator ?? undefined };
   }
 
-  /** moto keeps one shard per stream: the wait is the stream's. */
+  /** moto keeps one shard per stream: the wait is the stream's. False: another emulator, or none that answers it. */
   async recordAfter(
     _shardId: string,
     after: string | undefined,
     timeoutMs: number,
     signal: AbortSignal,
-  ): Promise<void> {
-    const started = Date.now();
-    if (this.waitUrl !== undefined && this.waits) {
-      try {
-        const response = await fetch(this.waitUrl, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ StreamArn: this.streamArn, AfterSequenceNumber: after, TimeoutMs: timeoutMs }),
-          signal,
-        });
-        await response.arrayBuffer();
-        if (response.ok) return;
-        this.waits = false; // another emulator, or one that cannot find the stream: poll instead
-      } catch {
-        if (signal.aborted) return;
-      }
+  ): Promise<boolean> {
+    if (this.waitUrl === undefined) return false;
+    try {
+      const response = await fetch(this.waitUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ StreamArn: this.streamArn, AfterSequenceNumber: after, TimeoutMs: timeoutMs }),
+        signal,
+      });
+      await response.arrayBuffer();
+      return response.ok;
+    } catch {
+      return signal.aborted; // stopping: nothing to sleep for
     }
-    const left = timeoutMs - (Date.now() - started);
-    if (left > 0) await sleep(left, undefined, { signal }).catch(() => undefined);
   }
 }
 

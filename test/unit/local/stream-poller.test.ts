@@ -112,18 +112,28 @@ class WaitingStream extends FakeStream {
     for (const wake of this.written) wake();
   }
 
-  recordAfter(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  recordAfter(shardId: string, after: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
     this.waits.push({ shardId, after, timeoutMs });
     return new Promise((resolve) => {
       const done = (): void => {
         this.written.delete(done);
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       };
       const timer = setTimeout(done, timeoutMs);
       this.written.add(done);
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+}
+
+/** A FakeStream whose wait answers that it cannot wait, as the adapter does against another emulator. */
+class RefusingStream extends FakeStream {
+  asked = 0;
+
+  async recordAfter(): Promise<boolean> {
+    this.asked += 1;
+    return false;
   }
 }
 
@@ -606,6 +616,22 @@ describe('StreamPoller: reading shards', () => {
       { shardId: 'shard-1', after: shard[0]?.dynamodb?.SequenceNumber, timeoutMs: 60_000 },
     ]);
     expect(stream.reads).toBe(3); // the first (empty), then one per record: a short page is not read again to find it empty
+  });
+
+  it('where the stream cannot wait after all (another emulator), asks once and polls from then on', async () => {
+    const stream = new RefusingStream();
+    const shard = stream.shard('shard-1');
+    const function_ = fn(() => ok());
+    const poller = new StreamPoller(stream, function_, new FakeDestination(), settings(), fast);
+    poller.start();
+    await until('the first wait', () => stream.asked === 1);
+    shard.push(raw('o-1'));
+    await until('the record, by polling', () => function_.calls.length === 1);
+    shard.push(raw('o-2'));
+    await until('the next record', () => function_.calls.length === 2);
+    await poller.stop(500);
+
+    expect(stream.asked).toBe(1);
   });
 
   it('drops records no filter matches before batching; a batch of only filtered records invokes nothing', async () => {
