@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -96,9 +96,11 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
+test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+	@$(MAKE) --no-print-directory least-privilege
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
@@ -138,8 +140,18 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 # (--runInBand): they share their stack.
 E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
 E2E_GROUPS := test-e2e-apart test-e2e-rest
-test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
+test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime), then least privilege
+	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
+	@$(MAKE) --no-print-directory least-privilege
+
+# What the IAM gate allowed and denied in each e2e group (global-teardown writes it), and the check
+# that compares it with what each role grants: no denied call, no grant that no tested path uses
+# unless infra/grants-outside-local-tests.json names it with the path that needs it.
+IAM_REPORTS := .local/iam-report
+test-e2e-apart test-e2e-rest: export E2E_IAM_REPORT = $(IAM_REPORTS)/$@.json
+least-privilege: install ## After the e2e groups: every call the functions made was allowed, and every grant was used (or named)
+	npx tsx tools/least-privilege.ts $(wildcard $(IAM_REPORTS)/*.json)
 
 # Each group's Terraform keeps its working data (the provider link, the modules' manifest, which
 # every `terraform init` rewrites) in a TF_DATA_DIR of its own inside infra/envs/local: the groups'

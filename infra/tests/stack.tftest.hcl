@@ -408,7 +408,7 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
         OwnLogGroup      = ["logs:CreateLogStream", "logs:PutLogEvents"]
         TableOrders      = ["dynamodb:PutItem", "dynamodb:Query"]
         TableInventory   = ["dynamodb:BatchGetItem"]
-        TableIdempotency = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        TableIdempotency = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
       }
       order-publisher = {
         OwnLogGroup        = ["logs:CreateLogStream", "logs:PutLogEvents"]

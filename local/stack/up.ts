@@ -47,7 +47,8 @@ try {
     json,
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport });
+  const iam = process.env.LOCAL_IAM !== 'off';
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, iam });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');

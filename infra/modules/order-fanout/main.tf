@@ -48,9 +48,10 @@ locals {
       }
       # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items').
       tables = {
-        orders      = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
-        inventory   = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
-        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
+        orders    = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
+        inventory = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
+        # The catalogue reads the key in the same BatchGetItem as the prices: DynamoDB authorises a batch per table.
+        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
       }
       # It only stores the order: the orders stream announces it (order-publisher, the outbox).
       publishes   = false
