@@ -408,7 +408,7 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
         OwnLogGroup      = ["logs:CreateLogStream", "logs:PutLogEvents"]
         TableOrders      = ["dynamodb:PutItem", "dynamodb:Query"]
         TableInventory   = ["dynamodb:BatchGetItem"]
-        TableIdempotency = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        TableIdempotency = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]
       }
       order-publisher = {
         OwnLogGroup        = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -451,6 +451,17 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
       for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Action if s.Resource == output.table_arns["inventory"]
     ]) == jsonencode([["dynamodb:BatchGetItem"]])
     error_message = "order-api may only read prices from the inventory table, never write stock."
+  }
+
+  # functions/order-api/dynamo-product-catalog.ts reads the products and the Idempotency-Key in one
+  # BatchGetItem: AWS authorises it on each table it names, and denies the whole call otherwise.
+  assert {
+    condition = alltrue([
+      for t in ["inventory", "idempotency"] : anytrue([
+        for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Resource == output.table_arns[t] && contains(flatten([s.Action]), "dynamodb:BatchGetItem")
+      ])
+    ])
+    error_message = "order-api's one BatchGetItem names the inventory and the idempotency tables: both must grant it."
   }
 }
 

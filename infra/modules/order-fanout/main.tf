@@ -46,11 +46,15 @@ locals {
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
       }
-      # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items').
+      # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items'). One
+      # BatchGetItem reads the products and the Idempotency-Key's record: DynamoDB authorises a batch
+      # per table, so both tables need the action, or every keyed POST is denied. GetItem: a key
+      # taken by a concurrent request is read again; PutItem: the key is claimed in the order's
+      # transaction (nothing updates a claim since the outbox, d9ee1da).
       tables = {
         orders      = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
         inventory   = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
-        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
+        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"] }
       }
       # It only stores the order: the orders stream announces it (order-publisher, the outbox).
       publishes   = false
