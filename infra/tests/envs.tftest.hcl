@@ -135,6 +135,11 @@ run "aws_env_plans_with_mappings_enabled" {
   }
 
   assert {
+    condition     = output.operator_role_arn == null
+    error_message = "The operator role is off by default."
+  }
+
+  assert {
     condition     = module.order_fanout.alarm_email_subscription == "oncall@shop.test"
     error_message = "alarm_email must be subscribed to the alerts topic."
   }

@@ -676,6 +676,88 @@ run "a_prefixed_stack_names_the_queues_it_creates" {
   }
 }
 
+# The optional operator role (modules/operator, tests/operator.tftest.hcl) names this stack's
+# resources, all of them.
+run "the_operator_role_names_this_stacks_resources" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    operator_role_enabled = true
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-api"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-api"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-publisher"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-publisher"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["inventory"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:inventory"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["billing"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:billing"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["notification"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:notification"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-status"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-status"
+    }
+  }
+
+  override_resource {
+    target          = module.api.aws_api_gateway_rest_api.this
+    override_during = plan
+    values = {
+      id            = "api123"
+      execution_arn = "arn:aws:execute-api:us-east-1:000000000000:api123"
+    }
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(output.operator_policy).Statement : s.Sid => flatten([s.Resource]) if s.Sid != "ListWhatTakesNoResource" }) == jsonencode({
+      ReadTheTopic       = [output.topic_arn]
+      ReadTheQueues      = sort(concat(values(output.queue_arns), [output.dlq_arn]))
+      InspectTheDlq      = [output.dlq_arn]
+      RedriveToTheQueues = sort(values(output.queue_arns))
+      DescribeTheTables  = sort(values(output.table_arns))
+      ReadTheFunctions   = sort(values(module.functions.function_arns))
+      ReadTheApi         = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/api123/resources", "arn:aws:apigateway:us-east-1::/restapis/api123/stages"]
+    })
+    error_message = "The operator role must name this stack's topic, queues, DLQ, tables, functions and API."
+  }
+}
+
 run "only_the_functions_roles_may_publish" {
   command = plan
   module {

@@ -243,3 +243,19 @@ module "api" {
   throttling_rate_limit  = var.api_throttling_rate_limit
   tags                   = var.tags
 }
+
+# Off by default: the role the operator tools run as against AWS (modules/operator).
+module "operator" {
+  source = "../operator"
+  count  = var.operator_role_enabled ? 1 : 0
+
+  name_prefix            = var.name_prefix
+  topic_arn              = module.messaging.topic_arn
+  queue_arns             = values(module.messaging.queue_arns)
+  dlq_arn                = module.messaging.dlq_arn
+  table_arns             = values(module.tables.table_arns)
+  function_arns          = values(module.functions.function_arns)
+  rest_api_id            = module.api.api_id
+  trusted_principal_arns = var.operator_trusted_principal_arns
+  tags                   = var.tags
+}
