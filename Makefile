@@ -160,7 +160,7 @@ test-e2e-rest: install ## The other e2e group alone: every other e2e file, on on
 	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART) --
 
 test-e2e-rehearse: install ## The rehearsal as a test: make rehearse's smoke test of infra/envs/aws (test/rehearsal/)
-	nice -n 10 $(JEST) --selectProjects rehearsal
+	nice -n 10 env $(JEST) --selectProjects rehearsal
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .

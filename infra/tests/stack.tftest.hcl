@@ -512,87 +512,6 @@ run "every_alarm_notifies_the_alerts_topic" {
   }
 }
 
-# order-status writes PaymentMismatches (EMF, Powertools Metrics) in its POWERTOOLS_METRICS_NAMESPACE
-# with the dimension service = order-status (test/unit/order-status/handler.test.ts): the alarm must
-# read exactly that, and fire on the first one.
-run "the_payment_mismatch_alarm_counts_what_order_status_writes" {
-  command = plan
-  module {
-    source = "./modules/order-fanout"
-  }
-  variables {
-    name_prefix = "staging-"
-  }
-
-  # A prefixed stack's queues get prefixed ARNs: the file's unprefixed overrides would hide an ARN
-  # built at plan time without the prefix (the policies, and the functions module's preconditions,
-  # compare what is built with what the queues get).
-  override_resource {
-    target          = module.messaging.aws_sns_topic.this
-    override_during = plan
-    values = {
-      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.dlq
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["inventory-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-inventory-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-inventory-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["billing-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-billing-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-billing-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["notification-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-notification-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["order-status-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-status-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-status-queue"
-    }
-  }
-
-  assert {
-    condition = (
-      module.alerts.metric_alarms["payment-mismatches"].namespace == "staging-order-fanout" &&
-      module.alerts.metric_alarms["payment-mismatches"].metric_name == "PaymentMismatches" &&
-      module.alerts.metric_alarms["payment-mismatches"].dimensions == tomap({ service = "order-status" }) &&
-      module.alerts.metric_alarms["payment-mismatches"].statistic == "Sum" &&
-      module.alerts.metric_alarms["payment-mismatches"].comparison_operator == "GreaterThanThreshold" &&
-      module.alerts.metric_alarms["payment-mismatches"].threshold == 0
-    )
-    error_message = "The payment-mismatches alarm must watch order-status's PaymentMismatches (Sum > 0) in the stack's metrics namespace."
-  }
-}
-
 # envs/aws runs with a name_prefix: every ARN the policies name before the queues exist must be
 # the ARN the queue gets. Built from the bare names, the consumers' grants, the outbox's on-failure
 # grant, the queues' own policies and the DLQ's allow policy (tests/messaging.tftest.hcl) named queues
@@ -673,6 +592,21 @@ run "a_prefixed_stack_names_the_queues_it_creates" {
   assert {
     condition     = [for s in jsondecode(output.iam_policies["order-publisher"]).Statement : s.Resource if s.Sid == "SendStreamFailures"] == ["arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"]
     error_message = "The outbox's on-failure grant names a DLQ without the prefix."
+  }
+
+  # order-status writes PaymentMismatches (EMF, Powertools Metrics) in its POWERTOOLS_METRICS_NAMESPACE
+  # with the dimension service = order-status (test/unit/order-status/handler.test.ts): the alarm must
+  # read exactly that, and fire on the first one.
+  assert {
+    condition = (
+      module.alerts.metric_alarms["payment-mismatches"].namespace == "staging-order-fanout" &&
+      module.alerts.metric_alarms["payment-mismatches"].metric_name == "PaymentMismatches" &&
+      module.alerts.metric_alarms["payment-mismatches"].dimensions == tomap({ service = "order-status" }) &&
+      module.alerts.metric_alarms["payment-mismatches"].statistic == "Sum" &&
+      module.alerts.metric_alarms["payment-mismatches"].comparison_operator == "GreaterThanThreshold" &&
+      module.alerts.metric_alarms["payment-mismatches"].threshold == 0
+    )
+    error_message = "The payment-mismatches alarm must watch order-status's PaymentMismatches (Sum > 0) in the stack's metrics namespace."
   }
 }
 
