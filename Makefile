@@ -94,8 +94,8 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 
 # `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
 # time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Four
-# lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, niced:
-# it bounds no duration), and the other checks one after another
+# lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
+# niced: its emulator must start within its deadline like theirs), and the other checks one after another
 # at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
 # unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
 # check's output is printed together when it ends (--output-sync), followed by one line with its
@@ -160,7 +160,7 @@ test-e2e-rest: install ## The other e2e group alone: every other e2e file, on on
 	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART) --
 
 test-e2e-rehearse: install ## The rehearsal as a test: make rehearse's smoke test of infra/envs/aws (test/rehearsal/)
-	nice -n 10 env $(JEST) --selectProjects rehearsal
+	$(JEST) --selectProjects rehearsal
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .

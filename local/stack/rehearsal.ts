@@ -13,6 +13,7 @@ import {
   DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   GetQueueAttributesCommand,
   SendMessageCommand,
@@ -157,6 +158,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
   const sns = new SNSClient(config);
   const db = new DynamoDBClient(config);
   const cloudwatch = new CloudWatchClient(config);
+  const iam = new IAMClient(config);
   const orders = `${stack.apiUrl}/orders`;
   try {
     await check('every name carries the prefix', async () => {
@@ -311,6 +313,19 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
       },
     );
 
+    // The emulator does not evaluate the operator's calls against it (nor any caller's but the
+    // functions'): what is rehearsed is that the role deploys, named for this environment, with its policy.
+    await check('the operator role exists with its policy (make status, make dlq, make dlq-redrive)', async () => {
+      const roleName = outputs.operator_role_arn?.split('/').pop();
+      if (roleName === undefined || !roleName.startsWith(outputs.name_prefix))
+        throw new Error(`operator_role_arn: ${outputs.operator_role_arn}`);
+      const { PolicyDocument = '' } = await iam.send(
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: 'operator-tools' }),
+      );
+      const policy = JSON.parse(decodeURIComponent(PolicyDocument)) as { Statement: { Sid: string }[] };
+      return `${roleName}: ${policy.Statement.map((statement) => statement.Sid).join(', ')}`;
+    });
+
     await check(
       'make status reads the rehearsed stack from its state: prefixed names, the DLQ holding the poison',
       async () => {
@@ -333,7 +348,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
       },
     );
   } finally {
-    for (const client of [cognito, sqs, sns, db, cloudwatch]) client.destroy();
+    for (const client of [cognito, sqs, sns, db, cloudwatch, iam]) client.destroy();
   }
   return checks;
 }

@@ -26,6 +26,7 @@ it('infra/envs/aws, rehearsed on the emulator: a keyed order confirmed and repla
       "another customer's GET answers 404",
       'a poison message reaches the DLQ after maxReceiveCount receives',
       "the DLQ's alarm exists and notifies the alerts topic (the emulator does not evaluate alarms)",
+      'the operator role exists with its policy (make status, make dlq, make dlq-redrive)',
       'make status reads the rehearsed stack from its state: prefixed names, the DLQ holding the poison',
     ]);
   } finally {
