@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest least-privilege typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -47,7 +47,8 @@ $(TF_RC):
 build: install ## Bundle every function into dist/<name>.zip (deterministic) and print the sizes
 	node build.mjs
 
-up: install ## Start the emulator, build, apply Terraform, seed and run the local runtime (Ctrl-C stops)
+# Every name of make up's stack carries NAME_PREFIX (local- unless set; NAME_PREFIX= for the design's bare names).
+up: install ## Start the emulator, build, apply Terraform, seed and run the local runtime (Ctrl-C stops); names carry NAME_PREFIX (default local-)
 	npx tsx local/stack/up.ts
 
 down: ## Stop everything `make up` started (and nothing else)
@@ -85,12 +86,16 @@ plan: install ## The pull request's plan summary of infra/envs/aws as markdown, 
 	@if [ "$(PLAN_BUILD)" != if-missing ] || ! ls dist/*.zip >/dev/null 2>&1; then node build.mjs >&2; fi
 	@npx tsx tools/plan.ts
 
+rehearse: install ## Apply infra/envs/aws itself to an emulator of its own (tflocal-style overrides, a local state), run and smoke-test it, stop it
+	npx tsx local/stack/rehearse.ts
+
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
 
 # `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
-# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Three
-# lanes (make -j3): the two groups of e2e files (test-e2e), and the other checks one after another
+# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Four
+# lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
+# niced: its emulator must start within its deadline like theirs), and the other checks one after another
 # at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
 # unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
 # check's output is printed together when it ends (--output-sync), followed by one line with its
@@ -99,7 +104,7 @@ CHECKS := test-unit typecheck lint test-infra
 test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
-	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
 	@$(MAKE) --no-print-directory least-privilege
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
@@ -137,12 +142,13 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 # group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
 # waiting out visibility and claim timeouts, and contention.test.ts goes with it to even the groups
 # out; the others, one after another, need the CPU. Within a group the files run one at a time
-# (--runInBand): they share their stack.
+# (--runInBand): they share their stack. The rehearsal (make rehearse: envs/aws on an emulator of its
+# own) is a third group beside them: it spends most of its time in the same SQS waits.
 E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
-E2E_GROUPS := test-e2e-apart test-e2e-rest
-test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime), then least privilege
+E2E_GROUPS := test-e2e-apart test-e2e-rest test-e2e-rehearse
+test-e2e: install ## End-to-end tests: three groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime), then least privilege
 	@rm -rf $(IAM_REPORTS)
-	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
 	@$(MAKE) --no-print-directory least-privilege
 
 # What the IAM gate allowed and denied in each e2e group (global-teardown writes it), and the check
@@ -156,7 +162,7 @@ least-privilege: install ## After the e2e groups: every call the functions made 
 # Each group's Terraform keeps its working data (the provider link, the modules' manifest, which
 # every `terraform init` rewrites) in a TF_DATA_DIR of its own inside infra/envs/local: the groups'
 # and test-infra's inits run side by side with the other group's applies and plans.
-test-e2e-apart test-e2e-rest: export TF_DATA_DIR = .terraform-$@
+test-e2e-apart test-e2e-rest test-e2e-rehearse: export TF_DATA_DIR = .terraform-$@
 
 # The apart group has no tflocal.test.ts: its setup skips that deployment.
 test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.test.ts on a stack of their own
@@ -164,6 +170,9 @@ test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.
 
 test-e2e-rest: install ## The other e2e group alone: every other e2e file, on one stack
 	$(JEST) --selectProjects e2e --runInBand --testPathIgnorePatterns $(E2E_APART) --
+
+test-e2e-rehearse: install ## The rehearsal as a test: make rehearse's smoke test of infra/envs/aws (test/rehearsal/)
+	$(JEST) --selectProjects rehearsal
 
 fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint fixes) and the Terraform files
 	npx biome check --write .

@@ -68,8 +68,9 @@ async function writeInPlace(path, write) {
   renameSync(partial, path);
 }
 
-export async function buildFunction(name) {
-  const outfile = join(dist, name, 'handler.mjs');
+/** Bundles functions/<name> into <outDir>/<name>.zip (default dist/; make rehearse builds into a directory of its own). */
+export async function buildFunction(name, outDir = dist) {
+  const outfile = join(outDir, name, 'handler.mjs');
   // In memory (write: false), then written in place: another build may be writing the same outfile.
   const { outputFiles } = await esbuild.build({
     ...bundleOptions,
@@ -80,7 +81,7 @@ export async function buildFunction(name) {
   const bundle = Buffer.from(outputFiles[0].contents);
   mkdirSync(dirname(outfile), { recursive: true });
   await writeInPlace(outfile, async (path) => writeFileSync(path, bundle));
-  const zipPath = join(dist, `${name}.zip`);
+  const zipPath = join(outDir, `${name}.zip`);
   await writeInPlace(zipPath, (path) => writeZipOf(bundle, path));
   const zipBytes = readFileSync(zipPath);
   return {
@@ -97,7 +98,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   mkdirSync(dist, { recursive: true });
   const wanted = process.argv.slice(2);
   const names = wanted.length > 0 ? wanted : functionNames();
-  const results = await Promise.all(names.map(buildFunction));
+  const results = await Promise.all(names.map((name) => buildFunction(name)));
   for (const r of results) {
     console.log(
       `${r.name.padEnd(14)} bundle ${kb(r.bundleBytes).padStart(9)}  zip ${kb(r.zipBytes).padStart(9)}  sha256 ${r.codeSha256}`,

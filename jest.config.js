@@ -1,4 +1,5 @@
-// Two projects: `unit` needs no network; `e2e` runs against the local stack it starts itself.
+// Three projects: `unit` needs no network; `e2e` runs against the local stack it starts itself;
+// `rehearsal` rehearses infra/envs/aws on an emulator of its own (make rehearse), without that stack.
 // middy is ESM-only, so tests run as native ESM (node --experimental-vm-modules), transformed by swc.
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
@@ -24,6 +25,11 @@ export default {
       setupFilesAfterEnv: ['<rootDir>/test/e2e/support/setup.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.mjs',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.mjs',
+    },
+    {
+      ...common,
+      displayName: 'rehearsal',
+      testMatch: ['<rootDir>/test/rehearsal/**/*.test.ts'],
     },
   ],
 };

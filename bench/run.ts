@@ -198,6 +198,9 @@ try {
     apiPort: await freePort(),
     stateDir,
     faultProxy: true,
+    // The design's bare names: the call mix, the ceiling and the cost model key the calls by the
+    // function that made them ("order-api"), as results in bench/results/ do.
+    namePrefix: '',
     step: (m) => step(m),
     verbose,
     onReport,

@@ -45,6 +45,13 @@ blocks in write(), and every other request waits for that lock, its answer unsen
 stops answering until the reader comes back, and forever if it never does. This launcher hands the
 log lines to one writer thread through a queue, so a request never waits for its log line.
 
+SQS delivery. The launcher also stops moto from delivering SQS messages itself: on every SendMessage
+(and every SNS delivery to the queue) moto receives up to BatchSize messages for each *enabled*
+event source mapping of the queue, fails to reach Docker, and makes them visible again, so that
+their receive counts climb and they reach the DLQ with no handler ever run. A mapping is still
+created, listed and kept with its settings, and the local runtime polls the queue as Lambda does:
+a stack deployed as on AWS (mappings enabled: `make rehearse` applies infra/envs/aws) runs here too.
+
 SQS. ReceiveMessage recounts the whole queue for every message it hands out, and SendMessage for every
 message it takes (each to read one attribute): this launcher has both read that attribute alone. And moto 5.2.1 differs from AWS in three ways
 that the AWS provider trips over:
@@ -86,7 +93,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import main
 from moto.ses.models import SESBackend, ses_backends
 from moto.sqs.exceptions import InvalidParameterValue
-from moto.sqs.models import Queue, SQSBackend
+from moto.sqs.models import Queue, SQSBackend, sqs_backends
+from moto.awslambda.models import LambdaBackend
 from moto.core.utils import unix_time
 
 # ── DynamoDB: one lock around the backend's item reads and writes ──────────────────────────────
@@ -467,6 +475,21 @@ def _send_without_recount(self, *args, **kwargs):
 
 
 SQSBackend.send_message = _send_without_recount
+
+# Enabled SQS event source mappings (see the docstring): the mapping is created as moto creates it,
+# but the queue does not keep it, so SendMessage finds no mapping to deliver to.
+_create_event_source_mapping = LambdaBackend.create_event_source_mapping
+
+
+def _mapping_without_delivery(self, spec):
+    mapping = _create_event_source_mapping(self, spec)
+    for q in sqs_backends[self.account_id][self.region_name].queues.values():
+        if q.queue_arn == mapping.event_source_arn:
+            q.lambda_event_source_mappings.pop(mapping.function_arn, None)
+    return mapping
+
+
+LambdaBackend.create_event_source_mapping = _mapping_without_delivery
 Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]  # GetQueueAttributes accepts and returns it
 Queue.redrive_allow_policy = None  # a queue created without one has none
 Queue._set_attributes = _set_attributes_as_aws

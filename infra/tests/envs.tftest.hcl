@@ -72,11 +72,71 @@ run "aws_env_plans_with_mappings_enabled" {
     alarm_email  = "oncall@shop.test"
   }
 
+  # The ARNs AWS gives a staging- stack's topic and queues: with them, the functions module's
+  # preconditions compare the ARNs built at plan time with those the queues get, as an apply does.
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sns_topic.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
+    }
+  }
+
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sqs_queue.dlq
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
+    }
+  }
+
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sqs_queue.this["inventory-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-inventory-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-inventory-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sqs_queue.this["billing-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-billing-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-billing-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sqs_queue.this["notification-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-notification-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.order_fanout.module.messaging.aws_sqs_queue.this["order-status-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-status-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-status-queue"
+    }
+  }
+
   assert {
     condition = alltrue(flatten([
       for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "staging-")]
     ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 19 + 1 + 1
     error_message = "Every globally named resource must carry name_prefix, so that two environments share an account."
+  }
+
+  assert {
+    condition     = output.operator_role_arn == null
+    error_message = "The operator role is off by default."
   }
 
   assert {

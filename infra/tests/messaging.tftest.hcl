@@ -180,6 +180,8 @@ run "dlq_alarm_exists" {
   }
 }
 
+# The ARNs the queues get in a prefixed environment carry the prefix, as AWS names them: the
+# file's unprefixed overrides would let an ARN built from the bare key pass unseen.
 run "names_carry_the_prefix" {
   command = plan
   module {
@@ -188,6 +190,53 @@ run "names_carry_the_prefix" {
   variables {
     name_prefix = "staging-"
   }
+
+  override_resource {
+    target          = aws_sns_topic.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
+    }
+  }
+
+  override_resource {
+    target          = aws_sqs_queue.dlq
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
+    }
+  }
+
+  override_resource {
+    target          = aws_sqs_queue.this["a-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-a-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-a-queue"
+    }
+  }
+
+  override_resource {
+    target          = aws_sqs_queue.this["b-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-b-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-b-queue"
+    }
+  }
+
+  # What the queues' own policies, the DLQ's allow policy and the callers' IAM policies name
+  # before the queues exist must be the ARNs the queues get.
+  assert {
+    condition = (
+      output.queue_arns_at_plan == output.queue_arns && output.dlq_arn_at_plan == output.dlq_arn &&
+      jsondecode(aws_sqs_queue.dlq.redrive_allow_policy).sourceQueueArns == ["arn:aws:sqs:us-east-1:000000000000:staging-a-queue", "arn:aws:sqs:us-east-1:000000000000:staging-b-queue"] &&
+      alltrue([for q in keys(var.queues) : jsondecode(aws_sqs_queue.this[q].policy).Statement[0].Resource == aws_sqs_queue.this[q].arn])
+    )
+    error_message = "An ARN built at plan time misses name_prefix: it names a queue that does not exist."
+  }
+
   assert {
     condition = (
       aws_sns_topic.this.name == "staging-order-events" && aws_sqs_queue.dlq.name == "staging-order-processing-dlq" &&

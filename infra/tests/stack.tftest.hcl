@@ -408,7 +408,7 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
         OwnLogGroup      = ["logs:CreateLogStream", "logs:PutLogEvents"]
         TableOrders      = ["dynamodb:PutItem", "dynamodb:Query"]
         TableInventory   = ["dynamodb:BatchGetItem"]
-        TableIdempotency = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        TableIdempotency = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]
       }
       order-publisher = {
         OwnLogGroup        = ["logs:CreateLogStream", "logs:PutLogEvents"]
@@ -451,6 +451,17 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
       for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Action if s.Resource == output.table_arns["inventory"]
     ]) == jsonencode([["dynamodb:BatchGetItem"]])
     error_message = "order-api may only read prices from the inventory table, never write stock."
+  }
+
+  # functions/order-api/dynamo-product-catalog.ts reads the products and the Idempotency-Key in one
+  # BatchGetItem: AWS authorises it on each table it names, and denies the whole call otherwise.
+  assert {
+    condition = alltrue([
+      for t in ["inventory", "idempotency"] : anytrue([
+        for s in jsondecode(output.iam_policies["order-api"]).Statement : s.Resource == output.table_arns[t] && contains(flatten([s.Action]), "dynamodb:BatchGetItem")
+      ])
+    ])
+    error_message = "order-api's one BatchGetItem names the inventory and the idempotency tables: both must grant it."
   }
 }
 
@@ -501,10 +512,11 @@ run "every_alarm_notifies_the_alerts_topic" {
   }
 }
 
-# order-status writes PaymentMismatches (EMF, Powertools Metrics) in its POWERTOOLS_METRICS_NAMESPACE
-# with the dimension service = order-status (test/unit/order-status/handler.test.ts): the alarm must
-# read exactly that, and fire on the first one.
-run "the_payment_mismatch_alarm_counts_what_order_status_writes" {
+# envs/aws runs with a name_prefix: every ARN the policies name before the queues exist must be
+# the ARN the queue gets. Built from the bare names, the consumers' grants, the outbox's on-failure
+# grant, the queues' own policies and the DLQ's allow policy (tests/messaging.tftest.hcl) named queues
+# that do not exist, and the functions module's preconditions stopped the apply halfway.
+run "a_prefixed_stack_names_the_queues_it_creates" {
   command = plan
   module {
     source = "./modules/order-fanout"
@@ -513,6 +525,78 @@ run "the_payment_mismatch_alarm_counts_what_order_status_writes" {
     name_prefix = "staging-"
   }
 
+  # A prefixed stack's queues get prefixed ARNs: the file's unprefixed overrides would hide an ARN
+  # built at plan time without the prefix (the policies, and the functions module's preconditions,
+  # compare what is built with what the queues get).
+  override_resource {
+    target          = module.messaging.aws_sns_topic.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.dlq
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["inventory-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-inventory-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-inventory-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["billing-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-billing-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-billing-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["notification-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-notification-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["order-status-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-status-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-status-queue"
+    }
+  }
+
+  assert {
+    condition = alltrue([
+      for f, q in { inventory = "inventory-queue", billing = "billing-queue", notification = "notification-queue", order-status = "order-status-queue" } :
+      [for s in jsondecode(output.iam_policies[f]).Statement : s.Resource if s.Sid == "ConsumeOwnQueue"] == ["arn:aws:sqs:us-east-1:000000000000:staging-${q}"]
+    ])
+    error_message = "A consumer's grant names a queue without the prefix."
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.iam_policies["order-publisher"]).Statement : s.Resource if s.Sid == "SendStreamFailures"] == ["arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"]
+    error_message = "The outbox's on-failure grant names a DLQ without the prefix."
+  }
+
+  # order-status writes PaymentMismatches (EMF, Powertools Metrics) in its POWERTOOLS_METRICS_NAMESPACE
+  # with the dimension service = order-status (test/unit/order-status/handler.test.ts): the alarm must
+  # read exactly that, and fire on the first one.
   assert {
     condition = (
       module.alerts.metric_alarms["payment-mismatches"].namespace == "staging-order-fanout" &&
@@ -523,6 +607,88 @@ run "the_payment_mismatch_alarm_counts_what_order_status_writes" {
       module.alerts.metric_alarms["payment-mismatches"].threshold == 0
     )
     error_message = "The payment-mismatches alarm must watch order-status's PaymentMismatches (Sum > 0) in the stack's metrics namespace."
+  }
+}
+
+# The optional operator role (modules/operator, tests/operator.tftest.hcl) names this stack's
+# resources, all of them.
+run "the_operator_role_names_this_stacks_resources" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    operator_role_enabled = true
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-api"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-api"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-publisher"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-publisher"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["inventory"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:inventory"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["billing"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:billing"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["notification"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:notification"
+    }
+  }
+
+  override_resource {
+    target          = module.functions.aws_lambda_function.this["order-status"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-status"
+    }
+  }
+
+  override_resource {
+    target          = module.api.aws_api_gateway_rest_api.this
+    override_during = plan
+    values = {
+      id            = "api123"
+      execution_arn = "arn:aws:execute-api:us-east-1:000000000000:api123"
+    }
+  }
+
+  assert {
+    condition = jsonencode({ for s in jsondecode(output.operator_policy).Statement : s.Sid => flatten([s.Resource]) if s.Sid != "ListWhatTakesNoResource" }) == jsonencode({
+      ReadTheTopic       = [output.topic_arn]
+      ReadTheQueues      = sort(concat(values(output.queue_arns), [output.dlq_arn]))
+      InspectTheDlq      = [output.dlq_arn]
+      RedriveToTheQueues = sort(values(output.queue_arns))
+      DescribeTheTables  = sort(values(output.table_arns))
+      ReadTheFunctions   = sort(values(module.functions.function_arns))
+      ReadTheApi         = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/api123/resources", "arn:aws:apigateway:us-east-1::/restapis/api123/stages"]
+    })
+    error_message = "The operator role must name this stack's topic, queues, DLQ, tables, functions and API."
   }
 }
 

@@ -8,7 +8,8 @@
 // APIs alone: the DLQ by name, the queues that redrive to it, the topic they subscribe to, the
 // functions their mappings feed and the tables those functions are configured with.
 // Where: AWS_ENDPOINT_URL when set (the emulator), else AWS through the default credential chain.
-//   npx tsx local/ops/status.ts [--state FILE] [--json]
+// Without a state, the DLQ is found by its name: --dlq NAME for a prefixed stack ("staging-order-processing-dlq").
+//   npx tsx local/ops/status.ts [--state FILE] [--dlq NAME] [--json]
 import { parseArgs } from 'node:util';
 import {
   APIGatewayClient,
@@ -131,9 +132,9 @@ async function allMappings(lambda: LambdaClient): Promise<EventSourceMappingConf
 }
 
 /** The stack's names from the APIs alone, starting from the DLQ. */
-export async function refsFromApis(c: Clients): Promise<StackRefs> {
-  const dlqUrl = (await c.sqs.send(new GetQueueUrlCommand({ QueueName: DLQ_NAME }))).QueueUrl;
-  if (!dlqUrl) throw new Error(`no queue named ${DLQ_NAME}: is the stack deployed here?`);
+export async function refsFromApis(c: Clients, dlqName = DLQ_NAME): Promise<StackRefs> {
+  const dlqUrl = (await c.sqs.send(new GetQueueUrlCommand({ QueueName: dlqName }))).QueueUrl;
+  if (!dlqUrl) throw new Error(`no queue named ${dlqName}: is the stack deployed here?`);
   const queueUrls = (await c.sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }))).queueUrls ?? [];
   const queueArns = new Set(
     await Promise.all(
@@ -156,9 +157,14 @@ export async function refsFromApis(c: Clients): Promise<StackRefs> {
   const functionNames = new Set(
     mappings.filter((m) => m.EventSourceArn && queueArns.has(m.EventSourceArn)).map((m) => nameOf(m.FunctionArn ?? '')),
   );
-  // The API: the REST API named like the project's (envs name it "order-fanout…"), whatever function it fronts.
+  // The API: the REST API named as the envs name it ("<prefix>order-api", the prefix the DLQ's name
+  // carries), else one named like the project's, whatever function it fronts.
+  const prefix = dlqName.endsWith(DLQ_NAME) ? dlqName.slice(0, -DLQ_NAME.length) : '';
   const apis = (await c.apigw.send(new GetRestApisCommand({ limit: 500 }))).items ?? [];
-  const api = apis.find((a) => a.name?.startsWith('order')) ?? (apis.length === 1 ? apis[0] : undefined);
+  const api =
+    apis.find((a) => a.name === `${prefix}order-api`) ??
+    apis.find((a) => a.name?.startsWith('order')) ??
+    (apis.length === 1 ? apis[0] : undefined);
   const stage = api?.id
     ? (await c.apigw.send(new GetStagesCommand({ restApiId: api.id }))).item?.[0]?.stageName
     : undefined;
@@ -415,13 +421,15 @@ export function renderStatus(s: StackStatus): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { state: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { state: { type: 'string' }, dlq: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
   const endpoint = process.env.AWS_ENDPOINT_URL || undefined;
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const c = clientsFor(endpoint);
   try {
     const state = findState(values.state);
-    const refs = state ? await refsFromState(state) : await refsFromApis(c);
+    const refs = state ? await refsFromState(state) : await refsFromApis(c, values.dlq);
     const status = await collectStatus(c, refs, endpoint, region);
     process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : renderStatus(status));
   } catch (error) {

@@ -38,6 +38,11 @@ export interface RuntimeOptions {
   endpoint: string;
   /** Where build.mjs put <functionName>.zip. */
   distDir: string;
+  /**
+   * The name of a deployed function's zip in distDir, without .zip (default: the function's name).
+   * A stack whose names carry a prefix deploys functions/<name> as <prefix><name> from <name>.zip.
+   */
+  zipName?: (functionName: string) => string;
   /** The front door's port (default 4567; 0 picks a free one). */
   apiPort?: number;
   apiHost?: string;
@@ -336,7 +341,8 @@ async function checkCode(ctx: RuntimeContext, deployment: Deployment): Promise<v
   ctx.log(`runtime: code of every function matches its deployed CodeSha256 (${seconds(Date.now() - started)})`);
 }
 
-const zipOf = (ctx: RuntimeContext, fn: DeployedFunction): string => join(ctx.options.distDir, `${fn.name}.zip`);
+const zipOf = (ctx: RuntimeContext, fn: DeployedFunction): string =>
+  join(ctx.options.distDir, `${ctx.options.zipName?.(fn.name) ?? fn.name}.zip`);
 
 /** A pool running the function's zip from distDir, extracted to a directory of its own. */
 async function workerPool(ctx: RuntimeContext, fn: DeployedFunction): Promise<WorkerPool> {

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answersAws } from './emulator.js';
+import { outputs } from '../state.js';
 import { distDir as builtDir, localStateDir, repoRoot } from '../paths.js';
 import * as terraform from './terraform.js';
 import { runningUp } from './up-pid.js';
@@ -43,7 +44,15 @@ try {
   const distDir = existsSync(join(builtDir, 'order-api.zip'))
     ? builtDir
     : join(repoRoot, 'infra', 'tests', 'fixtures', 'lambda-zips');
-  await terraform.destroy({ endpoint, statePath, distDir, onOutput: (chunk) => process.stdout.write(chunk) });
+  // The prefix the stack was applied with, from its state (NAME_PREFIX may have changed since).
+  const { name_prefix: namePrefix } = await outputs(statePath);
+  await terraform.destroy({
+    endpoint,
+    statePath,
+    distDir,
+    vars: typeof namePrefix === 'string' ? { name_prefix: namePrefix } : {},
+    onOutput: (chunk) => process.stdout.write(chunk),
+  });
   console.log(`destroy: done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 } catch (error) {
   console.error(`make destroy failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -9,8 +9,14 @@ import { startFaultProxy, type FaultProxy } from '../fault-proxy.js';
 import { createIamGate, type IamReport } from '../iam/gate.js';
 import { startRuntime, type RuntimeReport } from '../runtime/index.js';
 import { seed } from './seed.js';
-import { distDir } from '../paths.js';
+import { distDir as defaultDistDir } from '../paths.js';
 import * as terraform from './terraform.js';
+
+/**
+ * The name prefix of make up's stack and of the e2e stacks (NAME_PREFIX= for none): every name carries
+ * one, as in every real environment, so that a tool or test that finds a resource by its bare name fails here.
+ */
+export const DEFAULT_NAME_PREFIX = 'local-';
 
 /** The local stack always runs in one region with dummy credentials; moto accepts any. */
 const LOCAL_AWS_ENV = {
@@ -32,6 +38,15 @@ export interface StackOptions {
   onReport?: (report: RuntimeReport) => void;
   /** Extra Terraform variables, e.g. a shorter function timeout for a test. */
   vars?: Record<string, string>;
+  /** infra/envs/local's name_prefix (default DEFAULT_NAME_PREFIX). */
+  namePrefix?: string;
+  /** What is applied: infra/envs/local by default; make rehearse passes its copy of infra/envs/aws. */
+  deployment?: Deployment;
+  /**
+   * Where the functions are built, applied and run from (default dist/). make rehearse builds into a
+   * directory of its own: beside make test's e2e tests, watch.test.ts edits sources and rebuilds dist/.
+   */
+  distDir?: string;
   /** Route the functions' AWS calls through a fault proxy (counts calls, injects faults on demand). */
   faultProxy?: boolean;
   /**
@@ -47,7 +62,26 @@ export interface StackOptions {
   waitTimeSeconds?: number;
 }
 
+/** How startStack applies the stack's Terraform to the emulator it found or started. */
+export interface Deployment {
+  /** The configuration, for the progress lines ("infra/envs/local"). */
+  name: string;
+  /** Its `terraform init`, run while the emulator starts and the functions build. */
+  init(onOutput?: (chunk: string) => void): Promise<void>;
+  /** Its apply against the emulator: the outputs. */
+  apply(options: terraform.TerraformOptions): Promise<Record<string, unknown>>;
+}
+
+/** infra/envs/local, with the emulator's variables and the name prefix. */
+const localDeployment = (vars: Record<string, string>): Deployment => ({
+  name: 'infra/envs/local',
+  init: (onOutput) => terraform.init(onOutput),
+  apply: (options) => terraform.apply({ ...options, vars: { ...vars, ...options.vars } }),
+});
+
 export interface StackOutputs {
+  /** The prefix every name below carries (name_prefix). */
+  name_prefix: string;
   api_id: string;
   stage_name: string;
   topic_arn: string;
@@ -89,6 +123,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const step = options.step ?? (() => {});
   const timings: Record<string, number> = {};
   mkdirSync(options.stateDir, { recursive: true });
+  const distDir = options.distDir ?? defaultDistDir;
+  const deployment =
+    options.deployment ?? localDeployment({ name_prefix: options.namePrefix ?? DEFAULT_NAME_PREFIX, ...options.vars });
 
   // The emulator, the bundles and `terraform init` need nothing from one another: side by side.
   step(
@@ -98,8 +135,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     timed(timings, 'emulator', () =>
       startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') }),
     ),
-    timed(timings, 'build', () => Promise.all(functionNames().map(buildFunction))),
-    timed(timings, 'init', () => terraform.init(options.verbose)),
+    timed(timings, 'build', () => Promise.all(functionNames().map((name) => buildFunction(name, distDir)))),
+    timed(timings, 'init', () => deployment.init(options.verbose)),
   ]);
   if (started.status === 'rejected') throw started.reason;
   const emulator = started.value;
@@ -119,7 +156,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       endpoint: emulator.url,
       statePath: join(options.stateDir, 'terraform.tfstate'),
       distDir,
-      vars: options.vars,
       onOutput: options.verbose,
     };
     const onProgress = (summary: string) => step(`terraform: ${summary}`);
@@ -127,16 +163,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // exists, and Terraform would first refresh each of those resources. A new emulator starts from none.
     if (emulator.started) rmSync(tf.statePath, { force: true });
     step(
-      'terraform: apply infra/envs/local (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)',
+      `terraform: apply ${deployment.name} (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)`,
     );
     const outputs = (await timed(timings, 'apply', () =>
-      terraform.apply({ ...tf, onProgress }),
+      deployment.apply({ ...tf, onProgress }),
     )) as unknown as StackOutputs;
+    step(`terraform: every name carries the prefix "${outputs.name_prefix}"`);
 
     step('seed: inventory from local/stack/seed/products.json');
-    const created = await timed(timings, 'seed', () =>
-      seed(emulator.url, outputs.table_names.inventory ?? 'inventory'),
-    );
+    const inventory = outputs.table_names.inventory;
+    if (inventory === undefined) throw new Error('the stack has no inventory table (outputs.table_names)');
+    const created = await timed(timings, 'seed', () => seed(emulator.url, inventory));
     step(`seed: ${created} new products`);
 
     const iam = options.iam ?? true;
@@ -157,6 +194,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       startRuntime({
         endpoint: emulator.url,
         distDir,
+        // functions/<name> is built as dist/<name>.zip and deployed as <prefix><name>.
+        zipName: (name) => (name.startsWith(outputs.name_prefix) ? name.slice(outputs.name_prefix.length) : name),
         apiPort: options.apiPort,
         log: options.verbose,
         onReport: options.onReport,

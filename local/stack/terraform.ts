@@ -1,5 +1,7 @@
 // Runs Terraform for the local environment: the same `infra/envs/local` that `make up` applies,
-// with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir).
+// with the state wherever the caller keeps it (make up: .local/, the e2e tests: a temp dir); or, with
+// envDir, another configuration whose own override files point it at the emulator (make rehearse's
+// copy of infra/envs/aws).
 import { spawn } from 'node:child_process';
 import { createApplyProgress } from './apply-progress.js';
 import { localEnvDir } from '../paths.js';
@@ -16,11 +18,17 @@ export interface TerraformOptions {
   onOutput?: (chunk: string) => void;
   /** Apply's progress ("12/40 done; waiting on …"), every few seconds while it runs. */
   onProgress?: (summary: string) => void;
+  /**
+   * The configuration, infra/envs/local by default, applied with the emulator's variables (endpoint,
+   * functions_endpoint, the mappings disabled). Another one gets only dist_dir and `vars`: its own
+   * override files point it at the emulator.
+   */
+  envDir?: string;
 }
 
-function run(args: string[], onOutput?: (chunk: string) => void): Promise<string> {
+function run(args: string[], onOutput?: (chunk: string) => void, envDir = localEnvDir): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('terraform', [`-chdir=${localEnvDir}`, ...args], {
+    const child = spawn('terraform', [`-chdir=${envDir}`, ...args], {
       env: { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -46,16 +54,16 @@ function run(args: string[], onOutput?: (chunk: string) => void): Promise<string
 // envs/local's defaults are LocalStack's (tflocal apply); what moto and the local runtime need is passed here.
 const varArgs = (o: TerraformOptions) =>
   Object.entries({
-    endpoint: o.endpoint,
-    functions_endpoint: o.endpoint,
-    event_source_mappings_enabled: 'false',
+    ...(o.envDir === undefined
+      ? { endpoint: o.endpoint, functions_endpoint: o.endpoint, event_source_mappings_enabled: 'false' }
+      : {}),
     dist_dir: o.distDir,
     ...o.vars,
   }).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
 
 /** `terraform init` once: providers come from the mirror named by TF_CLI_CONFIG_FILE (see Makefile). */
-export async function init(onOutput?: (chunk: string) => void): Promise<void> {
-  await run(['init', '-input=false', '-no-color'], onOutput);
+export async function init(onOutput?: (chunk: string) => void, envDir = localEnvDir): Promise<void> {
+  await run(['init', '-input=false', '-no-color'], onOutput, envDir);
 }
 
 /**
@@ -114,7 +122,7 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
   };
   const timer = setInterval(report, PROGRESS_EVERY_MS);
   try {
-    await run(changeArgs('apply', '-json', o), lineSplitter(onLine));
+    await run(changeArgs('apply', '-json', o), lineSplitter(onLine), o.envDir);
   } catch (error) {
     const errors = progress.errors();
     throw errors.length > 0 ? new Error(`terraform apply failed:\n${errors.join('\n')}`) : error;
@@ -131,7 +139,7 @@ export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean
     const child = spawn(
       'terraform',
       [
-        `-chdir=${localEnvDir}`,
+        `-chdir=${o.envDir ?? localEnvDir}`,
         'plan',
         '-detailed-exitcode',
         '-input=false',
@@ -153,5 +161,5 @@ export async function planIsClean(o: TerraformOptions): Promise<{ clean: boolean
 
 /** `terraform destroy` of the state at statePath, with the variables the apply had. */
 export async function destroy(o: TerraformOptions): Promise<void> {
-  await run(changeArgs('destroy', '-no-color', o), o.onOutput);
+  await run(changeArgs('destroy', '-no-color', o), o.onOutput, o.envDir);
 }

@@ -22,9 +22,12 @@ import {
 import { decodeJwt } from 'jose';
 
 export const DEMO_CUSTOMER = 'demo';
-/** The names infra/modules/auth gives the pool and its client (envs/local has no name_prefix). */
+/** The names infra/modules/auth gives the pool and its client, after the stack's name prefix. */
 export const USER_POOL_NAME = 'order-fanout-customers';
 export const CLIENT_NAME = 'order-fanout-web';
+/** "<prefix>order-fanout-customers" (the prefix empty, or letters, digits and "-", ending in "-"). */
+const isStackPool = (name: string | undefined): boolean =>
+  name === USER_POOL_NAME || (name?.endsWith(`-${USER_POOL_NAME}`) ?? false);
 
 export interface UserPoolRef {
   userPoolId: string;
@@ -120,24 +123,30 @@ export function customerTokens(
   };
 }
 
-/** The pool and client by the names Terraform gives them, for a stack whose state is not at hand. */
+/**
+ * The pool and client by the names Terraform gives them, for a stack whose state is not at hand: the one
+ * pool named <prefix>order-fanout-customers, whatever its prefix, and its <prefix>order-fanout-web client.
+ */
 export async function findUserPool(cognito: CognitoIdentityProviderClient): Promise<UserPoolRef> {
   const pools = [];
   let NextToken: string | undefined;
   do {
     const page = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken }));
-    pools.push(...(page.UserPools ?? []).filter((pool) => pool.Name === USER_POOL_NAME));
+    pools.push(...(page.UserPools ?? []).filter((pool) => isStackPool(pool.Name)));
     NextToken = page.NextToken;
   } while (NextToken !== undefined);
   const [pool, ...others] = pools;
   if (pool?.Id === undefined) throw new Error(`no user pool ${USER_POOL_NAME}: is the stack up (make up)?`);
   if (others.length > 0)
-    throw new Error(`${pools.length} user pools are named ${USER_POOL_NAME}: cannot tell which is the stack's`);
+    throw new Error(
+      `${pools.length} user pools are named like ${USER_POOL_NAME} (${pools.map((p) => p.Name).join(', ')}): cannot tell which is the stack's`,
+    );
+  const prefix = (pool.Name ?? '').slice(0, -USER_POOL_NAME.length);
   const { UserPoolClients = [] } = await cognito.send(
     new ListUserPoolClientsCommand({ UserPoolId: pool.Id, MaxResults: 60 }),
   );
-  const client = UserPoolClients.find((candidate) => candidate.ClientName === CLIENT_NAME);
-  if (client?.ClientId === undefined) throw new Error(`user pool ${pool.Id} has no app client ${CLIENT_NAME}`);
+  const client = UserPoolClients.find((candidate) => candidate.ClientName === `${prefix}${CLIENT_NAME}`);
+  if (client?.ClientId === undefined) throw new Error(`user pool ${pool.Id} has no app client ${prefix}${CLIENT_NAME}`);
   return { userPoolId: pool.Id, clientId: client.ClientId };
 }
 

@@ -4,13 +4,15 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { functionNames } from '../../build.mjs';
 import { createNarrator } from './narrate.js';
 import type { RuntimeReport } from '../runtime/index.js';
-import { startStack } from './stack.js';
+import { DEFAULT_NAME_PREFIX, startStack } from './stack.js';
 import { localStateDir as stateDir } from '../paths.js';
 import { runningUp, upPidFile } from './up-pid.js';
 
 const pidFile = upPidFile(stateDir);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
 const apiPort = Number(process.env.API_PORT ?? 4567);
+// Every name carries a prefix, as in every real environment; NAME_PREFIX= (empty) for the original names.
+const namePrefix = process.env.NAME_PREFIX ?? DEFAULT_NAME_PREFIX;
 
 const running = runningUp(stateDir);
 if (running !== undefined) {
@@ -42,13 +44,13 @@ try {
   // The runtime's narration: every function's log lines and one line per batch or request.
   const json = process.env.LOG_FORMAT === 'json';
   const narrate = createNarrator({
-    functions: functionNames(),
+    functions: functionNames().map((name) => `${namePrefix}${name}`),
     color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
     json,
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
   const iam = process.env.LOCAL_IAM !== 'off';
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, iam });
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');

@@ -5,8 +5,10 @@
 // workers (POST /_runtime/reload on its front door). Batches and requests already running finish on
 // the old code; nothing is cut off. Terraform's state still records the applied code: the next
 // `make up` applies the current zips.
-//   npx tsx local/stack/watch.ts      (AWS_ENDPOINT_URL: the emulator; API_PORT: the runtime's front door)
+//   npx tsx local/stack/watch.ts [--state FILE]   (AWS_ENDPOINT_URL: the emulator; API_PORT: the runtime's front door)
+// The deployed functions' names carry the stack's name prefix: the state's outputs say which.
 import { createHash } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { watch } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -15,6 +17,7 @@ import * as esbuild from 'esbuild';
 import { bundleOptions, functionNames, writeZip } from '../../build.mjs';
 import { RELOAD_PATH, type Reloaded } from '../runtime/control.js';
 import { distDir as dist, repoRoot } from '../paths.js';
+import { findState, outputs } from '../state.js';
 
 export interface WatchOptions {
   endpoint: string;
@@ -23,6 +26,8 @@ export interface WatchOptions {
   log?: (line: string) => void;
   /** Quiet time after the last file event before rebuilding (editors write a file in several steps). */
   debounceMs?: number;
+  /** The stack's name prefix: functions/<name> is deployed as <namePrefix><name>. */
+  namePrefix?: string;
 }
 
 export interface Watcher {
@@ -47,6 +52,7 @@ const ms = (since: number) => `${Math.round(performance.now() - since)} ms`;
 export function startWatch(options: WatchOptions): Watcher {
   const log = options.log ?? ((line: string) => console.log(line));
   const lambda = new LambdaClient({ endpoint: options.endpoint });
+  const deployedName = (name: string): string => `${options.namePrefix ?? ''}${name}`;
   const builds = new Map<string, FunctionBuild>();
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -86,7 +92,9 @@ export function startWatch(options: WatchOptions): Watcher {
         }
         const codeSha256 = sha256(zip);
         if (codeSha256 === build.deployed) return; // the same bytes (a comment, say): nothing to deploy
-        const answer = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: build.name, ZipFile: zip }));
+        const answer = await lambda.send(
+          new UpdateFunctionCodeCommand({ FunctionName: deployedName(build.name), ZipFile: zip }),
+        );
         if (answer.CodeSha256 !== codeSha256)
           throw new Error(
             `${build.name}: the emulator holds CodeSha256 ${String(answer.CodeSha256)} after the update, not ${codeSha256}`,
@@ -121,7 +129,8 @@ export function startWatch(options: WatchOptions): Watcher {
           write: true,
         } as esbuild.BuildOptions & { metafile: true; write: true });
         const deployed =
-          (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).CodeSha256 ?? '';
+          (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: deployedName(name) }))).CodeSha256 ??
+          '';
         const build: FunctionBuild = { name, context, inputs: new Set(), deployed };
         builds.set(name, build);
         // The first build maps each function to its sources; it deploys nothing unless the sources changed since make up.
@@ -164,9 +173,18 @@ export function startWatch(options: WatchOptions): Watcher {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { state: { type: 'string' } } });
   const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
   const frontDoor = `http://127.0.0.1:${process.env.API_PORT ?? '4567'}`;
-  const watcher = startWatch({ endpoint, frontDoor });
+  const state = findState(values.state);
+  if (state === undefined) {
+    console.error(
+      `make watch failed: no Terraform state${values.state ? ` at ${values.state}` : ''} (is make up running?)`,
+    );
+    process.exit(1);
+  }
+  const { name_prefix: namePrefix } = await outputs(state);
+  const watcher = startWatch({ endpoint, frontDoor, namePrefix: typeof namePrefix === 'string' ? namePrefix : '' });
   const stop = () => void watcher.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

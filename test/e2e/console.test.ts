@@ -9,7 +9,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { receiveAll } from '../../local/ops/dlq/messages.js';
-import { eventually, pollsRestarted, stack } from './support/stack.js';
+import { eventually, named, pollsRestarted, stack } from './support/stack.js';
 import { orderRequest, placeOrder, sns, sqs, stockProduct, uniqueId } from './support/orders.js';
 
 const SCREENSHOT = join(import.meta.dirname, 'artifacts', 'console.png');
@@ -76,23 +76,23 @@ it('an order goes PLACED → CONFIRMED, with its events across services in time 
   // Its timeline, once order-status has applied the confirmation email's NotificationSent.
   await row.click();
   await page
-    .locator('#timeline li[data-fn="order-status"]', { hasText: 'event applied' })
+    .locator(`#timeline li[data-fn="${named('order-status')}"]`, { hasText: 'event applied' })
     .nth(3)
     .waitFor({ timeout: 30_000 });
   const entries = await page.locator('#timeline li').evaluateAll((items) =>
     items.map((li) => ({
-      fn: li.getAttribute('data-fn'),
+      fn: li.getAttribute('data-fn') ?? '',
       time: li.querySelector('time')?.textContent ?? '',
       message: li.querySelector('.message')?.textContent ?? '',
     })),
   );
-  expect(entries[0]).toMatchObject({ fn: 'order-api', message: 'request' });
+  expect(entries[0]).toMatchObject({ fn: named('order-api'), message: 'request' });
   expect(entries.map((e) => e.time)).toEqual([...entries.map((e) => e.time)].sort());
   expect(new Set(entries.map((e) => e.fn))).toEqual(
-    new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status']),
+    new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status'].map(named)),
   );
   const at = (fn: string, message: string): number =>
-    entries.findIndex((e) => e.fn === fn && e.message.startsWith(message));
+    entries.findIndex((e) => e.fn === named(fn) && e.message.startsWith(message));
   expect(at('order-status', 'order CONFIRMED')).toBeGreaterThan(
     Math.max(at('inventory', 'stock reserved'), at('billing', 'payment decided')),
   );
@@ -104,7 +104,7 @@ it('an order goes PLACED → CONFIRMED, with its events across services in time 
   await page.locator('#emails li', { hasText: `We received your order ${placed.orderId}` }).waitFor();
   // Every queue with its counts, and the DLQ on its own.
   for (const name of ['inventory-queue', 'billing-queue', 'notification-queue', 'order-status-queue'])
-    await page.locator(`#queues tr[data-queue="${name}"]`).waitFor();
+    await page.locator(`#queues tr[data-queue="${named(name)}"]`).waitFor();
 });
 
 it('a poison message raises the DLQ count; the Redrive button puts it back on its queue', async () => {

@@ -52,6 +52,7 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -783,6 +784,28 @@ describe('SQS queue attributes, as AWS answers them', () => {
       visibility: '7',
       policy,
     });
+  });
+
+  it('an enabled event source mapping is kept, and a message sent to its queue is received by nobody but the caller (plain moto receives it in SendMessage)', async () => {
+    const queue = await createQueue('check-mapped');
+    const lambda = new LambdaClient(config());
+    // Any deployed function: the runtime discovered its mappings at start and never sees this one.
+    const functionArn = (await lambda.send(new ListFunctionsCommand({}))).Functions?.[0]?.FunctionArn;
+    const mapping = await lambda.send(
+      new CreateEventSourceMappingCommand({ FunctionName: functionArn, EventSourceArn: queue.arn, Enabled: true }),
+    );
+    try {
+      expect(mapping.State).toBe('Enabled');
+      await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: '{}' }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+      );
+      // Plain moto: "2" (its own delivery received it once, failed without Docker, and made it visible again).
+      expect(Messages.map((m) => m.Attributes?.ApproximateReceiveCount)).toEqual(['1']);
+    } finally {
+      await lambda.send(new DeleteEventSourceMappingCommand({ UUID: mapping.UUID }));
+      lambda.destroy();
+    }
   });
 });
 

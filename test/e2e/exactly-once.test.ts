@@ -3,7 +3,7 @@
 // from the orders table's stream) under failing publishes. Each test names, in a comment, the guard it would catch if it were removed.
 import { randomUUID } from 'node:crypto';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually } from './support/stack.js';
+import { eventually, named } from './support/stack.js';
 import {
   deservedStates,
   effectsOf,
@@ -243,7 +243,9 @@ describe("the outbox: OrderPlaced comes from the orders table's stream", () => {
     const tap = await TopicTap.open();
     try {
       // Each distinct OrderPlaced fails its first 6 publishes: the SDK's 3 attempts in two invocations.
-      await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500', timesEach: 6 }]);
+      await setFaults([
+        { action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: '500', timesEach: 6 },
+      ]);
       const plan = Array.from({ length: 4 }, (_, i) => ({
         request: orderRequest([{ productId: product, quantity: 1 }], i % 4 === 3 ? 'tok_chargeDeclined' : 'tok_visa'),
         key: i % 2 === 0 ? randomUUID() : undefined, // with and without an Idempotency-Key

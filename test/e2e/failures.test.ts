@@ -33,7 +33,7 @@ import { listDlq, receiveAll, type DlqEntry } from '../../local/ops/dlq/messages
 import { discover } from '../../local/ops/dlq/topology.js';
 import { isAlive } from '../../local/stack/up-pid.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually, pollsRestarted, stack } from './support/stack.js';
+import { eventually, named, pollsRestarted, queueNameOf, stack } from './support/stack.js';
 import {
   billingOf,
   deservedStates,
@@ -115,7 +115,7 @@ async function withVisibility(seconds: Record<string, number>): Promise<() => Pr
 
 async function topology() {
   const config = awsConfig();
-  return discover(new SQSClient(config), new SNSClient(config));
+  return discover(new SQSClient(config), new SNSClient(config), queueNameOf(stack().outputs.dlq_url));
 }
 
 /** What the DLQ holds for these orders (listing in process: cheap enough to poll). */
@@ -147,9 +147,15 @@ async function removeFromDlq(orderIds: readonly string[]): Promise<void> {
 
 /** The operator's tool, as `make dlq` / `make dlq-redrive` run it. */
 async function dlqTool(...args: string[]): Promise<string> {
-  const { stdout } = await run('npx', ['tsx', 'local/ops/dlq/cli.ts', ...args, '--endpoint', stack().endpoint], {
-    env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-  });
+  // --state: the stack's DLQ, whose name carries its prefix, as make up's state gives it to make dlq.
+  const state = join(stack().stateDir, 'terraform.tfstate');
+  const { stdout } = await run(
+    'npx',
+    ['tsx', 'local/ops/dlq/cli.ts', ...args, '--endpoint', stack().endpoint, '--state', state],
+    {
+      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    },
+  );
   return stdout;
 }
 
@@ -317,15 +323,15 @@ describe('poison messages', () => {
         eventId: `${badOrder}:OrderPlaced`,
         sourceKind: 'ambiguous',
       });
-      expect(row.sourceQueues).toEqual(['billing-queue', 'inventory-queue', 'notification-queue']);
+      expect(row.sourceQueues).toEqual(['billing-queue', 'inventory-queue', 'notification-queue'].map(named));
       expect(row.reason).toMatch(/not a valid order event/);
     }
     expect(rows.filter((r) => r.orderId === badCapture)).toEqual([
       expect.objectContaining({
         eventType: 'PaymentCaptured',
         sourceKind: 'inferred',
-        sourceQueues: ['order-status-queue'],
-        source: 'order-status-queue (by eventType)',
+        sourceQueues: [named('order-status-queue')],
+        source: `${named('order-status-queue')} (by eventType)`,
         reason: expect.stringMatching(/amount/),
       }),
     ]);
@@ -342,7 +348,7 @@ describe('redrive after a fix', () => {
   it('emails that failed while SES was down reach the DLQ; once it is back, `dlq redrive` delivers them, each once', async () => {
     const product = await stockProduct(5, 1000);
     // An outage: SES answers 503 to every send (transient: retried, then contained in the DLQ).
-    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: '503', function: 'notification' }]);
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: '503', function: named('notification') }]);
 
     const placed = await placeOrder([{ productId: product, quantity: 2 }]);
     const order = await finalOrder(placed.orderId);
@@ -392,7 +398,7 @@ describe('permanent refusals', () => {
   // both messages end in the DLQ (the test before this one shows that path for a real outage).
   it('an email SES refuses for good is recorded FAILED with its reason, shown by GET, and acknowledged: nothing reaches the DLQ', async () => {
     const product = await stockProduct(5);
-    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'rejected', function: 'notification' }]);
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'rejected', function: named('notification') }]);
 
     const placed = await placeOrder([{ productId: product, quantity: 1 }]);
     expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
@@ -437,7 +443,9 @@ describe('notification takeover', () => {
   it('duplicates of an OrderConfirmed whose first send SES throttled find its claim stale: exactly one email is sent', async () => {
     await quiet();
     // The first send of each of the order's two emails is throttled through all the SDK's attempts (3).
-    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'throttle', function: 'notification', times: 6 }]);
+    await setFaults([
+      { action: 'SESv2.SendEmail', rate: 1, fault: 'throttle', function: named('notification'), times: 6 },
+    ]);
     const product = await stockProduct(5);
     const placed = await placeOrder([{ productId: product, quantity: 1 }]);
     expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
@@ -495,7 +503,7 @@ describe('crashes and timeouts', () => {
 
   /** Stops every inventory worker, places an order, and waits until its OrderPlaced is in flight in one of them. */
   async function hangInventory() {
-    const pids = await workerPids('inventory');
+    const pids = await workerPids(named('inventory'));
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, 'SIGSTOP');
     stopped.push(...pids);
@@ -623,7 +631,7 @@ describe('transient faults', () => {
     const calls = Object.values(stats.calls).reduce((a, b) => a + b, 0);
     expect(injected / calls).toBeGreaterThan(0.1);
     for (const fn of ['order-api', 'inventory', 'billing', 'notification', 'order-status'])
-      expect(Object.keys(stats.byFunction[fn] ?? {}).length).toBeGreaterThan(0);
+      expect(Object.keys(stats.byFunction[named(fn)] ?? {}).length).toBeGreaterThan(0);
 
     await resetFaults();
     expect(await dlqOf(orders.map((o) => o.orderId))).toEqual([]);

@@ -12,7 +12,7 @@ import { tsImport } from 'tsx/esm/api';
 /** @type {import('../../local/stack/emulator.js')} */
 const { freePort } = await tsImport('../../local/stack/emulator.ts', import.meta.url);
 /** @type {import('../../local/stack/stack.js')} */
-const { startStack } = await tsImport('../../local/stack/stack.ts', import.meta.url);
+const { DEFAULT_NAME_PREFIX, startStack } = await tsImport('../../local/stack/stack.ts', import.meta.url);
 /** @type {import('../../local/stack/narrate.js')} */
 const { createNarrator } = await tsImport('../../local/stack/narrate.ts', import.meta.url);
 /** @type {import('./support/tflocal.js')} */
@@ -33,7 +33,14 @@ export default async function globalSetup() {
   const log = createWriteStream(join(stateDir, 'stack.log'));
   // What `make up` prints after "ready", uncoloured (narration.test.ts reads it).
   const narration = createWriteStream(join(stateDir, 'narration.log'));
-  const narrate = createNarrator({ functions: functionNames(), color: false, json: false });
+  // Every name carries make up's prefix, as in every real environment: a test that finds a resource by
+  // its bare name fails (tests read names from the outputs, support/stack.ts's named()).
+  const namePrefix = DEFAULT_NAME_PREFIX;
+  const narrate = createNarrator({
+    functions: functionNames().map((name) => `${namePrefix}${name}`),
+    color: false,
+    json: false,
+  });
   // tflocal.test.ts's deployment, applied beside the stack's: both wait mostly on the provider's SQS
   // waiters. E2E_SKIP_TFLOCAL=1 leaves it out, for a run without tflocal.test.ts (see make test-e2e).
   let markBuilt = () => {};
@@ -46,6 +53,7 @@ export default async function globalSetup() {
       apiPort: await freePort(),
       stateDir,
       faultProxy: true,
+      namePrefix,
       step: (m) => process.stderr.write(`[e2e setup] ${m}\n`),
       verbose: (chunk) => log.write(chunk.endsWith('\n') ? chunk : `${chunk}\n`),
       onReport: (report) => narration.write(`${narrate(report)}\n`),

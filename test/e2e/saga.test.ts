@@ -7,7 +7,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, eventIdFor, type EventOf } from '../../functions/shared/events.js';
 import type { OrderRecord } from '../../functions/shared/order-record.js';
 import { resetFaults, setFaults } from './support/faults.js';
-import { eventually } from './support/stack.js';
+import { eventually, named } from './support/stack.js';
 import {
   billingOf,
   db,
@@ -104,7 +104,7 @@ describe('the saga', () => {
     const product = await stockProduct(1, 700);
     // The stored order's own OrderPlaced (order-publisher, from the orders stream) is held back until
     // billing has voided: order-publisher's publishes fail, as SNS's can, and the stream retries them.
-    await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500' }]);
+    await setFaults([{ action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: '500' }]);
     const { orderId, placed } = await storeOrder(product, 2, 700);
     const rejected = createEvent('InventoryRejected', {
       id: eventIdFor('InventoryRejected', orderId),
@@ -148,7 +148,7 @@ describe('the saga', () => {
     // The stored order's own OrderPlaced is held back until inventory has recorded the release: without
     // it the outbox announces the order at once, inventory reserves, and the decline then releases a
     // real reservation (right, but not the order of events this test is about).
-    await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500' }]);
+    await setFaults([{ action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: '500' }]);
     const { orderId, placed } = await storeOrder(product, 3, 500, 'tok_chargeDeclined');
     const declined = createEvent('PaymentDeclined', {
       id: eventIdFor('PaymentDeclined', orderId),

@@ -12,7 +12,7 @@ import {
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { repoRoot } from '../../local/paths.js';
 import { clientsFor, collectStatus, refsFromApis, refsFromState, renderStatus } from '../../local/ops/status.js';
-import { clients, stack } from './support/stack.js';
+import { clients, named, queueNameOf, stack } from './support/stack.js';
 
 const region = 'us-east-1';
 
@@ -21,23 +21,20 @@ describe('make status', () => {
   const statePath = join(stateDir, 'terraform.tfstate');
   const apiPort = new URL(apiUrl).port;
   const aws = clientsFor(endpoint);
+  const dlqName = queueNameOf(outputs.dlq_url);
+  const queueNames = Object.values(outputs.queue_urls).map(queueNameOf);
 
   it('shows every part of the stack from its state: topic, subscriptions, queues, tables, functions, the API', async () => {
     const status = await collectStatus(aws, await refsFromState(statePath), endpoint, region, apiPort);
 
     expect(status.topic?.arn).toBe(outputs.topic_arn);
-    expect(status.topic?.subscriptions.map((s) => s.queue).sort()).toEqual(
-      Object.values(outputs.queue_urls)
-        .map((u) => u.split('/').pop())
-        .sort(),
-    );
+    expect(status.topic?.subscriptions.map((s) => s.queue).sort()).toEqual([...queueNames].sort());
     for (const s of status.topic?.subscriptions ?? []) {
       expect(s).toMatchObject({ protocol: 'sqs', raw: true });
       expect(JSON.parse(s.filterPolicy)).toEqual({ eventType: expect.any(Array) });
     }
-    expect(status.queues.map((q) => q.name).sort()).toEqual(Object.keys(outputs.queue_urls).sort());
-    for (const q of status.queues)
-      expect(q).toMatchObject({ dlq: 'order-processing-dlq', maxReceiveCount: expect.any(Number) });
+    expect(status.queues.map((q) => q.name).sort()).toEqual([...queueNames].sort());
+    for (const q of status.queues) expect(q).toMatchObject({ dlq: dlqName, maxReceiveCount: expect.any(Number) });
     expect(status.tables.map((t) => t.name).sort()).toEqual(Object.values(outputs.table_names).sort());
     const inventory = status.tables.find((t) => t.name === outputs.table_names.inventory);
     const scanned = await clients().db.send(
@@ -47,26 +44,21 @@ describe('make status', () => {
     expect(status.functions.map((f) => f.name).sort()).toEqual([...outputs.function_names].sort());
     const mappings = status.functions.flatMap((f) => f.mappings.map((m) => ({ function: f.name, ...m })));
     expect(mappings.map((m) => m.source).sort()).toEqual(
-      [...Object.keys(outputs.queue_urls), `${outputs.table_names.orders} stream`].sort(),
+      [...queueNames, `${outputs.table_names.orders} stream`].sort(),
     );
-    expect(mappings.find((m) => m.source.endsWith(' stream'))?.function).toBe('order-publisher');
+    expect(mappings.find((m) => m.source.endsWith(' stream'))?.function).toBe(named('order-publisher'));
     // The local runtime polls: moto's own mapping delivery stays off.
     for (const m of mappings) expect(m.state).toBe('Disabled');
     expect(status.api?.url).toBe(apiUrl);
 
     const text = renderStatus(status);
-    for (const name of [
-      ...Object.keys(outputs.queue_urls),
-      ...Object.values(outputs.table_names),
-      ...outputs.function_names,
-      'order-processing-dlq',
-    ])
+    for (const name of [...queueNames, ...Object.values(outputs.table_names), ...outputs.function_names, dlqName])
       expect(text).toContain(name);
   }, 60_000);
 
   it('finds the same stack from the APIs alone (no state: tflocal elsewhere, or AWS)', async () => {
     const fromState = await refsFromState(statePath);
-    const fromApis = await refsFromApis(aws);
+    const fromApis = await refsFromApis(aws, dlqName);
 
     expect({ ...fromApis, source: '', queueUrls: [...fromApis.queueUrls].sort() }).toEqual({
       ...fromState,
@@ -79,7 +71,7 @@ describe('make status', () => {
 
   it('counts the DLQ and in-flight messages as they are', async () => {
     const { sqs } = clients();
-    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'order-processing-dlq' }))).QueueUrl;
+    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: dlqName }))).QueueUrl;
     const refs = await refsFromState(statePath);
     const before = await collectStatus(aws, refs, endpoint, region, apiPort);
     await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"status test":1}' }));
@@ -90,7 +82,7 @@ describe('make status', () => {
     try {
       const after = await collectStatus(aws, refs, endpoint, region, apiPort);
       expect(after.dlq).toEqual({
-        name: 'order-processing-dlq',
+        name: dlqName,
         depth: (before.dlq?.depth ?? 0) + 1,
         inFlight: (before.dlq?.inFlight ?? 0) + 1,
       });

@@ -52,3 +52,18 @@ output "user_pool_client_id" {
   description = "ID of the app client whose ID tokens the API accepts (the audience)."
   value       = module.order_fanout.user_pool_client_id
 }
+
+output "name_prefix" {
+  description = "The prefix every globally named resource carries: tools find names in these outputs, never by the original design's bare names."
+  value       = var.name_prefix
+}
+
+output "dlq_alarm_name" {
+  description = "The alarm on the DLQ's depth: it notifies the alerts topic."
+  value       = module.order_fanout.dlq_alarm_name
+}
+
+output "operator_role_arn" {
+  description = "The role to assume for make status, make dlq and make dlq-redrive, or null (operator_role_enabled = false)."
+  value       = module.order_fanout.operator_role_arn
+}

@@ -101,3 +101,15 @@ variable "sender_email" {
   type        = string
   description = "The address order emails come from: an SES identity you can verify (example.com cannot be)."
 }
+
+variable "operator_role_enabled" {
+  type        = bool
+  description = "Create the operator role: what make status, make dlq and make dlq-redrive need against this environment (infra/modules/operator)."
+  default     = false
+}
+
+variable "operator_trusted_principal_arns" {
+  type        = list(string)
+  description = "Who may assume the operator role (an SSO or CI role's ARN); empty: the account's principals whose own policy allows it."
+  default     = []
+}

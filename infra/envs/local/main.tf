@@ -1,6 +1,7 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
+  name_prefix       = var.name_prefix
   dist_dir          = var.dist_dir
   log_level         = var.log_level
   extra_environment = var.functions_endpoint == null ? {} : { AWS_ENDPOINT_URL = var.functions_endpoint }

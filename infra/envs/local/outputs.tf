@@ -42,3 +42,8 @@ output "user_pool_client_id" {
   description = "ID of the app client whose ID tokens the API accepts."
   value       = module.order_fanout.user_pool_client_id
 }
+
+output "name_prefix" {
+  description = "The prefix every globally named resource carries: tools find names in these outputs, never by the original design's bare names."
+  value       = var.name_prefix
+}

@@ -52,3 +52,9 @@ variable "functions_endpoint" {
   default     = null
 }
 
+
+variable "name_prefix" {
+  type        = string
+  description = "Prepended to every globally named resource, as in every real environment: make up passes \"local-\" (NAME_PREFIX= for none). Empty, the default, keeps the original design's names for `tflocal apply`."
+  default     = ""
+}

@@ -13,8 +13,10 @@ locals {
   # plans offline), and the topic is created in a second, before anything that names a queue.
   topic_arn  = split(":", aws_sns_topic.this.arn)
   arn_prefix = "arn:${local.topic_arn[1]}:sqs:${local.topic_arn[3]}:${local.topic_arn[4]}"
-  queue_arns = { for name in keys(var.queues) : name => "${local.arn_prefix}:${name}" }
-  dlq_arn    = "${local.arn_prefix}:${var.dlq_name}"
+  # The names the queues are created with, prefix included: an ARN built from the bare key names
+  # a queue that does not exist in any prefixed environment.
+  queue_arns = { for name in keys(var.queues) : name => "${local.arn_prefix}:${var.name_prefix}${name}" }
+  dlq_arn    = "${local.arn_prefix}:${var.name_prefix}${var.dlq_name}"
 }
 
 # Every queue setting lives on aws_sqs_queue itself: the provider waits about 25 s after each

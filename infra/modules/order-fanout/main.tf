@@ -46,12 +46,15 @@ locals {
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
       }
-      # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items').
+      # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items'). One
+      # BatchGetItem reads the products and the Idempotency-Key's record: DynamoDB authorises a batch
+      # per table, so both tables need the action, or every keyed POST is denied. GetItem: a key
+      # taken by a concurrent request is read again; PutItem: the key is claimed in the order's
+      # transaction (nothing updates a claim since the outbox, d9ee1da).
       tables = {
-        orders    = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
-        inventory = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
-        # The catalogue reads the key in the same BatchGetItem as the prices: DynamoDB authorises a batch per table.
-        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] }
+        orders      = { arn = local.t["orders"], actions = ["dynamodb:PutItem", "dynamodb:Query"] }
+        inventory   = { arn = local.t["inventory"], actions = ["dynamodb:BatchGetItem"] } # prices only: never writes stock
+        idempotency = { arn = local.t["idempotency"], actions = ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"] }
       }
       # It only stores the order: the orders stream announces it (order-publisher, the outbox).
       publishes   = false
@@ -238,5 +241,21 @@ module "api" {
   stage_name             = var.api_stage_name
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
+  tags                   = var.tags
+}
+
+# Off by default: the role the operator tools run as against AWS (modules/operator).
+module "operator" {
+  source = "../operator"
+  count  = var.operator_role_enabled ? 1 : 0
+
+  name_prefix            = var.name_prefix
+  topic_arn              = module.messaging.topic_arn
+  queue_arns             = values(module.messaging.queue_arns)
+  dlq_arn                = module.messaging.dlq_arn
+  table_arns             = values(module.tables.table_arns)
+  function_arns          = values(module.functions.function_arns)
+  rest_api_id            = module.api.api_id
+  trusted_principal_arns = var.operator_trusted_principal_arns
   tags                   = var.tags
 }

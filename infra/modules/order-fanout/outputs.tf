@@ -122,3 +122,13 @@ output "user_pool_client_id" {
   description = "ID of the app client whose ID tokens the API accepts."
   value       = module.auth.client_id
 }
+
+output "operator_role_arn" {
+  description = "ARN of the operator role, or null when operator_role_enabled is false."
+  value       = one(module.operator[*].role_arn)
+}
+
+output "operator_policy" {
+  description = "The operator role's policy (JSON), or null when operator_role_enabled is false."
+  value       = one(module.operator[*].policy)
+}

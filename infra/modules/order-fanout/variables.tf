@@ -161,3 +161,15 @@ variable "password_auth_enabled" {
   description = "Let the app client sign in with USER_PASSWORD_AUTH (the local stack's `make token`); off on AWS, where clients use SRP."
   default     = false
 }
+
+variable "operator_role_enabled" {
+  type        = bool
+  description = "Create the operator role (modules/operator): exactly what make status, make dlq and make dlq-redrive need against this stack."
+  default     = false
+}
+
+variable "operator_trusted_principal_arns" {
+  type        = list(string)
+  description = "Who may assume the operator role; empty: the account's principals whose own policy allows it."
+  default     = []
+}

@@ -1,7 +1,10 @@
 // The DLQ tool: see what sits in order-processing-dlq, and put it back where it came from.
 //
-//   npx tsx local/ops/dlq/cli.ts list    [--queue inventory-queue] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL]
-//   npx tsx local/ops/dlq/cli.ts redrive [--queue inventory-queue] [--order ORDER_ID] [--max N] [--endpoint URL]
+//   npx tsx local/ops/dlq/cli.ts list    [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME | --state FILE]
+//   npx tsx local/ops/dlq/cli.ts redrive [--queue NAME] [--order ORDER_ID] [--max N] [--endpoint URL] [--dlq NAME | --state FILE]
+//
+// Which DLQ: --dlq NAME; else the one in the stack's Terraform state (make up's, or --state FILE), whose
+// name carries the stack's prefix ("local-order-processing-dlq"); else order-processing-dlq.
 //
 // topology.ts finds the DLQ and its source queues, messages.ts lists and describes what sits there,
 // redrive.ts puts it back; this file reads the command line and prints.
@@ -12,7 +15,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { listDlq, tableOf, type DlqEntry } from './messages.js';
 import { redrive } from './redrive.js';
-import { DLQ_NAME, discover, type SourceResolution } from './topology.js';
+import { DLQ_NAME, discover, queueName, type SourceResolution } from './topology.js';
+import { findState, outputs } from '../../state.js';
 
 export function describeSource(source: SourceResolution): string {
   switch (source.kind) {
@@ -57,13 +61,14 @@ async function main(argv: string[]): Promise<number> {
       max: { type: 'string' },
       visibility: { type: 'string' },
       json: { type: 'boolean', default: false },
-      dlq: { type: 'string', default: DLQ_NAME },
+      dlq: { type: 'string' },
+      state: { type: 'string' },
     },
   });
   const command = positionals[0];
   if (command !== 'list' && command !== 'redrive') {
     process.stderr.write(
-      'usage: local/ops/dlq/cli.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME]\n',
+      'usage: local/ops/dlq/cli.ts list|redrive [--queue NAME] [--order ORDER_ID] [--max N] [--visibility S] [--json] [--endpoint URL] [--dlq NAME | --state FILE]\n',
     );
     return 2;
   }
@@ -74,14 +79,15 @@ async function main(argv: string[]): Promise<number> {
       throw new Error(`--${name} must be a non-negative integer, got ${value}`);
     return parsed;
   };
+  const dlqName = values.dlq ?? (await dlqOfState(values.state)) ?? DLQ_NAME;
   const config = clientConfig(values.endpoint);
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
   try {
-    const topology = await discover(sqs, sns, values.dlq);
+    const topology = await discover(sqs, sns, dlqName);
     if (values.queue !== undefined && !topology.sources.some((s) => s.name === values.queue)) {
       throw new Error(
-        `${values.queue} does not redrive to ${values.dlq}; sources: ${topology.sources.map((s) => s.name).join(', ')}`,
+        `${values.queue} does not redrive to ${dlqName}; sources: ${topology.sources.map((s) => s.name).join(', ')}`,
       );
     }
     const options = {
@@ -101,20 +107,31 @@ async function main(argv: string[]): Promise<number> {
         }));
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        process.stdout.write(formatList(entries, values.dlq));
+        process.stdout.write(formatList(entries, dlqName));
       }
       return 0;
     }
     const report = await redrive(sqs, topology, options);
     for (const m of report.moved) process.stdout.write(`moved ${m.messageId} → ${m.queues.join(', ')}\n`);
     for (const l of report.left) process.stdout.write(`left  ${l.messageId}: ${l.reason}\n`);
-    process.stdout.write(`redrive: ${report.moved.length} moved, ${report.left.length} left in ${values.dlq}\n`);
+    process.stdout.write(`redrive: ${report.moved.length} moved, ${report.left.length} left in ${dlqName}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.left.some((l) => !l.reason.startsWith('source is one of')) ? 1 : 0;
   } finally {
     sqs.destroy();
     sns.destroy();
   }
+}
+
+/** The DLQ's name in a stack's Terraform state (its dlq_url output), if a state is found. */
+async function dlqOfState(explicit: string | undefined): Promise<string | undefined> {
+  const state = findState(explicit);
+  if (state === undefined) {
+    if (explicit !== undefined) throw new Error(`no Terraform state at ${explicit}`);
+    return undefined;
+  }
+  const { dlq_url: url } = await outputs(state);
+  return typeof url === 'string' ? queueName(url) : undefined;
 }
 
 /**

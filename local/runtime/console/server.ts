@@ -99,12 +99,28 @@ export function createConsole(options: ConsoleOptions): Console {
   let lastState: Omit<ConsoleState, 'time'> | undefined;
   let script: Promise<string> | undefined;
 
+  /** The DLQ the mapped queues redrive to (its name carries the stack's prefix), else the design's name. */
+  async function dlqName(): Promise<string | undefined> {
+    for (const { queueUrl } of options.mappings) {
+      const { Attributes = {} } = await options.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }),
+      );
+      const target = z
+        .object({ deadLetterTargetArn: z.string() })
+        .safeParse(JSON.parse(Attributes.RedrivePolicy ?? 'null'));
+      if (target.success) return queueName(target.data.deadLetterTargetArn.replaceAll(':', '/'));
+    }
+    return undefined;
+  }
+
   const dlq = (): Promise<Topology> => {
     // Discovered once; a failure (no DLQ deployed yet) is retried on the next refresh.
-    topology ??= discover(options.sqs, options.sns).catch((error: unknown) => {
-      topology = undefined;
-      throw error;
-    });
+    topology ??= dlqName()
+      .then((name) => discover(options.sqs, options.sns, name))
+      .catch((error: unknown) => {
+        topology = undefined;
+        throw error;
+      });
     return topology;
   };
 

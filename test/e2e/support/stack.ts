@@ -25,6 +25,15 @@ export function stack(): E2EStack {
   return JSON.parse(raw) as E2EStack;
 }
 
+/**
+ * A resource's deployed name from the one the design gives it: every name carries the stack's prefix
+ * (outputs.name_prefix, "local-"), as in every real environment ("inventory" → "local-inventory").
+ */
+export const named = (bare: string): string => `${stack().outputs.name_prefix}${bare}`;
+
+/** A queue's name from its URL (the outputs key queues by their bare names, their URLs hold the real ones). */
+export const queueNameOf = (url: string): string => url.split('/').pop() ?? url;
+
 export function clients(endpoint = stack().endpoint) {
   const config = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   return {

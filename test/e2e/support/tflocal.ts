@@ -5,37 +5,15 @@
 // with no -var. global-setup runs it beside the shared stack's apply: both spend most of their time
 // in the AWS provider's SQS waits, so side by side they take about as long as one.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startEmulator, type Emulator } from '../../../local/stack/emulator.js';
-import { distDir, localEnvDir, repoRoot } from '../../../local/paths.js';
+import { distDir } from '../../../local/paths.js';
+import { copyInfra, providerOverride, writeOverride } from '../../../local/stack/tf-overrides.js';
 
 const run = promisify(execFile);
-
-/** The services our provider block points at the emulator: tflocal's override names the same ones. */
-function providerServices(): string[] {
-  const providers = readFileSync(join(localEnvDir, 'providers.tf'), 'utf8');
-  const endpoints = /endpoints\s*\{([^}]*)\}/.exec(providers)?.[1] ?? '';
-  return [...endpoints.matchAll(/^\s*(\w+)\s*=/gm)].map((m) => m[1] ?? '');
-}
-
-/** What tflocal writes as localstack_providers_override.tf, with `endpoint` for every service. */
-const tflocalOverride = (endpoint: string): string => `provider "aws" {
-  access_key                  = "test"
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  region                      = "us-east-1"
-
-  endpoints {
-${providerServices()
-  .map((service) => `    ${service} = "${endpoint}"`)
-  .join('\n')}
-  }
-}
-`;
 
 export interface TflocalDeployment {
   /** The emulator the copy was applied to. */
@@ -58,13 +36,9 @@ export async function deployTflocal(
   try {
     emulator = await startEmulator({ port: await freePort() });
     deployment.endpoint = emulator.url;
-    cpSync(join(repoRoot, 'infra'), join(work, 'infra'), {
-      recursive: true,
-      // Neither Terraform's data (.terraform, or make test-e2e's .terraform-<group>) nor any state.
-      filter: (source) => !/\.terraform(-[\w-]+)?$|\.tfstate/.test(source),
-    });
+    copyInfra(work);
     symlinkSync(distDir, join(work, 'dist'));
-    writeFileSync(join(envDir, 'localstack_providers_override.tf'), tflocalOverride(emulator.url));
+    writeOverride(envDir, 'localstack_providers_override.tf', providerOverride(emulator.url));
     await terraform(envDir, 'init', '-input=false', '-no-color');
     await built;
     await terraform(envDir, 'apply', '-auto-approve', '-input=false', '-no-color', '-parallelism=30');

@@ -102,6 +102,34 @@ describe('findUserPool', () => {
     await expect(findUserPool(client())).resolves.toEqual({ userPoolId: 'p-1', clientId: 'c-1' });
   });
 
+  it("finds a prefixed stack's pool and its prefixed client (the prefix make up gives every name)", async () => {
+    cognito.on(ListUserPoolsCommand).resolves({
+      UserPools: [
+        { Id: 'p-x', Name: 'x-order-fanout-customers-old' },
+        { Id: 'p-2', Name: 'local-order-fanout-customers' },
+      ],
+    });
+    cognito.on(ListUserPoolClientsCommand, { UserPoolId: 'p-2' }).resolves({
+      UserPoolClients: [
+        { ClientId: 'c-bare', ClientName: 'order-fanout-web' },
+        { ClientId: 'c-2', ClientName: 'local-order-fanout-web' },
+      ],
+    });
+
+    await expect(findUserPool(client())).resolves.toEqual({ userPoolId: 'p-2', clientId: 'c-2' });
+  });
+
+  it("refuses to choose between two stacks' pools", async () => {
+    expect.assertions(1);
+    cognito.on(ListUserPoolsCommand).resolves({
+      UserPools: [
+        { Id: 'p-1', Name: 'local-order-fanout-customers' },
+        { Id: 'p-2', Name: 'rehearsal-order-fanout-customers' },
+      ],
+    });
+    await expect(findUserPool(client())).rejects.toThrow(/cannot tell which/);
+  });
+
   it('says the stack is not up when there is no such pool', async () => {
     expect.assertions(1);
     cognito.on(ListUserPoolsCommand).resolves({ UserPools: [] });
