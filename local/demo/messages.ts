@@ -96,10 +96,10 @@ const en: Messages = {
   rushStock: (before, after, confirmed) =>
     `Stock: ${before} → ${after}, exactly ${before} − ${confirmed}. Each reservation is a DynamoDB transaction whose condition refuses to go below 0, so concurrent orders can never oversell.`,
   rushCancelled: (count, voided, notified) =>
-    `The ${count} cancelled orders: inventory refused them, billing voided or refunded ${voided}, notification told ${notified} customers why.`,
+    `The ${count} cancelled orders: inventory refused them, billing voided or refunded ${voided}, notification sent ${notified} cancellation emails saying why.`,
   rushCharged: (count, total) => `Billing kept ${count} charges, ${total} in all: one per confirmed order.`,
   lookNormal: (url) =>
-    `Console: ${url}\n  The topology shows OrderPlaced on the inventory, billing and notification queues; the waterfall shows their three bars starting together, then order-status applying the results.`,
+    `Console: ${url}\n  The topology shows OrderPlaced on the inventory, billing and notification queues; the waterfall shows their three bars starting at about the same time, then order-status applying the results.`,
   lookScarce: (url) =>
     `Console: ${url}\n  The order is CANCELLED with its reason; its events list InventoryRejected and the billing event that undid the charge. Click an event for its payload, and "Publish again" to see every consumer ignore a duplicate.`,
   lookRush: (url) =>
@@ -153,11 +153,11 @@ const ja: Messages = {
   rushStock: (before, after, confirmed) =>
     `在庫: ${before} → ${after} 個。ちょうど ${before} − ${confirmed} です。引き当ては DynamoDB のトランザクションで行い、その条件が 0 未満になる更新を拒否するので、同時に注文が来ても在庫を超えて売ること (売り越し) はありません。`,
   rushCancelled: (count, voided, notified) =>
-    `キャンセルされた ${count} 件: 在庫サービスが断り、請求サービスが ${voided} 件の決済を取り消しまたは返金し、通知サービスが ${notified} 人の顧客に理由を伝えました。`,
+    `キャンセルされた ${count} 件: 在庫サービスが断り、請求サービスが ${voided} 件の決済を取り消しまたは返金し、通知サービスが ${notified} 通のキャンセルメールで理由を伝えました。`,
   rushCharged: (count, total) =>
     `請求サービスに残った決済は ${count} 件、合計 ${total}。確定した注文 1 件につき 1 件です。`,
   lookNormal: (url) =>
-    `コンソール: ${url}\n  トポロジーでは OrderPlaced が inventory・billing・notification の各キューに届く様子が、ウォーターフォールではその 3 本のバーが同時に始まり、続いて order-status が結果を反映する様子が見えます。`,
+    `コンソール: ${url}\n  トポロジーでは OrderPlaced が inventory・billing・notification の各キューに届く様子が、ウォーターフォールではその 3 本のバーがほぼ同時に始まり、続いて order-status が結果を反映する様子が見えます。`,
   lookScarce: (url) =>
     `コンソール: ${url}\n  注文は理由付きで CANCELLED になっています。イベント一覧に InventoryRejected と、決済を取り消した請求イベントが並びます。イベントをクリックするとペイロードが表示され、「Publish again」を押すと、重複したイベントをどのサービスも無視することを確かめられます。`,
   lookRush: (url) =>

@@ -42,6 +42,10 @@ let browser: BrowserContext;
 let page: Page;
 let restoreVisibility: () => Promise<void> = async () => {};
 const queueUrl = (name: string): string => stack().outputs.queue_urls[name] ?? '';
+/** A queue's and a function's deployed names, from the Terraform outputs (a stack may prefix them). */
+const queue = (key: string): string => queueUrl(key).split('/').pop() ?? key;
+const fnName = (logical: string): string =>
+  stack().outputs.function_names.find((name) => name === logical || name.endsWith(`-${logical}`)) ?? logical;
 
 beforeAll(async () => {
   // Shorten order-status-queue's visibility (passing its Policy along: moto clears it otherwise).
@@ -105,11 +109,12 @@ it('an order goes PLACED → CONFIRMED: the topology shows its events on the pat
 
   // The waterfall, once notification has handled the OrderConfirmed that order-status published.
   await page
-    .locator('#waterfall .wf-row[data-fn="notification"][data-event="OrderConfirmed"]')
+    .locator(`#waterfall .wf-row[data-fn="${fnName('notification')}"][data-event="OrderConfirmed"]`)
     .waitFor({ timeout: 30_000 });
   const rows = await waterfall();
   expect(rows.map((r) => r.start)).toEqual([...rows.map((r) => r.start)].sort());
-  const first = (fn: string, event: string) => {
+  const first = (logical: string, event: string) => {
+    const fn = fnName(logical);
     const found = rows.find((r) => r.fn === fn && r.event === event);
     if (found === undefined) throw new Error(`no ${fn} ${event} bar in ${JSON.stringify(rows)}`);
     return found;
@@ -134,27 +139,29 @@ it('an order goes PLACED → CONFIRMED: the topology shows its events on the pat
   // order's events on the paths that delivered them.
   const topic = stack().outputs.topic_arn.split(':').pop() ?? '';
   await expectText(page.locator('#topic-box'), new RegExp(topic));
-  const lane = (queue: string) => page.locator(`#lanes tr[data-lane="${queue}"]`);
-  const policy = async (queue: string) => (await lane(queue).locator('td.policy .type').allTextContents()).sort();
-  expect(await policy('inventory-queue')).toContain('OrderPlaced');
-  expect(await policy('inventory-queue')).not.toContain('OrderConfirmed');
-  expect(await policy('notification-queue')).toEqual(expect.arrayContaining(['OrderPlaced', 'OrderConfirmed']));
-  for (const [queue, fn, table] of [
-    ['inventory-queue', 'inventory', stack().outputs.table_names.inventory],
-    ['billing-queue', 'billing', stack().outputs.table_names.billing],
-    ['notification-queue', 'notification', stack().outputs.table_names.notifications],
-    ['order-status-queue', 'order-status', stack().outputs.table_names.orders],
+  const lane = (name: string) => page.locator(`#lanes tr[data-lane="${name}"]`);
+  const policy = async (name: string) => (await lane(name).locator('td.policy .type').allTextContents()).sort();
+  expect(await policy(queue('inventory-queue'))).toContain('OrderPlaced');
+  expect(await policy(queue('inventory-queue'))).not.toContain('OrderConfirmed');
+  expect(await policy(queue('notification-queue'))).toEqual(expect.arrayContaining(['OrderPlaced', 'OrderConfirmed']));
+  for (const [name, fn, table] of [
+    [queue('inventory-queue'), fnName('inventory'), stack().outputs.table_names.inventory],
+    [queue('billing-queue'), fnName('billing'), stack().outputs.table_names.billing],
+    [queue('notification-queue'), fnName('notification'), stack().outputs.table_names.notifications],
+    [queue('order-status-queue'), fnName('order-status'), stack().outputs.table_names.orders],
   ] as const) {
-    await expectText(lane(queue).locator('.fn'), new RegExp(`^${fn}$`));
-    expect(await lane(queue).locator('.table').allTextContents()).toContain(table);
-    await lane(queue).locator('td.n.visible').waitFor();
-    await lane(queue).locator('td.n.in-flight').waitFor();
+    await expectText(lane(name).locator('.fn'), new RegExp(`^${fn}$`));
+    expect(await lane(name).locator('.table').allTextContents()).toContain(table);
+    await lane(name).locator('td.n.visible').waitFor();
+    await lane(name).locator('td.n.in-flight').waitFor();
   }
-  await lane('inventory-queue').locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
-  await lane('billing-queue').locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
-  await lane('order-status-queue').locator('.delivered .chip[data-event="InventoryReserved"]').waitFor();
-  await lane('order-status-queue').locator('.delivered .chip[data-event="PaymentCaptured"]').waitFor();
-  expect(await lane('inventory-queue').locator('.delivered .chip[data-event="PaymentCaptured"]').count()).toBe(0);
+  await lane(queue('inventory-queue')).locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
+  await lane(queue('billing-queue')).locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
+  await lane(queue('order-status-queue')).locator('.delivered .chip[data-event="InventoryReserved"]').waitFor();
+  await lane(queue('order-status-queue')).locator('.delivered .chip[data-event="PaymentCaptured"]').waitFor();
+  expect(await lane(queue('inventory-queue')).locator('.delivered .chip[data-event="PaymentCaptured"]').count()).toBe(
+    0,
+  );
 
   // The emails SES accepted for it.
   await page
@@ -195,12 +202,12 @@ it("an event's payload, and Publish again: every consumer receives the duplicate
       .evaluateAll((items) =>
         items.map((li) => `${li.getAttribute('data-queue')}:${li.getAttribute('data-outcome')}`).sort(),
       ),
-  ).toEqual(['billing-queue:processed', 'inventory-queue:processed', 'notification-queue:processed']);
+  ).toEqual(['billing-queue', 'inventory-queue', 'notification-queue'].map((key) => `${queue(key)}:processed`).sort());
   // …the waterfall shows the second invocation of each…
   for (const fn of ['inventory', 'billing', 'notification'])
     await eventually(
       async () =>
-        (await page.locator(`#waterfall .wf-row[data-fn="${fn}"][data-event="OrderPlaced"]`).count()) === 2
+        (await page.locator(`#waterfall .wf-row[data-fn="${fnName(fn)}"][data-event="OrderPlaced"]`).count()) === 2
           ? true
           : undefined,
       { timeoutMs: 10_000, what: `a second ${fn} OrderPlaced bar` },

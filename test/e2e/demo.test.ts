@@ -64,7 +64,7 @@ it('runs the three scenarios and says what each service did; every outcome is as
     /✓ 12 orders CONFIRMED and 8 CANCELLED/,
     /✓ Stock: 12 → 0/,
     /✓ Billing kept 12 charges, ¥9,600 in all/,
-    /✓ The 8 cancelled orders: inventory refused them, billing voided or refunded 8, notification told 8 customers why/,
+    /✓ The 8 cancelled orders: inventory refused them, billing voided or refunded 8, notification sent 8 cancellation emails saying why/,
   ])
     expect(stdout).toMatch(said);
   expect(stdout.match(/Console: http:\/\/127\.0\.0\.1:\d+\/_console#[0-9a-f-]{36}/g)).toHaveLength(3);
