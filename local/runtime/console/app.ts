@@ -328,7 +328,7 @@ $<HTMLButtonElement>('publish-again').addEventListener('click', async () => {
           el(
             'tr',
             {},
-            el('th', {}, 'what the order left'),
+            el('th', {}, 'what each table holds of the order'),
             el('th', { class: 'n' }, 'before'),
             el('th', { class: 'n' }, 'after'),
             el('th', {}, ''),
