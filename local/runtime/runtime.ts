@@ -2,6 +2,7 @@
 // pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -174,6 +175,8 @@ interface RuntimeClients {
   sqs: SQSClient;
   apiGateway: APIGatewayClient;
   streams: DynamoDBStreamsClient;
+  /** The console's topology (which tables) and its "Publish again" (what the tables hold before and after). */
+  dynamodb: DynamoDBClient;
   /** The failure destination, and the console's redrive. */
   sns: SNSClient;
   /** The app clients of the authorizers' pools. */
@@ -196,8 +199,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       view: ctx.consoleView,
       sqs: ctx.clients.sqs,
       sns: ctx.clients.sns,
+      db: ctx.clients.dynamodb,
       endpoint: options.endpoint,
       mappings: deployment.mappings,
+      streamMappings: deployment.streamMappings,
+      functions: deployment.functions,
     });
     frontDoor = await openFrontDoor(ctx, deployment, reloader(ctx, deployment), liveConsole);
     const base = `http://${options.apiHost ?? '127.0.0.1'}:${String(frontDoor.port)}`;
@@ -246,6 +252,7 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       sqs: new SQSClient(clientConfig),
       apiGateway: new APIGatewayClient(clientConfig),
       streams: new DynamoDBStreamsClient(clientConfig),
+      dynamodb: new DynamoDBClient(clientConfig),
       sns: new SNSClient(clientConfig),
       cognito: new CognitoIdentityProviderClient(clientConfig),
       sts: new STSClient(clientConfig),

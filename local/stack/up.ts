@@ -57,8 +57,11 @@ try {
   console.log(`
 The order pipeline is running.
   API:      ${orders}
-  Console:  ${stack.consoleUrl}   (orders and their events, queues, the DLQ, emails; live)
+  Console:  ${stack.consoleUrl}   (the topology, each order's invocations and events, the DLQ, emails; live)
   Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
+
+See the brief's three scenarios run, narrated, in another terminal (DEMO_LANG=ja for Japanese):
+  make demo
 
 Sign in as the demo customer (make token CUSTOMER=<name> [EMAIL=<address>] for another one):
   TOKEN=$(make token)
