@@ -148,7 +148,8 @@ async function verifyEmailIdentity(endpoint: string, address: string): Promise<v
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 Credential=test/20000101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=test/20000101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
     },
     body: JSON.stringify({ EmailIdentity: address }),
   });
@@ -215,7 +216,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
       customerToken(cognito, pool, 'rehearsal-bob'),
     ]);
     // As a new account must: the sandbox delivers only to verified addresses.
-    await check('the customers\' addresses are verified SES identities (the account is in the sandbox)', async () => {
+    await check("the customers' addresses are verified SES identities (the account is in the sandbox)", async () => {
       await Promise.all([alice.email, bob.email].map((address) => verifyEmailIdentity(stack.endpoint, address)));
       return `${alice.email}, ${bob.email}`;
     });
