@@ -32,9 +32,15 @@ TF_ENVS := infra/envs/local infra/envs/aws
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
+# The Python that runs the emulator: PYTHON=<interpreter> when given, else .venv's when make install
+# made one, else python3 (local/python.ts); it must have the moto local/requirements.txt pins.
+ifdef PYTHON
+export PYTHON
+endif
+
+install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and the pinned moto (local/requirements.txt: as is, or into .venv)
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
-	@python3 -c 'import moto.server' 2>/dev/null || { echo "moto's server is not installed for python3: pip install 'moto[server]' (see README)"; exit 1; }
+	@npx tsx local/install-moto.ts
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -159,5 +165,5 @@ fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint f
 
 check: test ## What CI runs
 
-clean: ## Remove build output and local state (not the running stack)
+clean: ## Remove build output and local state (not the running stack, not .venv)
 	rm -rf dist .local coverage
