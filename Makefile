@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -102,9 +102,14 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
+test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+
+# Before anything else (npm ci included): Chromium (or CHROMIUM=<binary>), Terraform and the pinned moto
+# are here, or make test says what is missing and how to install it, and stops.
+prereqs: ## Check what make test needs beyond Node: Chromium (CHROMIUM=<binary>), Terraform, the pinned moto
+	@node tools/prereqs.mjs
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.

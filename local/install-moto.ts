@@ -6,7 +6,7 @@
 // - Otherwise this says what is missing and how to get it, and fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { checkMoto, pinnedMoto, requirementsFile, venvDir, venvPython } from './python.js';
+import { checkMoto, pinnedMoto, requirementsFile, venvDir, venvPython } from './python.mjs';
 
 const fail = (message: string): never => {
   process.stderr.write(`make install: ${message}\n`);

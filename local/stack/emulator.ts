@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { motoLauncher } from '../paths.js';
-import { pythonCommand } from '../python.js';
+import { pythonCommand } from '../python.mjs';
 
 export interface EmulatorOptions {
   port: number;

@@ -1,4 +1,4 @@
-// The live console at /_console (local/runtime/console/), in a real browser: Debian's Chromium,
+// The live console at /_console (local/runtime/console/), in a real browser: Chromium (CHROMIUM=<binary>),
 // headless, driven by playwright-core. An order goes PLACED → CONFIRMED with its events across
 // services; a poison message raises the DLQ's count and the Redrive button (local/ops/dlq/redrive.ts)
 // puts it back on its queue. The screenshot is written to test/e2e/artifacts/console.png (gitignored).
@@ -9,6 +9,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { receiveAll } from '../../local/ops/dlq/messages.js';
+import { chromiumPath } from '../../tools/prereqs.mjs';
 import { eventually, pollsRestarted, stack } from './support/stack.js';
 import { orderRequest, placeOrder, sns, sqs, stockProduct, uniqueId } from './support/orders.js';
 
@@ -48,7 +49,8 @@ beforeAll(async () => {
 
   userDataDir = mkdtempSync(join(tmpdir(), 'order-fanout-chromium-'));
   browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    // CHROMIUM when set, else chromium from PATH (make test has checked it is there).
+    executablePath: chromiumPath() ?? 'chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },

@@ -56,7 +56,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { answersAws, freePort } from '../../local/stack/emulator.js';
 import { motoLauncher } from '../../local/paths.js';
-import { pythonCommand } from '../../local/python.js';
+import { pythonCommand } from '../../local/python.mjs';
 import { eventually, stack } from './support/stack.js';
 
 const config = () => ({

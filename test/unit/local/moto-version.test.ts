@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motoLauncher } from '../../../local/paths.js';
-import { pinnedMoto, pythonCommand, venvPython } from '../../../local/python.js';
+import { pinnedMoto, pythonCommand, venvPython } from '../../../local/python.mjs';
 
 /** A directory holding a package named moto with this __version__ (and moto.server when asked). */
 function fakeMoto(version: string, withServer: boolean): string {
