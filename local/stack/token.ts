@@ -6,6 +6,8 @@
 // The customer is created first if needed (AdminCreateUser, its email verified), given a fresh
 // random password (AdminSetUserPassword, permanent) and signed in with it (InitiateAuth
 // USER_PASSWORD_AUTH, which envs/local's app client allows): no password is ever kept anywhere.
+// Runs for one customer at the same time each get a token (a sign-in refused because the other
+// set its password in between is tried again with a fresh one).
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import {
@@ -16,7 +18,9 @@ import {
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  NotAuthorizedException,
   UsernameExistsException,
+  type AuthenticationResultType,
   type CognitoIdentityProviderClientConfig,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
@@ -41,6 +45,10 @@ export interface CustomerToken {
 
 /** Meets both Cognito's default policy and infra/modules/auth's (12+ characters, upper, lower, digit). */
 const freshPassword = (): string => `${randomBytes(18).toString('base64url')}Aa1-`;
+
+/** Sign-ins refused because another one set the password in between, before giving up. */
+const SIGN_IN_ATTEMPTS = 8;
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const defaultEmail = (customer: string): string => `${customer.replace(/[^A-Za-z0-9._+-]/g, '-')}@example.com`;
 
@@ -77,22 +85,35 @@ export async function customerToken(
         }),
       );
   }
-  const password = freshPassword();
-  await cognito.send(
-    new AdminSetUserPasswordCommand({
-      UserPoolId: pool.userPoolId,
-      Username: customer,
-      Password: password,
-      Permanent: true,
-    }),
-  );
-  const { AuthenticationResult } = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId: pool.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: customer, PASSWORD: password },
-    }),
-  );
+  // Another sign-in of the same customer at the same moment (two `make token` runs for a new
+  // customer) may set its own password between this one's set and sign-in: this sign-in is then
+  // refused ("Incorrect username or password"). Set a fresh one and sign in again, after a random
+  // pause that lets the other finish; the other run's sign-in, done by then, stays valid.
+  let AuthenticationResult: AuthenticationResultType | undefined;
+  for (let attempt = 1; ; attempt += 1) {
+    const password = freshPassword();
+    await cognito.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: pool.userPoolId,
+        Username: customer,
+        Password: password,
+        Permanent: true,
+      }),
+    );
+    try {
+      ({ AuthenticationResult } = await cognito.send(
+        new InitiateAuthCommand({
+          ClientId: pool.clientId,
+          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthParameters: { USERNAME: customer, PASSWORD: password },
+        }),
+      ));
+      break;
+    } catch (error) {
+      if (!(error instanceof NotAuthorizedException) || attempt >= SIGN_IN_ATTEMPTS) throw error;
+      await pause(50 + Math.random() * 200 * attempt);
+    }
+  }
   const token = AuthenticationResult?.IdToken;
   if (token === undefined) throw new Error(`signing ${customer} in returned no ID token (a challenge instead?)`);
   const claims = decodeJwt(token); // our own pool's answer: read, not verified (the API verifies it)

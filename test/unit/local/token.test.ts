@@ -9,6 +9,7 @@ import {
   InitiateAuthCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  NotAuthorizedException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -69,6 +70,32 @@ describe('customerToken', () => {
     expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
       UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'demo@example.com' }]),
     });
+  });
+
+  it('two sign-ins of one new customer at once both get a token, though each sets the password over the other', async () => {
+    // A pool as Cognito keeps it: the last password set is the one a sign-in must give.
+    let current: string | undefined;
+    let created = false;
+    cognito.on(AdminCreateUserCommand).callsFake(async () => {
+      if (created) throw new UsernameExistsException({ message: 'exists', $metadata: {} });
+      created = true;
+      return {};
+    });
+    cognito.on(AdminSetUserPasswordCommand).callsFake(async (input: { Password?: string }) => {
+      current = input.Password;
+      return {};
+    });
+    cognito.on(InitiateAuthCommand).callsFake(async (input: { AuthParameters?: Record<string, string> }) => {
+      if (input.AuthParameters?.PASSWORD !== current)
+        throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+      return { AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } };
+    });
+
+    // Both set their password before either signs in (the mock answers each call in turn), so one is refused first.
+    const both = await Promise.all([customerToken(client(), pool, 'jane'), customerToken(client(), pool, 'jane')]);
+
+    expect(both.map((t) => t.customerId)).toEqual(['sub-1', 'sub-1']);
+    expect(cognito.commandCalls(InitiateAuthCommand).length).toBeGreaterThanOrEqual(3);
   });
 
   it('fails when the sign-in answers a challenge instead of tokens', async () => {
