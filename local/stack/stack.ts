@@ -37,6 +37,8 @@ export interface StackOptions {
   onBuilt?: () => void;
   /** The runtime's long-poll wait per ReceiveMessage (default 20 s, as Lambda's pollers wait). */
   waitTimeSeconds?: number;
+  /** One function's worker with the inspector on a port (INSPECT=<function> make up; see the runtime's option). */
+  inspect?: { functionName: string; port: number };
 }
 
 export interface StackOutputs {
@@ -143,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         functionEndpoint: faultProxy?.functionUrl,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
         waitTimeSeconds: options.waitTimeSeconds,
+        inspect: options.inspect,
       }),
     );
 

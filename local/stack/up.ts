@@ -11,6 +11,14 @@ import { runningUp, upPidFile } from './up-pid.js';
 const pidFile = upPidFile(stateDir);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
 const apiPort = Number(process.env.API_PORT ?? 4567);
+// INSPECT=<function> make up: that function's worker listens for a debugger (INSPECT_PORT, default 9229, Node's own).
+const inspectName = process.env.INSPECT?.trim() || undefined;
+const inspect =
+  inspectName === undefined ? undefined : { functionName: inspectName, port: Number(process.env.INSPECT_PORT ?? 9229) };
+if (inspect !== undefined && !functionNames().includes(inspect.functionName)) {
+  console.error(`make up: INSPECT=${inspect.functionName} is not a function (${functionNames().join(', ')})`);
+  process.exit(1);
+}
 
 const running = runningUp(stateDir);
 if (running !== undefined) {
@@ -47,7 +55,7 @@ try {
     json,
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport });
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, inspect });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');
@@ -55,7 +63,12 @@ try {
 The order pipeline is running.
   API:      ${orders}
   Console:  ${stack.consoleUrl}   (orders and their events, queues, the DLQ, emails; live)
-  Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
+  Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}${
+    inspect === undefined
+      ? ''
+      : `
+  Debugger: ${inspect.functionName}'s worker listens on 127.0.0.1:${inspect.port} (VS Code: "Attach to INSPECT=<function> make up" in .vscode/launch.json; chrome://inspect)`
+  }
 
 Sign in as the demo customer (make token CUSTOMER=<name> [EMAIL=<address>] for another one):
   TOKEN=$(make token)
