@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { repoRoot } from '../../local/paths.js';
@@ -123,6 +124,13 @@ describe("an order is its customer's", () => {
   });
 });
 
+const cognitoAdmin = new CognitoIdentityProviderClient({
+  endpoint: stack().endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+afterAll(() => cognitoAdmin.destroy());
+
 const stateFile = (): string => join(stack().stateDir, 'terraform.tfstate');
 /** make token's environment against the e2e stack's emulator. */
 const tokenEnv = (): NodeJS.ProcessEnv => ({
@@ -170,6 +178,41 @@ describe('make token', () => {
     );
     expect(response.status).toBe(202);
     expect(response.body.customerId).toBe(decodeJwt(token).sub);
+  }, 60_000);
+
+  it('signs in with SRP through an app client that allows SRP only, as envs/aws has (the pool named by --user-pool-id and --client-id)', async () => {
+    // moto answers the SRP flow's shape (the challenge and its response), not its math: the unit tests check that.
+    const { UserPoolClient } = await cognitoAdmin.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: stack().outputs.user_pool_id,
+        ClientName: uniqueId('srp-only'),
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    const clientId = UserPoolClient?.ClientId ?? '';
+    const customer = uniqueId('srp');
+
+    const run = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'local/stack/token.ts',
+        '--customer',
+        customer,
+        '--user-pool-id',
+        stack().outputs.user_pool_id,
+        '--client-id',
+        clientId,
+      ],
+      { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() },
+    );
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(decodeJwt(run.stdout.trim())).toMatchObject({
+      'cognito:username': customer,
+      token_use: 'id',
+      aud: clientId,
+    });
   }, 60_000);
 
   it('run twice at once for one new customer, both print a token the API takes', async () => {
