@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { motoLauncher } from '../../../local/paths.js';
+import { freePort, startEmulator } from '../../../local/stack/emulator.js';
 import { pinnedMoto, pythonCommand, venvPython } from '../../../local/python.mjs';
 
 /** A directory holding a package named moto with this __version__ (and moto.server when asked). */
@@ -53,6 +54,20 @@ describe('moto_server.py version check', () => {
 
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^moto 5\.2\.1 \(/);
+  });
+});
+
+describe('startEmulator with another moto', () => {
+  it("fails at once with the launcher's message, naming the version it needs", async () => {
+    const saved = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = fakeMoto('5.2.5', true); // the child inherits the environment
+    try {
+      const attempt = startEmulator({ port: await freePort(), readyTimeoutMs: 20_000 });
+      await expect(attempt).rejects.toThrow(/exited with 1:\n.*needs moto 5\.2\.1 .*has moto 5\.2\.5/);
+    } finally {
+      if (saved === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = saved;
+    }
   });
 });
 
