@@ -20,7 +20,7 @@ export AWS_SECRET_ACCESS_KEY ?= test
 export EMULATOR_PORT ?= 4566
 export API_PORT ?= 4567
 export AWS_ENDPOINT_URL ?= http://127.0.0.1:$(EMULATOR_PORT)
-# Node 20 runs the local stack (Lambda runs nodejs22.x). The SDK warns in every process that its
+# On Node 20, which still runs the local stack (Lambda runs nodejs22.x), the SDK warns in every process that its
 # releases after January 2027 need Node 22; package-lock.json pins ours, so the warning is noise here.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 
