@@ -75,7 +75,7 @@ run "aws_env_plans_with_mappings_enabled" {
   assert {
     condition = alltrue(flatten([
       for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "staging-")]
-    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 19 + 1 + 1
+    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 20 + 1 + 1
     error_message = "Every globally named resource must carry name_prefix, so that two environments share an account."
   }
 

@@ -323,14 +323,47 @@ run "the_outbox_announces_new_orders_from_the_orders_stream" {
     error_message = "The stream mapping must pass only INSERTs."
   }
 
+  # The outbox blocks, never drops: a bounded budget would describe a batch of stored orders to the
+  # DLQ and leave them PLACED for ever. Only the stream's retention ends the retries.
   assert {
     condition = (
-      output.stream_event_source_mappings["order-publisher"].maximum_retry_attempts >= 0 &&
-      output.stream_event_source_mappings["order-publisher"].maximum_record_age_in_seconds >= 60 &&
+      output.stream_event_source_mappings["order-publisher"].maximum_retry_attempts == -1 &&
+      output.stream_event_source_mappings["order-publisher"].maximum_record_age_in_seconds == -1 &&
       output.stream_event_source_mappings["order-publisher"].on_failure_destination_arn == output.dlq_arn
     )
-    error_message = "Retries must be bounded (attempts and record age) and a batch given up on must be described to the DLQ."
+    error_message = "order-publisher's mapping must retry until the stream's retention (attempts and record age -1), and describe to the DLQ only what the stream expires."
   }
+
+  assert {
+    condition = (
+      module.functions.iterator_age_alarms["order-publisher"].metric_name == "IteratorAge" &&
+      module.functions.iterator_age_alarms["order-publisher"].namespace == "AWS/Lambda" &&
+      module.functions.iterator_age_alarms["order-publisher"].statistic == "Maximum" &&
+      module.functions.iterator_age_alarms["order-publisher"].threshold == 300000 &&
+      contains(module.functions.iterator_age_alarms["order-publisher"].alarm_actions, output.alerts_topic_arn)
+    )
+    error_message = "An alarm on order-publisher's IteratorAge (Maximum, > 300 s by default) must reach the alerts topic."
+  }
+
+  # The function sets aside what is not an order itself: it needs the DLQ's URL, and its role the send.
+  assert {
+    condition = (
+      module.functions.environments["order-publisher"].DEAD_LETTER_QUEUE_URL == output.dlq_url &&
+      contains([for s in jsondecode(output.iam_policies["order-publisher"]).Statement : s.Resource if s.Sid == "SendStreamFailures"], output.dlq_arn)
+    )
+    error_message = "order-publisher must know the DLQ's URL and may send to it (records that are not orders are set aside there)."
+  }
+}
+
+run "the_outbox_alarm_fires_before_the_stream_drops_a_record" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    outbox_iterator_age_alarm_seconds = 86400
+  }
+  expect_failures = [var.outbox_iterator_age_alarm_seconds]
 }
 
 run "policies_name_only_their_own_resources" {
@@ -486,7 +519,7 @@ run "every_alarm_notifies_the_alerts_topic" {
 
   assert {
     condition = toset(keys(output.alarms)) == toset(concat(
-      ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches"],
+      ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches", "order-publisher-iterator-age"],
       [for q in ["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"] : "${q}-oldest-message-age"],
       flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status"] : ["${f}-errors", "${f}-throttles"]]),
     ))

@@ -61,6 +61,11 @@ export interface RuntimeOptions {
   functionEndpoint?: (functionName: string) => string;
   /** Where stream mappings keep their position in each shard across restarts, as Lambda does (default: in memory only). */
   streamCheckpointFile?: string;
+  /**
+   * The longest pause before a failed stream batch is retried (default 5 s). Lambda does not say how
+   * it paces stream retries; a test that holds a batch failing through many retries shortens it.
+   */
+  streamMaxRetryBackoffMs?: number;
 }
 
 export interface ReadyInfo {
@@ -385,6 +390,9 @@ function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): void {
       { ...mapping, region: ctx.region },
       {
         checkpoints,
+        ...(ctx.options.streamMaxRetryBackoffMs === undefined
+          ? {}
+          : { maxRetryBackoffMs: ctx.options.streamMaxRetryBackoffMs }),
         onBatch: (batch) => {
           ctx.log(describeStreamBatch(batch)); // its own line: it says which attempt this was
           ctx.publish(streamBatchReport(batch));

@@ -37,6 +37,8 @@ export interface StackOptions {
   onBuilt?: () => void;
   /** The runtime's long-poll wait per ReceiveMessage (default 20 s, as Lambda's pollers wait). */
   waitTimeSeconds?: number;
+  /** The runtime's longest pause between retries of a failed stream batch (default 5 s). */
+  streamMaxRetryBackoffMs?: number;
 }
 
 export interface StackOutputs {
@@ -143,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         functionEndpoint: faultProxy?.functionUrl,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
         waitTimeSeconds: options.waitTimeSeconds,
+        streamMaxRetryBackoffMs: options.streamMaxRetryBackoffMs,
       }),
     );
 

@@ -140,6 +140,30 @@ locals {
   ]...)
 }
 
+# A stream mapping retries a failing batch until it succeeds (order-publisher's never gives up):
+# IteratorAge, the age of the last record it read, is how long stored records have waited. It
+# grows while the shard is held, and must reach someone long before the stream drops the record.
+resource "aws_cloudwatch_metric_alarm" "iterator_age" {
+  for_each = local.stream_readers
+
+  alarm_name          = "${aws_lambda_function.this[each.key].function_name}-iterator-age"
+  alarm_description   = "${aws_lambda_function.this[each.key].function_name} is ${each.value.stream.iterator_age_alarm_seconds} s or more behind its stream: its records wait (a failing batch is retried until it succeeds) and the stream keeps them 24 h."
+  namespace           = "AWS/Lambda"
+  metric_name         = "IteratorAge"
+  dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.stream.iterator_age_alarm_seconds * 1000
+  # Lambda reports IteratorAge for every batch it hands the function, failed ones included: no
+  # datapoint means no record waiting.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = var.alarm_actions
+  ok_actions         = var.alarm_actions
+  tags               = var.tags
+}
+
 resource "aws_cloudwatch_metric_alarm" "function" {
   for_each = local.function_alarms
 

@@ -85,5 +85,23 @@ output "role_names" {
 
 output "alarms" {
   description = "The functions' Errors and Throttles alarms and the ARNs each notifies, keyed by alarm name."
-  value       = { for a in values(aws_cloudwatch_metric_alarm.function) : a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
+  value       = { for a in concat(values(aws_cloudwatch_metric_alarm.function), values(aws_cloudwatch_metric_alarm.iterator_age)) : a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
+}
+
+output "iterator_age_alarms" {
+  description = "Each stream reader's IteratorAge alarm (metric, statistic, threshold in ms, actions), keyed by function."
+  value = {
+    for k, a in aws_cloudwatch_metric_alarm.iterator_age : k => {
+      namespace     = a.namespace
+      metric_name   = a.metric_name
+      statistic     = a.statistic
+      threshold     = a.threshold
+      alarm_actions = a.alarm_actions
+    }
+  }
+}
+
+output "environments" {
+  description = "Each function's environment variables as deployed, keyed by function."
+  value       = { for k, f in aws_lambda_function.this : k => one(f.environment).variables }
 }

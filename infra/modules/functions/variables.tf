@@ -40,6 +40,9 @@ variable "functions" {
       filter_patterns = optional(list(string), [])
       # An SQS queue that receives Lambda's description of each batch it gave up on.
       on_failure_destination_arn = optional(string)
+      # The IteratorAge (ms, as Lambda reports it; given here in seconds) above which the mapping's
+      # alarm fires: records are waiting, unprocessed, toward the stream's 24 h retention.
+      iterator_age_alarm_seconds = optional(number, 300)
     }))
     # Concurrency reserved for (and limiting) the function; null: none.
     reserved_concurrency = optional(number)
@@ -84,6 +87,14 @@ variable "functions" {
       )
     ])
     error_message = "A stream mapping needs starting_position TRIM_HORIZON or LATEST, batch_size 1-10000, a batching window of 0-300 s, maximum_retry_attempts -1 (unbounded) to 10000 and maximum_record_age_in_seconds -1 (unbounded) or 60-604800."
+  }
+
+  # A DynamoDB stream keeps a record 24 h: an iterator-age alarm must fire before it is gone.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.stream == null ? true : f.stream.iterator_age_alarm_seconds >= 60 && f.stream.iterator_age_alarm_seconds <= 43200
+    ])
+    error_message = "A stream mapping's iterator_age_alarm_seconds must be between 60 and 43200 (12 h), well before the stream's 24 h retention."
   }
 
   # At most 5 filters per event source mapping (Lambda's default quota), each a JSON object.

@@ -60,16 +60,25 @@ locals {
       description = "Announces every new order (OrderPlaced) from the orders table's stream: the outbox"
       environment = {
         TOPIC_ARN = module.messaging.topic_arn
+        # Where the function sets aside a stream record that is not an order, with the reason.
+        DEAD_LETTER_QUEUE_URL = module.messaging.dlq_url
       }
       stream = {
         arn = module.tables.stream_arns["orders"]
         # New orders only: order-status's updates of the same items never reach the function.
         filter_patterns = [jsonencode({ eventName = ["INSERT"] })]
-        # Bounded: a batch still failing after 20 retries or an hour is described to the DLQ (and
-        # its alarm) rather than blocking the shard; the stream keeps the records for 24 h.
-        maximum_retry_attempts        = 20
-        maximum_record_age_in_seconds = 3600
+        # The outbox blocks, it never drops: a batch whose publish fails is retried until it
+        # succeeds, for as long as the stream keeps the record (24 h). A bounded budget would
+        # describe the batch to the DLQ and move on, leaving each of its orders PLACED for ever
+        # (a few minutes of SNS or KMS errors, a denying topic policy or a release that fails at
+        # start would do it). The iterator-age alarm fires long before the retention ends, and
+        # the function sets aside what can never be published (an item that is not an order)
+        # itself, so only publish failures hold the shard.
+        maximum_retry_attempts        = -1
+        maximum_record_age_in_seconds = -1
+        iterator_age_alarm_seconds    = var.outbox_iterator_age_alarm_seconds
         # Known at plan time, for the role (see queue below); the mapping itself waits for the DLQ.
+        # Only a record the stream expires before it was published would be described there.
         on_failure_destination_arn = module.messaging.dlq_arn_at_plan
       }
       publishes   = true

@@ -127,6 +127,18 @@ variable "oldest_message_alarm_seconds" {
   default     = 300
 }
 
+variable "outbox_iterator_age_alarm_seconds" {
+  type        = number
+  description = "Age (seconds) of the oldest record order-publisher has not yet announced (the stream mapping's IteratorAge) above which the outbox alarm fires: orders are stored but not announced. Must fire well before the stream's 24 h retention."
+  default     = 300
+
+  # The stream drops a record after 24 h: an alarm at or past that would fire after the order is lost.
+  validation {
+    condition     = var.outbox_iterator_age_alarm_seconds >= 60 && var.outbox_iterator_age_alarm_seconds <= 43200
+    error_message = "outbox_iterator_age_alarm_seconds must be between 60 and 43200 (12 h): it must fire well before the stream's 24 h retention ends."
+  }
+}
+
 variable "placed_order_alarm_seconds" {
   type        = number
   description = "Seconds an order may stay PLACED before the orders-stuck-placed alarm fires."

@@ -235,6 +235,20 @@ describe('describeMessage (a readable summary)', () => {
     expect(formatList([entry])).toContain('stream batch  RetryAttemptsExhausted  records=2');
   });
 
+  it('says what order-publisher set aside (a stream record that is not an order) and that it cannot be redriven', () => {
+    const body = JSON.stringify({
+      setAsideBy: 'order-publisher',
+      reason: 'the inserted item is not an order: updatedAt Invalid key',
+      sequenceNumber: '1100000000017454423012',
+      item: { orderId: 'junk-1', createdAt: 'x' },
+    });
+    const entry = describeMessage({ MessageId: 'm-11', ReceiptHandle: 'rh-11', Body: body }, topology);
+    expect(entry).toMatchObject({ orderId: 'junk-1', eventType: undefined, source: { kind: 'unknown' } });
+    expect(entry.reason).toBe(
+      'order-publisher set aside stream record 1100000000017454423012: the inserted item is not an order: updatedAt Invalid key',
+    );
+  });
+
   it('copes with a body that is not JSON', () => {
     const entry = describeMessage(dlqMessage(9, 'OrderPlaced', 'garbage'), topology);
     expect(entry).toMatchObject({ orderId: undefined, eventId: undefined });
