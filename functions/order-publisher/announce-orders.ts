@@ -14,8 +14,8 @@
 // here, to the dead-letter queue with the reason, and counted done. If setting it aside fails, the
 // record fails like a publish and is retried.
 import * as v from 'valibot';
-import { orderEvent, type EventOf } from '../shared/events.js';
-import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
+import { orderPlacedEvent } from '../shared/order-placed.js';
+import { OrderRecordSchema } from '../shared/order-record.js';
 import type { DeadLetterQueue, EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
 
 export interface AnnounceDeps {
@@ -31,18 +31,6 @@ export interface AnnounceDeps {
 export const CONCURRENCY = 10;
 /** No publish is started, and the answer is given, this long before the function's timeout. */
 export const SAFETY_MARGIN_MS = 2_000;
-
-/** The one OrderPlaced event of an order: same order, same event (id, time and data). */
-export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
-  return orderEvent('OrderPlaced', order.orderId, order.createdAt, {
-    customerId: order.customerId,
-    email: order.email,
-    items: order.items,
-    totalAmount: order.totalAmount,
-    currency: order.currency,
-    paymentToken: order.paymentToken,
-  });
-}
 
 async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: AbortSignal): Promise<void> {
   // The mapping's filter passes only inserts; anything else is not a new order and needs no event.

@@ -3,9 +3,9 @@
 import {
   announceNewOrders,
   CONCURRENCY,
-  orderPlacedEvent,
   SAFETY_MARGIN_MS,
 } from '../../../functions/order-publisher/announce-orders.js';
+import { orderPlacedEvent } from '../../../functions/shared/order-placed.js';
 import type { DeadLetterQueue, SetAsideRecord, StreamedRecord } from '../../../functions/order-publisher/ports.js';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import type { EventPublisher } from '../../../functions/shared/publisher.js';

@@ -3,7 +3,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { orderPlacedEvent } from '../../../functions/order-publisher/announce-orders.js';
+import { orderPlacedEvent } from '../../../functions/shared/order-placed.js';
 import { placedOrder } from '../../fixtures/orders.js';
 import { lambdaContext } from '../../fixtures/sqs.js';
 import { streamEvent, streamRecord } from '../../fixtures/streams.js';
