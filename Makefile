@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token dlq dlq-redrive notifications-resend status plan bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -73,6 +73,10 @@ dlq: install ## List the dead-letter queue of the running stack: source queue, r
 
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
 	npx tsx local/ops/dlq/cli.ts redrive
+
+ORDER ?=
+notifications-resend: install ## Re-send an order's FAILED notifications once their cause is fixed (ORDER=<orderId>)
+	npx tsx local/ops/notifications/cli.ts resend --order '$(ORDER)'
 
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
 	npx tsx local/ops/status.ts
