@@ -25,18 +25,19 @@ run "local_env_defaults_are_localstacks" {
       tables     = ["billing", "idempotency", "inventory", "inventory-reservations", "notifications", "orders"]
       topics     = ["order-events", "order-fanout-alerts"]
       queues     = ["billing-queue", "inventory-queue", "notification-queue", "order-status-queue", "order-processing-dlq"]
-      functions  = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
-      roles      = ["billing-lambda", "inventory-lambda", "notification-lambda", "order-api-lambda", "order-publisher-lambda", "order-status-lambda"]
-      log_groups = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
+      functions  = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"]
+      roles      = ["billing-lambda", "inventory-lambda", "notification-lambda", "order-api-lambda", "order-publisher-lambda", "order-status-lambda", "order-sweeper-lambda"]
+      log_groups = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"]
       alarms     = sort(keys(module.order_fanout.alarms))
       api        = ["order-api"]
       user_pools = ["order-fanout-customers"]
+      rules      = ["order-sweeper"]
     })
     error_message = "envs/local must keep the original design's names."
   }
 
   assert {
-    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"])
+    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"])
     error_message = "Local outputs incomplete."
   }
 }
@@ -75,7 +76,7 @@ run "aws_env_plans_with_mappings_enabled" {
   assert {
     condition = alltrue(flatten([
       for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "staging-")]
-    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 20 + 1 + 1
+    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 7 + 7 + 7 + 22 + 1 + 1 + 1
     error_message = "Every globally named resource must carry name_prefix, so that two environments share an account."
   }
 

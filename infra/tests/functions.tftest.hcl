@@ -460,3 +460,58 @@ run "stream_destination_must_be_the_one_the_role_admits" {
   }
   expect_failures = [aws_lambda_event_source_mapping.stream]
 }
+
+run "a_scheduled_function_gets_a_rule_its_one_target_and_a_permission_for_that_rule_only" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    name_prefix = "staging-"
+    functions = {
+      order-sweeper = { publishes = true, schedule = { expression = "rate(5 minutes)" } }
+      billing       = { timeout = 10 }
+    }
+    event_source_arns           = {}
+    on_failure_destination_arns = {}
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_event_rule.schedule) == ["order-sweeper"] && aws_cloudwatch_event_rule.schedule["order-sweeper"].schedule_expression == "rate(5 minutes)" && aws_cloudwatch_event_rule.schedule["order-sweeper"].name == "staging-order-sweeper"
+    error_message = "Only a function with a schedule gets a rule, with that expression and the prefix."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.schedule["order-sweeper"].principal == "events.amazonaws.com" && aws_lambda_permission.schedule["order-sweeper"].action == "lambda:InvokeFunction"
+    error_message = "EventBridge must be allowed to invoke the scheduled function (and, through source_arn, only its rule)."
+  }
+}
+
+run "schedule_expressions_are_eventbridges" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-sweeper = { schedule = { expression = "rate(1 minutes)" } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "a_stream_alarm_fires_before_the_retention_ends" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = {
+      order-publisher = {
+        stream = {
+          arn                        = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"
+          iterator_age_alarm_seconds = 86400
+        }
+      }
+    }
+  }
+  expect_failures = [var.functions]
+}

@@ -214,6 +214,22 @@ override_resource {
 }
 
 override_resource {
+  target          = module.functions.aws_iam_role.this["order-sweeper"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/order-sweeper-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["order-sweeper"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-sweeper"
+  }
+}
+
+override_resource {
   target          = module.functions.aws_iam_role.this["order-status"]
   override_during = plan
   values = {
@@ -232,7 +248,7 @@ run "tables_keep_the_contract_keys" {
   }
 
   assert {
-    condition = jsonencode(module.tables.key_schemas) == jsonencode({
+    condition = jsonencode({ for k, t in module.tables.key_schemas : k => { hash_key = t.hash_key, range_key = t.range_key, ttl_attribute = t.ttl_attribute } }) == jsonencode({
       orders                 = { hash_key = "orderId", range_key = "createdAt", ttl_attribute = null }
       inventory              = { hash_key = "productId", range_key = null, ttl_attribute = null }
       notifications          = { hash_key = "notificationId", range_key = "createdAt", ttl_attribute = null }
@@ -382,6 +398,7 @@ run "policies_name_only_their_own_resources" {
         billing         = ["billing", "topic", "queue:billing-queue"]
         notification    = ["notifications", "topic", "queue:notification-queue", "ses"]
         order-status    = ["orders", "topic", "queue:order-status-queue"]
+        order-sweeper   = ["index:orders/placed-orders", "topic"]
       } :
       toset(flatten([
         for s in jsondecode(output.iam_policies[f]).Statement : s.Resource if s.Sid != "OwnLogGroup"
@@ -392,6 +409,7 @@ run "policies_name_only_their_own_resources" {
           e == "dlq" ? [output.dlq_arn] :
           startswith(e, "stream:") ? [module.tables.stream_arns[trimprefix(e, "stream:")]] :
           startswith(e, "queue:") ? [output.queue_arns[trimprefix(e, "queue:")]] :
+          startswith(e, "index:") ? ["${output.table_arns[split("/", trimprefix(e, "index:"))[0]]}/index/${split("/", e)[1]}"] :
           [output.table_arns[e]]
         )
       ]))
@@ -475,6 +493,11 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
         PublishEvents   = ["sns:Publish"]
         ConsumeOwnQueue = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
       }
+      order-sweeper = {
+        OwnLogGroup            = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableOrdersPlacedIndex = ["dynamodb:Query"]
+        PublishEvents          = ["sns:Publish"]
+      }
     })
     error_message = "A function's grants differ from the calls its code makes."
   }
@@ -521,7 +544,7 @@ run "every_alarm_notifies_the_alerts_topic" {
     condition = toset(keys(output.alarms)) == toset(concat(
       ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches", "order-publisher-iterator-age"],
       [for q in ["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"] : "${q}-oldest-message-age"],
-      flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status"] : ["${f}-errors", "${f}-throttles"]]),
+      flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status", "order-sweeper"] : ["${f}-errors", "${f}-throttles"]]),
     ))
     error_message = "Missing alarms: the DLQ, each queue's oldest message, each function's errors and throttles, stuck orders, payment mismatches."
   }
@@ -625,4 +648,75 @@ run "name_prefix_is_checked" {
     name_prefix = "Staging_"
   }
   expect_failures = [var.name_prefix]
+}
+
+# Stuck orders are found and finished: the sweeper runs on a schedule, reads the sparse index of
+# PLACED orders (never the table), and its OldestPlacedOrderSeconds drives the stuck-orders alarm.
+run "the_sweeper_runs_on_a_schedule_and_drives_the_stuck_orders_alarm" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    name_prefix         = "staging-"
+    stuck_order_seconds = 600
+  }
+
+  assert {
+    condition = (
+      output.schedules["order-sweeper"].schedule_expression == "rate(1 minute)" &&
+      output.schedules["order-sweeper"].state == "ENABLED" &&
+      output.schedules["order-sweeper"].name == "staging-order-sweeper"
+    )
+    error_message = "The sweeper must run every minute by default, on a rule carrying name_prefix."
+  }
+
+  assert {
+    condition = (
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].hash_key == "placedIndexKey" &&
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].range_key == "createdAt"
+    )
+    error_message = "The orders table must have the sparse index of PLACED orders (placedIndexKey, by createdAt)."
+  }
+
+  assert {
+    condition = (
+      module.functions.environments["order-sweeper"].STUCK_AFTER_SECONDS == "600" &&
+      module.functions.environments["order-sweeper"].PLACED_ORDERS_INDEX == "placed-orders" &&
+      module.functions.environments["order-sweeper"].POWERTOOLS_METRICS_NAMESPACE == "staging-order-fanout"
+    )
+    error_message = "The sweeper must know its threshold, its index and the stack's metrics namespace."
+  }
+
+  assert {
+    condition = (
+      module.alerts.metric_alarms["orders-stuck-placed"].namespace == "staging-order-fanout" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].metric_name == "OldestPlacedOrderSeconds" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].dimensions == tomap({ service = "order-sweeper" }) &&
+      module.alerts.metric_alarms["orders-stuck-placed"].statistic == "Maximum"
+    )
+    error_message = "The stuck-orders alarm must watch the sweeper's OldestPlacedOrderSeconds (Maximum), not OrderPlacedSeconds, which an order never announced never emits."
+  }
+}
+
+run "the_sweeper_threshold_is_at_least_a_minute" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    stuck_order_seconds = 30
+  }
+  expect_failures = [var.stuck_order_seconds]
+}
+
+run "a_schedule_must_be_eventbridges" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    sweeper_schedule_expression = "every minute"
+  }
+  expect_failures = [var.sweeper_schedule_expression]
 }

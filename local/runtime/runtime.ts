@@ -3,6 +3,7 @@
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -27,6 +28,7 @@ import {
 } from './reports.js';
 import { controlRoutes, type Reloaded } from './control.js';
 import { ReloadablePool } from './reloadable.js';
+import { discoverSchedules, Scheduler } from './schedules.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
 import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
@@ -160,6 +162,8 @@ interface RuntimeClients {
   sns: SNSClient;
   /** The app clients of the authorizers' pools. */
   cognito: CognitoIdentityProviderClient;
+  /** Scheduled rules and their targets. */
+  events: EventBridgeClient;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -172,6 +176,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await startPools(ctx, deployment);
     startSqsPollers(ctx, deployment);
     startStreamPollers(ctx, deployment);
+    await startSchedules(ctx, deployment);
     liveConsole = createConsole({
       view: ctx.consoleView,
       sqs: ctx.clients.sqs,
@@ -228,6 +233,7 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       streams: new DynamoDBStreamsClient(clientConfig),
       sns: new SNSClient(clientConfig),
       cognito: new CognitoIdentityProviderClient(clientConfig),
+      events: new EventBridgeClient(clientConfig),
     },
     codeDirs: [],
     pools: new Map(),
@@ -413,6 +419,26 @@ function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): void {
         `on failure ${mapping.onFailureDestination ?? 'discard'})`,
     );
   }
+}
+
+/** Scheduled rules whose targets are deployed functions, run on their rate (schedules.ts). */
+async function startSchedules(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
+  const { schedules, warnings } = await discoverSchedules(
+    ctx.clients.events,
+    new Map(deployment.functions.map((fn) => [fn.arn, fn.name])),
+  );
+  for (const warning of warnings) ctx.log(`runtime: warning: ${warning}`);
+  const scheduler = new Scheduler(schedules, (name) => ctx.pools.get(name), {
+    onRun: ({ schedule, attempt, outcome, durationMs }) =>
+      ctx.log(
+        `invoke ${schedule.functionName} schedule:${schedule.ruleName} outcome=${outcome.ok ? 'success' : outcome.kind} attempt=${attempt} duration=${seconds(durationMs)}` +
+          (outcome.ok ? '' : ` (${outcome.message}; Lambda retries an asynchronous invocation twice)`),
+      ),
+  });
+  scheduler.start();
+  ctx.pollers.push(scheduler);
+  for (const schedule of schedules)
+    ctx.log(`runtime: running ${schedule.functionName} on rule ${schedule.ruleName}'s ${schedule.expression}`);
 }
 
 /**

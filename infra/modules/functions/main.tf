@@ -1,6 +1,7 @@
 locals {
   consumers      = { for name, f in var.functions : name => f if f.queue != null }
   stream_readers = { for name, f in var.functions : name => f if f.stream != null }
+  scheduled      = { for name, f in var.functions : name => f if f.schedule != null }
 }
 
 # Created by Terraform (not by Lambda on first write) so that it has a retention and is
@@ -127,6 +128,37 @@ resource "aws_lambda_event_source_mapping" "stream" {
       error_message = "on_failure_destination_arns[\"${each.key}\"] must be the destination the function's policy admits (${coalesce(each.value.stream.on_failure_destination_arn, "none")})."
     }
   }
+}
+
+# A scheduled function: an EventBridge rule on the default bus (schedules run only there) whose one
+# target is the function, which admits the rule (and only it) through its resource policy. EventBridge
+# invokes asynchronously: a failed run is retried by Lambda (twice) and shows in the Errors alarm.
+resource "aws_cloudwatch_event_rule" "schedule" {
+  for_each = local.scheduled
+
+  name                = "${var.name_prefix}${each.key}"
+  description         = "Runs ${var.name_prefix}${each.key} on its schedule."
+  schedule_expression = each.value.schedule.expression
+  state               = each.value.schedule.enabled ? "ENABLED" : "DISABLED"
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  for_each = local.scheduled
+
+  rule      = aws_cloudwatch_event_rule.schedule[each.key].name
+  target_id = each.key
+  arn       = aws_lambda_function.this[each.key].arn
+}
+
+resource "aws_lambda_permission" "schedule" {
+  for_each = local.scheduled
+
+  statement_id  = "ScheduleInvokes"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule[each.key].arn
 }
 
 # Errors: invocations that threw or timed out. Throttles: invocations refused for want of

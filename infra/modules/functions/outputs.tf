@@ -105,3 +105,16 @@ output "environments" {
   description = "Each function's environment variables as deployed, keyed by function."
   value       = { for k, f in aws_lambda_function.this : k => one(f.environment).variables }
 }
+
+output "schedules" {
+  description = "Each scheduled function's EventBridge rule (name, expression, state) and the ARN its target invokes, keyed by function."
+  value = {
+    for k, r in aws_cloudwatch_event_rule.schedule : k => {
+      name                = r.name
+      schedule_expression = r.schedule_expression
+      state               = r.state
+      target_arn          = aws_cloudwatch_event_target.schedule[k].arn
+      permission_source   = aws_lambda_permission.schedule[k].source_arn
+    }
+  }
+}

@@ -44,6 +44,11 @@ variable "functions" {
       # alarm fires: records are waiting, unprocessed, toward the stream's 24 h retention.
       iterator_age_alarm_seconds = optional(number, 300)
     }))
+    # An EventBridge rule that runs the function on a schedule (rate() or cron()), if any.
+    schedule = optional(object({
+      expression = string
+      enabled    = optional(bool, true)
+    }))
     # Concurrency reserved for (and limiting) the function; null: none.
     reserved_concurrency = optional(number)
     publishes            = optional(bool, false) # sns:Publish to topic_arn
@@ -113,6 +118,17 @@ variable "functions" {
       for f in values(var.functions) : try(f.stream.on_failure_destination_arn, null) == null ? true : can(regex("^arn:aws[a-z-]*:sqs:", f.stream.on_failure_destination_arn))
     ])
     error_message = "A stream mapping's on_failure_destination_arn must be an SQS queue ARN."
+  }
+
+  # EventBridge's two forms; rate's unit is singular for 1 and plural otherwise, and at least a minute.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.schedule == null ? true : (
+        can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", f.schedule.expression)) ||
+        can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", f.schedule.expression))
+      )
+    ])
+    error_message = "A schedule's expression must be EventBridge's rate(1 minute|hour|day) / rate(N minutes|hours|days) or cron(six fields)."
   }
 
   validation {

@@ -4,7 +4,14 @@ locals {
   # Names and keys are the contract (README.md, Contracts): the functions and tests rely on them.
   tables = {
     # The stream is the outbox: order-publisher announces every order inserted here.
-    orders                 = { hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE" }
+    orders = {
+      hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE"
+      # Sparse: only PLACED orders carry its key (order-api writes it, the update that makes the
+      # order final removes it). The sweeper reads it, oldest first: never a Scan.
+      global_secondary_indexes = {
+        (local.placed_orders_index) = { hash_key = "placedIndexKey", range_key = "createdAt" }
+      }
+    }
     inventory              = { hash_key = "productId" }
     notifications          = { hash_key = "notificationId", range_key = "createdAt" }
     billing                = { hash_key = "billingId", range_key = "orderId" }
@@ -33,7 +40,8 @@ locals {
   # held lowest: SES sends ~14 emails/s on a new production account, 1/s in the sandbox.
   default_maximum_concurrency = { inventory = 5, billing = 5, notification = 2, order-status = 5 }
   # Namespace of the functions' own metrics (EMF): one per environment, like every name.
-  metrics_namespace = "${var.name_prefix}order-fanout"
+  metrics_namespace   = "${var.name_prefix}order-fanout"
+  placed_orders_index = "placed-orders"
 
   t = module.tables.table_arns
   n = module.tables.table_names
@@ -122,6 +130,23 @@ locals {
       }
       publishes   = true
       sends_email = true
+    }
+    order-sweeper = {
+      description = "Finds the orders still PLACED after a while and announces them again; reports the oldest one's age"
+      environment = {
+        ORDERS_TABLE                 = local.n["orders"]
+        PLACED_ORDERS_INDEX          = local.placed_orders_index
+        TOPIC_ARN                    = module.messaging.topic_arn
+        STUCK_AFTER_SECONDS          = tostring(var.stuck_order_seconds)
+        POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
+      }
+      tables = {
+        # The index only: the sweeper reads what it projects (the whole order).
+        orders-placed-index = { arn = "${local.t["orders"]}/index/${local.placed_orders_index}", actions = ["dynamodb:Query"] }
+      }
+      schedule    = { expression = var.sweeper_schedule_expression }
+      publishes   = true
+      sends_email = false
     }
     order-status = {
       description = "Projects result events onto the order's status"

@@ -63,6 +63,11 @@ output "event_source_mappings" {
   value       = module.functions.event_source_mappings
 }
 
+output "schedules" {
+  description = "Each scheduled function's EventBridge rule and target, keyed by function."
+  value       = module.functions.schedules
+}
+
 output "stream_event_source_mappings" {
   description = "Stream mappings and their settings, keyed by reading function."
   value       = module.functions.stream_event_source_mappings
@@ -103,6 +108,7 @@ output "global_names" {
     roles      = values(module.functions.role_names)
     log_groups = [for g in values(module.functions.log_group_names) : trimprefix(g, "/aws/lambda/")]
     alarms     = keys(merge(module.messaging.alarms, module.functions.alarms, module.alerts.alarms))
+    rules      = [for r in values(module.functions.schedules) : r.name]
     api        = [module.api.name]
     user_pools = [module.auth.user_pool_name]
   }

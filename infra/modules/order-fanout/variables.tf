@@ -139,9 +139,32 @@ variable "outbox_iterator_age_alarm_seconds" {
   }
 }
 
+variable "stuck_order_seconds" {
+  type        = number
+  description = "Seconds an order may stay PLACED before the sweeper announces it again (its consumers are idempotent)."
+  default     = 300
+
+  # Below a minute the sweeper would announce orders the pipeline is still deciding: harmless, but noise.
+  validation {
+    condition     = var.stuck_order_seconds >= 60 && floor(var.stuck_order_seconds) == var.stuck_order_seconds
+    error_message = "stuck_order_seconds must be a whole number of seconds, at least 60."
+  }
+}
+
+variable "sweeper_schedule_expression" {
+  type        = string
+  description = "How often the sweeper runs: an EventBridge schedule expression (rate(1 minute) at most often)."
+  default     = "rate(1 minute)"
+
+  validation {
+    condition     = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.sweeper_schedule_expression)) || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.sweeper_schedule_expression))
+    error_message = "sweeper_schedule_expression must be EventBridge's rate(1 minute|hour|day) / rate(N minutes|hours|days) or cron(six fields)."
+  }
+}
+
 variable "placed_order_alarm_seconds" {
   type        = number
-  description = "Seconds an order may stay PLACED before the orders-stuck-placed alarm fires."
+  description = "Seconds the oldest PLACED order may wait (the sweeper's OldestPlacedOrderSeconds) before the orders-stuck-placed alarm fires."
   default     = 300
 }
 
