@@ -5,7 +5,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueue, SetAsideRecord } from './ports.js';
 
 /** The body's `setAsideBy`: what tells this message from a queue's message or Lambda's on-failure record. */
-export const SET_ASIDE_BY = 'order-publisher';
+const SET_ASIDE_BY = 'order-publisher';
 
 export class SqsDeadLetterQueue implements DeadLetterQueue {
   constructor(
