@@ -720,3 +720,14 @@ run "a_schedule_must_be_eventbridges" {
   }
   expect_failures = [var.sweeper_schedule_expression]
 }
+
+run "order_publisher_timeout_leaves_room_for_a_publish" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    function_settings = { order-publisher = { timeout = 2 } }
+  }
+  expect_failures = [var.function_settings]
+}

@@ -30,6 +30,15 @@ variable "function_settings" {
     condition     = alltrue([for k in keys(var.function_settings) : contains(keys(local.functions), k)])
     error_message = "function_settings keys must be function names: ${join(", ", keys(local.functions))}."
   }
+
+  # order-publisher starts no publish, and answers, 2 s before its timeout (announce-orders.ts,
+  # SAFETY_MARGIN_MS), so that a slow SNS costs a retry and not a timed-out batch: at 2 s or less it
+  # announces nothing, ever, and the outbox holds every order. 5 s leaves 3 s for a publish and the
+  # SDK's retries.
+  validation {
+    condition     = try(var.function_settings["order-publisher"].timeout, null) == null || try(var.function_settings["order-publisher"].timeout >= 5, false)
+    error_message = "order-publisher's timeout must be at least 5 s: it stops publishing 2 s before its timeout, and needs time for a publish (SNS and the SDK's retries)."
+  }
 }
 
 variable "queue_visibility_timeout_seconds" {
