@@ -95,3 +95,27 @@ run "aws_env_plans_with_mappings_enabled" {
     error_message = "The AWS stage must be prod."
   }
 }
+
+run "aws_env_warns_when_no_alarm_reaches_anyone" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email = "orders@shop.test"
+    name_prefix  = "staging-"
+  }
+  expect_failures = [check.alarms_reach_someone]
+}
+
+run "aws_env_may_opt_out_of_alarm_recipients" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email              = "orders@shop.test"
+    name_prefix               = "staging-"
+    alarms_without_recipients = true
+  }
+}

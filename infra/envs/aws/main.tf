@@ -23,3 +23,13 @@ module "order_fanout" {
   order_api_reserved_concurrency = var.order_api_reserved_concurrency
   sender_email                   = var.sender_email
 }
+
+# Every alarm notifies the alerts topic, but a topic nobody is subscribed to reaches nobody: a DLQ
+# filling up or orders stuck PLACED would go unseen. A check, not a validation: the plan still
+# applies (an address can be subscribed later), and says so in its warnings.
+check "alarms_reach_someone" {
+  assert {
+    condition     = var.alarm_email != null || length(var.alarm_actions) > 0 || var.alarms_without_recipients
+    error_message = "No alarm reaches anyone: set alarm_email (subscribed to the alerts topic) or alarm_actions, or alarms_without_recipients = true to accept it."
+  }
+}

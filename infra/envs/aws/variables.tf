@@ -101,3 +101,9 @@ variable "sender_email" {
   type        = string
   description = "The address order emails come from: an SES identity you can verify (example.com cannot be)."
 }
+
+variable "alarms_without_recipients" {
+  type        = bool
+  description = "Set true to accept alarms that reach only the alerts topic, with nobody subscribed (neither alarm_email nor alarm_actions): the plan warns otherwise."
+  default     = false
+}
