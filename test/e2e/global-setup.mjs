@@ -55,6 +55,8 @@ export default async function globalSetup() {
       onBuilt: markBuilt,
       waitTimeSeconds: RUNTIME_WAIT_SECONDS,
       streamMaxRetryBackoffMs: STREAM_MAX_RETRY_BACKOFF_MS,
+      // auth.test.ts's browser origin: the API answers its CORS preflight.
+      vars: { cors_allowed_origins: '["http://localhost:5173"]' },
     });
   } catch (error) {
     markBuilt();

@@ -1,6 +1,8 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
+  cors_allowed_origins = var.cors_allowed_origins
+
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir
   log_level   = var.log_level

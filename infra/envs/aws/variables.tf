@@ -107,3 +107,9 @@ variable "alarms_without_recipients" {
   description = "Set true to accept alarms that reach only the alerts topic, with nobody subscribed (neither alarm_email nor alarm_actions): the plan warns otherwise."
   default     = false
 }
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS preflight answered, responses readable); empty: none."
+  default     = []
+}

@@ -1,6 +1,8 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
+  cors_allowed_origins = var.cors_allowed_origins
+
   dist_dir          = var.dist_dir
   log_level         = var.log_level
   extra_environment = var.functions_endpoint == null ? {} : { AWS_ENDPOINT_URL = var.functions_endpoint }

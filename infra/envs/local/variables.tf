@@ -52,3 +52,9 @@ variable "functions_endpoint" {
   default     = null
 }
 
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS preflight answered, responses readable); empty: none."
+  default     = []
+}

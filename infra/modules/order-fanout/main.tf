@@ -53,6 +53,8 @@ locals {
         ORDERS_TABLE      = local.n["orders"]
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
+        # The browsers' origins it answers CORS for (the API routes their preflight to it).
+        CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
       }
       # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items').
       tables = {
@@ -271,5 +273,6 @@ module "api" {
   stage_name             = var.api_stage_name
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
+  cors_allowed_origins   = var.cors_allowed_origins
   tags                   = var.tags
 }

@@ -194,6 +194,12 @@ variable "name_prefix" {
   }
 }
 
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS); empty: none."
+  default     = []
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags applied to every resource that takes them."
