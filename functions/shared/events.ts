@@ -83,8 +83,16 @@ const payloads = {
     kind: NotificationKindSchema,
     reason: NonEmpty,
   }),
-  OrderConfirmed: v.object({ customerId: NonEmpty, email: Email, totalAmount: Money, currency: Currency }),
-  OrderCancelled: v.object({ customerId: NonEmpty, email: Email, reason: NonEmpty }),
+  // placedAt: when the order was placed (its createdAt), a fact fixed for the order: notification
+  // keys its email on it, never on the event's time. Optional: events of older producers lack it.
+  OrderConfirmed: v.object({
+    customerId: NonEmpty,
+    email: Email,
+    totalAmount: Money,
+    currency: Currency,
+    placedAt: v.optional(IsoTime),
+  }),
+  OrderCancelled: v.object({ customerId: NonEmpty, email: Email, reason: NonEmpty, placedAt: v.optional(IsoTime) }),
 } as const;
 
 export type EventType = keyof typeof payloads;

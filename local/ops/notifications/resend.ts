@@ -18,6 +18,7 @@ import { finalEvent } from '../../../functions/order-status/lifecycle.js';
 import { appliedUnlessRefused } from '../../../functions/shared/dynamo-conditions.js';
 import type { NotificationKind, OrderEvent } from '../../../functions/shared/events.js';
 import { findOrder } from '../../../functions/shared/order-record.js';
+import { placedAtOf } from '../../../functions/notification/notifications.js';
 
 /** The claimId prefix of a claim this tool left: a stale claim, for notification to take over. */
 export const RESEND_CLAIM = 'resend:';
@@ -46,6 +47,16 @@ function eventFor(kind: NotificationKind, order: Parameters<typeof finalEvent>[0
   return finalEvent(order);
 }
 
+/** The event whose notification key (placedAtOf) is `createdAt`, if the rebuilt one or its legacy form has it. */
+function keyedOn(event: OrderEvent, createdAt: string): OrderEvent | undefined {
+  if (event.type === 'OrderPlaced') return event.time === createdAt ? event : undefined;
+  if (event.type !== 'OrderConfirmed' && event.type !== 'OrderCancelled') return undefined;
+  if (placedAtOf(event) === createdAt) return event;
+  if (event.time !== createdAt) return undefined;
+  const { placedAt: _placedAt, ...legacy } = event.data;
+  return { ...event, data: legacy } as OrderEvent;
+}
+
 /** Re-sends every FAILED notification of the order (and finishes the re-sends a stopped run left). */
 export async function resendFailed(target: ResendTarget, orderId: string): Promise<ResendReport> {
   const report: ResendReport = { resent: [], skipped: [] };
@@ -66,16 +77,19 @@ export async function resendFailed(target: ResendTarget, orderId: string): Promi
       const claimId = String(item.claimId);
       const leftByUs = status === 'PENDING' && claimId.startsWith(RESEND_CLAIM);
       if (status !== 'FAILED' && !leftByUs) continue;
-      const event = eventFor(kind, order);
-      if (typeof event === 'string') {
-        report.skipped.push({ notificationId, reason: event });
+      const built = eventFor(kind, order);
+      if (typeof built === 'string') {
+        report.skipped.push({ notificationId, reason: built });
         continue;
       }
-      // The record's sort key is the event's time: a rebuilt event with another time would be another notification.
-      if (event.time !== item.createdAt) {
+      // The record's sort key is when the order was placed (notification's placedAtOf); a record
+      // written before final events carried placedAt is keyed on the event's time: the event is then
+      // sent without it, so that notification finds that record.
+      const event = keyedOn(built, String(item.createdAt));
+      if (event === undefined) {
         report.skipped.push({
           notificationId,
-          reason: `its event's time (${event.time}) is not the record's createdAt (${String(item.createdAt)})`,
+          reason: `neither its event's placedAt nor its time is the record's createdAt (${String(item.createdAt)})`,
         });
         continue;
       }

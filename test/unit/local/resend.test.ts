@@ -103,11 +103,12 @@ describe('resendFailed', () => {
 
   it("finishes a claim a stopped run left (PENDING under the tool's claimId): sends its event again, rewrites nothing", async () => {
     const final = finalEvent(confirmed);
+    // Keyed on when the order was placed (notification's placedAtOf).
     db.on(QueryCommand, {
       TableName: 'notifications',
       ExpressionAttributeValues: { ':id': 'o-1:ORDER_CONFIRMED' },
     }).resolves({
-      Items: [record('ORDER_CONFIRMED', 'PENDING', final.time, `${RESEND_CLAIM}x`)],
+      Items: [record('ORDER_CONFIRMED', 'PENDING', confirmed.createdAt, `${RESEND_CLAIM}x`)],
     });
 
     const report = await resendFailed(target, 'o-1');
@@ -115,6 +116,21 @@ describe('resendFailed', () => {
     expect(report.resent).toEqual([{ notificationId: 'o-1:ORDER_CONFIRMED', eventId: final.id }]);
     expect(db).toHaveReceivedCommandTimes(UpdateCommand, 0);
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, { MessageBody: JSON.stringify(final) });
+  });
+
+  it('re-sends a record keyed on its event time (before final events carried placedAt) with the event in that form', async () => {
+    const final = finalEvent(confirmed);
+    db.on(QueryCommand, {
+      TableName: 'notifications',
+      ExpressionAttributeValues: { ':id': 'o-1:ORDER_CONFIRMED' },
+    }).resolves({ Items: [record('ORDER_CONFIRMED', 'FAILED', final.time)] });
+
+    await resendFailed(target, 'o-1');
+
+    const { placedAt: _placedAt, ...legacy } = final.data;
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      MessageBody: JSON.stringify({ ...final, data: legacy }),
+    });
   });
 
   it('refuses an unknown order', async () => {
