@@ -127,10 +127,21 @@ export function createNotificationService({
     return undefined;
   }
 
+  /**
+   * placedAtOf, unless a record of this email is keyed on the event's time already: one written
+   * before final events carried placedAt (its copies keep arriving while such an order is retried).
+   * That record is the email's, so a copy with placedAt finds it instead of claiming a second one.
+   */
+  async function keyTime(notificationId: string, event: NotifyingEvent): Promise<string> {
+    const placedAt = placedAtOf(event);
+    if (placedAt === event.time) return placedAt;
+    return (await store.get(notificationId, event.time)) === undefined ? placedAt : event.time;
+  }
+
   async function notify(event: NotifyingEvent): Promise<void> {
     const { kind, recipient, subject, body } = composeMessage(event);
     const notificationId = `${event.orderId}:${kind}`;
-    const createdAt = placedAtOf(event);
+    const createdAt = await keyTime(notificationId, event);
     const logKeys = { orderId: event.orderId, notificationId }; // never the address
     const pending: NotificationRecordOf<'PENDING'> = {
       notificationId,

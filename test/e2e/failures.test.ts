@@ -519,6 +519,7 @@ describe('notification takeover', () => {
         email: String(stored.email),
         totalAmount: Number(stored.totalAmount),
         currency: String(stored.currency),
+        placedAt: String(stored.createdAt),
       },
     });
     await Promise.all([1, 2, 3].map(() => publishEvent(confirmed)));

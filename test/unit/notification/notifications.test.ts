@@ -336,6 +336,14 @@ describe('the email key is the order, never the time of the event that asks', ()
     expect([...store.records.keys()]).toEqual([`o-1:ORDER_CONFIRMED|${T0}`]);
   });
 
+  it("finds an email's record keyed on the event's time (written before placedAt existed): a copy with placedAt sends nothing more", async () => {
+    const { mailer, handle, store } = setup();
+    await handle(orderConfirmed({ time: '2026-11-25T09:05:00.000Z' }));
+    await handle(orderConfirmed({ time: '2026-11-25T09:05:00.000Z', placedAt: T0 }));
+    expect(mailer.sent).toHaveLength(1);
+    expect([...store.records.keys()]).toEqual(['o-1:ORDER_CONFIRMED|2026-11-25T09:05:00.000Z']);
+  });
+
   it('keys a final event of an older producer (no placedAt) on its own time', async () => {
     const { store, handle } = setup();
     await handle(orderCancelled({ time: '2026-11-25T09:05:00.000Z' }));
