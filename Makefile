@@ -136,11 +136,12 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 
 # The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
 # port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
-# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
-# waiting out visibility and claim timeouts, and contention.test.ts goes with it to even the groups
-# out; the others, one after another, need the CPU. Within a group the files run one at a time
-# (--runInBand): they share their stack.
-E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
+# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~4 minutes
+# waiting out visibility and claim timeouts, and sweeper.test.ts (waiting up to a minute for the
+# sweeper's schedule) and contention.test.ts go with it to even the groups out; the others, one
+# after another, need the CPU. Within a group the files run one at a time (--runInBand): they share
+# their stack.
+E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts test/e2e/sweeper.test.ts
 E2E_GROUPS := test-e2e-apart test-e2e-rest
 test-e2e: install ## End-to-end tests: two groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
 	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
@@ -151,7 +152,7 @@ test-e2e: install ## End-to-end tests: two groups side by side, each on its own 
 test-e2e-apart test-e2e-rest: export TF_DATA_DIR = .terraform-$@
 
 # The apart group has no tflocal.test.ts: its setup skips that deployment.
-test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.test.ts on a stack of their own
+test-e2e-apart: install ## One e2e group alone: failures.test.ts, contention.test.ts and sweeper.test.ts on a stack of their own
 	E2E_SKIP_TFLOCAL=1 $(JEST) --selectProjects e2e --runInBand $(E2E_APART)
 
 test-e2e-rest: install ## The other e2e group alone: every other e2e file, on one stack
