@@ -515,3 +515,39 @@ run "a_stream_alarm_fires_before_the_retention_ends" {
   }
   expect_failures = [var.functions]
 }
+
+run "traced_functions_may_send_their_traces" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    tracing_enabled = true
+  }
+
+  assert {
+    condition     = alltrue([for k, f in aws_lambda_function.this : one(f.tracing_config).mode == "Active"])
+    error_message = "Every function must have X-Ray active tracing."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, statements in local.policy_statements : length([
+        for s in [for x in statements : x if x.Sid == "WriteTraces"] : s if s.Resource == "*" && jsonencode(sort(flatten([s.Action]))) == jsonencode(["xray:PutTelemetryRecords", "xray:PutTraceSegments"])
+      ]) == 1
+    ])
+    error_message = "A traced function's role must be allowed exactly X-Ray's two write calls."
+  }
+}
+
+run "untraced_functions_have_no_trace_grant" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+
+  assert {
+    condition     = alltrue([for name, statements in local.policy_statements : !contains([for s in statements : s.Sid], "WriteTraces")])
+    error_message = "Without tracing, no role may send traces."
+  }
+}

@@ -2,6 +2,8 @@ module "order_fanout" {
   source = "../../modules/order-fanout"
 
   cors_allowed_origins = var.cors_allowed_origins
+  # X-Ray on the functions, the stage and the topic; the dashboard and the saved timeline query.
+  observability_enabled = true
 
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir

@@ -158,7 +158,9 @@ resource "aws_api_gateway_stage" "this" {
   rest_api_id   = aws_api_gateway_rest_api.this.id
   deployment_id = aws_api_gateway_deployment.this.id
   stage_name    = var.stage_name
-  tags          = var.tags
+  # X-Ray traces each request from the stage through the function.
+  xray_tracing_enabled = var.xray_tracing_enabled
+  tags                 = var.tags
 }
 
 resource "aws_api_gateway_method_settings" "all" {

@@ -71,3 +71,9 @@ variable "tags" {
   description = "Tags applied to the API and the stage."
   default     = {}
 }
+
+variable "xray_tracing_enabled" {
+  type        = bool
+  description = "X-Ray tracing of the stage's requests."
+  default     = false
+}

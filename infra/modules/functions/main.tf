@@ -35,6 +35,14 @@ resource "aws_lambda_function" "this" {
   # -1: no reservation (the account's unreserved pool).
   reserved_concurrent_executions = coalesce(each.value.reserved_concurrency, -1)
 
+  # X-Ray active tracing: Lambda samples and traces each invocation itself (no SDK in the bundle).
+  dynamic "tracing_config" {
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      mode = "Active"
+    }
+  }
+
   environment {
     # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line. FUNCTION_TIMEOUT_SECONDS:
     # Lambda tells a function its remaining time, never its configured timeout, which bounds how

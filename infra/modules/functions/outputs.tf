@@ -118,3 +118,8 @@ output "schedules" {
     }
   }
 }
+
+output "tracing_modes" {
+  description = "Each function's X-Ray tracing mode (Active, or null when not traced), keyed by function."
+  value       = { for k, f in aws_lambda_function.this : k => try(one(f.tracing_config).mode, null) }
+}

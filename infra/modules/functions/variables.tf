@@ -261,3 +261,9 @@ variable "tags" {
   description = "Tags applied to every role, log group and function."
   default     = {}
 }
+
+variable "tracing_enabled" {
+  type        = bool
+  description = "X-Ray active tracing on every function (and the role's grant to send traces)."
+  default     = false
+}

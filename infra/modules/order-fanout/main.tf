@@ -179,6 +179,8 @@ module "tables" {
 module "messaging" {
   source = "../messaging"
 
+  tracing_enabled = var.observability_enabled
+
   queues = {
     for q, v in local.queues : q => {
       event_types                = v.event_types
@@ -245,6 +247,7 @@ module "functions" {
   log_level                          = var.log_level
   extra_environment                  = var.extra_environment
   log_retention_in_days              = var.log_retention_in_days
+  tracing_enabled                    = var.observability_enabled
   topic_arn                          = module.messaging.topic_arn
   email_identity_arn                 = module.email.identity_arn
   event_source_mappings_enabled      = var.event_source_mappings_enabled
@@ -274,5 +277,18 @@ module "api" {
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
   cors_allowed_origins   = var.cors_allowed_origins
+  xray_tracing_enabled   = var.observability_enabled
   tags                   = var.tags
+}
+
+# AWS only (envs/aws): a dashboard of the pipeline and the saved order-timeline query.
+module "observability" {
+  source = "../observability"
+  count  = var.observability_enabled ? 1 : 0
+
+  name_prefix     = var.name_prefix
+  function_names  = module.functions.function_names
+  log_group_names = module.functions.log_group_names
+  queue_names     = module.messaging.queue_names
+  dlq_name        = module.messaging.dlq_name
 }

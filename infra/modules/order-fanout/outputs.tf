@@ -109,6 +109,7 @@ output "global_names" {
     log_groups = [for g in values(module.functions.log_group_names) : trimprefix(g, "/aws/lambda/")]
     alarms     = keys(merge(module.messaging.alarms, module.functions.alarms, module.alerts.alarms))
     rules      = [for r in values(module.functions.schedules) : r.name]
+    dashboards = [for o in module.observability : o.dashboard_name]
     api        = [module.api.name]
     user_pools = [module.auth.user_pool_name]
   }
@@ -127,4 +128,16 @@ output "user_pool_id" {
 output "user_pool_client_id" {
   description = "ID of the app client whose ID tokens the API accepts."
   value       = module.auth.client_id
+}
+
+output "observability" {
+  description = "What observability_enabled deploys: each function's tracing mode, the stage's and the topic's tracing, the dashboard and the saved query (null when off)."
+  value = {
+    function_tracing = module.functions.tracing_modes
+    api_xray         = module.api.xray_tracing_enabled
+    topic_tracing    = module.messaging.topic_tracing_config
+    dashboard        = try(module.observability[0].dashboard_name, null)
+    widgets          = try(module.observability[0].dashboard_widgets, [])
+    timeline_query   = try(module.observability[0].order_timeline_query, null)
+  }
 }

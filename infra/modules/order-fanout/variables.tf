@@ -200,6 +200,12 @@ variable "cors_allowed_origins" {
   default     = []
 }
 
+variable "observability_enabled" {
+  type        = bool
+  description = "X-Ray active tracing (functions, the API stage, the topic), a CloudWatch dashboard and the saved order-timeline query: for AWS (the emulators implement none of it usefully)."
+  default     = false
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags applied to every resource that takes them."
