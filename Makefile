@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive notifications-resend status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -84,6 +84,10 @@ dlq: install ## List the dead-letter queue of the running stack: source queue, r
 
 dlq-redrive: install ## Move the dead-letter queue's messages back to the queues they came from
 	npx tsx local/ops/dlq/cli.ts redrive
+
+ORDER ?=
+notifications-resend: install ## Re-send an order's FAILED notifications once their cause is fixed (ORDER=<orderId>)
+	npx tsx local/ops/notifications/cli.ts resend --order '$(ORDER)'
 
 status: install ## Every part of the running stack as tables: topic and filter policies, queue depths, DLQ, tables, functions, API
 	npx tsx local/ops/status.ts
@@ -155,12 +159,12 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 
 # The e2e files in two groups side by side, each on a stack of its own (its own emulator on a free
 # port, apply, runtime and fault proxy: the faults, stopped workers and visibility timeouts one
-# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~3 minutes
-# waiting out visibility and claim timeouts, and contention.test.ts goes with it to even the groups
-# out; the others, one after another, need the CPU. Within a group the files run one at a time
+# group's tests set never reach the other's). failures.test.ts, apart, spends most of its ~4 minutes
+# waiting out visibility and claim timeouts, and sweeper.test.ts (waiting up to a minute for the
+# sweeper's schedule) and contention.test.ts go with it to even the groups out; the others, one after another, need the CPU. Within a group the files run one at a time
 # (--runInBand): they share their stack. The rehearsal (make rehearse: envs/aws on an emulator of its
 # own) is a third group beside them: it spends most of its time in the same SQS waits.
-E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
+E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts test/e2e/sweeper.test.ts
 E2E_GROUPS := test-e2e-apart test-e2e-rest test-e2e-rehearse
 test-e2e: install ## End-to-end tests: three groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime), then least privilege
 	@rm -rf $(IAM_REPORTS)
@@ -181,7 +185,7 @@ least-privilege: install ## After the e2e groups: every call the functions made 
 test-e2e-apart test-e2e-rest test-e2e-rehearse: export TF_DATA_DIR = .terraform-$@
 
 # The apart group has no tflocal.test.ts: its setup skips that deployment.
-test-e2e-apart: install ## One e2e group alone: failures.test.ts and contention.test.ts on a stack of their own
+test-e2e-apart: install ## One e2e group alone: failures.test.ts, contention.test.ts and sweeper.test.ts on a stack of their own
 	E2E_SKIP_TFLOCAL=1 $(JEST) --selectProjects e2e --runInBand $(E2E_APART)
 
 test-e2e-rest: install ## The other e2e group alone: every other e2e file, on one stack

@@ -2,7 +2,8 @@
 // counts it by API ("DynamoDB.PutItem", "SNS.Publish", …) and caller, and, when told to, fails a
 // share of them the way AWS does: throttling, 5xx, a lost response after the effect happened, a
 // transaction cancelled by a conflict with another (DynamoDB's TransactionConflict, which the
-// emulator, serialising every write, never answers), or an email SES refuses (MessageRejected).
+// emulator, serialising every write, never answers), an email SES refuses (MessageRejected), or
+// SES refusing every email for the account (sending paused, suspended, sender not verified, quota).
 //
 // Each function talks to <proxy>/fn/<functionName>, so the proxy knows the caller; the prefix is
 // stripped before forwarding. Tests and the benchmark steer it over HTTP:
@@ -36,9 +37,25 @@ const FaultRuleSchema = z.object({
   /**
    * throttle: the service's throttling error; 500/503: a server error; after: forward, then answer 500;
    * conflict: TransactWriteItems cancelled with one TransactionConflict reason (other calls pass);
-   * rejected: SESv2 SendEmail refused with MessageRejected (other calls pass).
+   * rejected: SESv2 SendEmail refused with MessageRejected (other calls pass); SESv2 SendEmail
+   * refused for the account (other calls pass): ses-paused (SendingPausedException), ses-suspended
+   * (AccountSuspendedException), ses-sender-unverified (MessageRejected naming the request's
+   * sender), ses-daily-quota (TooManyRequestsException, "Daily message quota exceeded");
+   * lost: SNS Publish answered with success and a MessageId but delivered nowhere (other calls pass).
    */
-  fault: z.enum(['throttle', '500', '503', 'after', 'conflict', 'rejected']),
+  fault: z.enum([
+    'throttle',
+    '500',
+    '503',
+    'after',
+    'conflict',
+    'rejected',
+    'ses-paused',
+    'ses-suspended',
+    'ses-sender-unverified',
+    'ses-daily-quota',
+    'lost',
+  ]),
   /** Stop after this many injections. */
   times: z.number().int().positive().optional(),
   /** Stop after this many injections per distinct request body: each publish of one event (an SDK retry, a redelivery) fails that often. */
@@ -135,7 +152,16 @@ type Answer = { status: number; headers: Record<string, string>; body: string };
 const ONLY_FOR: Partial<Record<FaultRule['fault'], string>> = {
   conflict: 'DynamoDB.TransactWriteItems',
   rejected: 'SESv2.SendEmail',
+  'ses-paused': 'SESv2.SendEmail',
+  'ses-suspended': 'SESv2.SendEmail',
+  'ses-sender-unverified': 'SESv2.SendEmail',
+  'ses-daily-quota': 'SESv2.SendEmail',
+  lost: 'SNS.Publish',
 };
+
+type SesAccountFault = 'ses-paused' | 'ses-suspended' | 'ses-sender-unverified' | 'ses-daily-quota';
+const SES_ACCOUNT_FAULTS = new Set<string>(['ses-paused', 'ses-suspended', 'ses-sender-unverified', 'ses-daily-quota']);
+const isSesAccountFault = (fault: string): fault is SesAccountFault => SES_ACCOUNT_FAULTS.has(fault);
 
 /**
  * DynamoDB's answer to a transaction that touched an item another transaction holds: one reason
@@ -173,6 +199,53 @@ export function rejectedResponse(): Answer {
       message:
         'Email address is not verified. The following identities failed the check in region US-EAST-1 (injected)',
     }),
+  };
+}
+
+/** The sender a SESv2 SendEmail request names (its JSON body's FromEmailAddress), if it can be read. */
+function senderOf(body: string): string | undefined {
+  const parsed = z.object({ FromEmailAddress: z.string() }).safeParse(JSON.parse(body || '{}'));
+  return parsed.success ? parsed.data.FromEmailAddress : undefined;
+}
+
+/**
+ * SESv2's refusals of SendEmail that concern the account or the sender, in its REST-JSON shape (the
+ * error type in x-amzn-ErrorType, the message in the body; 400, or 429 for TooManyRequestsException,
+ * as the SESv2 model declares them).
+ */
+export function sesAccountRefusalResponse(fault: SesAccountFault, requestBody: string): Answer {
+  const [status, type, message] =
+    fault === 'ses-paused'
+      ? [400, 'SendingPausedException', 'Sending is paused for this account. (injected)']
+      : fault === 'ses-suspended'
+        ? [400, 'AccountSuspendedException', "This account's ability to send email has been suspended. (injected)"]
+        : fault === 'ses-daily-quota'
+          ? [429, 'TooManyRequestsException', 'Daily message quota exceeded. (injected)']
+          : [
+              400,
+              'MessageRejected',
+              `Email address is not verified. The following identities failed the check in region US-EAST-1: ${senderOf(requestBody) ?? 'unknown'}`,
+            ];
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'x-amzn-errortype': type },
+    body: JSON.stringify({ message }),
+  };
+}
+
+/** SNS's answer to a publish it accepted (a new MessageId), in the protocol the caller speaks: what a lost announcement looks like. */
+export function acceptedPublishResponse(protocol: Protocol): Answer {
+  const [messageId, requestId] = [randomUUID(), randomUUID()];
+  if (protocol === 'query')
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId },
+      body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></PublishResponse>`,
+    };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
+    body: JSON.stringify({ MessageId: messageId }),
   };
 }
 
@@ -412,6 +485,15 @@ export async function startFaultProxy(options: {
       }
       if (fault === 'rejected') {
         const failure = rejectedResponse();
+        return send(res, failure.status, failure.headers, failure.body);
+      }
+      if (fault === 'lost') {
+        // Accepted, as far as the caller can tell; nothing reaches the topic.
+        const accepted = acceptedPublishResponse(call.protocol);
+        return send(res, accepted.status, accepted.headers, accepted.body);
+      }
+      if (fault !== undefined && isSesAccountFault(fault)) {
+        const failure = sesAccountRefusalResponse(fault, body.toString('utf8'));
         return send(res, failure.status, failure.headers, failure.body);
       }
       if (fault !== undefined && fault !== 'after') {

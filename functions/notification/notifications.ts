@@ -1,9 +1,10 @@
 // Notification's part of the saga: tell the customer what happened, once per order and kind,
 // and keep the history. Pure domain: storage, mail and publishing are ports.
 //
-// notificationId = `${orderId}:${kind}` and createdAt = the triggering event's time: producers
-// republish the identical event, so a duplicate delivery lands on the same key, and the
-// attribute_not_exists condition on that key lets only one delivery claim the email. A claim left
+// notificationId = `${orderId}:${kind}` and createdAt = when the order was placed (OrderPlaced's
+// time, the final events' placedAt): facts fixed for the order, never the time of the event that
+// asks, so every copy of a request for one email lands on the same key, whoever built it and when,
+// and the attribute_not_exists condition on that key lets only one delivery claim the email. A claim left
 // behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
 // A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
 import { randomUUID } from 'node:crypto';
@@ -14,6 +15,13 @@ import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
 import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStore } from './ports.js';
+
+/**
+ * The key's time: when the order was placed. A final event of an older producer carries no
+ * placedAt, and its own time (its producer's finalizedAt, fixed too) stands in.
+ */
+export const placedAtOf = (event: NotifyingEvent): string =>
+  event.type === 'OrderPlaced' ? event.time : (event.data.placedAt ?? event.time);
 
 /** Another delivery holds the claim and may be sending it now: retry later. */
 export class NotificationInFlightError extends RetryableError {
@@ -119,13 +127,25 @@ export function createNotificationService({
     return undefined;
   }
 
+  /**
+   * placedAtOf, unless a record of this email is keyed on the event's time already: one written
+   * before final events carried placedAt (its copies keep arriving while such an order is retried).
+   * That record is the email's, so a copy with placedAt finds it instead of claiming a second one.
+   */
+  async function keyTime(notificationId: string, event: NotifyingEvent): Promise<string> {
+    const placedAt = placedAtOf(event);
+    if (placedAt === event.time) return placedAt;
+    return (await store.get(notificationId, event.time)) === undefined ? placedAt : event.time;
+  }
+
   async function notify(event: NotifyingEvent): Promise<void> {
     const { kind, recipient, subject, body } = composeMessage(event);
     const notificationId = `${event.orderId}:${kind}`;
+    const createdAt = await keyTime(notificationId, event);
     const logKeys = { orderId: event.orderId, notificationId }; // never the address
     const pending: NotificationRecordOf<'PENDING'> = {
       notificationId,
-      createdAt: event.time,
+      createdAt,
       orderId: event.orderId,
       kind,
       recipient,
@@ -153,7 +173,7 @@ export function createNotificationService({
       return publisher.publish(outcomeEvent(outcome));
     }
     // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
-    const recorded = await readExisting(notificationId, event.time);
+    const recorded = await readExisting(notificationId, createdAt);
     if (recorded.status === 'PENDING')
       throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
     return publisher.publish(outcomeEvent(recorded));

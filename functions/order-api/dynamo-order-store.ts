@@ -4,7 +4,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import * as v from 'valibot';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { TransactionConflictError, transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
-import { findOrder, type OrderRecord } from '../shared/order-record.js';
+import { findOrder, PLACED_INDEX_KEY, PLACED_INDEX_VALUE, type OrderRecord } from '../shared/order-record.js';
 import {
   IdempotencyRecordSchema,
   type CreateOutcome,
@@ -26,7 +26,8 @@ export class DynamoOrderStore implements OrderStore, IdempotencyStore {
   ): Promise<CreateOutcome> {
     const putOrder = {
       TableName: this.tables.orders,
-      Item: order,
+      // PLACED, so in the sparse index the sweeper reads (the update that makes it final removes the key).
+      Item: { ...order, [PLACED_INDEX_KEY]: PLACED_INDEX_VALUE },
       ConditionExpression: 'attribute_not_exists(orderId)',
     };
     // orderId is a fresh UUID per request, so an order already under it can only be this request's

@@ -9,25 +9,36 @@ import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { DynamoOrderStore } from './dynamo-order-store.js';
 import { DynamoProductCatalog } from './dynamo-product-catalog.js';
+import { parseOrigins, withCors } from './cors.js';
 import { createApi, type ApiDeps } from './http.js';
 
 const config = {
   ordersTable: requireEnv('ORDERS_TABLE'),
   inventoryTable: requireEnv('INVENTORY_TABLE'),
   idempotencyTable: requireEnv('IDEMPOTENCY_TABLE'),
+  // Optional: no origins, no cross-origin browser access.
+  corsAllowedOrigins: parseOrigins(process.env.CORS_ALLOWED_ORIGINS),
 };
 
 const store = new DynamoOrderStore(dynamo, { orders: config.ordersTable, idempotency: config.idempotencyTable });
 
 /** Wires the HTTP edge behind the middleware every request goes through (tests pass fakes). */
-export const createHandler = (deps: ApiDeps) =>
-  middy<APIGatewayProxyEvent, APIGatewayProxyResult>().use(httpHeaderNormalizer()).handler(createApi(deps));
+export const createHandler = (deps: ApiDeps, corsAllowedOrigins: readonly string[] = []) =>
+  middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(httpHeaderNormalizer())
+    .handler(withCors(createApi(deps), corsAllowedOrigins));
 
-export const handler = createHandler({
-  catalog: new DynamoProductCatalog(dynamo, { inventory: config.inventoryTable, idempotency: config.idempotencyTable }),
-  orders: store,
-  idempotency: store,
-  now: () => new Date(),
-  newId: randomUUID,
-  log: logger,
-});
+export const handler = createHandler(
+  {
+    catalog: new DynamoProductCatalog(dynamo, {
+      inventory: config.inventoryTable,
+      idempotency: config.idempotencyTable,
+    }),
+    orders: store,
+    idempotency: store,
+    now: () => new Date(),
+    newId: randomUUID,
+    log: logger,
+  },
+  config.corsAllowedOrigins,
+);

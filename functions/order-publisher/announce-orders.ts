@@ -8,16 +8,20 @@
 // sent twice: the same event, which consumers absorb). After a failure no new publish is started,
 // and none once the invocation nears its timeout: the answer is given in time, so a slow SNS costs
 // a retry from the last good record instead of a timed-out batch retried (and republished) whole.
-// An item that is not an order fails the same way: Lambda retries it until its retry budget is
-// spent and then describes the batch to the on-failure destination (the DLQ), rather than
-// dropping an order silently.
+// The mapping retries a failed batch until it succeeds (for as long as the stream keeps the record,
+// 24 h): the outbox blocks rather than drop an order. So only a failure that a retry can cure may
+// hold the shard: an inserted item that is not an order can never be published, and is set aside
+// here, to the dead-letter queue with the reason, and counted done. If setting it aside fails, the
+// record fails like a publish and is retried.
 import * as v from 'valibot';
-import { orderEvent, type EventOf } from '../shared/events.js';
-import { OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
-import type { EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
+import { orderPlacedEvent } from '../shared/order-placed.js';
+import { OrderRecordSchema } from '../shared/order-record.js';
+import type { DeadLetterQueue, EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
 
 export interface AnnounceDeps {
   publisher: EventPublisher;
+  /** Where a record that is not an order goes, with the reason, instead of holding the shard. */
+  deadLetters: DeadLetterQueue;
   log: Log;
   /** Milliseconds left before the function's timeout (Lambda's context); without it, no deadline. */
   remainingMs?: () => number;
@@ -27,22 +31,6 @@ export interface AnnounceDeps {
 export const CONCURRENCY = 10;
 /** No publish is started, and the answer is given, this long before the function's timeout. */
 export const SAFETY_MARGIN_MS = 2_000;
-
-/** The one OrderPlaced event of an order: same order, same event (id, time and data). */
-export function orderPlacedEvent(order: OrderRecord): EventOf<'OrderPlaced'> {
-  return orderEvent('OrderPlaced', order.orderId, order.createdAt, {
-    customerId: order.customerId,
-    email: order.email,
-    items: order.items,
-    totalAmount: order.totalAmount,
-    currency: order.currency,
-    paymentToken: order.paymentToken,
-  });
-}
-
-class NotAnOrderError extends Error {
-  override readonly name = 'NotAnOrderError';
-}
 
 async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: AbortSignal): Promise<void> {
   // The mapping's filter passes only inserts; anything else is not a new order and needs no event.
@@ -54,10 +42,15 @@ async function announce(record: StreamedRecord, deps: AnnounceDeps, signal: Abor
     return;
   }
   const parsed = v.safeParse(OrderRecordSchema, record.newImage);
-  if (!parsed.success)
-    throw new NotAnOrderError(
-      `the inserted item is not an order: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('/')} ${i.message}`).join('; ')}`,
-    );
+  if (!parsed.success) {
+    const reason = `the inserted item is not an order: ${parsed.issues.map((i) => `${(i.path ?? []).map((p) => String(p.key)).join('/')} ${i.message}`).join('; ')}`;
+    await deps.deadLetters.setAside({ sequenceNumber: record.sequenceNumber, item: record.newImage, reason });
+    deps.log.error('set aside a stream record that is not an order (the dead-letter queue holds it)', {
+      sequenceNumber: record.sequenceNumber,
+      reason,
+    });
+    return;
+  }
   const event = orderPlacedEvent(parsed.output);
   await deps.publisher.publish(event, signal);
   deps.log.info('announced', { orderId: event.orderId, eventId: event.id, sequenceNumber: record.sequenceNumber });

@@ -1,6 +1,8 @@
 // order-publisher: the orders table's stream (inserts only, by the mapping's filter) →
-// announceNewOrders. Wiring only: config, clients and adapters are built once at module scope.
+// announceNewOrders. Wiring only: config, clients and adapters are built once at module scope
+// (the SQS client here, not in shared/clients.ts: only this function sets records aside).
 // The mapping has ReportBatchItemFailures: the handler answers which record to resume from.
+import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { sns } from '../shared/clients.js';
@@ -9,6 +11,7 @@ import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { announceNewOrders, type AnnounceDeps } from './announce-orders.js';
 import type { StreamBatchResponse } from './ports.js';
+import { SqsDeadLetterQueue } from './sqs-dead-letter-queue.js';
 import { toStreamedRecords } from './stream-records.js';
 
 /** Wires the domain behind the middleware every batch goes through (tests pass fakes). */
@@ -17,4 +20,8 @@ export const createHandler = (deps: Omit<AnnounceDeps, 'remainingMs'>) =>
     announceNewOrders(toStreamedRecords(event), { ...deps, remainingMs: () => context.getRemainingTimeInMillis() }),
   );
 
-export const handler = createHandler({ publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')), log: logger });
+export const handler = createHandler({
+  publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')),
+  deadLetters: new SqsDeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL')),
+  log: logger,
+});

@@ -3,7 +3,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
 import { updatedUnlessRefused } from '../shared/dynamo-conditions.js';
-import { findOrder, OrderRecordSchema, type OrderRecord } from '../shared/order-record.js';
+import { findOrder, OrderRecordSchema, PLACED_INDEX_KEY, type OrderRecord } from '../shared/order-record.js';
 import type { ApplyEvent, OrderKey, OrderProjectionStore } from './ports.js';
 
 export class DynamoOrderProjectionStore implements OrderProjectionStore {
@@ -62,7 +62,8 @@ export class DynamoOrderProjectionStore implements OrderProjectionStore {
     return this.update({
       TableName: this.table,
       Key: { orderId: key.orderId, createdAt: key.createdAt },
-      UpdateExpression: `SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt${cancelled ? ', #reason = :reason' : ''}`,
+      // The order leaves the sweeper's sparse index of PLACED orders in the same write.
+      UpdateExpression: `SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt${cancelled ? ', #reason = :reason' : ''} REMOVE ${PLACED_INDEX_KEY}`,
       ConditionExpression: '#status = :placed',
       ExpressionAttributeNames: { '#status': 'status', ...(cancelled ? { '#reason': 'reason' } : {}) },
       ExpressionAttributeValues: {

@@ -135,6 +135,7 @@ export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | Even
       email: order.email,
       totalAmount: order.totalAmount,
       currency: order.currency,
+      placedAt: order.createdAt,
     });
   }
   if (order.status === 'CANCELLED') {
@@ -142,6 +143,7 @@ export function finalEvent(order: OrderRecord): EventOf<'OrderConfirmed'> | Even
       customerId: order.customerId,
       email: order.email,
       reason: order.reason ?? 'cancelled',
+      placedAt: order.createdAt,
     });
   }
   throw new Error(`order ${order.orderId} is not final`);

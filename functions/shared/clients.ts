@@ -3,8 +3,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { retryWriteConflicts } from './dynamo-transactions.js';
 
-export const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+const dynamoClient = new DynamoDBClient({});
+// A plain write refused because a transaction holds its item is retried in the process, as a
+// conflicted transaction is (shared/dynamo-transactions.ts), not left to SQS's visibility timeout.
+dynamoClient.middlewareStack.add(retryWriteConflicts(), { step: 'initialize', name: 'retryWriteConflicts' });
+
+export const dynamo = DynamoDBDocumentClient.from(dynamoClient, {
   marshallOptions: { removeUndefinedValues: true },
 });
 

@@ -76,3 +76,36 @@ export async function transactWrite(
     }
   }
 }
+
+/** True when DynamoDB refused a plain write (PutItem, UpdateItem, DeleteItem) because a transaction holds its item. */
+const isWriteConflict = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'TransactionConflictException';
+
+/**
+ * The same contention on a plain write: DynamoDB refuses a PutItem, UpdateItem or DeleteItem on an
+ * item an ongoing transaction holds with TransactionConflictException, which the SDK does not retry.
+ * A middleware of the shared DynamoDB client (shared/clients.ts) retries it as transactWrite
+ * retries a conflicted transaction (the write did nothing), then fails the record with a
+ * RetryableError so that SQS retries it later.
+ */
+export function retryWriteConflicts(options: TransactOptions = {}) {
+  const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
+  return <Input, Output>(next: (args: Input) => Promise<Output>) =>
+    async (args: Input): Promise<Output> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (!isWriteConflict(error)) throw error;
+          if (attempt >= policy.attempts)
+            throw new TransactionConflictError(
+              `the write conflicted with a transaction ${attempt} times; failing the record so that SQS retries it`,
+              { cause: error },
+            );
+          const delay = backoffDelay(attempt - 1, policy, random);
+          logger.debug('write conflicted with a transaction; retrying', { attempt, delayMs: Math.round(delay) });
+          await sleep(delay);
+        }
+      }
+    };
+}

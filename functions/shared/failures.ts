@@ -1,9 +1,13 @@
 // What a failure means, for every adapter that talks to a dependency (DynamoDB, SNS, SES, the
 // payment provider) and for the SQS consumer that reports it. One classification:
 // - transient: throttling, 5xx, timeouts, lost responses and network errors, and our own
-//   RetryableErrors. Trying again later can succeed: the record is failed so SQS redelivers it.
+//   RetryableErrors; and a refusal that concerns the account or the sender rather than this request
+//   (SES sending paused, the account suspended, the sender's identity or MAIL FROM domain not
+//   verified, the sending rate or daily quota exceeded). Trying again later can succeed, once the
+//   account is fixed: the record is failed so SQS redelivers it after the visibility timeout, and
+//   after maxReceiveCount it waits in the DLQ for a redrive. It is never recorded as an outcome.
 // - permanent: the dependency refused this request and will refuse it again (an email SES will
-//   never send). The caller records the refusal as an outcome and acknowledges the record.
+//   never send to that recipient). The caller records the refusal as an outcome and acknowledges the record.
 // - fault: anything else (a bug, a misconfiguration). Retried like a transient failure, so it ends
 //   in the DLQ after maxReceiveCount where an operator can fix it and redrive.
 // Transient errors are recognised by the AWS SDK's own classification (the one its retry strategy
@@ -20,25 +24,55 @@ export type FailureKind = 'transient' | 'permanent' | 'fault';
 /**
  * Refusals no retry can turn into a success, by error name (names rather than classes, so an
  * error from another copy of the SDK still matches). SESv2 SendEmail: the message or a recipient
- * is refused (MessageRejected; BadRequestException for an address SES cannot parse), the sender's
- * domain is not verified, or sending is off for the account.
+ * is refused (MessageRejected; BadRequestException for an address SES cannot parse).
  */
-const PERMANENT_REFUSALS = new Set([
-  'MessageRejected',
-  'MailFromDomainNotVerifiedException',
-  'AccountSuspendedException',
+const PERMANENT_REFUSALS = new Set(['MessageRejected', 'BadRequestException']);
+
+/**
+ * SESv2 SendEmail's refusals that concern the account or the sender, never one email: sending
+ * paused or the account suspended (both lifted by AWS after a review), the sender's MAIL FROM
+ * domain not verified, and the quotas (TooManyRequestsException for the sending rate or the daily
+ * quota, LimitExceededException). Every email of the window would be refused alike: they wait.
+ */
+const ACCOUNT_REFUSALS = new Set([
   'SendingPausedException',
-  'BadRequestException',
+  'AccountSuspendedException',
+  'MailFromDomainNotVerifiedException',
+  'TooManyRequestsException',
+  'LimitExceededException',
 ]);
 
-export function classifyFailure(error: unknown): FailureKind {
+/** What the caller knows of the request that failed: for SES, the sender it sent as. */
+export interface FailureContext {
+  sender?: string;
+}
+
+/**
+ * SES answers an unverified identity with MessageRejected, "Email address is not verified. The
+ * following identities failed the check in region US-EAST-1: a@x, b@y": the sender's (right after
+ * a deploy, before its verification completes) concerns every email, a recipient's (the sandbox) only one.
+ */
+function senderNotVerified(error: Error, sender: string | undefined): boolean {
+  if (sender === undefined || error.name !== 'MessageRejected') return false;
+  const listed = /failed the check in region [^:]+:(.*)$/is.exec(error.message)?.[1];
+  if (listed === undefined) return false;
+  const domain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  return listed
+    .split(',')
+    .map((identity) => identity.trim().toLowerCase())
+    .some((identity) => identity === sender.toLowerCase() || identity === domain);
+}
+
+export function classifyFailure(error: unknown, context: FailureContext = {}): FailureKind {
   if (error instanceof RetryableError) return 'transient';
   if (!(error instanceof Error)) return 'fault';
   // The SDK's classifiers read $metadata, $retryable, code and cause, all optional: any Error will do.
   const sdkError = error as Parameters<typeof isTransientError>[0];
   if (isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError)) return 'transient';
+  if (ACCOUNT_REFUSALS.has(error.name) || senderNotVerified(error, context.sender)) return 'transient';
   if (PERMANENT_REFUSALS.has(error.name)) return 'permanent';
   return 'fault';
 }
 
-export const isPermanentRefusal = (error: unknown): boolean => classifyFailure(error) === 'permanent';
+export const isPermanentRefusal = (error: unknown, context: FailureContext = {}): boolean =>
+  classifyFailure(error, context) === 'permanent';

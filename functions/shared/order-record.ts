@@ -38,6 +38,15 @@ const HistoryEntrySchema = v.object({
 });
 export type HistoryEntry = v.InferOutput<typeof HistoryEntrySchema>;
 
+/**
+ * The orders table's sparse index of the orders still PLACED (the sweeper's, never a Scan): order-api
+ * writes this attribute on every new order, and the update that makes the order final removes it,
+ * so the index holds exactly the PLACED orders, oldest first by createdAt. Its value is one constant:
+ * one index partition, ample for two writes per order (the index's partition takes 1,000 writes/s).
+ */
+export const PLACED_INDEX_KEY = 'placedIndexKey';
+export const PLACED_INDEX_VALUE = 'PLACED';
+
 export const OrderRecordSchema = v.object({
   orderId: NonEmpty,
   createdAt: NonEmpty,

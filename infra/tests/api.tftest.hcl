@@ -137,7 +137,7 @@ run "every_method_requires_a_cognito_id_token" {
 
   assert {
     condition     = alltrue([for m in values(aws_api_gateway_method.this) : m.authorization == "COGNITO_USER_POOLS" && m.authorizer_id == "auth1"])
-    error_message = "Every method must use the Cognito authorizer."
+    error_message = "Every method must use the Cognito authorizer (without CORS origins there is no OPTIONS route)."
   }
 }
 
@@ -202,4 +202,53 @@ run "changed_integration_changes_the_trigger" {
     condition     = output.deployment_trigger != run.trigger_of_the_base_configuration.deployment_trigger
     error_message = "A changed integration must change the deployment's trigger."
   }
+}
+
+# A browser's preflight carries no token: with origins to answer, OPTIONS reaches the function
+# without the authorizer (the function answers only those origins); without, there is no OPTIONS.
+run "cors_preflight_reaches_the_function_without_the_authorizer" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    cors_allowed_origins = ["https://shop.example"]
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_method.this["OPTIONS /orders"].authorization == "NONE" &&
+      aws_api_gateway_method.this["OPTIONS /orders/{orderId}"].authorization == "NONE" &&
+      aws_api_gateway_integration.this["OPTIONS /orders"].type == "AWS_PROXY" &&
+      aws_lambda_permission.this["OPTIONS /orders"].source_arn == "arn:aws:execute-api:us-east-1:000000000000:abc123/*/OPTIONS/orders"
+    )
+    error_message = "Each resource's OPTIONS must reach the function, unauthorised, through the proxy integration."
+  }
+
+  assert {
+    condition     = alltrue([for k, m in aws_api_gateway_method.this : m.authorization == "COGNITO_USER_POOLS" if m.http_method != "OPTIONS"])
+    error_message = "Every other method still requires a Cognito ID token."
+  }
+}
+
+run "no_origins_no_options_route" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  assert {
+    condition     = length([for k, m in aws_api_gateway_method.this : k if m.http_method == "OPTIONS"]) == 0
+    error_message = "Without origins, the API has no OPTIONS route."
+  }
+}
+
+run "cors_origins_are_origins" {
+  command = plan
+  module {
+    source = "./modules/api"
+  }
+  variables {
+    cors_allowed_origins = ["*"]
+  }
+  expect_failures = [var.cors_allowed_origins]
 }

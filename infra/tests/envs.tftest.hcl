@@ -25,18 +25,20 @@ run "local_env_defaults_are_localstacks" {
       tables     = ["billing", "idempotency", "inventory", "inventory-reservations", "notifications", "orders"]
       topics     = ["order-events", "order-fanout-alerts"]
       queues     = ["billing-queue", "inventory-queue", "notification-queue", "order-status-queue", "order-processing-dlq"]
-      functions  = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
-      roles      = ["billing-lambda", "inventory-lambda", "notification-lambda", "order-api-lambda", "order-publisher-lambda", "order-status-lambda"]
-      log_groups = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"]
+      functions  = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"]
+      roles      = ["billing-lambda", "inventory-lambda", "notification-lambda", "order-api-lambda", "order-publisher-lambda", "order-status-lambda", "order-sweeper-lambda"]
+      log_groups = ["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"]
       alarms     = sort(keys(module.order_fanout.alarms))
       api        = ["order-api"]
       user_pools = ["order-fanout-customers"]
+      rules      = ["order-sweeper"]
+      dashboards = []
     })
     error_message = "envs/local must keep the original design's names."
   }
 
   assert {
-    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status"])
+    condition     = output.stage_name == "local" && length(output.queue_urls) == 4 && length(output.table_names) == 6 && jsonencode(output.function_names) == jsonencode(["billing", "inventory", "notification", "order-api", "order-publisher", "order-status", "order-sweeper"])
     error_message = "Local outputs incomplete."
   }
 }
@@ -130,7 +132,7 @@ run "aws_env_plans_with_mappings_enabled" {
   assert {
     condition = alltrue(flatten([
       for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "staging-")]
-    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 6 + 6 + 6 + 19 + 1 + 1
+    ])) && length(flatten(values(module.order_fanout.global_names))) == 6 + 2 + 5 + 7 + 7 + 7 + 22 + 1 + 1 + 1 + 1
     error_message = "Every globally named resource must carry name_prefix, so that two environments share an account."
   }
 
@@ -152,5 +154,85 @@ run "aws_env_plans_with_mappings_enabled" {
   assert {
     condition     = output.stage_name == "prod"
     error_message = "The AWS stage must be prod."
+  }
+}
+
+run "aws_env_warns_when_no_alarm_reaches_anyone" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email = "orders@shop.test"
+    name_prefix  = "staging-"
+  }
+  expect_failures = [check.alarms_reach_someone]
+}
+
+run "aws_env_may_opt_out_of_alarm_recipients" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email              = "orders@shop.test"
+    name_prefix               = "staging-"
+    alarms_without_recipients = true
+  }
+}
+
+# Observability on AWS, at no bundle cost: X-Ray active tracing on every function (with the role's
+# grant), the API stage and the topic; a dashboard per service; the saved order-timeline query.
+run "aws_env_is_observable" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email = "orders@shop.test"
+    name_prefix  = "staging-"
+    alarm_email  = "oncall@shop.test"
+  }
+
+  assert {
+    condition = (
+      alltrue([for f, mode in module.order_fanout.observability.function_tracing : mode == "Active"]) &&
+      module.order_fanout.observability.api_xray == true &&
+      module.order_fanout.observability.topic_tracing == "Active"
+    )
+    error_message = "X-Ray active tracing must be on for every function, the API stage and the topic."
+  }
+
+  assert {
+    condition = (
+      module.order_fanout.observability.dashboard == "staging-order-fanout" &&
+      toset([for w in module.order_fanout.observability.widgets : w.title]) == toset([
+        "Invocations per function", "Errors per function", "Throttles per function",
+        "Oldest message age per queue (s)", "DLQ depth", "Outbox lag: the orders stream's iterator age (ms)",
+        "Orders placed", "Orders confirmed", "Orders cancelled",
+      ])
+    )
+    error_message = "The dashboard must show, per service, invocations, errors, throttles, queue age, DLQ depth, the stream's iterator age, and orders placed, confirmed and cancelled."
+  }
+
+  assert {
+    condition = (
+      module.order_fanout.observability.timeline_query.name == "staging-order-fanout/one order's timeline by orderId" &&
+      length(module.order_fanout.observability.timeline_query.log_group_names) == 7 &&
+      strcontains(module.order_fanout.observability.timeline_query.query_string, "filter orderId = ") &&
+      strcontains(module.order_fanout.observability.timeline_query.query_string, "sort @timestamp asc")
+    )
+    error_message = "The saved query must read every function's log group for one orderId, oldest first."
+  }
+}
+
+run "local_env_has_no_aws_observability" {
+  command = plan
+  module {
+    source = "./envs/local"
+  }
+  assert {
+    condition     = module.order_fanout.observability.dashboard == null && alltrue([for f, mode in module.order_fanout.observability.function_tracing : mode == null])
+    error_message = "envs/local deploys no tracing, dashboard or saved query (the emulators do nothing useful with them)."
   }
 }

@@ -478,6 +478,97 @@ run "stream_destination_must_be_the_one_the_role_admits" {
   expect_failures = [aws_lambda_event_source_mapping.stream]
 }
 
+run "a_scheduled_function_gets_a_rule_its_one_target_and_a_permission_for_that_rule_only" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    name_prefix = "staging-"
+    functions = {
+      order-sweeper = { publishes = true, schedule = { expression = "rate(5 minutes)" } }
+      billing       = { timeout = 10 }
+    }
+    event_source_arns           = {}
+    on_failure_destination_arns = {}
+  }
+
+  assert {
+    condition     = keys(aws_cloudwatch_event_rule.schedule) == ["order-sweeper"] && aws_cloudwatch_event_rule.schedule["order-sweeper"].schedule_expression == "rate(5 minutes)" && aws_cloudwatch_event_rule.schedule["order-sweeper"].name == "staging-order-sweeper"
+    error_message = "Only a function with a schedule gets a rule, with that expression and the prefix."
+  }
+
+  assert {
+    condition     = aws_lambda_permission.schedule["order-sweeper"].principal == "events.amazonaws.com" && aws_lambda_permission.schedule["order-sweeper"].action == "lambda:InvokeFunction"
+    error_message = "EventBridge must be allowed to invoke the scheduled function (and, through source_arn, only its rule)."
+  }
+}
+
+run "schedule_expressions_are_eventbridges" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { order-sweeper = { schedule = { expression = "rate(1 minutes)" } } }
+  }
+  expect_failures = [var.functions]
+}
+
+run "a_stream_alarm_fires_before_the_retention_ends" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = {
+      order-publisher = {
+        stream = {
+          arn                        = "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"
+          iterator_age_alarm_seconds = 86400
+        }
+      }
+    }
+  }
+  expect_failures = [var.functions]
+}
+
+run "traced_functions_may_send_their_traces" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    tracing_enabled = true
+  }
+
+  assert {
+    condition     = alltrue([for k, f in aws_lambda_function.this : one(f.tracing_config).mode == "Active"])
+    error_message = "Every function must have X-Ray active tracing."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, statements in local.policy_statements : length([
+        for s in [for x in statements : x if x.Sid == "WriteTraces"] : s if s.Resource == "*" && jsonencode(sort(flatten([s.Action]))) == jsonencode(["xray:PutTelemetryRecords", "xray:PutTraceSegments"])
+      ]) == 1
+    ])
+    error_message = "A traced function's role must be allowed exactly X-Ray's two write calls."
+  }
+}
+
+run "untraced_functions_have_no_trace_grant" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+
+  assert {
+    condition     = alltrue([for name, statements in local.policy_statements : !contains([for s in statements : s.Sid], "WriteTraces")])
+    error_message = "Without tracing, no role may send traces."
+  }
+}
+
 # In the SES sandbox SES authorises a send on every recipient's identity too: the sender's function
 # may then send to the account's identities, from the sender's address only; out of it, as the sender only.
 run "ses_sandbox_grants_recipient_identities_from_the_sender_only" {

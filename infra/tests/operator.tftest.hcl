@@ -12,6 +12,10 @@ variables {
   table_arns    = ["arn:aws:dynamodb:us-east-1:000000000000:table/staging-orders"]
   function_arns = ["arn:aws:lambda:us-east-1:000000000000:function:staging-order-api"]
   rest_api_id   = "abc123"
+
+  orders_table_arn        = "arn:aws:dynamodb:us-east-1:000000000000:table/staging-orders"
+  notifications_table_arn = "arn:aws:dynamodb:us-east-1:000000000000:table/staging-notifications"
+  notification_queue_arn  = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
 }
 
 run "the_operator_tools_get_exactly_their_calls" {
@@ -36,20 +40,28 @@ run "the_operator_tools_get_exactly_their_calls" {
       DescribeTheTables       = ["dynamodb:DescribeTable"]
       ReadTheFunctions        = ["lambda:GetFunctionConfiguration"]
       ReadTheApi              = ["apigateway:GET"]
+      # notifications-resend: its reads, its conditional claim, its send to notification-queue
+      # (never sns:Publish: the topic admits only the functions).
+      ResendFailedNotificationsRead    = ["dynamodb:Query"]
+      ResendFailedNotificationsClaim   = ["dynamodb:UpdateItem"]
+      ResendFailedNotificationsDeliver = ["sqs:GetQueueUrl", "sqs:SendMessage"]
     })
     error_message = "The operator role's actions differ from the calls the operator tools make."
   }
 
   assert {
     condition = jsonencode({ for s in jsondecode(output.policy).Statement : s.Sid => flatten([s.Resource]) }) == jsonencode({
-      ListWhatTakesNoResource = ["*"]
-      ReadTheTopic            = [var.topic_arn]
-      ReadTheQueues           = ["arn:aws:sqs:us-east-1:000000000000:staging-a-queue", "arn:aws:sqs:us-east-1:000000000000:staging-b-queue", var.dlq_arn]
-      InspectTheDlq           = [var.dlq_arn]
-      RedriveToTheQueues      = ["arn:aws:sqs:us-east-1:000000000000:staging-a-queue", "arn:aws:sqs:us-east-1:000000000000:staging-b-queue"]
-      DescribeTheTables       = var.table_arns
-      ReadTheFunctions        = var.function_arns
-      ReadTheApi              = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/abc123/resources", "arn:aws:apigateway:us-east-1::/restapis/abc123/stages"]
+      ListWhatTakesNoResource          = ["*"]
+      ReadTheTopic                     = [var.topic_arn]
+      ReadTheQueues                    = ["arn:aws:sqs:us-east-1:000000000000:staging-a-queue", "arn:aws:sqs:us-east-1:000000000000:staging-b-queue", var.dlq_arn]
+      InspectTheDlq                    = [var.dlq_arn]
+      RedriveToTheQueues               = ["arn:aws:sqs:us-east-1:000000000000:staging-a-queue", "arn:aws:sqs:us-east-1:000000000000:staging-b-queue"]
+      DescribeTheTables                = var.table_arns
+      ReadTheFunctions                 = var.function_arns
+      ReadTheApi                       = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/abc123/resources", "arn:aws:apigateway:us-east-1::/restapis/abc123/stages"]
+      ResendFailedNotificationsRead    = [var.orders_table_arn, var.notifications_table_arn]
+      ResendFailedNotificationsClaim   = [var.notifications_table_arn]
+      ResendFailedNotificationsDeliver = [var.notification_queue_arn]
     })
     error_message = "The operator role may touch this stack's resources only (and \"*\" only for calls AWS authorises on nothing else)."
   }
@@ -57,9 +69,9 @@ run "the_operator_tools_get_exactly_their_calls" {
   # Nothing that changes the stack: no write besides moving DLQ messages back to their queues.
   assert {
     condition = alltrue(flatten([
-      for s in jsondecode(output.policy).Statement : [for a in flatten([s.Action]) : !strcontains(a, "*") && !contains(["sqs:SendMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"], a) || contains(["RedriveToTheQueues", "InspectTheDlq"], s.Sid)]
+      for s in jsondecode(output.policy).Statement : [for a in flatten([s.Action]) : !strcontains(a, "*") && !contains(["sqs:SendMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "dynamodb:UpdateItem"], a) || contains(["RedriveToTheQueues", "InspectTheDlq", "ResendFailedNotificationsClaim", "ResendFailedNotificationsDeliver"], s.Sid)]
     ]))
-    error_message = "Only the DLQ tools' statements may move messages."
+    error_message = "Only the DLQ tools' and the re-send's statements may move messages or write."
   }
 
   assert {

@@ -214,6 +214,22 @@ override_resource {
 }
 
 override_resource {
+  target          = module.functions.aws_iam_role.this["order-sweeper"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:iam::000000000000:role/order-sweeper-lambda"
+  }
+}
+
+override_resource {
+  target          = module.functions.aws_cloudwatch_log_group.this["order-sweeper"]
+  override_during = plan
+  values = {
+    arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/order-sweeper"
+  }
+}
+
+override_resource {
   target          = module.functions.aws_iam_role.this["order-status"]
   override_during = plan
   values = {
@@ -232,7 +248,7 @@ run "tables_keep_the_contract_keys" {
   }
 
   assert {
-    condition = jsonencode(module.tables.key_schemas) == jsonencode({
+    condition = jsonencode({ for k, t in module.tables.key_schemas : k => { hash_key = t.hash_key, range_key = t.range_key, ttl_attribute = t.ttl_attribute } }) == jsonencode({
       orders                 = { hash_key = "orderId", range_key = "createdAt", ttl_attribute = null }
       inventory              = { hash_key = "productId", range_key = null, ttl_attribute = null }
       notifications          = { hash_key = "notificationId", range_key = "createdAt", ttl_attribute = null }
@@ -323,14 +339,47 @@ run "the_outbox_announces_new_orders_from_the_orders_stream" {
     error_message = "The stream mapping must pass only INSERTs."
   }
 
+  # The outbox blocks, never drops: a bounded budget would describe a batch of stored orders to the
+  # DLQ and leave them PLACED for ever. Only the stream's retention ends the retries.
   assert {
     condition = (
-      output.stream_event_source_mappings["order-publisher"].maximum_retry_attempts >= 0 &&
-      output.stream_event_source_mappings["order-publisher"].maximum_record_age_in_seconds >= 60 &&
+      output.stream_event_source_mappings["order-publisher"].maximum_retry_attempts == -1 &&
+      output.stream_event_source_mappings["order-publisher"].maximum_record_age_in_seconds == -1 &&
       output.stream_event_source_mappings["order-publisher"].on_failure_destination_arn == output.dlq_arn
     )
-    error_message = "Retries must be bounded (attempts and record age) and a batch given up on must be described to the DLQ."
+    error_message = "order-publisher's mapping must retry until the stream's retention (attempts and record age -1), and describe to the DLQ only what the stream expires."
   }
+
+  assert {
+    condition = (
+      module.functions.iterator_age_alarms["order-publisher"].metric_name == "IteratorAge" &&
+      module.functions.iterator_age_alarms["order-publisher"].namespace == "AWS/Lambda" &&
+      module.functions.iterator_age_alarms["order-publisher"].statistic == "Maximum" &&
+      module.functions.iterator_age_alarms["order-publisher"].threshold == 300000 &&
+      contains(module.functions.iterator_age_alarms["order-publisher"].alarm_actions, output.alerts_topic_arn)
+    )
+    error_message = "An alarm on order-publisher's IteratorAge (Maximum, > 300 s by default) must reach the alerts topic."
+  }
+
+  # The function sets aside what is not an order itself: it needs the DLQ's URL, and its role the send.
+  assert {
+    condition = (
+      module.functions.environments["order-publisher"].DEAD_LETTER_QUEUE_URL == output.dlq_url &&
+      contains([for s in jsondecode(output.iam_policies["order-publisher"]).Statement : s.Resource if s.Sid == "SendStreamFailures"], output.dlq_arn)
+    )
+    error_message = "order-publisher must know the DLQ's URL and may send to it (records that are not orders are set aside there)."
+  }
+}
+
+run "the_outbox_alarm_fires_before_the_stream_drops_a_record" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    outbox_iterator_age_alarm_seconds = 86400
+  }
+  expect_failures = [var.outbox_iterator_age_alarm_seconds]
 }
 
 run "policies_name_only_their_own_resources" {
@@ -349,6 +398,7 @@ run "policies_name_only_their_own_resources" {
         billing         = ["billing", "topic", "queue:billing-queue"]
         notification    = ["notifications", "topic", "queue:notification-queue", "ses"]
         order-status    = ["orders", "topic", "queue:order-status-queue"]
+        order-sweeper   = ["index:orders/placed-orders", "topic"]
       } :
       toset(flatten([
         # ListStreams names no stream: IAM authorises it on "*" only.
@@ -360,6 +410,7 @@ run "policies_name_only_their_own_resources" {
           e == "dlq" ? [output.dlq_arn] :
           startswith(e, "stream:") ? [module.tables.stream_arns[trimprefix(e, "stream:")]] :
           startswith(e, "queue:") ? [output.queue_arns[trimprefix(e, "queue:")]] :
+          startswith(e, "index:") ? ["${output.table_arns[split("/", trimprefix(e, "index:"))[0]]}/index/${split("/", e)[1]}"] :
           [output.table_arns[e]]
         )
       ]))
@@ -446,6 +497,11 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
         PublishEvents   = ["sns:Publish"]
         ConsumeOwnQueue = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
       }
+      order-sweeper = {
+        OwnLogGroup            = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        TableOrdersPlacedIndex = ["dynamodb:Query"]
+        PublishEvents          = ["sns:Publish"]
+      }
     })
     error_message = "A function's grants differ from the calls its code makes."
   }
@@ -501,9 +557,9 @@ run "every_alarm_notifies_the_alerts_topic" {
 
   assert {
     condition = toset(keys(output.alarms)) == toset(concat(
-      ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches"],
+      ["order-processing-dlq-not-empty", "orders-stuck-placed", "payment-mismatches", "order-publisher-iterator-age"],
       [for q in ["inventory-queue", "billing-queue", "notification-queue", "order-status-queue"] : "${q}-oldest-message-age"],
-      flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status"] : ["${f}-errors", "${f}-throttles"]]),
+      flatten([for f in ["order-api", "order-publisher", "inventory", "billing", "notification", "order-status", "order-sweeper"] : ["${f}-errors", "${f}-throttles"]]),
     ))
     error_message = "Missing alarms: the DLQ, each queue's oldest message, each function's errors and throttles, stuck orders, payment mismatches."
   }
@@ -674,6 +730,14 @@ run "the_operator_role_names_this_stacks_resources" {
   }
 
   override_resource {
+    target          = module.functions.aws_lambda_function.this["order-sweeper"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:lambda:us-east-1:000000000000:function:order-sweeper"
+    }
+  }
+
+  override_resource {
     target          = module.api.aws_api_gateway_rest_api.this
     override_during = plan
     values = {
@@ -684,13 +748,16 @@ run "the_operator_role_names_this_stacks_resources" {
 
   assert {
     condition = jsonencode({ for s in jsondecode(output.operator_policy).Statement : s.Sid => flatten([s.Resource]) if s.Sid != "ListWhatTakesNoResource" }) == jsonencode({
-      ReadTheTopic       = [output.topic_arn]
-      ReadTheQueues      = sort(concat(values(output.queue_arns), [output.dlq_arn]))
-      InspectTheDlq      = [output.dlq_arn]
-      RedriveToTheQueues = sort(values(output.queue_arns))
-      DescribeTheTables  = sort(values(output.table_arns))
-      ReadTheFunctions   = sort(values(module.functions.function_arns))
-      ReadTheApi         = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/api123/resources", "arn:aws:apigateway:us-east-1::/restapis/api123/stages"]
+      ReadTheTopic                     = [output.topic_arn]
+      ReadTheQueues                    = sort(concat(values(output.queue_arns), [output.dlq_arn]))
+      InspectTheDlq                    = [output.dlq_arn]
+      RedriveToTheQueues               = sort(values(output.queue_arns))
+      DescribeTheTables                = sort(values(output.table_arns))
+      ReadTheFunctions                 = sort(values(module.functions.function_arns))
+      ReadTheApi                       = ["arn:aws:apigateway:us-east-1::/restapis", "arn:aws:apigateway:us-east-1::/restapis/api123/resources", "arn:aws:apigateway:us-east-1::/restapis/api123/stages"]
+      ResendFailedNotificationsRead    = [output.table_arns["orders"], output.table_arns["notifications"]]
+      ResendFailedNotificationsClaim   = [output.table_arns["notifications"]]
+      ResendFailedNotificationsDeliver = [output.queue_arns["notification-queue"]]
     })
     error_message = "The operator role must name this stack's topic, queues, DLQ, tables, functions and API."
   }
@@ -762,4 +829,140 @@ run "name_prefix_is_checked" {
     name_prefix = "Staging_"
   }
   expect_failures = [var.name_prefix]
+}
+
+# Stuck orders are found and finished: the sweeper runs on a schedule, reads the sparse index of
+# PLACED orders (never the table), and its OldestPlacedOrderSeconds drives the stuck-orders alarm.
+run "the_sweeper_runs_on_a_schedule_and_drives_the_stuck_orders_alarm" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    name_prefix         = "staging-"
+    stuck_order_seconds = 600
+  }
+
+  # The staging- queues' ARNs, as AWS gives them (the policies and mappings name them at plan time).
+  override_resource {
+    target          = module.messaging.aws_sns_topic.this
+    override_during = plan
+    values = {
+      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.dlq
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["inventory-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-inventory-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-inventory-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["billing-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-billing-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-billing-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["notification-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-notification-queue"
+    }
+  }
+
+  override_resource {
+    target          = module.messaging.aws_sqs_queue.this["order-status-queue"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-status-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-status-queue"
+    }
+  }
+
+  assert {
+    condition = (
+      output.schedules["order-sweeper"].schedule_expression == "rate(1 minute)" &&
+      output.schedules["order-sweeper"].state == "ENABLED" &&
+      output.schedules["order-sweeper"].name == "staging-order-sweeper"
+    )
+    error_message = "The sweeper must run every minute by default, on a rule carrying name_prefix."
+  }
+
+  assert {
+    condition = (
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].hash_key == "placedIndexKey" &&
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].range_key == "createdAt"
+    )
+    error_message = "The orders table must have the sparse index of PLACED orders (placedIndexKey, by createdAt)."
+  }
+
+  assert {
+    condition = (
+      module.functions.environments["order-sweeper"].STUCK_AFTER_SECONDS == "600" &&
+      module.functions.environments["order-sweeper"].PLACED_ORDERS_INDEX == "placed-orders" &&
+      module.functions.environments["order-sweeper"].POWERTOOLS_METRICS_NAMESPACE == "staging-order-fanout"
+    )
+    error_message = "The sweeper must know its threshold, its index and the stack's metrics namespace."
+  }
+
+  assert {
+    condition = (
+      module.alerts.metric_alarms["orders-stuck-placed"].namespace == "staging-order-fanout" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].metric_name == "OldestPlacedOrderSeconds" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].dimensions == tomap({ service = "order-sweeper" }) &&
+      module.alerts.metric_alarms["orders-stuck-placed"].statistic == "Maximum"
+    )
+    error_message = "The stuck-orders alarm must watch the sweeper's OldestPlacedOrderSeconds (Maximum), not OrderPlacedSeconds, which an order never announced never emits."
+  }
+}
+
+run "the_sweeper_threshold_is_at_least_a_minute" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    stuck_order_seconds = 30
+  }
+  expect_failures = [var.stuck_order_seconds]
+}
+
+run "a_schedule_must_be_eventbridges" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    sweeper_schedule_expression = "every minute"
+  }
+  expect_failures = [var.sweeper_schedule_expression]
+}
+
+run "order_publisher_timeout_leaves_room_for_a_publish" {
+  command = plan
+  module {
+    source = "./modules/order-fanout"
+  }
+  variables {
+    function_settings = { order-publisher = { timeout = 2 } }
+  }
+  expect_failures = [var.function_settings]
 }

@@ -4,6 +4,7 @@ import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -29,6 +30,7 @@ import {
 } from './reports.js';
 import { controlRoutes, type Reloaded } from './control.js';
 import { ReloadablePool } from './reloadable.js';
+import { discoverSchedules, Scheduler } from './schedules.js';
 import { SqsQueue } from './sqs-queue.js';
 import { describeDiscard, describeStreamBatch, StreamPoller } from './stream-poller.js';
 import { FileCheckpoints, MemoryCheckpoints } from './stream-checkpoints.js';
@@ -79,6 +81,11 @@ export interface RuntimeOptions {
    * that a paused breakpoint does not get the worker killed.
    */
   inspect?: { functionName: string; port: number };
+  /**
+   * The longest pause before a failed stream batch is retried (default 5 s). Lambda does not say how
+   * it paces stream retries; a test that holds a batch failing through many retries shortens it.
+   */
+  streamMaxRetryBackoffMs?: number;
 }
 
 export interface ReadyInfo {
@@ -189,6 +196,8 @@ interface RuntimeClients {
   cognito: CognitoIdentityProviderClient;
   /** Each function's execution role is assumed, as Lambda assumes it. */
   sts: STSClient;
+  /** Scheduled rules and their targets. */
+  events: EventBridgeClient;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -201,6 +210,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await startPools(ctx, deployment);
     await startSqsPollers(ctx, deployment);
     await startStreamPollers(ctx, deployment);
+    await startSchedules(ctx, deployment);
     liveConsole = createConsole({
       view: ctx.consoleView,
       sqs: ctx.clients.sqs,
@@ -262,6 +272,7 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       sns: new SNSClient(clientConfig),
       cognito: new CognitoIdentityProviderClient(clientConfig),
       sts: new STSClient(clientConfig),
+      events: new EventBridgeClient(clientConfig),
     },
     roleCredentials: new Map(),
     codeDirs: [],
@@ -496,6 +507,9 @@ async function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): 
       { ...mapping, region: ctx.region },
       {
         checkpoints,
+        ...(ctx.options.streamMaxRetryBackoffMs === undefined
+          ? {}
+          : { maxRetryBackoffMs: ctx.options.streamMaxRetryBackoffMs }),
         onBatch: (batch) => {
           ctx.log(describeStreamBatch(batch)); // its own line: it says which attempt this was
           ctx.publish(streamBatchReport(batch));
@@ -516,6 +530,26 @@ async function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): 
         `on failure ${mapping.onFailureDestination ?? 'discard'})`,
     );
   }
+}
+
+/** Scheduled rules whose targets are deployed functions, run on their rate (schedules.ts). */
+async function startSchedules(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
+  const { schedules, warnings } = await discoverSchedules(
+    ctx.clients.events,
+    new Map(deployment.functions.map((fn) => [fn.arn, fn.name])),
+  );
+  for (const warning of warnings) ctx.log(`runtime: warning: ${warning}`);
+  const scheduler = new Scheduler(schedules, (name) => ctx.pools.get(name), {
+    onRun: ({ schedule, attempt, outcome, durationMs }) =>
+      ctx.log(
+        `invoke ${schedule.functionName} schedule:${schedule.ruleName} outcome=${outcome.ok ? 'success' : outcome.kind} attempt=${attempt} duration=${seconds(durationMs)}` +
+          (outcome.ok ? '' : ` (${outcome.message}; Lambda retries an asynchronous invocation twice)`),
+      ),
+  });
+  scheduler.start();
+  ctx.pollers.push(scheduler);
+  for (const schedule of schedules)
+    ctx.log(`runtime: running ${schedule.functionName} on rule ${schedule.ruleName}'s ${schedule.expression}`);
 }
 
 /**

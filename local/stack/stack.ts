@@ -62,6 +62,8 @@ export interface StackOptions {
   waitTimeSeconds?: number;
   /** One function's worker with the inspector on a port (INSPECT=<function> make up; see the runtime's option). */
   inspect?: { functionName: string; port: number };
+  /** The runtime's longest pause between retries of a failed stream batch (default 5 s). */
+  streamMaxRetryBackoffMs?: number;
 }
 
 /** How startStack applies the stack's Terraform to the emulator it found or started. */
@@ -206,6 +208,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
         waitTimeSeconds: options.waitTimeSeconds,
         inspect: options.inspect,
+        streamMaxRetryBackoffMs: options.streamMaxRetryBackoffMs,
       }),
     );
 

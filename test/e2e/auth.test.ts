@@ -242,3 +242,30 @@ describe('make token', () => {
     }
   }, 60_000);
 });
+
+// CORS (issue 21): the e2e stack allows one origin (global-setup). The API routes OPTIONS to the
+// function without the authorizer, and the front door serves it as API Gateway would.
+describe('CORS for a browser', () => {
+  const ORIGIN = 'http://localhost:5173';
+
+  it("answers an allowed origin's preflight without a token, and no other origin's", async () => {
+    const allowed = await http('OPTIONS', '/orders', undefined, {
+      Origin: ORIGIN,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'authorization, content-type',
+    });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('Authorization');
+
+    const other = await http('OPTIONS', '/orders', undefined, { Origin: 'https://elsewhere.example' });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("marks an allowed origin's answers readable (a 404 as well as a 202)", async () => {
+    const { token } = await tokenFor('cors-shopper');
+    const missing = await http('GET', `/orders/${randomUUID()}`, undefined, { Authorization: token, Origin: ORIGIN });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+  });
+});

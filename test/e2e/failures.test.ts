@@ -429,7 +429,59 @@ describe('permanent refusals', () => {
     // Acknowledged while SES still refuses: every queue empties (a retried record would stay in flight).
     await quiet(60_000);
     expect(await dlqOf([placed.orderId])).toEqual([]);
-  }, 120_000);
+
+    // The cause fixed, the operator's command re-sends both through notification's own path (the
+    // topic admits only the functions): each email once, both SENT.
+    await resetFaults();
+    const { stdout } = await run(
+      'npx',
+      ['tsx', 'local/ops/notifications/cli.ts', 'resend', '--order', placed.orderId, '--endpoint', stack().endpoint],
+      { env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
+    );
+    expect(stdout).toContain('resend: 2 resent, 0 left');
+    const { notifications } = await effectsOf({ orderId: placed.orderId, status: 'CONFIRMED' });
+    expect(notificationStates(notifications)).toEqual(['ORDER_CONFIRMED:SENT', 'ORDER_RECEIVED:SENT']);
+    expect(await emailsSentFor([placed.orderId])).toBe(2);
+  }, 180_000);
+});
+
+describe('account-wide refusals wait', () => {
+  afterAll(async () => {
+    await resetFaults();
+  });
+
+  // Guard caught: SES refusals that concern the account (shared/failures.ts: sending paused, the
+  // account suspended, the sender not verified, the quotas) are transient. Without it each email is
+  // refused once, recorded FAILED and never sent: the refusals stop at one per email and the hold
+  // below never ends.
+  it('SES answering "sending paused" holds every email, none FAILED; once sending resumes each is sent once', async () => {
+    const product = await stockProduct(5);
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'ses-paused', function: 'notification' }]);
+    const placed = await Promise.all([
+      placeOrder([{ productId: product, quantity: 1 }]),
+      placeOrder([{ productId: product, quantity: 1 }], 'tok_chargeDeclined'),
+    ]);
+    const ids = placed.map((o) => o.orderId);
+    const orders = await Promise.all(ids.map((id) => finalOrder(id)));
+    expect(orders.map((o) => o.status)).toEqual(['CONFIRMED', 'CANCELLED']);
+
+    // Held until SES has refused more sends than there are emails (4): some were retried, none decided.
+    await eventually(async () => ((await faultStats()).injected['SESv2.SendEmail'] ?? 0) >= 2 * 4 || undefined, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      what: 'SES to refuse each email about twice',
+    });
+    const held = (await Promise.all(ids.map(notificationsOf))).flat();
+    expect(held.filter((n) => n.status !== 'PENDING')).toEqual([]);
+
+    await resetFaults(); // sending resumes
+    for (const order of orders) {
+      const { notifications } = await effectsOf(order, 120_000);
+      expect(notificationStates(notifications)).toEqual(deservedStates(order));
+    }
+    expect(await emailsSentFor(ids)).toBe(4);
+    expect(await dlqOf(ids)).toEqual([]);
+  }, 300_000);
 });
 
 describe('notification takeover', () => {
@@ -479,6 +531,7 @@ describe('notification takeover', () => {
         email: String(stored.email),
         totalAmount: Number(stored.totalAmount),
         currency: String(stored.currency),
+        placedAt: String(stored.createdAt),
       },
     });
     await Promise.all([1, 2, 3].map(() => publishEvent(confirmed)));

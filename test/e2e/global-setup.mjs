@@ -25,6 +25,9 @@ const { functionNames } = await import('../../build.mjs');
 // visibility it waits for the polls already waiting to end (support/stack.ts, pollsRestarted).
 // Messages still arrive the moment they are sent: a long poll returns as soon as there is one.
 const RUNTIME_WAIT_SECONDS = 2;
+// The pause between retries of a failed stream batch, at most (make up's: 5 s): outbox.test.ts holds
+// order-publisher's batch failing through more retries than its old budget of 20.
+const STREAM_MAX_RETRY_BACKOFF_MS = 250;
 
 export default async function globalSetup() {
   const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
@@ -59,6 +62,9 @@ export default async function globalSetup() {
       onReport: (report) => narration.write(`${narrate(report)}\n`),
       onBuilt: markBuilt,
       waitTimeSeconds: RUNTIME_WAIT_SECONDS,
+      streamMaxRetryBackoffMs: STREAM_MAX_RETRY_BACKOFF_MS,
+      // auth.test.ts's browser origin: the API answers its CORS preflight.
+      vars: { cors_allowed_origins: '["http://localhost:5173"]' },
     });
   } catch (error) {
     markBuilt();

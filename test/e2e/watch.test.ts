@@ -140,7 +140,7 @@ it('every function reloaded while orders are in flight: none lost, each effect o
     logger.original.replace("new Set(['email', ", `new Set(['${uniqueId('watch').replace(/-/g, '')}', 'email', `),
   );
   await watcherSays(
-    /logger\.ts → billing, inventory, notification, order-api, order-publisher, order-status rebuilt, deployed and reloaded/,
+    /logger\.ts → billing, inventory, notification, order-api, order-publisher, order-status, order-sweeper rebuilt, deployed and reloaded/,
     'every function was reloaded',
     120_000,
   );

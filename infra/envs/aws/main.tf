@@ -1,6 +1,10 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
+  cors_allowed_origins = var.cors_allowed_origins
+  # X-Ray on the functions, the stage and the topic; the dashboard and the saved timeline query.
+  observability_enabled = true
+
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir
   log_level   = var.log_level
@@ -27,4 +31,14 @@ module "order_fanout" {
 
   operator_role_enabled           = var.operator_role_enabled
   operator_trusted_principal_arns = var.operator_trusted_principal_arns
+}
+
+# Every alarm notifies the alerts topic, but a topic nobody is subscribed to reaches nobody: a DLQ
+# filling up or orders stuck PLACED would go unseen. A check, not a validation: the plan still
+# applies (an address can be subscribed later), and says so in its warnings.
+check "alarms_reach_someone" {
+  assert {
+    condition     = var.alarm_email != null || length(var.alarm_actions) > 0 || var.alarms_without_recipients
+    error_message = "No alarm reaches anyone: set alarm_email (subscribed to the alerts topic) or alarm_actions, or alarms_without_recipients = true to accept it."
+  }
 }

@@ -125,3 +125,15 @@ variable "ses_sandbox" {
   description = "The account is still in the SES sandbox (a new account is): SES then also authorises each email on its recipient's verified identity, and the notification function's role allows that. Set false once AWS has moved the account out."
   default     = true
 }
+
+variable "alarms_without_recipients" {
+  type        = bool
+  description = "Set true to accept alarms that reach only the alerts topic, with nobody subscribed (neither alarm_email nor alarm_actions): the plan warns otherwise."
+  default     = false
+}
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS preflight answered, responses readable); empty: none."
+  default     = []
+}

@@ -1,7 +1,9 @@
 module "order_fanout" {
   source = "../../modules/order-fanout"
 
-  name_prefix       = var.name_prefix
+  name_prefix          = var.name_prefix
+  cors_allowed_origins = var.cors_allowed_origins
+
   dist_dir          = var.dist_dir
   log_level         = var.log_level
   source_maps       = var.source_maps

@@ -19,6 +19,7 @@ provider "aws" {
     cloudwatch = var.endpoint
     cognitoidp = var.endpoint
     dynamodb   = var.endpoint
+    events     = var.endpoint
     iam        = var.endpoint
     kms        = var.endpoint
     lambda     = var.endpoint

@@ -64,3 +64,9 @@ variable "name_prefix" {
   description = "Prepended to every globally named resource, as in every real environment: make up passes \"local-\" (NAME_PREFIX= for none). Empty, the default, keeps the original design's names for `tflocal apply`."
   default     = ""
 }
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS preflight answered, responses readable); empty: none."
+  default     = []
+}

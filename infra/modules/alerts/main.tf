@@ -50,18 +50,21 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# The system's own metrics (order-status emits them in CloudWatch embedded metric format):
-# OrderPlacedSeconds once per order as it becomes final, PaymentMismatches once per bad capture.
+# The system's own metrics (EMF, in the stack's namespace, the emitting function as the service
+# dimension): the sweeper's OldestPlacedOrderSeconds on every run (0 when no order is PLACED), so
+# an order that is never announced is seen; order-status's PaymentMismatches once per bad capture.
 locals {
   metric_alarms = {
     orders-stuck-placed = {
-      metric      = "OrderPlacedSeconds"
+      metric      = "OldestPlacedOrderSeconds"
+      service     = "order-sweeper"
       statistic   = "Maximum"
       threshold   = var.placed_order_alarm_seconds
-      description = "An order stayed PLACED over ${var.placed_order_alarm_seconds} s before it was confirmed or cancelled: a service is slow or retrying."
+      description = "The oldest PLACED order has waited over ${var.placed_order_alarm_seconds} s: a service is slow or retrying, or the order was never announced (the sweeper announces it again)."
     }
     payment-mismatches = {
       metric      = "PaymentMismatches"
+      service     = "order-status"
       statistic   = "Sum"
       threshold   = 0
       description = "A PaymentCaptured did not match its order's total or currency: the order was cancelled and the capture needs a human (refund) and an investigation."
@@ -76,7 +79,7 @@ resource "aws_cloudwatch_metric_alarm" "metric" {
   alarm_description   = each.value.description
   namespace           = var.metrics_namespace
   metric_name         = each.value.metric
-  dimensions          = { service = "order-status" }
+  dimensions          = { service = each.value.service }
   statistic           = each.value.statistic
   period              = 60
   evaluation_periods  = 1

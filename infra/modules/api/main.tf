@@ -1,12 +1,13 @@
 locals {
   # The public contract: every route is proxied to the one function, which does its own routing.
-  routes = {
+  routes = merge({
     "POST /orders" = {
       http_method        = "POST"
       resource_id        = aws_api_gateway_resource.orders.id
       path               = "/orders"
       request_parameters = {}
       statement_id       = "AllowApiGatewayPostOrders"
+      authorized         = true
     }
     "GET /orders/{orderId}" = {
       http_method        = "GET"
@@ -14,8 +15,28 @@ locals {
       path               = "/orders/*"
       request_parameters = { "method.request.path.orderId" = true }
       statement_id       = "AllowApiGatewayGetOrder"
+      authorized         = true
     }
-  }
+    # A browser's CORS preflight carries no token: OPTIONS goes to the function without the
+    # authorizer, and the function answers the allowed origins (functions/order-api/cors.ts).
+    }, length(var.cors_allowed_origins) == 0 ? {} : {
+    "OPTIONS /orders" = {
+      http_method        = "OPTIONS"
+      resource_id        = aws_api_gateway_resource.orders.id
+      path               = "/orders"
+      request_parameters = {}
+      statement_id       = "AllowApiGatewayOptionsOrders"
+      authorized         = false
+    }
+    "OPTIONS /orders/{orderId}" = {
+      http_method        = "OPTIONS"
+      resource_id        = aws_api_gateway_resource.order.id
+      path               = "/orders/*"
+      request_parameters = {}
+      statement_id       = "AllowApiGatewayOptionsOrder"
+      authorized         = false
+    }
+  })
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -57,8 +78,8 @@ resource "aws_api_gateway_method" "this" {
   rest_api_id        = aws_api_gateway_rest_api.this.id
   resource_id        = each.value.resource_id
   http_method        = each.value.http_method
-  authorization      = local.authorizer.type
-  authorizer_id      = aws_api_gateway_authorizer.customers.id
+  authorization      = each.value.authorized ? local.authorizer.type : "NONE"
+  authorizer_id      = each.value.authorized ? aws_api_gateway_authorizer.customers.id : null
   request_parameters = each.value.request_parameters
 }
 
@@ -111,7 +132,7 @@ locals {
       for k, r in local.routes : k => {
         resource_id        = r.resource_id
         http_method        = r.http_method
-        authorization      = local.authorizer.type
+        authorization      = r.authorized ? local.authorizer.type : "NONE"
         request_parameters = r.request_parameters
       }
     }
@@ -137,7 +158,9 @@ resource "aws_api_gateway_stage" "this" {
   rest_api_id   = aws_api_gateway_rest_api.this.id
   deployment_id = aws_api_gateway_deployment.this.id
   stage_name    = var.stage_name
-  tags          = var.tags
+  # X-Ray traces each request from the stage through the function.
+  xray_tracing_enabled = var.xray_tracing_enabled
+  tags                 = var.tags
 }
 
 resource "aws_api_gateway_method_settings" "all" {

@@ -32,3 +32,8 @@ output "authorizer_id" {
   description = "ID of the Cognito authorizer every method uses."
   value       = aws_api_gateway_authorizer.customers.id
 }
+
+output "xray_tracing_enabled" {
+  description = "Whether the stage traces its requests with X-Ray."
+  value       = aws_api_gateway_stage.this.xray_tracing_enabled
+}

@@ -55,8 +55,25 @@ variable "throttling_rate_limit" {
   }
 }
 
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API: their CORS preflight (OPTIONS, no authorizer) reaches the function, which answers them. Empty: no OPTIONS route."
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.cors_allowed_origins : can(regex("^https?://[^/*\\s]+$", o))])
+    error_message = "cors_allowed_origins must be origins such as https://shop.example or http://localhost:5173: a scheme and a host, no path, no wildcard."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags applied to the API and the stage."
   default     = {}
+}
+
+variable "xray_tracing_enabled" {
+  type        = bool
+  description = "X-Ray tracing of the stage's requests."
+  default     = false
 }

@@ -55,6 +55,14 @@ locals {
         Action   = "sqs:SendMessage"
         Resource = f.stream.on_failure_destination_arn
       }],
+      # What Lambda's active tracing sends for the function (the AWSXRayDaemonWriteAccess set);
+      # X-Ray's trace APIs take no resource.
+      var.tracing_enabled ? [{
+        Sid      = "WriteTraces"
+        Effect   = "Allow"
+        Action   = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+        Resource = "*"
+      }] : [],
       f.sends_email ? [{
         Sid      = "SendEmailAsSender"
         Effect   = "Allow"

@@ -1,6 +1,7 @@
 locals {
   consumers      = { for name, f in var.functions : name => f if f.queue != null }
   stream_readers = { for name, f in var.functions : name => f if f.stream != null }
+  scheduled      = { for name, f in var.functions : name => f if f.schedule != null }
 }
 
 # Created by Terraform (not by Lambda on first write) so that it has a retention and is
@@ -33,6 +34,14 @@ resource "aws_lambda_function" "this" {
   architectures    = var.architectures
   # -1: no reservation (the account's unreserved pool).
   reserved_concurrent_executions = coalesce(each.value.reserved_concurrency, -1)
+
+  # X-Ray active tracing: Lambda samples and traces each invocation itself (no SDK in the bundle).
+  dynamic "tracing_config" {
+    for_each = var.tracing_enabled ? [1] : []
+    content {
+      mode = "Active"
+    }
+  }
 
   environment {
     # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line. FUNCTION_TIMEOUT_SECONDS:
@@ -132,6 +141,37 @@ resource "aws_lambda_event_source_mapping" "stream" {
   }
 }
 
+# A scheduled function: an EventBridge rule on the default bus (schedules run only there) whose one
+# target is the function, which admits the rule (and only it) through its resource policy. EventBridge
+# invokes asynchronously: a failed run is retried by Lambda (twice) and shows in the Errors alarm.
+resource "aws_cloudwatch_event_rule" "schedule" {
+  for_each = local.scheduled
+
+  name                = "${var.name_prefix}${each.key}"
+  description         = "Runs ${var.name_prefix}${each.key} on its schedule."
+  schedule_expression = each.value.schedule.expression
+  state               = each.value.schedule.enabled ? "ENABLED" : "DISABLED"
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  for_each = local.scheduled
+
+  rule      = aws_cloudwatch_event_rule.schedule[each.key].name
+  target_id = each.key
+  arn       = aws_lambda_function.this[each.key].arn
+}
+
+resource "aws_lambda_permission" "schedule" {
+  for_each = local.scheduled
+
+  statement_id  = "ScheduleInvokes"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this[each.key].function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule[each.key].arn
+}
+
 # Errors: invocations that threw or timed out. Throttles: invocations refused for want of
 # concurrency. Either, sustained, means orders are waiting or being retried towards the DLQ.
 locals {
@@ -141,6 +181,30 @@ locals {
       "${name}-throttles" = { function = name, metric = "Throttles", what = "were throttled" }
     }
   ]...)
+}
+
+# A stream mapping retries a failing batch until it succeeds (order-publisher's never gives up):
+# IteratorAge, the age of the last record it read, is how long stored records have waited. It
+# grows while the shard is held, and must reach someone long before the stream drops the record.
+resource "aws_cloudwatch_metric_alarm" "iterator_age" {
+  for_each = local.stream_readers
+
+  alarm_name          = "${aws_lambda_function.this[each.key].function_name}-iterator-age"
+  alarm_description   = "${aws_lambda_function.this[each.key].function_name} is ${each.value.stream.iterator_age_alarm_seconds} s or more behind its stream: its records wait (a failing batch is retried until it succeeds) and the stream keeps them 24 h."
+  namespace           = "AWS/Lambda"
+  metric_name         = "IteratorAge"
+  dimensions          = { FunctionName = aws_lambda_function.this[each.key].function_name }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.stream.iterator_age_alarm_seconds * 1000
+  # Lambda reports IteratorAge for every batch it hands the function, failed ones included: no
+  # datapoint means no record waiting.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = var.alarm_actions
+  ok_actions         = var.alarm_actions
+  tags               = var.tags
 }
 
 resource "aws_cloudwatch_metric_alarm" "function" {

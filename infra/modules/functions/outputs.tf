@@ -85,5 +85,41 @@ output "role_names" {
 
 output "alarms" {
   description = "The functions' Errors and Throttles alarms and the ARNs each notifies, keyed by alarm name."
-  value       = { for a in values(aws_cloudwatch_metric_alarm.function) : a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
+  value       = { for a in concat(values(aws_cloudwatch_metric_alarm.function), values(aws_cloudwatch_metric_alarm.iterator_age)) : a.alarm_name => { alarm_actions = a.alarm_actions, ok_actions = a.ok_actions } }
+}
+
+output "iterator_age_alarms" {
+  description = "Each stream reader's IteratorAge alarm (metric, statistic, threshold in ms, actions), keyed by function."
+  value = {
+    for k, a in aws_cloudwatch_metric_alarm.iterator_age : k => {
+      namespace     = a.namespace
+      metric_name   = a.metric_name
+      statistic     = a.statistic
+      threshold     = a.threshold
+      alarm_actions = a.alarm_actions
+    }
+  }
+}
+
+output "environments" {
+  description = "Each function's environment variables as deployed, keyed by function."
+  value       = { for k, f in aws_lambda_function.this : k => one(f.environment).variables }
+}
+
+output "schedules" {
+  description = "Each scheduled function's EventBridge rule (name, expression, state) and the ARN its target invokes, keyed by function."
+  value = {
+    for k, r in aws_cloudwatch_event_rule.schedule : k => {
+      name                = r.name
+      schedule_expression = r.schedule_expression
+      state               = r.state
+      target_arn          = aws_cloudwatch_event_target.schedule[k].arn
+      permission_source   = aws_lambda_permission.schedule[k].source_arn
+    }
+  }
+}
+
+output "tracing_modes" {
+  description = "Each function's X-Ray tracing mode (Active, or null when not traced), keyed by function."
+  value       = { for k, f in aws_lambda_function.this : k => try(one(f.tracing_config).mode, null) }
 }

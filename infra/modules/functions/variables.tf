@@ -40,6 +40,14 @@ variable "functions" {
       filter_patterns = optional(list(string), [])
       # An SQS queue that receives Lambda's description of each batch it gave up on.
       on_failure_destination_arn = optional(string)
+      # The IteratorAge (ms, as Lambda reports it; given here in seconds) above which the mapping's
+      # alarm fires: records are waiting, unprocessed, toward the stream's 24 h retention.
+      iterator_age_alarm_seconds = optional(number, 300)
+    }))
+    # An EventBridge rule that runs the function on a schedule (rate() or cron()), if any.
+    schedule = optional(object({
+      expression = string
+      enabled    = optional(bool, true)
     }))
     # Concurrency reserved for (and limiting) the function; null: none.
     reserved_concurrency = optional(number)
@@ -86,6 +94,14 @@ variable "functions" {
     error_message = "A stream mapping needs starting_position TRIM_HORIZON or LATEST, batch_size 1-10000, a batching window of 0-300 s, maximum_retry_attempts -1 (unbounded) to 10000 and maximum_record_age_in_seconds -1 (unbounded) or 60-604800."
   }
 
+  # A DynamoDB stream keeps a record 24 h: an iterator-age alarm must fire before it is gone.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.stream == null ? true : f.stream.iterator_age_alarm_seconds >= 60 && f.stream.iterator_age_alarm_seconds <= 43200
+    ])
+    error_message = "A stream mapping's iterator_age_alarm_seconds must be between 60 and 43200 (12 h), well before the stream's 24 h retention."
+  }
+
   # At most 5 filters per event source mapping (Lambda's default quota), each a JSON object.
   validation {
     condition = alltrue([
@@ -102,6 +118,17 @@ variable "functions" {
       for f in values(var.functions) : try(f.stream.on_failure_destination_arn, null) == null ? true : can(regex("^arn:aws[a-z-]*:sqs:", f.stream.on_failure_destination_arn))
     ])
     error_message = "A stream mapping's on_failure_destination_arn must be an SQS queue ARN."
+  }
+
+  # EventBridge's two forms; rate's unit is singular for 1 and plural otherwise, and at least a minute.
+  validation {
+    condition = alltrue([
+      for f in values(var.functions) : f.schedule == null ? true : (
+        can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", f.schedule.expression)) ||
+        can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", f.schedule.expression))
+      )
+    ])
+    error_message = "A schedule's expression must be EventBridge's rate(1 minute|hour|day) / rate(N minutes|hours|days) or cron(six fields)."
   }
 
   validation {
@@ -245,4 +272,10 @@ variable "tags" {
   type        = map(string)
   description = "Tags applied to every role, log group and function."
   default     = {}
+}
+
+variable "tracing_enabled" {
+  type        = bool
+  description = "X-Ray active tracing on every function (and the role's grant to send traces)."
+  default     = false
 }

@@ -1,7 +1,9 @@
 resource "aws_sns_topic" "this" {
   name              = "${var.name_prefix}${var.topic_name}"
   kms_master_key_id = var.topic_kms_master_key_id
-  tags              = var.tags
+  # Active: SNS passes the X-Ray trace on to the queues it delivers to (null leaves it unset).
+  tracing_config = var.tracing_enabled ? "Active" : null
+  tags           = var.tags
 }
 
 locals {

@@ -87,3 +87,8 @@ output "topic_policy" {
   description = "The topic's policy (JSON), or null when publisher_role_arns is empty."
   value       = one(aws_sns_topic_policy.this[*].policy)
 }
+
+output "topic_tracing_config" {
+  description = "The topic's X-Ray tracing mode (Active, or null)."
+  value       = aws_sns_topic.this.tracing_config
+}

@@ -83,3 +83,9 @@ variable "tags" {
   description = "Tags applied to the topic, the queues and the alarm."
   default     = {}
 }
+
+variable "tracing_enabled" {
+  type        = bool
+  description = "X-Ray active tracing on the topic."
+  default     = false
+}

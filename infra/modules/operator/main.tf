@@ -72,6 +72,29 @@ locals {
       Action   = ["apigateway:GET"]
       Resource = [local.api_arn, "${local.api_arn}/${var.rest_api_id}/resources", "${local.api_arn}/${var.rest_api_id}/stages"]
     },
+    {
+      # notifications-resend (local/ops/notifications/): finds an order's FAILED notifications and
+      # turns each back into a stale claim (a conditional UpdateItem), after reading the order to
+      # rebuild the event that asked for the email.
+      Sid      = "ResendFailedNotificationsRead"
+      Effect   = "Allow"
+      Action   = ["dynamodb:Query"]
+      Resource = [var.orders_table_arn, var.notifications_table_arn]
+    },
+    {
+      Sid      = "ResendFailedNotificationsClaim"
+      Effect   = "Allow"
+      Action   = ["dynamodb:UpdateItem"]
+      Resource = var.notifications_table_arn
+    },
+    {
+      # notifications-resend: the rebuilt event goes to notification's own queue, as SNS would have
+      # delivered it (the topic's policy lets only the functions publish).
+      Sid      = "ResendFailedNotificationsDeliver"
+      Effect   = "Allow"
+      Action   = ["sqs:GetQueueUrl", "sqs:SendMessage"]
+      Resource = var.notification_queue_arn
+    },
   ]
 }
 

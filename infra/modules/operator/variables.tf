@@ -67,6 +67,21 @@ variable "max_session_duration" {
   }
 }
 
+variable "orders_table_arn" {
+  type        = string
+  description = "The orders table: notifications-resend reads an order to rebuild the event that asked for its email."
+}
+
+variable "notifications_table_arn" {
+  type        = string
+  description = "The notifications table: notifications-resend finds an order's FAILED notifications and claims them again."
+}
+
+variable "notification_queue_arn" {
+  type        = string
+  description = "notification's queue: notifications-resend delivers the rebuilt event there, as SNS would."
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags applied to the role."

@@ -4,7 +4,14 @@ locals {
   # Names and keys are the contract (README.md, Contracts): the functions and tests rely on them.
   tables = {
     # The stream is the outbox: order-publisher announces every order inserted here.
-    orders                 = { hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE" }
+    orders = {
+      hash_key = "orderId", range_key = "createdAt", stream_view_type = "NEW_IMAGE"
+      # Sparse: only PLACED orders carry its key (order-api writes it, the update that makes the
+      # order final removes it). The sweeper reads it, oldest first: never a Scan.
+      global_secondary_indexes = {
+        (local.placed_orders_index) = { hash_key = "placedIndexKey", range_key = "createdAt" }
+      }
+    }
     inventory              = { hash_key = "productId" }
     notifications          = { hash_key = "notificationId", range_key = "createdAt" }
     billing                = { hash_key = "billingId", range_key = "orderId" }
@@ -33,7 +40,8 @@ locals {
   # held lowest: SES sends ~14 emails/s on a new production account, 1/s in the sandbox.
   default_maximum_concurrency = { inventory = 5, billing = 5, notification = 2, order-status = 5 }
   # Namespace of the functions' own metrics (EMF): one per environment, like every name.
-  metrics_namespace = "${var.name_prefix}order-fanout"
+  metrics_namespace   = "${var.name_prefix}order-fanout"
+  placed_orders_index = "placed-orders"
 
   t = module.tables.table_arns
   n = module.tables.table_names
@@ -45,6 +53,8 @@ locals {
         ORDERS_TABLE      = local.n["orders"]
         INVENTORY_TABLE   = local.n["inventory"]
         IDEMPOTENCY_TABLE = local.n["idempotency"]
+        # The browsers' origins it answers CORS for (the API routes their preflight to it).
+        CORS_ALLOWED_ORIGINS = join(",", var.cors_allowed_origins)
       }
       # The exact DynamoDB actions each adapter sends (TransactWriteItems counts as its items'). One
       # BatchGetItem reads the products and the Idempotency-Key's record: DynamoDB authorises a batch
@@ -64,16 +74,25 @@ locals {
       description = "Announces every new order (OrderPlaced) from the orders table's stream: the outbox"
       environment = {
         TOPIC_ARN = module.messaging.topic_arn
+        # Where the function sets aside a stream record that is not an order, with the reason.
+        DEAD_LETTER_QUEUE_URL = module.messaging.dlq_url
       }
       stream = {
         arn = module.tables.stream_arns["orders"]
         # New orders only: order-status's updates of the same items never reach the function.
         filter_patterns = [jsonencode({ eventName = ["INSERT"] })]
-        # Bounded: a batch still failing after 20 retries or an hour is described to the DLQ (and
-        # its alarm) rather than blocking the shard; the stream keeps the records for 24 h.
-        maximum_retry_attempts        = 20
-        maximum_record_age_in_seconds = 3600
+        # The outbox blocks, it never drops: a batch whose publish fails is retried until it
+        # succeeds, for as long as the stream keeps the record (24 h). A bounded budget would
+        # describe the batch to the DLQ and move on, leaving each of its orders PLACED for ever
+        # (a few minutes of SNS or KMS errors, a denying topic policy or a release that fails at
+        # start would do it). The iterator-age alarm fires long before the retention ends, and
+        # the function sets aside what can never be published (an item that is not an order)
+        # itself, so only publish failures hold the shard.
+        maximum_retry_attempts        = -1
+        maximum_record_age_in_seconds = -1
+        iterator_age_alarm_seconds    = var.outbox_iterator_age_alarm_seconds
         # Known at plan time, for the role (see queue below); the mapping itself waits for the DLQ.
+        # Only a record the stream expires before it was published would be described there.
         on_failure_destination_arn = module.messaging.dlq_arn_at_plan
       }
       publishes   = true
@@ -118,6 +137,23 @@ locals {
       publishes   = true
       sends_email = true
     }
+    order-sweeper = {
+      description = "Finds the orders still PLACED after a while and announces them again; reports the oldest one's age"
+      environment = {
+        ORDERS_TABLE                 = local.n["orders"]
+        PLACED_ORDERS_INDEX          = local.placed_orders_index
+        TOPIC_ARN                    = module.messaging.topic_arn
+        STUCK_AFTER_SECONDS          = tostring(var.stuck_order_seconds)
+        POWERTOOLS_METRICS_NAMESPACE = local.metrics_namespace
+      }
+      tables = {
+        # The index only: the sweeper reads what it projects (the whole order).
+        orders-placed-index = { arn = "${local.t["orders"]}/index/${local.placed_orders_index}", actions = ["dynamodb:Query"] }
+      }
+      schedule    = { expression = var.sweeper_schedule_expression }
+      publishes   = true
+      sends_email = false
+    }
     order-status = {
       description = "Projects result events onto the order's status"
       environment = {
@@ -146,6 +182,8 @@ module "tables" {
 
 module "messaging" {
   source = "../messaging"
+
+  tracing_enabled = var.observability_enabled
 
   queues = {
     for q, v in local.queues : q => {
@@ -214,6 +252,7 @@ module "functions" {
   source_maps                        = var.source_maps
   extra_environment                  = var.extra_environment
   log_retention_in_days              = var.log_retention_in_days
+  tracing_enabled                    = var.observability_enabled
   topic_arn                          = module.messaging.topic_arn
   email_identity_arn                 = module.email.identity_arn
   ses_sandbox                        = var.ses_sandbox
@@ -243,6 +282,8 @@ module "api" {
   stage_name             = var.api_stage_name
   throttling_burst_limit = var.api_throttling_burst_limit
   throttling_rate_limit  = var.api_throttling_rate_limit
+  cors_allowed_origins   = var.cors_allowed_origins
+  xray_tracing_enabled   = var.observability_enabled
   tags                   = var.tags
 }
 
@@ -251,13 +292,28 @@ module "operator" {
   source = "../operator"
   count  = var.operator_role_enabled ? 1 : 0
 
-  name_prefix            = var.name_prefix
-  topic_arn              = module.messaging.topic_arn
-  queue_arns             = values(module.messaging.queue_arns)
-  dlq_arn                = module.messaging.dlq_arn
-  table_arns             = values(module.tables.table_arns)
-  function_arns          = values(module.functions.function_arns)
-  rest_api_id            = module.api.api_id
-  trusted_principal_arns = var.operator_trusted_principal_arns
-  tags                   = var.tags
+  name_prefix             = var.name_prefix
+  topic_arn               = module.messaging.topic_arn
+  queue_arns              = values(module.messaging.queue_arns)
+  dlq_arn                 = module.messaging.dlq_arn
+  table_arns              = values(module.tables.table_arns)
+  function_arns           = values(module.functions.function_arns)
+  rest_api_id             = module.api.api_id
+  orders_table_arn        = module.tables.table_arns["orders"]
+  notifications_table_arn = module.tables.table_arns["notifications"]
+  notification_queue_arn  = module.messaging.queue_arns["notification-queue"]
+  trusted_principal_arns  = var.operator_trusted_principal_arns
+  tags                    = var.tags
+}
+
+# AWS only (envs/aws): a dashboard of the pipeline and the saved order-timeline query.
+module "observability" {
+  source = "../observability"
+  count  = var.observability_enabled ? 1 : 0
+
+  name_prefix     = var.name_prefix
+  function_names  = module.functions.function_names
+  log_group_names = module.functions.log_group_names
+  queue_names     = module.messaging.queue_names
+  dlq_name        = module.messaging.dlq_name
 }

@@ -63,6 +63,11 @@ output "event_source_mappings" {
   value       = module.functions.event_source_mappings
 }
 
+output "schedules" {
+  description = "Each scheduled function's EventBridge rule and target, keyed by function."
+  value       = module.functions.schedules
+}
+
 output "stream_event_source_mappings" {
   description = "Stream mappings and their settings, keyed by reading function."
   value       = module.functions.stream_event_source_mappings
@@ -103,6 +108,8 @@ output "global_names" {
     roles      = values(module.functions.role_names)
     log_groups = [for g in values(module.functions.log_group_names) : trimprefix(g, "/aws/lambda/")]
     alarms     = keys(merge(module.messaging.alarms, module.functions.alarms, module.alerts.alarms))
+    rules      = [for r in values(module.functions.schedules) : r.name]
+    dashboards = [for o in module.observability : o.dashboard_name]
     api        = [module.api.name]
     user_pools = [module.auth.user_pool_name]
   }
@@ -131,4 +138,16 @@ output "operator_role_arn" {
 output "operator_policy" {
   description = "The operator role's policy (JSON), or null when operator_role_enabled is false."
   value       = one(module.operator[*].policy)
+}
+
+output "observability" {
+  description = "What observability_enabled deploys: each function's tracing mode, the stage's and the topic's tracing, the dashboard and the saved query (null when off)."
+  value = {
+    function_tracing = module.functions.tracing_modes
+    api_xray         = module.api.xray_tracing_enabled
+    topic_tracing    = module.messaging.topic_tracing_config
+    dashboard        = try(module.observability[0].dashboard_name, null)
+    widgets          = try(module.observability[0].dashboard_widgets, [])
+    timeline_query   = try(module.observability[0].order_timeline_query, null)
+  }
 }

@@ -36,6 +36,15 @@ variable "function_settings" {
     condition     = alltrue([for k in keys(var.function_settings) : contains(keys(local.functions), k)])
     error_message = "function_settings keys must be function names: ${join(", ", keys(local.functions))}."
   }
+
+  # order-publisher starts no publish, and answers, 2 s before its timeout (announce-orders.ts,
+  # SAFETY_MARGIN_MS), so that a slow SNS costs a retry and not a timed-out batch: at 2 s or less it
+  # announces nothing, ever, and the outbox holds every order. 5 s leaves 3 s for a publish and the
+  # SDK's retries.
+  validation {
+    condition     = try(var.function_settings["order-publisher"].timeout, null) == null || try(var.function_settings["order-publisher"].timeout >= 5, false)
+    error_message = "order-publisher's timeout must be at least 5 s: it stops publishing 2 s before its timeout, and needs time for a publish (SNS and the SDK's retries)."
+  }
 }
 
 variable "queue_visibility_timeout_seconds" {
@@ -133,9 +142,44 @@ variable "oldest_message_alarm_seconds" {
   default     = 300
 }
 
+variable "outbox_iterator_age_alarm_seconds" {
+  type        = number
+  description = "Age (seconds) of the oldest record order-publisher has not yet announced (the stream mapping's IteratorAge) above which the outbox alarm fires: orders are stored but not announced. Must fire well before the stream's 24 h retention."
+  default     = 300
+
+  # The stream drops a record after 24 h: an alarm at or past that would fire after the order is lost.
+  validation {
+    condition     = var.outbox_iterator_age_alarm_seconds >= 60 && var.outbox_iterator_age_alarm_seconds <= 43200
+    error_message = "outbox_iterator_age_alarm_seconds must be between 60 and 43200 (12 h): it must fire well before the stream's 24 h retention ends."
+  }
+}
+
+variable "stuck_order_seconds" {
+  type        = number
+  description = "Seconds an order may stay PLACED before the sweeper announces it again (its consumers are idempotent)."
+  default     = 300
+
+  # Below a minute the sweeper would announce orders the pipeline is still deciding: harmless, but noise.
+  validation {
+    condition     = var.stuck_order_seconds >= 60 && floor(var.stuck_order_seconds) == var.stuck_order_seconds
+    error_message = "stuck_order_seconds must be a whole number of seconds, at least 60."
+  }
+}
+
+variable "sweeper_schedule_expression" {
+  type        = string
+  description = "How often the sweeper runs: an EventBridge schedule expression (rate(1 minute) at most often)."
+  default     = "rate(1 minute)"
+
+  validation {
+    condition     = can(regex("^rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)$", var.sweeper_schedule_expression)) || can(regex("^cron\\(\\S+ \\S+ \\S+ \\S+ \\S+ \\S+\\)$", var.sweeper_schedule_expression))
+    error_message = "sweeper_schedule_expression must be EventBridge's rate(1 minute|hour|day) / rate(N minutes|hours|days) or cron(six fields)."
+  }
+}
+
 variable "placed_order_alarm_seconds" {
   type        = number
-  description = "Seconds an order may stay PLACED before the orders-stuck-placed alarm fires."
+  description = "Seconds the oldest PLACED order may wait (the sweeper's OldestPlacedOrderSeconds) before the orders-stuck-placed alarm fires."
   default     = 300
 }
 
@@ -154,6 +198,18 @@ variable "name_prefix" {
     condition     = can(regex("^([a-z][a-z0-9-]{0,18}-)?$", var.name_prefix))
     error_message = "name_prefix must be empty or lower-case letters, digits and '-', starting with a letter and ending with '-' (at most 20 characters), e.g. \"staging-\"."
   }
+}
+
+variable "cors_allowed_origins" {
+  type        = list(string)
+  description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS); empty: none."
+  default     = []
+}
+
+variable "observability_enabled" {
+  type        = bool
+  description = "X-Ray active tracing (functions, the API stage, the topic), a CloudWatch dashboard and the saved order-timeline query: for AWS (the emulators implement none of it usefully)."
+  default     = false
 }
 
 variable "tags" {

@@ -14,12 +14,15 @@ output "stream_arns" {
 }
 
 output "key_schemas" {
-  description = "Each table's keys and TTL attribute, keyed by the input key: what clients must use."
+  description = "Each table's keys, TTL attribute and global secondary indexes (their keys and projection), keyed by the input key: what clients must use."
   value = {
     for k, t in aws_dynamodb_table.this : k => {
       hash_key      = t.hash_key
       range_key     = t.range_key
       ttl_attribute = var.tables[k].ttl_attribute
+      global_secondary_indexes = {
+        for i in t.global_secondary_index : i.name => { hash_key = i.hash_key, range_key = i.range_key, projection_type = i.projection_type }
+      }
     }
   }
 }

@@ -13,8 +13,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { listDlq, tableOf, type DlqEntry } from './messages.js';
 import { redrive } from './redrive.js';
+import { streamAnnouncements } from './stream-orders.js';
 import { DLQ_NAME, discover, queueName, type SourceResolution } from './topology.js';
 import { findState, outputs } from '../../state.js';
 
@@ -83,6 +87,9 @@ async function main(argv: string[]): Promise<number> {
   const config = clientConfig(values.endpoint);
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
+  // A stream failure's records and orders (redrive re-announces the orders it names).
+  const streams = new DynamoDBStreamsClient(config);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
   try {
     const topology = await discover(sqs, sns, dlqName);
     if (values.queue !== undefined && !topology.sources.some((s) => s.name === values.queue)) {
@@ -111,7 +118,10 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
-    const report = await redrive(sqs, topology, options);
+    const report = await redrive(sqs, topology, {
+      ...options,
+      announcements: streamAnnouncements(streams, db, tableOf),
+    });
     for (const m of report.moved) process.stdout.write(`moved ${m.messageId} → ${m.queues.join(', ')}\n`);
     for (const l of report.left) process.stdout.write(`left  ${l.messageId}: ${l.reason}\n`);
     process.stdout.write(`redrive: ${report.moved.length} moved, ${report.left.length} left in ${dlqName}\n`);
@@ -120,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     sqs.destroy();
     sns.destroy();
+    streams.destroy();
+    db.destroy();
   }
 }
 

@@ -38,6 +38,17 @@ const StreamFailureRecordSchema = z.object({
 });
 type StreamFailureRecord = z.infer<typeof StreamFailureRecordSchema>;
 
+/**
+ * What order-publisher sends when it sets aside a stream record that is not an order (its adapter
+ * functions/order-publisher/sqs-dead-letter-queue.ts): nothing to redrive, an item to fix.
+ */
+const SetAsideRecordSchema = z.object({
+  setAsideBy: z.string(),
+  reason: z.string(),
+  sequenceNumber: z.string(),
+  item: z.record(z.string(), z.unknown()).nullable(),
+});
+
 /** "…:function:order-publisher" → "order-publisher"; "…:table/orders/stream/…" → "orders". */
 const functionOf = (arn: string): string => /:function:([^:]+)/.exec(arn)?.[1] ?? arn;
 export const tableOf = (streamArn: string): string => /:table\/([^/]+)\/stream\//.exec(streamArn)?.[1] ?? streamArn;
@@ -103,6 +114,18 @@ export function describeMessage(message: Message, topology: Topology): DlqEntry 
       reason: describeStreamFailure(streamFailure.data),
       source: { kind: 'stream', queues: [], streamArn },
       streamFailure: streamFailure.data,
+    };
+  }
+  const setAside = SetAsideRecordSchema.safeParse(parsed);
+  if (setAside.success) {
+    const { setAsideBy, reason, sequenceNumber, item } = setAside.data;
+    return {
+      ...common,
+      eventType: undefined,
+      orderId: str(item?.orderId),
+      eventId: undefined,
+      reason: `${setAsideBy} set aside stream record ${sequenceNumber}: ${reason}`,
+      source: { kind: 'unknown', queues: [], note: `set aside by ${setAsideBy}: not an event, nothing to redrive` },
     };
   }
   let reason: string;

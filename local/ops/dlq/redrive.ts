@@ -1,7 +1,8 @@
 // Put DLQ messages back where they came from.
 //
 // Redrive is receive → send to the source queue (same body, same message attributes) → delete from
-// the DLQ, in that order, so a crash mid-way loses nothing: at worst a message is sent twice, which
+// the DLQ, in that order (a stream mapping's on-failure record: the OrderPlaced of each order it
+// names that is still PLACED, to every queue that receives OrderPlaced), so a crash mid-way loses nothing: at worst a message is sent twice, which
 // the idempotent consumers absorb. A message with an ambiguous source is sent to every candidate
 // queue (what SNS did in the first place); identical copies are sent once per queue.
 // StartMessageMoveTask would do this on AWS, but the emulator does not implement it.
@@ -13,6 +14,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { OrderEvent } from '../../../functions/shared/events.js';
 import { chunks, describeMessage, receiveAll, release, selected, type DlqEntry, type Selection } from './messages.js';
 import { queueName, type Topology } from './topology.js';
 
@@ -48,6 +50,18 @@ const contentKey = (m: Message): string =>
     .digest('hex');
 
 /**
+ * The events that re-announce what a stream mapping's on-failure record names: the OrderPlaced of
+ * each order its records inserted that is still PLACED (stream-orders.ts reads them).
+ */
+export type StreamAnnouncements = (failure: NonNullable<DlqEntry['streamFailure']>) => Promise<OrderEvent[]>;
+
+/** An event as SNS would deliver it to a queue with raw message delivery: the body, and eventType. */
+const asDelivered = (event: OrderEvent): Message => ({
+  Body: JSON.stringify(event),
+  MessageAttributes: { eventType: { DataType: 'String', StringValue: event.type } },
+});
+
+/**
  * Moves DLQ messages back to their source queues: receive (hidden for `visibilityTimeout` s) →
  * SendMessageBatch to each target queue → DeleteMessageBatch of exactly the messages whose every
  * send succeeded. A message whose send failed stays in the DLQ (visible again after the timeout).
@@ -57,7 +71,12 @@ const contentKey = (m: Message): string =>
 export async function redrive(
   sqs: SQSClient,
   topology: Topology,
-  { max, visibilityTimeout = 120, ...selection }: Selection & { max?: number; visibilityTimeout?: number } = {},
+  {
+    max,
+    visibilityTimeout = 120,
+    announcements,
+    ...selection
+  }: Selection & { max?: number; visibilityTimeout?: number; announcements?: StreamAnnouncements } = {},
 ): Promise<RedriveReport> {
   const report: RedriveReport = { moved: [], left: [] };
   const messages = await receiveAll(sqs, topology.dlqUrl, { max, visibilityTimeout });
@@ -73,11 +92,42 @@ export async function redrive(
       continue;
     }
     if (entry.source.kind === 'stream') {
-      report.left.push({
-        messageId: entry.messageId,
-        reason: `a stream mapping's on-failure record, not a queue's message: ${entry.reason}`,
-      });
-      skipped.push(entry.message);
+      // Lambda's description of a batch it gave up on: the orders it names are stored but were never
+      // announced. Each still PLACED is announced again, its OrderPlaced sent to every queue that
+      // receives OrderPlaced (what SNS would have done); only the functions may publish to the topic.
+      const failure = entry.streamFailure;
+      if (announcements === undefined || failure === undefined || selection.queue !== undefined) {
+        report.left.push({
+          messageId: entry.messageId,
+          reason: `a stream mapping's on-failure record, not a queue's message: ${entry.reason}`,
+        });
+        skipped.push(entry.message);
+        continue;
+      }
+      let events: OrderEvent[];
+      try {
+        events = await announcements(failure);
+      } catch (error) {
+        report.left.push({
+          messageId: entry.messageId,
+          reason: `could not read the orders it names: ${error instanceof Error ? error.message : String(error)}`,
+        });
+        skipped.push(entry.message);
+        continue;
+      }
+      const targets = topology.sources.filter((s) => s.eventTypes === undefined || s.eventTypes.has('OrderPlaced'));
+      targetsOf.set(entry, events.length === 0 ? [] : targets.map((t) => t.url));
+      for (const event of events) {
+        const message = asDelivered(event);
+        const key = contentKey(message);
+        for (const target of targets) {
+          const sends = plan.get(target.url) ?? new Map<string, { message: Message; covers: DlqEntry[] }>();
+          plan.set(target.url, sends);
+          const send = sends.get(key) ?? { message, covers: [] };
+          send.covers.push(entry);
+          sends.set(key, send);
+        }
+      }
       continue;
     }
     if (entry.source.kind === 'unknown') {

@@ -14,6 +14,8 @@ import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, SNSClient }
 import { mockClient } from 'aws-sdk-client-mock';
 import { clientConfig, formatList } from '../../../local/ops/dlq/cli.js';
 import { describeMessage, listDlq } from '../../../local/ops/dlq/messages.js';
+import { orderPlacedEvent } from '../../../functions/shared/order-placed.js';
+import { placedOrder } from '../../fixtures/orders.js';
 import { redrive } from '../../../local/ops/dlq/redrive.js';
 import { discover, eventTypesOf, resolveSource, type Topology } from '../../../local/ops/dlq/topology.js';
 
@@ -245,6 +247,20 @@ describe('describeMessage (a readable summary)', () => {
     expect(formatList([entry])).toContain('stream batch  RetryAttemptsExhausted  records=2');
   });
 
+  it('says what order-publisher set aside (a stream record that is not an order) and that it cannot be redriven', () => {
+    const body = JSON.stringify({
+      setAsideBy: 'order-publisher',
+      reason: 'the inserted item is not an order: updatedAt Invalid key',
+      sequenceNumber: '1100000000017454423012',
+      item: { orderId: 'junk-1', createdAt: 'x' },
+    });
+    const entry = describeMessage({ MessageId: 'm-11', ReceiptHandle: 'rh-11', Body: body }, topology);
+    expect(entry).toMatchObject({ orderId: 'junk-1', eventType: undefined, source: { kind: 'unknown' } });
+    expect(entry.reason).toBe(
+      'order-publisher set aside stream record 1100000000017454423012: the inserted item is not an order: updatedAt Invalid key',
+    );
+  });
+
   it('copes with a body that is not JSON', () => {
     const entry = describeMessage(dlqMessage(9, 'OrderPlaced', 'garbage'), topology);
     expect(entry).toMatchObject({ orderId: undefined, eventId: undefined });
@@ -313,6 +329,49 @@ describe('redrive', () => {
     const order = callOrder();
     expect(order.indexOf('SendMessageBatchCommand')).toBeLessThan(order.indexOf('DeleteMessageBatchCommand'));
     expect(report).toEqual({ moved: [{ messageId: 'm-1', queues: ['order-status-queue'] }], left: [] });
+  });
+
+  it("re-announces the orders a stream mapping's on-failure record names: their OrderPlaced to every queue that takes it, then deletes it", async () => {
+    dlqHolds([streamFailureMessage(10)]);
+    sqsMock
+      .on(SendMessageBatchCommand)
+      .resolves({ Successful: [{ Id: '0', MessageId: 'new', MD5OfMessageBody: '' }], Failed: [] });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+    const placed = orderPlacedEvent(placedOrder('o-1'));
+    const asked: unknown[] = [];
+
+    const report = await redrive(sqs, topology, {
+      announcements: async (failure) => {
+        asked.push(failure.DDBStreamBatchInfo.startSequenceNumber);
+        return [placed];
+      },
+    });
+
+    expect(asked).toEqual(['1100000000017454423010']);
+    for (const name of ['billing-queue', 'inventory-queue'])
+      expect(sqsMock).toHaveReceivedCommandWith(SendMessageBatchCommand, {
+        QueueUrl: `${BASE}/${name}`,
+        Entries: [
+          {
+            Id: '0',
+            MessageBody: JSON.stringify(placed),
+            MessageAttributes: { eventType: { DataType: 'String', StringValue: 'OrderPlaced' } },
+          },
+        ],
+      });
+    expect(sqsMock).not.toHaveReceivedCommandWith(SendMessageBatchCommand, { QueueUrl: `${BASE}/order-status-queue` });
+    expect(report).toEqual({ moved: [{ messageId: 'm-10', queues: ['billing-queue', 'inventory-queue'] }], left: [] });
+  });
+
+  it("leaves a stream mapping's on-failure record whose records cannot be read (the stream keeps them 24 h)", async () => {
+    dlqHolds([streamFailureMessage(10)]);
+    const report = await redrive(sqs, topology, {
+      announcements: async () => {
+        throw new Error('TrimmedDataAccessException');
+      },
+    });
+    expect(sqsMock).toHaveReceivedCommandTimes(DeleteMessageBatchCommand, 0);
+    expect(report.left).toEqual([{ messageId: 'm-10', reason: expect.stringContaining('TrimmedDataAccessException') }]);
   });
 
   it('deletes nothing when the send fails', async () => {

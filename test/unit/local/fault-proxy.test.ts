@@ -9,7 +9,14 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { MessageRejected, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import {
+  AccountSuspendedException,
+  MessageRejected,
+  SendEmailCommand,
+  SendingPausedException,
+  SESv2Client,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { cancellationCodes } from '../../../functions/shared/dynamo-conditions.js';
 import { isTransactionConflict } from '../../../functions/shared/dynamo-transactions.js';
 import { classifyFailure } from '../../../functions/shared/failures.js';
@@ -221,6 +228,35 @@ describe('fault proxy', () => {
     expect(classifyFailure(error)).toBe('permanent');
     await expect(getItem()).resolves.toBeDefined();
     expect(proxy.stats().injected).toEqual({ 'SESv2.SendEmail': 1 });
+  });
+
+  it.each([
+    ['ses-paused', SendingPausedException, 'Sending is paused'],
+    ['ses-suspended', AccountSuspendedException, 'suspended'],
+    ['ses-daily-quota', TooManyRequestsException, 'Daily message quota exceeded'],
+    ['ses-sender-unverified', MessageRejected, 'failed the check in region US-EAST-1: orders@example.com'],
+  ] as const)(
+    '%s refuses an email as SESv2 does for the account: the SDK throws its own class, and it waits (transient)',
+    async (fault, type, message) => {
+      expect.assertions(5);
+      proxy.setRules([{ action: '*', rate: 1, fault }]);
+      const error: unknown = await sendEmail().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(type);
+      expect((error as Error).message).toContain(message);
+      expect(classifyFailure(error, { sender: 'orders@example.com' })).toBe('transient');
+      await expect(getItem()).resolves.toBeDefined();
+      expect(proxy.stats().injected).toEqual({ 'SESv2.SendEmail': 1 });
+    },
+  );
+
+  it('loses a publish: SNS answers it accepted (a MessageId) and nothing reaches the topic; only publishes', async () => {
+    proxy.setRules([{ action: '*', rate: 1, fault: 'lost', times: 1 }]);
+    const answer = await publish();
+    expect(answer.MessageId).toEqual(expect.any(String));
+    expect(upstreamPaths).toEqual([]);
+    await expect(getItem()).resolves.toBeDefined();
+    expect(upstreamPaths).toHaveLength(1);
+    expect(proxy.stats().injected).toEqual({ 'SNS.Publish': 1 });
   });
 
   it("records each function's requests only while recording: function, API, path, headers and body, oldest first", async () => {

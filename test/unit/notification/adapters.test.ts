@@ -169,10 +169,6 @@ describe('SesMailer', () => {
         $metadata: { httpStatusCode: 400 },
       }),
     ],
-    [
-      'SendingPaused',
-      new SendingPausedException({ message: 'Sending is paused for this account', $metadata: { httpStatusCode: 400 } }),
-    ],
   ])('answers a permanent refusal (%s) as refused, with the reason and no address', async (name, error) => {
     ses.on(SendEmailCommand).rejects(error);
 
@@ -184,6 +180,19 @@ describe('SesMailer', () => {
   it.each([
     ['throttling', new TooManyRequestsException({ message: 'slow down', $metadata: { httpStatusCode: 429 } })],
     ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    // Account-wide refusals wait for the account to be fixed: retried, never recorded FAILED.
+    [
+      'sending paused',
+      new SendingPausedException({ message: 'Sending is paused for this account', $metadata: { httpStatusCode: 400 } }),
+    ],
+    [
+      'the sender identity not verified',
+      new MessageRejected({
+        message:
+          'Email address is not verified. The following identities failed the check in region US-EAST-1: orders@example.com',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    ],
   ])('throws %s, so the record is retried', async (_case, error) => {
     expect.assertions(1);
     ses.on(SendEmailCommand).rejects(error);

@@ -326,3 +326,27 @@ describe('notification: its log', () => {
     expect(lines).toEqual([['notification sent', { orderId: 'o-1', notificationId: 'o-1:ORDER_RECEIVED' }]]);
   });
 });
+
+describe('the email key is the order, never the time of the event that asks', () => {
+  it('two copies of an OrderConfirmed with different times but the same placedAt send one email', async () => {
+    const { mailer, handle, store } = setup();
+    await handle(orderConfirmed({ time: '2026-11-25T09:05:00.000Z', placedAt: T0 }));
+    await handle(orderConfirmed({ time: '2026-11-25T09:07:30.000Z', placedAt: T0 }));
+    expect(mailer.sent).toHaveLength(1);
+    expect([...store.records.keys()]).toEqual([`o-1:ORDER_CONFIRMED|${T0}`]);
+  });
+
+  it("finds an email's record keyed on the event's time (written before placedAt existed): a copy with placedAt sends nothing more", async () => {
+    const { mailer, handle, store } = setup();
+    await handle(orderConfirmed({ time: '2026-11-25T09:05:00.000Z' }));
+    await handle(orderConfirmed({ time: '2026-11-25T09:05:00.000Z', placedAt: T0 }));
+    expect(mailer.sent).toHaveLength(1);
+    expect([...store.records.keys()]).toEqual(['o-1:ORDER_CONFIRMED|2026-11-25T09:05:00.000Z']);
+  });
+
+  it('keys a final event of an older producer (no placedAt) on its own time', async () => {
+    const { store, handle } = setup();
+    await handle(orderCancelled({ time: '2026-11-25T09:05:00.000Z' }));
+    expect([...store.records.keys()]).toEqual(['o-1:ORDER_CANCELLED|2026-11-25T09:05:00.000Z']);
+  });
+});

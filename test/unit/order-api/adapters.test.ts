@@ -101,12 +101,12 @@ describe('DynamoProductCatalog', () => {
 });
 
 describe('DynamoOrderStore.createOrder', () => {
-  it('without a key puts the order, never overwriting one', async () => {
+  it('without a key puts the order, never overwriting one, in the index of PLACED orders', async () => {
     db.on(PutCommand).resolves({});
     await expect(store.createOrder(order)).resolves.toBe('created');
     expect(db).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'orders',
-      Item: order,
+      Item: { ...order, placedIndexKey: 'PLACED' },
       ConditionExpression: 'attribute_not_exists(orderId)',
     });
   });
@@ -116,7 +116,13 @@ describe('DynamoOrderStore.createOrder', () => {
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1_764_061_200 })).resolves.toBe('created');
     expect(db).toHaveReceivedCommandWith(TransactWriteCommand, {
       TransactItems: [
-        { Put: { TableName: 'orders', Item: order, ConditionExpression: 'attribute_not_exists(orderId)' } },
+        {
+          Put: {
+            TableName: 'orders',
+            Item: { ...order, placedIndexKey: 'PLACED' },
+            ConditionExpression: 'attribute_not_exists(orderId)',
+          },
+        },
         {
           Put: {
             TableName: 'idempotency',

@@ -458,3 +458,50 @@ describe('GET /orders/{orderId}', () => {
     expect(result.statusCode).toBe(404);
   });
 });
+
+describe('CORS for the origins the deployment allows', () => {
+  const ORIGIN = 'https://shop.example';
+  const withOrigins = () => {
+    const fakes = inMemoryDeps();
+    const handler = createHandler(fakes.deps, [ORIGIN]);
+    return (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => handler(event, lambdaContext('order-api'));
+  };
+
+  it("answers an allowed origin's preflight (no token: the API routes OPTIONS without the authorizer)", async () => {
+    const send = withOrigins();
+    const result = await send(
+      apiEvent({
+        method: 'OPTIONS',
+        path: '/orders',
+        claims: null,
+        headers: { Origin: ORIGIN, 'Access-Control-Request-Method': 'POST' },
+      }),
+    );
+    expect(result.statusCode).toBe(204);
+    expect(result.headers).toMatchObject({
+      'Access-Control-Allow-Origin': ORIGIN,
+      'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
+    });
+  });
+
+  it('gives any other origin no CORS header, so the browser refuses', async () => {
+    const send = withOrigins();
+    const result = await send(
+      apiEvent({ method: 'OPTIONS', path: '/orders', claims: null, headers: { Origin: 'https://evil.example' } }),
+    );
+    expect(result.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+    const post = await send(postOrder(valid, { Origin: 'https://evil.example' }));
+    expect(post.headers).not.toHaveProperty('Access-Control-Allow-Origin');
+  });
+
+  it("marks an allowed origin's responses readable, Location included", async () => {
+    const send = withOrigins();
+    const result = await send(postOrder(valid, { Origin: ORIGIN }));
+    expect(result.statusCode).toBe(202);
+    expect(result.headers).toMatchObject({
+      'Access-Control-Allow-Origin': ORIGIN,
+      'Access-Control-Expose-Headers': 'Location',
+    });
+  });
+});

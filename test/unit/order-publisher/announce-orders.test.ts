@@ -3,10 +3,10 @@
 import {
   announceNewOrders,
   CONCURRENCY,
-  orderPlacedEvent,
   SAFETY_MARGIN_MS,
 } from '../../../functions/order-publisher/announce-orders.js';
-import type { StreamedRecord } from '../../../functions/order-publisher/ports.js';
+import { orderPlacedEvent } from '../../../functions/shared/order-placed.js';
+import type { DeadLetterQueue, SetAsideRecord, StreamedRecord } from '../../../functions/order-publisher/ports.js';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import type { EventPublisher } from '../../../functions/shared/publisher.js';
 import { placedOrder } from '../../fixtures/orders.js';
@@ -18,6 +18,16 @@ const inserted = (orderId: string, sequenceNumber: string): StreamedRecord => ({
   eventName: 'INSERT',
   newImage: { ...placedOrder(orderId) },
 });
+
+/** The DeadLetterQueue port in memory; `failing` makes every setAside reject (SQS unavailable). */
+class InMemoryDeadLetterQueue implements DeadLetterQueue {
+  readonly records: SetAsideRecord[] = [];
+  constructor(private readonly failing = false) {}
+  async setAside(record: SetAsideRecord): Promise<void> {
+    if (this.failing) throw new Error('SQS is unavailable (simulated)');
+    this.records.push(record);
+  }
+}
 
 /** Fails the publish of the given orders (every attempt), records the others. */
 class FailingFor implements EventPublisher {
@@ -34,6 +44,7 @@ describe('announceNewOrders', () => {
     const publisher = new RecordingPublisher();
     const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102')], {
       publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
       log: silentLog(),
     });
 
@@ -49,8 +60,16 @@ describe('announceNewOrders', () => {
 
   it('a republished record sends the identical event (same id, time and data), so consumers dedupe it', async () => {
     const publisher = new RecordingPublisher();
-    await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog() });
-    await announceNewOrders([inserted('o-1', '101')], { publisher, log: silentLog() });
+    await announceNewOrders([inserted('o-1', '101')], {
+      publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
+      log: silentLog(),
+    });
+    await announceNewOrders([inserted('o-1', '101')], {
+      publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
+      log: silentLog(),
+    });
     expect(publisher.events[1]).toEqual(publisher.events[0]);
   });
 
@@ -59,7 +78,7 @@ describe('announceNewOrders', () => {
     const log = silentLog();
     const records = ['o-1', 'o-2', 'o-3', 'o-4'].map((id, i) => inserted(id, String(101 + i)));
 
-    const result = await announceNewOrders(records, { publisher, log });
+    const result = await announceNewOrders(records, { publisher, deadLetters: new InMemoryDeadLetterQueue(), log });
 
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
     expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1', 'o-3']);
@@ -82,7 +101,11 @@ describe('announceNewOrders', () => {
     };
     const records = Array.from({ length: 3 * CONCURRENCY }, (_, i) => inserted(`o-${i + 1}`, String(101 + i)));
 
-    const result = await announceNewOrders(records, { publisher, log: silentLog() });
+    const result = await announceNewOrders(records, {
+      publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
+      log: silentLog(),
+    });
 
     expect(most).toBe(CONCURRENCY);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '103' }] });
@@ -109,6 +132,7 @@ describe('announceNewOrders', () => {
 
     const result = await announceNewOrders([inserted('o-1', '101'), inserted('o-2', '102'), inserted('o-3', '103')], {
       publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
       log,
       remainingMs: () => SAFETY_MARGIN_MS + 300,
     });
@@ -122,6 +146,7 @@ describe('announceNewOrders', () => {
     const publisher = new RecordingPublisher();
     const result = await announceNewOrders([inserted('o-1', '101')], {
       publisher,
+      deadLetters: new InMemoryDeadLetterQueue(),
       log: silentLog(),
       remainingMs: () => SAFETY_MARGIN_MS - 1,
     });
@@ -129,19 +154,45 @@ describe('announceNewOrders', () => {
     expect(publisher.events).toEqual([]);
   });
 
-  it('fails (never drops) an inserted item that is not an order, so it ends at the on-failure destination', async () => {
+  it('sets aside an inserted item that is not an order, with its reason, so that it never holds the shard', async () => {
     const publisher = new RecordingPublisher();
+    const deadLetters = new InMemoryDeadLetterQueue();
     const broken: StreamedRecord = {
       sequenceNumber: '102',
       eventName: 'INSERT',
       newImage: { orderId: 'o-2', createdAt: 'x' },
     };
     const result = await announceNewOrders(
-      [inserted('o-1', '101'), broken, { ...broken, sequenceNumber: '103', newImage: undefined }],
-      { publisher, log: silentLog() },
+      [
+        inserted('o-1', '101'),
+        broken,
+        { ...broken, sequenceNumber: '103', newImage: undefined },
+        inserted('o-4', '104'),
+      ],
+      { publisher, deadLetters, log: silentLog() },
     );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1', 'o-4']);
+    expect(deadLetters.records).toEqual([
+      {
+        sequenceNumber: '102',
+        item: { orderId: 'o-2', createdAt: 'x' },
+        reason: expect.stringMatching(/^the inserted item is not an order: .*updatedAt/),
+      },
+      { sequenceNumber: '103', item: undefined, reason: expect.stringContaining('not an order') },
+    ]);
+  });
+
+  it('fails (never drops) a record it could not set aside: it is retried like a failed publish', async () => {
+    const publisher = new RecordingPublisher();
+    const broken: StreamedRecord = { sequenceNumber: '102', eventName: 'INSERT', newImage: { orderId: 'o-2' } };
+    const result = await announceNewOrders([inserted('o-1', '101'), broken, inserted('o-3', '103')], {
+      publisher,
+      deadLetters: new InMemoryDeadLetterQueue(true),
+      log: silentLog(),
+    });
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: '102' }] });
-    expect(publisher.events.map((e) => e.orderId)).toEqual(['o-1']);
+    expect(publisher.events.map((e) => e.orderId)).toContain('o-1');
   });
 
   it('announces nothing for updates or removals (order-status writes the same table)', async () => {
@@ -149,7 +200,9 @@ describe('announceNewOrders', () => {
     const log = silentLog();
     const modified: StreamedRecord = { ...inserted('o-1', '101'), eventName: 'MODIFY' };
     const removed: StreamedRecord = { sequenceNumber: '102', eventName: 'REMOVE', newImage: undefined };
-    expect(await announceNewOrders([modified, removed], { publisher, log })).toEqual({ batchItemFailures: [] });
+    expect(
+      await announceNewOrders([modified, removed], { publisher, deadLetters: new InMemoryDeadLetterQueue(), log }),
+    ).toEqual({ batchItemFailures: [] });
     expect(publisher.events).toEqual([]);
     expect(log.warnings).toHaveLength(2);
   });
@@ -157,8 +210,12 @@ describe('announceNewOrders', () => {
   it('fails the whole batch when the failed record has no sequence number to resume from', async () => {
     expect.assertions(1);
     const publisher = new FailingFor(new Set(['o-1']));
-    await expect(announceNewOrders([inserted('o-1', '')], { publisher, log: silentLog() })).rejects.toThrow(
-      'without a sequence number',
-    );
+    await expect(
+      announceNewOrders([inserted('o-1', '')], {
+        publisher,
+        deadLetters: new InMemoryDeadLetterQueue(),
+        log: silentLog(),
+      }),
+    ).rejects.toThrow('without a sequence number');
   });
 });

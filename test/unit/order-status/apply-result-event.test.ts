@@ -6,7 +6,7 @@ import {
   OrderNotFoundError,
   type ApplyDeps,
 } from '../../../functions/order-status/apply-result-event.js';
-import { orderPlaced } from '../../fixtures/events.js';
+import { orderPlaced, T0 } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import {
   inventoryRejectedWith,
@@ -205,7 +205,8 @@ describe('applyResultEvent: the order status', () => {
           type: 'OrderConfirmed',
           orderId: 'o-1',
           time: FINALIZED_AT,
-          data: { customerId: 'c-1', email: 'jane@example.com', totalAmount: 2400, currency: 'JPY' },
+          // placedAt: the order's createdAt, what notification keys its email on.
+          data: { customerId: 'c-1', email: 'jane@example.com', totalAmount: 2400, currency: 'JPY', placedAt: T0 },
         },
       ]);
     },
@@ -234,7 +235,7 @@ describe('applyResultEvent: the order status', () => {
         type: 'OrderCancelled',
         orderId: 'o-1',
         time: FINALIZED_AT,
-        data: { customerId: 'c-1', email: 'jane@example.com', reason },
+        data: { customerId: 'c-1', email: 'jane@example.com', reason, placedAt: T0 },
       },
     ]);
   });

@@ -106,36 +106,39 @@ describe('DynamoOrderProjection', () => {
     [
       'CONFIRMED',
       { status: 'CONFIRMED' as const },
-      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt',
+      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt REMOVE placedIndexKey',
       { '#status': 'status' },
       {},
     ],
     [
       'CANCELLED',
       { status: 'CANCELLED' as const, reason: 'payment declined: card_declined' },
-      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt, #reason = :reason',
+      'SET #status = :status, finalizedAt = :finalizedAt, finalizedBy = :finalizedBy, updatedAt = :finalizedAt, #reason = :reason REMOVE placedIndexKey',
       { '#status': 'status', '#reason': 'reason' },
       { ':reason': 'payment declined: card_declined' },
     ],
-  ])('finalizes to %s only from PLACED', async (status, decision, update, names, values) => {
-    db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), status, finalizedAt: 'f' } });
-    await expect(store.finalize(key, decision, 'f', 'o-1:PaymentCaptured')).resolves.toMatchObject({ status });
-    expect(db).toHaveReceivedCommandWith(UpdateCommand, {
-      TableName: 'orders',
-      Key: key,
-      UpdateExpression: update,
-      ConditionExpression: '#status = :placed',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: {
-        ':status': status,
-        ':placed': 'PLACED',
-        ':finalizedAt': 'f',
-        ':finalizedBy': 'o-1:PaymentCaptured',
-        ...values,
-      },
-      ReturnValues: 'ALL_NEW',
-    });
-  });
+  ])(
+    'finalizes to %s only from PLACED, leaving the index of PLACED orders in the same write',
+    async (status, decision, update, names, values) => {
+      db.on(UpdateCommand).resolves({ Attributes: { ...placedOrder(), status, finalizedAt: 'f' } });
+      await expect(store.finalize(key, decision, 'f', 'o-1:PaymentCaptured')).resolves.toMatchObject({ status });
+      expect(db).toHaveReceivedCommandWith(UpdateCommand, {
+        TableName: 'orders',
+        Key: key,
+        UpdateExpression: update,
+        ConditionExpression: '#status = :placed',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':placed': 'PLACED',
+          ':finalizedAt': 'f',
+          ':finalizedBy': 'o-1:PaymentCaptured',
+          ...values,
+        },
+        ReturnValues: 'ALL_NEW',
+      });
+    },
+  );
 
   it('answers undefined when a condition fails, and rethrows anything else', async () => {
     expect.assertions(2);

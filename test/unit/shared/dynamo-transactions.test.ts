@@ -2,11 +2,12 @@ import 'aws-sdk-client-mock-jest';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   backoffDelay,
+  retryWriteConflicts,
   TRANSACTION_RETRY,
   TransactionConflictError,
   transactWrite,
 } from '../../../functions/shared/dynamo-transactions.js';
-import { RetryableError } from '../../../functions/shared/failures.js';
+import { classifyFailure, RetryableError } from '../../../functions/shared/failures.js';
 import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
 import { mockedDocumentClient } from '../../fixtures/clients.js';
 
@@ -69,5 +70,50 @@ describe('backoffDelay (full jitter)', () => {
       [25, 50, 100, 200, 400, 400, 400].map((cap) => expect.closeTo(cap, 2)),
     );
     expect(backoffDelay(3, TRANSACTION_RETRY, () => 0)).toBe(0);
+  });
+});
+
+describe('retryWriteConflicts (the shared DynamoDB client middleware)', () => {
+  const conflict = () =>
+    Object.assign(new Error('Transaction is ongoing for the item'), {
+      name: 'TransactionConflictException',
+      $metadata: { httpStatusCode: 400 },
+    });
+  const noWait = { sleep: async () => undefined, random: () => 0.5 };
+
+  it('retries a plain write refused by a transaction holding its item, then answers what the write answered', async () => {
+    let calls = 0;
+    const next = async (args: { input: string }) => {
+      calls += 1;
+      if (calls < 3) throw conflict();
+      return { output: args.input };
+    };
+    await expect(retryWriteConflicts(noWait)(next)({ input: 'put' })).resolves.toEqual({ output: 'put' });
+    expect(calls).toBe(3);
+  });
+
+  it('fails the record with a RetryableError after TRANSACTION_RETRY.attempts conflicts (SQS retries it later)', async () => {
+    expect.assertions(3);
+    let calls = 0;
+    const next = async () => {
+      calls += 1;
+      throw conflict();
+    };
+    const error: unknown = await retryWriteConflicts(noWait)(next)({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionConflictError);
+    expect(classifyFailure(error)).toBe('transient');
+    expect(calls).toBe(TRANSACTION_RETRY.attempts);
+  });
+
+  it('passes any other error through at once (a failed condition is an answer, not contention)', async () => {
+    expect.assertions(2);
+    let calls = 0;
+    const refused = Object.assign(new Error('refused'), { name: 'ConditionalCheckFailedException' });
+    const next = async () => {
+      calls += 1;
+      throw refused;
+    };
+    await expect(retryWriteConflicts(noWait)(next)({})).rejects.toBe(refused);
+    expect(calls).toBe(1);
   });
 });

@@ -35,15 +35,39 @@ describe('classifyFailure', () => {
     expect(classifyFailure(error)).toBe('transient');
   });
 
+  const SENDER = 'orders@shop.test';
+  const notVerified = (identities: string) =>
+    new MessageRejected({
+      message: `Email address is not verified. The following identities failed the check in region US-EAST-1: ${identities}`,
+      ...meta(400),
+    });
+
+  // Account-wide: every email of the window would be refused alike; they wait, never FAILED.
   it.each([
-    ['MessageRejected', new MessageRejected({ message: 'Email address is not verified.', ...meta(400) })],
-    ['MailFromDomainNotVerified', new MailFromDomainNotVerifiedException({ message: 'not verified', ...meta(400) })],
-    ['AccountSuspended', new AccountSuspendedException({ message: 'suspended', ...meta(400) })],
-    ['SendingPaused', new SendingPausedException({ message: 'paused', ...meta(400) })],
+    ['sending paused', new SendingPausedException({ message: 'Sending paused for this account.', ...meta(400) })],
+    ['account suspended', new AccountSuspendedException({ message: 'suspended', ...meta(400) })],
+    [
+      'MAIL FROM domain not verified',
+      new MailFromDomainNotVerifiedException({ message: 'not verified', ...meta(400) }),
+    ],
+    ['the sender not verified', notVerified(SENDER)],
+    ["the sender's domain not verified", notVerified('Customer@Example.com, shop.test')],
+    ['the daily quota', new TooManyRequestsException({ message: 'Daily message quota exceeded.', ...meta(429) })],
+    ['the sending rate', new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', ...meta(429) })],
+    ['a limit', new LimitExceededException({ message: 'limit', ...meta(400) })],
+  ])('SES refusing for the account (%s) is transient: retried, never recorded as a refusal', (_case, error) => {
+    expect(classifyFailure(error, { sender: SENDER })).toBe('transient');
+    expect(isPermanentRefusal(error, { sender: SENDER })).toBe(false);
+  });
+
+  // Per-recipient: that email will never be sent; recorded FAILED.
+  it.each([
+    ['MessageRejected (content)', new MessageRejected({ message: 'Illegal header', ...meta(400) })],
+    ['an unverified recipient (the sandbox)', notVerified('customer@example.com')],
     ['a bad recipient', new BadRequestException({ message: 'Illegal address', ...meta(400) })],
   ])('SES %s is a permanent refusal', (_case, error) => {
-    expect(classifyFailure(error)).toBe('permanent');
-    expect(isPermanentRefusal(error)).toBe(true);
+    expect(classifyFailure(error, { sender: SENDER })).toBe('permanent');
+    expect(isPermanentRefusal(error, { sender: SENDER })).toBe(true);
   });
 
   it.each([

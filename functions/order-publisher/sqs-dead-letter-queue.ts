@@ -1,0 +1,29 @@
+// The DeadLetterQueue port on SQS: a record that is not an order goes to the stack's DLQ as one
+// message saying who set it aside, why, and what the stream showed, so that `make dlq` lists it
+// with its reason (local/ops/dlq/messages.ts reads this shape) and an operator can fix the item.
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DeadLetterQueue, SetAsideRecord } from './ports.js';
+
+/** The body's `setAsideBy`: what tells this message from a queue's message or Lambda's on-failure record. */
+const SET_ASIDE_BY = 'order-publisher';
+
+export class SqsDeadLetterQueue implements DeadLetterQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async setAside(record: SetAsideRecord): Promise<void> {
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify({
+          setAsideBy: SET_ASIDE_BY,
+          reason: record.reason,
+          sequenceNumber: record.sequenceNumber,
+          item: record.item ?? null,
+        }),
+      }),
+    );
+  }
+}
