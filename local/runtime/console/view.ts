@@ -38,6 +38,8 @@ const line = z.looseObject({
   level: z.string(),
   message: z.string(),
   timestamp: z.string(),
+  /** The function by the service it logs as (POWERTOOLS_SERVICE_NAME): the design's name, whatever prefix its deployed name carries. */
+  service: z.string().optional(),
   orderId: z.string().min(1),
   eventType: z.string().optional(),
   route: z.string().optional(),
@@ -63,11 +65,8 @@ export class ConsoleView {
       return; // not a Powertools line
     }
     const order = this.order(parsed.orderId, parsed.timestamp);
-    if (
-      report.functionName === 'order-api' &&
-      parsed.route === 'place' &&
-      (parsed.status === 202 || parsed.status === 200)
-    ) {
+    const service = parsed.service ?? report.functionName;
+    if (service === 'order-api' && parsed.route === 'place' && (parsed.status === 202 || parsed.status === 200)) {
       // biome-ignore lint/complexity/useMathMinMax: ISO timestamps, compared as strings (Math.min would make them NaN)
       order.placedAt = parsed.timestamp < order.placedAt ? parsed.timestamp : order.placedAt;
       if (order.status === 'UNKNOWN') order.status = 'PLACED';
@@ -75,7 +74,7 @@ export class ConsoleView {
     }
     const final = FINAL.exec(parsed.message)?.[1] as 'CONFIRMED' | 'CANCELLED' | undefined;
     if (
-      report.functionName === 'order-status' &&
+      service === 'order-status' &&
       final !== undefined &&
       (order.status === 'PLACED' || order.status === 'UNKNOWN')
     ) {

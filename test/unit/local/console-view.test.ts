@@ -2,14 +2,43 @@ import { describe, expect, it } from '@jest/globals';
 import { ConsoleView } from '../../../local/runtime/console/view.js';
 import type { RuntimeReport } from '../../../local/runtime/index.js';
 
-const line = (functionName: string, timestamp: string, fields: Record<string, unknown>): RuntimeReport => ({
+const line = (
+  functionName: string,
+  timestamp: string,
+  fields: Record<string, unknown>,
+  service = functionName,
+): RuntimeReport => ({
   type: 'output',
   time: timestamp,
   functionName,
-  line: JSON.stringify({ level: 'INFO', timestamp, service: functionName, ...fields }),
+  line: JSON.stringify({ level: 'INFO', timestamp, service, ...fields }),
 });
 
 describe('ConsoleView: what the console knows from the runtime reports', () => {
+  it('knows order-api and order-status by the service they log as, whatever prefix their deployed names carry', () => {
+    const view = new ConsoleView();
+    view.observe(
+      line(
+        'local-order-api',
+        '2026-12-01T08:00:00.100Z',
+        { message: 'request', route: 'place', status: 202, orderId: 'o-1' },
+        'order-api',
+      ),
+    );
+    view.observe(
+      line(
+        'local-order-status',
+        '2026-12-01T08:00:00.900Z',
+        { message: 'order CONFIRMED', orderId: 'o-1' },
+        'order-status',
+      ),
+    );
+
+    const [order] = view.snapshot().orders;
+    expect(order?.status).toBe('CONFIRMED');
+    expect(order?.timeline.map((e) => e.functionName)).toEqual(['local-order-api', 'local-order-status']);
+  });
+
   it('an order placed by order-api, its lines from every service in the time each logged them, and its decision', () => {
     const view = new ConsoleView();
     for (const report of [
