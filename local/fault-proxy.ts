@@ -11,6 +11,10 @@
 //   PUT  /_fault-proxy/recording { "on": true }  → keeps every function's request from now on (a new recording)
 //   GET  /_fault-proxy/requests → the requests kept, oldest first (the benchmark's ceiling replays them)
 //   POST /_fault-proxy/reset  → clears rules, counters and the requests kept
+// With an IAM gate (local/iam/gate.ts), every function's call is authorised first, and:
+//   GET  /_fault-proxy/iam → { observed: (role, action, resource, allowed, denied)[], roles, expectedDenials }
+//   GET  /_fault-proxy/iam/role?arn=<role ARN> → the role's statements as the gate holds them now
+//   PUT  /_fault-proxy/iam/expected-denial { role, action, resource } → a denial a test provokes on purpose
 import { createHash, randomUUID } from 'node:crypto';
 import {
   Agent,
@@ -22,6 +26,8 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import type { IamGate } from './iam/gate.js';
+import { signedCallOf, type SignedCall } from './iam/requests.js';
 
 const FaultRuleSchema = z.object({
   /** "Service.Action", "Service.*" or "*". */
@@ -44,6 +50,11 @@ export type FaultRule = z.infer<typeof FaultRuleSchema>;
 
 const RulesRequestSchema = z.object({ seed: z.number().int().optional(), rules: z.array(FaultRuleSchema) });
 const RecordingRequestSchema = z.object({ on: z.boolean() });
+const ExpectedDenialSchema = z.object({
+  role: z.string().min(1),
+  action: z.string().min(1),
+  resource: z.string().min(1),
+});
 
 /** The headers a replay sends as recorded: the rest belong to the connection or to the original body. */
 const NOT_REPLAYED = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'expect']);
@@ -59,6 +70,8 @@ function replayableHeaders(headers: IncomingHttpHeaders): Record<string, string>
 export interface FaultStats {
   calls: Record<string, number>;
   injected: Record<string, number>;
+  /** Calls the IAM gate refused, by API. */
+  denied: Record<string, number>;
   byFunction: Record<string, Record<string, number>>;
 }
 
@@ -89,11 +102,12 @@ export interface FaultProxy {
   stop(): Promise<void>;
 }
 
-type Protocol = 'json' | 'query' | 'rest';
+type Protocol = SignedCall['protocol'];
 
 interface Call {
   action: string;
   protocol: Protocol;
+  signed: SignedCall;
 }
 
 const SERVICE_NAMES: Record<string, string> = {
@@ -108,18 +122,11 @@ const SERVICE_NAMES: Record<string, string> = {
 
 /** "DynamoDB.PutItem" from X-Amz-Target (JSON protocols), the query Action, or the REST path. */
 export function classify(method: string, path: string, headers: IncomingHttpHeaders, body: string): Call {
-  if (path.startsWith('/_aws/')) return { action: `Local.${method} ${path.split('?')[0]}`, protocol: 'rest' }; // the emulator's own endpoints
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''));
-  const service = SERVICE_NAMES[scope?.[1] ?? ''] ?? scope?.[1] ?? 'Unknown';
-  const target = headers['x-amz-target'];
-  if (typeof target === 'string')
-    return { action: `${service}.${target.split('.').pop() ?? target}`, protocol: 'json' };
-  const action = new URLSearchParams(body).get('Action');
-  if (action !== null && String(headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
-    return { action: `${service}.${action}`, protocol: 'query' };
-  if (service === 'SESv2' && method === 'POST' && path.startsWith('/v2/email/outbound-emails'))
-    return { action: 'SESv2.SendEmail', protocol: 'rest' };
-  return { action: `${service}.${method} ${path.split('?')[0]}`, protocol: 'rest' };
+  const signed = signedCallOf(method, path, headers, body);
+  // The emulator's own endpoints (no AWS API).
+  if (path.startsWith('/_aws/')) return { action: `Local.${method} ${path.split('?')[0]}`, protocol: 'rest', signed };
+  const service = SERVICE_NAMES[signed.service] ?? (signed.service === 'unknown' ? 'Unknown' : signed.service);
+  return { action: `${service}.${signed.operation}`, protocol: signed.protocol, signed };
 }
 
 type Answer = { status: number; headers: Record<string, string>; body: string };
@@ -237,12 +244,19 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-export async function startFaultProxy(options: { target: string; port?: number; host?: string }): Promise<FaultProxy> {
+export async function startFaultProxy(options: {
+  target: string;
+  port?: number;
+  host?: string;
+  /** Authorises every function's call as AWS would (local/iam/gate.ts) before anything else happens to it. */
+  gate?: IamGate;
+}): Promise<FaultProxy> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true });
   let rules: (FaultRule & { injected: number; injectedByBody: Map<string, number> })[] = [];
   let random = seededRandom(1);
-  let stats: FaultStats = { calls: {}, injected: {}, byFunction: {} };
+  let stats: FaultStats = { calls: {}, injected: {}, denied: {}, byFunction: {} };
+  const gate = options.gate;
   let recording = false;
   let requests: RecordedRequest[] = [];
 
@@ -256,7 +270,7 @@ export async function startFaultProxy(options: { target: string; port?: number; 
   };
   const reset = (): void => {
     rules = [];
-    stats = { calls: {}, injected: {}, byFunction: {} };
+    stats = { calls: {}, injected: {}, denied: {}, byFunction: {} };
     recording = false;
     requests = [];
   };
@@ -325,6 +339,21 @@ export async function startFaultProxy(options: { target: string; port?: number; 
       record(parsed.data.on);
       return send(res, 204, {}, '');
     }
+    if (req.method === 'GET' && path === '/_fault-proxy/iam') {
+      if (gate === undefined)
+        return send(res, 404, json, JSON.stringify({ message: 'no IAM gate: IAM is not enforced' }));
+      return send(res, 200, json, JSON.stringify(gate.report()));
+    }
+    if (req.method === 'PUT' && path === '/_fault-proxy/iam/expected-denial' && gate !== undefined) {
+      const parsed = ExpectedDenialSchema.safeParse(JSON.parse((await readBody(req)).toString() || '{}'));
+      if (!parsed.success) return send(res, 400, json, JSON.stringify({ message: z.prettifyError(parsed.error) }));
+      gate.expectDenial(parsed.data);
+      return send(res, 204, {}, '');
+    }
+    if (req.method === 'GET' && path === '/_fault-proxy/iam/role' && gate !== undefined) {
+      const arn = new URL(req.url ?? '/', 'http://proxy').searchParams.get('arn') ?? '';
+      return send(res, 200, json, JSON.stringify(await gate.rolePolicy(arn)));
+    }
     if (req.method === 'POST' && path === '/_fault-proxy/reset') {
       reset();
       return send(res, 204, {}, '');
@@ -364,6 +393,16 @@ export async function startFaultProxy(options: { target: string; port?: number; 
           });
       }
 
+      if (gate !== undefined && caller !== undefined && !call.action.startsWith('Local.')) {
+        const denied = await gate.authorize(call.signed, {
+          authorization: String(req.headers.authorization ?? ''),
+          securityToken: String(req.headers['x-amz-security-token'] ?? ''),
+        });
+        if (denied !== undefined) {
+          increment(stats.denied, call.action);
+          return send(res, denied.status, denied.headers, denied.body);
+        }
+      }
       const fault = pickFault(call, caller, body.toString('utf8'));
       if (fault !== undefined) increment(stats.injected, call.action);
       if (fault === 'conflict') {
@@ -380,6 +419,7 @@ export async function startFaultProxy(options: { target: string; port?: number; 
         return send(res, failure.status, failure.headers, failure.body);
       }
       const upstream = await forward(req, path, body);
+      gate?.learn(call.signed, upstream.status, upstream.body.toString('utf8'));
       if (fault === 'after') {
         // The effect happened upstream; the caller never learns it did.
         const failure = faultResponse(call.protocol, '500');

@@ -36,6 +36,8 @@ export interface DeployedFunction {
   memorySize: number;
   env: Record<string, string>;
   codeSha256: string;
+  /** The execution role, whose credentials the function's workers get (as Lambda assumes it). */
+  role: string | undefined;
 }
 
 export interface DeployedMapping {
@@ -100,6 +102,7 @@ function toDeployedFunction(config: FunctionConfiguration): DeployedFunction | u
     memorySize: config.MemorySize ?? FUNCTION_DEFAULTS.memorySize,
     env: { ...(config.Environment?.Variables ?? {}) },
     codeSha256: CodeSha256,
+    role: config.Role,
   };
 }
 

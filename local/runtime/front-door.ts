@@ -18,6 +18,13 @@ export interface FrontDoorOptions {
   /** Where a user pool's public keys are served (needed when a method has a COGNITO_USER_POOLS authorizer). */
   jwksUrl?: (userPoolId: string) => URL;
   accountId: string;
+  /**
+   * May API Gateway invoke this function for this request (its source ARN,
+   * arn:aws:execute-api:region:account:apiId/stage/METHOD/path)? The function's resource policy
+   * decides on AWS (aws_lambda_permission); without this option every route may.
+   */
+  mayInvoke?: (functionName: string, sourceArn: string) => Promise<boolean>;
+  region?: string;
   host: string;
   port: number;
   onRequest?: (line: {
@@ -183,6 +190,16 @@ export async function startFrontDoor(options: FrontDoorOptions): Promise<FrontDo
       },
     );
     const functionName = matched.route.functionName;
+    const sourceArn = `arn:aws:execute-api:${options.region ?? 'us-east-1'}:${options.accountId}:${api.id}/${stage.name}/${method}${target.path}`;
+    if (options.mayInvoke !== undefined && !(await options.mayInvoke(functionName, sourceArn))) {
+      // API Gateway's answer when the function's policy does not let it invoke: a 500, and in the
+      // execution log "Invalid permissions on Lambda function".
+      return {
+        result: gatewayError(500, 'Internal server error', 'InternalServerErrorException'),
+        functionName,
+        note: `Execution failed due to configuration error: Invalid permissions on Lambda function (${sourceArn})`,
+      };
+    }
     const outcome = await options.invoke(functionName, event);
     if (!outcome.ok) {
       return {

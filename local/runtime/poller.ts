@@ -3,7 +3,7 @@
 // the rules run against an in-memory fake in unit tests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { decideDeletions, type DeletionDecision, type InvokeOutcome } from './batch-result.js';
 import { buildSqsRecord } from './sqs-event.js';
 
@@ -42,6 +42,8 @@ export interface BatchReport {
   functionName: string;
   queueArn: string;
   size: number;
+  /** The records the function was given, in batch order. */
+  records: SQSRecord[];
   decision: DeletionDecision;
   deleteFailures: number;
   durationMs: number;
@@ -179,6 +181,7 @@ export class SqsPoller {
       functionName,
       queueArn,
       size: records.length,
+      records,
       decision,
       deleteFailures,
       durationMs: Date.now() - started,

@@ -14,13 +14,31 @@ export interface BatchSource {
   name: string;
 }
 
+/** One record of a batch, as the function was given it. */
+export interface BatchItem {
+  /** The SQS messageId, or the stream record's sequence number. */
+  id: string;
+  /**
+   * What the function was given: an SQS message's body as it arrived; for a stream record, its
+   * `dynamodb` part (Keys, NewImage, OldImage in DynamoDB's attribute-value JSON) with its eventName.
+   */
+  body: string;
+  /** How many times SQS has delivered the message, this time included (SQS only). */
+  receiveCount?: number;
+  /** Left for a retry (not deleted, or not checkpointed): it will be delivered again. */
+  retried: boolean;
+}
+
 export interface BatchReport {
   type: 'batch';
-  /** When the batch finished (ISO 8601). */
+  /** When the invocation started and when the batch finished (ISO 8601). */
+  startedAt: string;
   time: string;
   functionName: string;
   source: BatchSource;
   records: number;
+  /** Each record, in batch order: what the console shows of an event and whom it reached. */
+  items: BatchItem[];
   /** Records left for a retry (not deleted, or not checkpointed): all of them when the invocation failed. */
   failures: number;
   verdict: BatchVerdict;
@@ -58,12 +76,20 @@ const lastPart = (arn: string): string => arn.split(':').pop() ?? arn;
 
 /** An SQS poller's batch, as the runtime reports it. */
 export function sqsBatchReport(batch: SqsBatchReport, time = new Date()): BatchReport {
+  const retried = new Set(batch.decision.retry);
   return {
     type: 'batch',
+    startedAt: new Date(time.getTime() - batch.durationMs).toISOString(),
     time: time.toISOString(),
     functionName: batch.functionName,
     source: { kind: 'sqs', arn: batch.queueArn, name: lastPart(batch.queueArn) },
     records: batch.size,
+    items: batch.records.map((record) => ({
+      id: record.messageId,
+      body: record.body,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      retried: retried.has(record.messageId),
+    })),
     failures: batch.decision.retry.length,
     verdict: batch.decision.verdict,
     reason: batch.decision.reason,
@@ -76,6 +102,7 @@ export function sqsBatchReport(batch: SqsBatchReport, time = new Date()): BatchR
 export function streamBatchReport(batch: StreamBatchReport, time = new Date()): BatchReport {
   return {
     type: 'batch',
+    startedAt: new Date(time.getTime() - batch.durationMs).toISOString(),
     time: time.toISOString(),
     functionName: batch.functionName,
     source: {
@@ -84,6 +111,11 @@ export function streamBatchReport(batch: StreamBatchReport, time = new Date()): 
       name: /:table\/([^/]+)/.exec(batch.streamArn)?.[1] ?? batch.streamArn,
     },
     records: batch.size,
+    items: batch.records.map((read, index) => ({
+      id: read.sequenceNumber,
+      body: JSON.stringify({ eventName: read.record.eventName, ...read.record.dynamodb }),
+      retried: index >= batch.done,
+    })),
     failures: batch.size - batch.done,
     verdict: batch.verdict,
     reason: batch.reason,

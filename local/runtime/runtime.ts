@@ -2,10 +2,12 @@
 // pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InvokeOutcome } from './batch-result.js';
@@ -66,6 +68,11 @@ export interface RuntimeOptions {
   functionEndpoint?: (functionName: string) => string;
   /** Where stream mappings keep their position in each shard across restarts, as Lambda does (default: in memory only). */
   streamCheckpointFile?: string;
+  /**
+   * May API Gateway invoke this function for this source ARN? On AWS the function's resource policy
+   * decides (an IAM gate answers it locally); without it the front door invokes every route's function.
+   */
+  mayInvoke?: (functionName: string, sourceArn: string) => Promise<boolean>;
 }
 
 export interface ReadyInfo {
@@ -105,18 +112,27 @@ export interface Runtime extends ReadyInfo {
 
 export { CodeMismatchError };
 
-/** The worker's whole environment: the function's variables, credentials, region, Lambda's own. */
+/** Credentials as the SDK takes them: a role's session has a token. */
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** The worker's whole environment: the function's variables, its role's credentials, region, Lambda's own. */
 function workerEnvironment(
   fn: DeployedFunction,
   codeDir: string,
-  aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string },
+  aws: { region: string; endpoint: string },
+  credentials: Credentials,
 ): Record<string, string> {
   return {
     // Lambda's reserved variables, then the function's (Lambda refuses reserved names in Environment).
     AWS_REGION: aws.region,
     AWS_DEFAULT_REGION: aws.region,
-    AWS_ACCESS_KEY_ID: aws.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: aws.secretAccessKey,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken === undefined ? {} : { AWS_SESSION_TOKEN: credentials.sessionToken }),
     AWS_LAMBDA_FUNCTION_NAME: fn.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
@@ -146,9 +162,12 @@ interface RuntimeContext {
   region: string;
   aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string };
   clients: RuntimeClients;
+  /** Each function's role session (AssumeRole), assumed once: its workers' and its pollers' credentials. */
+  roleCredentials: Map<string, Promise<Credentials>>;
   codeDirs: string[];
   pools: Map<string, ReloadablePool>;
   pollers: { stop(graceMs: number): Promise<{ unfinished: number }> }[];
+  functionClients: FunctionClients[];
 }
 
 interface RuntimeClients {
@@ -156,10 +175,14 @@ interface RuntimeClients {
   sqs: SQSClient;
   apiGateway: APIGatewayClient;
   streams: DynamoDBStreamsClient;
+  /** The console's topology (which tables) and its "Publish again" (what the tables hold before and after). */
+  dynamodb: DynamoDBClient;
   /** The failure destination, and the console's redrive. */
   sns: SNSClient;
   /** The app clients of the authorizers' pools. */
   cognito: CognitoIdentityProviderClient;
+  /** Each function's execution role is assumed, as Lambda assumes it. */
+  sts: STSClient;
 }
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -170,14 +193,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     const deployment = await discoverDeployment(ctx);
     await checkCode(ctx, deployment);
     await startPools(ctx, deployment);
-    startSqsPollers(ctx, deployment);
-    startStreamPollers(ctx, deployment);
+    await startSqsPollers(ctx, deployment);
+    await startStreamPollers(ctx, deployment);
     liveConsole = createConsole({
       view: ctx.consoleView,
       sqs: ctx.clients.sqs,
       sns: ctx.clients.sns,
+      db: ctx.clients.dynamodb,
       endpoint: options.endpoint,
       mappings: deployment.mappings,
+      streamMappings: deployment.streamMappings,
+      functions: deployment.functions,
     });
     frontDoor = await openFrontDoor(ctx, deployment, reloader(ctx, deployment), liveConsole);
     const base = `http://${options.apiHost ?? '127.0.0.1'}:${String(frontDoor.port)}`;
@@ -226,12 +252,16 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       sqs: new SQSClient(clientConfig),
       apiGateway: new APIGatewayClient(clientConfig),
       streams: new DynamoDBStreamsClient(clientConfig),
+      dynamodb: new DynamoDBClient(clientConfig),
       sns: new SNSClient(clientConfig),
       cognito: new CognitoIdentityProviderClient(clientConfig),
+      sts: new STSClient(clientConfig),
     },
+    roleCredentials: new Map(),
     codeDirs: [],
     pools: new Map(),
     pollers: [],
+    functionClients: [],
   };
 }
 
@@ -240,6 +270,55 @@ async function cleanup(ctx: RuntimeContext): Promise<void> {
   await Promise.all([...ctx.pools.values()].map((pool) => pool.stop()));
   await Promise.all(ctx.codeDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   for (const client of Object.values(ctx.clients)) client.destroy();
+  for (const clients of ctx.functionClients) for (const client of Object.values(clients)) client.destroy();
+}
+
+/**
+ * The credentials of the function's execution role, as Lambda gives its code: a session named after
+ * the function (AssumeRole on the emulator). A function without a role gets the runtime's own.
+ */
+function credentialsOf(ctx: RuntimeContext, fn: DeployedFunction): Promise<Credentials> {
+  let credentials = ctx.roleCredentials.get(fn.name);
+  if (credentials === undefined) {
+    const role = fn.role;
+    credentials =
+      role === undefined
+        ? Promise.resolve({ accessKeyId: ctx.aws.accessKeyId, secretAccessKey: ctx.aws.secretAccessKey })
+        : ctx.clients.sts
+            .send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: fn.name, DurationSeconds: 43_200 }))
+            .then(({ Credentials: c }) => {
+              if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
+                throw new Error(`AssumeRole of ${role} for ${fn.name} returned no credentials`);
+              return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+            });
+    ctx.roleCredentials.set(fn.name, credentials);
+  }
+  return credentials;
+}
+
+/**
+ * The clients the runtime calls AWS with on a function's behalf, as Lambda's pollers do: with the
+ * function's role, through the function's endpoint (so the gate, if any, authorises them as the role).
+ */
+async function clientsFor(ctx: RuntimeContext, fn: DeployedFunction): Promise<FunctionClients> {
+  const config = {
+    endpoint: ctx.options.functionEndpoint?.(fn.name) ?? ctx.options.endpoint,
+    region: ctx.region,
+    credentials: await credentialsOf(ctx, fn),
+  };
+  const clients = {
+    sqs: new SQSClient(config),
+    streams: new DynamoDBStreamsClient(config),
+    sns: new SNSClient(config),
+  };
+  ctx.functionClients.push(clients);
+  return clients;
+}
+
+interface FunctionClients {
+  sqs: SQSClient;
+  streams: DynamoDBStreamsClient;
+  sns: SNSClient;
 }
 
 /** Discovery: what Terraform deployed, from the emulator's own APIs. */
@@ -292,7 +371,7 @@ async function workerPool(ctx: RuntimeContext, fn: DeployedFunction): Promise<Wo
       timeoutSeconds: fn.timeoutSeconds,
       memorySize: fn.memorySize,
       env: {
-        ...workerEnvironment(fn, codeDir, ctx.aws),
+        ...workerEnvironment(fn, codeDir, ctx.aws, await credentialsOf(ctx, fn)),
         ...(endpoint ? { AWS_ENDPOINT_URL: endpoint(fn.name) } : {}),
       },
     },
@@ -321,7 +400,7 @@ async function startPools(ctx: RuntimeContext, deployment: Deployment): Promise<
 }
 
 /** SQS pollers: one per event source mapping, with the mapping's settings. */
-function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
+async function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
   const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
   for (const mapping of deployment.mappings) {
     const fn = fnByName.get(mapping.functionName);
@@ -341,7 +420,7 @@ function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
     // As Lambda's pollers: no more batches at once than the mapping's MaximumConcurrency allows.
     const loops = Math.min(ctx.concurrency, mapping.maximumConcurrency ?? ctx.concurrency);
     const poller = new SqsPoller(
-      new SqsQueue(ctx.clients.sqs, mapping.queueUrl),
+      new SqsQueue((await clientsFor(ctx, fn)).sqs, mapping.queueUrl),
       pool,
       {
         functionName: fn.name,
@@ -372,22 +451,24 @@ function startSqsPollers(ctx: RuntimeContext, deployment: Deployment): void {
 }
 
 /** Stream pollers: one per DynamoDB Streams mapping (the launcher keeps moto from delivering stream records itself, enabled or not). */
-function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): void {
-  const destination = new FailureDestination(ctx.clients);
+async function startStreamPollers(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
+  const fnByName = new Map(deployment.functions.map((fn) => [fn.name, fn]));
   const file = ctx.options.streamCheckpointFile;
   const uuids = deployment.streamMappings.map((mapping) => mapping.uuid);
   const checkpoints = file === undefined ? new MemoryCheckpoints() : new FileCheckpoints(file, uuids);
   for (const mapping of deployment.streamMappings) {
+    const fn = fnByName.get(mapping.functionName);
     const pool = ctx.pools.get(mapping.functionName);
-    if (pool === undefined) continue;
+    if (fn === undefined || pool === undefined) continue;
+    const clients = await clientsFor(ctx, fn);
     const poller = new StreamPoller(
       new DynamoDbStream(
-        ctx.clients.streams,
+        clients.streams,
         mapping.streamArn,
         new URL('/_aws/dynamodbstreams/wait', ctx.options.endpoint),
       ),
       pool,
-      destination,
+      new FailureDestination(clients),
       { ...mapping, region: ctx.region },
       {
         checkpoints,
@@ -476,6 +557,8 @@ function openFrontDoor(
     // moto serves every pool's keys under its own id, where Cognito serves them under the issuer.
     jwksUrl: (userPoolId) => new URL(`/${encodeURIComponent(userPoolId)}/.well-known/jwks.json`, endpoint),
     accountId: functionAccount(deployment) ?? '000000000000',
+    region: ctx.region,
+    ...(ctx.options.mayInvoke === undefined ? {} : { mayInvoke: ctx.options.mayInvoke }),
     host: ctx.options.apiHost ?? '127.0.0.1',
     port: ctx.options.apiPort ?? 4567,
     onRequest: ({ url, statusCode, ...request }) =>

@@ -81,6 +81,8 @@ export interface StreamBatchReport {
   streamArn: string;
   shardId: string;
   size: number;
+  /** The records the function was given, in batch order. */
+  records: ReadRecord[];
   verdict: BatchVerdict;
   /** Records of the batch that are done (all after a success; those before the first reported failure). */
   done: number;
@@ -381,6 +383,7 @@ export class StreamPoller {
         streamArn,
         shardId,
         size: batch.records.length,
+        records: batch.records,
         verdict: decision.verdict,
         done: decision.done,
         attempt: batch.retries + 1,

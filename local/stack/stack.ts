@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { buildFunction, functionNames } from '../../build.mjs';
 import { startEmulator, type Emulator } from './emulator.js';
 import { startFaultProxy, type FaultProxy } from '../fault-proxy.js';
+import { createIamGate, type IamReport } from '../iam/gate.js';
 import { startRuntime, type RuntimeReport } from '../runtime/index.js';
 import { seed } from './seed.js';
 import { distDir as defaultDistDir } from '../paths.js';
@@ -48,6 +49,13 @@ export interface StackOptions {
   distDir?: string;
   /** Route the functions' AWS calls through a fault proxy (counts calls, injects faults on demand). */
   faultProxy?: boolean;
+  /**
+   * Authorise every call a function makes, or the runtime makes for it, as AWS would: its role's
+   * policies and the target's resource policy (local/iam/). Default on; the calls then go through the proxy.
+   */
+  iam?: boolean;
+  /** With iam: the account is in the SES sandbox (recipients must be verified identities). Default off. */
+  sesSandbox?: boolean;
   /** Called once the bundles are in dist/ (the e2e setup applies a second configuration from them). */
   onBuilt?: () => void;
   /** The runtime's long-poll wait per ReceiveMessage (default 20 s, as Lambda's pollers wait). */
@@ -96,6 +104,8 @@ export interface Stack {
   timings: Record<string, number>;
   emulator: Emulator;
   faultProxy?: FaultProxy;
+  /** What the IAM gate allowed and denied, per role (undefined when IAM is not enforced). */
+  iamReport?: () => IamReport;
   stop(): Promise<void>;
 }
 
@@ -166,8 +176,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const created = await timed(timings, 'seed', () => seed(emulator.url, inventory));
     step(`seed: ${created} new products`);
 
-    const faultProxy = options.faultProxy ? await startFaultProxy({ target: emulator.url }) : undefined;
-    if (faultProxy) step(`fault proxy: the functions' AWS calls go through ${faultProxy.url}`);
+    const iam = options.iam ?? true;
+    const gate = iam
+      ? createIamGate({ endpoint: emulator.url, region: LOCAL_AWS_ENV.AWS_REGION, sesSandbox: options.sesSandbox })
+      : undefined;
+    const faultProxy =
+      options.faultProxy || gate !== undefined ? await startFaultProxy({ target: emulator.url, gate }) : undefined;
+    step(
+      iam
+        ? `IAM: enforced — every call a function makes is authorised with its role's policies and the target's resource policy (${faultProxy?.url ?? ''})${options.sesSandbox ? '; SES sandbox: recipients must be verified' : ''}`
+        : 'IAM: NOT enforced (LOCAL_IAM=off): the emulator lets every call through, as no AWS account would',
+    );
+    if (options.faultProxy && faultProxy) step(`fault proxy: the functions' AWS calls go through ${faultProxy.url}`);
 
     step('runtime: discovering functions, event source mappings and the API');
     const runtime = await timed(timings, 'runtime', () =>
@@ -180,6 +200,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         log: options.verbose,
         onReport: options.onReport,
         functionEndpoint: faultProxy?.functionUrl,
+        mayInvoke: gate?.mayInvoke,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
         waitTimeSeconds: options.waitTimeSeconds,
       }),
@@ -193,6 +214,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       timings,
       emulator,
       faultProxy,
+      ...(gate === undefined ? {} : { iamReport: () => gate.report() }),
       async stop() {
         await runtime.stop();
         await faultProxy?.stop();

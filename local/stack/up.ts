@@ -49,15 +49,19 @@ try {
     json,
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix });
+  const iam = process.env.LOCAL_IAM !== 'off';
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');
   console.log(`
 The order pipeline is running.
   API:      ${orders}
-  Console:  ${stack.consoleUrl}   (orders and their events, queues, the DLQ, emails; live)
+  Console:  ${stack.consoleUrl}   (the topology, each order's invocations and events, the DLQ, emails; live)
   Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
+
+See the brief's three scenarios run, narrated, in another terminal (DEMO_LANG=ja for Japanese):
+  make demo
 
 Sign in as the demo customer (make token CUSTOMER=<name> [EMAIL=<address>] for another one):
   TOKEN=$(make token)

@@ -1,7 +1,10 @@
 // The live console at /_console (local/runtime/console/), in a real browser: Debian's Chromium,
-// headless, driven by playwright-core. An order goes PLACED → CONFIRMED with its events across
-// services; a poison message raises the DLQ's count and the Redrive button (local/ops/dlq/redrive.ts)
-// puts it back on its queue. The screenshot is written to test/e2e/artifacts/console.png (gitignored).
+// headless, driven by playwright-core. An order goes PLACED → CONFIRMED: the topology shows its events
+// on the paths (filter policy, queue, function, tables) that delivered them, and its waterfall of
+// invocations shows the fan-out; its OrderPlaced's payload, published again, reaches every consumer
+// and doubles nothing; a poison message raises the DLQ's count and the Redrive button
+// (local/ops/dlq/redrive.ts) puts it back on its queue. Screenshots go to test/e2e/artifacts/
+// (gitignored): console-order.png, console-publish-again.png (and -result.png), console-dlq.png.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +12,20 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { receiveAll } from '../../local/ops/dlq/messages.js';
-import { eventually, named, pollsRestarted, stack } from './support/stack.js';
-import { orderRequest, placeOrder, sns, sqs, stockProduct, uniqueId } from './support/orders.js';
+import { eventually, pollsRestarted, stack } from './support/stack.js';
+import {
+  billingOf,
+  emailsSentFor,
+  orderRequest,
+  placeOrder,
+  sns,
+  sqs,
+  stockOf,
+  stockProduct,
+  uniqueId,
+} from './support/orders.js';
 
-const SCREENSHOT = join(import.meta.dirname, 'artifacts', 'console.png');
+const ARTIFACTS = join(import.meta.dirname, 'artifacts');
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -29,6 +42,10 @@ let browser: BrowserContext;
 let page: Page;
 let restoreVisibility: () => Promise<void> = async () => {};
 const queueUrl = (name: string): string => stack().outputs.queue_urls[name] ?? '';
+/** A queue's and a function's deployed names, from the Terraform outputs (a stack may prefix them). */
+const queue = (key: string): string => queueUrl(key).split('/').pop() ?? key;
+const fnName = (logical: string): string =>
+  stack().outputs.function_names.find((name) => name === logical || name.endsWith(`-${logical}`)) ?? logical;
 
 beforeAll(async () => {
   // Shorten order-status-queue's visibility (passing its Policy along: moto clears it otherwise).
@@ -65,36 +82,85 @@ afterAll(async () => {
   await restoreVisibility();
 });
 
-it('an order goes PLACED → CONFIRMED, with its events across services in time order and its emails', async () => {
+/** The waterfall's rows as the page shows them: which function, which event, when, and where its bar is drawn. */
+async function waterfall(): Promise<{ fn: string; event: string; start: string; end: string; x: number }[]> {
+  return page.locator('#waterfall .wf-row').evaluateAll((rows) =>
+    rows.map((row) => ({
+      fn: row.getAttribute('data-fn') ?? '',
+      event: row.getAttribute('data-event') ?? '',
+      start: row.getAttribute('data-start') ?? '',
+      end: row.getAttribute('data-end') ?? '',
+      x: row.querySelector('.bar')?.getBoundingClientRect().left ?? Number.NaN,
+    })),
+  );
+}
+
+let confirmed: { orderId: string; productId: string };
+
+it('an order goes PLACED → CONFIRMED: the topology shows its events on the paths that delivered them, its waterfall the fan-out', async () => {
   const productId = await stockProduct(5);
   const placed = await placeOrder(orderRequest([{ productId, quantity: 1 }]));
+  confirmed = { orderId: placed.orderId, productId };
   const row = page.locator(`tr[data-order="${placed.orderId}"]`);
   await row.waitFor({ timeout: 30_000 });
   await page.locator(`tr[data-order="${placed.orderId}"][data-status="CONFIRMED"]`).waitFor({ timeout: 60_000 });
   await expectText(row.locator('.trail'), /^PLACED → CONFIRMED \+[\d.]+ m?s$/);
-
-  // Its timeline, once order-status has applied the confirmation email's NotificationSent.
   await row.click();
+
+  // The waterfall, once notification has handled the OrderConfirmed that order-status published.
   await page
-    .locator(`#timeline li[data-fn="${named('order-status')}"]`, { hasText: 'event applied' })
-    .nth(3)
+    .locator(`#waterfall .wf-row[data-fn="${fnName('notification')}"][data-event="OrderConfirmed"]`)
     .waitFor({ timeout: 30_000 });
-  const entries = await page.locator('#timeline li').evaluateAll((items) =>
-    items.map((li) => ({
-      fn: li.getAttribute('data-fn') ?? '',
-      time: li.querySelector('time')?.textContent ?? '',
-      message: li.querySelector('.message')?.textContent ?? '',
-    })),
-  );
-  expect(entries[0]).toMatchObject({ fn: named('order-api'), message: 'request' });
-  expect(entries.map((e) => e.time)).toEqual([...entries.map((e) => e.time)].sort());
-  expect(new Set(entries.map((e) => e.fn))).toEqual(
-    new Set(['order-api', 'order-publisher', 'inventory', 'billing', 'notification', 'order-status'].map(named)),
-  );
-  const at = (fn: string, message: string): number =>
-    entries.findIndex((e) => e.fn === named(fn) && e.message.startsWith(message));
-  expect(at('order-status', 'order CONFIRMED')).toBeGreaterThan(
-    Math.max(at('inventory', 'stock reserved'), at('billing', 'payment decided')),
+  const rows = await waterfall();
+  expect(rows.map((r) => r.start)).toEqual([...rows.map((r) => r.start)].sort());
+  const first = (logical: string, event: string) => {
+    const fn = fnName(logical);
+    const found = rows.find((r) => r.fn === fn && r.event === event);
+    if (found === undefined) throw new Error(`no ${fn} ${event} bar in ${JSON.stringify(rows)}`);
+    return found;
+  };
+  const publisher = first('order-publisher', '');
+  const fanOut = ['inventory', 'billing', 'notification'].map((fn) => first(fn, 'OrderPlaced'));
+  const announced = first('notification', 'OrderConfirmed');
+  // Causes before effects, in the data and on the page: the outbox's read, then the three consumers of
+  // OrderPlaced (each on its own queue), and the confirmation only after inventory and billing had started
+  // on it (each publishes its result while it runs: the order of their ends is not theirs to keep).
+  for (const bar of fanOut) {
+    expect(bar.start >= publisher.start).toBe(true);
+    expect(bar.x).toBeGreaterThanOrEqual(publisher.x);
+  }
+  for (const bar of fanOut.slice(0, 2)) {
+    expect(announced.start >= bar.start).toBe(true);
+    expect(announced.x).toBeGreaterThanOrEqual(bar.x);
+  }
+  expect(first('order-status', 'InventoryReserved').start >= first('inventory', 'OrderPlaced').start).toBe(true);
+
+  // The topology: the topic, each subscription's filter policy, queue, function and tables, and this
+  // order's events on the paths that delivered them.
+  const topic = stack().outputs.topic_arn.split(':').pop() ?? '';
+  await expectText(page.locator('#topic-box'), new RegExp(topic));
+  const lane = (name: string) => page.locator(`#lanes tr[data-lane="${name}"]`);
+  const policy = async (name: string) => (await lane(name).locator('td.policy .type').allTextContents()).sort();
+  expect(await policy(queue('inventory-queue'))).toContain('OrderPlaced');
+  expect(await policy(queue('inventory-queue'))).not.toContain('OrderConfirmed');
+  expect(await policy(queue('notification-queue'))).toEqual(expect.arrayContaining(['OrderPlaced', 'OrderConfirmed']));
+  for (const [name, fn, table] of [
+    [queue('inventory-queue'), fnName('inventory'), stack().outputs.table_names.inventory],
+    [queue('billing-queue'), fnName('billing'), stack().outputs.table_names.billing],
+    [queue('notification-queue'), fnName('notification'), stack().outputs.table_names.notifications],
+    [queue('order-status-queue'), fnName('order-status'), stack().outputs.table_names.orders],
+  ] as const) {
+    await expectText(lane(name).locator('.fn'), new RegExp(`^${fn}$`));
+    expect(await lane(name).locator('.table').allTextContents()).toContain(table);
+    await lane(name).locator('td.n.visible').waitFor();
+    await lane(name).locator('td.n.in-flight').waitFor();
+  }
+  await lane(queue('inventory-queue')).locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
+  await lane(queue('billing-queue')).locator('.delivered .chip[data-event="OrderPlaced"]').waitFor();
+  await lane(queue('order-status-queue')).locator('.delivered .chip[data-event="InventoryReserved"]').waitFor();
+  await lane(queue('order-status-queue')).locator('.delivered .chip[data-event="PaymentCaptured"]').waitFor();
+  expect(await lane(queue('inventory-queue')).locator('.delivered .chip[data-event="PaymentCaptured"]').count()).toBe(
+    0,
   );
 
   // The emails SES accepted for it.
@@ -102,10 +168,65 @@ it('an order goes PLACED → CONFIRMED, with its events across services in time 
     .locator('#emails li', { hasText: `Your order ${placed.orderId} is confirmed` })
     .waitFor({ timeout: 30_000 });
   await page.locator('#emails li', { hasText: `We received your order ${placed.orderId}` }).waitFor();
-  // Every queue with its counts, and the DLQ on its own.
-  for (const name of ['inventory-queue', 'billing-queue', 'notification-queue', 'order-status-queue'])
-    await page.locator(`#queues tr[data-queue="${named(name)}"]`).waitFor();
-});
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'console-order.png'), fullPage: true, animations: 'disabled' });
+}, 120_000);
+
+it("an event's payload, and Publish again: every consumer receives the duplicate and nothing doubles", async () => {
+  const { orderId, productId } = confirmed;
+  const eventId = `${orderId}:OrderPlaced`;
+  await page.locator(`#events li[data-event-id="${eventId}"]`).click();
+  await expectText(page.locator('#payload-title'), new RegExp(`^OrderPlaced · ${eventId}$`));
+  const payload = JSON.parse((await page.locator('#payload').textContent()) ?? '') as Record<string, unknown>;
+  expect(payload).toMatchObject({
+    id: eventId,
+    type: 'OrderPlaced',
+    orderId,
+    data: { items: [{ productId, quantity: 1 }] },
+  });
+
+  const before = {
+    stock: await stockOf(productId),
+    billing: await billingOf(orderId),
+    emails: await emailsSentFor([orderId]),
+  };
+  expect(before.stock).toBe(4);
+  await page.locator('#publish-again').click();
+  const verdict = page.locator('#republish-result .verdict');
+  await verdict.waitFor({ timeout: 60_000 });
+  expect(await verdict.getAttribute('class')).toContain('ok');
+  // Each consumer whose filter policy admits OrderPlaced processed the duplicate…
+  expect(
+    await page
+      .locator('#republish-result .deliveries-again li')
+      .evaluateAll((items) =>
+        items.map((li) => `${li.getAttribute('data-queue')}:${li.getAttribute('data-outcome')}`).sort(),
+      ),
+  ).toEqual(['billing-queue', 'inventory-queue', 'notification-queue'].map((key) => `${queue(key)}:processed`).sort());
+  // …the waterfall shows the second invocation of each…
+  for (const fn of ['inventory', 'billing', 'notification'])
+    await eventually(
+      async () =>
+        (await page.locator(`#waterfall .wf-row[data-fn="${fnName(fn)}"][data-event="OrderPlaced"]`).count()) === 2
+          ? true
+          : undefined,
+      { timeoutMs: 10_000, what: `a second ${fn} OrderPlaced bar` },
+    );
+  // …and no table's records of the order, nor its emails, changed: on the page and in the tables themselves.
+  const footprint = await page
+    .locator('#republish-result .footprint tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-table'), row.getAttribute('data-same')]));
+  expect(footprint.length).toBeGreaterThanOrEqual(5);
+  expect(footprint.filter(([, same]) => same !== 'true')).toEqual([]);
+  expect(await stockOf(productId)).toBe(before.stock);
+  expect(await billingOf(orderId)).toEqual(before.billing);
+  expect(await emailsSentFor([orderId])).toBe(before.emails);
+  await page.locator('#republish-result').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'console-publish-again.png'), fullPage: true, animations: 'disabled' });
+  await page
+    .locator('#payload-panel')
+    .screenshot({ path: join(ARTIFACTS, 'console-publish-again-result.png'), animations: 'disabled' });
+}, 120_000);
 
 it('a poison message raises the DLQ count; the Redrive button puts it back on its queue', async () => {
   const depth = async (): Promise<number> => Number(await page.locator('#dlq-depth').textContent());
@@ -133,8 +254,8 @@ it('a poison message raises the DLQ count; the Redrive button puts it back on it
     what: 'the DLQ count to rise on the page',
   });
   expect(await page.locator('.dlq').getAttribute('class')).toContain('alarm');
-  mkdirSync(join(import.meta.dirname, 'artifacts'), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, 'console-dlq.png'), fullPage: true, animations: 'disabled' });
 
   await page.locator('#redrive').click();
   await expectText(page.locator('#redrive-result'), /^moved \d+ back to .*order-status-queue/);

@@ -14,7 +14,10 @@
 // in seconds rather than the deployed 60 s.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { promisify } from 'node:util';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import {
@@ -633,4 +636,93 @@ describe('transient faults', () => {
     await resetFaults();
     expect(await dlqOf(orders.map((o) => o.orderId))).toEqual([]);
   }, 420_000);
+});
+
+describe('IAM, enforced on the local stack', () => {
+  /** inventory's role and the statement of its role policy that grants its stock table. */
+  async function inventoryRole() {
+    const config = awsConfig();
+    const name = stack().outputs.function_names.find((n) => n === 'inventory' || n.endsWith('-inventory'));
+    const { Role } = await new LambdaClient(config).send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    if (Role === undefined) throw new Error(`function ${String(name)} has no role`);
+    const roleName = Role.split('/').pop() ?? Role;
+    const iam = new IAMClient(config);
+    const [policyName] = (await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames ?? [];
+    const { PolicyDocument = '' } = await iam.send(
+      new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }),
+    );
+    const document = JSON.parse(
+      PolicyDocument.startsWith('{') ? PolicyDocument : decodeURIComponent(PolicyDocument),
+    ) as {
+      Statement: { Resource?: string | string[] }[];
+    };
+    const tableArn = `:table/${stack().outputs.table_names.inventory ?? 'inventory'}`;
+    const grantsTable = (statement: { Resource?: string | string[] }) =>
+      [statement.Resource ?? []].flat().some((resource) => resource.endsWith(tableArn));
+    const put = (statements: typeof document.Statement) =>
+      iam.send(
+        new PutRolePolicyCommand({
+          RoleName: roleName,
+          PolicyName: policyName,
+          PolicyDocument: JSON.stringify({ ...document, Statement: statements }),
+        }),
+      );
+    /** Resolves once the gate holds the role's policy with (or without) the table's statement: IAM propagates, it is not instant. */
+    const gateSees = (granted: boolean) =>
+      eventually(
+        async () => {
+          const response = await fetch(
+            `${stack().faultProxyUrl}/_fault-proxy/iam/role?arn=${encodeURIComponent(Role)}`,
+          );
+          const statements = (await response.json()) as { Resource?: string | string[] }[];
+          return statements.some(grantsTable) === granted ? true : undefined;
+        },
+        { what: `the IAM gate to read ${roleName} ${granted ? 'with' : 'without'} its table statement` },
+      );
+    return { Role, document, grantsTable, put, gateSees };
+  }
+
+  it("a statement taken out of a function's role fails its call with AWS's error; the record is retried, then dead-lettered, and completes once the grant is back", async () => {
+    const role = await inventoryRole();
+    const product = await stockProduct(4, 800);
+    const tableArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${stack().outputs.table_names.inventory ?? ''}`;
+    // Said to the gate, so the least-privilege check (tools/least-privilege.ts) does not count these denials as a defect.
+    await fetch(`${stack().faultProxyUrl}/_fault-proxy/iam/expected-denial`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: role.Role, action: 'dynamodb:UpdateItem', resource: tableArn }),
+    });
+    await role.put(role.document.Statement.filter((statement) => !role.grantsTable(statement)));
+    let placed: OrderView;
+    try {
+      await role.gateSees(false);
+      placed = await placeOrder([{ productId: product, quantity: 1 }]);
+      // inventory's transaction is refused on every receive; after maxReceiveCount the message is contained.
+      const entries = await eventually(
+        async () => {
+          const found = (await dlqOf([placed.orderId])).filter((e) => e.eventType === 'OrderPlaced');
+          return found.some((e) => JSON.stringify(e.source).includes('inventory-queue')) ? found : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 1000, what: "inventory's OrderPlaced to reach the DLQ" },
+      );
+      expect(entries.length).toBeGreaterThan(0);
+      expect(await stockOf(product)).toBe(4);
+      // What the function saw was AWS's own refusal, word for word.
+      const log = await readFile(join(stack().stateDir, 'stack.log'), 'utf8');
+      expect(log).toContain('"name":"AccessDeniedException"');
+      expect(log).toContain(
+        `is not authorized to perform: dynamodb:UpdateItem on resource: ${tableArn} because no identity-based policy allows the dynamodb:UpdateItem action`,
+      );
+      expect((await faultStats()).denied['DynamoDB.TransactWriteItems']).toBeGreaterThanOrEqual(3);
+    } finally {
+      await role.put(role.document.Statement);
+    }
+    await role.gateSees(true);
+    await dlqTool('redrive', '--order', placed.orderId);
+    expect((await finalOrder(placed.orderId)).status).toBe('CONFIRMED');
+    expect(await stockOf(product)).toBe(3);
+    const next = await placeOrder([{ productId: product, quantity: 1 }]);
+    expect((await finalOrder(next.orderId)).status).toBe('CONFIRMED');
+    expect(await stockOf(product)).toBe(2);
+  });
 });

@@ -26,6 +26,9 @@ interface SourceQueue {
   arn: string;
   /** Event types its subscription delivers; undefined when unknown (no subscription found, or a policy this tool cannot read). */
   eventTypes?: ReadonlySet<string>;
+  /** The topic its subscription is on, and that subscription's filter policy as SNS holds it (the console shows both). */
+  topicArn?: string;
+  filterPolicy?: string;
 }
 
 export interface Topology {
@@ -96,6 +99,7 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
   // Subscriptions whose endpoint is a source queue: their filter policies say who receives what.
   // A queue with several subscriptions receives the union; one unreadable policy (or none) makes it "any".
   const received = new Map<string, Set<string> | 'any'>();
+  const subscriptions = new Map<string, { topicArn: string | undefined; filterPolicy: string | undefined }>();
   let token: string | undefined;
   do {
     const page = await sns.send(new ListSubscriptionsCommand({ NextToken: token }));
@@ -106,6 +110,7 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
         new GetSubscriptionAttributesCommand({ SubscriptionArn: sub.SubscriptionArn }),
       );
       const types = eventTypesOf(attrs?.FilterPolicy, attrs?.FilterPolicyScope);
+      subscriptions.set(sub.Endpoint, { topicArn: sub.TopicArn, filterPolicy: attrs?.FilterPolicy });
       const sofar = received.get(sub.Endpoint) ?? new Set<string>();
       received.set(sub.Endpoint, types === undefined || sofar === 'any' ? 'any' : new Set([...sofar, ...types]));
     }
@@ -114,6 +119,9 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
   for (const source of sources) {
     const types = received.get(source.arn);
     if (types !== undefined && types !== 'any') source.eventTypes = types;
+    const subscription = subscriptions.get(source.arn);
+    if (subscription?.topicArn !== undefined) source.topicArn = subscription.topicArn;
+    if (subscription?.filterPolicy !== undefined) source.filterPolicy = subscription.filterPolicy;
   }
 
   return { dlqUrl, dlqArn, sources: sources.sort((a, b) => a.name.localeCompare(b.name)) };

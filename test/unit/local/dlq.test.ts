@@ -143,7 +143,12 @@ describe('discover', () => {
       .resolves({ queueUrls: [`${BASE}/inventory-queue`, `${BASE}/billing-queue`] });
     snsMock.on(ListSubscriptionsCommand).resolves({
       Subscriptions: [
-        { SubscriptionArn: 's-inv', Protocol: 'sqs', Endpoint: `${ARN}:inventory-queue` },
+        {
+          SubscriptionArn: 's-inv',
+          Protocol: 'sqs',
+          Endpoint: `${ARN}:inventory-queue`,
+          TopicArn: `${ARN}:order-events`,
+        },
         { SubscriptionArn: 's-other', Protocol: 'sqs', Endpoint: `${ARN}:someone-elses-queue` },
       ],
     });
@@ -157,6 +162,11 @@ describe('discover', () => {
     expect(found.dlqArn).toBe(`${ARN}:order-processing-dlq`);
     expect(found.sources.map((s) => s.name)).toEqual(['billing-queue', 'inventory-queue']);
     expect([...(found.sources[1]?.eventTypes ?? [])]).toEqual(['OrderPlaced']);
+    // The topic and the filter policy as SNS holds them (the console shows both).
+    expect(found.sources[1]).toMatchObject({
+      topicArn: `${ARN}:order-events`,
+      filterPolicy: '{"eventType":["OrderPlaced"]}',
+    });
     // No subscription found: it may receive anything.
     expect(found.sources[0]?.eventTypes).toBeUndefined();
     expect(snsMock).toHaveReceivedCommandTimes(GetSubscriptionAttributesCommand, 1);

@@ -89,6 +89,7 @@ describe('fault proxy', () => {
     expect(proxy.stats()).toEqual({
       calls: { 'DynamoDB.GetItem': 1, 'SNS.Publish': 1 },
       injected: {},
+      denied: {},
       byFunction: { inventory: { 'DynamoDB.GetItem': 1 }, 'order-api': { 'SNS.Publish': 1 } },
     });
   });

@@ -46,10 +46,12 @@ const fanOut: RuntimeReport[] = [
   }),
   {
     type: 'batch',
+    startedAt: '2026-12-01T08:00:00.289Z',
     time: '2026-12-01T08:00:00.350Z',
     functionName: 'inventory',
     source: { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:inventory-queue', name: 'inventory-queue' },
     records: 1,
+    items: [],
     failures: 0,
     verdict: 'success',
     reason: 'no batch item failures',
@@ -77,10 +79,12 @@ describe('the narration of make up', () => {
     const narrate = createNarrator({ functions: FUNCTIONS, color: false, json: false });
     const failed: RuntimeReport = {
       type: 'batch',
+      startedAt: '2026-12-01T08:00:00.000Z',
       time: '2026-12-01T08:00:01.000Z',
       functionName: 'billing',
       source: { kind: 'sqs', arn: 'arn:aws:sqs:us-east-1:000000000000:billing-queue', name: 'billing-queue' },
       records: 3,
+      items: [],
       failures: 3,
       verdict: 'failed',
       reason: 'timeout: Task timed out after 10.00 seconds',

@@ -2,12 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import { decideDeletions } from '../../../local/runtime/batch-result.js';
 import type { BatchReport as SqsBatchReport } from '../../../local/runtime/poller.js';
 import { describeReport, sqsBatchReport, streamBatchReport } from '../../../local/runtime/reports.js';
+import { sqsRecord } from '../../fixtures/sqs.js';
+import { streamRecord } from '../../fixtures/streams.js';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:inventory-queue';
 const sqsBatch = (overrides: Partial<SqsBatchReport> = {}): SqsBatchReport => ({
   functionName: 'inventory',
   queueArn: QUEUE_ARN,
   size: 3,
+  records: ['a', 'b', 'c'].map((id) =>
+    sqsRecord(`{"n":"${id}"}`, {
+      messageId: id,
+      attributes: { ...sqsRecord('').attributes, ApproximateReceiveCount: id === 'b' ? '2' : '1' },
+    }),
+  ),
   decision: decideDeletions(
     ['a', 'b', 'c'],
     { ok: true, value: { batchItemFailures: [{ itemIdentifier: 'b' }] } },
@@ -23,10 +31,16 @@ describe('sqsBatchReport', () => {
     const report = sqsBatchReport(sqsBatch(), new Date('2026-12-01T08:00:00.000Z'));
     expect(report).toEqual({
       type: 'batch',
+      startedAt: '2026-12-01T07:59:59.958Z',
       time: '2026-12-01T08:00:00.000Z',
       functionName: 'inventory',
       source: { kind: 'sqs', arn: QUEUE_ARN, name: 'inventory-queue' },
       records: 3,
+      items: [
+        { id: 'a', body: '{"n":"a"}', receiveCount: 1, retried: false },
+        { id: 'b', body: '{"n":"b"}', receiveCount: 2, retried: true },
+        { id: 'c', body: '{"n":"c"}', receiveCount: 1, retried: false },
+      ],
       failures: 1,
       verdict: 'partial',
       reason: '1 batch item failure(s)',
@@ -41,7 +55,9 @@ describe('sqsBatchReport', () => {
       { ok: false, kind: 'timeout', message: 'Task timed out after 1.00 seconds' },
       true,
     );
-    expect(sqsBatchReport(sqsBatch({ size: 2, decision }))).toMatchObject({
+    const report = sqsBatchReport(sqsBatch({ size: 2, records: sqsBatch().records.slice(0, 2), decision }));
+    expect(report.items.map((item) => item.retried)).toEqual([true, true]);
+    expect(report).toMatchObject({
       records: 2,
       failures: 2,
       verdict: 'failed',
@@ -53,11 +69,16 @@ describe('sqsBatchReport', () => {
 describe('streamBatchReport', () => {
   it('names the source after the table of the stream; the records not done are the failures', () => {
     const streamArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-12-01T08:00:00.000';
+    const records = ['o-1', 'o-2', 'o-3', 'o-4'].map((orderId) => {
+      const record = streamRecord({ orderId, createdAt: '2026-12-01T08:00:00.000Z', status: 'PLACED' });
+      return { record, sequenceNumber: record.dynamodb?.SequenceNumber ?? '', createdAtMs: 0 };
+    });
     const report = streamBatchReport({
       functionName: 'order-publisher',
       streamArn,
       shardId: 's-1',
       size: 4,
+      records,
       verdict: 'partial',
       done: 1,
       attempt: 2,
@@ -71,6 +92,14 @@ describe('streamBatchReport', () => {
       failures: 3,
       verdict: 'partial',
       deleteFailures: 0,
+    });
+    // Each record as the function was given it: its eventName and its images; those after the first not done are retried.
+    expect(report.items.map((item) => item.retried)).toEqual([false, true, true, true]);
+    expect(report.items[0]?.id).toBe(records[0]?.sequenceNumber);
+    expect(JSON.parse(report.items[1]?.body ?? '')).toMatchObject({
+      eventName: 'INSERT',
+      Keys: { orderId: { S: 'o-2' } },
+      NewImage: { orderId: { S: 'o-2' }, status: { S: 'PLACED' } },
     });
   });
 });
