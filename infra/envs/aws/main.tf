@@ -22,6 +22,7 @@ module "order_fanout" {
   alarm_actions                  = var.alarm_actions
   order_api_reserved_concurrency = var.order_api_reserved_concurrency
   sender_email                   = var.sender_email
+  ses_sandbox                    = var.ses_sandbox
 
   operator_role_enabled           = var.operator_role_enabled
   operator_trusted_principal_arns = var.operator_trusted_principal_arns

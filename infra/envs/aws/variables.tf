@@ -113,3 +113,9 @@ variable "operator_trusted_principal_arns" {
   description = "Who may assume the operator role (an SSO or CI role's ARN); empty: the account's principals whose own policy allows it."
   default     = []
 }
+
+variable "ses_sandbox" {
+  type        = bool
+  description = "The account is still in the SES sandbox (a new account is): SES then also authorises each email on its recipient's verified identity, and the notification function's role allows that. Set false once AWS has moved the account out."
+  default     = true
+}

@@ -195,6 +195,12 @@ variable "email_identity_arn" {
   default     = null
 }
 
+variable "ses_sandbox" {
+  type        = bool
+  description = "The account is in the SES sandbox, where SES also authorises each send on every recipient's (verified) identity: functions with sends_email = true may then send to the account's identities too, from the sender's address only."
+  default     = false
+}
+
 variable "event_source_mappings_enabled" {
   type        = bool
   description = "Whether Lambda polls the queues. False on the local stack, where the emulator's own delivery is harmful and the local runtime polls instead."

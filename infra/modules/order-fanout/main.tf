@@ -215,6 +215,7 @@ module "functions" {
   log_retention_in_days              = var.log_retention_in_days
   topic_arn                          = module.messaging.topic_arn
   email_identity_arn                 = module.email.identity_arn
+  ses_sandbox                        = var.ses_sandbox
   event_source_mappings_enabled      = var.event_source_mappings_enabled
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds

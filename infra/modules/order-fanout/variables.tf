@@ -173,3 +173,9 @@ variable "operator_trusted_principal_arns" {
   description = "Who may assume the operator role; empty: the account's principals whose own policy allows it."
   default     = []
 }
+
+variable "ses_sandbox" {
+  type        = bool
+  description = "The account is in the SES sandbox (every new account is, until AWS moves it out): the notification function may also send to the account's verified identities, from the sender's address only."
+  default     = false
+}
