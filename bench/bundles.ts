@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { bundleOptions as sharedOptions, functionNames } from '../build.mjs';
+import { bundleFunction, bundleOptions as sharedOptions, functionNames } from '../build.mjs';
 import { repoRoot } from '../local/paths.js';
 import { bundleSection } from './report.js';
 import type { BundleResult } from './results.js';
@@ -74,9 +74,9 @@ interface ImportTime {
   cpuMs: number;
 }
 
-async function importTime(file: string): Promise<ImportTime> {
+async function importTime(file: string, nodeFlags: string[] = []): Promise<ImportTime> {
   const script = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(`file://${file}`)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({ms:performance.now()-t,cpuMs:(u.user+u.system)/1000}));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await run(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', ...IMPORT_ENV },
   });
   return JSON.parse(stdout) as ImportTime;
@@ -125,14 +125,29 @@ export async function measureBundles(
     });
     const floorInputs = new Set(Object.keys(Object.values(floorBuilt.metafile?.outputs ?? {})[0]?.inputs ?? {}));
 
+    // The same function as its zip carries it: the bundle and its source map (build.mjs), imported
+    // with --enable-source-maps (Terraform's source_maps), which makes Node read the map.
+    const { bundle: mappedBundle, map } = await bundleFunction(
+      join(repoRoot, 'functions', name, 'handler.ts'),
+      join(repoRoot, 'dist', name, 'handler.mjs'), // names the map's sources as build.mjs does; nothing is written there
+    );
+    const mappedFile = join(outDir, name, 'mapped', 'handler.mjs');
+    mkdirSync(join(outDir, name, 'mapped'), { recursive: true });
+    writeFileSync(mappedFile, mappedBundle);
+    writeFileSync(`${mappedFile}.map`, map);
+
     const fnTimes: ImportTime[] = [];
     const floorTimes: ImportTime[] = [];
-    await importTime(outfile); // warm the file cache once for both
+    const mappedTimes: ImportTime[] = [];
+    await importTime(outfile); // warm the file cache once for each
     await importTime(floorFile);
+    await importTime(mappedFile, ['--enable-source-maps']);
     for (let i = 0; i < runs; i += 1) {
       fnTimes.push(await importTime(outfile));
       floorTimes.push(await importTime(floorFile));
+      mappedTimes.push(await importTime(mappedFile, ['--enable-source-maps']));
     }
+    const mappedCpu = median(mappedTimes.map((t) => t.cpuMs));
     const wall = { fn: median(fnTimes.map((t) => t.ms)), floor: median(floorTimes.map((t) => t.ms)) };
     const cpu = { fn: median(fnTimes.map((t) => t.cpuMs)), floor: median(floorTimes.map((t) => t.cpuMs)) };
     const bundleBytes = statSync(outfile).size;
@@ -160,10 +175,13 @@ export async function measureBundles(
       importCpuMs: round(cpu.fn, 1),
       floorImportCpuMs: round(cpu.floor, 1),
       importCpuRatio: round(cpu.fn / cpu.floor, 2),
+      mapBytes: map.length,
+      mappedImportCpuMs: round(mappedCpu, 1),
+      mappedImportCpuRatio: round(mappedCpu / cpu.floor, 2),
       extraInputs,
     };
     log(
-      `bundles: ${name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ${result.importMs} ms (floor ${result.floorImportMs} ms), CPU ${result.importCpuMs} ms (floor ${result.floorImportCpuMs} ms)`,
+      `bundles: ${name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ${result.importMs} ms (floor ${result.floorImportMs} ms), CPU ${result.importCpuMs} ms (floor ${result.floorImportCpuMs} ms), with its source map ${result.mappedImportCpuMs} ms`,
     );
     results.push(result);
   }

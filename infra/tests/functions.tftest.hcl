@@ -72,6 +72,22 @@ run "functions_are_deployed_from_the_zips" {
   }
 }
 
+run "source_maps_add_node_options" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+
+  variables {
+    source_maps = true
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.environment[0].variables["NODE_OPTIONS"] == "--enable-source-maps"])
+    error_message = "With source_maps, every function must run with NODE_OPTIONS=--enable-source-maps (the zips carry the maps)."
+  }
+}
+
 run "mappings_report_batch_item_failures" {
   command = plan
   module {

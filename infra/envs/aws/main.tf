@@ -4,6 +4,7 @@ module "order_fanout" {
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir
   log_level   = var.log_level
+  source_maps = var.source_maps
 
   function_settings                  = var.function_settings
   queue_visibility_timeout_seconds   = var.queue_visibility_timeout_seconds

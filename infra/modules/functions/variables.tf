@@ -166,6 +166,12 @@ variable "log_level" {
   }
 }
 
+variable "source_maps" {
+  type        = bool
+  description = "NODE_OPTIONS=--enable-source-maps on every function: stack traces name the TypeScript file and line (the zips carry the maps), for 6 to 15 ms more CPU per cold start."
+  default     = false
+}
+
 variable "extra_environment" {
   type        = map(string)
   description = "Variables added to every function (AWS_ENDPOINT_URL on the local stack)."

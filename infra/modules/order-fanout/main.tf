@@ -211,6 +211,7 @@ module "functions" {
   on_failure_destination_arns        = { order-publisher = module.messaging.dlq_arn }
   dist_dir                           = var.dist_dir
   log_level                          = var.log_level
+  source_maps                        = var.source_maps
   extra_environment                  = var.extra_environment
   log_retention_in_days              = var.log_retention_in_days
   topic_arn                          = module.messaging.topic_arn
