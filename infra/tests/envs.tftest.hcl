@@ -52,6 +52,14 @@ run "local_env_with_make_ups_variables_plans_with_mappings_disabled" {
   variables {
     event_source_mappings_enabled = false
     functions_endpoint            = "http://127.0.0.1:4566"
+    name_prefix                   = "local-"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for kind, names in module.order_fanout.global_names : [for n in names : startswith(n, "local-")]
+    ])) && output.name_prefix == "local-"
+    error_message = "make up's stack names every globally named resource with its prefix, and says which in its outputs."
   }
 
   assert {

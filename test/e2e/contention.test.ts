@@ -13,7 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { listDlq } from '../../local/ops/dlq/messages.js';
 import { discover } from '../../local/ops/dlq/topology.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually, stack } from './support/stack.js';
+import { eventually, queueNameOf, stack } from './support/stack.js';
 import { finalOrders, orderRequest, postOrder, stockOf, stockProduct } from './support/orders.js';
 
 afterAll(async () => {
@@ -67,7 +67,9 @@ it('30 orders of one unit for 15 units with 30 % of transactions conflicting: ex
   };
   const sqs = new SQSClient(config);
   const ids = new Set(placed.map((o) => o.orderId));
-  const dead = await listDlq(sqs, await discover(sqs, new SNSClient(config)), { visibilityTimeout: 1 });
+  const dead = await listDlq(sqs, await discover(sqs, new SNSClient(config), queueNameOf(stack().outputs.dlq_url)), {
+    visibilityTimeout: 1,
+  });
   expect(dead.filter((e) => e.orderId !== undefined && ids.has(e.orderId))).toEqual([]);
   console.info(
     `contention: 30 orders final in ${elapsed} ms; ${stats.injected['DynamoDB.TransactWriteItems']} of ${stats.calls['DynamoDB.TransactWriteItems']} transactions conflicted`,

@@ -19,10 +19,12 @@ it('infra/envs/aws, rehearsed on the emulator: a keyed order confirmed and repla
     expect(checks.map((c) => c.name)).toEqual([
       'every name carries the prefix',
       'the app client allows SRP sign-in only, as on AWS',
+      "the customers' addresses are verified SES identities (the account is in the sandbox)",
       'a signed-in customer places a keyed order (Idempotency-Key): 202',
       'the order becomes CONFIRMED (stock reserved, payment captured)',
       'the replay answers the same order and creates nothing',
       'its customer reads it',
+      'the customer was emailed (received, confirmed), through the sandbox',
       "another customer's GET answers 404",
       'a poison message reaches the DLQ after maxReceiveCount receives',
       "the DLQ's alarm exists and notifies the alerts topic (the emulator does not evaluate alarms)",
