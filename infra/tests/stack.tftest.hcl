@@ -582,7 +582,8 @@ run "a_prefixed_stack_names_the_queues_it_creates" {
     source = "./modules/order-fanout"
   }
   variables {
-    name_prefix = "staging-"
+    name_prefix         = "staging-"
+    stuck_order_seconds = 600
   }
 
   # A prefixed stack's queues get prefixed ARNs: the file's unprefixed overrides would hide an ARN
@@ -667,6 +668,46 @@ run "a_prefixed_stack_names_the_queues_it_creates" {
       module.alerts.metric_alarms["payment-mismatches"].threshold == 0
     )
     error_message = "The payment-mismatches alarm must watch order-status's PaymentMismatches (Sum > 0) in the stack's metrics namespace."
+  }
+
+  # The sweeper runs on a schedule and drives the stuck-orders alarm.
+
+  # Stuck orders are found and finished: the sweeper runs on a schedule, reads the sparse index of
+  # PLACED orders (never the table), and its OldestPlacedOrderSeconds drives the stuck-orders alarm.
+  assert {
+    condition = (
+      output.schedules["order-sweeper"].schedule_expression == "rate(1 minute)" &&
+      output.schedules["order-sweeper"].state == "ENABLED" &&
+      output.schedules["order-sweeper"].name == "staging-order-sweeper"
+    )
+    error_message = "The sweeper must run every minute by default, on a rule carrying name_prefix."
+  }
+
+  assert {
+    condition = (
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].hash_key == "placedIndexKey" &&
+      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].range_key == "createdAt"
+    )
+    error_message = "The orders table must have the sparse index of PLACED orders (placedIndexKey, by createdAt)."
+  }
+
+  assert {
+    condition = (
+      module.functions.environments["order-sweeper"].STUCK_AFTER_SECONDS == "600" &&
+      module.functions.environments["order-sweeper"].PLACED_ORDERS_INDEX == "placed-orders" &&
+      module.functions.environments["order-sweeper"].POWERTOOLS_METRICS_NAMESPACE == "staging-order-fanout"
+    )
+    error_message = "The sweeper must know its threshold, its index and the stack's metrics namespace."
+  }
+
+  assert {
+    condition = (
+      module.alerts.metric_alarms["orders-stuck-placed"].namespace == "staging-order-fanout" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].metric_name == "OldestPlacedOrderSeconds" &&
+      module.alerts.metric_alarms["orders-stuck-placed"].dimensions == tomap({ service = "order-sweeper" }) &&
+      module.alerts.metric_alarms["orders-stuck-placed"].statistic == "Maximum"
+    )
+    error_message = "The stuck-orders alarm must watch the sweeper's OldestPlacedOrderSeconds (Maximum), not OrderPlacedSeconds, which an order never announced never emits."
   }
 }
 
@@ -829,109 +870,6 @@ run "name_prefix_is_checked" {
     name_prefix = "Staging_"
   }
   expect_failures = [var.name_prefix]
-}
-
-# Stuck orders are found and finished: the sweeper runs on a schedule, reads the sparse index of
-# PLACED orders (never the table), and its OldestPlacedOrderSeconds drives the stuck-orders alarm.
-run "the_sweeper_runs_on_a_schedule_and_drives_the_stuck_orders_alarm" {
-  command = plan
-  module {
-    source = "./modules/order-fanout"
-  }
-  variables {
-    name_prefix         = "staging-"
-    stuck_order_seconds = 600
-  }
-
-  # The staging- queues' ARNs, as AWS gives them (the policies and mappings name them at plan time).
-  override_resource {
-    target          = module.messaging.aws_sns_topic.this
-    override_during = plan
-    values = {
-      arn = "arn:aws:sns:us-east-1:000000000000:staging-order-events"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.dlq
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-processing-dlq"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-processing-dlq"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["inventory-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-inventory-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-inventory-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["billing-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-billing-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-billing-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["notification-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-notification-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-notification-queue"
-    }
-  }
-
-  override_resource {
-    target          = module.messaging.aws_sqs_queue.this["order-status-queue"]
-    override_during = plan
-    values = {
-      arn = "arn:aws:sqs:us-east-1:000000000000:staging-order-status-queue"
-      url = "https://sqs.us-east-1.amazonaws.com/000000000000/staging-order-status-queue"
-    }
-  }
-
-  assert {
-    condition = (
-      output.schedules["order-sweeper"].schedule_expression == "rate(1 minute)" &&
-      output.schedules["order-sweeper"].state == "ENABLED" &&
-      output.schedules["order-sweeper"].name == "staging-order-sweeper"
-    )
-    error_message = "The sweeper must run every minute by default, on a rule carrying name_prefix."
-  }
-
-  assert {
-    condition = (
-      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].hash_key == "placedIndexKey" &&
-      module.tables.key_schemas["orders"].global_secondary_indexes["placed-orders"].range_key == "createdAt"
-    )
-    error_message = "The orders table must have the sparse index of PLACED orders (placedIndexKey, by createdAt)."
-  }
-
-  assert {
-    condition = (
-      module.functions.environments["order-sweeper"].STUCK_AFTER_SECONDS == "600" &&
-      module.functions.environments["order-sweeper"].PLACED_ORDERS_INDEX == "placed-orders" &&
-      module.functions.environments["order-sweeper"].POWERTOOLS_METRICS_NAMESPACE == "staging-order-fanout"
-    )
-    error_message = "The sweeper must know its threshold, its index and the stack's metrics namespace."
-  }
-
-  assert {
-    condition = (
-      module.alerts.metric_alarms["orders-stuck-placed"].namespace == "staging-order-fanout" &&
-      module.alerts.metric_alarms["orders-stuck-placed"].metric_name == "OldestPlacedOrderSeconds" &&
-      module.alerts.metric_alarms["orders-stuck-placed"].dimensions == tomap({ service = "order-sweeper" }) &&
-      module.alerts.metric_alarms["orders-stuck-placed"].statistic == "Maximum"
-    )
-    error_message = "The stuck-orders alarm must watch the sweeper's OldestPlacedOrderSeconds (Maximum), not OrderPlacedSeconds, which an order never announced never emits."
-  }
 }
 
 run "the_sweeper_threshold_is_at_least_a_minute" {
