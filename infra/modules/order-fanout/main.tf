@@ -259,8 +259,13 @@ module "functions" {
 module "auth" {
   source = "../auth"
 
-  name_prefix                 = var.name_prefix
-  password_auth_enabled       = var.password_auth_enabled
+  name_prefix           = var.name_prefix
+  password_auth_enabled = var.password_auth_enabled
+  ses_email = var.user_pool_ses_from_address == null ? null : {
+    identity     = module.email.sender_email
+    identity_arn = module.email.identity_arn
+    from_address = var.user_pool_ses_from_address
+  }
   deletion_protection_enabled = var.deletion_protection_enabled
   tags                        = var.tags
 }
