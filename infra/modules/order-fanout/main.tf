@@ -70,8 +70,9 @@ locals {
       description = "Announces every new order (OrderPlaced) from the orders table's stream: the outbox"
       environment = {
         TOPIC_ARN = module.messaging.topic_arn
-        # Where the function sets aside a stream record that is not an order, with the reason.
-        DEAD_LETTER_QUEUE_URL = module.messaging.dlq_url
+        # Where the function sets aside a stream record that is not an order, with the reason. The
+        # ARN, not the URL: an emulator's URL names its own host, and the ARN is known at plan time.
+        DEAD_LETTER_QUEUE_ARN = module.messaging.dlq_arn_at_plan
       }
       stream = {
         arn = module.tables.stream_arns["orders"]
