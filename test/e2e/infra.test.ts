@@ -6,7 +6,12 @@ import { planIsClean } from '../../local/stack/terraform.js';
 import { stack } from './support/stack.js';
 
 it('a second terraform plan after the apply shows no changes', async () => {
-  const { endpoint, stateDir } = stack();
-  const { clean, output } = await planIsClean({ endpoint, statePath: join(stateDir, 'terraform.tfstate'), distDir });
+  const { endpoint, stateDir, vars } = stack();
+  const { clean, output } = await planIsClean({
+    endpoint,
+    statePath: join(stateDir, 'terraform.tfstate'),
+    distDir,
+    vars,
+  });
   expect(clean ? 'no changes' : output).toBe('no changes');
 }, 180_000);
