@@ -11,7 +11,7 @@ import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { announceNewOrders, type AnnounceDeps } from './announce-orders.js';
 import type { StreamBatchResponse } from './ports.js';
-import { SqsDeadLetterQueue } from './sqs-dead-letter-queue.js';
+import { queueUrlFromArn, SqsDeadLetterQueue } from './sqs-dead-letter-queue.js';
 import { toStreamedRecords } from './stream-records.js';
 
 /** Wires the domain behind the middleware every batch goes through (tests pass fakes). */
@@ -22,6 +22,9 @@ export const createHandler = (deps: Omit<AnnounceDeps, 'remainingMs'>) =>
 
 export const handler = createHandler({
   publisher: new SnsEventPublisher(sns, requireEnv('TOPIC_ARN')),
-  deadLetters: new SqsDeadLetterQueue(new SQSClient({}), requireEnv('DEAD_LETTER_QUEUE_URL')),
+  deadLetters: new SqsDeadLetterQueue(
+    new SQSClient({ useQueueUrlAsEndpoint: false }),
+    queueUrlFromArn(requireEnv('DEAD_LETTER_QUEUE_ARN')),
+  ),
   log: logger,
 });

@@ -7,6 +7,18 @@ import type { DeadLetterQueue, SetAsideRecord } from './ports.js';
 /** The body's `setAsideBy`: what tells this message from a queue's message or Lambda's on-failure record. */
 const SET_ASIDE_BY = 'order-publisher';
 
+/**
+ * The queue's canonical URL from its ARN (arn:aws:sqs:<region>:<account>:<name>). The client sends
+ * to its own endpoint (useQueueUrlAsEndpoint: false): the service reads only the account and name,
+ * so the same URL serves AWS and an emulator, and no emulator's host is configured anywhere.
+ */
+export function queueUrlFromArn(arn: string): string {
+  const [, partition, service, region, account, name] = arn.split(':');
+  if (service !== 'sqs' || !region || !account || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+  const domain = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://sqs.${region}.${domain}/${account}/${name}`;
+}
+
 export class SqsDeadLetterQueue implements DeadLetterQueue {
   constructor(
     private readonly client: SQSClient,

@@ -244,3 +244,37 @@ run "local_env_has_no_aws_observability" {
     error_message = "envs/local deploys no tracing, dashboard or saved query (the emulators do nothing useful with them)."
   }
 }
+
+# Customers verify at volume: the pool sends its codes through SES, from the sender identity, and
+# that identity's policy lets Cognito send for this pool only. Locally, Cognito's own email stays.
+run "aws_env_user_pool_sends_through_ses" {
+  command = plan
+  module {
+    source = "./envs/aws"
+  }
+  variables {
+    sender_email           = "orders@shop.test"
+    name_prefix            = "staging-"
+    alarm_email            = "oncall@shop.test"
+    user_pool_from_address = "Shop <orders@shop.test>"
+  }
+
+  assert {
+    condition = (
+      module.order_fanout.user_pool_email.sending_account == "DEVELOPER" &&
+      module.order_fanout.user_pool_email.from_address == "Shop <orders@shop.test>"
+    )
+    error_message = "The user pool must send its emails through SES (DEVELOPER) from the given address."
+  }
+}
+
+run "local_env_user_pool_keeps_cognitos_email" {
+  command = plan
+  module {
+    source = "./envs/local"
+  }
+  assert {
+    condition     = module.order_fanout.user_pool_email.sending_account == "COGNITO_DEFAULT"
+    error_message = "envs/local keeps Cognito's own email (the emulator sends nothing)."
+  }
+}

@@ -364,10 +364,10 @@ run "the_outbox_announces_new_orders_from_the_orders_stream" {
   # The function sets aside what is not an order itself: it needs the DLQ's URL, and its role the send.
   assert {
     condition = (
-      module.functions.environments["order-publisher"].DEAD_LETTER_QUEUE_URL == output.dlq_url &&
+      module.functions.environments["order-publisher"].DEAD_LETTER_QUEUE_ARN == output.dlq_arn &&
       contains([for s in jsondecode(output.iam_policies["order-publisher"]).Statement : s.Resource if s.Sid == "SendStreamFailures"], output.dlq_arn)
     )
-    error_message = "order-publisher must know the DLQ's URL and may send to it (records that are not orders are set aside there)."
+    error_message = "order-publisher must know the DLQ's ARN and may send to it (records that are not orders are set aside there)."
   }
 }
 

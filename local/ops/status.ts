@@ -6,7 +6,8 @@
 // Which stack: the Terraform state that holds it (`make up`'s .local/terraform.tfstate, or
 // infra/envs/local/terraform.tfstate after `tflocal apply`; --state FILE for another), else the
 // APIs alone: the DLQ by name, the queues that redrive to it, the topic they subscribe to, the
-// functions their mappings feed and the tables those functions are configured with.
+// functions their mappings feed or that publish to that topic, and the tables those functions are
+// configured with.
 // Where: AWS_ENDPOINT_URL when set (the emulator), else AWS through the default credential chain.
 // Without a state, the DLQ is found by its name: --dlq NAME for a prefixed stack ("staging-order-processing-dlq").
 //   npx tsx local/ops/status.ts [--state FILE] [--dlq NAME] [--json]
@@ -22,6 +23,7 @@ import {
   GetFunctionConfigurationCommand,
   LambdaClient,
   ListEventSourceMappingsCommand,
+  ListFunctionsCommand,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
 import {
@@ -157,6 +159,17 @@ export async function refsFromApis(c: Clients, dlqName = DLQ_NAME): Promise<Stac
   const functionNames = new Set(
     mappings.filter((m) => m.EventSourceArn && queueArns.has(m.EventSourceArn)).map((m) => nameOf(m.FunctionArn ?? '')),
   );
+  // …and the functions that publish to that topic without a queue or a stream to feed them (the
+  // scheduled sweeper): configured with it.
+  if (topicArn !== undefined) {
+    let marker: string | undefined;
+    do {
+      const page = await c.lambda.send(new ListFunctionsCommand({ Marker: marker }));
+      for (const fn of page.Functions ?? [])
+        if (fn.FunctionName && fn.Environment?.Variables?.TOPIC_ARN === topicArn) functionNames.add(fn.FunctionName);
+      marker = page.NextMarker;
+    } while (marker);
+  }
   // The API: the REST API named as the envs name it ("<prefix>order-api", the prefix the DLQ's name
   // carries), else one named like the project's, whatever function it fronts.
   const prefix = dlqName.endsWith(DLQ_NAME) ? dlqName.slice(0, -DLQ_NAME.length) : '';

@@ -28,6 +28,9 @@ const RUNTIME_WAIT_SECONDS = 2;
 // The pause between retries of a failed stream batch, at most (make up's: 5 s): outbox.test.ts holds
 // order-publisher's batch failing through more retries than its old budget of 20.
 const STREAM_MAX_RETRY_BACKOFF_MS = 250;
+// Terraform variables of the e2e stack beyond make up's (infra.test.ts plans with the same):
+// auth.test.ts's browser origin, whose CORS preflight the API answers.
+const STACK_VARS = { cors_allowed_origins: '["http://localhost:5173"]' };
 
 export default async function globalSetup() {
   const stateDir = mkdtempSync(join(tmpdir(), 'order-fanout-e2e-'));
@@ -63,8 +66,7 @@ export default async function globalSetup() {
       onBuilt: markBuilt,
       waitTimeSeconds: RUNTIME_WAIT_SECONDS,
       streamMaxRetryBackoffMs: STREAM_MAX_RETRY_BACKOFF_MS,
-      // auth.test.ts's browser origin: the API answers its CORS preflight.
-      vars: { cors_allowed_origins: '["http://localhost:5173"]' },
+      vars: STACK_VARS,
     });
   } catch (error) {
     markBuilt();
@@ -82,6 +84,7 @@ export default async function globalSetup() {
     consoleUrl: stack.consoleUrl,
     faultProxyUrl: stack.faultProxy.url,
     runtimeWaitSeconds: RUNTIME_WAIT_SECONDS,
+    vars: STACK_VARS,
     stateDir,
     outputs: stack.outputs,
   });

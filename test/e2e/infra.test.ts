@@ -6,12 +6,12 @@ import { planIsClean } from '../../local/stack/terraform.js';
 import { stack } from './support/stack.js';
 
 it('a second terraform plan after the apply shows no changes', async () => {
-  const { endpoint, stateDir, outputs } = stack();
+  const { endpoint, stateDir, vars, outputs } = stack();
   const { clean, output } = await planIsClean({
     endpoint,
     statePath: join(stateDir, 'terraform.tfstate'),
     distDir,
-    vars: { name_prefix: outputs.name_prefix }, // as applied: every name carries the prefix
+    vars: { ...vars, name_prefix: outputs.name_prefix }, // as applied: every name carries the prefix
   });
   expect(clean ? 'no changes' : output).toBe('no changes');
 }, 180_000);

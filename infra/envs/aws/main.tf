@@ -4,6 +4,8 @@ module "order_fanout" {
   cors_allowed_origins = var.cors_allowed_origins
   # X-Ray on the functions, the stage and the topic; the dashboard and the saved timeline query.
   observability_enabled = true
+  # Verification codes through SES (sender_email's identity), not Cognito's own few dozen a day.
+  user_pool_ses_from_address = coalesce(var.user_pool_from_address, var.sender_email)
 
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir

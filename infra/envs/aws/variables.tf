@@ -137,3 +137,9 @@ variable "cors_allowed_origins" {
   description = "Origins (scheme://host[:port]) whose browsers may call the API (CORS preflight answered, responses readable); empty: none."
   default     = []
 }
+
+variable "user_pool_from_address" {
+  type        = string
+  description = "The From of the customers' verification codes, sent through SES as sender_email, e.g. \"Shop <orders@shop.example>\"; null: sender_email itself."
+  default     = null
+}

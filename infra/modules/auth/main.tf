@@ -36,8 +36,38 @@ resource "aws_cognito_user_pool" "customers" {
     }
   }
 
+  # Cognito's own email sends a few dozen messages a day, far below production volume: with an SES
+  # identity, verification codes go out through SES (DEVELOPER), at the account's SES quota.
+  dynamic "email_configuration" {
+    for_each = var.ses_email == null ? [] : [var.ses_email]
+    content {
+      email_sending_account = "DEVELOPER"
+      source_arn            = email_configuration.value.identity_arn
+      from_email_address    = email_configuration.value.from_address
+    }
+  }
+
   deletion_protection = var.deletion_protection_enabled ? "ACTIVE" : "INACTIVE"
   tags                = var.tags
+}
+
+# SES sends for Cognito only if the identity's sending authorization policy lets it, for this pool.
+resource "aws_sesv2_email_identity_policy" "cognito" {
+  count = var.ses_email == null ? 0 : 1
+
+  email_identity = var.ses_email.identity
+  policy_name    = "${var.name_prefix}order-fanout-cognito"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "CognitoSendsVerificationCodes"
+      Effect    = "Allow"
+      Principal = { Service = "cognito-idp.amazonaws.com" }
+      Action    = ["ses:SendEmail", "ses:SendRawEmail"]
+      Resource  = var.ses_email.identity_arn
+      Condition = { StringEquals = { "aws:SourceArn" = aws_cognito_user_pool.customers.arn } }
+    }]
+  })
 }
 
 # A public client (a browser or app cannot keep a secret). The ID token carries email and

@@ -17,3 +17,12 @@ output "client_id" {
   description = "ID of the app client: the audience (aud) of the ID tokens the API accepts."
   value       = aws_cognito_user_pool_client.web.id
 }
+
+output "email_configuration" {
+  description = "How the pool sends its emails: DEVELOPER (through SES, with the identity and From) or COGNITO_DEFAULT."
+  value = {
+    sending_account = try(one(aws_cognito_user_pool.customers.email_configuration).email_sending_account, "COGNITO_DEFAULT")
+    source_arn      = try(one(aws_cognito_user_pool.customers.email_configuration).source_arn, null)
+    from_address    = try(one(aws_cognito_user_pool.customers.email_configuration).from_email_address, null)
+  }
+}

@@ -21,3 +21,15 @@ variable "tags" {
   description = "Tags applied to the user pool."
   default     = {}
 }
+
+variable "ses_email" {
+  type = object({
+    # The verified SES identity (an address or a domain) and its ARN.
+    identity     = string
+    identity_arn = string
+    # The From of the codes, e.g. "Shop <orders@shop.example>"; its address must be the identity's.
+    from_address = string
+  })
+  description = "Send the pool's emails (verification codes) through this SES identity instead of Cognito's own email, whose daily quota is far below production volume; null: Cognito's own."
+  default     = null
+}

@@ -74,8 +74,9 @@ locals {
       description = "Announces every new order (OrderPlaced) from the orders table's stream: the outbox"
       environment = {
         TOPIC_ARN = module.messaging.topic_arn
-        # Where the function sets aside a stream record that is not an order, with the reason.
-        DEAD_LETTER_QUEUE_URL = module.messaging.dlq_url
+        # Where the function sets aside a stream record that is not an order, with the reason. The
+        # ARN, not the URL: an emulator's URL names its own host, and the ARN is known at plan time.
+        DEAD_LETTER_QUEUE_ARN = module.messaging.dlq_arn_at_plan
       }
       stream = {
         arn = module.tables.stream_arns["orders"]
@@ -265,8 +266,13 @@ module "functions" {
 module "auth" {
   source = "../auth"
 
-  name_prefix                 = var.name_prefix
-  password_auth_enabled       = var.password_auth_enabled
+  name_prefix           = var.name_prefix
+  password_auth_enabled = var.password_auth_enabled
+  ses_email = var.user_pool_ses_from_address == null ? null : {
+    identity     = module.email.sender_email
+    identity_arn = module.email.identity_arn
+    from_address = var.user_pool_ses_from_address
+  }
   deletion_protection_enabled = var.deletion_protection_enabled
   tags                        = var.tags
 }

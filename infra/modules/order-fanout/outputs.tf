@@ -151,3 +151,8 @@ output "observability" {
     timeline_query   = try(module.observability[0].order_timeline_query, null)
   }
 }
+
+output "user_pool_email" {
+  description = "How the user pool sends its emails (DEVELOPER through SES, or COGNITO_DEFAULT), its identity and From."
+  value       = module.auth.email_configuration
+}

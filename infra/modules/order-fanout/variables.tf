@@ -206,6 +206,12 @@ variable "cors_allowed_origins" {
   default     = []
 }
 
+variable "user_pool_ses_from_address" {
+  type        = string
+  description = "The From of the user pool's emails when they go through SES (the sender identity, sender_email), e.g. \"Shop <orders@shop.example>\"; null: Cognito's own email (a few dozen a day)."
+  default     = null
+}
+
 variable "observability_enabled" {
   type        = bool
   description = "X-Ray active tracing (functions, the API stage, the topic), a CloudWatch dashboard and the saved order-timeline query: for AWS (the emulators implement none of it usefully)."

@@ -14,6 +14,8 @@ export interface E2EStack {
   faultProxyUrl: string;
   /** The runtime's long-poll wait per ReceiveMessage (see pollsRestarted). */
   runtimeWaitSeconds: number;
+  /** The Terraform variables the stack was applied with beyond make up's. */
+  vars: Record<string, string>;
   stateDir: string;
   outputs: StackOutputs;
 }

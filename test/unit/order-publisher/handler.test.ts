@@ -9,7 +9,7 @@ import { lambdaContext } from '../../fixtures/sqs.js';
 import { streamEvent, streamRecord } from '../../fixtures/streams.js';
 
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
-process.env.DEAD_LETTER_QUEUE_URL = 'http://sqs.us-east-1.localhost/000000000000/order-processing-dlq';
+process.env.DEAD_LETTER_QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:order-processing-dlq';
 process.env.AWS_REGION = 'us-east-1';
 process.env.LOG_LEVEL = 'SILENT';
 const { handler } = await import('../../../functions/order-publisher/handler.js');
@@ -79,7 +79,7 @@ describe('order-publisher handler', () => {
       item: { orderId: 'junk-1', createdAt: '2026-12-07T00:00:00Z' },
     });
     expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
-      QueueUrl: 'http://sqs.us-east-1.localhost/000000000000/order-processing-dlq',
+      QueueUrl: 'https://sqs.us-east-1.amazonaws.com/000000000000/order-processing-dlq',
     });
   });
 });
