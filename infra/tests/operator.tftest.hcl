@@ -32,7 +32,7 @@ run "the_operator_tools_get_exactly_their_calls" {
   # SendMessageBatch, DeleteMessageBatch.
   assert {
     condition = jsonencode({ for s in jsondecode(output.policy).Statement : s.Sid => sort(flatten([s.Action])) }) == jsonencode({
-      ListWhatTakesNoResource = ["dynamodb:ListTables", "lambda:ListEventSourceMappings", "sns:GetSubscriptionAttributes", "sns:ListSubscriptions"]
+      ListWhatTakesNoResource = ["dynamodb:ListTables", "lambda:ListEventSourceMappings", "lambda:ListFunctions", "sns:GetSubscriptionAttributes", "sns:ListSubscriptions"]
       ReadTheTopic            = ["sns:ListSubscriptionsByTopic"]
       ReadTheQueues           = ["sqs:GetQueueAttributes"]
       InspectTheDlq           = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ListDeadLetterSourceQueues", "sqs:ReceiveMessage"]

@@ -13,12 +13,12 @@ locals {
   statements = [
     {
       # The calls AWS authorises only on "*" (no resource-level permissions): status lists the
-      # mappings (ListEventSourceMappings) and, with no Terraform state at hand, the subscriptions and
-      # the tables; the DLQ tools list the subscriptions and read their filter policies
+      # mappings (ListEventSourceMappings) and, with no Terraform state at hand, the subscriptions, the
+      # tables and the functions configured with the topic (ListFunctions: the scheduled sweeper); the DLQ tools list the subscriptions and read their filter policies
       # (GetSubscriptionAttributes takes no resource either).
       Sid      = "ListWhatTakesNoResource"
       Effect   = "Allow"
-      Action   = ["dynamodb:ListTables", "lambda:ListEventSourceMappings", "sns:GetSubscriptionAttributes", "sns:ListSubscriptions"]
+      Action   = ["dynamodb:ListTables", "lambda:ListEventSourceMappings", "lambda:ListFunctions", "sns:GetSubscriptionAttributes", "sns:ListSubscriptions"]
       Resource = "*"
     },
     {
