@@ -3,7 +3,19 @@
 import type { CallMix, CeilingResult } from './ceiling.js';
 import type { CostResult } from './cost.js';
 import type { LevelResult } from './load.js';
-import type { Counts } from './stats.js';
+import type { Counts, Verdict } from './stats.js';
+
+/** The design's goals for the figures: efficiency at least 0.8 at every level, a function's bundle and cold import at most 1.15 × its floor. */
+export const GOALS = { efficiency: 0.8, bundleRatio: 1.15 } as const;
+
+/** A median's interval as results keep it: its ends, the coverage it has, and how many values it rests on. */
+export interface RatioInterval {
+  /** null when there were too few values for a 95 % interval (fewer than 6). */
+  low: number | null;
+  high: number | null;
+  confidence: number;
+  pairs: number;
+}
 
 export interface BundleResult {
   name: string;
@@ -11,9 +23,18 @@ export interface BundleResult {
   bundleBytes: number;
   floorBytes: number;
   sizeRatio: number;
+  /** Medians of the function's and the floor's import times. */
   importMs: number;
   floorImportMs: number;
+  /**
+   * The median of the paired ratios (function ÷ floor, imported back to back), not the ratio of the
+   * medians; results written before pairs were kept hold the ratio of the medians and no interval.
+   */
   importRatio: number;
+  /** The median's 95 % order-statistic interval (bench/stats.ts medianInterval), over `pairs` pairs. */
+  importRatioInterval?: RatioInterval;
+  /** Against the goal (≤ 1.15 ×) on the interval: "inconclusive" when it straddles the goal. */
+  importVerdict?: Verdict;
   /**
    * The same imports' CPU time (medians): what the import costs the machine, which another process's
    * load inflates far less than it inflates wall time on a shared machine. Absent from results
@@ -22,6 +43,8 @@ export interface BundleResult {
   importCpuMs?: number;
   floorImportCpuMs?: number;
   importCpuRatio?: number;
+  importCpuRatioInterval?: RatioInterval;
+  importCpuVerdict?: Verdict;
   /** What the function's bundle has beyond the floor, by package: bytes in the output. */
   extraInputs: { path: string; bytes: number }[];
 }

@@ -7,7 +7,7 @@
 //   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
 //   BENCH_CEILING=1            0 skips the ceiling replay
 //   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
-//   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
+//   BENCH_IMPORT_RUNS=16       pairs (function, floor) per bundle for the cold-import ratio and its interval
 //   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -49,7 +49,7 @@ const config = {
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
   ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
-  importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '15'))),
+  importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '16'))),
   bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
 };
@@ -335,7 +335,9 @@ try {
 
 // 2. Bundles, on a quiet machine (everything above is stopped).
 if (config.bundles) {
-  step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
+  step(
+    `bundles: size and cold import against the floor (${config.importRuns} pairs per bundle, all bundles interleaved)`,
+  );
   results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
 }
 
