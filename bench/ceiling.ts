@@ -247,6 +247,35 @@ export interface CeilingResult {
   unseen: number;
 }
 
+/** One run of runCeiling with its raw latencies, so that rounds of one level can be combined. */
+export interface CeilingRun extends CeilingResult {
+  latencies: number[];
+}
+
+/** One level's ceiling from its rounds: every replayed order's latency, orders/s over the rounds' own wall times summed. */
+export function combineCeilingRounds(rounds: readonly CeilingRun[]): CeilingResult {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('combineCeilingRounds: no rounds');
+  const latencies = rounds.flatMap((r) => r.latencies);
+  const orders = rounds.reduce((sum, r) => sum + r.orders, 0);
+  const wallSeconds = rounds.reduce((sum, r) => sum + r.wallSeconds, 0);
+  return {
+    concurrency: first.concurrency,
+    orders,
+    wallSeconds: round(wallSeconds, 2),
+    ordersPerSecond: wallSeconds > 0 ? round(orders / wallSeconds, 2) : 0,
+    latencyMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p95: Math.round(percentile(latencies, 95)),
+      p99: Math.round(percentile(latencies, 99)),
+    },
+    recordedOrders: rounds.reduce((sum, r) => sum + r.recordedOrders, 0),
+    unassigned: rounds.reduce((sum, r) => sum + r.unassigned, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    unseen: rounds.reduce((sum, r) => sum + r.unseen, 0),
+  };
+}
+
 export async function runCeiling(options: {
   /** The fault proxy: the replay takes the functions' path (proxy → counter → emulator), attributed to each function. */
   proxyUrl: string;
@@ -259,7 +288,7 @@ export async function runCeiling(options: {
   watcher: FinalWatcher;
   /** Give up on seeing one order's final event after this long (default 30 s). */
   orderTimeoutMs?: number;
-}): Promise<CeilingResult> {
+}): Promise<CeilingRun> {
   const { proxyUrl, concurrency, orders, source, mirror, watcher } = options;
   const timeoutMs = options.orderTimeoutMs ?? 30_000;
   const grouped = groupByOrder(options.recorded, source.ordersTable);
@@ -338,5 +367,6 @@ export async function runCeiling(options: {
     unassigned: grouped.unassigned,
     errors,
     unseen,
+    latencies,
   };
 }

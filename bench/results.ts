@@ -49,6 +49,14 @@ export interface BundleResult {
   extraInputs: { path: string; bytes: number }[];
 }
 
+/** One round of a level: each side's orders/s, which went first, and their ratio. */
+export interface RoundPair {
+  pipeline: number;
+  ceiling: number;
+  first: 'pipeline' | 'ceiling';
+  efficiency: number;
+}
+
 export interface InvocationStats {
   invocations: number;
   perOrder: number;
@@ -73,7 +81,14 @@ export interface LevelReport extends LevelResult {
   cpuShare: Record<string, number>;
   invocations: Record<string, InvocationStats>;
   ceiling?: CeilingResult & { callsPerOrder: Counts };
+  /**
+   * The median of the rounds' paired ratios (pipeline orders/s ÷ ceiling orders/s of one round,
+   * bench/efficiency.ts); results written before rounds hold one level's ratio and no interval.
+   */
   efficiency?: number;
+  efficiencyInterval?: RatioInterval;
+  efficiencyVerdict?: Verdict;
+  rounds?: RoundPair[];
 }
 
 export interface BenchResults {

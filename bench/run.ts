@@ -6,7 +6,7 @@
 //   BENCH_LEVELS=1,4,16,32     orders in flight per level
 //   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
 //   BENCH_CEILING=1            0 skips the ceiling replay
-//   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
+//   BENCH_ROUNDS=8             rounds per level: the pipeline and the ceiling alternate, one round each (bench/efficiency.ts)
 //   BENCH_IMPORT_RUNS=16       pairs (function, floor) per bundle for the cold-import ratio and its interval
 //   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
@@ -22,22 +22,31 @@ import { customerTokens } from '../local/stack/token.js';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
-import { mirrorStack, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import {
+  combineCeilingRounds,
+  mirrorStack,
+  runCeiling,
+  startDrainers,
+  type CallMix,
+  type CeilingRun,
+} from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import {
   BENCH_CUSTOMERS,
   benchCustomer,
   drained,
+  combineRounds,
   FinalWatcher,
   queueDepth,
   runLevel,
   stockProducts,
-  type LevelResult,
+  type LevelRun,
 } from './load.js';
+import { efficiencyFigures, roundOrder, roundSizes } from './efficiency.js';
 import { levelCost, writeReport } from './report.js';
-import type { BenchResults, InvocationStats } from './results.js';
-import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
+import type { BenchResults, InvocationStats, RoundPair } from './results.js';
+import { addCounts, diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const config = {
@@ -48,7 +57,7 @@ const config = {
     .filter((n) => n > 0),
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
-  ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
+  rounds: Math.max(1, Number(env('BENCH_ROUNDS', '8'))),
   importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '16'))),
   bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
@@ -56,7 +65,6 @@ const config = {
 /** The benchmark's queue of final events (bench/load.ts), and of its mirror's for the ceiling. */
 const FINAL_QUEUE = 'bench-final';
 const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
-const ceilingPerLevel = Math.max(1, Math.min(perLevel, config.ceilingOrders));
 
 const began = performance.now();
 const step = (message: string): void =>
@@ -166,7 +174,7 @@ const results: BenchResults = {
     platform: `${process.platform} ${process.arch}`,
     loadAverageAtStart: loadavg().map((l) => round(l, 1)),
   },
-  config: { ...config, ordersPerLevel: perLevel, ceilingOrdersPerLevel: ceilingPerLevel },
+  config: { ...config, ordersPerLevel: perLevel },
   phases: {},
   levels: [],
   bundles: [],
@@ -250,73 +258,117 @@ try {
   }
 
   for (const concurrency of config.levels) {
-    step(`pipeline: ${perLevel} orders, ${concurrency} in flight`);
+    const sizes = roundSizes(perLevel, config.rounds, concurrency);
+    step(
+      `level ${concurrency} in flight: ${sizes.length} rounds of ${sizes.join('/')} orders` +
+        (ceilingSetup === undefined ? '' : ', pipeline and ceiling alternating (bench/efficiency.ts)'),
+    );
     invocations = [];
     logLines = {};
     logBytes = {};
-    const callsBefore = await counterStats(counter.url);
-    const fnBefore = structuredClone(faultProxy.stats().byFunction);
-    faultProxy.record(true); // what the ceiling replays
-    const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const pipeline: LevelResult = await runLevel({
-      apiUrl: stack.apiUrl,
-      watcher,
-      concurrency,
-      orders: perLevel,
-      tokenFor,
-    });
-    const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const cpuWindowMs = Date.now() - pipeline.startedAt;
-    const drainMs = await drained(admin.sqs, queueUrls);
-    faultProxy.record(false);
-    const calls = diffCounts(await counterStats(counter.url), callsBefore);
-    const byFunction: CallMix = {};
-    for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
-      const delta = diffCounts(counts, fnBefore[fn] ?? {});
-      if (Object.keys(delta).length > 0) byFunction[fn] = perOrder(delta, perLevel);
-    }
-    const functionCalls = Object.values(byFunction).reduce((s, c) => s + total(c), 0);
-    step(
-      `pipeline: ${pipeline.ordersPerSecond} orders/s, p50 ${pipeline.latencyMs.p50} ms, p95 ${pipeline.latencyMs.p95} ms; ` +
-        `${round(total(calls) / perLevel, 1)} AWS calls/order at the emulator (${round(functionCalls, 1)} by the functions); tail drained in ${drainMs} ms`,
-    );
+    const pipelineRuns: LevelRun[] = [];
+    const ceilingRuns: (CeilingRun & { calls: Counts })[] = [];
+    const pairs: Omit<RoundPair, 'efficiency'>[] = [];
+    let calls: Counts = {};
+    const fnCalls: Record<string, Counts> = {};
+    const cpuUsed: CpuSnapshot = {};
+    let cpuWindowMs = 0;
+    let drainMs = 0;
 
-    let ceiling: (CeilingResult & { callsPerOrder: Counts }) | undefined;
-    if (ceilingSetup !== undefined && ceilingWatcher !== undefined) {
-      step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
+    /** One pipeline round: its orders, then its tail drained; the calls and CPU it cost added to the level's. */
+    const pipelineRound = async (orders: number): Promise<LevelRun> => {
+      const callsBefore = await counterStats(counter.url);
+      const fnBefore = structuredClone(faultProxy.stats().byFunction);
+      faultProxy.record(true); // what the next ceiling round replays
+      const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+      const run = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders, tokenFor });
+      const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+      cpuWindowMs += Date.now() - run.startedAt;
+      for (const [key, ms] of Object.entries(cpuAfter)) cpuUsed[key] = (cpuUsed[key] ?? 0) + ms - (cpuBefore[key] ?? 0);
+      drainMs += await drained(admin.sqs, queueUrls);
+      faultProxy.record(false);
+      calls = addCounts(calls, diffCounts(await counterStats(counter.url), callsBefore));
+      for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction))
+        fnCalls[fn] = addCounts(fnCalls[fn] ?? {}, diffCounts(counts, fnBefore[fn] ?? {}));
+      pipelineRuns.push(run);
+      return run;
+    };
+
+    /** One ceiling round: the latest pipeline round's orders replayed, then its mirror queues drained. */
+    const ceilingRound = async (orders: number): Promise<CeilingRun | undefined> => {
+      if (ceilingSetup === undefined || ceilingWatcher === undefined) return undefined;
       const before = await counterStats(counter.url);
-      const result = await runCeiling({
+      const run = await runCeiling({
         proxyUrl: faultProxy.url,
         recorded: faultProxy.recorded(),
         concurrency,
-        orders: ceilingPerLevel,
+        orders,
         source: ceilingSource,
         mirror: ceilingSetup,
         watcher: ceilingWatcher,
       });
       await drained(admin.sqs, ceilingSetup.queueUrls);
-      ceiling = {
-        ...result,
-        callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel),
-      };
+      ceilingRuns.push({ ...run, calls: diffCounts(await counterStats(counter.url), before) });
+      return run;
+    };
+
+    for (const [r, orders] of sizes.entries()) {
+      const order = roundOrder(r);
+      const done: { pipeline?: LevelRun; ceiling?: CeilingRun } = {};
+      for (const side of order) {
+        if (side === 'pipeline') done.pipeline = await pipelineRound(orders);
+        else done.ceiling = await ceilingRound(orders);
+      }
+      const { pipeline, ceiling } = done;
+      if (pipeline !== undefined && ceiling !== undefined)
+        pairs.push({ pipeline: pipeline.ordersPerSecond, ceiling: ceiling.ordersPerSecond, first: order[0] });
       step(
-        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)}), ` +
-          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order; ` +
-          `${result.unseen} final events not seen)`,
+        `round ${r + 1}/${sizes.length}: pipeline ${pipeline?.ordersPerSecond ?? '?'} orders/s (p50 ${pipeline?.latencyMs.p50 ?? '?'} ms)` +
+          (ceiling === undefined
+            ? ''
+            : `, ceiling ${ceiling.ordersPerSecond} orders/s (${order[0]} first; ratio ${round((pipeline?.ordersPerSecond ?? 0) / ceiling.ordersPerSecond, 2)}; ` +
+              `${ceiling.recordedOrders} recorded orders replayed, ${ceiling.unassigned} requests named no order, ${ceiling.unseen} final events not seen)`),
       );
     }
+
+    const { samples: _samples, ...pipeline } = combineRounds(pipelineRuns);
+    const placed = pipeline.orders;
+    const byFunction: CallMix = {};
+    for (const [fn, counts] of Object.entries(fnCalls))
+      if (Object.keys(counts).length > 0) byFunction[fn] = perOrder(counts, placed);
+    const functionCalls = Object.values(byFunction).reduce((sum, c) => sum + total(c), 0);
+    const ceilingOrders = ceilingRuns.reduce((sum, r) => sum + r.orders, 0);
+    const ceiling =
+      ceilingRuns.length === 0
+        ? undefined
+        : {
+            ...combineCeilingRounds(ceilingRuns),
+            callsPerOrder: perOrder(
+              ceilingRuns.reduce<Counts>((sum, r) => addCounts(sum, r.calls), {}),
+              ceilingOrders,
+            ),
+          };
+    const figures = pairs.length === 0 ? undefined : efficiencyFigures(pairs);
+    const interval = figures?.efficiencyInterval;
+    step(
+      `level ${concurrency}: pipeline ${pipeline.ordersPerSecond} orders/s, p50 ${pipeline.latencyMs.p50} ms, p95 ${pipeline.latencyMs.p95} ms; ` +
+        `${round(total(calls) / placed, 1)} AWS calls/order at the emulator (${round(functionCalls, 1)} by the functions)` +
+        (figures === undefined
+          ? ''
+          : `; efficiency ${figures.efficiency} [${interval?.low ?? '–'}, ${interval?.high ?? '–'}] ${figures.efficiencyVerdict} (median of ${pairs.length} rounds)`),
+    );
 
     results.levels.push({
       ...pipeline,
       drainMs,
-      callsPerOrder: perOrder(calls, perLevel),
-      totalCallsPerOrder: round(total(calls) / perLevel, 1),
+      callsPerOrder: perOrder(calls, placed),
+      totalCallsPerOrder: round(total(calls) / placed, 1),
       functionCallsPerOrder: round(functionCalls, 1),
       byFunction,
-      cpuShare: cpuShares(cpuAfter, cpuBefore, cpuWindowMs),
-      invocations: invocationStats(perLevel),
+      cpuShare: cpuShares(cpuUsed, {}, cpuWindowMs),
+      invocations: invocationStats(placed),
       ceiling,
-      efficiency: ceiling === undefined ? undefined : round(pipeline.ordersPerSecond / ceiling.ordersPerSecond, 2),
+      ...(figures ?? {}),
     });
   }
 

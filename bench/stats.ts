@@ -29,6 +29,13 @@ export function diffCounts(after: Counts, before: Counts): Counts {
   return out;
 }
 
+/** a + b, key by key. */
+export function addCounts(a: Counts, b: Counts): Counts {
+  const out: Counts = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = (out[key] ?? 0) + value;
+  return out;
+}
+
 /** Every count divided by `n`, rounded to 2 decimals, sorted by key. */
 export function perOrder(counts: Counts, n: number): Counts {
   return Object.fromEntries(
