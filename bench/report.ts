@@ -2,7 +2,10 @@
 // (throughput and latency against orders in flight).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { model, type Modelled } from './aws-latency.js';
+import { COLD_START_SHARE, orderPath, type PathOptions } from './aws-paths.js';
 import { levelCostMix } from './cost-inputs.js';
+import { duplicateCostMix } from './duplicates.js';
 import {
   biggestItems,
   costPerMillionOrders,
@@ -110,6 +113,88 @@ export function ratioCell(ratio: number, interval: RatioInterval | undefined, ju
       : `[${interval.low.toFixed(2)}, ${interval.high.toFixed(2)}]`;
   const word = judged === 'meets' ? 'meets' : judged === 'misses' ? '**misses**' : '_inconclusive_';
   return `${ratio.toFixed(2)} ${bounds} ${word}`;
+}
+
+/** The modelled scenarios the report prints: the design's path and the alternative, each with both fan-out figures. */
+export function modelledScenarios(): { label: string; options: PathOptions; modelled: Modelled }[] {
+  const scenarios: { label: string; options: PathOptions }[] = [
+    {
+      label: 'the design (OrderPlaced from the stream)',
+      options: { fanout: 'optimistic', cold: COLD_START_SHARE, orderPlaced: 'stream' },
+    },
+    {
+      label: 'the design (OrderPlaced from the stream)',
+      options: { fanout: 'pessimistic', cold: COLD_START_SHARE, orderPlaced: 'stream' },
+    },
+    {
+      label: 'the design, every function cold (after a deploy)',
+      options: { fanout: 'pessimistic', cold: 1, orderPlaced: 'stream' },
+    },
+    {
+      label: 'publish OrderPlaced at commit, stream as backstop',
+      options: { fanout: 'optimistic', cold: COLD_START_SHARE, orderPlaced: 'at-commit' },
+    },
+    {
+      label: 'publish OrderPlaced at commit, stream as backstop',
+      options: { fanout: 'pessimistic', cold: COLD_START_SHARE, orderPlaced: 'at-commit' },
+    },
+  ];
+  return scenarios.map((x) => ({ ...x, modelled: model(orderPath(x.options)) }));
+}
+
+/**
+ * "Time on AWS, modelled": POST → final status on AWS for this design and for publishing OrderPlaced
+ * at commit, from published per-hop figures (bench/aws-paths.ts), beside the cost per million orders
+ * of the first level and what the duplicates of the alternative add (measured: bench/duplicates.ts).
+ */
+export function awsSection(r: BenchResults, prices: Prices): string[] {
+  const lines = ['## Time on AWS, modelled (POST → final status, happy path)', ''];
+  lines.push(
+    `Not measured here: built from per-hop figures published by people who measured them on AWS (bench/README.md lists each with its source). Each hop's p50 and p99 fix a log-normal distribution; a seeded Monte Carlo (100,000 orders) adds hops in sequence and takes the slower of the branches side by side (inventory, billing); each invocation starts cold with probability ${COLD_START_SHARE * 100} % ("under 1 %" in production, AWS). The bound adds p99s along the path with every cold start taken: the worst case if every hop had its bad day at once. "optimistic" takes SQS standard → Lambda (16 / 105 ms) for publish → SNS → SQS → Lambda; "pessimistic" the same path measured with a FIFO topic and queue (40 / 497 ms).`,
+    '',
+  );
+  const first = r.levels[0];
+  const base = first === undefined ? undefined : levelCost(first, prices).total;
+  const extra =
+    r.duplicateProbe === undefined ? undefined : costPerMillionOrders(duplicateCostMix(r.duplicateProbe), prices).total;
+  lines.push(
+    '| path | publish → SNS → SQS → Lambda | p50 | p99 | p99 bound | cost per million orders |',
+    '|---|---|---:|---:|---:|---:|',
+  );
+  for (const { label, options, modelled } of modelledScenarios()) {
+    const cost =
+      base === undefined
+        ? '–'
+        : options.orderPlaced === 'stream'
+          ? usd(base)
+          : extra === undefined
+            ? `${usd(base)} + the duplicates (not measured)`
+            : `${usd(base + extra)} (+${usd(extra)})`;
+    lines.push(
+      `| ${label} | ${options.fanout} | ${Math.round(modelled.p50)} ms | ${Math.round(modelled.p99)} ms | ${Math.round(modelled.p99Bound)} ms | ${cost} |`,
+    );
+  }
+  lines.push('');
+  const d = r.duplicateProbe;
+  if (d !== undefined)
+    lines.push(
+      `The alternative's duplicates, measured: ${d.duplicates} OrderPlaced events published again as order-publisher; per duplicate, invocations ${Object.entries(
+        d.invocations,
+      )
+        .map(([fn, n]) => `${fn} ${n}`)
+        .join(', ')}; AWS calls ${Object.entries(d.calls)
+        .map(
+          ([fn, c]) =>
+            `${fn} ${Object.entries(c)
+              .map(([api, n]) => `${api.split('.')[1] ?? api} ${n}`)
+              .join(' + ')}`,
+        )
+        .join(
+          '; ',
+        )}. Priced with bench/duplicates.ts (1 KB items assumed; Lambda time as measured here, an upper bound).`,
+      '',
+    );
+  return lines;
 }
 
 /**
@@ -276,6 +361,8 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
   }
 
   lines.push(...costSection(r, prices));
+
+  lines.push(...awsSection(r, prices));
 
   lines.push(...bundleSection(r.bundles));
 

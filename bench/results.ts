@@ -2,6 +2,7 @@
 // report, the cost model and the bundle measurement share (each imports these, none imports another).
 import type { CallMix, CeilingResult } from './ceiling.js';
 import type { CostResult } from './cost.js';
+import type { DuplicateProbe } from './duplicates.js';
 import type { LevelResult } from './load.js';
 import type { Counts, Verdict } from './stats.js';
 
@@ -110,6 +111,8 @@ export interface BenchResults {
   bundles: BundleResult[];
   dlqDepth?: number;
   finalDuplicates?: number;
+  /** What one duplicate OrderPlaced made the consumers do (bench/duplicates.ts); absent when not measured. */
+  duplicateProbe?: DuplicateProbe;
   /** Each level's cost per million orders as priced when the run ended (the report prices the mix again with bench/prices.json). */
   cost?: (CostResult & { concurrency: number })[];
 }
