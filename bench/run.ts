@@ -7,6 +7,8 @@
 //   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
 //   BENCH_CEILING=1            0 skips the ceiling replay
 //   BENCH_ROUNDS=8             rounds per level: the pipeline and the ceiling alternate, one round each (bench/efficiency.ts)
+//   BENCH_IAM=0                1 enforces the IAM gate as make up does (the ceiling cannot run then: set BENCH_CEILING=0)
+//   BENCH_DUPLICATES=20        OrderPlaced events published again at the end, to measure a duplicate's cost (bench/duplicates.ts)
 //   BENCH_IMPORT_RUNS=16       pairs (function, floor) per bundle for the cold-import ratio and its interval
 //   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
@@ -58,6 +60,8 @@ const config = {
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
   rounds: Math.max(1, Number(env('BENCH_ROUNDS', '8'))),
+  duplicates: Math.max(0, Number(env('BENCH_DUPLICATES', '20'))),
+  iam: env('BENCH_IAM', '0') === '1',
   importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '16'))),
   bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
@@ -209,6 +213,11 @@ try {
     // The design's bare names: the call mix, the ceiling and the cost model key the calls by the
     // function that made them ("order-api"), as results in bench/results/ do.
     namePrefix: '',
+    // The IAM gate (local/iam/) is off unless BENCH_IAM=1: the ceiling replays the functions' requests
+    // against mirror tables and a mirror topic that no function's role grants, so the gate denies
+    // every one of them and the ceiling never completes an order. With it off, neither side pays the
+    // gate's cost: an emulation cost that AWS's own authorisation does not add to our code's time.
+    iam: config.iam,
     step: (m) => step(m),
     verbose,
     onReport,
@@ -370,6 +379,60 @@ try {
       ceiling,
       ...(figures ?? {}),
     });
+  }
+
+  // 3. What a duplicate OrderPlaced costs (bench/duplicates.ts): order-publisher's own publishes of the
+  // last pipeline round, sent again byte for byte as order-publisher, and what the consumers did.
+  const again = faultProxy
+    .recorded()
+    .filter((r) => r.function === 'order-publisher' && r.action === 'SNS.Publish')
+    .slice(0, config.duplicates);
+  if (again.length > 0) {
+    step(`duplicates: publishing ${again.length} OrderPlaced events again, as the stream backstop would`);
+    invocations = [];
+    logLines = {};
+    logBytes = {};
+    const fnBefore = structuredClone(faultProxy.stats().byFunction);
+    for (const request of again) {
+      const response = await fetch(`${faultProxy.url}/fn/order-publisher${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      });
+      await response.arrayBuffer();
+      if (response.status >= 400) throw new Error(`publishing a duplicate failed: ${response.status}`);
+    }
+    await drained(admin.sqs, queueUrls);
+    const n = again.length;
+    const calls: CallMix = {};
+    for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
+      const delta = diffCounts(counts, fnBefore[fn] ?? {});
+      if (fn !== 'order-publisher' && Object.keys(delta).length > 0) calls[fn] = perOrder(delta, n);
+    }
+    const stats = invocationStats(n);
+    const per = (pick: (i: InvocationStats) => number) =>
+      Object.fromEntries(Object.entries(stats).map(([fn, i]) => [fn, round(pick(i) / n, 3)]));
+    results.duplicateProbe = {
+      duplicates: n,
+      publishBytes: Math.round(mean(again.map((r) => Buffer.byteLength(r.body)))),
+      calls,
+      invocations: per((i) => i.invocations),
+      records: Object.fromEntries(
+        [...new Set(invocations.map((i) => i.fn))].map((fn) => [
+          fn,
+          round(invocations.filter((i) => i.fn === fn).reduce((sum, i) => sum + i.batch, 0) / n, 3),
+        ]),
+      ),
+      billedMs: per((i) => i.billedMs ?? 0),
+      logBytes: per((i) => i.logBytes ?? 0),
+    };
+    step(
+      `duplicates: per duplicate ${JSON.stringify(results.duplicateProbe.invocations)} invocations, ` +
+        `${round(
+          Object.values(calls).reduce((sum, c) => sum + total(c), 0),
+          2,
+        )} AWS calls by the consumers`,
+    );
   }
 
   results.dlqDepth = await queueDepth(admin.sqs, stack.outputs.dlq_url);
