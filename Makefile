@@ -20,21 +20,27 @@ export AWS_SECRET_ACCESS_KEY ?= test
 export EMULATOR_PORT ?= 4566
 export API_PORT ?= 4567
 export AWS_ENDPOINT_URL ?= http://127.0.0.1:$(EMULATOR_PORT)
-# Node 20 runs the local stack (Lambda runs nodejs22.x). The SDK warns in every process that its
+# On Node 20, which still runs the local stack (Lambda runs nodejs22.x), the SDK warns in every process that its
 # releases after January 2027 need Node 22; package-lock.json pins ours, so the warning is noise here.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install build up down watch destroy seed token demo dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and check the prerequisites
+# The Python that runs the emulator: PYTHON=<interpreter> when given, else .venv's when make install
+# made one, else python3 (local/python.ts); it must have the moto local/requirements.txt pins.
+ifdef PYTHON
+export PYTHON
+endif
+
+install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and the pinned moto (local/requirements.txt: as is, or into .venv)
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
-	@python3 -c 'import moto.server' 2>/dev/null || { echo "moto's server is not installed for python3: pip install 'moto[server]' (see README)"; exit 1; }
+	@npx tsx local/install-moto.ts
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -105,11 +111,16 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
+test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
 	@$(MAKE) --no-print-directory least-privilege
+
+# Before anything else (npm ci included): Chromium (or CHROMIUM=<binary>), Terraform and the pinned moto
+# are here, or make test says what is missing and how to install it, and stops.
+prereqs: ## Check what make test needs beyond Node: Chromium (CHROMIUM=<binary>), Terraform, the pinned moto
+	@node tools/prereqs.mjs
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
@@ -185,5 +196,5 @@ fmt: install ## Format the TypeScript, JSON and CSS (Biome, with its safe lint f
 
 check: test ## What CI runs
 
-clean: ## Remove build output and local state (not the running stack)
+clean: ## Remove build output and local state (not the running stack, not .venv)
 	rm -rf dist .local coverage

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { bundleOptions as sharedOptions, functionNames } from '../build.mjs';
+import { bundleFunction, bundleOptions as sharedOptions, functionNames } from '../build.mjs';
 import { repoRoot } from '../local/paths.js';
 import { bundleSection } from './report.js';
 import { GOALS, type BundleResult, type RatioInterval } from './results.js';
@@ -75,9 +75,9 @@ export interface ImportTime {
   cpuMs: number;
 }
 
-async function importTime(file: string): Promise<ImportTime> {
+async function importTime(file: string, nodeFlags: string[] = []): Promise<ImportTime> {
   const script = `const c=process.cpuUsage();const t=performance.now();await import(${JSON.stringify(`file://${file}`)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify({ms:performance.now()-t,cpuMs:(u.user+u.system)/1000}));`;
-  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+  const { stdout } = await run(process.execPath, [...nodeFlags, '--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', ...IMPORT_ENV },
   });
   return JSON.parse(stdout) as ImportTime;
@@ -160,6 +160,9 @@ interface Built {
   name: string;
   outfile: string;
   floorFile: string;
+  /** The bundle with its source map beside it, imported with --enable-source-maps. */
+  mappedFile: string;
+  mapBytes: number;
   clients: string[];
   extraInputs: { path: string; bytes: number }[];
 }
@@ -207,6 +210,17 @@ export async function measureBundles(
     });
     const floorInputs = new Set(Object.keys(Object.values(floorBuilt.metafile?.outputs ?? {})[0]?.inputs ?? {}));
 
+    // The same function as its zip carries it: the bundle and its source map (build.mjs), imported
+    // with --enable-source-maps (Terraform's source_maps), which makes Node read the map.
+    const { bundle: mappedBundle, map } = await bundleFunction(
+      join(repoRoot, 'functions', name, 'handler.ts'),
+      join(repoRoot, 'dist', name, 'handler.mjs'), // names the map's sources as build.mjs does; nothing is written there
+    );
+    const mappedFile = join(outDir, name, 'mapped', 'handler.mjs');
+    mkdirSync(join(outDir, name, 'mapped'), { recursive: true });
+    writeFileSync(mappedFile, mappedBundle);
+    writeFileSync(`${mappedFile}.map`, map);
+
     // What the function carries beyond the floor, by package (our own sources as one group).
     const extra = new Map<string, number>();
     for (const [path, info] of Object.entries(output?.inputs ?? {})) {
@@ -218,15 +232,18 @@ export async function measureBundles(
       .map(([path, bytes]) => ({ path, bytes }))
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 8);
-    built.push({ name, outfile, floorFile, clients, extraInputs });
+    built.push({ name, outfile, floorFile, mappedFile, mapBytes: map.length, clients, extraInputs });
   }
 
   // Every bundle in one loop (importSchedule), so all of them share the same minutes of load.
   for (const b of built) {
-    await importTime(b.outfile); // warm the file cache once for both
+    await importTime(b.outfile); // warm the file cache once for each
     await importTime(b.floorFile);
+    await importTime(b.mappedFile, ['--enable-source-maps']);
   }
   const pairs: PairedImports[] = built.map(() => ({ fn: [], floor: [] }));
+  // The source-mapped import right after each pair: its CPU against the pair's floor.
+  const mapped: ImportTime[][] = built.map(() => []);
   const schedule = importSchedule(built.length, runs);
   for (const [i, { bundle, first }] of schedule.entries()) {
     const b = built[bundle];
@@ -239,10 +256,12 @@ export async function measureBundles(
       p.floor.push(await importTime(b.floorFile));
       p.fn.push(await importTime(b.outfile));
     }
+    mapped[bundle]?.push(await importTime(b.mappedFile, ['--enable-source-maps']));
     if ((i + 1) % built.length === 0) log(`bundles: round ${(i + 1) / built.length} of ${runs} imported`);
   }
 
   return built.map((b, i) => {
+    const mappedCpu = (mapped[i] ?? []).map((t) => t.cpuMs);
     const bundleBytes = statSync(b.outfile).size;
     const floorBytes = statSync(b.floorFile).size;
     const result: BundleResult = {
@@ -252,11 +271,22 @@ export async function measureBundles(
       floorBytes,
       sizeRatio: round(bundleBytes / floorBytes, 2),
       ...importFigures(pairs[i] ?? { fn: [], floor: [] }),
+      mapBytes: b.mapBytes,
+      mappedImportCpuMs: round(median(mappedCpu), 1),
+      mappedImportCpuRatio: round(
+        median(
+          pairedRatios(
+            mappedCpu,
+            (pairs[i]?.floor ?? []).map((t) => t.cpuMs),
+          ),
+        ),
+        2,
+      ),
       extraInputs: b.extraInputs,
     };
     const iv = result.importRatioInterval;
     log(
-      `bundles: ${b.name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ratio ${result.importRatio} [${iv?.low}, ${iv?.high}] ${result.importVerdict}`,
+      `bundles: ${b.name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ratio ${result.importRatio} [${iv?.low}, ${iv?.high}] ${result.importVerdict}, CPU with its source map ${result.mappedImportCpuMs} ms`,
     );
     return result;
   });

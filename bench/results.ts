@@ -46,6 +46,15 @@ export interface BundleResult {
   importCpuRatio?: number;
   importCpuRatioInterval?: RatioInterval;
   importCpuVerdict?: Verdict;
+  /**
+   * The import's CPU with the source map build.mjs puts in the zip, under `--enable-source-maps`
+   * (what NODE_OPTIONS does when Terraform's source_maps is on), and its ratio to the floor's
+   * import without a map. Absent from results written before it was measured.
+   */
+  mapBytes?: number;
+  mappedImportCpuMs?: number;
+  /** The median of the paired ratios (mapped import's CPU ÷ the floor's, imported right before it). */
+  mappedImportCpuRatio?: number;
   /** What the function's bundle has beyond the floor, by package: bytes in the output. */
   extraInputs: { path: string; bytes: number }[];
 }

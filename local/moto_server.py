@@ -65,6 +65,10 @@ Profiling: MOTO_PROFILE=<file> samples where the emulator's CPU goes (collapsed 
 request's own CPU by service and operation in <file>.calls.json); bench/README.md says how to read them.
 
     python3 local/moto_server.py -H 127.0.0.1 -p 4566      (the same arguments as moto_server)
+    python3 local/moto_server.py --check-version          (exit 0 when moto is the pinned version)
+
+Version. The patches below reach into moto's internals and were tested with one version of moto,
+the one local/requirements.txt pins; the launcher refuses any other before it imports them.
 """
 
 import base64
@@ -79,6 +83,48 @@ import os
 import queue
 import sys
 import threading
+
+
+def _pinned_moto():
+    """The version local/requirements.txt pins (its `moto[server]==X` line)."""
+    import re
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "requirements.txt")
+    with open(path, encoding="utf-8") as requirements:
+        for line in requirements:
+            match = re.match(r"\s*moto\[server\]==([^\s#;]+)", line)
+            if match:
+                return match.group(1)
+    raise SystemExit(f"{path} pins no moto[server]==<version>")
+
+
+def _check_moto_version():
+    """Exits (status 1) unless moto is the pinned version with its server extra, saying how to get it."""
+    pinned = _pinned_moto()
+    how = (
+        f"`make install` puts it in the project's .venv (or: {sys.executable} -m pip install -r local/requirements.txt"
+        " in a virtual environment; PYTHON=<interpreter> chooses the Python that runs it)"
+    )
+    try:
+        import moto
+    except ImportError:
+        raise SystemExit(f"moto_server.py needs moto {pinned} (moto[server]=={pinned}); {sys.executable} has no moto: {how}")
+    if moto.__version__ != pinned:
+        raise SystemExit(
+            f"moto_server.py needs moto {pinned} (moto[server]=={pinned}), the version its patches are tested with;"
+            f" {sys.executable} has moto {moto.__version__}: {how}"
+        )
+    try:
+        import moto.server  # noqa: F401  (the server extra: flask, werkzeug)
+    except ImportError as missing:
+        raise SystemExit(f"moto {pinned} is installed without its server extra ({missing}): {how}")
+
+
+if __name__ == "__main__":
+    _check_moto_version()
+    if sys.argv[1:] == ["--check-version"]:
+        print(f"moto {_pinned_moto()} ({sys.executable})")
+        sys.exit(0)
 
 import moto.dynamodb.models as dynamodb_models
 from moto.dynamodb.models import DynamoDBBackend

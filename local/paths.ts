@@ -10,4 +10,4 @@ export const distDir = join(repoRoot, 'dist');
 /** The Terraform environment make up applies. */
 export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
 /** The launcher the emulator starts moto_server through (moto with the project's fixes). */
-export const motoLauncher = join(repoRoot, 'local', 'moto_server.py');
+export { motoLauncher } from './python.mjs';

@@ -72,6 +72,22 @@ run "functions_are_deployed_from_the_zips" {
   }
 }
 
+run "source_maps_add_node_options" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+
+  variables {
+    source_maps = true
+  }
+
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.environment[0].variables["NODE_OPTIONS"] == "--enable-source-maps"])
+    error_message = "With source_maps, every function must run with NODE_OPTIONS=--enable-source-maps (the zips carry the maps)."
+  }
+}
+
 run "mappings_report_batch_item_failures" {
   command = plan
   module {
@@ -141,7 +157,8 @@ run "stream_mappings_resume_bisect_retry_a_bounded_number_of_times_then_report" 
   assert {
     condition = jsonencode([for s in jsondecode(output.iam_policies["order-publisher"]).Statement : [s.Sid, s.Action, s.Resource] if s.Sid != "OwnLogGroup"]) == jsonencode([
       ["PublishEvents", "sns:Publish", "arn:aws:sns:us-east-1:000000000000:order-events"],
-      ["ReadOwnStream", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"],
+      ["ReadOwnStream", ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], "arn:aws:dynamodb:us-east-1:000000000000:table/orders/stream/2026-11-25T09:00:00.000"],
+      ["ListStreams", "dynamodb:ListStreams", "*"],
       ["SendStreamFailures", "sqs:SendMessage", "arn:aws:sqs:us-east-1:000000000000:order-processing-dlq"],
     ])
     error_message = "A stream reader may read its stream, publish, and send failures to its destination: nothing else."
@@ -459,4 +476,56 @@ run "stream_destination_must_be_the_one_the_role_admits" {
     on_failure_destination_arns = { order-publisher = "arn:aws:sqs:us-east-1:000000000000:billing-queue" }
   }
   expect_failures = [aws_lambda_event_source_mapping.stream]
+}
+
+# In the SES sandbox SES authorises a send on every recipient's identity too: the sender's function
+# may then send to the account's identities, from the sender's address only; out of it, as the sender only.
+run "ses_sandbox_grants_recipient_identities_from_the_sender_only" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions   = { notification = { sends_email = true } }
+    ses_sandbox = true
+  }
+
+  override_resource {
+    target          = aws_cloudwatch_log_group.this["notification"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/notification"
+    }
+  }
+
+  assert {
+    condition = jsonencode([for s in jsondecode(output.iam_policies["notification"]).Statement : [s.Sid, s.Resource, try(s.Condition, null)] if startswith(s.Sid, "SendEmail")]) == jsonencode([
+      ["SendEmailAsSender", "arn:aws:ses:us-east-1:000000000000:identity/orders@example.com", null],
+      ["SendEmailToVerifiedRecipients", "arn:aws:ses:us-east-1:000000000000:identity/*", { StringEquals = { "ses:FromAddress" = "orders@example.com" } }],
+    ])
+    error_message = "In the sandbox the notification function must be allowed to send to verified recipients, from the sender's address only."
+  }
+}
+
+run "out_of_the_ses_sandbox_only_the_sender_identity" {
+  command = plan
+  module {
+    source = "./modules/functions"
+  }
+  variables {
+    functions = { notification = { sends_email = true } }
+  }
+
+  override_resource {
+    target          = aws_cloudwatch_log_group.this["notification"]
+    override_during = plan
+    values = {
+      arn = "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/notification"
+    }
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.iam_policies["notification"]).Statement : s.Sid if startswith(s.Sid, "SendEmail")] == ["SendEmailAsSender"]
+    error_message = "Out of the sandbox the notification function may send as its sender identity only."
+  }
 }

@@ -247,6 +247,7 @@ export function createIamGate(options: IamGateOptions): IamGate {
         // AWS's endpoints are TLS only; the emulator's are not, and policies should not see the difference.
         'aws:SecureTransport': 'true',
         'aws:CurrentTime': new Date().toISOString(),
+        ...needed.context,
       };
       for (const { action, resource } of needed.authorizations) {
         const resourcePolicy = await resourcePolicies.get(resource);

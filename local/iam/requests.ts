@@ -26,7 +26,14 @@ export interface Scope {
   sesIdentity(address: string): string;
 }
 
-export type Authorizations = { authorizations: Authorization[]; recipients: string[] } | { unknown: string };
+export type Authorizations =
+  | {
+      authorizations: Authorization[];
+      recipients: string[];
+      /** The service's own condition keys for this request (ses:FromAddress, …). */
+      context?: Record<string, string | string[]>;
+    }
+  | { unknown: string };
 
 /**
  * A request to an AWS API, read as AWS routes it: the signing name from the SigV4 credential scope,
@@ -208,6 +215,7 @@ function ses(call: SignedCall, scope: Scope): Authorizations {
   return {
     authorizations: [{ action: 'ses:SendEmail', resource: identityArn(email.FromEmailAddress) }],
     recipients,
+    context: { 'ses:FromAddress': bareAddress(email.FromEmailAddress), 'ses:Recipients': recipients },
   };
 }
 
@@ -226,7 +234,7 @@ export function authorizationsFor(call: SignedCall, scope: Scope, sandbox = fals
       if ('unknown' in needed || !sandbox) return needed;
       // In the sandbox SES also authorises the send on each recipient's (verified) identity.
       return {
-        recipients: needed.recipients,
+        ...needed,
         authorizations: [
           ...needed.authorizations,
           ...needed.recipients.map((address) => ({

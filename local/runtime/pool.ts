@@ -29,6 +29,8 @@ export interface PoolOptions {
   /** Where a worker's stdout/stderr lines go (default: the runtime's stderr, prefixed with the function name). */
   onOutput?: (functionName: string, line: string) => void;
   bootstrapFile?: string;
+  /** Start each worker with the inspector listening on 127.0.0.1:<port> (INSPECT=<function> make up): one worker at a time can hold it. */
+  inspectPort?: number;
 }
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -61,14 +63,15 @@ class Worker {
 
   constructor(
     private readonly spec: FunctionProcessSpec,
-    options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>>,
+    options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>> &
+      Pick<PoolOptions, 'inspectPort'>,
     private readonly onReady: (worker: Worker) => void,
     private readonly onGone: (worker: Worker, initError: string | undefined) => void,
   ) {
     this.child = fork(options.bootstrapFile, [spec.moduleFile, spec.exportName], {
       cwd: spec.codeDir,
       env: spec.env,
-      execArgv: [],
+      execArgv: options.inspectPort === undefined ? [] : [`--inspect=127.0.0.1:${options.inspectPort}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'json',
     });
@@ -199,7 +202,8 @@ export class WorkerPool implements Invoker {
   private readonly workers = new Set<Worker>();
   private readonly queue: Pending[] = [];
   private readonly concurrency: number;
-  private readonly options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>>;
+  private readonly options: Required<Pick<PoolOptions, 'initTimeoutMs' | 'onOutput' | 'bootstrapFile'>> &
+    Pick<PoolOptions, 'inspectPort'>;
   private closed = false;
 
   constructor(
@@ -211,6 +215,7 @@ export class WorkerPool implements Invoker {
       initTimeoutMs: options.initTimeoutMs ?? 10_000,
       onOutput: options.onOutput ?? ((name, line) => process.stderr.write(`[${name}] ${line}\n`)),
       bootstrapFile: options.bootstrapFile ?? BOOTSTRAP,
+      inspectPort: options.inspectPort,
     };
   }
 

@@ -73,6 +73,12 @@ export interface RuntimeOptions {
    * decides (an IAM gate answers it locally); without it the front door invokes every route's function.
    */
   mayInvoke?: (functionName: string, sourceArn: string) => Promise<boolean>;
+  /**
+   * Debug one function (INSPECT=<function> make up): its one worker listens for a debugger on
+   * 127.0.0.1:<port> (.vscode/launch.json attaches), and its timeout is Lambda's longest, 900 s, so
+   * that a paused breakpoint does not get the worker killed.
+   */
+  inspect?: { functionName: string; port: number };
 }
 
 export interface ReadyInfo {
@@ -361,6 +367,11 @@ async function workerPool(ctx: RuntimeContext, fn: DeployedFunction): Promise<Wo
     ctx.log(`[${functionName}] ${line}`);
     ctx.publish({ type: 'output', time: new Date().toISOString(), functionName, line });
   };
+  const inspect = ctx.options.inspect !== undefined && inspected(ctx, fn.name) ? ctx.options.inspect : undefined;
+  if (inspect !== undefined)
+    ctx.log(
+      `runtime: ${fn.name} runs one worker with the inspector on 127.0.0.1:${inspect.port} (attach a debugger: .vscode/launch.json), its timeout lifted to 900 s`,
+    );
   return new WorkerPool(
     {
       name: fn.name,
@@ -368,20 +379,33 @@ async function workerPool(ctx: RuntimeContext, fn: DeployedFunction): Promise<Wo
       moduleFile,
       exportName,
       codeDir,
-      timeoutSeconds: fn.timeoutSeconds,
+      timeoutSeconds: inspect === undefined ? fn.timeoutSeconds : 900,
       memorySize: fn.memorySize,
       env: {
         ...workerEnvironment(fn, codeDir, ctx.aws, await credentialsOf(ctx, fn)),
         ...(endpoint ? { AWS_ENDPOINT_URL: endpoint(fn.name) } : {}),
       },
     },
-    { concurrency: ctx.concurrency, onOutput: output },
+    inspect === undefined
+      ? { concurrency: ctx.concurrency, onOutput: output }
+      : { concurrency: 1, onOutput: output, inspectPort: inspect.port },
   );
 }
+
+/** Whether INSPECT names this function: its deployed name, or that name without the stack's name prefix. */
+const inspected = (ctx: RuntimeContext, name: string): boolean => {
+  const wanted = ctx.options.inspect?.functionName;
+  return wanted !== undefined && (name === wanted || name.endsWith(`-${wanted}`));
+};
 
 /** Pools: one per function, each with one warm worker; one that cannot initialise is reported, and retried per invocation as Lambda does. */
 async function startPools(ctx: RuntimeContext, deployment: Deployment): Promise<void> {
   const started = Date.now();
+  const wanted = ctx.options.inspect?.functionName;
+  if (wanted !== undefined && deployment.functions.filter((fn) => inspected(ctx, fn.name)).length !== 1)
+    throw new Error(
+      `INSPECT=${wanted} names no one deployed function (${deployment.functions.map((fn) => fn.name).join(', ')})`,
+    );
   for (const fn of deployment.functions) ctx.pools.set(fn.name, new ReloadablePool(await workerPool(ctx, fn)));
   await Promise.all(
     [...ctx.pools.entries()].map(([name, pool]) =>

@@ -66,6 +66,9 @@ process.on('message', async (message) => {
         : { type: 'result', id, ok: true, payload };
   } catch (error) {
     reply = { type: 'result', id, ok: false, error: describe(error) };
+    // As Lambda's Node.js runtime logs a handler's error, stack included (source-mapped when the
+    // function's NODE_OPTIONS has --enable-source-maps).
+    console.error(`ERROR\tInvoke Error \t${JSON.stringify(reply.error)}`);
   }
   process.send(reply);
 });

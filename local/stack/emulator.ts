@@ -5,9 +5,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { motoLauncher } from '../paths.js';
-
-/** moto_server with its DynamoDB backend serialised (see the file's docstring). */
-const MOTO_SERVER = ['python3', motoLauncher];
+import { pythonCommand } from '../python.mjs';
 
 export interface EmulatorOptions {
   port: number;
@@ -16,7 +14,7 @@ export interface EmulatorOptions {
   readyTimeoutMs?: number;
   /** Append moto_server's own output here (it logs every request); otherwise only a short tail is kept for errors. */
   logFile?: string;
-  /** The command to start, before moto_server's arguments (default: python3 local/moto_server.py). */
+  /** The command to start, before moto_server's arguments (default: local/moto_server.py with local/python.ts's interpreter). */
   command?: string[];
 }
 
@@ -90,7 +88,8 @@ export async function answersAws(url: string, timeoutMs = 2000): Promise<boolean
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  const { port, host = '127.0.0.1', readyTimeoutMs = 30_000, command = MOTO_SERVER } = options;
+  // moto_server with the project's fixes (see the launcher's docstring); it refuses a moto other than the pinned one.
+  const { port, host = '127.0.0.1', readyTimeoutMs = 30_000, command = [pythonCommand(), motoLauncher] } = options;
   const url = `http://${host}:${port}`;
 
   if (await isListening(host, port)) {

@@ -60,6 +60,8 @@ export interface StackOptions {
   onBuilt?: () => void;
   /** The runtime's long-poll wait per ReceiveMessage (default 20 s, as Lambda's pollers wait). */
   waitTimeSeconds?: number;
+  /** One function's worker with the inspector on a port (INSPECT=<function> make up; see the runtime's option). */
+  inspect?: { functionName: string; port: number };
 }
 
 /** How startStack applies the stack's Terraform to the emulator it found or started. */
@@ -203,6 +205,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         mayInvoke: gate?.mayInvoke,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
         waitTimeSeconds: options.waitTimeSeconds,
+        inspect: options.inspect,
       }),
     );
 

@@ -13,6 +13,16 @@ const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
 const apiPort = Number(process.env.API_PORT ?? 4567);
 // Every name carries a prefix, as in every real environment; NAME_PREFIX= (empty) for the original names.
 const namePrefix = process.env.NAME_PREFIX ?? DEFAULT_NAME_PREFIX;
+// INSPECT=<function> make up: that function's worker listens for a debugger (INSPECT_PORT, default 9229, Node's own).
+const inspectName = process.env.INSPECT?.trim() || undefined;
+const inspect =
+  inspectName === undefined
+    ? undefined
+    : { functionName: `${namePrefix}${inspectName}`, port: Number(process.env.INSPECT_PORT ?? 9229) };
+if (inspect !== undefined && !functionNames().includes(inspectName ?? '')) {
+  console.error(`make up: INSPECT=${inspectName} is not a function (${functionNames().join(', ')})`);
+  process.exit(1);
+}
 
 const running = runningUp(stateDir);
 if (running !== undefined) {
@@ -50,7 +60,7 @@ try {
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
   const iam = process.env.LOCAL_IAM !== 'off';
-  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam });
+  const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam, inspect });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
   step('ready');
@@ -58,7 +68,12 @@ try {
 The order pipeline is running.
   API:      ${orders}
   Console:  ${stack.consoleUrl}   (the topology, each order's invocations and events, the DLQ, emails; live)
-  Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}
+  Emulator: ${stack.endpoint}${stack.emulator.started ? ` (moto_server pid ${stack.emulator.pid}, stopped with the stack)` : ' (already running; left alone)'}${
+    inspect === undefined
+      ? ''
+      : `
+  Debugger: ${inspect.functionName}'s worker listens on 127.0.0.1:${inspect.port} (VS Code: "Attach to INSPECT=<function> make up" in .vscode/launch.json; chrome://inspect)`
+  }
 
 See the brief's three scenarios run, narrated, in another terminal (DEMO_LANG=ja for Japanese):
   make demo

@@ -14,7 +14,7 @@ import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import * as esbuild from 'esbuild';
-import { bundleOptions, functionNames, writeZip } from '../../build.mjs';
+import { functionNames, functionOptions, writeZip } from '../../build.mjs';
 import { RELOAD_PATH, type Reloaded } from '../runtime/control.js';
 import { distDir as dist, repoRoot } from '../paths.js';
 import { findState, outputs } from '../state.js';
@@ -121,7 +121,7 @@ export function startWatch(options: WatchOptions): Watcher {
     await Promise.all(
       functionNames().map(async (name) => {
         const context = await esbuild.context({
-          ...bundleOptions,
+          ...functionOptions,
           absWorkingDir: repoRoot,
           entryPoints: [join(functionsDir, name, 'handler.ts')],
           outfile: join(dist, name, 'handler.mjs'),

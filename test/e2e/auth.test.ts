@@ -1,9 +1,10 @@
 // Customers sign in (issue 12, item 1): the front door applies the API's Cognito authorizer it
 // discovered (a real user pool on the emulator, real ID tokens from InitiateAuth), and order-api
 // takes the customer from the token's claims and shows an order to its owner only.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { repoRoot } from '../../local/paths.js';
@@ -123,6 +124,24 @@ describe("an order is its customer's", () => {
   });
 });
 
+const cognitoAdmin = new CognitoIdentityProviderClient({
+  endpoint: stack().endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
+afterAll(() => cognitoAdmin.destroy());
+
+const stateFile = (): string => join(stack().stateDir, 'terraform.tfstate');
+/** make token's environment against the e2e stack's emulator. */
+const tokenEnv = (): NodeJS.ProcessEnv => ({
+  ...process.env,
+  AWS_ENDPOINT_URL: stack().endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+});
+
 describe('make token', () => {
   it("prints only an ID token of the stack's pool, for a customer it creates with the email given, and the API takes it", async () => {
     const customer = uniqueId('c');
@@ -136,20 +155,9 @@ describe('make token', () => {
         '--email',
         `${customer}@example.net`,
         '--state',
-        join(stack().stateDir, 'terraform.tfstate'),
+        stateFile(),
       ],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        env: {
-          ...process.env,
-          AWS_ENDPOINT_URL: stack().endpoint,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        },
-      },
+      { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() },
     );
 
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
@@ -170,5 +178,67 @@ describe('make token', () => {
     );
     expect(response.status).toBe(202);
     expect(response.body.customerId).toBe(decodeJwt(token).sub);
+  }, 60_000);
+
+  it('signs in with SRP through an app client that allows SRP only, as envs/aws has (the pool named by --user-pool-id and --client-id)', async () => {
+    // moto answers the SRP flow's shape (the challenge and its response), not its math: the unit tests check that.
+    const { UserPoolClient } = await cognitoAdmin.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: stack().outputs.user_pool_id,
+        ClientName: uniqueId('srp-only'),
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    const clientId = UserPoolClient?.ClientId ?? '';
+    const customer = uniqueId('srp');
+
+    const run = spawnSync(
+      'npx',
+      [
+        'tsx',
+        'local/stack/token.ts',
+        '--customer',
+        customer,
+        '--user-pool-id',
+        stack().outputs.user_pool_id,
+        '--client-id',
+        clientId,
+      ],
+      { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() },
+    );
+
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(decodeJwt(run.stdout.trim())).toMatchObject({
+      'cognito:username': customer,
+      token_use: 'id',
+      aud: clientId,
+    });
+  }, 60_000);
+
+  it('run twice at once for one new customer, both print a token the API takes', async () => {
+    const customer = uniqueId('twice');
+    const tokenRun = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('npx', ['tsx', 'local/stack/token.ts', '--customer', customer, '--state', stateFile()], {
+          cwd: repoRoot,
+          env: tokenEnv(),
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.once('close', (code) => resolve({ code, stdout, stderr }));
+      });
+
+    const runs = await Promise.all([tokenRun(), tokenRun()]);
+
+    for (const run of runs) {
+      expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+      const token = run.stdout.trim();
+      expect(decodeJwt(token)).toMatchObject({ 'cognito:username': customer, token_use: 'id' });
+      // The authorizer took it: an unknown order's 404, not the 401 of a token it refuses.
+      expect((await http('GET', `/orders/${randomUUID()}`, undefined, { Authorization: token })).status).toBe(404);
+    }
   }, 60_000);
 });

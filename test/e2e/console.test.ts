@@ -1,4 +1,4 @@
-// The live console at /_console (local/runtime/console/), in a real browser: Debian's Chromium,
+// The live console at /_console (local/runtime/console/), in a real browser: Chromium (CHROMIUM=<binary>),
 // headless, driven by playwright-core. An order goes PLACED → CONFIRMED: the topology shows its events
 // on the paths (filter policy, queue, function, tables) that delivered them, and its waterfall of
 // invocations shows the fan-out; its OrderPlaced's payload, published again, reaches every consumer
@@ -12,6 +12,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { receiveAll } from '../../local/ops/dlq/messages.js';
+import { chromiumPath } from '../../tools/prereqs.mjs';
 import { eventually, pollsRestarted, stack } from './support/stack.js';
 import {
   billingOf,
@@ -65,7 +66,8 @@ beforeAll(async () => {
 
   userDataDir = mkdtempSync(join(tmpdir(), 'order-fanout-chromium-'));
   browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    // CHROMIUM when set, else chromium from PATH (make test has checked it is there).
+    executablePath: chromiumPath() ?? 'chromium',
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1440, height: 900 },

@@ -20,7 +20,6 @@
 //   pipe is full: every request logs its line before it answers, all through one locked handler).
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -57,7 +56,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { answersAws, freePort } from '../../local/stack/emulator.js';
-import { repoRoot } from '../../local/paths.js';
+import { motoLauncher } from '../../local/paths.js';
+import { pythonCommand } from '../../local/python.mjs';
 import { eventually, stack } from './support/stack.js';
 
 const config = () => ({
@@ -814,7 +814,7 @@ it('keeps answering while nobody reads its output (a request never waits for its
   // that started it is blocked (a spawnSync of a Terraform run, once seen to stall a destroy).
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn('python3', [join(repoRoot, 'local', 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(pythonCommand(), [motoLauncher, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -629,6 +629,35 @@ describe('local runtime against moto', () => {
     ).toBe(true);
   });
 
+  it('inspect (INSPECT=<function> make up): that function runs one worker with the inspector on the port it logs; a name no function has is refused', async () => {
+    await deployFunction('inspected-fn', 'export const handler = async () => "inspected";');
+    await deployFunction('other-fn', 'export const handler = async () => "other";');
+    const port = await freePort();
+
+    await expect(start({ inspect: { functionName: 'no-such-fn', port } })).rejects.toThrow(
+      /INSPECT=no-such-fn names no one deployed function \(inspected-fn, other-fn\)/,
+    );
+    await start({ inspect: { functionName: 'inspected-fn', port } });
+
+    // The inspector's HTTP endpoint: one target, the inspected function's worker, and a debugger's WebSocket URL.
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+      type: string;
+      webSocketDebuggerUrl: string;
+    }[];
+    expect(targets).toEqual([
+      expect.objectContaining({
+        type: 'node',
+        webSocketDebuggerUrl: expect.stringContaining(`ws://127.0.0.1:${port}/`),
+      }),
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringContaining(`runtime: inspected-fn runs one worker with the inspector on 127.0.0.1:${port}`),
+    );
+    await runtime?.stop();
+    runtime = undefined;
+    await expect(fetch(`http://127.0.0.1:${port}/json`)).rejects.toThrow(); // stopped with its worker
+  });
+
   it('refuses to run code whose SHA-256 differs from the CodeSha256 the emulator holds', async () => {
     await deployFunction('stale-fn', 'export const handler = async () => "deployed";', {
       distSource: 'export const handler = async () => "rebuilt since";',

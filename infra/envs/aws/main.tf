@@ -4,6 +4,7 @@ module "order_fanout" {
   name_prefix = var.name_prefix
   dist_dir    = var.dist_dir
   log_level   = var.log_level
+  source_maps = var.source_maps
 
   function_settings                  = var.function_settings
   queue_visibility_timeout_seconds   = var.queue_visibility_timeout_seconds
@@ -22,6 +23,7 @@ module "order_fanout" {
   alarm_actions                  = var.alarm_actions
   order_api_reserved_concurrency = var.order_api_reserved_concurrency
   sender_email                   = var.sender_email
+  ses_sandbox                    = var.ses_sandbox
 
   operator_role_enabled           = var.operator_role_enabled
   operator_trusted_principal_arns = var.operator_trusted_principal_arns

@@ -1,5 +1,7 @@
 terraform {
-  required_version = ">= 1.9"
+  # What CI and the tests run (1.11.4, the workflows' TERRAFORM_VERSION); the S3 backend's
+  # use_lockfile needs 1.10 or later, which ">= 1.9" let through.
+  required_version = "~> 1.11"
 
   # Partial configuration: bucket, key, region (and use_lockfile = true, or dynamodb_table)
   # come from the command line, so no account detail lives in the repository:

@@ -4,6 +4,7 @@ module "order_fanout" {
   name_prefix       = var.name_prefix
   dist_dir          = var.dist_dir
   log_level         = var.log_level
+  source_maps       = var.source_maps
   extra_environment = var.functions_endpoint == null ? {} : { AWS_ENDPOINT_URL = var.functions_endpoint }
 
   event_source_mappings_enabled      = var.event_source_mappings_enabled

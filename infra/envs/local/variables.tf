@@ -16,6 +16,12 @@ variable "dist_dir" {
   default     = "../../../dist"
 }
 
+variable "source_maps" {
+  type        = bool
+  description = "NODE_OPTIONS=--enable-source-maps on every function, so that stack traces name the TypeScript file and line (on by default here: the local stack is where one debugs)."
+  default     = true
+}
+
 variable "log_level" {
   type        = string
   description = "LOG_LEVEL of every function."

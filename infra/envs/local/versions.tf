@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.9"
+  # What CI and the tests run (1.11.4, the workflows' TERRAFORM_VERSION).
+  required_version = "~> 1.11"
 
   required_providers {
     aws = {

@@ -38,8 +38,16 @@ locals {
         Sid    = "ReadOwnStream"
         Effect = "Allow"
         # What a stream event source mapping needs, on the one stream it reads.
-        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+        Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"]
         Resource = f.stream.arn
+      }],
+      f.stream == null ? [] : [{
+        Sid    = "ListStreams"
+        Effect = "Allow"
+        # Also needed by the mapping, and authorised by IAM on "*" only (it names no stream): granted
+        # on the stream's ARN, as it was, it allowed nothing.
+        Action   = "dynamodb:ListStreams"
+        Resource = "*"
       }],
       try(f.stream.on_failure_destination_arn, null) == null ? [] : [{
         Sid      = "SendStreamFailures"
@@ -52,6 +60,15 @@ locals {
         Effect   = "Allow"
         Action   = "ses:SendEmail"
         Resource = var.email_identity_arn
+      }] : [],
+      # In the sandbox SES authorises the send on each recipient's identity as well: without this a
+      # new account's every email is refused (AccessDenied), however verified its recipients are.
+      f.sends_email && var.ses_sandbox ? [{
+        Sid       = "SendEmailToVerifiedRecipients"
+        Effect    = "Allow"
+        Action    = "ses:SendEmail"
+        Resource  = "${regex("^(.*:identity/)", var.email_identity_arn)[0]}*"
+        Condition = { StringEquals = { "ses:FromAddress" = element(split("identity/", var.email_identity_arn), 1) } }
       }] : [],
     )
   }

@@ -38,9 +38,12 @@ resource "aws_lambda_function" "this" {
     # POWERTOOLS_SERVICE_NAME: the logger's `service` key on every line. FUNCTION_TIMEOUT_SECONDS:
     # Lambda tells a function its remaining time, never its configured timeout, which bounds how
     # long another invocation can still be working (notification's claims go stale after it).
+    # NODE_OPTIONS (source_maps): stack traces through the source map each zip carries (build.mjs)
+    # name the TypeScript file and line; Node reads the map only with this flag.
     variables = merge(
       each.value.environment,
       { LOG_LEVEL = var.log_level, POWERTOOLS_SERVICE_NAME = each.key, FUNCTION_TIMEOUT_SECONDS = tostring(each.value.timeout) },
+      var.source_maps ? { NODE_OPTIONS = "--enable-source-maps" } : {},
       var.extra_environment,
     )
   }

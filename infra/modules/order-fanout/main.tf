@@ -211,10 +211,12 @@ module "functions" {
   on_failure_destination_arns        = { order-publisher = module.messaging.dlq_arn }
   dist_dir                           = var.dist_dir
   log_level                          = var.log_level
+  source_maps                        = var.source_maps
   extra_environment                  = var.extra_environment
   log_retention_in_days              = var.log_retention_in_days
   topic_arn                          = module.messaging.topic_arn
   email_identity_arn                 = module.email.identity_arn
+  ses_sandbox                        = var.ses_sandbox
   event_source_mappings_enabled      = var.event_source_mappings_enabled
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_in_seconds

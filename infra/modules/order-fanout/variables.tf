@@ -10,6 +10,12 @@ variable "log_level" {
   default     = "INFO"
 }
 
+variable "source_maps" {
+  type        = bool
+  description = "NODE_OPTIONS=--enable-source-maps on every function: stack traces name the TypeScript file and line (the zips carry the maps), for 6 to 15 ms more CPU per cold start."
+  default     = false
+}
+
 variable "extra_environment" {
   type        = map(string)
   description = "Variables added to every function (AWS_ENDPOINT_URL on the local stack)."
@@ -172,4 +178,10 @@ variable "operator_trusted_principal_arns" {
   type        = list(string)
   description = "Who may assume the operator role; empty: the account's principals whose own policy allows it."
   default     = []
+}
+
+variable "ses_sandbox" {
+  type        = bool
+  description = "The account is in the SES sandbox (every new account is, until AWS moves it out): the notification function may also send to the account's verified identities, from the sender's address only."
+  default     = false
 }

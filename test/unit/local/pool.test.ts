@@ -3,7 +3,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bundleFunction } from '../../../build.mjs';
+import { repoRoot } from '../../../local/paths.js';
 import { WorkerPool, type FunctionProcessSpec } from '../../../local/runtime/pool.js';
+import { freePort } from '../../../local/stack/emulator.js';
 import { isAlive } from '../../../local/stack/up-pid.js';
 
 let dir: string;
@@ -160,5 +163,85 @@ describe('WorkerPool', () => {
 
     expect(isAlive(pid)).toBe(false);
     expect(await fn.invoke({})).toMatchObject({ ok: false, kind: 'crash' });
+  });
+});
+
+describe('debugging a worker', () => {
+  /** test/fixtures/source-mapped.ts bundled and mapped as build.mjs bundles a function, in a directory of its own. */
+  async function sourceMappedCode(): Promise<string> {
+    const { bundle, map } = await bundleFunction(
+      join(repoRoot, 'test', 'fixtures', 'source-mapped.ts'),
+      join(repoRoot, 'dist', 'source-mapped', 'handler.mjs'), // where build.mjs would put it: nothing is written there
+    );
+    const codeDir = mkdtempSync(join(dir, 'mapped-'));
+    writeFileSync(join(codeDir, 'handler.mjs'), bundle);
+    writeFileSync(join(codeDir, 'handler.mjs.map'), map);
+    return codeDir;
+  }
+
+  async function failureLog(env: Record<string, string>): Promise<string> {
+    const codeDir = await sourceMappedCode();
+    const output: string[] = [];
+    const mapped = new WorkerPool(
+      {
+        name: 'mapped-fn',
+        arn: 'arn:aws:lambda:us-east-1:000000000000:function:mapped-fn',
+        moduleFile: join(codeDir, 'handler.mjs'),
+        exportName: 'handler',
+        codeDir,
+        timeoutSeconds: 5,
+        memorySize: 128,
+        env,
+      },
+      { concurrency: 1, onOutput: (_name, line) => output.push(line) },
+    );
+    pools.push(mapped);
+    const outcome = await mapped.invoke({ quantity: 3 });
+    expect(outcome).toEqual({ ok: false, kind: 'error', message: 'FixtureError: cannot reserve 3' });
+    await mapped.stop(); // its output is all read once it has exited
+    return output.join('\n');
+  }
+
+  it("logs a handler's error as Lambda does, its stack naming the TypeScript file and line when NODE_OPTIONS has --enable-source-maps", async () => {
+    const log = await failureLog({ NODE_OPTIONS: '--enable-source-maps' });
+
+    expect(log).toMatch(/^ERROR\tInvoke Error \t\{"errorType":"FixtureError"/m);
+    expect(log).toContain('at reserve (/order-fanout/test/fixtures/source-mapped.ts:8:');
+  });
+
+  it('without the flag the same stack names only the bundle', async () => {
+    const log = await failureLog({});
+
+    expect(log).toContain('handler.mjs:');
+    expect(log).not.toContain('source-mapped.ts');
+  });
+
+  it('with inspectPort, the worker answers the inspector protocol on that port (its /json endpoint)', async () => {
+    const port = await freePort();
+    const inspected = new WorkerPool(
+      {
+        name: 'inspected-fn',
+        arn: 'arn:aws:lambda:us-east-1:000000000000:function:inspected-fn',
+        moduleFile: join(dir, 'handler.mjs'),
+        exportName: 'handler',
+        codeDir: dir,
+        timeoutSeconds: 5,
+        memorySize: 128,
+        env: {},
+      },
+      { concurrency: 1, onOutput: () => {}, inspectPort: port },
+    );
+    pools.push(inspected);
+    await inspected.warm();
+
+    const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+      type: string;
+      webSocketDebuggerUrl: string;
+    }[];
+
+    expect(targets).toEqual([
+      expect.objectContaining({ type: 'node', webSocketDebuggerUrl: expect.stringContaining(`127.0.0.1:${port}/`) }),
+    ]);
+    expect(await inspected.invoke({})).toMatchObject({ ok: true }); // and it still serves invocations
   });
 });

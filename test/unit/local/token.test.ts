@@ -6,13 +6,18 @@ import {
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  NotAuthorizedException,
   UsernameExistsException,
+  type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
 import { customerToken, customerTokens, findUserPool } from '../../../local/stack/token.js';
+import { srpServer, type SrpServer } from '../../fixtures/srp-server.js';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const client = () => new CognitoIdentityProviderClient({ region: 'us-east-1' });
@@ -21,8 +26,13 @@ const pool = { userPoolId: 'us-east-1_pool', clientId: 'client-a' };
 const idToken = (claims: Record<string, string>) =>
   `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
+/** The app client's flows as Terraform sets them: envs/local's enables the password flow. */
+const allowFlows = (...flows: ExplicitAuthFlowsType[]) =>
+  cognito.on(DescribeUserPoolClientCommand).resolves({ UserPoolClient: { ExplicitAuthFlows: flows } });
+
 beforeEach(() => {
   cognito.reset();
+  allowFlows('ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_PASSWORD_AUTH');
   cognito
     .on(InitiateAuthCommand)
     .resolves({ AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } });
@@ -69,6 +79,94 @@ describe('customerToken', () => {
     expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
       UserAttributes: expect.arrayContaining([{ Name: 'email', Value: 'demo@example.com' }]),
     });
+  });
+
+  it('two sign-ins of one new customer at once both get a token, though each sets the password over the other', async () => {
+    // A pool as Cognito keeps it: the last password set is the one a sign-in must give.
+    let current: string | undefined;
+    let created = false;
+    cognito.on(AdminCreateUserCommand).callsFake(async () => {
+      if (created) throw new UsernameExistsException({ message: 'exists', $metadata: {} });
+      created = true;
+      return {};
+    });
+    cognito.on(AdminSetUserPasswordCommand).callsFake(async (input: { Password?: string }) => {
+      current = input.Password;
+      return {};
+    });
+    cognito.on(InitiateAuthCommand).callsFake(async (input: { AuthParameters?: Record<string, string> }) => {
+      if (input.AuthParameters?.PASSWORD !== current)
+        throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+      return { AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } };
+    });
+
+    // Both set their password before either signs in (the mock answers each call in turn), so one is refused first.
+    const both = await Promise.all([customerToken(client(), pool, 'jane'), customerToken(client(), pool, 'jane')]);
+
+    expect(both.map((t) => t.customerId)).toEqual(['sub-1', 'sub-1']);
+    expect(cognito.commandCalls(InitiateAuthCommand).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("signs in with SRP where the app client allows SRP only (envs/aws), and the server's check of the claim passes", async () => {
+    allowFlows('ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH');
+    const userPoolId = 'eu-west-1_Pool42';
+    let server: SrpServer | undefined;
+    let srpA = '';
+    cognito.on(AdminSetUserPasswordCommand).callsFake(async (input: { Password?: string }) => {
+      server = srpServer(userPoolId, 'sub-1', input.Password ?? '');
+      return {};
+    });
+    cognito.on(InitiateAuthCommand).callsFake(async (input: { AuthParameters?: Record<string, string> }) => {
+      srpA = input.AuthParameters?.SRP_A ?? '';
+      return {
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeParameters: {
+          USERNAME: 'jane',
+          USER_ID_FOR_SRP: 'sub-1',
+          SALT: server?.salt ?? '',
+          SRP_B: server?.srpB ?? '',
+          SECRET_BLOCK: Buffer.from('the secret block').toString('base64'),
+        },
+      };
+    });
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .callsFake(async (input: { ChallengeResponses?: Record<string, string> }) => {
+        const r = input.ChallengeResponses ?? {};
+        if (
+          !server?.verify(
+            srpA,
+            r.PASSWORD_CLAIM_SECRET_BLOCK ?? '',
+            r.TIMESTAMP ?? '',
+            r.PASSWORD_CLAIM_SIGNATURE ?? '',
+          )
+        )
+          throw new NotAuthorizedException({ message: 'Incorrect username or password.', $metadata: {} });
+        return { AuthenticationResult: { IdToken: idToken({ sub: 'sub-1', email: 'jane@example.com' }) } };
+      });
+
+    const result = await customerToken(client(), { userPoolId, clientId: 'client-a' }, 'jane');
+
+    expect(result.customerId).toBe('sub-1');
+    expect(cognito).toHaveReceivedCommandWith(InitiateAuthCommand, {
+      AuthFlow: 'USER_SRP_AUTH',
+      AuthParameters: { USERNAME: 'jane', SRP_A: expect.stringMatching(/^[0-9a-f]+$/) },
+    });
+    expect(cognito).toHaveReceivedCommandWith(RespondToAuthChallengeCommand, {
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: expect.objectContaining({
+        USERNAME: 'jane',
+        TIMESTAMP: expect.stringMatching(/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{2}:\d{2}:\d{2} UTC \d{4}$/),
+      }),
+    });
+  });
+
+  it('refuses an app client that allows neither flow', async () => {
+    expect.assertions(1);
+    allowFlows('ALLOW_REFRESH_TOKEN_AUTH');
+    await expect(customerToken(client(), pool, 'jane')).rejects.toThrow(
+      /allows neither USER_PASSWORD_AUTH nor USER_SRP_AUTH/,
+    );
   });
 
   it('fails when the sign-in answers a challenge instead of tokens', async () => {

@@ -202,3 +202,22 @@ describe('queueArnOfUrl', () => {
     );
   });
 });
+
+describe("SES's condition keys", () => {
+  it('says the From address and the recipients, for policies that condition on them', () => {
+    const needed = authorizationsFor(
+      {
+        ...json('ses', 'SendEmail', {
+          FromEmailAddress: 'Shop <orders@shop.example>',
+          Destination: { ToAddresses: ['a@b.example'] },
+        }),
+        protocol: 'rest',
+      },
+      scope,
+      true,
+    );
+    expect(needed).toMatchObject({
+      context: { 'ses:FromAddress': 'orders@shop.example', 'ses:Recipients': ['a@b.example'] },
+    });
+  });
+});
