@@ -146,6 +146,27 @@ export function startDrainers(
   };
 }
 
+/**
+ * The calls Lambda's pollers make, which the local runtime makes for each function through the
+ * fault proxy under the function's name (the IAM gate authorises them with its role, as AWS does).
+ * They are the runtime's, not the function's: the ceiling never replays them (a replayed 20 s long
+ * poll would be a 20 s wait), and the bench counts them apart from the functions' calls.
+ */
+export const RUNTIME_ACTIONS: ReadonlySet<string> = new Set([
+  'SQS.ReceiveMessage',
+  'SQS.DeleteMessageBatch',
+  'SQS.ChangeMessageVisibility',
+  'SQS.ChangeMessageVisibilityBatch',
+  'DynamoDB.GetRecords',
+  'DynamoDB.GetShardIterator',
+  'DynamoDB.DescribeStream',
+  'DynamoDB.ListStreams',
+]);
+
+/** A function's own calls, without the runtime's pollers' (RUNTIME_ACTIONS). */
+export const withoutRuntime = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([api]) => !RUNTIME_ACTIONS.has(api)));
+
 /** One order's requests, in the order the proxy received them. */
 export interface RecordedOrder {
   orderId: string;
@@ -179,10 +200,11 @@ export function groupByOrder(
   requests: readonly RecordedRequest[],
   ordersTable: string,
 ): { orders: RecordedOrder[]; unassigned: number } {
-  const ids = placedOrderIds(requests, ordersTable);
+  const own = requests.filter((r) => !RUNTIME_ACTIONS.has(r.action));
+  const ids = placedOrderIds(own, ordersTable);
   const byId = new Map(ids.map((orderId) => [orderId, { orderId, requests: [] as RecordedRequest[] }]));
   const pending = new Map<string, RecordedRequest[]>();
-  for (const request of requests) {
+  for (const request of own) {
     const order = ids.find((id) => request.body.includes(id));
     const group = order === undefined ? undefined : byId.get(order);
     if (group === undefined) {

@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { model, type Modelled } from './aws-latency.js';
+import { RUNTIME_ACTIONS } from './ceiling.js';
 import { COLD_START_SHARE, orderPath, type PathOptions } from './aws-paths.js';
 import { levelCostMix } from './cost-inputs.js';
 import { duplicateCostMix } from './duplicates.js';
@@ -30,13 +31,9 @@ import { round, type Verdict } from './stats.js';
  * createdAt) and applies it with one conditional write, plus one write to finalize and one publish.
  */
 /** The runtime's own calls (its pollers'), beside the functions' at the emulator. */
-const RUNTIME_APIS = [
-  'SQS.ReceiveMessage',
-  'SQS.DeleteMessageBatch',
-  'DynamoDB.GetRecords',
-  'DynamoDB.GetShardIterator',
-  'DynamoDB.DescribeStream',
-];
+const RUNTIME_APIS = [...RUNTIME_ACTIONS].filter(
+  (api) => !api.includes('ChangeMessageVisibility') && api !== 'DynamoDB.ListStreams',
+);
 
 const HAPPY_PATH_MINIMUM: Record<string, number> = {
   'order-api': 2,

@@ -31,6 +31,7 @@ import {
   startDrainers,
   type CallMix,
   type CeilingRun,
+  withoutRuntime,
 } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
@@ -298,7 +299,7 @@ try {
       faultProxy.record(false);
       calls = addCounts(calls, diffCounts(await counterStats(counter.url), callsBefore));
       for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction))
-        fnCalls[fn] = addCounts(fnCalls[fn] ?? {}, diffCounts(counts, fnBefore[fn] ?? {}));
+        fnCalls[fn] = addCounts(fnCalls[fn] ?? {}, withoutRuntime(diffCounts(counts, fnBefore[fn] ?? {})));
       pipelineRuns.push(run);
       return run;
     };
@@ -406,7 +407,7 @@ try {
     const n = again.length;
     const calls: CallMix = {};
     for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
-      const delta = diffCounts(counts, fnBefore[fn] ?? {});
+      const delta = withoutRuntime(diffCounts(counts, fnBefore[fn] ?? {}));
       if (fn !== 'order-publisher' && Object.keys(delta).length > 0) calls[fn] = perOrder(delta, n);
     }
     const stats = invocationStats(n);

@@ -92,6 +92,6 @@ describe('bundleSection', () => {
     ]);
     expect(lines.join('\n')).toContain('the median of 6 paired ratios');
     expect(lines.find((l) => l.startsWith('| billing'))).toContain('| 1.15 [1.10, 1.30] _inconclusive_ |');
-    expect(lines.find((l) => l.startsWith('| billing'))).toContain('| 1.05 [1.05, 1.05] meets |');
+    expect(lines.find((l) => l.startsWith('| billing'))).toContain('| 1.05 [1.05, 1.05] meets | – |');
   });
 });
