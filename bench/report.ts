@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { model, type Modelled } from './aws-latency.js';
 import { RUNTIME_ACTIONS } from './ceiling.js';
+import { wallClockMs } from '../local/stack/phases.js';
 import { COLD_START_SHARE, orderPath, type PathOptions } from './aws-paths.js';
 import { levelCostMix } from './cost-inputs.js';
 import { duplicateCostMix } from './duplicates.js';
@@ -144,7 +145,7 @@ export function modelledScenarios(): { label: string; options: PathOptions; mode
  * at commit, from published per-hop figures (bench/aws-paths.ts), beside the cost per million orders
  * of the first level and what the duplicates of the alternative add (measured: bench/duplicates.ts).
  */
-export function awsSection(r: BenchResults, prices: Prices): string[] {
+function awsSection(r: BenchResults, prices: Prices): string[] {
   const lines = ['## Time on AWS, modelled (POST → final status, happy path)', ''];
   lines.push(
     `Not measured here: built from per-hop figures published by people who measured them on AWS (bench/README.md lists each with its source). Each hop's p50 and p99 fix a log-normal distribution; a seeded Monte Carlo (100,000 orders) adds hops in sequence and takes the slower of the branches side by side (inventory, billing); each invocation starts cold with probability ${COLD_START_SHARE * 100} % ("under 1 %" in production, AWS). The bound adds p99s along the path with every cold start taken: the worst case if every hop had its bad day at once. "optimistic" takes SQS standard → Lambda (16 / 105 ms) for publish → SNS → SQS → Lambda; "pessimistic" the same path measured with a FIFO topic and queue (40 / 497 ms).`,
@@ -191,6 +192,28 @@ export function awsSection(r: BenchResults, prices: Prices): string[] {
         )}. Priced with bench/duplicates.ts (1 KB items assumed; Lambda time as measured here, an upper bound).`,
       '',
     );
+  return lines;
+}
+
+/**
+ * The stack's start, phase by phase. With spans (results since they were kept), the total is wall
+ * clock: the emulator, the build and terraform init run side by side, so their durations overlap and
+ * adding them up overstates the time. Older results have durations only: their sum is labelled as such.
+ */
+export function phaseSection(r: Pick<BenchResults, 'phases' | 'phaseSpans'>): string[] {
+  const lines = ['## `make up` phases from a clean emulator (install excluded)', ''];
+  const names = Object.keys(r.phases);
+  const spans = r.phaseSpans;
+  const total =
+    spans === undefined
+      ? `sum ${s(Object.values(r.phases).reduce((a, b) => a + b, 0))} (the phases overlap: not wall clock)`
+      : `${s(wallClockMs(spans))} wall clock`;
+  lines.push(`| ${names.join(' | ')} | total |`, `|${names.map(() => '---:').join('|')}|---:|`);
+  lines.push(`| ${Object.values(r.phases).map(s).join(' | ')} | ${total} |`, '');
+  if (spans !== undefined) {
+    const beside = spans.filter((a) => spans.some((b) => a !== b && a.startMs < b.endMs && b.startMs < a.endMs));
+    if (beside.length > 0) lines.push(`Side by side: ${beside.map((p) => p.phase).join(', ')}.`, '');
+  }
   return lines;
 }
 
@@ -367,17 +390,7 @@ export function markdown(r: BenchResults, prices: Prices = loadPrices()): string
 
   lines.push(...bundleSection(r.bundles));
 
-  lines.push('## `make up` phases from a clean emulator (install excluded)', '');
-  lines.push(`| ${Object.keys(r.phases).join(' | ')} | total |`);
-  lines.push(
-    `|${Object.keys(r.phases)
-      .map(() => '---:')
-      .join('|')}|---:|`,
-  );
-  lines.push(
-    `| ${Object.values(r.phases).map(s).join(' | ')} | ${s(Object.values(r.phases).reduce((a, b) => a + b, 0))} |`,
-    '',
-  );
+  lines.push(...phaseSection(r));
   lines.push(
     `DLQ after the run: ${r.dlqDepth ?? '?'} messages. Duplicate final events seen: ${r.finalDuplicates ?? '?'}.`,
     '',

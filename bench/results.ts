@@ -4,6 +4,7 @@ import type { CallMix, CeilingResult } from './ceiling.js';
 import type { CostResult } from './cost.js';
 import type { DuplicateProbe } from './duplicates.js';
 import type { LevelResult } from './load.js';
+import type { Span } from '../local/stack/phases.js';
 import type { Counts, Verdict } from './stats.js';
 
 /** The design's goals for the figures: efficiency at least 0.8 at every level, a function's bundle and cold import at most 1.15 × its floor. */
@@ -116,6 +117,8 @@ export interface BenchResults {
   };
   config: Record<string, unknown>;
   phases: Record<string, number>;
+  /** The same phases as spans (ms from the bench's start): the report totals them as wall clock. Absent from older results. */
+  phaseSpans?: Span[];
   levels: LevelReport[];
   bundles: BundleResult[];
   dlqDepth?: number;
