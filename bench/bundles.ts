@@ -2,11 +2,12 @@
 // SDK clients the function creates, built with the same esbuild settings (build.mjs bundleOptions).
 // The clients a function creates are read from its own bundle's inputs (esbuild's metafile), so the
 // floor follows the code. Cold import: a fresh `node` process imports the bundle once and reports how
-// long the import took (module evaluation included: clients and config at module scope); median of
-// `runs`, function and floor alternating so that drift in the machine's load hits both alike.
+// long the import took (module evaluation included: clients and config at module scope). The figure
+// is the median of paired ratios (function ÷ its floor, imported back to back, the order alternating)
+// with its 95 % interval (bench/stats.ts), every bundle interleaved in one loop (importSchedule).
 //
 // Run by itself (no stack, ~1 min): `npx tsx bench/bundles.ts` prints the report's bundles table;
-// BENCH_IMPORT_RUNS sets the fresh processes per bundle (default 15), as in `make bench`.
+// BENCH_IMPORT_RUNS sets the pairs per bundle (default 16), as in `make bench`.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,8 @@ import * as esbuild from 'esbuild';
 import { bundleFunction, bundleOptions as sharedOptions, functionNames } from '../build.mjs';
 import { repoRoot } from '../local/paths.js';
 import { bundleSection } from './report.js';
-import type { BundleResult } from './results.js';
-import { median, round } from './stats.js';
+import { GOALS, type BundleResult, type RatioInterval } from './results.js';
+import { median, medianInterval, pairedRatios, round, verdict, type MedianInterval } from './stats.js';
 
 const run = promisify(execFile);
 /** build.mjs is plain JS: its settings are the esbuild options the functions are built with. */
@@ -69,7 +70,7 @@ function packageOf(path: string): string | undefined {
 }
 
 /** One import's wall time and the CPU time the process spent on it (all its threads: parsing, compiling, evaluating). */
-interface ImportTime {
+export interface ImportTime {
   ms: number;
   cpuMs: number;
 }
@@ -82,22 +83,106 @@ async function importTime(file: string, nodeFlags: string[] = []): Promise<Impor
   return JSON.parse(stdout) as ImportTime;
 }
 
+/**
+ * The order of the cold imports: in each of `runs` rounds, every bundle once as a pair (its function,
+ * its floor) imported back to back, so a pair shares the same seconds of load and its ratio cancels
+ * what they share. Across rounds the bundles take turns going first (round r starts at bundle r mod
+ * m), so no function always meets the machine's same moment; within a pair the function goes first
+ * in one round and the floor in the next (half each with an even number of runs), so "the second
+ * import of a pair is faster" (a warmer page cache, a CPU clocked up) cancels out of the median.
+ */
+export function importSchedule(bundles: number, runs: number): { bundle: number; first: 'function' | 'floor' }[] {
+  const out: { bundle: number; first: 'function' | 'floor' }[] = [];
+  for (let r = 0; r < runs; r += 1)
+    for (let j = 0; j < bundles; j += 1) {
+      const bundle = (r + j) % bundles;
+      // This bundle's r-th pair; neighbouring bundles start on opposite sides.
+      out.push({ bundle, first: (r + bundle) % 2 === 0 ? 'function' : 'floor' });
+    }
+  return out;
+}
+
+/** One function's paired import times (function, floor), in the order they were taken. */
+export interface PairedImports {
+  fn: ImportTime[];
+  floor: ImportTime[];
+}
+
+/** The cold-import figures of one function from its pairs: medians, the median of the paired ratios, its interval and verdict. */
+export function importFigures(
+  pairs: PairedImports,
+): Pick<
+  BundleResult,
+  | 'importMs'
+  | 'floorImportMs'
+  | 'importRatio'
+  | 'importRatioInterval'
+  | 'importVerdict'
+  | 'importCpuMs'
+  | 'floorImportCpuMs'
+  | 'importCpuRatio'
+  | 'importCpuRatioInterval'
+  | 'importCpuVerdict'
+> {
+  const wall = medianInterval(
+    pairedRatios(
+      pairs.fn.map((t) => t.ms),
+      pairs.floor.map((t) => t.ms),
+    ),
+  );
+  const cpu = medianInterval(
+    pairedRatios(
+      pairs.fn.map((t) => t.cpuMs),
+      pairs.floor.map((t) => t.cpuMs),
+    ),
+  );
+  const interval = (i: MedianInterval): RatioInterval => ({
+    low: Number.isNaN(i.low) ? null : round(i.low, 3),
+    high: Number.isNaN(i.high) ? null : round(i.high, 3),
+    confidence: round(i.confidence, 4),
+    pairs: i.n,
+  });
+  return {
+    importMs: round(median(pairs.fn.map((t) => t.ms)), 1),
+    floorImportMs: round(median(pairs.floor.map((t) => t.ms)), 1),
+    importRatio: round(wall.median, 3),
+    importRatioInterval: interval(wall),
+    importVerdict: verdict(wall, GOALS.bundleRatio, 'at most'),
+    importCpuMs: round(median(pairs.fn.map((t) => t.cpuMs)), 1),
+    floorImportCpuMs: round(median(pairs.floor.map((t) => t.cpuMs)), 1),
+    importCpuRatio: round(cpu.median, 3),
+    importCpuRatioInterval: interval(cpu),
+    importCpuVerdict: verdict(cpu, GOALS.bundleRatio, 'at most'),
+  };
+}
+
+interface Built {
+  name: string;
+  outfile: string;
+  floorFile: string;
+  /** The bundle with its source map beside it, imported with --enable-source-maps. */
+  mappedFile: string;
+  mapBytes: number;
+  clients: string[];
+  extraInputs: { path: string; bytes: number }[];
+}
+
 export async function measureBundles(
   outDir: string,
   runs: number,
   log: (line: string) => void = () => {},
 ): Promise<BundleResult[]> {
   mkdirSync(outDir, { recursive: true });
-  const results: BundleResult[] = [];
+  const built: Built[] = [];
   for (const name of functionNames() as string[]) {
     const outfile = join(outDir, name, 'handler.mjs');
-    const built = await esbuild.build({
+    const fnBuilt = await esbuild.build({
       ...bundleOptions,
       entryPoints: [join(repoRoot, 'functions', name, 'handler.ts')],
       outfile,
       metafile: true,
     });
-    const output = Object.values(built.metafile?.outputs ?? {})[0];
+    const output = Object.values(fnBuilt.metafile?.outputs ?? {})[0];
     const packages = new Set(
       Object.keys(output?.inputs ?? {})
         .map(packageOf)
@@ -136,22 +221,6 @@ export async function measureBundles(
     writeFileSync(mappedFile, mappedBundle);
     writeFileSync(`${mappedFile}.map`, map);
 
-    const fnTimes: ImportTime[] = [];
-    const floorTimes: ImportTime[] = [];
-    const mappedTimes: ImportTime[] = [];
-    await importTime(outfile); // warm the file cache once for each
-    await importTime(floorFile);
-    await importTime(mappedFile, ['--enable-source-maps']);
-    for (let i = 0; i < runs; i += 1) {
-      fnTimes.push(await importTime(outfile));
-      floorTimes.push(await importTime(floorFile));
-      mappedTimes.push(await importTime(mappedFile, ['--enable-source-maps']));
-    }
-    const mappedCpu = median(mappedTimes.map((t) => t.cpuMs));
-    const wall = { fn: median(fnTimes.map((t) => t.ms)), floor: median(floorTimes.map((t) => t.ms)) };
-    const cpu = { fn: median(fnTimes.map((t) => t.cpuMs)), floor: median(floorTimes.map((t) => t.cpuMs)) };
-    const bundleBytes = statSync(outfile).size;
-    const floorBytes = statSync(floorFile).size;
     // What the function carries beyond the floor, by package (our own sources as one group).
     const extra = new Map<string, number>();
     for (const [path, info] of Object.entries(output?.inputs ?? {})) {
@@ -163,34 +232,69 @@ export async function measureBundles(
       .map(([path, bytes]) => ({ path, bytes }))
       .sort((a, b) => b.bytes - a.bytes)
       .slice(0, 8);
+    built.push({ name, outfile, floorFile, mappedFile, mapBytes: map.length, clients, extraInputs });
+  }
+
+  // Every bundle in one loop (importSchedule), so all of them share the same minutes of load.
+  for (const b of built) {
+    await importTime(b.outfile); // warm the file cache once for each
+    await importTime(b.floorFile);
+    await importTime(b.mappedFile, ['--enable-source-maps']);
+  }
+  const pairs: PairedImports[] = built.map(() => ({ fn: [], floor: [] }));
+  // The source-mapped import right after each pair: its CPU against the pair's floor.
+  const mapped: ImportTime[][] = built.map(() => []);
+  const schedule = importSchedule(built.length, runs);
+  for (const [i, { bundle, first }] of schedule.entries()) {
+    const b = built[bundle];
+    const p = pairs[bundle];
+    if (b === undefined || p === undefined) continue;
+    if (first === 'function') {
+      p.fn.push(await importTime(b.outfile));
+      p.floor.push(await importTime(b.floorFile));
+    } else {
+      p.floor.push(await importTime(b.floorFile));
+      p.fn.push(await importTime(b.outfile));
+    }
+    mapped[bundle]?.push(await importTime(b.mappedFile, ['--enable-source-maps']));
+    if ((i + 1) % built.length === 0) log(`bundles: round ${(i + 1) / built.length} of ${runs} imported`);
+  }
+
+  return built.map((b, i) => {
+    const mappedCpu = (mapped[i] ?? []).map((t) => t.cpuMs);
+    const bundleBytes = statSync(b.outfile).size;
+    const floorBytes = statSync(b.floorFile).size;
     const result: BundleResult = {
-      name,
-      clients,
+      name: b.name,
+      clients: b.clients,
       bundleBytes,
       floorBytes,
       sizeRatio: round(bundleBytes / floorBytes, 2),
-      importMs: round(wall.fn, 1),
-      floorImportMs: round(wall.floor, 1),
-      importRatio: round(wall.fn / wall.floor, 2),
-      importCpuMs: round(cpu.fn, 1),
-      floorImportCpuMs: round(cpu.floor, 1),
-      importCpuRatio: round(cpu.fn / cpu.floor, 2),
-      mapBytes: map.length,
-      mappedImportCpuMs: round(mappedCpu, 1),
-      mappedImportCpuRatio: round(mappedCpu / cpu.floor, 2),
-      extraInputs,
+      ...importFigures(pairs[i] ?? { fn: [], floor: [] }),
+      mapBytes: b.mapBytes,
+      mappedImportCpuMs: round(median(mappedCpu), 1),
+      mappedImportCpuRatio: round(
+        median(
+          pairedRatios(
+            mappedCpu,
+            (pairs[i]?.floor ?? []).map((t) => t.cpuMs),
+          ),
+        ),
+        2,
+      ),
+      extraInputs: b.extraInputs,
     };
+    const iv = result.importRatioInterval;
     log(
-      `bundles: ${name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ${result.importMs} ms (floor ${result.floorImportMs} ms), CPU ${result.importCpuMs} ms (floor ${result.floorImportCpuMs} ms), with its source map ${result.mappedImportCpuMs} ms`,
+      `bundles: ${b.name} ${(bundleBytes / 1024).toFixed(0)} KB (floor ${(floorBytes / 1024).toFixed(0)} KB), import ratio ${result.importRatio} [${iv?.low}, ${iv?.high}] ${result.importVerdict}, CPU with its source map ${result.mappedImportCpuMs} ms`,
     );
-    results.push(result);
-  }
-  return results;
+    return result;
+  });
 }
 
 // By itself: the bundles only, into a fresh temporary directory, printed as the report prints them.
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const runs = Math.max(1, Number(process.env.BENCH_IMPORT_RUNS ?? '15'));
+  const runs = Math.max(1, Number(process.env.BENCH_IMPORT_RUNS ?? '16'));
   const results = await measureBundles(mkdtempSync(join(tmpdir(), 'order-fanout-bundles-')), runs, console.error);
   console.log(bundleSection(results).join('\n'));
 }

@@ -146,6 +146,27 @@ export function startDrainers(
   };
 }
 
+/**
+ * The calls Lambda's pollers make, which the local runtime makes for each function through the
+ * fault proxy under the function's name (the IAM gate authorises them with its role, as AWS does).
+ * They are the runtime's, not the function's: the ceiling never replays them (a replayed 20 s long
+ * poll would be a 20 s wait), and the bench counts them apart from the functions' calls.
+ */
+export const RUNTIME_ACTIONS: ReadonlySet<string> = new Set([
+  'SQS.ReceiveMessage',
+  'SQS.DeleteMessageBatch',
+  'SQS.ChangeMessageVisibility',
+  'SQS.ChangeMessageVisibilityBatch',
+  'DynamoDB.GetRecords',
+  'DynamoDB.GetShardIterator',
+  'DynamoDB.DescribeStream',
+  'DynamoDB.ListStreams',
+]);
+
+/** A function's own calls, without the runtime's pollers' (RUNTIME_ACTIONS). */
+export const withoutRuntime = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([api]) => !RUNTIME_ACTIONS.has(api)));
+
 /** One order's requests, in the order the proxy received them. */
 export interface RecordedOrder {
   orderId: string;
@@ -179,10 +200,11 @@ export function groupByOrder(
   requests: readonly RecordedRequest[],
   ordersTable: string,
 ): { orders: RecordedOrder[]; unassigned: number } {
-  const ids = placedOrderIds(requests, ordersTable);
+  const own = requests.filter((r) => !RUNTIME_ACTIONS.has(r.action));
+  const ids = placedOrderIds(own, ordersTable);
   const byId = new Map(ids.map((orderId) => [orderId, { orderId, requests: [] as RecordedRequest[] }]));
   const pending = new Map<string, RecordedRequest[]>();
-  for (const request of requests) {
+  for (const request of own) {
     const order = ids.find((id) => request.body.includes(id));
     const group = order === undefined ? undefined : byId.get(order);
     if (group === undefined) {
@@ -247,6 +269,35 @@ export interface CeilingResult {
   unseen: number;
 }
 
+/** One run of runCeiling with its raw latencies, so that rounds of one level can be combined. */
+export interface CeilingRun extends CeilingResult {
+  latencies: number[];
+}
+
+/** One level's ceiling from its rounds: every replayed order's latency, orders/s over the rounds' own wall times summed. */
+export function combineCeilingRounds(rounds: readonly CeilingRun[]): CeilingResult {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('combineCeilingRounds: no rounds');
+  const latencies = rounds.flatMap((r) => r.latencies);
+  const orders = rounds.reduce((sum, r) => sum + r.orders, 0);
+  const wallSeconds = rounds.reduce((sum, r) => sum + r.wallSeconds, 0);
+  return {
+    concurrency: first.concurrency,
+    orders,
+    wallSeconds: round(wallSeconds, 2),
+    ordersPerSecond: wallSeconds > 0 ? round(orders / wallSeconds, 2) : 0,
+    latencyMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p95: Math.round(percentile(latencies, 95)),
+      p99: Math.round(percentile(latencies, 99)),
+    },
+    recordedOrders: rounds.reduce((sum, r) => sum + r.recordedOrders, 0),
+    unassigned: rounds.reduce((sum, r) => sum + r.unassigned, 0),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    unseen: rounds.reduce((sum, r) => sum + r.unseen, 0),
+  };
+}
+
 export async function runCeiling(options: {
   /** The fault proxy: the replay takes the functions' path (proxy → counter → emulator), attributed to each function. */
   proxyUrl: string;
@@ -259,7 +310,7 @@ export async function runCeiling(options: {
   watcher: FinalWatcher;
   /** Give up on seeing one order's final event after this long (default 30 s). */
   orderTimeoutMs?: number;
-}): Promise<CeilingResult> {
+}): Promise<CeilingRun> {
   const { proxyUrl, concurrency, orders, source, mirror, watcher } = options;
   const timeoutMs = options.orderTimeoutMs ?? 30_000;
   const grouped = groupByOrder(options.recorded, source.ordersTable);
@@ -338,5 +389,6 @@ export async function runCeiling(options: {
     unassigned: grouped.unassigned,
     errors,
     unseen,
+    latencies,
   };
 }

@@ -21,7 +21,7 @@ interface Assumption {
  * Lambda memory: infra/modules/order-fanout/main.tf's default_memory_size, which neither envs/local
  * nor envs/aws overrides by default (function_settings).
  */
-const MEMORY_MB = 256;
+export const MEMORY_MB = 256;
 
 // The records the functions write, for the bench's orders (one line, UUID ids, its 8-character
 // product ids and customer ids), typed by the functions' own types so that they follow the schemas.

@@ -200,8 +200,78 @@ const orderBody = (i: number): string =>
     paymentToken: 'tok_visa',
   });
 
+/** One run of runLevel with its raw samples, so that rounds of one level can be combined (combineRounds). */
+export interface LevelRun extends LevelResult {
+  samples: { latencies: number[]; posts: number[]; failures: string[] };
+}
+
+/** The level's figures from its samples: percentiles, orders/s over the wall time from the first POST to the last final. */
+function summarise(
+  concurrency: number,
+  orders: number,
+  counts: { confirmed: number; cancelled: number },
+  samples: LevelRun['samples'],
+  wallMs: number,
+  window: { startedAt: number; endedAt: number },
+): LevelRun {
+  const { latencies, posts, failures } = samples;
+  const wallSeconds = wallMs / 1000;
+  const done = counts.confirmed + counts.cancelled;
+  return {
+    concurrency,
+    orders,
+    confirmed: counts.confirmed,
+    cancelled: counts.cancelled,
+    failed: failures.length,
+    failures: failures.slice(0, 10),
+    wallSeconds: round(wallSeconds, 2),
+    ordersPerSecond: wallSeconds > 0 ? round(done / wallSeconds, 2) : 0,
+    latencyMs: {
+      p50: Math.round(percentile(latencies, 50)),
+      p95: Math.round(percentile(latencies, 95)),
+      p99: Math.round(percentile(latencies, 99)),
+      max: Math.round(percentile(latencies, 100)),
+    },
+    postMs: {
+      p50: Math.round(percentile(posts, 50)),
+      p95: Math.round(percentile(posts, 95)),
+      p99: Math.round(percentile(posts, 99)),
+    },
+    startedAt: window.startedAt,
+    endedAt: window.endedAt,
+    samples,
+  };
+}
+
+/**
+ * One level from its rounds (the pipeline's rounds, run alternately with the ceiling's): the
+ * percentiles of every order of every round, and orders/s as all the orders over the rounds' own
+ * wall times summed (the ceiling's rounds and the drains between them are not the pipeline's time).
+ */
+export function combineRounds(rounds: readonly LevelRun[]): LevelRun {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('combineRounds: no rounds');
+  const samples = {
+    latencies: rounds.flatMap((r) => r.samples.latencies),
+    posts: rounds.flatMap((r) => r.samples.posts),
+    failures: rounds.flatMap((r) => r.samples.failures),
+  };
+  const wallMs = rounds.reduce((sum, r) => sum + (r.endedAt - r.startedAt), 0);
+  return summarise(
+    first.concurrency,
+    rounds.reduce((sum, r) => sum + r.orders, 0),
+    {
+      confirmed: rounds.reduce((sum, r) => sum + r.confirmed, 0),
+      cancelled: rounds.reduce((sum, r) => sum + r.cancelled, 0),
+    },
+    samples,
+    wallMs,
+    { startedAt: first.startedAt, endedAt: rounds.at(-1)?.endedAt ?? first.endedAt },
+  );
+}
+
 /** Places `orders` orders with `concurrency` in flight, each awaited to its final status. */
-export async function runLevel(options: LoadOptions): Promise<LevelResult> {
+export async function runLevel(options: LoadOptions): Promise<LevelRun> {
   const { apiUrl, watcher, concurrency, orders } = options;
   const timeoutMs = options.orderTimeoutMs ?? 120_000;
   const latencies: number[] = [];
@@ -252,31 +322,10 @@ export async function runLevel(options: LoadOptions): Promise<LevelResult> {
     }),
   );
   const endedAt = lastFinal === 0 ? Date.now() : lastFinal;
-  const wallSeconds = (endedAt - startedAt) / 1000;
-  const done = confirmed + cancelled;
-  return {
-    concurrency,
-    orders,
-    confirmed,
-    cancelled,
-    failed: failures.length,
-    failures: failures.slice(0, 10),
-    wallSeconds: round(wallSeconds, 2),
-    ordersPerSecond: round(done / wallSeconds, 2),
-    latencyMs: {
-      p50: Math.round(percentile(latencies, 50)),
-      p95: Math.round(percentile(latencies, 95)),
-      p99: Math.round(percentile(latencies, 99)),
-      max: Math.round(percentile(latencies, 100)),
-    },
-    postMs: {
-      p50: Math.round(percentile(posts, 50)),
-      p95: Math.round(percentile(posts, 95)),
-      p99: Math.round(percentile(posts, 99)),
-    },
+  return summarise(concurrency, orders, { confirmed, cancelled }, { latencies, posts, failures }, endedAt - startedAt, {
     startedAt,
     endedAt,
-  };
+  });
 }
 
 /** Resolves once every queue is empty (visible and in flight) twice in a row; returns the wait in ms. */

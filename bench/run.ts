@@ -6,8 +6,10 @@
 //   BENCH_LEVELS=1,4,16,32     orders in flight per level
 //   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
 //   BENCH_CEILING=1            0 skips the ceiling replay
-//   BENCH_CEILING_ORDERS=100   orders replayed per level for the ceiling (at most the level's own)
-//   BENCH_IMPORT_RUNS=15       fresh processes per bundle for the cold-import median
+//   BENCH_ROUNDS=8             rounds per level: the pipeline and the ceiling alternate, one round each (bench/efficiency.ts)
+//   BENCH_IAM=0                1 enforces the IAM gate as make up does (the ceiling cannot run then: set BENCH_CEILING=0)
+//   BENCH_DUPLICATES=20        OrderPlaced events published again at the end, to measure a duplicate's cost (bench/duplicates.ts)
+//   BENCH_IMPORT_RUNS=16       pairs (function, floor) per bundle for the cold-import ratio and its interval
 //   BENCH_BUNDLES=1            0 skips the bundle measurements (a reduced run of the pipeline only)
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,22 +24,32 @@ import { customerTokens } from '../local/stack/token.js';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { clients } from './aws.js';
 import { measureBundles } from './bundles.js';
-import { mirrorStack, runCeiling, startDrainers, type CallMix, type CeilingResult } from './ceiling.js';
+import {
+  combineCeilingRounds,
+  mirrorStack,
+  runCeiling,
+  startDrainers,
+  type CallMix,
+  type CeilingRun,
+  withoutRuntime,
+} from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
 import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
 import {
   BENCH_CUSTOMERS,
   benchCustomer,
   drained,
+  combineRounds,
   FinalWatcher,
   queueDepth,
   runLevel,
   stockProducts,
-  type LevelResult,
+  type LevelRun,
 } from './load.js';
-import { levelCost, writeReport } from './report.js';
-import type { BenchResults, InvocationStats } from './results.js';
-import { diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
+import { efficiencyFigures, roundOrder, roundSizes } from './efficiency.js';
+import { levelCost, modelledScenarios, writeReport } from './report.js';
+import type { BenchResults, InvocationStats, RoundPair } from './results.js';
+import { addCounts, diffCounts, mean, perOrder, percentile, round, total, type Counts } from './stats.js';
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const config = {
@@ -48,15 +60,16 @@ const config = {
     .filter((n) => n > 0),
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
-  ceilingOrders: Number(env('BENCH_CEILING_ORDERS', '100')),
-  importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '15'))),
+  rounds: Math.max(1, Number(env('BENCH_ROUNDS', '8'))),
+  duplicates: Math.max(0, Number(env('BENCH_DUPLICATES', '20'))),
+  iam: env('BENCH_IAM', '0') === '1',
+  importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '16'))),
   bundles: env('BENCH_BUNDLES', '1') !== '0',
   out: env('BENCH_OUT', join(import.meta.dirname, 'results')),
 };
 /** The benchmark's queue of final events (bench/load.ts), and of its mirror's for the ceiling. */
 const FINAL_QUEUE = 'bench-final';
 const perLevel = Math.max(1, Math.floor(config.orders / config.levels.length));
-const ceilingPerLevel = Math.max(1, Math.min(perLevel, config.ceilingOrders));
 
 const began = performance.now();
 const step = (message: string): void =>
@@ -166,7 +179,7 @@ const results: BenchResults = {
     platform: `${process.platform} ${process.arch}`,
     loadAverageAtStart: loadavg().map((l) => round(l, 1)),
   },
-  config: { ...config, ordersPerLevel: perLevel, ceilingOrdersPerLevel: ceilingPerLevel },
+  config: { ...config, ordersPerLevel: perLevel },
   phases: {},
   levels: [],
   bundles: [],
@@ -178,6 +191,9 @@ const emulatorPort = await freePort();
 const t = performance.now();
 const emulator = await startEmulator({ port: emulatorPort, logFile: join(stateDir, 'emulator.log') });
 results.phases.emulator = Math.round(performance.now() - t);
+results.phaseSpans = [
+  { phase: 'emulator', startMs: Math.round(t - began), endMs: Math.round(performance.now() - began) },
+];
 step(`emulator: moto_server pid ${String(emulator.pid)} on ${emulator.url} (${results.phases.emulator} ms)`);
 const counter = await startCounter(emulator.url);
 step(`call counter on ${counter.url}`);
@@ -201,6 +217,11 @@ try {
     // The design's bare names: the call mix, the ceiling and the cost model key the calls by the
     // function that made them ("order-api"), as results in bench/results/ do.
     namePrefix: '',
+    // The IAM gate (local/iam/) is off unless BENCH_IAM=1: the ceiling replays the functions' requests
+    // against mirror tables and a mirror topic that no function's role grants, so the gate denies
+    // every one of them and the ceiling never completes an order. With it off, neither side pays the
+    // gate's cost: an emulation cost that AWS's own authorisation does not add to our code's time.
+    iam: config.iam,
     step: (m) => step(m),
     verbose,
     onReport,
@@ -208,6 +229,12 @@ try {
   stopStack = () => stack.stop();
   const { emulator: _reused, ...stackPhases } = stack.timings;
   Object.assign(results.phases, stackPhases);
+  // The stack found the bench's emulator already running: its own "emulator" phase is that look.
+  results.phaseSpans?.push(
+    ...stack.spans
+      .filter((p) => p.phase !== 'emulator')
+      .map((p) => ({ phase: p.phase, startMs: Math.round(p.startMs - began), endMs: Math.round(p.endMs - began) })),
+  );
   step(`stack up: ${JSON.stringify(results.phases)}`);
   const faultProxy = stack.faultProxy;
   if (faultProxy === undefined) throw new Error('the stack started without its fault proxy');
@@ -250,74 +277,172 @@ try {
   }
 
   for (const concurrency of config.levels) {
-    step(`pipeline: ${perLevel} orders, ${concurrency} in flight`);
+    const sizes = roundSizes(perLevel, config.rounds, concurrency);
+    step(
+      `level ${concurrency} in flight: ${sizes.length} rounds of ${sizes.join('/')} orders` +
+        (ceilingSetup === undefined ? '' : ', pipeline and ceiling alternating (bench/efficiency.ts)'),
+    );
     invocations = [];
     logLines = {};
     logBytes = {};
-    const callsBefore = await counterStats(counter.url);
-    const fnBefore = structuredClone(faultProxy.stats().byFunction);
-    faultProxy.record(true); // what the ceiling replays
-    const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const pipeline: LevelResult = await runLevel({
-      apiUrl: stack.apiUrl,
-      watcher,
-      concurrency,
-      orders: perLevel,
-      tokenFor,
-    });
-    const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
-    const cpuWindowMs = Date.now() - pipeline.startedAt;
-    const drainMs = await drained(admin.sqs, queueUrls);
-    faultProxy.record(false);
-    const calls = diffCounts(await counterStats(counter.url), callsBefore);
-    const byFunction: CallMix = {};
-    for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
-      const delta = diffCounts(counts, fnBefore[fn] ?? {});
-      if (Object.keys(delta).length > 0) byFunction[fn] = perOrder(delta, perLevel);
-    }
-    const functionCalls = Object.values(byFunction).reduce((s, c) => s + total(c), 0);
-    step(
-      `pipeline: ${pipeline.ordersPerSecond} orders/s, p50 ${pipeline.latencyMs.p50} ms, p95 ${pipeline.latencyMs.p95} ms; ` +
-        `${round(total(calls) / perLevel, 1)} AWS calls/order at the emulator (${round(functionCalls, 1)} by the functions); tail drained in ${drainMs} ms`,
-    );
+    const pipelineRuns: LevelRun[] = [];
+    const ceilingRuns: (CeilingRun & { calls: Counts })[] = [];
+    const pairs: Omit<RoundPair, 'efficiency'>[] = [];
+    let calls: Counts = {};
+    const fnCalls: Record<string, Counts> = {};
+    const cpuUsed: CpuSnapshot = {};
+    let cpuWindowMs = 0;
+    let drainMs = 0;
 
-    let ceiling: (CeilingResult & { callsPerOrder: Counts }) | undefined;
-    if (ceilingSetup !== undefined && ceilingWatcher !== undefined) {
-      step(`ceiling: ${ceilingPerLevel} orders, ${concurrency} in flight`);
+    /** One pipeline round: its orders, then its tail drained; the calls and CPU it cost added to the level's. */
+    const pipelineRound = async (orders: number): Promise<LevelRun> => {
+      const callsBefore = await counterStats(counter.url);
+      const fnBefore = structuredClone(faultProxy.stats().byFunction);
+      faultProxy.record(true); // what the next ceiling round replays
+      const cpuBefore = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+      const run = await runLevel({ apiUrl: stack.apiUrl, watcher, concurrency, orders, tokenFor });
+      const cpuAfter = cpuSnapshot({ emulator: emulator.pid, counter: counter.child.pid });
+      cpuWindowMs += Date.now() - run.startedAt;
+      for (const [key, ms] of Object.entries(cpuAfter)) cpuUsed[key] = (cpuUsed[key] ?? 0) + ms - (cpuBefore[key] ?? 0);
+      drainMs += await drained(admin.sqs, queueUrls);
+      faultProxy.record(false);
+      calls = addCounts(calls, diffCounts(await counterStats(counter.url), callsBefore));
+      for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction))
+        fnCalls[fn] = addCounts(fnCalls[fn] ?? {}, withoutRuntime(diffCounts(counts, fnBefore[fn] ?? {})));
+      pipelineRuns.push(run);
+      return run;
+    };
+
+    /** One ceiling round: the latest pipeline round's orders replayed, then its mirror queues drained. */
+    const ceilingRound = async (orders: number): Promise<CeilingRun | undefined> => {
+      if (ceilingSetup === undefined || ceilingWatcher === undefined) return undefined;
       const before = await counterStats(counter.url);
-      const result = await runCeiling({
+      const run = await runCeiling({
         proxyUrl: faultProxy.url,
         recorded: faultProxy.recorded(),
         concurrency,
-        orders: ceilingPerLevel,
+        orders,
         source: ceilingSource,
         mirror: ceilingSetup,
         watcher: ceilingWatcher,
       });
       await drained(admin.sqs, ceilingSetup.queueUrls);
-      ceiling = {
-        ...result,
-        callsPerOrder: perOrder(diffCounts(await counterStats(counter.url), before), ceilingPerLevel),
-      };
+      ceilingRuns.push({ ...run, calls: diffCounts(await counterStats(counter.url), before) });
+      return run;
+    };
+
+    for (const [r, orders] of sizes.entries()) {
+      const order = roundOrder(r);
+      const done: { pipeline?: LevelRun; ceiling?: CeilingRun } = {};
+      for (const side of order) {
+        if (side === 'pipeline') done.pipeline = await pipelineRound(orders);
+        else done.ceiling = await ceilingRound(orders);
+      }
+      const { pipeline, ceiling } = done;
+      if (pipeline !== undefined && ceiling !== undefined)
+        pairs.push({ pipeline: pipeline.ordersPerSecond, ceiling: ceiling.ordersPerSecond, first: order[0] });
       step(
-        `ceiling: ${result.ordersPerSecond} orders/s (efficiency ${round(pipeline.ordersPerSecond / result.ordersPerSecond, 2)}), ` +
-          `replaying ${result.recordedOrders} recorded orders (${result.unassigned} recorded requests named no order; ` +
-          `${result.unseen} final events not seen)`,
+        `round ${r + 1}/${sizes.length}: pipeline ${pipeline?.ordersPerSecond ?? '?'} orders/s (p50 ${pipeline?.latencyMs.p50 ?? '?'} ms)` +
+          (ceiling === undefined
+            ? ''
+            : `, ceiling ${ceiling.ordersPerSecond} orders/s (${order[0]} first; ratio ${round((pipeline?.ordersPerSecond ?? 0) / ceiling.ordersPerSecond, 2)}; ` +
+              `${ceiling.recordedOrders} recorded orders replayed, ${ceiling.unassigned} requests named no order, ${ceiling.unseen} final events not seen)`),
       );
     }
+
+    const { samples: _samples, ...pipeline } = combineRounds(pipelineRuns);
+    const placed = pipeline.orders;
+    const byFunction: CallMix = {};
+    for (const [fn, counts] of Object.entries(fnCalls))
+      if (Object.keys(counts).length > 0) byFunction[fn] = perOrder(counts, placed);
+    const functionCalls = Object.values(byFunction).reduce((sum, c) => sum + total(c), 0);
+    const ceilingOrders = ceilingRuns.reduce((sum, r) => sum + r.orders, 0);
+    const ceiling =
+      ceilingRuns.length === 0
+        ? undefined
+        : {
+            ...combineCeilingRounds(ceilingRuns),
+            callsPerOrder: perOrder(
+              ceilingRuns.reduce<Counts>((sum, r) => addCounts(sum, r.calls), {}),
+              ceilingOrders,
+            ),
+          };
+    const figures = pairs.length === 0 ? undefined : efficiencyFigures(pairs);
+    const interval = figures?.efficiencyInterval;
+    step(
+      `level ${concurrency}: pipeline ${pipeline.ordersPerSecond} orders/s, p50 ${pipeline.latencyMs.p50} ms, p95 ${pipeline.latencyMs.p95} ms; ` +
+        `${round(total(calls) / placed, 1)} AWS calls/order at the emulator (${round(functionCalls, 1)} by the functions)` +
+        (figures === undefined
+          ? ''
+          : `; efficiency ${figures.efficiency} [${interval?.low ?? '–'}, ${interval?.high ?? '–'}] ${figures.efficiencyVerdict} (median of ${pairs.length} rounds)`),
+    );
 
     results.levels.push({
       ...pipeline,
       drainMs,
-      callsPerOrder: perOrder(calls, perLevel),
-      totalCallsPerOrder: round(total(calls) / perLevel, 1),
+      callsPerOrder: perOrder(calls, placed),
+      totalCallsPerOrder: round(total(calls) / placed, 1),
       functionCallsPerOrder: round(functionCalls, 1),
       byFunction,
-      cpuShare: cpuShares(cpuAfter, cpuBefore, cpuWindowMs),
-      invocations: invocationStats(perLevel),
+      cpuShare: cpuShares(cpuUsed, {}, cpuWindowMs),
+      invocations: invocationStats(placed),
       ceiling,
-      efficiency: ceiling === undefined ? undefined : round(pipeline.ordersPerSecond / ceiling.ordersPerSecond, 2),
+      ...(figures ?? {}),
     });
+  }
+
+  // 3. What a duplicate OrderPlaced costs (bench/duplicates.ts): order-publisher's own publishes of the
+  // last pipeline round, sent again byte for byte as order-publisher, and what the consumers did.
+  const again = faultProxy
+    .recorded()
+    .filter((r) => r.function === 'order-publisher' && r.action === 'SNS.Publish')
+    .slice(0, config.duplicates);
+  if (again.length > 0) {
+    step(`duplicates: publishing ${again.length} OrderPlaced events again, as the stream backstop would`);
+    invocations = [];
+    logLines = {};
+    logBytes = {};
+    const fnBefore = structuredClone(faultProxy.stats().byFunction);
+    for (const request of again) {
+      const response = await fetch(`${faultProxy.url}/fn/order-publisher${request.path}`, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+      });
+      await response.arrayBuffer();
+      if (response.status >= 400) throw new Error(`publishing a duplicate failed: ${response.status}`);
+    }
+    await drained(admin.sqs, queueUrls);
+    const n = again.length;
+    const calls: CallMix = {};
+    for (const [fn, counts] of Object.entries(faultProxy.stats().byFunction)) {
+      const delta = withoutRuntime(diffCounts(counts, fnBefore[fn] ?? {}));
+      if (fn !== 'order-publisher' && Object.keys(delta).length > 0) calls[fn] = perOrder(delta, n);
+    }
+    const stats = invocationStats(n);
+    const per = (pick: (i: InvocationStats) => number) =>
+      Object.fromEntries(Object.entries(stats).map(([fn, i]) => [fn, round(pick(i) / n, 3)]));
+    results.duplicateProbe = {
+      duplicates: n,
+      publishBytes: Math.round(mean(again.map((r) => Buffer.byteLength(r.body)))),
+      calls,
+      invocations: per((i) => i.invocations),
+      records: Object.fromEntries(
+        [...new Set(invocations.map((i) => i.fn))].map((fn) => [
+          fn,
+          round(invocations.filter((i) => i.fn === fn).reduce((sum, i) => sum + i.batch, 0) / n, 3),
+        ]),
+      ),
+      billedMs: per((i) => i.billedMs ?? 0),
+      logBytes: per((i) => i.logBytes ?? 0),
+    };
+    step(
+      `duplicates: per duplicate ${JSON.stringify(results.duplicateProbe.invocations)} invocations, ` +
+        `${round(
+          Object.values(calls).reduce((sum, c) => sum + total(c), 0),
+          2,
+        )} AWS calls by the consumers`,
+    );
   }
 
   results.dlqDepth = await queueDepth(admin.sqs, stack.outputs.dlq_url);
@@ -335,7 +460,9 @@ try {
 
 // 2. Bundles, on a quiet machine (everything above is stopped).
 if (config.bundles) {
-  step(`bundles: size and cold import (median of ${config.importRuns}) against the floor`);
+  step(
+    `bundles: size and cold import against the floor (${config.importRuns} pairs per bundle, all bundles interleaved)`,
+  );
   results.bundles = await measureBundles(join(stateDir, 'bundles'), config.importRuns, step);
 }
 
@@ -354,6 +481,10 @@ for (const cost of results.cost) {
     `cost per million orders at ${cost.concurrency} in flight (${prices.region}, on-demand, ${prices.date}): $${cost.total.toFixed(2)}; biggest: ${biggest}`,
   );
 }
+for (const { label, options, modelled } of modelledScenarios())
+  step(
+    `modelled on AWS, POST → final status: ${label}, ${options.fanout} fan-out: p50 ${Math.round(modelled.p50)} ms, p99 ${Math.round(modelled.p99)} ms (bound ${Math.round(modelled.p99Bound)} ms)`,
+  );
 step(`wrote ${written.join(', ')}`);
 step(`logs kept in ${stateDir} (runtime.log, emulator.log)`);
 process.exit(0);

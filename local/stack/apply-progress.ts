@@ -19,6 +19,8 @@ export interface ApplyProgress {
   summary(now?: number): string;
   /** Resources finished so far. */
   readonly done: number;
+  /** Whether the plan is done (Terraform reported the plan's change summary). */
+  readonly planned: boolean;
   /** The errors Terraform reported, as it words them. */
   errors(): string[];
 }
@@ -76,6 +78,9 @@ export function createApplyProgress(): ApplyProgress {
     summary,
     get done() {
       return done;
+    },
+    get planned() {
+      return total !== undefined;
     },
     errors: () => [...errors],
   };

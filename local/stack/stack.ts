@@ -10,6 +10,7 @@ import { createIamGate, type IamReport } from '../iam/gate.js';
 import { startRuntime, type RuntimeReport } from '../runtime/index.js';
 import { seed } from './seed.js';
 import { distDir as defaultDistDir } from '../paths.js';
+import type { Span } from './phases.js';
 import * as terraform from './terraform.js';
 
 /**
@@ -106,6 +107,8 @@ export interface Stack {
   outputs: StackOutputs;
   /** Phase durations in milliseconds, as measured by this start. */
   timings: Record<string, number>;
+  /** The same phases as wall-clock spans (performance.now()): some run side by side (local/stack/phases.ts). */
+  spans: Span[];
   emulator: Emulator;
   faultProxy?: FaultProxy;
   /** What the IAM gate allowed and denied, per role (undefined when IAM is not enforced). */
@@ -113,12 +116,19 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function timed<T>(timings: Record<string, number>, phase: string, work: () => Promise<T>): Promise<T> {
+async function timed<T>(
+  timings: Record<string, number>,
+  spans: Span[],
+  phase: string,
+  work: () => Promise<T>,
+): Promise<T> {
   const started = performance.now();
   try {
     return await work();
   } finally {
-    timings[phase] = Math.round(performance.now() - started);
+    const ended = performance.now();
+    timings[phase] = Math.round(ended - started);
+    spans.push({ phase, startMs: started, endMs: ended });
   }
 }
 
@@ -126,6 +136,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   Object.assign(process.env, LOCAL_AWS_ENV);
   const step = options.step ?? (() => {});
   const timings: Record<string, number> = {};
+  const spans: Span[] = [];
   mkdirSync(options.stateDir, { recursive: true });
   const distDir = options.distDir ?? defaultDistDir;
   const deployment =
@@ -136,11 +147,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     `emulator: looking for an AWS emulator on 127.0.0.1:${options.emulatorPort}; build: bundling every function; terraform: init`,
   );
   const [started, built, initialised] = await Promise.allSettled([
-    timed(timings, 'emulator', () =>
+    timed(timings, spans, 'emulator', () =>
       startEmulator({ port: options.emulatorPort, logFile: join(options.stateDir, 'emulator.log') }),
     ),
-    timed(timings, 'build', () => Promise.all(functionNames().map((name) => buildFunction(name, distDir)))),
-    timed(timings, 'init', () => deployment.init(options.verbose)),
+    timed(timings, spans, 'build', () => Promise.all(functionNames().map((name) => buildFunction(name, distDir)))),
+    timed(timings, spans, 'init', () => deployment.init(options.verbose)),
   ]);
   if (started.status === 'rejected') throw started.reason;
   const emulator = started.value;
@@ -169,15 +180,29 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     step(
       `terraform: apply ${deployment.name} (at least ~50 s: two SQS steps of ~25 s each, the DLQ, then the queues that name it)`,
     );
-    const outputs = (await timed(timings, 'apply', () =>
-      deployment.apply({ ...tf, onProgress }),
+    // The apply's plan and its changes, apart: the plan ends when Terraform reports its change summary.
+    const applyStarted = performance.now();
+    let plannedAt: number | undefined;
+    const onPlanned = () => {
+      plannedAt = performance.now();
+      timings.plan = Math.round(plannedAt - applyStarted);
+      spans.push({ phase: 'plan', startMs: applyStarted, endMs: plannedAt });
+    };
+    const outputs = (await timed(timings, spans, 'apply', () =>
+      deployment.apply({ ...tf, onProgress, onPlanned }),
     )) as unknown as StackOutputs;
+    // "apply" is what follows the plan (the whole command when no plan was reported).
+    const applySpan = spans.at(-1);
+    if (plannedAt !== undefined && applySpan?.phase === 'apply') {
+      applySpan.startMs = plannedAt;
+      timings.apply = Math.round(applySpan.endMs - plannedAt);
+    }
     step(`terraform: every name carries the prefix "${outputs.name_prefix}"`);
 
     step('seed: inventory from local/stack/seed/products.json');
     const inventory = outputs.table_names.inventory;
     if (inventory === undefined) throw new Error('the stack has no inventory table (outputs.table_names)');
-    const created = await timed(timings, 'seed', () => seed(emulator.url, inventory));
+    const created = await timed(timings, spans, 'seed', () => seed(emulator.url, inventory));
     step(`seed: ${created} new products`);
 
     const iam = options.iam ?? true;
@@ -194,7 +219,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.faultProxy && faultProxy) step(`fault proxy: the functions' AWS calls go through ${faultProxy.url}`);
 
     step('runtime: discovering functions, event source mappings and the API');
-    const runtime = await timed(timings, 'runtime', () =>
+    const runtime = await timed(timings, spans, 'runtime', () =>
       startRuntime({
         endpoint: emulator.url,
         distDir,
@@ -218,6 +243,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       consoleUrl: runtime.consoleUrl,
       outputs,
       timings,
+      spans,
       emulator,
       faultProxy,
       ...(gate === undefined ? {} : { iamReport: () => gate.report() }),

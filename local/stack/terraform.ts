@@ -18,6 +18,8 @@ export interface TerraformOptions {
   onOutput?: (chunk: string) => void;
   /** Apply's progress ("12/40 done; waiting on …"), every few seconds while it runs. */
   onProgress?: (summary: string) => void;
+  /** Called once, when the apply's plan is done and its changes begin (make up reports plan and apply apart). */
+  onPlanned?: () => void;
   /**
    * The configuration, infra/envs/local by default, applied with the emulator's variables (endpoint,
    * functions_endpoint, the mappings disabled). Another one gets only dist_dir and `vars`: its own
@@ -112,8 +114,13 @@ export async function apply(o: TerraformOptions): Promise<Record<string, unknown
     o.onProgress?.(reported);
   };
   let reportedDone = 0;
+  let planned = false;
   const onLine = (line: string) => {
     const text = progress.read(line);
+    if (!planned && progress.planned) {
+      planned = true;
+      o.onPlanned?.();
+    }
     if (text) o.onOutput?.(`${text}\n`);
     if (progress.done !== reportedDone && Date.now() - reportedAt >= PROGRESS_MIN_MS) {
       reportedDone = progress.done;

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { functionNames } from '../../build.mjs';
 import { createNarrator } from './narrate.js';
 import type { RuntimeReport } from '../runtime/index.js';
+import { phaseReport } from './phases.js';
 import { DEFAULT_NAME_PREFIX, startStack } from './stack.js';
 import { localStateDir as stateDir } from '../paths.js';
 import { runningUp, upPidFile } from './up-pid.js';
@@ -63,7 +64,10 @@ try {
   const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam, inspect });
   stop = () => stack.stop();
   const orders = `${stack.apiUrl}/orders`;
+  const readyAt = performance.now();
   step('ready');
+  // Where the time went: each phase as a span from make up's start (local/stack/phases.ts).
+  console.log(["phases (from make up's start):", ...phaseReport(stack.spans, started, readyAt)].join('\n'));
   console.log(`
 The order pipeline is running.
   API:      ${orders}

@@ -1,4 +1,4 @@
-import { groupByOrder, rewrite } from '../../../bench/ceiling.js';
+import { groupByOrder, rewrite, withoutRuntime } from '../../../bench/ceiling.js';
 import type { RecordedRequest } from '../../../local/fault-proxy.js';
 
 const A = '11111111-1111-4111-8111-111111111111';
@@ -56,6 +56,28 @@ describe('the ceiling groups recorded requests by order', () => {
       JSON.stringify({ TransactItems: [{ Put: { TableName: 'orders', Item: { orderId: { S: A } } } }] }),
     );
     expect(groupByOrder([elsewhere, query(A)], 'orders')).toEqual({ orders: [], unassigned: 2 });
+  });
+
+  it("never replays the runtime's pollers' calls, which it makes under the function's name", () => {
+    // A receive that returned the order's event names the order: replayed, it would be a 20 s long poll.
+    const receive = request('inventory', 'SQS.ReceiveMessage', JSON.stringify({ Messages: [{ Body: A }] }));
+    const records = request('order-publisher', 'DynamoDB.GetRecords', JSON.stringify({ orderId: A }));
+    const { orders, unassigned } = groupByOrder([placed(A), receive, records, query(A)], 'orders');
+    expect(orders[0]?.requests.map((r) => r.action)).toEqual(['DynamoDB.TransactWriteItems', 'DynamoDB.Query']);
+    expect(unassigned).toBe(0);
+  });
+});
+
+describe('withoutRuntime', () => {
+  it("keeps a function's own calls and drops its pollers'", () => {
+    expect(
+      withoutRuntime({
+        'SQS.ReceiveMessage': 3,
+        'SQS.DeleteMessageBatch': 2,
+        'DynamoDB.GetRecords': 9,
+        'SNS.Publish': 1,
+      }),
+    ).toEqual({ 'SNS.Publish': 1 });
   });
 });
 

@@ -94,3 +94,15 @@ describe('apply progress from terraform apply -json', () => {
     ]);
   });
 });
+
+describe('planned', () => {
+  it('turns true when the plan reports its change summary, and stays so', () => {
+    const progress = createApplyProgress();
+    progress.read(lines.version);
+    expect(progress.planned).toBe(false);
+    progress.read(lines.planned);
+    expect(progress.planned).toBe(true);
+    progress.read(lines.dlqStart);
+    expect(progress.planned).toBe(true);
+  });
+});
