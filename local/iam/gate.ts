@@ -89,6 +89,23 @@ class Cached<T> {
 
 const FOREVER = Number.POSITIVE_INFINITY;
 
+/**
+ * Which stream each shard iterator reads, learnt from the answers that hand iterators out. An
+ * iterator may be read again (a reader whose answer was lost retries it), so none is forgotten when
+ * used; the oldest go once there are `max` (AWS's expire after 15 minutes).
+ */
+export class ShardIterators {
+  private readonly streams = new Map<string, string>();
+  constructor(private readonly max = 10_000) {}
+  remember(iterator: string, stream: string): void {
+    this.streams.set(iterator, stream);
+    if (this.streams.size > this.max) this.streams.delete(this.streams.keys().next().value ?? '');
+  }
+  streamOf(iterator: string): string | undefined {
+    return this.streams.get(iterator);
+  }
+}
+
 const IdentitiesPageSchema = v.object({
   EmailIdentities: v.optional(v.array(v.object({ IdentityName: v.string() }))),
   NextToken: v.optional(v.nullable(v.string())),
@@ -118,7 +135,7 @@ export function createIamGate(options: IamGateOptions): IamGate {
   const sns = new SNSClient(config);
   const lambda = new LambdaClient(config);
   const ttl = options.refreshMs ?? 1000;
-  const iterators = new Map<string, string>();
+  const iterators = new ShardIterators();
   const observed = new Map<string, ObservedAuthorization>();
   const lastRead = new Map<string, Statement[]>();
   const expected: { role: string; action: string; resource: string }[] = [];
@@ -228,7 +245,7 @@ export function createIamGate(options: IamGateOptions): IamGate {
       const scope: Scope = {
         region: options.region,
         accountId: session.accountId,
-        streamOfIterator: (iterator) => iterators.get(iterator),
+        streamOfIterator: (iterator) => iterators.streamOf(iterator),
         sesIdentity: (address) => (identities.has(address) ? address : (address.split('@').pop() ?? address)),
       };
       const needed = authorizationsFor(call, scope, options.sesSandbox === true);
@@ -273,14 +290,12 @@ export function createIamGate(options: IamGateOptions): IamGate {
       if (call.operation === 'GetShardIterator') {
         const stream = (JSON.parse(call.body) as { StreamArn?: string }).StreamArn;
         const iterator = (JSON.parse(body) as { ShardIterator?: string }).ShardIterator;
-        if (stream && iterator) iterators.set(iterator, stream);
+        if (stream && iterator) iterators.remember(iterator, stream);
       } else if (call.operation === 'GetRecords') {
         const used = (JSON.parse(call.body) as { ShardIterator?: string }).ShardIterator ?? '';
-        const stream = iterators.get(used);
+        const stream = iterators.streamOf(used);
         const next = (JSON.parse(body) as { NextShardIterator?: string }).NextShardIterator;
-        // An iterator is used once: only the next one is kept, so the map stays as small as the shards read.
-        iterators.delete(used);
-        if (stream && next) iterators.set(next, stream);
+        if (stream && next) iterators.remember(next, stream);
       }
     },
 
