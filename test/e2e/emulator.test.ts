@@ -32,6 +32,12 @@ import {
   LambdaClient,
   ListFunctionsCommand,
 } from '@aws-sdk/client-lambda';
+import {
+  CloudWatchLogsClient,
+  DeleteQueryDefinitionCommand,
+  DescribeQueryDefinitionsCommand,
+  PutQueryDefinitionCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -836,3 +842,22 @@ it('keeps answering while nobody reads its output (a request never waits for its
     await exited;
   }
 }, 90_000);
+
+it("keeps Logs Insights' saved queries (PutQueryDefinition, plain moto: a 500 the provider retries for minutes): put, described by name prefix, updated by id, deleted", async () => {
+  const logs = new CloudWatchLogsClient(config());
+  const name = `e2e-${randomUUID()}/timeline`;
+  const { queryDefinitionId } = await logs.send(
+    new PutQueryDefinitionCommand({ name, queryString: 'fields @timestamp', logGroupNames: ['/aws/lambda/x'] }),
+  );
+  await logs.send(new PutQueryDefinitionCommand({ queryDefinitionId, name, queryString: 'fields @message' }));
+  const { queryDefinitions = [] } = await logs.send(
+    new DescribeQueryDefinitionsCommand({ queryDefinitionNamePrefix: name.split('/')[0] }),
+  );
+  expect(queryDefinitions).toEqual([
+    expect.objectContaining({ queryDefinitionId, name, queryString: 'fields @message' }),
+  ]);
+  expect((await logs.send(new DeleteQueryDefinitionCommand({ queryDefinitionId }))).success).toBe(true);
+  expect(
+    (await logs.send(new DescribeQueryDefinitionsCommand({ queryDefinitionNamePrefix: name }))).queryDefinitions,
+  ).toEqual([]);
+});
