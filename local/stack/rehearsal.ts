@@ -382,7 +382,11 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
           ...status.tables.map((t) => t.name),
           ...status.functions.map((f) => f.name),
         ];
-        if (names.length !== 4 + 6 + 6 || names.some((name) => !name.startsWith(outputs.name_prefix)))
+        const deployed =
+          Object.keys(outputs.queue_urls).length +
+          Object.keys(outputs.table_names).length +
+          outputs.function_names.length;
+        if (names.length !== deployed || names.some((name) => !name.startsWith(outputs.name_prefix)))
           throw new Error(`found ${names.join(', ')}`);
         if ((status.dlq?.depth ?? 0) < 1) throw new Error(`DLQ ${JSON.stringify(status.dlq)}`);
         return `${names.length} queues, tables and functions; ${status.dlq?.name} holds ${status.dlq?.depth}`;
