@@ -435,7 +435,17 @@ describe('permanent refusals', () => {
     await resetFaults();
     const { stdout } = await run(
       'npx',
-      ['tsx', 'local/ops/notifications/cli.ts', 'resend', '--order', placed.orderId, '--endpoint', stack().endpoint],
+      [
+        'tsx',
+        'local/ops/notifications/cli.ts',
+        'resend',
+        '--order',
+        placed.orderId,
+        '--prefix',
+        stack().outputs.name_prefix,
+        '--endpoint',
+        stack().endpoint,
+      ],
       { env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } },
     );
     expect(stdout).toContain('resend: 2 resent, 0 left');
@@ -456,7 +466,7 @@ describe('account-wide refusals wait', () => {
   // below never ends.
   it('SES answering "sending paused" holds every email, none FAILED; once sending resumes each is sent once', async () => {
     const product = await stockProduct(5);
-    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'ses-paused', function: 'notification' }]);
+    await setFaults([{ action: 'SESv2.SendEmail', rate: 1, fault: 'ses-paused', function: named('notification') }]);
     const placed = await Promise.all([
       placeOrder([{ productId: product, quantity: 1 }]),
       placeOrder([{ productId: product, quantity: 1 }], 'tok_chargeDeclined'),

@@ -13,7 +13,7 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { listDlq, receiveAll } from '../../local/ops/dlq/messages.js';
 import { discover } from '../../local/ops/dlq/topology.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually, stack } from './support/stack.js';
+import { eventually, named, queueNameOf, stack } from './support/stack.js';
 import {
   db,
   deservedStates,
@@ -49,7 +49,7 @@ afterEach(async () => {
 
 it('SNS refusing every publish for longer than the old retry budget: every stored order waits, then becomes final, each effect once', async () => {
   const product = await stockProduct(10, 700);
-  await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: '500' }]);
+  await setFaults([{ action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: '500' }]);
   const plan = [
     { token: 'tok_visa', status: 'CONFIRMED' },
     { token: 'tok_chargeDeclined', status: 'CANCELLED' },
@@ -69,7 +69,7 @@ it('SNS refusing every publish for longer than the old retry budget: every store
   // Still stored and waiting, nothing given up on: no on-failure record of the stream in the DLQ.
   for (const id of ids) expect((await storedOrder(id))?.status).toBe('PLACED');
   const config = awsConfig();
-  const topology = await discover(new SQSClient(config), new SNSClient(config));
+  const topology = await discover(new SQSClient(config), new SNSClient(config), queueNameOf(stack().outputs.dlq_url));
   const described = await listDlq(new SQSClient(config), topology, { visibilityTimeout: 5 });
   expect(described.filter((e) => e.streamFailure !== undefined)).toEqual([]);
 
@@ -100,7 +100,7 @@ it('sets aside a stored item that is not an order, with the reason, and announce
 
   const config = awsConfig();
   const sqs = new SQSClient(config);
-  const topology = await discover(sqs, new SNSClient(config));
+  const topology = await discover(sqs, new SNSClient(config), queueNameOf(stack().outputs.dlq_url));
   const [entry] = await eventually(
     async () => {
       const found = (await listDlq(sqs, topology, { visibilityTimeout: 5 })).filter((e) => e.orderId === junkId);

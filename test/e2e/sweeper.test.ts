@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { PLACED_INDEX_KEY, PLACED_INDEX_VALUE, type OrderRecord } from '../../functions/shared/order-record.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
-import { eventually } from './support/stack.js';
+import { eventually, named } from './support/stack.js';
 import {
   db,
   deservedStates,
@@ -33,7 +33,7 @@ afterEach(async () => {
 
 it('an order whose announcement was lost is found by the sweeper on its schedule and completed, each effect once', async () => {
   const product = await stockProduct(4, 800);
-  await setFaults([{ action: 'SNS.Publish', function: 'order-publisher', rate: 1, fault: 'lost', times: 1 }]);
+  await setFaults([{ action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: 'lost', times: 1 }]);
 
   const orderId = randomUUID();
   const createdAt = new Date(Date.now() - 10 * 60_000).toISOString();

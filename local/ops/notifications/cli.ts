@@ -12,6 +12,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clientConfig } from '../dlq/cli.js';
+import { findState, outputs } from '../../state.js';
 import { resendFailed } from './resend.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -20,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       order: { type: 'string' },
-      prefix: { type: 'string', default: '' },
+      prefix: { type: 'string' },
       endpoint: { type: 'string' },
     },
   });
@@ -30,18 +31,22 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  // The environment's name prefix: given, else the one of the stack whose Terraform state is here.
+  const state = findState();
+  const statePrefix = state === undefined ? undefined : (await outputs(state)).name_prefix;
+  const prefix = values.prefix ?? (typeof statePrefix === 'string' ? statePrefix : '');
   const config = clientConfig(values.endpoint);
   const db = DynamoDBDocumentClient.from(new DynamoDBClient(config));
   const sqs = new SQSClient(config);
   try {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${values.prefix}notification-queue` }));
-    if (QueueUrl === undefined) throw new Error(`queue ${values.prefix}notification-queue not found`);
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}notification-queue` }));
+    if (QueueUrl === undefined) throw new Error(`queue ${prefix}notification-queue not found`);
     const report = await resendFailed(
       {
         db,
         sqs,
-        ordersTable: `${values.prefix}orders`,
-        notificationsTable: `${values.prefix}notifications`,
+        ordersTable: `${prefix}orders`,
+        notificationsTable: `${prefix}notifications`,
         notificationQueueUrl: QueueUrl,
       },
       values.order,
