@@ -17,6 +17,7 @@
 // then the bound is nearer the truth), published figures transferable to us-east-1 and to our
 // payload sizes, and warm invocation overhead inside the figures (the messaging figures were
 // measured Lambda to Lambda).
+import { seededRandom } from '../local/fault-proxy.js';
 
 /** One hop: published p50 and p99 in milliseconds, and where the figures come from (bench/README.md). */
 export interface Hop {
@@ -41,18 +42,6 @@ export const Z99 = 2.326347874040841;
 export function fitLogNormal(h: Pick<Hop, 'p50' | 'p99'>): { mu: number; sigma: number } {
   if (!(h.p50 > 0) || h.p99 < h.p50) throw new Error(`a hop needs 0 < p50 ≤ p99 (got ${h.p50}, ${h.p99})`);
   return { mu: Math.log(h.p50), sigma: Math.log(h.p99 / h.p50) / Z99 };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same samples, so the model's figures are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A standard normal draw (Box–Muller). */

@@ -282,7 +282,7 @@ export function faultResponse(protocol: Protocol, fault: 'throttle' | '500' | '5
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same sequence of decisions. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
