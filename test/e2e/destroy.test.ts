@@ -2,8 +2,8 @@
 // `make up`'s apply builds it again from the same state. It refuses while make up runs the stack.
 // It runs after every other e2e file (test/e2e/support/sequencer.cjs): it removes their stack.
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -133,6 +133,19 @@ async function present(kinds: Record<string, string[]>): Promise<Record<string, 
 const all = (kinds: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(kinds).map(([kind, ids]) => [kind, [...ids].sort()]));
 const none = (kinds: Record<string, string[]>) => Object.fromEntries(Object.keys(kinds).map((kind) => [kind, []]));
+
+// The IAM gate's observations end here: once the destroy removes the roles' policies, the runtime's
+// pollers (still running until the teardown) are denied, as they would be on AWS, and that is no
+// tested path's doing. The report the least-privilege check reads is written before the destroy;
+// global-teardown leaves a report already written alone.
+beforeAll(async () => {
+  const file = process.env.E2E_IAM_REPORT;
+  if (!file) return;
+  const response = await fetch(`${stack().faultProxyUrl}/_fault-proxy/iam`);
+  if (!response.ok) throw new Error(`the IAM gate's report: ${response.status} ${await response.text()}`);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, await response.text());
+});
 
 it('refuses while make up runs the stack, and destroys nothing', async () => {
   // A live pid in make up's pid file beside the state: this test's own process stands in for make up.
