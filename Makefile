@@ -33,14 +33,14 @@ help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 # The Python that runs the emulator: PYTHON=<interpreter> when given, else .venv's when make install
-# made one, else python3 (local/python.ts); it must have the moto local/requirements.txt pins.
+# made one, else python3 (emulation/moto/python.mjs); it must have the moto emulation/moto/requirements.txt pins.
 ifdef PYTHON
 export PYTHON
 endif
 
-install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and the pinned moto (local/requirements.txt: as is, or into .venv)
+install: node_modules/.package-lock.json $(TF_RC_DEP) ## Install the npm dependencies and the pinned moto (emulation/moto/requirements.txt: as is, or into .venv)
 	@command -v terraform >/dev/null || { echo "terraform is not installed (see README: Prerequisites)"; exit 1; }
-	@npx tsx local/install-moto.ts
+	@npx tsx emulation/moto/install.ts
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund

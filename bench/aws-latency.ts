@@ -17,7 +17,7 @@
 // then the bound is nearer the truth), published figures transferable to us-east-1 and to our
 // payload sizes, and warm invocation overhead inside the figures (the messaging figures were
 // measured Lambda to Lambda).
-import { seededRandom } from '../local/fault-proxy.js';
+import { seededRandom } from '../emulation/fault-proxy.js';
 
 /** One hop: published p50 and p99 in milliseconds, and where the figures come from (bench/README.md). */
 export interface Hop {

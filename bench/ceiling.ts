@@ -1,5 +1,5 @@
 // The ceiling: the requests the functions made during the pipeline run at this level, as the fault
-// proxy recorded them (by function and API, local/fault-proxy.ts), replayed over HTTP against the same
+// proxy recorded them (by function and API, emulation/fault-proxy.ts), replayed over HTTP against the same
 // emulator, at the same number of orders in flight, with none of our code in between (no runtime, no
 // workers, no handlers, no queue waits). Nothing is written out by hand: the emulator gets the very
 // requests the functions sent, so it does the same work.
@@ -25,7 +25,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { RecordedRequest } from '../local/fault-proxy.js';
+import type { RecordedRequest } from '../emulation/fault-proxy.js';
 import type { Clients } from './aws.js';
 import type { FinalWatcher } from './load.js';
 import { percentile, round } from './stats.js';

@@ -17,8 +17,8 @@ import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePort, startEmulator } from '../local/stack/emulator.js';
-import type { RuntimeReport } from '../local/runtime/index.js';
+import { freePort, startEmulator } from '../emulation/emulator.js';
+import type { RuntimeReport } from '../emulation/runtime/index.js';
 import { startStack } from '../local/stack/stack.js';
 import { customerTokens } from '../local/stack/token.js';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -217,7 +217,7 @@ try {
     // The design's bare names: the call mix, the ceiling and the cost model key the calls by the
     // function that made them ("order-api"), as results in bench/results/ do.
     namePrefix: '',
-    // The IAM gate (local/iam/) is off unless BENCH_IAM=1: the ceiling replays the functions' requests
+    // The IAM gate (emulation/iam/) is off unless BENCH_IAM=1: the ceiling replays the functions' requests
     // against mirror tables and a mirror topic that no function's role grants, so the gate denies
     // every one of them and the ceiling never completes an order. With it off, neither side pays the
     // gate's cost: an emulation cost that AWS's own authorisation does not add to our code's time.

@@ -9,5 +9,3 @@ export const localStateDir = join(repoRoot, '.local');
 export const distDir = join(repoRoot, 'dist');
 /** The Terraform environment make up applies. */
 export const localEnvDir = join(repoRoot, 'infra', 'envs', 'local');
-/** The launcher the emulator starts moto_server through (moto with the project's fixes). */
-export { motoLauncher } from './python.mjs';

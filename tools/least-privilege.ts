@@ -6,8 +6,8 @@
 //   npx tsx tools/least-privilege.ts <report.json>…   (make test writes one report per e2e lane)
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as v from 'valibot';
-import type { IamReport, ObservedAuthorization } from '../local/iam/gate.js';
-import { globMatches, type Statement } from '../local/iam/policy.js';
+import type { IamReport, ObservedAuthorization } from '../emulation/iam/gate.js';
+import { globMatches, type Statement } from '../emulation/iam/policy.js';
 
 const NamedGrantsSchema = v.array(
   v.object({

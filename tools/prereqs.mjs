@@ -1,12 +1,12 @@
 // `make test`'s first step: are the programs it needs beyond Node here? Chromium (the console's
-// end-to-end test drives it), Terraform 1.11+, and the moto local/requirements.txt pins. Every one
+// end-to-end test drives it), Terraform 1.11+, and the moto emulation/moto/requirements.txt pins. Every one
 // missing is named with how to install it, and make test stops before it has run anything (npm ci
 // included): plain JavaScript with no dependency.
 //   node tools/prereqs.mjs      → exit 0 silently, or 1 with what is missing on stderr
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { checkMoto, pinnedMoto, pythonCommand } from '../local/python.mjs';
+import { checkMoto, pinnedMoto, pythonCommand } from '../emulation/moto/python.mjs';
 
 /** @param {string} file */
 const isExecutable = (file) => {

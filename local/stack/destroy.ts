@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { answersAws } from './emulator.js';
+import { answersAws } from '../../emulation/emulator.js';
 import { outputs } from '../state.js';
 import { distDir as builtDir, localStateDir, repoRoot } from '../paths.js';
 import * as terraform from './terraform.js';

@@ -1,9 +1,9 @@
-// `make up`'s narration: the runtime's typed reports (local/runtime/reports.ts) as one line each,
+// `make up`'s narration: the runtime's typed reports (emulation/runtime/reports.ts) as one line each,
 // prefixed with the function's name. A function's Powertools JSON line becomes "time level orderId
 // message key=value…"; a batch or a request becomes one line of its own. LOG_FORMAT=json prints the
 // functions' raw JSON lines and the reports as JSON instead, for jq.
 import { z } from 'zod';
-import type { RuntimeReport } from '../runtime/index.js';
+import type { RuntimeReport } from '../../emulation/runtime/index.js';
 
 export interface NarratorOptions {
   /** The deployed functions: each gets its own colour, and the names are padded to the longest. */

@@ -24,7 +24,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { listDlq } from '../ops/dlq/messages.js';
 import { discover, queueName } from '../ops/dlq/topology.js';
 import { clientsFor, collectStatus, refsFromState } from '../ops/status.js';
-import { freePort } from './emulator.js';
+import { freePort } from '../../emulation/emulator.js';
 import { startStack, type Deployment, type Stack, type StackOptions } from './stack.js';
 import * as terraform from './terraform.js';
 import { copyInfra, localBackendOverride, providerOverride, writeOverride } from './tf-overrides.js';

@@ -4,10 +4,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFunction, functionNames } from '../../build.mjs';
-import { startEmulator, type Emulator } from './emulator.js';
-import { startFaultProxy, type FaultProxy } from '../fault-proxy.js';
-import { createIamGate, type IamReport } from '../iam/gate.js';
-import { startRuntime, type RuntimeReport } from '../runtime/index.js';
+import { startEmulator, type Emulator } from '../../emulation/emulator.js';
+import { startFaultProxy, type FaultProxy } from '../../emulation/fault-proxy.js';
+import { createIamGate, type IamReport } from '../../emulation/iam/gate.js';
+import { startRuntime, type RuntimeReport } from '../../emulation/runtime/index.js';
 import { seed } from './seed.js';
 import { distDir as defaultDistDir } from '../paths.js';
 import type { Span } from './phases.js';
@@ -35,7 +35,7 @@ export interface StackOptions {
   step?: (message: string) => void;
   /** Terraform's and the emulator's own output, and the runtime's log (default: dropped). */
   verbose?: (chunk: string) => void;
-  /** The runtime's batches, requests and function output, typed (local/runtime/reports.ts). */
+  /** The runtime's batches, requests and function output, typed (emulation/runtime/reports.ts). */
   onReport?: (report: RuntimeReport) => void;
   /** Extra Terraform variables, e.g. a shorter function timeout for a test. */
   vars?: Record<string, string>;
@@ -52,7 +52,7 @@ export interface StackOptions {
   faultProxy?: boolean;
   /**
    * Authorise every call a function makes, or the runtime makes for it, as AWS would: its role's
-   * policies and the target's resource policy (local/iam/). Default on; the calls then go through the proxy.
+   * policies and the target's resource policy (emulation/iam/). Default on; the calls then go through the proxy.
    */
   iam?: boolean;
   /** With iam: the account is in the SES sandbox (recipients must be verified identities). Default off. */

@@ -3,7 +3,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { functionNames } from '../../build.mjs';
 import { createNarrator } from './narrate.js';
-import type { RuntimeReport } from '../runtime/index.js';
+import type { RuntimeReport } from '../../emulation/runtime/index.js';
 import { phaseReport } from './phases.js';
 import { DEFAULT_NAME_PREFIX, startStack } from './stack.js';
 import { localStateDir as stateDir } from '../paths.js';

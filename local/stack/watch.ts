@@ -15,7 +15,7 @@ import { join, relative } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import * as esbuild from 'esbuild';
 import { functionNames, functionOptions, writeZip } from '../../build.mjs';
-import { RELOAD_PATH, type Reloaded } from '../runtime/control.js';
+import { RELOAD_PATH, type Reloaded } from '../../emulation/runtime/api/control.js';
 import { distDir as dist, repoRoot } from '../paths.js';
 import { findState, outputs } from '../state.js';
 

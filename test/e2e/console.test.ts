@@ -1,4 +1,4 @@
-// The live console at /_console (local/runtime/console/), in a real browser: Chromium (CHROMIUM=<binary>),
+// The live console at /_console (local/console/), in a real browser: Chromium (CHROMIUM=<binary>),
 // headless, driven by playwright-core. An order goes PLACED → CONFIRMED: the topology shows its events
 // on the paths (filter policy, queue, function, tables) that delivered them, and its waterfall of
 // invocations shows the fan-out; its OrderPlaced's payload, published again, reaches every consumer

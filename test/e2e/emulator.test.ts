@@ -1,4 +1,4 @@
-// Where plain moto_server answers differently from AWS, local/moto_server.py fixes the answer:
+// Where plain moto_server answers differently from AWS, emulation/moto/moto_server.py fixes the answer:
 // - DynamoDB's transaction guarantee under concurrent requests: plain moto_server rolls a failed
 //   TransactWriteItems back by restoring whole-table snapshots, undoing what other requests
 //   committed meanwhile — here, stock decrements, i.e. overselling — and putting a copy of the
@@ -61,9 +61,9 @@ import {
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { answersAws, freePort } from '../../local/stack/emulator.js';
-import { motoLauncher } from '../../local/paths.js';
-import { pythonCommand } from '../../local/python.mjs';
+import { answersAws, freePort } from '../../emulation/emulator.js';
+import { motoLauncher } from '../../emulation/moto/python.mjs';
+import { pythonCommand } from '../../emulation/moto/python.mjs';
 import { eventually, stack } from './support/stack.js';
 
 const config = () => ({

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
-/** @type {import('../../local/stack/emulator.js')} */
-const { freePort } = await tsImport('../../local/stack/emulator.ts', import.meta.url);
+/** @type {import('../../emulation/emulator.js')} */
+const { freePort } = await tsImport('../../emulation/emulator.ts', import.meta.url);
 /** @type {import('../../local/stack/stack.js')} */
 const { DEFAULT_NAME_PREFIX, startStack } = await tsImport('../../local/stack/stack.ts', import.meta.url);
 /** @type {import('../../local/stack/narrate.js')} */

@@ -32,14 +32,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yazl from 'yazl';
-import { freePort, startEmulator, type Emulator } from '../../local/stack/emulator.js';
+import { freePort, startEmulator, type Emulator } from '../../emulation/emulator.js';
 import {
   startRuntime,
   CodeMismatchError,
   type Runtime,
   type RuntimeOptions,
   type RuntimeReport,
-} from '../../local/runtime/index.js';
+} from '../../emulation/runtime/index.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -785,7 +785,7 @@ describe('local runtime against moto', () => {
       [
         '--import',
         'tsx',
-        resolve('local/runtime/main.ts'),
+        resolve('emulation/runtime/main.ts'),
         '--endpoint',
         emulator.url,
         '--dist',

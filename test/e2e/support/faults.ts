@@ -1,5 +1,5 @@
-// Steers the fault proxy that sits between the functions and the emulator (local/fault-proxy.ts).
-import type { FaultRule, FaultStats } from '../../../local/fault-proxy.js';
+// Steers the fault proxy that sits between the functions and the emulator (emulation/fault-proxy.ts).
+import type { FaultRule, FaultStats } from '../../../emulation/fault-proxy.js';
 import { stack } from './stack.js';
 
 async function control(method: string, path: string, body?: unknown): Promise<Response> {

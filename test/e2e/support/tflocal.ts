@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, startEmulator, type Emulator } from '../../../local/stack/emulator.js';
+import { freePort, startEmulator, type Emulator } from '../../../emulation/emulator.js';
 import { distDir } from '../../../local/paths.js';
 import { copyInfra, providerOverride, writeOverride } from '../../../local/stack/tf-overrides.js';
 

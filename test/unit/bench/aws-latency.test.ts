@@ -1,6 +1,6 @@
 import { bound, fitLogNormal, hop, hops, maybe, model, par, seq, Z99, type Hop } from '../../../bench/aws-latency.js';
 import { HOPS, orderPath } from '../../../bench/aws-paths.js';
-import { seededRandom } from '../../../local/fault-proxy.js';
+import { seededRandom } from '../../../emulation/fault-proxy.js';
 
 const h = (p50: number, p99: number, name = `${p50}/${p99}`): Hop => ({ name, p50, p99, source: 'test' });
 /** A hop that always takes `ms` (p50 = p99: σ = 0). */

@@ -1,5 +1,5 @@
 import { groupByOrder, rewrite, withoutRuntime } from '../../../bench/ceiling.js';
-import type { RecordedRequest } from '../../../local/fault-proxy.js';
+import type { RecordedRequest } from '../../../emulation/fault-proxy.js';
 
 const A = '11111111-1111-4111-8111-111111111111';
 const B = '22222222-2222-4222-8222-222222222222';

@@ -1,6 +1,6 @@
 // The least-privilege verdict on fixed reports: denials fail it unless a test provoked them, a grant
 // no tested path used fails it unless it is named with its reason, and lanes' reports add up.
-import type { IamReport } from '../../../local/iam/gate.js';
+import type { IamReport } from '../../../emulation/iam/gate.js';
 import { leastPrivilege, mergeReports } from '../../../tools/least-privilege.js';
 
 const role = 'arn:aws:iam::000000000000:role/local-inventory-lambda';
