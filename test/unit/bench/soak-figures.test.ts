@@ -48,8 +48,8 @@ describe('slope', () => {
 });
 
 describe('warm-up', () => {
-  it('is a tenth of the run, at least 2 minutes', () => {
-    expect([3, 10, 30, 60].map(warmupMinutes)).toEqual([2, 2, 3, 6]);
+  it('is half the run, at most the 15 minutes a shard iterator lives, at least 2', () => {
+    expect([3, 8, 20, 30, 60].map(warmupMinutes)).toEqual([2, 4, 10, 15, 15]);
   });
 
   it('drops the samples of the warm-up minutes', () => {
@@ -145,7 +145,7 @@ describe('the chart', () => {
   it('has three panels: memory by process, throughput, latency, each a line over the minutes', () => {
     const panels = chartPanels([sample(1), sample(2, { emulator: 310 })]);
     expect(panels.map((p) => [p.title, p.series.map((s) => s.label)])).toEqual([
-      ['Resident memory (RSS)', ['emulator', 'runtime', 'workers (all)']],
+      ['Resident memory (RSS)', ['emulator', 'runtime', 'per worker']],
       ['Throughput', ['final', 'placed']],
       ['POST → final status', ['p50', 'p95']],
     ]);
@@ -171,7 +171,7 @@ describe('the chart', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.match(/<polyline /g)).toHaveLength(7);
     expect(svg).toContain('soak &lt;short&gt; &amp; run');
-    // The memory panel's axis reaches 500 (the largest value, 400, rounded up); its first point sits at x = 64 + 546 / 2.
+    // The memory panel's axis reaches 500 (the largest value, the emulator's 300, rounded up); its first point sits at x = 64 + 546 / 2.
     expect(svg).toContain('>500</text>');
     expect(svg).toContain('points="337,');
   });
