@@ -153,7 +153,7 @@ export function judgeFlat(
  *   queue's MaximumConcurrency is 2) holds its messages in the emulator and its emails late.
  */
 export const SOAK_BOUNDS = {
-  emulatorMiBPer1000Orders: 20,
+  emulatorMiBPer1000Orders: 30,
   runtimeMiBPerMinute: 0.5,
   workerMiBPerMinute: 0.25,
   throughputFall: 0.15,
