@@ -18,6 +18,7 @@
 import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
@@ -57,7 +58,7 @@ export interface BillingDeps {
   store: BillingStore;
   provider: PaymentProvider;
   publisher: EventPublisher;
-  now?: () => string;
+  now?: Clock;
   log?: Pick<Log, 'info'>;
 }
 
@@ -65,7 +66,7 @@ export function createBillingService({
   store,
   provider,
   publisher,
-  now = () => new Date().toISOString(),
+  now = () => new Date(),
   log = logger,
 }: BillingDeps) {
   async function announce(record: BillingRecord): Promise<void> {
@@ -90,7 +91,7 @@ export function createBillingService({
       status: 'REFUNDED',
       refundRef,
       reason,
-      refundedAt: now(),
+      refundedAt: now().toISOString(),
     };
     if (await store.markRefunded(refunded)) {
       log.info('payment refunded', { orderId });
@@ -121,7 +122,7 @@ export function createBillingService({
       status: 'PENDING',
       amount,
       currency,
-      createdAt: now(),
+      createdAt: now().toISOString(),
     };
     if (!(await store.createIfAbsent(pending))) {
       const existing = await readExisting(orderId);
@@ -133,7 +134,7 @@ export function createBillingService({
       // again under the same idempotency key returns that charge; it never makes a second one.
     }
     const result = await provider.charge({ idempotencyKey: orderId, token, amount, currency });
-    const decidedAt = now();
+    const decidedAt = now().toISOString();
     const decided: BillingRecordOf<'CAPTURED' | 'DECLINED'> =
       result.status === 'captured'
         ? {
@@ -162,7 +163,7 @@ export function createBillingService({
           orderId,
           status: 'VOIDED',
           reason,
-          decidedAt: now(),
+          decidedAt: now().toISOString(),
         };
         if (await store.createIfAbsent(voided)) {
           log.info('payment voided before any charge', { orderId });
@@ -174,7 +175,7 @@ export function createBillingService({
         case 'PENDING':
           // The charge is in flight (or its provider is down): leave the void on the record for the
           // charge path, which applies it when it decides. Nothing to announce yet.
-          if (await store.requestCompensation(orderId, { reason, requestedAt: now() })) {
+          if (await store.requestCompensation(orderId, { reason, requestedAt: now().toISOString() })) {
             log.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
             return;
           }

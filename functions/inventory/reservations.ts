@@ -5,6 +5,7 @@
 import { orderEvent, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import type { InventoryStore, Reservation, ReservationOf, ReservedLine } from './ports.js';
@@ -49,16 +50,11 @@ function outcomeEvent(reservation: Reservation): OrderEvent {
 export interface InventoryDeps {
   store: InventoryStore;
   publisher: EventPublisher;
-  now?: () => string;
+  now?: Clock;
   log?: Pick<Log, 'info'>;
 }
 
-export function createInventoryService({
-  store,
-  publisher,
-  now = () => new Date().toISOString(),
-  log = logger,
-}: InventoryDeps) {
+export function createInventoryService({ store, publisher, now = () => new Date(), log = logger }: InventoryDeps) {
   const announce = (reservation: Reservation) => publisher.publish(outcomeEvent(reservation));
 
   async function announceRecorded(orderId: string): Promise<void> {
@@ -86,7 +82,7 @@ export function createInventoryService({
 
   async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>): Promise<void> {
     const items = mergeLines(data.items);
-    const decidedAt = now();
+    const decidedAt = now().toISOString();
     if (items.length > MAX_PRODUCTS_PER_ORDER) {
       // Cannot be reserved atomically, now or on any retry: a business outcome, not a fault.
       return reject(
@@ -127,7 +123,7 @@ export function createInventoryService({
     // Each pass reads, then writes under a condition; losing a race means re-reading, never a second effect.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const current = await store.getReservation(orderId);
-      const decidedAt = now();
+      const decidedAt = now().toISOString();
       if (!current) {
         // The decline overtook the order: a tombstone makes the later OrderPlaced reserve nothing.
         const tombstone: ReservationOf<'RELEASED'> = { orderId, status: 'RELEASED', items: [], reason, decidedAt };

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import { logger, type Log } from '../shared/logger.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
@@ -68,7 +69,7 @@ export interface NotificationDeps {
   publisher: EventPublisher;
   /** See claimTimeoutFor. */
   claimTimeoutMs: number;
-  now?: () => string;
+  now?: Clock;
   newId?: () => string;
   log?: Pick<Log, 'debug' | 'info' | 'warn'>;
 }
@@ -78,7 +79,7 @@ export function createNotificationService({
   mailer,
   publisher,
   claimTimeoutMs,
-  now = () => new Date().toISOString(),
+  now = () => new Date(),
   newId = randomUUID,
   log = logger,
 }: NotificationDeps) {
@@ -151,7 +152,7 @@ export function createNotificationService({
       recipient,
       subject,
       status: 'PENDING',
-      claimedAt: now(),
+      claimedAt: now().toISOString(),
       claimId: newId(),
     };
 
@@ -164,8 +165,8 @@ export function createNotificationService({
     const result = await mailer.send({ to: recipient, subject, body });
     const outcome: NotificationRecordOf<'SENT' | 'FAILED'> =
       result.status === 'sent'
-        ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
-        : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
+        ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now().toISOString() }
+        : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now().toISOString() };
     if (await store.settle(outcome)) {
       if (outcome.status === 'SENT') log.info('notification sent', logKeys);
       else

@@ -4,6 +4,7 @@
 // stored, so a stored order is always announced and a request never writes twice (no dual write).
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord } from '../shared/order-record.js';
+import type { Clock } from '../shared/clock.js';
 import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type {
   IdempotencyRecord,
@@ -23,7 +24,7 @@ export interface PlaceOrderDeps {
   catalog: ProductCatalog;
   orders: OrderStore;
   idempotency: IdempotencyStore;
-  now: () => Date;
+  now: Clock;
   newId: () => string;
   log: Log;
 }

@@ -1,6 +1,7 @@
 // order-status's domain: apply one result event to its order exactly once, move the order's status
 // forward if the facts now decide it, and announce a final status. Effect first, then event; a
 // repeated event that can decide an order, whose order is final, republishes the identical final event.
+import type { Clock } from '../shared/clock.js';
 import type { OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import type { EventPublisher } from '../shared/publisher.js';
@@ -36,7 +37,7 @@ export class ContentionError extends RetryableError {
 export interface ApplyDeps {
   store: OrderProjectionStore;
   publisher: EventPublisher;
-  now: () => Date;
+  now: Clock;
   log: Log;
   metrics: Metrics;
 }

@@ -7,6 +7,7 @@
 // Every run also reports the oldest PLACED order's age, 0 when there is none: the stuck-orders
 // alarm watches it, so an order that is never announced is seen (a metric emitted only when an
 // order becomes final says nothing of one that never does).
+import type { Clock } from '../shared/clock.js';
 import { orderPlacedEvent } from '../shared/order-placed.js';
 import type { EventPublisher, Log, Metrics, PlacedOrders } from './ports.js';
 
@@ -15,7 +16,7 @@ export interface SweepDeps {
   publisher: EventPublisher;
   metrics: Metrics;
   log: Log;
-  now: () => Date;
+  now: Clock;
   /** An order PLACED longer than this is announced again. */
   stuckAfterSeconds: number;
 }
