@@ -17,7 +17,7 @@
 // charge, never a second one.
 import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger, type Log } from '../shared/logger.js';
+import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
@@ -58,17 +58,11 @@ export interface BillingDeps {
   store: BillingStore;
   provider: PaymentProvider;
   publisher: EventPublisher;
-  now?: Clock;
-  log?: Pick<Log, 'info'>;
+  now: Clock;
+  log: Pick<Log, 'info'>;
 }
 
-export function createBillingService({
-  store,
-  provider,
-  publisher,
-  now = () => new Date(),
-  log = logger,
-}: BillingDeps) {
+export function createBillingService({ store, provider, publisher, now, log }: BillingDeps) {
   async function announce(record: BillingRecord): Promise<void> {
     const event = outcomeEvent(record);
     if (event) await publisher.publish(event);

@@ -2,6 +2,7 @@
 // created once per process; domain logic lives in billing.ts.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { createBillingService } from './billing.js';
@@ -13,4 +14,6 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 // The simulation stands in for a real provider's adapter; swap it here, nowhere else.
 const provider = new SimulatedPaymentProvider();
 
-export const handler = sqsConsumer(createBillingService({ store, provider, publisher }));
+export const handler = sqsConsumer(
+  createBillingService({ store, provider, publisher, now: () => new Date(), log: logger }),
+);

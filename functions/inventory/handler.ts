@@ -2,15 +2,20 @@
 // created once per process; domain logic lives in reservations.ts.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoInventoryStore } from './dynamo-inventory-store.js';
 import { createInventoryService } from './reservations.js';
 
-const store = new DynamoInventoryStore(dynamo, {
-  inventory: requireEnv('INVENTORY_TABLE'),
-  reservations: requireEnv('RESERVATIONS_TABLE'),
-});
+const store = new DynamoInventoryStore(
+  dynamo,
+  {
+    inventory: requireEnv('INVENTORY_TABLE'),
+    reservations: requireEnv('RESERVATIONS_TABLE'),
+  },
+  logger,
+);
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
-export const handler = sqsConsumer(createInventoryService({ store, publisher }));
+export const handler = sqsConsumer(createInventoryService({ store, publisher, now: () => new Date(), log: logger }));

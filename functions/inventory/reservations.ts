@@ -4,7 +4,7 @@
 // this module decides what to do with their answers and which recorded outcome to announce.
 import { orderEvent, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger, type Log } from '../shared/logger.js';
+import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
@@ -50,11 +50,11 @@ function outcomeEvent(reservation: Reservation): OrderEvent {
 export interface InventoryDeps {
   store: InventoryStore;
   publisher: EventPublisher;
-  now?: Clock;
-  log?: Pick<Log, 'info'>;
+  now: Clock;
+  log: Pick<Log, 'info'>;
 }
 
-export function createInventoryService({ store, publisher, now = () => new Date(), log = logger }: InventoryDeps) {
+export function createInventoryService({ store, publisher, now, log }: InventoryDeps) {
   const announce = (reservation: Reservation) => publisher.publish(outcomeEvent(reservation));
 
   async function announceRecorded(orderId: string): Promise<void> {

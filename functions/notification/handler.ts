@@ -1,8 +1,10 @@
 // notification-queue consumer (OrderPlaced, OrderConfirmed, OrderCancelled): wiring only.
 // Clients and config are created once per process; domain logic lives in notifications.ts.
+import { randomUUID } from 'node:crypto';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv, requireSeconds } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
 import { sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoNotificationStore } from './dynamo-notification-store.js';
@@ -18,4 +20,14 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
 const claimTimeoutMs = claimTimeoutFor(requireSeconds('FUNCTION_TIMEOUT_SECONDS'));
 
-export const handler = sqsConsumer(createNotificationService({ store, mailer, publisher, claimTimeoutMs }));
+export const handler = sqsConsumer(
+  createNotificationService({
+    store,
+    mailer,
+    publisher,
+    claimTimeoutMs,
+    now: () => new Date(),
+    newId: randomUUID,
+    log: logger,
+  }),
+);

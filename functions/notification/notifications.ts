@@ -7,10 +7,9 @@
 // and the attribute_not_exists condition on that key lets only one delivery claim the email. A claim left
 // behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
 // A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
-import { randomUUID } from 'node:crypto';
 import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
-import { logger, type Log } from '../shared/logger.js';
+import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import { dispatch } from '../shared/sqs-consumer.js';
@@ -69,9 +68,9 @@ export interface NotificationDeps {
   publisher: EventPublisher;
   /** See claimTimeoutFor. */
   claimTimeoutMs: number;
-  now?: Clock;
-  newId?: () => string;
-  log?: Pick<Log, 'debug' | 'info' | 'warn'>;
+  now: Clock;
+  newId: () => string;
+  log: Pick<Log, 'debug' | 'info' | 'warn'>;
 }
 
 export function createNotificationService({
@@ -79,9 +78,9 @@ export function createNotificationService({
   mailer,
   publisher,
   claimTimeoutMs,
-  now = () => new Date(),
-  newId = randomUUID,
-  log = logger,
+  now,
+  newId,
+  log,
 }: NotificationDeps) {
   async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
     const record = await store.get(notificationId, createdAt);

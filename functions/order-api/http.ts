@@ -5,6 +5,7 @@
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as v from 'valibot';
+import type { Log } from '../shared/logger.js';
 import {
   ConflictError,
   MalformedRequestError,
@@ -28,7 +29,8 @@ import {
   type Customer,
 } from './request.js';
 
-export type ApiDeps = PlaceOrderDeps;
+/** placeOrder's dependencies, and a log for the access log and the unexpected errors. */
+export type ApiDeps = PlaceOrderDeps & { log: Pick<Log, 'info' | 'error'> };
 export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 type Route = { name: 'place' } | { name: 'get'; orderId: string } | { name: 'none' };

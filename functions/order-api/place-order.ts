@@ -5,11 +5,11 @@
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import type { Clock } from '../shared/clock.js';
+import type { Log } from '../shared/logger.js';
 import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
-  Log,
   OrderStore,
   Product,
   ProductCatalog,
@@ -26,7 +26,7 @@ export interface PlaceOrderDeps {
   idempotency: IdempotencyStore;
   now: Clock;
   newId: () => string;
-  log: Log;
+  log: Pick<Log, 'warn'>;
 }
 
 interface OrderAccepted {

@@ -3,7 +3,6 @@
 // fakes of the unit tests implement these same interfaces and keep the same conditions.
 import * as v from 'valibot';
 import { Currency, NonEmpty, NonNegativeInt } from '../shared/events.js';
-import type { Log as SharedLog } from '../shared/logger.js';
 import type { OrderRecord } from '../shared/order-record.js';
 
 export interface Product {
@@ -81,6 +80,3 @@ export interface IdempotencyStore {
   /** The key's record, strongly consistent. */
   find(idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
 }
-
-/** What the domain logs through: the shared logger, as far as the domain uses it. */
-export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

@@ -4,6 +4,7 @@
 import type { Clock } from '../shared/clock.js';
 import type { OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
+import type { Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventProcessor } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
@@ -20,7 +21,7 @@ import {
   statesBelow,
   type Effect,
 } from './lifecycle.js';
-import type { Log, Metrics, OrderProjectionStore } from './ports.js';
+import type { Metrics, OrderProjectionStore } from './ports.js';
 
 /** Reads and conditional writes per event before giving up (SQS retries the message later). */
 const APPLY_ATTEMPTS = 5;
@@ -38,7 +39,7 @@ export interface ApplyDeps {
   store: OrderProjectionStore;
   publisher: EventPublisher;
   now: Clock;
-  log: Log;
+  log: Pick<Log, 'info' | 'warn' | 'error'>;
   metrics: Metrics;
 }
 

@@ -9,13 +9,14 @@
 // order becomes final says nothing of one that never does).
 import type { Clock } from '../shared/clock.js';
 import { orderPlacedEvent } from '../shared/order-placed.js';
-import type { EventPublisher, Log, Metrics, PlacedOrders } from './ports.js';
+import type { Log } from '../shared/logger.js';
+import type { EventPublisher, Metrics, PlacedOrders } from './ports.js';
 
 export interface SweepDeps {
   orders: PlacedOrders;
   publisher: EventPublisher;
   metrics: Metrics;
-  log: Log;
+  log: Pick<Log, 'warn' | 'error'>;
   now: Clock;
   /** An order PLACED longer than this is announced again. */
   stuckAfterSeconds: number;

@@ -2,7 +2,7 @@ import { createBillingService } from '../../../functions/billing/billing.js';
 import type { BillingRecord } from '../../../functions/billing/ports.js';
 import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { setLogLevel } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
@@ -20,7 +20,7 @@ function setup() {
   const store = new InMemoryBillingStore();
   const provider = new SimulatedPaymentProvider();
   const publisher = new RecordingPublisher();
-  const handle = createBillingService({ store, provider, publisher, now: clock() });
+  const handle = createBillingService({ store, provider, publisher, now: clock(), log: logger });
   /** Money the provider holds for the order: captured minus refunded. */
   const kept = () =>
     provider.captures.reduce((sum, c) => sum + c.amount, 0) - provider.refunds.reduce((sum, r) => sum + r.amount, 0);

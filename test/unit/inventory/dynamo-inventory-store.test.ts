@@ -5,12 +5,14 @@ import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions
 import { RetryableError } from '../../../functions/shared/failures.js';
 import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
 import { mockedDocumentClient } from '../../fixtures/clients.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const { db, client } = mockedDocumentClient();
 // No waiting between the in-process retries of a conflicted transaction.
 const store = new DynamoInventoryStore(
   client,
   { inventory: 'inventory', reservations: 'inventory-reservations' },
+  silentLog(),
   { sleep: async () => undefined },
 );
 

@@ -6,7 +6,7 @@ import {
   StockChangedError,
 } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { setLogLevel } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
@@ -23,7 +23,7 @@ const clock = () => {
 function setup(stock: Record<string, number> = { 'p-001': 10, 'p-002': 10 }) {
   const store = new InMemoryInventoryStore(stock);
   const publisher = new RecordingPublisher();
-  const handle = createInventoryService({ store, publisher, now: clock() });
+  const handle = createInventoryService({ store, publisher, now: clock(), log: logger });
   return { store, publisher, handle };
 }
 

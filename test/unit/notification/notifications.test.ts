@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import {
   claimTimeoutFor,
   createNotificationService,
@@ -38,7 +39,15 @@ function setup() {
   const mailer = new RecordingMailer();
   const publisher = new RecordingPublisher();
   const now = clock();
-  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
+  const handle = createNotificationService({
+    store,
+    mailer,
+    publisher,
+    claimTimeoutMs: CLAIM_TIMEOUT_MS,
+    now,
+    newId: randomUUID,
+    log: logger,
+  });
   return { store, mailer, publisher, handle, now };
 }
 
@@ -129,7 +138,15 @@ it('a claim whose response was lost (written, then refused to the SDK retry) is 
     await create(record); // the write happened …
     return create(record); // … and the retry of the lost response is refused by the condition
   };
-  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
+  const handle = createNotificationService({
+    store,
+    mailer,
+    publisher,
+    claimTimeoutMs: CLAIM_TIMEOUT_MS,
+    now,
+    newId: randomUUID,
+    log: logger,
+  });
 
   await handle(orderPlaced());
 
@@ -161,6 +178,8 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
     publisher: new RecordingPublisher(),
     claimTimeoutMs: CLAIM_TIMEOUT_MS,
     now,
+    newId: randomUUID,
+    log: logger,
   });
 
   await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
@@ -223,9 +242,15 @@ describe('a stale claim', () => {
       return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
     };
 
-    await createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now })(
-      orderConfirmed(),
-    );
+    await createNotificationService({
+      store,
+      mailer,
+      publisher,
+      claimTimeoutMs: CLAIM_TIMEOUT_MS,
+      now,
+      newId: randomUUID,
+      log: logger,
+    })(orderConfirmed());
 
     expect(mailer.sent).toHaveLength(1);
     expect(publisher.types()).toEqual(['NotificationSent']);
@@ -318,6 +343,7 @@ describe('notification: its log', () => {
       publisher: new RecordingPublisher(),
       claimTimeoutMs: CLAIM_TIMEOUT_MS,
       now: clock(),
+      newId: randomUUID,
       log: { debug: write, info: write, warn: write },
     });
 

@@ -5,12 +5,13 @@ import type {
   CreateOutcome,
   IdempotencyRecord,
   IdempotencyStore,
-  Log,
   OrderStore,
   PlacementReads,
   Product,
   ProductCatalog,
 } from '../../../functions/order-api/ports.js';
+import type { ApiDeps } from '../../../functions/order-api/http.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const PRODUCTS: Product[] = [
   { productId: 'p-001', name: 'Matcha tea set', unitPrice: 1200, currency: 'JPY' },
@@ -118,28 +119,12 @@ function sequentialIds(): () => string {
   };
 }
 
-export const silentLog = (): Log & { errors: string[]; warnings: string[]; infos: Record<string, unknown>[] } => {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const infos: Record<string, unknown>[] = [];
-  return {
-    errors,
-    warnings,
-    infos,
-    info: (message, ...attributes) => void infos.push(Object.assign({ message }, ...attributes)),
-    error: (message) => void errors.push(message),
-    warn: (message) => void warnings.push(message),
-  };
-};
-
-import type { PlaceOrderDeps } from '../../../functions/order-api/place-order.js';
-
 /** A full set of in-memory dependencies, and handles on each to arrange and inspect. */
 export function inMemoryDeps(products: Product[] = PRODUCTS) {
   const db = new InMemoryOrderDatabase();
   const catalog = new InMemoryCatalog(db, products);
   const clock = new Clock();
   const log = silentLog();
-  const deps: PlaceOrderDeps = { catalog, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
+  const deps: ApiDeps = { catalog, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
   return { deps, db, catalog, clock, log };
 }
