@@ -4,8 +4,8 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
-import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { createBillingService } from './billing.js';
+import { dispatch, sqsConsumer } from '../shared/sqs-consumer.js';
+import { billingHandlers } from './billing.js';
 import { DynamoBillingStore } from './dynamo-billing-store.js';
 import { SimulatedPaymentProvider } from './simulated-payment-provider.js';
 
@@ -15,5 +15,5 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const provider = new SimulatedPaymentProvider();
 
 export const handler = sqsConsumer(
-  createBillingService({ store, provider, publisher, now: () => new Date(), log: logger }),
+  dispatch('billing', billingHandlers, { store, provider, publisher, now: () => new Date(), log: logger }),
 );

@@ -4,9 +4,9 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
-import { sqsConsumer } from '../shared/sqs-consumer.js';
+import { dispatch, sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoInventoryStore } from './dynamo-inventory-store.js';
-import { createInventoryService } from './reservations.js';
+import { inventoryHandlers } from './reservations.js';
 
 const store = new DynamoInventoryStore(
   dynamo,
@@ -18,4 +18,6 @@ const store = new DynamoInventoryStore(
 );
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
-export const handler = sqsConsumer(createInventoryService({ store, publisher, now: () => new Date(), log: logger }));
+export const handler = sqsConsumer(
+  dispatch('inventory', inventoryHandlers, { store, publisher, now: () => new Date(), log: logger }),
+);

@@ -6,9 +6,9 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv, requireSeconds } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
-import { sqsConsumer } from '../shared/sqs-consumer.js';
+import { dispatch, sqsConsumer } from '../shared/sqs-consumer.js';
 import { DynamoNotificationStore } from './dynamo-notification-store.js';
-import { claimTimeoutFor, createNotificationService } from './notifications.js';
+import { claimTimeoutFor, notificationHandlers } from './notifications.js';
 import { SesMailer } from './ses-mailer.js';
 
 // Created here rather than in shared/clients.ts so that only this bundle carries the SES client.
@@ -21,7 +21,7 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const claimTimeoutMs = claimTimeoutFor(requireSeconds('FUNCTION_TIMEOUT_SECONDS'));
 
 export const handler = sqsConsumer(
-  createNotificationService({
+  dispatch('notification', notificationHandlers, {
     store,
     mailer,
     publisher,

@@ -6,7 +6,7 @@ import type { OrderEvent } from '../shared/events.js';
 import { RetryableError } from '../shared/failures.js';
 import type { Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-import type { EventProcessor } from '../shared/sqs-consumer.js';
+import type { EventHandlers } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import {
   advances,
@@ -20,6 +20,7 @@ import {
   isFinal,
   statesBelow,
   type Effect,
+  type ResultEvent,
 } from './lifecycle.js';
 import type { Metrics, OrderProjectionStore } from './ports.js';
 
@@ -39,23 +40,13 @@ export interface ApplyDeps {
   store: OrderProjectionStore;
   publisher: EventPublisher;
   now: Clock;
-  log: Pick<Log, 'info' | 'warn' | 'error'>;
+  log: Pick<Log, 'info' | 'error'>;
   metrics: Metrics;
 }
 
-/** The orders service: every event its queue delivers is applied by applyResultEvent (effectOf names those it projects). */
-export const createOrderStatusService =
-  (deps: ApplyDeps): EventProcessor =>
-  (event) =>
-    applyResultEvent(event, deps);
-
-export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Promise<void> {
-  const projected = effectOf(event);
-  if (projected === undefined) {
-    deps.log.warn('ignoring an event the orders service does not project', { eventId: event.id, type: event.type });
-    return;
-  }
-  const { order, duplicate, effect } = await record(event, projected, deps);
+/** The one handler of every result event: applies it to its order (effectOf says what it means). */
+export async function applyResultEvent(event: ResultEvent, deps: ApplyDeps): Promise<void> {
+  const { order, duplicate, effect } = await record(event, effectOf(event), deps);
   if (!duplicate)
     deps.log.info('event applied', {
       orderId: order.orderId,
@@ -139,3 +130,16 @@ async function record(
   }
   throw new ContentionError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
 }
+
+/** order-status-queue's dispatch map: every result event, to applyResultEvent. */
+export const orderStatusHandlers = {
+  InventoryReserved: applyResultEvent,
+  InventoryRejected: applyResultEvent,
+  InventoryReleased: applyResultEvent,
+  PaymentCaptured: applyResultEvent,
+  PaymentDeclined: applyResultEvent,
+  PaymentVoided: applyResultEvent,
+  PaymentRefunded: applyResultEvent,
+  NotificationSent: applyResultEvent,
+  NotificationFailed: applyResultEvent,
+} satisfies EventHandlers<ApplyDeps>;

@@ -4,8 +4,8 @@ import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
-import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { createOrderStatusService } from './apply-result-event.js';
+import { dispatch, sqsConsumer } from '../shared/sqs-consumer.js';
+import { orderStatusHandlers } from './apply-result-event.js';
 import { DynamoOrderProjectionStore } from './dynamo-order-projection-store.js';
 import { EmfMetrics } from './emf-metrics.js';
 
@@ -15,5 +15,5 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const metrics = new EmfMetrics(requireEnv('POWERTOOLS_METRICS_NAMESPACE'), 'order-status');
 
 export const handler = sqsConsumer(
-  createOrderStatusService({ store, publisher, now: () => new Date(), log: logger, metrics }),
+  dispatch('order-status', orderStatusHandlers, { store, publisher, now: () => new Date(), log: logger, metrics }),
 );

@@ -18,6 +18,19 @@ const LIFECYCLES: { [S in ServiceName]: Record<Services[S], number> } = {
 
 export type ServiceChange = { [S in ServiceName]: { service: S; state: Services[S] } }[ServiceName];
 
+/** The events the orders service projects onto its orders: every other service's results. */
+export type ResultEvent = EventOf<
+  | 'InventoryReserved'
+  | 'InventoryRejected'
+  | 'InventoryReleased'
+  | 'PaymentCaptured'
+  | 'PaymentDeclined'
+  | 'PaymentVoided'
+  | 'PaymentRefunded'
+  | 'NotificationSent'
+  | 'NotificationFailed'
+>;
+
 export interface Effect {
   change: ServiceChange;
   /** Set on the events that cancel an order. */
@@ -26,8 +39,8 @@ export interface Effect {
   notificationFailure?: NotificationFailure;
 }
 
-/** What a result event means for the order, or undefined for an event the orders service does not project. */
-export function effectOf(event: OrderEvent): Effect | undefined {
+/** What a result event means for the order. */
+export function effectOf(event: ResultEvent): Effect {
   switch (event.type) {
     case 'InventoryReserved':
       return { change: { service: 'inventory', state: 'RESERVED' } };
@@ -53,8 +66,6 @@ export function effectOf(event: OrderEvent): Effect | undefined {
         change: { service: 'notification', state: 'FAILED' },
         notificationFailure: { kind: event.data.kind, reason: event.data.reason },
       };
-    default:
-      return undefined;
   }
 }
 

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import type { Reservation } from '../../../functions/inventory/ports.js';
 import {
-  createInventoryService,
+  inventoryHandlers,
   MAX_PRODUCTS_PER_ORDER,
   StockChangedError,
 } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { recordingLog } from '../../fixtures/log.js';
@@ -23,7 +24,7 @@ const clock = () => {
 function setup(stock: Record<string, number> = { 'p-001': 10, 'p-002': 10 }) {
   const store = new InMemoryInventoryStore(stock);
   const publisher = new RecordingPublisher();
-  const handle = createInventoryService({ store, publisher, now: clock(), log: logger });
+  const handle = dispatch('inventory', inventoryHandlers, { store, publisher, now: clock(), log: logger });
   return { store, publisher, handle };
 }
 
@@ -353,7 +354,7 @@ it('acknowledges an event type it does not handle without touching anything', as
 describe('inventory: its log', () => {
   it('writes through the log it is given', async () => {
     const { lines, write } = recordingLog();
-    const handle = createInventoryService({
+    const handle = dispatch('inventory', inventoryHandlers, {
       store: new InMemoryInventoryStore({ 'p-001': 10 }),
       publisher: new RecordingPublisher(),
       now: clock(),

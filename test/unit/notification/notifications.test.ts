@@ -2,11 +2,12 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import {
   claimTimeoutFor,
-  createNotificationService,
+  notificationHandlers,
   NotificationInFlightError,
 } from '../../../functions/notification/notifications.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
@@ -39,7 +40,7 @@ function setup() {
   const mailer = new RecordingMailer();
   const publisher = new RecordingPublisher();
   const now = clock();
-  const handle = createNotificationService({
+  const handle = dispatch('notification', notificationHandlers, {
     store,
     mailer,
     publisher,
@@ -138,7 +139,7 @@ it('a claim whose response was lost (written, then refused to the SDK retry) is 
     await create(record); // the write happened …
     return create(record); // … and the retry of the lost response is refused by the condition
   };
-  const handle = createNotificationService({
+  const handle = dispatch('notification', notificationHandlers, {
     store,
     mailer,
     publisher,
@@ -172,7 +173,7 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
   expect.assertions(2);
   const { store, handle, now } = setup();
   const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
-  const failing = createNotificationService({
+  const failing = dispatch('notification', notificationHandlers, {
     store,
     mailer,
     publisher: new RecordingPublisher(),
@@ -242,7 +243,7 @@ describe('a stale claim', () => {
       return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
     };
 
-    await createNotificationService({
+    await dispatch('notification', notificationHandlers, {
       store,
       mailer,
       publisher,
@@ -337,7 +338,7 @@ describe('claimTimeoutFor', () => {
 describe('notification: its log', () => {
   it('writes through the log it is given', async () => {
     const { lines, write } = recordingLog();
-    const handle = createNotificationService({
+    const handle = dispatch('notification', notificationHandlers, {
       store: new InMemoryNotificationStore(),
       mailer: new RecordingMailer(),
       publisher: new RecordingPublisher(),

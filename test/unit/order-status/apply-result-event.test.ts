@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import type { OrderEvent } from '../../../functions/shared/events.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import {
   applyResultEvent,
+  orderStatusHandlers,
   ContentionError,
   OrderNotFoundError,
   type ApplyDeps,
@@ -30,7 +32,6 @@ function setup() {
   const errors: [string, Record<string, unknown> | undefined][] = [];
   const log = {
     info: () => undefined,
-    warn: () => undefined,
     error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]),
   };
   const counted = { paymentMismatches: 0, placedSeconds: [] as [string, number][] };
@@ -43,9 +44,11 @@ function setup() {
     },
   };
   const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
+  // As the handler wires it: every event through the queue's dispatch map.
+  const handle = dispatch('order-status', orderStatusHandlers, deps);
   const apply = (...events: OrderEvent[]) =>
-    events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
-  return { store, publisher, deps, apply, errors, counted };
+    events.reduce((done, event) => done.then(() => handle(event)), Promise.resolve());
+  return { store, publisher, deps, handle, apply, errors, counted };
 }
 
 describe('applyResultEvent: what it logs (make up narrates these lines)', () => {
@@ -54,7 +57,6 @@ describe('applyResultEvent: what it logs (make up narrates these lines)', () => 
     const lines: [string, Record<string, unknown> | undefined][] = [];
     deps.log = {
       info: (message, attributes) => void lines.push([message, attributes]),
-      warn: () => undefined,
       error: () => undefined,
     };
     await apply(inventoryReserved(), inventoryReserved(), paymentDeclinedWith());
@@ -389,10 +391,10 @@ describe('applyResultEvent under concurrency (every interleaving fast-check find
   // The store's operations are scheduled by fast-check: each await inside it is a point where
   // another event's processing may run. The guards must hold whatever the order.
   async function runConcurrently(events: OrderEvent[], scheduler: fc.Scheduler, before: OrderEvent[] = []) {
-    const { store, publisher, deps, apply } = setup();
+    const { store, publisher, handle, apply } = setup();
     await apply(...before);
     store.beforeOperation = () => scheduler.schedule(Promise.resolve());
-    const results = await scheduler.waitFor(Promise.allSettled(events.map((event) => applyResultEvent(event, deps))));
+    const results = await scheduler.waitFor(Promise.allSettled(events.map((event) => handle(event))));
     return { store, publisher, results };
   }
 
