@@ -89,7 +89,7 @@ async function refund(captured: BillingRecordOf<'CAPTURED'>, reason: string, dep
     status: 'REFUNDED',
     refundRef,
     reason,
-    refundedAt: deps.now().toISOString(),
+    refundedAt: deps.now(),
   };
   if (await deps.store.markRefunded(refunded)) {
     deps.log.info('payment refunded', { orderId });
@@ -121,7 +121,7 @@ async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>, deps: Bi
     status: 'PENDING',
     amount,
     currency,
-    createdAt: now().toISOString(),
+    createdAt: now(),
   };
   if (!(await store.createIfAbsent(pending))) {
     const existing = await readExisting(orderId, deps);
@@ -133,7 +133,7 @@ async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>, deps: Bi
     // again under the same idempotency key returns that charge; it never makes a second one.
   }
   const result = await deps.provider.charge({ idempotencyKey: orderId, token, amount, currency });
-  const decidedAt = now().toISOString();
+  const decidedAt = now();
   const decided: BillingRecordOf<'CAPTURED' | 'DECLINED'> =
     result.status === 'captured'
       ? {
@@ -163,7 +163,7 @@ async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected
         orderId,
         status: 'VOIDED',
         reason,
-        decidedAt: now().toISOString(),
+        decidedAt: now(),
       };
       if (await store.createIfAbsent(voided)) {
         log.info('payment voided before any charge', { orderId });
@@ -175,7 +175,7 @@ async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected
       case 'PENDING':
         // The charge is in flight (or its provider is down): leave the void on the record for the
         // charge path, which applies it when it decides. Nothing to announce yet.
-        if (await store.requestCompensation(orderId, { reason, requestedAt: now().toISOString() })) {
+        if (await store.requestCompensation(orderId, { reason, requestedAt: now() })) {
           log.info('void recorded on the pending charge; the charge path applies it when it decides', { orderId });
           return;
         }

@@ -15,5 +15,11 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const provider = new SimulatedPaymentProvider();
 
 export const handler = sqsConsumer(
-  dispatch('billing', billingHandlers, { store, provider, publisher, now: () => new Date(), log: logger }),
+  dispatch('billing', billingHandlers, {
+    store,
+    provider,
+    publisher,
+    now: () => new Date().toISOString(),
+    log: logger,
+  }),
 );

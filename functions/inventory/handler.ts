@@ -19,5 +19,5 @@ const store = new DynamoInventoryStore(
 const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 
 export const handler = sqsConsumer(
-  dispatch('inventory', inventoryHandlers, { store, publisher, now: () => new Date(), log: logger }),
+  dispatch('inventory', inventoryHandlers, { store, publisher, now: () => new Date().toISOString(), log: logger }),
 );

@@ -84,7 +84,7 @@ async function reject(
 async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>, deps: InventoryDeps): Promise<void> {
   const { store, now, log } = deps;
   const items = mergeLines(data.items);
-  const decidedAt = now().toISOString();
+  const decidedAt = now();
   if (items.length > MAX_PRODUCTS_PER_ORDER) {
     // Cannot be reserved atomically, now or on any retry: a business outcome, not a fault.
     return reject(
@@ -127,7 +127,7 @@ async function onPaymentDeclined({ orderId, data }: EventOf<'PaymentDeclined'>, 
   // Each pass reads, then writes under a condition; losing a race means re-reading, never a second effect.
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const current = await store.getReservation(orderId);
-    const decidedAt = now().toISOString();
+    const decidedAt = now();
     if (!current) {
       // The decline overtook the order: a tombstone makes the later OrderPlaced reserve nothing.
       const tombstone: ReservationOf<'RELEASED'> = { orderId, status: 'RELEASED', items: [], reason, decidedAt };

@@ -26,7 +26,7 @@ export const handler = sqsConsumer(
     mailer,
     publisher,
     claimTimeoutMs,
-    now: () => new Date(),
+    now: () => new Date().toISOString(),
     newId: randomUUID,
     log: logger,
   }),

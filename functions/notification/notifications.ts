@@ -150,7 +150,7 @@ async function notify(event: NotifyingEvent, deps: NotificationDeps): Promise<vo
     recipient,
     subject,
     status: 'PENDING',
-    claimedAt: now().toISOString(),
+    claimedAt: now(),
     claimId: newId(),
   };
 
@@ -163,8 +163,8 @@ async function notify(event: NotifyingEvent, deps: NotificationDeps): Promise<vo
   const result = await mailer.send({ to: recipient, subject, body });
   const outcome: NotificationRecordOf<'SENT' | 'FAILED'> =
     result.status === 'sent'
-      ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now().toISOString() }
-      : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now().toISOString() };
+      ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
+      : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
   if (await store.settle(outcome)) {
     if (outcome.status === 'SENT') log.info('notification sent', logKeys);
     else log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });

@@ -36,7 +36,7 @@ export const handler = createHandler(
     }),
     orders: store,
     idempotency: store,
-    now: () => new Date(),
+    now: () => new Date().toISOString(),
     newId: randomUUID,
     log: logger,
   },

@@ -154,21 +154,14 @@ export async function placeOrder(
   const productIds = request.items.map((item) => item.productId);
   const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
   const now = deps.now();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = Math.floor(Date.parse(now) / 1000);
   const hash = requestHash(request, customer);
   // A keyed retry is answered from what its first request stored, whatever the catalogue says now.
   // An expired record (DynamoDB's TTL deletes lazily) is a free key, as the claim's condition says.
   if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds)
     return replay(stored, hash);
 
-  const order = newOrderRecord(
-    request,
-    customer,
-    priceLines(request, products),
-    deps.newId(),
-    now.toISOString(),
-    idempotencyKey,
-  );
+  const order = newOrderRecord(request, customer, priceLines(request, products), deps.newId(), now, idempotencyKey);
   const response = accepted(order);
   if (idempotencyKey === undefined) {
     await deps.orders.createOrder(order);

@@ -75,8 +75,7 @@ export async function applyResultEvent(event: ResultEvent, deps: ApplyDeps): Pro
   const decision = decide(order);
   if (decision === undefined) return;
   const finalized =
-    (await deps.store.finalize(order, decision, deps.now().toISOString(), event.id)) ??
-    (await finalizedBy(event, deps));
+    (await deps.store.finalize(order, decision, deps.now(), event.id)) ?? (await finalizedBy(event, deps));
   if (finalized === undefined) {
     // Another event made the order final first, and publishes its final event itself.
     deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
@@ -84,7 +83,7 @@ export async function applyResultEvent(event: ResultEvent, deps: ApplyDeps): Pro
   }
   // Counted by the event that made the order final, before its publish (a failed publish is retried
   // as a duplicate, which counts nothing): one value per order.
-  const finalizedAt = finalized.finalizedAt ?? deps.now().toISOString();
+  const finalizedAt = finalized.finalizedAt ?? deps.now();
   deps.metrics.placedSeconds((Date.parse(finalizedAt) - Date.parse(finalized.createdAt)) / 1000, finalized.orderId);
   await deps.publisher.publish(finalEvent(finalized));
   deps.log.info(`order ${finalized.status}`, {
@@ -117,7 +116,7 @@ async function record(
     const applied = await deps.store.applyEvent(order, {
       eventId: event.id,
       entry: historyEntry(event, effect),
-      updatedAt: deps.now().toISOString(),
+      updatedAt: deps.now(),
       ...(advances(order.services, effect.change)
         ? {
             service: { change: effect.change, replaces: statesBelow(effect.change) },

@@ -15,5 +15,11 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const metrics = new EmfMetrics(requireEnv('POWERTOOLS_METRICS_NAMESPACE'), 'order-status');
 
 export const handler = sqsConsumer(
-  dispatch('order-status', orderStatusHandlers, { store, publisher, now: () => new Date(), log: logger, metrics }),
+  dispatch('order-status', orderStatusHandlers, {
+    store,
+    publisher,
+    now: () => new Date().toISOString(),
+    log: logger,
+    metrics,
+  }),
 );

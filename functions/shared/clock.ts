@@ -1,4 +1,5 @@
 // The one clock type of the functions: a domain that reads the time takes `now: Clock` among its
-// dependencies, so that a test can hold time still or move it on. A Date, not a string: the domains
-// both stamp ISO times (toISOString) and count seconds (getTime), and a Date gives either without parsing.
-export type Clock = () => Date;
+// dependencies, so that a test can hold time still or move it on. It reads the instant as the
+// domains write it everywhere, in their records and their events: an ISO 8601 UTC string
+// (toISOString). The two that count seconds (order-api's key expiry, the sweeper's ages) parse it.
+export type Clock = () => string;

@@ -14,7 +14,7 @@ setLogLevel('SILENT');
 
 const clock = () => {
   let seconds = 0;
-  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++));
+  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++)).toISOString();
 };
 
 function setup() {

@@ -18,7 +18,7 @@ setLogLevel('SILENT');
 /** A clock that ticks one second per reading, so every decision has its own, predictable time. */
 const clock = () => {
   let seconds = 0;
-  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++));
+  return () => new Date(Date.UTC(2026, 10, 25, 10, 0, seconds++)).toISOString();
 };
 
 function setup(stock: Record<string, number> = { 'p-001': 10, 'p-002': 10 }) {

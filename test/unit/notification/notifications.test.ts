@@ -24,7 +24,7 @@ const CLAIM_TIMEOUT_MS = claimTimeoutFor(10);
 const clock = () => {
   let ms = Date.UTC(2026, 10, 25, 10, 0, 0);
   const now = () => {
-    const time = new Date(ms);
+    const time = new Date(ms).toISOString();
     ms += 1000;
     return time;
   };

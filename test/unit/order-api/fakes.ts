@@ -104,7 +104,7 @@ class InMemoryCatalog implements ProductCatalog {
 /** A settable clock. */
 class Clock {
   constructor(private current = Date.parse('2026-11-25T09:00:00.000Z')) {}
-  now = (): Date => new Date(this.current);
+  now = (): string => new Date(this.current).toISOString();
   advance(ms: number): void {
     this.current += ms;
   }

@@ -43,7 +43,7 @@ function setup() {
       counted.placedSeconds.push([orderId, seconds]);
     },
   };
-  const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
+  const deps: ApplyDeps = { store, publisher, now: () => FINALIZED_AT, log, metrics };
   // As the handler wires it: every event through the queue's dispatch map.
   const handle = dispatch('order-status', orderStatusHandlers, deps);
   const apply = (...events: OrderEvent[]) =>

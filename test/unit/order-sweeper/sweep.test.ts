@@ -53,7 +53,7 @@ const deps = (orders: OrderRecord[], overrides: Partial<SweepDeps> = {}) => {
       publisher,
       metrics,
       log: silentLog(),
-      now: () => NOW,
+      now: () => NOW.toISOString(),
       stuckAfterSeconds: 300,
       ...overrides,
     } satisfies SweepDeps,
