@@ -16,17 +16,15 @@
 // PENDING charges again under the same idempotency key, which the provider answers with the first
 // charge, never a second one.
 import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
 import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventHandlers } from '../shared/sqs-consumer.js';
+import { BillingConflictError } from './errors.js';
 import type { BillingRecord, BillingRecordOf, BillingStore, PaymentProvider } from './ports.js';
 
-/** The billing record kept changing under us (concurrent deliveries); transient, retried by SQS. */
-class BillingContentionError extends RetryableError {
-  override readonly name = 'BillingContentionError';
-}
+/** Read-then-conditional-write passes that void or refund one order's payment before SQS retries the record. */
+const COMPENSATION_ATTEMPTS = 3;
 
 /** The one event a decided record announces; a redelivery republishes it with the same id and time. */
 function outcomeEvent(record: BillingRecord): OrderEvent | undefined {
@@ -97,7 +95,7 @@ async function refund(captured: BillingRecordOf<'CAPTURED'>, reason: string, dep
   }
   const current = await readExisting(orderId, deps);
   if (current.status !== 'REFUNDED')
-    throw new BillingContentionError(`billing record for ${orderId} changed during its refund; retrying`);
+    throw new BillingConflictError(`billing record for ${orderId} changed during its refund; retrying`);
   return announce(current, deps); // a concurrent delivery refunded it first
 }
 
@@ -155,7 +153,7 @@ async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected
   const { store, now, log } = deps;
   const reason = `inventory rejected: ${data.reason}`;
   // Each pass reads, then writes under a condition; losing a race means re-reading, never a second effect.
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 0; attempt < COMPENSATION_ATTEMPTS; attempt += 1) {
     const current = await store.get(orderId);
     if (!current) {
       const voided: BillingRecordOf<'VOIDED'> = {
@@ -188,7 +186,7 @@ async function onInventoryRejected({ orderId, data }: EventOf<'InventoryRejected
         return announce(current, deps);
     }
   }
-  throw new BillingContentionError(`billing record for ${orderId} kept changing; retrying`);
+  throw new BillingConflictError(`billing record for ${orderId} kept changing; retrying`);
 }
 
 /** billing-queue's dispatch map: the handler of each event type the queue receives. */

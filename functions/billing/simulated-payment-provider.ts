@@ -10,6 +10,7 @@ import type {
   RefundRequest,
   RefundResult,
 } from './ports.js';
+import { IdempotencyKeyReusedError } from './errors.js';
 
 /** The test tokens (documented in the README). Any other token is declined as invalid_token. */
 export const TEST_TOKENS = {
@@ -31,11 +32,6 @@ export const TEST_TOKENS = {
   { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }
 >;
 const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
-
-/** The same idempotency key was sent with different parameters (real providers refuse this too). */
-export class IdempotencyKeyReusedError extends Error {
-  override readonly name = 'IdempotencyKeyReusedError';
-}
 
 const isTestToken = (token: string): token is keyof typeof TEST_TOKENS => Object.hasOwn(TEST_TOKENS, token);
 

@@ -3,22 +3,15 @@
 // are ports. Exactly-once per order comes from the store's conditions (see InventoryStore);
 // this module decides what to do with their answers and which recorded outcome to announce.
 import { orderEvent, type EventOf, type OrderEvent, type OrderLine, type Shortage } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
 import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventHandlers } from '../shared/sqs-consumer.js';
+import { ReservationConflictError, StockConflictError } from './errors.js';
 import type { InventoryStore, Reservation, ReservationOf, ReservedLine } from './ports.js';
 
-/** Stock changed between the refused transaction and the read of it: transient, so the record is retried. */
-export class StockChangedError extends RetryableError {
-  override readonly name = 'StockChangedError';
-}
-
-/** The reservation kept changing under us (concurrent deliveries); transient, retried by SQS. */
-class ReservationContentionError extends RetryableError {
-  override readonly name = 'ReservationContentionError';
-}
+/** Read-then-conditional-write passes that release one order's reservation before SQS retries the record. */
+const RELEASE_ATTEMPTS = 3;
 
 /** One TransactWriteItems holds at most 100 items: the reservation plus up to 99 products. */
 export const MAX_PRODUCTS_PER_ORDER = 99;
@@ -115,7 +108,7 @@ async function onOrderPlaced({ orderId, data }: EventOf<'OrderPlaced'>, deps: In
         }))
         .filter((s) => s.available < s.requested);
       if (shortages.length === 0)
-        throw new StockChangedError(`stock for ${orderId} was restocked during the attempt; retrying`);
+        throw new StockConflictError(`stock for ${orderId} was restocked during the attempt; retrying`);
       return reject(orderId, items, shortages, OUT_OF_STOCK, decidedAt, deps);
     }
   }
@@ -125,7 +118,7 @@ async function onPaymentDeclined({ orderId, data }: EventOf<'PaymentDeclined'>, 
   const { store, now, log } = deps;
   const reason = `payment declined: ${data.reason}`;
   // Each pass reads, then writes under a condition; losing a race means re-reading, never a second effect.
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt += 1) {
     const current = await store.getReservation(orderId);
     const decidedAt = now();
     if (!current) {
@@ -156,7 +149,7 @@ async function onPaymentDeclined({ orderId, data }: EventOf<'PaymentDeclined'>, 
         return;
     }
   }
-  throw new ReservationContentionError(`reservation for ${orderId} kept changing; retrying`);
+  throw new ReservationConflictError(`reservation for ${orderId} kept changing; retrying`);
 }
 
 /** inventory-queue's dispatch map: the handler of each event type the queue receives. */

@@ -8,11 +8,11 @@
 // behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
 // A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
 import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
 import type { Log } from '../shared/logger.js';
 import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventHandlers } from '../shared/sqs-consumer.js';
+import { NotificationConflictError } from './errors.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
 import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStore } from './ports.js';
 
@@ -22,11 +22,6 @@ import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStor
  */
 export const placedAtOf = (event: NotifyingEvent): string =>
   event.type === 'OrderPlaced' ? event.time : (event.data.placedAt ?? event.time);
-
-/** Another delivery holds the claim and may be sending it now: retry later. */
-export class NotificationInFlightError extends RetryableError {
-  override readonly name = 'NotificationInFlightError';
-}
 
 /** How far the clocks of two Lambda hosts may disagree (they keep to NTP: milliseconds apart). */
 const CLOCK_SKEW_MS = 2_000;
@@ -103,7 +98,7 @@ async function claim(
     return undefined;
   }
   if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < deps.claimTimeoutMs) {
-    throw new NotificationInFlightError(
+    throw new NotificationConflictError(
       `notification ${pending.notificationId} is being sent by another delivery; retrying`,
     );
   }
@@ -116,7 +111,7 @@ async function claim(
     if (current.status !== 'PENDING') return current;
     // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
     if (current.claimId !== pending.claimId)
-      throw new NotificationInFlightError(
+      throw new NotificationConflictError(
         `notification ${pending.notificationId} was taken over by another delivery; retrying`,
       );
   }
@@ -173,7 +168,7 @@ async function notify(event: NotifyingEvent, deps: NotificationDeps): Promise<vo
   // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
   const recorded = await readExisting(notificationId, createdAt, deps);
   if (recorded.status === 'PENDING')
-    throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
+    throw new NotificationConflictError(`notification ${notificationId} is held by another delivery; retrying`);
   return publisher.publish(outcomeEvent(recorded));
 }
 

@@ -11,14 +11,17 @@ import {
   type ProductCatalog,
 } from './ports.js';
 
+/** BatchGetItem calls that read one order's products and key before the request fails (unprocessed keys are asked again). */
 const BATCH_GET_ATTEMPTS = 4;
+/** The wait before the first repeat of a BatchGetItem, doubled for each next one. */
+const BATCH_GET_BACKOFF_MS = 50;
 
 /** Reads the inventory table's products, and an Idempotency-Key's record, in one BatchGetItem. */
 export class DynamoProductCatalog implements ProductCatalog {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: { inventory: string; idempotency: string },
-    private readonly backoffMs = 50,
+    private readonly backoffMs = BATCH_GET_BACKOFF_MS,
   ) {}
 
   async readForOrder(productIds: readonly string[], idempotencyKey?: string): Promise<PlacementReads> {

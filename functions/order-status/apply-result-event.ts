@@ -3,7 +3,6 @@
 // repeated event that can decide an order, whose order is final, republishes the identical final event.
 import type { Clock } from '../shared/clock.js';
 import type { OrderEvent } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
 import type { Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
 import type { EventHandlers } from '../shared/sqs-consumer.js';
@@ -22,19 +21,11 @@ import {
   type Effect,
   type ResultEvent,
 } from './lifecycle.js';
+import { OrderConflictError, OrderNotFoundError } from './errors.js';
 import type { Metrics, OrderProjectionStore } from './ports.js';
 
-/** Reads and conditional writes per event before giving up (SQS retries the message later). */
+/** Read-then-conditional-write passes that apply one event to its order before SQS retries the record. */
 const APPLY_ATTEMPTS = 5;
-
-export class OrderNotFoundError extends RetryableError {
-  override readonly name = 'OrderNotFoundError';
-}
-
-/** Lost the race too many times: thrown so that SQS redelivers the message. */
-export class ContentionError extends RetryableError {
-  override readonly name = 'ContentionError';
-}
 
 export interface ApplyDeps {
   store: OrderProjectionStore;
@@ -127,7 +118,7 @@ async function record(
     if (applied !== undefined) return { order: applied, duplicate: false, effect };
     // A condition failed: the event was applied meanwhile, or the service moved on. Look again.
   }
-  throw new ContentionError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
+  throw new OrderConflictError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
 }
 
 /** order-status-queue's dispatch map: every result event, to applyResultEvent. */

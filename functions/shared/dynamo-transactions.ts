@@ -25,7 +25,7 @@ export interface RetryPolicy {
 }
 
 /** 6 attempts: at 30 % of transactions conflicting, 0.3^6 ≈ 0.07 % of records reach SQS's retry. At most ≈ 0.8 s of waiting. */
-export const TRANSACTION_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 400 };
+export const TRANSACTION_CONFLICT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 400 };
 
 /** The transaction kept conflicting: the record is failed, and SQS retries it after its visibility timeout. */
 export class TransactionConflictError extends RetryableError {
@@ -57,7 +57,7 @@ export async function transactWrite(
   input: TransactWriteCommandInput,
   options: TransactOptions = {},
 ): Promise<void> {
-  const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
+  const { policy = TRANSACTION_CONFLICT_RETRY, random = Math.random, sleep = sleepFor } = options;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await db.send(new TransactWriteCommand(input));
@@ -89,7 +89,7 @@ const isWriteConflict = (error: unknown): boolean =>
  * RetryableError so that SQS retries it later.
  */
 export function retryWriteConflicts(options: TransactOptions = {}) {
-  const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
+  const { policy = TRANSACTION_CONFLICT_RETRY, random = Math.random, sleep = sleepFor } = options;
   return <Input, Output>(next: (args: Input) => Promise<Output>) =>
     async (args: Input): Promise<Output> => {
       for (let attempt = 1; ; attempt += 1) {

@@ -1,10 +1,7 @@
 import fc from 'fast-check';
 import type { Reservation } from '../../../functions/inventory/ports.js';
-import {
-  inventoryHandlers,
-  MAX_PRODUCTS_PER_ORDER,
-  StockChangedError,
-} from '../../../functions/inventory/reservations.js';
+import { StockConflictError } from '../../../functions/inventory/errors.js';
+import { inventoryHandlers, MAX_PRODUCTS_PER_ORDER } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import { logger, setLogLevel } from '../../../functions/shared/logger.js';
@@ -199,7 +196,7 @@ describe('inventory: OrderPlaced', () => {
     const { store, publisher, handle } = setup({ 'p-001': 5 });
     store.reserve = async () => 'insufficient-stock'; // as if another order released stock in between
 
-    await expect(handle(orderPlaced())).rejects.toBeInstanceOf(StockChangedError);
+    await expect(handle(orderPlaced())).rejects.toBeInstanceOf(StockConflictError);
     expect(publisher.events).toEqual([]);
   });
 

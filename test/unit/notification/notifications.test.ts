@@ -1,10 +1,7 @@
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import {
-  claimTimeoutFor,
-  notificationHandlers,
-  NotificationInFlightError,
-} from '../../../functions/notification/notifications.js';
+import { claimTimeoutFor, notificationHandlers } from '../../../functions/notification/notifications.js';
+import { NotificationConflictError } from '../../../functions/notification/errors.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
 import { dispatch } from '../../../functions/shared/sqs-consumer.js';
@@ -126,7 +123,7 @@ it('a concurrent duplicate does not send while the first delivery is sending: it
   await handle(orderPlaced());
 
   expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
-    expect.any(NotificationInFlightError),
+    expect.any(NotificationConflictError),
   ]);
   expect(mailer.sent).toHaveLength(1);
   expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
@@ -195,7 +192,7 @@ it('a claim younger than the claim timeout is still in flight (retried); once it
   await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
 
   now.advance(CLAIM_TIMEOUT_MS - 5_000); // the clock ticks 1 s per reading: still under the timeout
-  await expect(handle(orderPlaced())).rejects.toBeInstanceOf(NotificationInFlightError);
+  await expect(handle(orderPlaced())).rejects.toBeInstanceOf(NotificationConflictError);
   expect(mailer.sent).toHaveLength(0);
 
   now.advance(5_000);
@@ -226,7 +223,7 @@ describe('a stale claim', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))).toEqual([
-      expect.any(NotificationInFlightError),
+      expect.any(NotificationConflictError),
     ]);
     now.advance(CLAIM_TIMEOUT_MS);
     await handle(orderConfirmed()); // the loser's redelivery

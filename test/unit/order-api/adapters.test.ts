@@ -1,6 +1,6 @@
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
+import { TRANSACTION_CONFLICT_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
 import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
@@ -172,7 +172,7 @@ describe('DynamoOrderStore.createOrder', () => {
   it("answers 'contended' (nothing written) once the conflict retries are used up: the domain answers 409 or the stored result, never a 5xx", async () => {
     db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('contended');
-    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_CONFLICT_RETRY.attempts);
   });
 
   it('rethrows any other cancellation (the order id exists, but not the key)', async () => {

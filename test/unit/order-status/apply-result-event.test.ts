@@ -4,10 +4,9 @@ import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import {
   applyResultEvent,
   orderStatusHandlers,
-  ContentionError,
-  OrderNotFoundError,
   type ApplyDeps,
 } from '../../../functions/order-status/apply-result-event.js';
+import { OrderConflictError, OrderNotFoundError } from '../../../functions/order-status/errors.js';
 import { orderPlaced, T0 } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import {
@@ -383,7 +382,7 @@ describe('applyResultEvent: the order status', () => {
       if (name === 'applyEvent') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'REFUNDED' });
       if (name === 'find') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'PENDING' });
     };
-    await expect(apply(paymentCaptured())).rejects.toThrow(ContentionError);
+    await expect(apply(paymentCaptured())).rejects.toThrow(OrderConflictError);
   });
 });
 
