@@ -8,7 +8,7 @@ import { dynamo } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { DynamoOrderStore } from './dynamo-order-store.js';
-import { DynamoProductCatalog } from './dynamo-product-catalog.js';
+import { DynamoProductsAndKeys } from './dynamo-products-and-keys.js';
 import { parseOrigins, withCors } from './cors.js';
 import { handleRequest, type ApiDeps } from './http.js';
 
@@ -30,7 +30,7 @@ export const createHandler = (deps: ApiDeps, corsAllowedOrigins: readonly string
 
 export const handler = createHandler(
   {
-    catalog: new DynamoProductCatalog(dynamo, {
+    productsAndKeys: new DynamoProductsAndKeys(dynamo, {
       inventory: config.inventoryTable,
       idempotency: config.idempotencyTable,
     }),

@@ -12,7 +12,7 @@ import type {
   IdempotencyStore,
   OrderStore,
   Product,
-  ProductCatalog,
+  ProductsAndKeys,
   StoredResponse,
 } from './ports.js';
 import { requestHash, type Customer, type PlaceOrderRequest } from './request.js';
@@ -21,7 +21,7 @@ import { requestHash, type Customer, type PlaceOrderRequest } from './request.js
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface PlaceOrderDeps {
-  catalog: ProductCatalog;
+  productsAndKeys: ProductsAndKeys;
   orders: OrderStore;
   idempotency: IdempotencyStore;
   now: Clock;
@@ -152,7 +152,7 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
 ): Promise<PlaceOrderResult> {
   const productIds = request.items.map((item) => item.productId);
-  const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
+  const { products, stored } = await deps.productsAndKeys.readForOrder(productIds, idempotencyKey);
   const now = deps.now();
   const nowSeconds = Math.floor(Date.parse(now) / 1000);
   const hash = requestHash(request, customer);

@@ -1,5 +1,5 @@
 // The ports order-api's domain talks through, and the schemas their adapters parse what they read
-// with. The DynamoDB adapters (dynamo-product-catalog.ts, dynamo-order-store.ts) and the in-memory
+// with. The DynamoDB adapters (dynamo-products-and-keys.ts, dynamo-order-store.ts) and the in-memory
 // fakes of the unit tests implement these same interfaces and keep the same conditions.
 import * as v from 'valibot';
 import { Currency, NonEmpty, NonNegativeInt } from '../shared/events.js';
@@ -52,7 +52,8 @@ export interface PlacementReads {
   stored: IdempotencyRecord | undefined;
 }
 
-export interface ProductCatalog {
+/** What placing an order reads first: the products it names (their prices) and its Idempotency-Key's record. */
+export interface ProductsAndKeys {
   /**
    * One batch read (BatchGetItem) of the products and, when a key is given, of that key's record
    * (strongly consistent): a keyed retry finds its stored answer in the same round trip.

@@ -513,7 +513,7 @@ run "each_function_has_exactly_the_actions_its_code_uses" {
     error_message = "order-api may only read prices from the inventory table, never write stock."
   }
 
-  # functions/order-api/dynamo-product-catalog.ts reads the products and the Idempotency-Key in one
+  # functions/order-api/dynamo-products-and-keys.ts reads the products and the Idempotency-Key in one
   # BatchGetItem: AWS authorises it on each table it names, and denies the whole call otherwise.
   assert {
     condition = alltrue([

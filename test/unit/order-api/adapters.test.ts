@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { TRANSACTION_CONFLICT_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
-import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
+import { DynamoProductsAndKeys } from '../../../functions/order-api/dynamo-products-and-keys.js';
 import { placedOrder } from '../../fixtures/orders.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
 import { mockedDocumentClient } from '../../fixtures/clients.js';
@@ -25,8 +25,8 @@ const claim = {
   response: { statusCode: 202, body: { orderId: order.orderId } },
 };
 
-describe('DynamoProductCatalog', () => {
-  const catalog = new DynamoProductCatalog(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);
+describe('DynamoProductsAndKeys', () => {
+  const productsAndKeys = new DynamoProductsAndKeys(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);
   const tea = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
   const productKeys = {
     ProjectionExpression: 'productId, #name, unitPrice, currency',
@@ -36,7 +36,7 @@ describe('DynamoProductCatalog', () => {
   it('reads every product in one BatchGet (each id once, no stock) and parses what comes back', async () => {
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea] } });
 
-    const { products, stored } = await catalog.readForOrder(['p-001', 'p-404', 'p-001']);
+    const { products, stored } = await productsAndKeys.readForOrder(['p-001', 'p-404', 'p-001']);
 
     expect([...products.keys()]).toEqual(['p-001']);
     expect(stored).toBeUndefined();
@@ -49,7 +49,7 @@ describe('DynamoProductCatalog', () => {
   it("with a key reads the key's record in the same BatchGet, strongly consistent", async () => {
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea], idempotency: [claim] } });
 
-    const { products, stored } = await catalog.readForOrder(['p-001'], 'k-1');
+    const { products, stored } = await productsAndKeys.readForOrder(['p-001'], 'k-1');
 
     expect(products.size).toBe(1);
     expect(stored).toEqual(claim);
@@ -73,7 +73,7 @@ describe('DynamoProductCatalog', () => {
         },
       })
       .resolvesOnce({ Responses: { inventory: [tea], idempotency: [claim] } });
-    await expect(catalog.readForOrder(['p-001'], 'k-1')).resolves.toEqual({
+    await expect(productsAndKeys.readForOrder(['p-001'], 'k-1')).resolves.toEqual({
       products: new Map([['p-001', tea]]),
       stored: claim,
     });
@@ -86,7 +86,7 @@ describe('DynamoProductCatalog', () => {
 
     db.reset();
     db.on(BatchGetCommand).resolves({ UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] } } });
-    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow(/unprocessed/);
+    await expect(productsAndKeys.readForOrder(['p-001'])).rejects.toThrow(/unprocessed/);
     expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 4);
     expect(db).toHaveReceivedNthCommandWith(4, BatchGetCommand, {
       RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys } },
@@ -96,7 +96,7 @@ describe('DynamoProductCatalog', () => {
   it('refuses a product whose price is not integer minor units', async () => {
     expect.assertions(1);
     db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ ...tea, unitPrice: 12.5 }] } });
-    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow();
+    await expect(productsAndKeys.readForOrder(['p-001'])).rejects.toThrow();
   });
 });
 

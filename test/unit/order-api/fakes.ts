@@ -1,5 +1,5 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
-// (dynamo-product-catalog.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
+// (dynamo-products-and-keys.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import type {
   CreateOutcome,
@@ -8,7 +8,7 @@ import type {
   OrderStore,
   PlacementReads,
   Product,
-  ProductCatalog,
+  ProductsAndKeys,
 } from '../../../functions/order-api/ports.js';
 import type { ApiDeps } from '../../../functions/order-api/http.js';
 import { silentLog } from '../../fixtures/log.js';
@@ -73,7 +73,7 @@ class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
 }
 
 /** The inventory table's products and, in the same read, the idempotency table's keys (of `db`). */
-class InMemoryCatalog implements ProductCatalog {
+class InMemoryProductsAndKeys implements ProductsAndKeys {
   calls = 0;
   private readonly products: Map<string, Product>;
   constructor(
@@ -122,9 +122,9 @@ function sequentialIds(): () => string {
 /** A full set of in-memory dependencies, and handles on each to arrange and inspect. */
 export function inMemoryDeps(products: Product[] = PRODUCTS) {
   const db = new InMemoryOrderDatabase();
-  const catalog = new InMemoryCatalog(db, products);
+  const productsAndKeys = new InMemoryProductsAndKeys(db, products);
   const clock = new Clock();
   const log = silentLog();
-  const deps: ApiDeps = { catalog, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
-  return { deps, db, catalog, clock, log };
+  const deps: ApiDeps = { productsAndKeys, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
+  return { deps, db, productsAndKeys, clock, log };
 }

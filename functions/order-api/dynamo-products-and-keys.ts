@@ -1,4 +1,4 @@
-// The DynamoDB adapter of ProductCatalog: the inventory table's products (their prices, never their
+// The DynamoDB adapter of ProductsAndKeys: the inventory table's products (their prices, never their
 // stock) and an Idempotency-Key's record, read together in one BatchGetItem.
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
@@ -8,7 +8,7 @@ import {
   type IdempotencyRecord,
   type PlacementReads,
   type Product,
-  type ProductCatalog,
+  type ProductsAndKeys,
 } from './ports.js';
 
 /** BatchGetItem calls that read one order's products and key before the request fails (unprocessed keys are asked again). */
@@ -17,7 +17,7 @@ const BATCH_GET_ATTEMPTS = 4;
 const BATCH_GET_BACKOFF_MS = 50;
 
 /** Reads the inventory table's products, and an Idempotency-Key's record, in one BatchGetItem. */
-export class DynamoProductCatalog implements ProductCatalog {
+export class DynamoProductsAndKeys implements ProductsAndKeys {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: { inventory: string; idempotency: string },
