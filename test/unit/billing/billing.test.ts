@@ -8,7 +8,7 @@ import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/e
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryBillingStore, pendingCharge } from './in-memory-store.js';
+import { InMemoryBillingStore, pendingCharge } from './fakes.js';
 
 setLogLevel('SILENT');
 

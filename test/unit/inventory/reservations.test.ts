@@ -8,7 +8,7 @@ import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryInventoryStore } from './in-memory-store.js';
+import { InMemoryInventoryStore } from './fakes.js';
 
 setLogLevel('SILENT');
 

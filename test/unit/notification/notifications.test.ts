@@ -10,7 +10,7 @@ import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } fr
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
+import { InMemoryNotificationStore, RecordingMailer } from './fakes.js';
 
 setLogLevel('SILENT');
 
