@@ -1,5 +1,5 @@
-// billing-queue consumer (OrderPlaced, InventoryRejected): wiring only. Clients and config are
-// created once per process; domain logic lives in billing.ts.
+// billing-queue consumer: wiring only. Clients and config are created once per process; domain
+// logic lives in billing.ts, whose dispatch map handles the event types the queue receives.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';

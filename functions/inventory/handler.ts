@@ -1,5 +1,5 @@
-// inventory-queue consumer (OrderPlaced, PaymentDeclined): wiring only. Clients and config are
-// created once per process; domain logic lives in reservations.ts.
+// inventory-queue consumer: wiring only. Clients and config are created once per process; domain
+// logic lives in reservations.ts, whose dispatch map handles the event types the queue receives.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';

@@ -1,5 +1,5 @@
-// notification-queue consumer (OrderPlaced, OrderConfirmed, OrderCancelled): wiring only.
-// Clients and config are created once per process; domain logic lives in notifications.ts.
+// notification-queue consumer: wiring only. Clients and config are created once per process; domain
+// logic lives in notifications.ts, whose dispatch map handles the event types the queue receives.
 import { randomUUID } from 'node:crypto';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { dynamo, sns } from '../shared/clients.js';

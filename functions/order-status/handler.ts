@@ -1,5 +1,6 @@
-// order-status-queue consumer (the result events): wiring only. Clients and config are created
-// once per process; domain logic lives in apply-result-event.ts and lifecycle.ts.
+// order-status-queue consumer: wiring only. Clients and config are created once per process;
+// domain logic lives in apply-result-event.ts, whose dispatch map handles the event types the
+// queue receives (the result events), and lifecycle.ts.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';

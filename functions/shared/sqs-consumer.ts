@@ -19,7 +19,9 @@ export type EventProcessor = (event: OrderEvent) => Promise<void>;
 
 /**
  * A service's dispatch map: its top-level handlers, by the event type each one handles, each taking
- * the event and the service's dependencies.
+ * the event and the service's dependencies. Its keys are the event types the service's queue
+ * receives: the routing contract (infra/modules/order-fanout/routing.json), which
+ * test/unit/routing.test.ts holds every dispatch map to.
  */
 export type EventHandlers<Deps> = { [T in EventType]?: (event: EventOf<T>, deps: Deps) => Promise<void> };
 
