@@ -12,6 +12,7 @@ import {
   canDecide,
   captureMismatch,
   decide,
+  EFFECTS,
   effectOf,
   effectOn,
   finalEvent,
@@ -121,15 +122,7 @@ async function record(
   throw new OrderConflictError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
 }
 
-/** order-status-queue's dispatch map: every result event, to applyResultEvent. */
-export const orderStatusHandlers = {
-  InventoryReserved: applyResultEvent,
-  InventoryRejected: applyResultEvent,
-  InventoryReleased: applyResultEvent,
-  PaymentCaptured: applyResultEvent,
-  PaymentDeclined: applyResultEvent,
-  PaymentVoided: applyResultEvent,
-  PaymentRefunded: applyResultEvent,
-  NotificationSent: applyResultEvent,
-  NotificationFailed: applyResultEvent,
+/** order-status-queue's dispatch map: every result event (each type EFFECTS gives a meaning) to applyResultEvent. */
+export const orderStatusHandlers = Object.fromEntries(Object.keys(EFFECTS).map((type) => [type, applyResultEvent])) as {
+  [T in ResultEvent['type']]: typeof applyResultEvent;
 } satisfies EventHandlers<ApplyDeps>;
