@@ -40,7 +40,7 @@ export const isTransactionConflict = (error: unknown): boolean =>
  * "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): a delay drawn uniformly
  * from [0, min(max, base · 2^retry)), so contenders that collided once spread out instead of colliding again.
  */
-export const backoffDelay = (retry: number, policy: RetryPolicy, random: () => number = Math.random): number =>
+export const backoffDelay = (retry: number, policy: RetryPolicy, random: () => number): number =>
   random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
 
 export interface TransactOptions {
