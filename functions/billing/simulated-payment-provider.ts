@@ -10,32 +10,22 @@ import type {
   RefundRequest,
   RefundResult,
 } from './ports.js';
+import { IdempotencyKeyReusedError } from './errors.js';
 
-/** The test tokens (documented in the README). Any other token is declined as invalid_token. */
+/**
+ * The test tokens (documented in the README), each with the outcome it chooses. Any other token is
+ * declined as invalid_token. (Their descriptions are comments: no code reads them, and every
+ * byte of a string here is carried by billing's bundle.)
+ */
 export const TEST_TOKENS = {
-  tok_visa: { outcome: 'captured', description: 'Visa test card: the charge succeeds' },
-  tok_mastercard: { outcome: 'captured', description: 'Mastercard test card: the charge succeeds' },
-  tok_chargeDeclined: { outcome: 'declined', reason: 'card_declined', description: 'the card is declined' },
-  tok_chargeDeclinedInsufficientFunds: {
-    outcome: 'declined',
-    reason: 'insufficient_funds',
-    description: 'declined: insufficient funds',
-  },
-  tok_chargeDeclinedExpiredCard: {
-    outcome: 'declined',
-    reason: 'expired_card',
-    description: 'declined: the card has expired',
-  },
-} as const satisfies Record<
-  string,
-  { outcome: 'captured'; description: string } | { outcome: 'declined'; reason: DeclineReason; description: string }
->;
-const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
+  tok_visa: { outcome: 'captured' }, // Visa test card: the charge succeeds
+  tok_mastercard: { outcome: 'captured' }, // Mastercard test card: the charge succeeds
+  tok_chargeDeclined: { outcome: 'declined', reason: 'card_declined' }, // the card is declined
+  tok_chargeDeclinedInsufficientFunds: { outcome: 'declined', reason: 'insufficient_funds' }, // declined: insufficient funds
+  tok_chargeDeclinedExpiredCard: { outcome: 'declined', reason: 'expired_card' }, // declined: the card has expired
+} as const satisfies Record<string, { outcome: 'captured' } | { outcome: 'declined'; reason: DeclineReason }>;
 
-/** The same idempotency key was sent with different parameters (real providers refuse this too). */
-export class IdempotencyKeyReusedError extends Error {
-  override readonly name = 'IdempotencyKeyReusedError';
-}
+const UNKNOWN_TOKEN_REASON: DeclineReason = 'invalid_token';
 
 const isTestToken = (token: string): token is keyof typeof TEST_TOKENS => Object.hasOwn(TEST_TOKENS, token);
 

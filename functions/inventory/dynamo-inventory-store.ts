@@ -10,7 +10,7 @@ import {
 import * as v from 'valibot';
 import { appliedUnlessRefused, committedUnlessRefused } from '../shared/dynamo-conditions.js';
 import { transactWrite, type TransactOptions } from '../shared/dynamo-transactions.js';
-import { logger } from '../shared/logger.js';
+import type { Log } from '../shared/logger.js';
 import {
   ReservationSchema,
   type InventoryStore,
@@ -31,6 +31,7 @@ export class DynamoInventoryStore implements InventoryStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: InventoryTables,
+    private readonly log: Pick<Log, 'warn'>,
     private readonly retry: TransactOptions = {},
   ) {}
 
@@ -89,7 +90,7 @@ export class DynamoInventoryStore implements InventoryStore {
       if (outcome.committed) return true;
       if (outcome.refused.includes(0)) return false;
       const gone = new Set(outcome.refused.map((index) => lines[index - 1]?.productId));
-      logger.warn('products no longer exist; their reserved stock is not given back', {
+      this.log.warn('products no longer exist; their reserved stock is not given back', {
         orderId: released.orderId,
         productIds: [...gone],
       });

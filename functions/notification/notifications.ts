@@ -7,12 +7,12 @@
 // and the attribute_not_exists condition on that key lets only one delivery claim the email. A claim left
 // behind by a crash is taken over by a conditional write on its claimId: one delivery wins.
 // A permanent refusal by SES is an outcome (FAILED, announced by NotificationFailed), not a retry.
-import { randomUUID } from 'node:crypto';
 import { createEvent, eventIdFor, type OrderEvent } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
-import { logger, type Log } from '../shared/logger.js';
+import type { Log } from '../shared/logger.js';
+import type { Clock } from '../shared/clock.js';
 import type { EventPublisher } from '../shared/publisher.js';
-import { dispatch } from '../shared/sqs-consumer.js';
+import type { EventHandlers } from '../shared/sqs-consumer.js';
+import { NotificationConflictError } from './errors.js';
 import { composeMessage, type NotifyingEvent } from './messages.js';
 import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStore } from './ports.js';
 
@@ -22,11 +22,6 @@ import type { Mailer, NotificationRecord, NotificationRecordOf, NotificationStor
  */
 export const placedAtOf = (event: NotifyingEvent): string =>
   event.type === 'OrderPlaced' ? event.time : (event.data.placedAt ?? event.time);
-
-/** Another delivery holds the claim and may be sending it now: retry later. */
-export class NotificationInFlightError extends RetryableError {
-  override readonly name = 'NotificationInFlightError';
-}
 
 /** How far the clocks of two Lambda hosts may disagree (they keep to NTP: milliseconds apart). */
 const CLOCK_SKEW_MS = 2_000;
@@ -68,116 +63,118 @@ export interface NotificationDeps {
   publisher: EventPublisher;
   /** See claimTimeoutFor. */
   claimTimeoutMs: number;
-  now?: () => string;
-  newId?: () => string;
-  log?: Pick<Log, 'debug' | 'info' | 'warn'>;
+  now: Clock;
+  newId: () => string;
+  log: Pick<Log, 'debug' | 'info' | 'warn'>;
 }
 
-export function createNotificationService({
-  store,
-  mailer,
-  publisher,
-  claimTimeoutMs,
-  now = () => new Date().toISOString(),
-  newId = randomUUID,
-  log = logger,
-}: NotificationDeps) {
-  async function readExisting(notificationId: string, createdAt: string): Promise<NotificationRecord> {
-    const record = await store.get(notificationId, createdAt);
-    if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
-    return record;
-  }
+async function readExisting(
+  notificationId: string,
+  createdAt: string,
+  { store }: NotificationDeps,
+): Promise<NotificationRecord> {
+  const record = await store.get(notificationId, createdAt);
+  if (!record) throw new Error(`notification ${notificationId} refused as existing but not found`);
+  return record;
+}
 
-  /**
-   * Whether this delivery may send: the claim is ours (created now, or written by an attempt whose
-   * response was lost), or it was abandoned and we took it over with a conditional write on its old
-   * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
-   * delivery holds it; returns the decided record when there is nothing left to send.
-   */
-  async function claim(
-    pending: NotificationRecordOf<'PENDING'>,
-    logKeys: Record<string, string>,
-  ): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
-    if (await store.createIfAbsent(pending)) return undefined;
-    const existing = await readExisting(pending.notificationId, pending.createdAt);
-    if (existing.status !== 'PENDING') return existing;
-    if (existing.claimId === pending.claimId) {
-      log.debug('the claim was ours (its first response was lost); sending', logKeys);
-      return undefined;
-    }
-    if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < claimTimeoutMs) {
-      throw new NotificationInFlightError(
-        `notification ${pending.notificationId} is being sent by another delivery; retrying`,
-      );
-    }
-    // Stale: an earlier delivery claimed it but stopped before recording the outcome (a crash
-    // between put and send, or between send and update). SES SendEmail takes no idempotency token,
-    // so we cannot ask whether it went out: we send again. In this narrow window the email is
-    // at-least-once; everywhere else it is exactly once.
-    if (!(await store.takeOver(pending, existing.claimId))) {
-      const current = await readExisting(pending.notificationId, pending.createdAt);
-      if (current.status !== 'PENDING') return current;
-      // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
-      if (current.claimId !== pending.claimId)
-        throw new NotificationInFlightError(
-          `notification ${pending.notificationId} was taken over by another delivery; retrying`,
-        );
-    }
-    log.warn('notification claimed but not recorded as sent; took the claim over and sending again', logKeys);
+/**
+ * Whether this delivery may send: the claim is ours (created now, or written by an attempt whose
+ * response was lost), or it was abandoned and we took it over with a conditional write on its old
+ * claimId, so that of two deliveries finding one stale claim only one sends. Throws while another
+ * delivery holds it; returns the decided record when there is nothing left to send.
+ */
+async function claim(
+  pending: NotificationRecordOf<'PENDING'>,
+  logKeys: Record<string, string>,
+  deps: NotificationDeps,
+): Promise<NotificationRecordOf<'SENT' | 'FAILED'> | undefined> {
+  const { store, log } = deps;
+  if (await store.createIfAbsent(pending)) return undefined;
+  const existing = await readExisting(pending.notificationId, pending.createdAt, deps);
+  if (existing.status !== 'PENDING') return existing;
+  if (existing.claimId === pending.claimId) {
+    log.debug('the claim was ours (its first response was lost); sending', logKeys);
     return undefined;
   }
-
-  /**
-   * placedAtOf, unless a record of this email is keyed on the event's time already: one written
-   * before final events carried placedAt (its copies keep arriving while such an order is retried).
-   * That record is the email's, so a copy with placedAt finds it instead of claiming a second one.
-   */
-  async function keyTime(notificationId: string, event: NotifyingEvent): Promise<string> {
-    const placedAt = placedAtOf(event);
-    if (placedAt === event.time) return placedAt;
-    return (await store.get(notificationId, event.time)) === undefined ? placedAt : event.time;
+  if (Date.parse(pending.claimedAt) - Date.parse(existing.claimedAt) < deps.claimTimeoutMs) {
+    throw new NotificationConflictError(
+      `notification ${pending.notificationId} is being sent by another delivery; retrying`,
+    );
   }
-
-  async function notify(event: NotifyingEvent): Promise<void> {
-    const { kind, recipient, subject, body } = composeMessage(event);
-    const notificationId = `${event.orderId}:${kind}`;
-    const createdAt = await keyTime(notificationId, event);
-    const logKeys = { orderId: event.orderId, notificationId }; // never the address
-    const pending: NotificationRecordOf<'PENDING'> = {
-      notificationId,
-      createdAt,
-      orderId: event.orderId,
-      kind,
-      recipient,
-      subject,
-      status: 'PENDING',
-      claimedAt: now(),
-      claimId: newId(),
-    };
-
-    const decided = await claim(pending, logKeys);
-    if (decided !== undefined) {
-      log.info('notification already decided; republishing its outcome', { ...logKeys, status: decided.status });
-      return publisher.publish(outcomeEvent(decided));
-    }
-
-    const result = await mailer.send({ to: recipient, subject, body });
-    const outcome: NotificationRecordOf<'SENT' | 'FAILED'> =
-      result.status === 'sent'
-        ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
-        : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
-    if (await store.settle(outcome)) {
-      if (outcome.status === 'SENT') log.info('notification sent', logKeys);
-      else
-        log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
-      return publisher.publish(outcomeEvent(outcome));
-    }
-    // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
-    const recorded = await readExisting(notificationId, createdAt);
-    if (recorded.status === 'PENDING')
-      throw new NotificationInFlightError(`notification ${notificationId} is held by another delivery; retrying`);
-    return publisher.publish(outcomeEvent(recorded));
+  // Stale: an earlier delivery claimed it but stopped before recording the outcome (a crash
+  // between put and send, or between send and update). SES SendEmail takes no idempotency token,
+  // so we cannot ask whether it went out: we send again. In this narrow window the email is
+  // at-least-once; everywhere else it is exactly once.
+  if (!(await store.takeOver(pending, existing.claimId))) {
+    const current = await readExisting(pending.notificationId, pending.createdAt, deps);
+    if (current.status !== 'PENDING') return current;
+    // Taken over by a concurrent delivery, unless it was our own write whose response was lost.
+    if (current.claimId !== pending.claimId)
+      throw new NotificationConflictError(
+        `notification ${pending.notificationId} was taken over by another delivery; retrying`,
+      );
   }
-
-  return dispatch('notification', { OrderPlaced: notify, OrderConfirmed: notify, OrderCancelled: notify });
+  log.warn('notification claimed but not recorded as sent; took the claim over and sending again', logKeys);
+  return undefined;
 }
+
+/**
+ * placedAtOf, unless a record of this email is keyed on the event's time already: one written
+ * before final events carried placedAt (its copies keep arriving while such an order is retried).
+ * That record is the email's, so a copy with placedAt finds it instead of claiming a second one.
+ */
+async function keyTime(notificationId: string, event: NotifyingEvent, { store }: NotificationDeps): Promise<string> {
+  const placedAt = placedAtOf(event);
+  if (placedAt === event.time) return placedAt;
+  return (await store.get(notificationId, event.time)) === undefined ? placedAt : event.time;
+}
+
+/** The one handler of each event that asks for an email: OrderPlaced, OrderConfirmed, OrderCancelled. */
+async function notify(event: NotifyingEvent, deps: NotificationDeps): Promise<void> {
+  const { store, mailer, publisher, now, newId, log } = deps;
+  const { kind, recipient, subject, body } = composeMessage(event);
+  const notificationId = `${event.orderId}:${kind}`;
+  const createdAt = await keyTime(notificationId, event, deps);
+  const logKeys = { orderId: event.orderId, notificationId }; // never the address
+  const pending: NotificationRecordOf<'PENDING'> = {
+    notificationId,
+    createdAt,
+    orderId: event.orderId,
+    kind,
+    recipient,
+    subject,
+    status: 'PENDING',
+    claimedAt: now(),
+    claimId: newId(),
+  };
+
+  const decided = await claim(pending, logKeys, deps);
+  if (decided !== undefined) {
+    log.info('notification already decided; republishing its outcome', { ...logKeys, status: decided.status });
+    return publisher.publish(outcomeEvent(decided));
+  }
+
+  const result = await mailer.send({ to: recipient, subject, body });
+  const outcome: NotificationRecordOf<'SENT' | 'FAILED'> =
+    result.status === 'sent'
+      ? { ...pending, status: 'SENT', messageId: result.messageId, sentAt: now() }
+      : { ...pending, status: 'FAILED', reason: result.reason, failedAt: now() };
+  if (await store.settle(outcome)) {
+    if (outcome.status === 'SENT') log.info('notification sent', logKeys);
+    else log.warn('SES refused the notification for good; recorded as FAILED', { ...logKeys, reason: outcome.reason });
+    return publisher.publish(outcomeEvent(outcome));
+  }
+  // A delivery that took the claim over recorded its outcome first: announce that one, or wait for it.
+  const recorded = await readExisting(notificationId, createdAt, deps);
+  if (recorded.status === 'PENDING')
+    throw new NotificationConflictError(`notification ${notificationId} is held by another delivery; retrying`);
+  return publisher.publish(outcomeEvent(recorded));
+}
+
+/** notification-queue's dispatch map: the handler of each event type the queue receives. */
+export const notificationHandlers = {
+  OrderPlaced: notify,
+  OrderConfirmed: notify,
+  OrderCancelled: notify,
+} satisfies EventHandlers<NotificationDeps>;

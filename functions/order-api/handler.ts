@@ -1,4 +1,4 @@
-// order-api: API Gateway (REST, proxy) → createApi. Wiring only: config, clients and adapters are
+// order-api: API Gateway (REST, proxy) → handleRequest. Wiring only: config, clients and adapters are
 // built once at module scope; the domain and the HTTP edge live in their own modules.
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
@@ -8,9 +8,9 @@ import { dynamo } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { DynamoOrderStore } from './dynamo-order-store.js';
-import { DynamoProductCatalog } from './dynamo-product-catalog.js';
+import { DynamoProductsAndKeys } from './dynamo-products-and-keys.js';
 import { parseOrigins, withCors } from './cors.js';
-import { createApi, type ApiDeps } from './http.js';
+import { handleRequest, type ApiDeps } from './http.js';
 
 const config = {
   ordersTable: requireEnv('ORDERS_TABLE'),
@@ -26,17 +26,17 @@ const store = new DynamoOrderStore(dynamo, { orders: config.ordersTable, idempot
 export const createHandler = (deps: ApiDeps, corsAllowedOrigins: readonly string[] = []) =>
   middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(httpHeaderNormalizer())
-    .handler(withCors(createApi(deps), corsAllowedOrigins));
+    .handler(withCors((event) => handleRequest(event, deps), corsAllowedOrigins));
 
 export const handler = createHandler(
   {
-    catalog: new DynamoProductCatalog(dynamo, {
+    productsAndKeys: new DynamoProductsAndKeys(dynamo, {
       inventory: config.inventoryTable,
       idempotency: config.idempotencyTable,
     }),
     orders: store,
     idempotency: store,
-    now: () => new Date(),
+    now: () => new Date().toISOString(),
     newId: randomUUID,
     log: logger,
   },

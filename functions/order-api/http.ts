@@ -5,6 +5,7 @@
 // http-header-normalizer runs first).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as v from 'valibot';
+import type { Log } from '../shared/logger.js';
 import {
   ConflictError,
   MalformedRequestError,
@@ -28,8 +29,8 @@ import {
   type Customer,
 } from './request.js';
 
-export type ApiDeps = PlaceOrderDeps;
-export type Api = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+/** placeOrder's dependencies, and a log for the access log and the unexpected errors. */
+export type ApiDeps = PlaceOrderDeps & { log: Pick<Log, 'info' | 'error'> };
 
 type Route = { name: 'place' } | { name: 'get'; orderId: string } | { name: 'none' };
 
@@ -197,27 +198,27 @@ const methodNotAllowed = (event: APIGatewayProxyEvent, allowed: string, resource
     Allow: allowed,
   });
 
-export function createApi(deps: ApiDeps): Api {
-  const respond = async (target: Route, event: APIGatewayProxyEvent): Promise<Answered> => {
-    try {
-      switch (target.name) {
-        case 'place':
-          if (event.httpMethod !== 'POST') return methodNotAllowed(event, 'POST', '/orders');
-          return { response: await handlePlace(event, deps) };
-        case 'get':
-          if (event.httpMethod !== 'GET') return methodNotAllowed(event, 'GET', '/orders/{orderId}');
-          return { response: await handleGet(event, target.orderId, deps) };
-        case 'none':
-          return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
-      }
-    } catch (error) {
-      return toProblem(error, deps, { route: target.name });
+async function respond(target: Route, event: APIGatewayProxyEvent, deps: ApiDeps): Promise<Answered> {
+  try {
+    switch (target.name) {
+      case 'place':
+        if (event.httpMethod !== 'POST') return methodNotAllowed(event, 'POST', '/orders');
+        return { response: await handlePlace(event, deps) };
+      case 'get':
+        if (event.httpMethod !== 'GET') return methodNotAllowed(event, 'GET', '/orders/{orderId}');
+        return { response: await handleGet(event, target.orderId, deps) };
+      case 'none':
+        return problem(404, 'No such resource', [{ field: 'path', message: 'names no resource' }]);
     }
-  };
-  return async (event) => {
-    const target = route(event);
-    const answered = await respond(target, event);
-    deps.log.info('request', accessLog(target, event, answered));
-    return answered.response;
-  };
+  } catch (error) {
+    return toProblem(error, deps, { route: target.name });
+  }
+}
+
+/** order-api's one handler: routes the request, answers it, and writes its access-log line. */
+export async function handleRequest(event: APIGatewayProxyEvent, deps: ApiDeps): Promise<APIGatewayProxyResult> {
+  const target = route(event);
+  const answered = await respond(target, event, deps);
+  deps.log.info('request', accessLog(target, event, answered));
+  return answered.response;
 }

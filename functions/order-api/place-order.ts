@@ -4,14 +4,15 @@
 // stored, so a stored order is always announced and a request never writes twice (no dual write).
 import type { OrderLine } from '../shared/events.js';
 import type { OrderRecord } from '../shared/order-record.js';
+import type { Clock } from '../shared/clock.js';
+import type { Log } from '../shared/logger.js';
 import { IdempotencyConflictError, ValidationError, type FieldProblem } from './errors.js';
 import type {
   IdempotencyRecord,
   IdempotencyStore,
-  Log,
   OrderStore,
   Product,
-  ProductCatalog,
+  ProductsAndKeys,
   StoredResponse,
 } from './ports.js';
 import { requestHash, type Customer, type PlaceOrderRequest } from './request.js';
@@ -20,12 +21,12 @@ import { requestHash, type Customer, type PlaceOrderRequest } from './request.js
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export interface PlaceOrderDeps {
-  catalog: ProductCatalog;
+  productsAndKeys: ProductsAndKeys;
   orders: OrderStore;
   idempotency: IdempotencyStore;
-  now: () => Date;
+  now: Clock;
   newId: () => string;
-  log: Log;
+  log: Pick<Log, 'warn'>;
 }
 
 interface OrderAccepted {
@@ -151,23 +152,16 @@ export async function placeOrder(
   deps: PlaceOrderDeps,
 ): Promise<PlaceOrderResult> {
   const productIds = request.items.map((item) => item.productId);
-  const { products, stored } = await deps.catalog.readForOrder(productIds, idempotencyKey);
+  const { products, stored } = await deps.productsAndKeys.readForOrder(productIds, idempotencyKey);
   const now = deps.now();
-  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const nowSeconds = Math.floor(Date.parse(now) / 1000);
   const hash = requestHash(request, customer);
   // A keyed retry is answered from what its first request stored, whatever the catalogue says now.
   // An expired record (DynamoDB's TTL deletes lazily) is a free key, as the claim's condition says.
   if (idempotencyKey !== undefined && stored !== undefined && stored.expiresAt >= nowSeconds)
     return replay(stored, hash);
 
-  const order = newOrderRecord(
-    request,
-    customer,
-    priceLines(request, products),
-    deps.newId(),
-    now.toISOString(),
-    idempotencyKey,
-  );
+  const order = newOrderRecord(request, customer, priceLines(request, products), deps.newId(), now, idempotencyKey);
   const response = accepted(order);
   if (idempotencyKey === undefined) {
     await deps.orders.createOrder(order);

@@ -1,9 +1,8 @@
 // The ports order-api's domain talks through, and the schemas their adapters parse what they read
-// with. The DynamoDB adapters (dynamo-product-catalog.ts, dynamo-order-store.ts) and the in-memory
+// with. The DynamoDB adapters (dynamo-products-and-keys.ts, dynamo-order-store.ts) and the in-memory
 // fakes of the unit tests implement these same interfaces and keep the same conditions.
 import * as v from 'valibot';
 import { Currency, NonEmpty, NonNegativeInt } from '../shared/events.js';
-import type { Log as SharedLog } from '../shared/logger.js';
 import type { OrderRecord } from '../shared/order-record.js';
 
 export interface Product {
@@ -53,7 +52,8 @@ export interface PlacementReads {
   stored: IdempotencyRecord | undefined;
 }
 
-export interface ProductCatalog {
+/** What placing an order reads first: the products it names (their prices) and its Idempotency-Key's record. */
+export interface ProductsAndKeys {
   /**
    * One batch read (BatchGetItem) of the products and, when a key is given, of that key's record
    * (strongly consistent): a keyed retry finds its stored answer in the same round trip.
@@ -81,6 +81,3 @@ export interface IdempotencyStore {
   /** The key's record, strongly consistent. */
   find(idempotencyKey: string): Promise<IdempotencyRecord | undefined>;
 }
-
-/** What the domain logs through: the shared logger, as far as the domain uses it. */
-export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

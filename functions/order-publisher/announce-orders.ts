@@ -16,13 +16,14 @@
 import * as v from 'valibot';
 import { orderPlacedEvent } from '../shared/order-placed.js';
 import { OrderRecordSchema } from '../shared/order-record.js';
-import type { DeadLetterQueue, EventPublisher, Log, StreamBatchResponse, StreamedRecord } from './ports.js';
+import type { Log } from '../shared/logger.js';
+import type { DeadLetterQueue, EventPublisher, StreamBatchResponse, StreamedRecord } from './ports.js';
 
 export interface AnnounceDeps {
   publisher: EventPublisher;
   /** Where a record that is not an order goes, with the reason, instead of holding the shard. */
   deadLetters: DeadLetterQueue;
-  log: Log;
+  log: Pick<Log, 'info' | 'warn' | 'error'>;
   /** Milliseconds left before the function's timeout (Lambda's context); without it, no deadline. */
   remainingMs?: () => number;
 }

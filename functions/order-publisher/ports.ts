@@ -2,8 +2,6 @@
 // Lambda's DynamoDB stream event into StreamedRecords; the SNS publisher (shared/publisher.ts)
 // and the recording fake of the unit tests implement EventPublisher; the SQS adapter
 // (sqs-dead-letter-queue.ts) and an in-memory fake implement DeadLetterQueue.
-import type { Log as SharedLog } from '../shared/logger.js';
-
 export type { EventPublisher } from '../shared/publisher.js';
 
 /** One record of the orders table's stream, its item already unmarshalled into plain values. */
@@ -33,6 +31,3 @@ export interface DeadLetterQueue {
 export interface StreamBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
-
-/** What the domain logs through: the shared logger, as far as the domain uses it. */
-export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

@@ -1,16 +1,18 @@
 // order-status's domain: apply one result event to its order exactly once, move the order's status
 // forward if the facts now decide it, and announce a final status. Effect first, then event; a
 // repeated event that can decide an order, whose order is final, republishes the identical final event.
+import type { Clock } from '../shared/clock.js';
 import type { OrderEvent } from '../shared/events.js';
-import { RetryableError } from '../shared/failures.js';
+import type { Log } from '../shared/logger.js';
 import type { EventPublisher } from '../shared/publisher.js';
-import type { EventProcessor } from '../shared/sqs-consumer.js';
+import type { EventHandlers } from '../shared/sqs-consumer.js';
 import type { OrderRecord } from '../shared/order-record.js';
 import {
   advances,
   canDecide,
   captureMismatch,
   decide,
+  EFFECTS,
   effectOf,
   effectOn,
   finalEvent,
@@ -18,42 +20,25 @@ import {
   isFinal,
   statesBelow,
   type Effect,
+  type ResultEvent,
 } from './lifecycle.js';
-import type { Log, Metrics, OrderProjectionStore } from './ports.js';
+import { OrderConflictError, OrderNotFoundError } from './errors.js';
+import type { Metrics, OrderProjectionStore } from './ports.js';
 
-/** Reads and conditional writes per event before giving up (SQS retries the message later). */
+/** Read-then-conditional-write passes that apply one event to its order before SQS retries the record. */
 const APPLY_ATTEMPTS = 5;
-
-export class OrderNotFoundError extends RetryableError {
-  override readonly name = 'OrderNotFoundError';
-}
-
-/** Lost the race too many times: thrown so that SQS redelivers the message. */
-export class ContentionError extends RetryableError {
-  override readonly name = 'ContentionError';
-}
 
 export interface ApplyDeps {
   store: OrderProjectionStore;
   publisher: EventPublisher;
-  now: () => Date;
-  log: Log;
+  now: Clock;
+  log: Pick<Log, 'info' | 'error'>;
   metrics: Metrics;
 }
 
-/** The orders service: every event its queue delivers is applied by applyResultEvent (effectOf names those it projects). */
-export const createOrderStatusService =
-  (deps: ApplyDeps): EventProcessor =>
-  (event) =>
-    applyResultEvent(event, deps);
-
-export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Promise<void> {
-  const projected = effectOf(event);
-  if (projected === undefined) {
-    deps.log.warn('ignoring an event the orders service does not project', { eventId: event.id, type: event.type });
-    return;
-  }
-  const { order, duplicate, effect } = await record(event, projected, deps);
+/** The one handler of every result event: applies it to its order (effectOf says what it means). */
+export async function applyResultEvent(event: ResultEvent, deps: ApplyDeps): Promise<void> {
+  const { order, duplicate, effect } = await record(event, effectOf(event), deps);
   if (!duplicate)
     deps.log.info('event applied', {
       orderId: order.orderId,
@@ -82,8 +67,7 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
   const decision = decide(order);
   if (decision === undefined) return;
   const finalized =
-    (await deps.store.finalize(order, decision, deps.now().toISOString(), event.id)) ??
-    (await finalizedBy(event, deps));
+    (await deps.store.finalize(order, decision, deps.now(), event.id)) ?? (await finalizedBy(event, deps));
   if (finalized === undefined) {
     // Another event made the order final first, and publishes its final event itself.
     deps.log.info('order already final', { orderId: order.orderId, eventId: event.id });
@@ -91,7 +75,7 @@ export async function applyResultEvent(event: OrderEvent, deps: ApplyDeps): Prom
   }
   // Counted by the event that made the order final, before its publish (a failed publish is retried
   // as a duplicate, which counts nothing): one value per order.
-  const finalizedAt = finalized.finalizedAt ?? deps.now().toISOString();
+  const finalizedAt = finalized.finalizedAt ?? deps.now();
   deps.metrics.placedSeconds((Date.parse(finalizedAt) - Date.parse(finalized.createdAt)) / 1000, finalized.orderId);
   await deps.publisher.publish(finalEvent(finalized));
   deps.log.info(`order ${finalized.status}`, {
@@ -124,7 +108,7 @@ async function record(
     const applied = await deps.store.applyEvent(order, {
       eventId: event.id,
       entry: historyEntry(event, effect),
-      updatedAt: deps.now().toISOString(),
+      updatedAt: deps.now(),
       ...(advances(order.services, effect.change)
         ? {
             service: { change: effect.change, replaces: statesBelow(effect.change) },
@@ -135,5 +119,10 @@ async function record(
     if (applied !== undefined) return { order: applied, duplicate: false, effect };
     // A condition failed: the event was applied meanwhile, or the service moved on. Look again.
   }
-  throw new ContentionError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
+  throw new OrderConflictError(`could not apply ${event.id} after ${APPLY_ATTEMPTS} attempts`);
 }
+
+/** order-status-queue's dispatch map: every result event (each type EFFECTS gives a meaning) to applyResultEvent. */
+export const orderStatusHandlers = Object.fromEntries(Object.keys(EFFECTS).map((type) => [type, applyResultEvent])) as {
+  [T in ResultEvent['type']]: typeof applyResultEvent;
+} satisfies EventHandlers<ApplyDeps>;

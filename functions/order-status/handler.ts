@@ -1,11 +1,12 @@
-// order-status-queue consumer (the result events): wiring only. Clients and config are created
-// once per process; domain logic lives in apply-result-event.ts and lifecycle.ts.
+// order-status-queue consumer: wiring only. Clients and config are created once per process;
+// domain logic lives in apply-result-event.ts, whose dispatch map handles the event types the
+// queue receives (the result events), and lifecycle.ts.
 import { dynamo, sns } from '../shared/clients.js';
 import { requireEnv } from '../shared/config.js';
 import { logger } from '../shared/logger.js';
 import { SnsEventPublisher } from '../shared/publisher.js';
-import { sqsConsumer } from '../shared/sqs-consumer.js';
-import { createOrderStatusService } from './apply-result-event.js';
+import { dispatch, sqsConsumer } from '../shared/sqs-consumer.js';
+import { orderStatusHandlers } from './apply-result-event.js';
 import { DynamoOrderProjectionStore } from './dynamo-order-projection-store.js';
 import { EmfMetrics } from './emf-metrics.js';
 
@@ -15,5 +16,11 @@ const publisher = new SnsEventPublisher(sns, requireEnv('TOPIC_ARN'));
 const metrics = new EmfMetrics(requireEnv('POWERTOOLS_METRICS_NAMESPACE'), 'order-status');
 
 export const handler = sqsConsumer(
-  createOrderStatusService({ store, publisher, now: () => new Date(), log: logger, metrics }),
+  dispatch('order-status', orderStatusHandlers, {
+    store,
+    publisher,
+    now: () => new Date().toISOString(),
+    log: logger,
+    metrics,
+  }),
 );

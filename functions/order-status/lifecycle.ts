@@ -1,6 +1,6 @@
 // The orders service's projection rules, as pure functions: which service state each result event
 // sets, how each service's state moves only forward, when an order is final, and the final event.
-import { orderEvent, type EventOf, type OrderEvent } from '../shared/events.js';
+import { orderEvent, type EventOf, type EventType, type OrderEvent } from '../shared/events.js';
 import type { HistoryEntry, OrderRecord, ServiceName, Services } from '../shared/order-record.js';
 
 export type NotificationFailure = NonNullable<OrderRecord['notificationFailure']>;
@@ -26,37 +26,40 @@ export interface Effect {
   notificationFailure?: NotificationFailure;
 }
 
-/** What a result event means for the order, or undefined for an event the orders service does not project. */
-export function effectOf(event: OrderEvent): Effect | undefined {
-  switch (event.type) {
-    case 'InventoryReserved':
-      return { change: { service: 'inventory', state: 'RESERVED' } };
-    case 'InventoryRejected':
-      return { change: { service: 'inventory', state: 'REJECTED' }, cancelReason: shortageReason(event) };
-    case 'InventoryReleased':
-      return { change: { service: 'inventory', state: 'RELEASED' } };
-    case 'PaymentCaptured':
-      return { change: { service: 'payment', state: 'CAPTURED' } };
-    case 'PaymentDeclined':
-      return {
-        change: { service: 'payment', state: 'DECLINED' },
-        cancelReason: `payment declined: ${event.data.reason}`,
-      };
-    case 'PaymentVoided':
-      return { change: { service: 'payment', state: 'VOIDED' } };
-    case 'PaymentRefunded':
-      return { change: { service: 'payment', state: 'REFUNDED' } };
-    case 'NotificationSent':
-      return { change: { service: 'notification', state: event.data.kind } };
-    case 'NotificationFailed':
-      return {
-        change: { service: 'notification', state: 'FAILED' },
-        notificationFailure: { kind: event.data.kind, reason: event.data.reason },
-      };
-    default:
-      return undefined;
-  }
-}
+/**
+ * What each result event means for its order, by event type: the events the orders service
+ * projects onto its orders (every other service's results), each listed here once.
+ */
+export const EFFECTS = {
+  InventoryReserved: (): Effect => ({ change: { service: 'inventory', state: 'RESERVED' } }),
+  InventoryRejected: (event: EventOf<'InventoryRejected'>): Effect => ({
+    change: { service: 'inventory', state: 'REJECTED' },
+    cancelReason: shortageReason(event),
+  }),
+  InventoryReleased: (): Effect => ({ change: { service: 'inventory', state: 'RELEASED' } }),
+  PaymentCaptured: (): Effect => ({ change: { service: 'payment', state: 'CAPTURED' } }),
+  PaymentDeclined: (event: EventOf<'PaymentDeclined'>): Effect => ({
+    change: { service: 'payment', state: 'DECLINED' },
+    cancelReason: `payment declined: ${event.data.reason}`,
+  }),
+  PaymentVoided: (): Effect => ({ change: { service: 'payment', state: 'VOIDED' } }),
+  PaymentRefunded: (): Effect => ({ change: { service: 'payment', state: 'REFUNDED' } }),
+  NotificationSent: (event: EventOf<'NotificationSent'>): Effect => ({
+    change: { service: 'notification', state: event.data.kind },
+  }),
+  NotificationFailed: (event: EventOf<'NotificationFailed'>): Effect => ({
+    change: { service: 'notification', state: 'FAILED' },
+    notificationFailure: { kind: event.data.kind, reason: event.data.reason },
+  }),
+} satisfies { [T in EventType]?: (event: EventOf<T>) => Effect };
+
+/** The events the orders service projects: those EFFECTS gives a meaning. */
+export type ResultEvent = EventOf<keyof typeof EFFECTS>;
+
+/** What a result event means for the order. */
+export const effectOf = (event: ResultEvent): Effect =>
+  // The table pairs each type with its event's effect; TypeScript cannot follow the pairing through a lookup.
+  (EFFECTS[event.type] as (event: ResultEvent) => Effect)(event);
 
 /**
  * Services trust, but verify: a capture that does not equal the order's total and currency (a bug,

@@ -1,6 +1,5 @@
 // The port order-status's domain talks through; the DynamoDB adapter and the in-memory fake of
 // the unit tests implement it with the same conditions.
-import type { Log as SharedLog } from '../shared/logger.js';
 import type { HistoryEntry, OrderRecord } from '../shared/order-record.js';
 import type { NotificationFailure, ServiceChange } from './lifecycle.js';
 
@@ -35,9 +34,6 @@ export interface OrderProjectionStore {
     finalizedBy: string,
   ): Promise<OrderRecord | undefined>;
 }
-
-/** What the domain logs through: the shared logger, as far as the domain uses it. */
-export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;
 
 /** The counts the alarms watch (infra/modules/alerts): EmfMetrics in the handler. */
 export interface Metrics {

@@ -19,6 +19,6 @@ export const handler = createHandler({
   // The namespace keeps Powertools Metrics' variable name; the service dimension is the alarm's (infra/modules/alerts).
   metrics: new EmfMetrics(requireEnv('POWERTOOLS_METRICS_NAMESPACE'), 'order-sweeper'),
   log: logger,
-  now: () => new Date(),
+  now: () => new Date().toISOString(),
   stuckAfterSeconds: requireSeconds('STUCK_AFTER_SECONDS'),
 });

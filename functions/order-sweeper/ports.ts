@@ -1,7 +1,6 @@
 // The ports order-sweeper's domain talks through. The DynamoDB adapter (dynamo-placed-orders.ts)
 // and an in-memory fake implement PlacedOrders; the SNS publisher (shared/publisher.ts) and the
 // recording fake implement EventPublisher; the EMF adapter (emf-metrics.ts) implements Metrics.
-import type { Log as SharedLog } from '../shared/logger.js';
 import type { OrderRecord } from '../shared/order-record.js';
 
 export type { EventPublisher } from '../shared/publisher.js';
@@ -18,5 +17,3 @@ export interface Metrics {
   /** How long the oldest PLACED order has waited (0 when none): what the stuck-orders alarm watches. */
   oldestPlacedSeconds(seconds: number): void;
 }
-
-export type Log = Pick<SharedLog, 'info' | 'warn' | 'error'>;

@@ -7,15 +7,17 @@
 // Every run also reports the oldest PLACED order's age, 0 when there is none: the stuck-orders
 // alarm watches it, so an order that is never announced is seen (a metric emitted only when an
 // order becomes final says nothing of one that never does).
+import type { Clock } from '../shared/clock.js';
 import { orderPlacedEvent } from '../shared/order-placed.js';
-import type { EventPublisher, Log, Metrics, PlacedOrders } from './ports.js';
+import type { Log } from '../shared/logger.js';
+import type { EventPublisher, Metrics, PlacedOrders } from './ports.js';
 
 export interface SweepDeps {
   orders: PlacedOrders;
   publisher: EventPublisher;
   metrics: Metrics;
-  log: Log;
-  now: () => Date;
+  log: Pick<Log, 'warn' | 'error'>;
+  now: Clock;
   /** An order PLACED longer than this is announced again. */
   stuckAfterSeconds: number;
 }
@@ -31,15 +33,14 @@ export interface SweepReport {
 }
 
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
-  const now = deps.now();
+  const now = Date.parse(deps.now());
   const oldest = await deps.orders.oldest();
-  const oldestPlacedSeconds =
-    oldest === undefined ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest.createdAt)) / 1000);
+  const oldestPlacedSeconds = oldest === undefined ? 0 : Math.max(0, (now - Date.parse(oldest.createdAt)) / 1000);
   deps.metrics.oldestPlacedSeconds(oldestPlacedSeconds);
   if (oldest === undefined || oldestPlacedSeconds <= deps.stuckAfterSeconds)
     return { oldestPlacedSeconds, reannounced: 0 };
 
-  const cutoff = new Date(now.getTime() - deps.stuckAfterSeconds * 1000).toISOString();
+  const cutoff = new Date(now - deps.stuckAfterSeconds * 1000).toISOString();
   // The index is eventually consistent: an order it still lists may have become final just now. A
   // copy of its OrderPlaced then changes nothing anywhere; only the ones still PLACED matter.
   const stuck = (await deps.orders.placedBefore(cutoff, MAX_PER_RUN)).filter((o) => o.status === 'PLACED');
@@ -53,7 +54,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
         deps.log.warn('announced a stuck order again', {
           orderId: order.orderId,
           eventId: event.id,
-          placedSeconds: Math.round((now.getTime() - Date.parse(order.createdAt)) / 1000),
+          placedSeconds: Math.round((now - Date.parse(order.createdAt)) / 1000),
         });
       } catch (error) {
         failures.push(error);

@@ -25,7 +25,7 @@ export interface RetryPolicy {
 }
 
 /** 6 attempts: at 30 % of transactions conflicting, 0.3^6 ≈ 0.07 % of records reach SQS's retry. At most ≈ 0.8 s of waiting. */
-export const TRANSACTION_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 400 };
+export const TRANSACTION_CONFLICT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 25, maxDelayMs: 400 };
 
 /** The transaction kept conflicting: the record is failed, and SQS retries it after its visibility timeout. */
 export class TransactionConflictError extends RetryableError {
@@ -40,7 +40,7 @@ export const isTransactionConflict = (error: unknown): boolean =>
  * "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): a delay drawn uniformly
  * from [0, min(max, base · 2^retry)), so contenders that collided once spread out instead of colliding again.
  */
-export const backoffDelay = (retry: number, policy: RetryPolicy, random: () => number = Math.random): number =>
+export const backoffDelay = (retry: number, policy: RetryPolicy, random: () => number): number =>
   random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
 
 export interface TransactOptions {
@@ -51,30 +51,46 @@ export interface TransactOptions {
 
 const sleepFor = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Runs `attempt` until it succeeds, retrying the conflicts `isConflict` recognises with full-jitter
+ * backoff within the policy's budget, then failing the record with a TransactionConflictError;
+ * any other error is thrown as it came. `conflicted` says what happened, in its log line and error.
+ */
+async function retryConflicts<T>(
+  attempt: () => Promise<T>,
+  isConflict: (error: unknown) => boolean,
+  conflicted: string,
+  { policy = TRANSACTION_CONFLICT_RETRY, random = Math.random, sleep = sleepFor }: TransactOptions,
+): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+      if (tries >= policy.attempts)
+        throw new TransactionConflictError(
+          `the ${conflicted} ${tries} times; failing the record so that SQS retries it`,
+          { cause: error },
+        );
+      const delay = backoffDelay(tries - 1, policy, random);
+      logger.debug(`${conflicted}; retrying`, { attempt: tries, delayMs: Math.round(delay) });
+      await sleep(delay);
+    }
+  }
+}
+
 /** Sends TransactWriteItems, retrying TransactionConflict cancellations; any other error is thrown as it came. */
 export async function transactWrite(
   db: DynamoDBDocumentClient,
   input: TransactWriteCommandInput,
   options: TransactOptions = {},
 ): Promise<void> {
-  const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await db.send(new TransactWriteCommand(input));
-      return;
-    } catch (error) {
-      if (!isTransactionConflict(error)) throw error;
-      if (attempt >= policy.attempts) {
-        throw new TransactionConflictError(
-          `the transaction conflicted ${attempt} times; failing the record so that SQS retries it`,
-          { cause: error },
-        );
-      }
-      const delay = backoffDelay(attempt - 1, policy, random);
-      logger.debug('transaction conflicted; retrying', { attempt, delayMs: Math.round(delay) });
-      await sleep(delay);
-    }
-  }
+  await retryConflicts(
+    () => db.send(new TransactWriteCommand(input)),
+    isTransactionConflict,
+    'transaction conflicted',
+    options,
+  );
 }
 
 /** True when DynamoDB refused a plain write (PutItem, UpdateItem, DeleteItem) because a transaction holds its item. */
@@ -89,23 +105,7 @@ const isWriteConflict = (error: unknown): boolean =>
  * RetryableError so that SQS retries it later.
  */
 export function retryWriteConflicts(options: TransactOptions = {}) {
-  const { policy = TRANSACTION_RETRY, random = Math.random, sleep = sleepFor } = options;
   return <Input, Output>(next: (args: Input) => Promise<Output>) =>
-    async (args: Input): Promise<Output> => {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await next(args);
-        } catch (error) {
-          if (!isWriteConflict(error)) throw error;
-          if (attempt >= policy.attempts)
-            throw new TransactionConflictError(
-              `the write conflicted with a transaction ${attempt} times; failing the record so that SQS retries it`,
-              { cause: error },
-            );
-          const delay = backoffDelay(attempt - 1, policy, random);
-          logger.debug('write conflicted with a transaction; retrying', { attempt, delayMs: Math.round(delay) });
-          await sleep(delay);
-        }
-      }
-    };
+    (args: Input): Promise<Output> =>
+      retryConflicts(() => next(args), isWriteConflict, 'write conflicted with a transaction', options);
 }

@@ -96,7 +96,7 @@ const payloads = {
 } as const;
 
 export type EventType = keyof typeof payloads;
-const EVENT_TYPES = Object.keys(payloads) as EventType[];
+export const EVENT_TYPES = Object.keys(payloads) as EventType[];
 
 const envelope = <T extends EventType>(type: T) =>
   v.object({

@@ -14,7 +14,12 @@
 // uses), so "transient" means here what it means to the SDK.
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 
-/** A consumer error that must be retried: the record fails and SQS redelivers it. */
+/**
+ * A consumer error that must be retried: the record fails and SQS redelivers it. Those of a write
+ * that lost to a concurrent one ("changed under us": a condition or a transaction conflict, past
+ * its retry budget) are named for what changed, `<What>ConflictError`, in each function's errors.ts
+ * (TransactionConflictError here, for DynamoDB's own TransactionConflict).
+ */
 export class RetryableError extends Error {
   override readonly name: string = 'RetryableError';
 }

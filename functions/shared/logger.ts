@@ -9,7 +9,8 @@
 // Every line logged while a record is processed carries that record's keys (orderId, eventId,
 // eventType, messageId): `withLogKeys` runs the record's work with its keys held in
 // AsyncLocalStorage, so records processed concurrently (Promise.allSettled) never mix their keys,
-// and domain modules keep importing `logger` without passing it around.
+// whoever holds the logger: each handler.ts hands `logger` to its domain and adapters as their
+// required `log` dependency, typed as the methods they call (Pick<Log, …>).
 //
 // No email address or payment token ever reaches a log line: every message and attribute is
 // scrubbed here, whatever the caller passed (an SES error message can quote an address).
@@ -17,7 +18,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 export type LogAttributes = Record<string, unknown>;
 type LogFn = (message: string, ...attributes: LogAttributes[]) => void;
-/** The one logger interface: the shared `logger` implements it; a domain asks for the methods it calls (Pick<Log, …>). */
+/** The one logger interface: the shared `logger` implements it; a module asks for the methods it calls (Pick<Log, …>). */
 export interface Log {
   debug: LogFn;
   info: LogFn;

@@ -1,5 +1,6 @@
 // The one shape every SQS consumer shares: parse each record into an event, hand it to the
-// service's handler for its type (`dispatch`: a map from event type to handler), and report
+// service's handler for its type (`dispatch`: a map from event type to a top-level handler, each
+// called with the event and the service's dependencies), and report
 // per-record failures so that one bad record never fails its neighbours. A record that throws (a transient fault, or a message that fails its
 // schema) is retried by SQS and ends in the DLQ after maxReceiveCount.
 //
@@ -16,23 +17,28 @@ import { logger, withLogKeys, type LogAttributes } from './logger.js';
 
 export type EventProcessor = (event: OrderEvent) => Promise<void>;
 
-/** A service's handlers, by the event type each one handles. */
-export type EventHandlers = { [T in EventType]?: (event: EventOf<T>) => Promise<void> };
+/**
+ * A service's dispatch map: its top-level handlers, by the event type each one handles, each taking
+ * the event and the service's dependencies. Its keys are the event types the service's queue
+ * receives: the routing contract (infra/modules/order-fanout/routing.json), which
+ * test/unit/routing.test.ts holds every dispatch map to.
+ */
+export type EventHandlers<Deps> = { [T in EventType]?: (event: EventOf<T>, deps: Deps) => Promise<void> };
 
 /**
- * The processor that hands each event to the handler of its type. An event the service has no
- * handler for is acknowledged with a warning: the subscription's filter policy should not deliver
- * it, and retrying it could never help.
+ * The processor that hands each event, with `deps`, to the handler of its type. An event the
+ * service has no handler for is acknowledged with a warning: the subscription's filter policy
+ * should not deliver it, and retrying it could never help.
  */
-export function dispatch(service: string, handlers: EventHandlers): EventProcessor {
+export function dispatch<Deps>(service: string, handlers: EventHandlers<Deps>, deps: Deps): EventProcessor {
   return async (event) => {
     // The map pairs each type with the handler of that type's event; TypeScript cannot follow the pairing through a lookup.
-    const handle = handlers[event.type] as EventProcessor | undefined;
+    const handle = handlers[event.type] as ((event: OrderEvent, deps: Deps) => Promise<void>) | undefined;
     if (handle === undefined) {
       logger.warn(`ignoring an event ${service} does not handle`, { orderId: event.orderId, eventType: event.type });
       return;
     }
-    await handle(event);
+    await handle(event, deps);
   };
 }
 

@@ -19,16 +19,10 @@ locals {
     inventory-reservations = { hash_key = "orderId" }
   }
 
-  # queue => its consumer and the eventType values it subscribes to.
-  queues = {
-    inventory-queue    = { consumer = "inventory", event_types = ["OrderPlaced", "PaymentDeclined"] }
-    billing-queue      = { consumer = "billing", event_types = ["OrderPlaced", "InventoryRejected"] }
-    notification-queue = { consumer = "notification", event_types = ["OrderPlaced", "OrderConfirmed", "OrderCancelled"] }
-    order-status-queue = {
-      consumer    = "order-status"
-      event_types = ["InventoryReserved", "InventoryRejected", "InventoryReleased", "PaymentCaptured", "PaymentDeclined", "PaymentVoided", "PaymentRefunded", "NotificationSent", "NotificationFailed"]
-    }
-  }
+  # queue => its consumer and the eventType values it subscribes to (each queue's filter policy):
+  # the routing contract, written once in routing.json, which the consumers' dispatch maps and
+  # README's queue table are held to by test/unit/routing.test.ts.
+  queues              = jsondecode(file("${path.module}/routing.json")).queues
   queue_of            = { for q, v in local.queues : v.consumer => q }
   visibility_timeouts = { for q in keys(local.queues) : q => lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout) }
 

@@ -1,13 +1,14 @@
-import { createBillingService } from '../../../functions/billing/billing.js';
+import { billingHandlers } from '../../../functions/billing/billing.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import type { BillingRecord } from '../../../functions/billing/ports.js';
 import { SimulatedPaymentProvider } from '../../../functions/billing/simulated-payment-provider.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { setLogLevel } from '../../../functions/shared/logger.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderConfirmed, orderPlaced } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryBillingStore, pendingCharge } from './in-memory-store.js';
+import { InMemoryBillingStore, pendingCharge } from './fakes.js';
 
 setLogLevel('SILENT');
 
@@ -20,7 +21,7 @@ function setup() {
   const store = new InMemoryBillingStore();
   const provider = new SimulatedPaymentProvider();
   const publisher = new RecordingPublisher();
-  const handle = createBillingService({ store, provider, publisher, now: clock() });
+  const handle = dispatch('billing', billingHandlers, { store, provider, publisher, now: clock(), log: logger });
   /** Money the provider holds for the order: captured minus refunded. */
   const kept = () =>
     provider.captures.reduce((sum, c) => sum + c.amount, 0) - provider.refunds.reduce((sum, r) => sum + r.amount, 0);
@@ -331,7 +332,7 @@ it('acknowledges an event type it does not handle without touching anything', as
 describe('billing: its log', () => {
   it('writes through the log it is given', async () => {
     const { lines, write } = recordingLog();
-    const handle = createBillingService({
+    const handle = dispatch('billing', billingHandlers, {
       store: new InMemoryBillingStore(),
       provider: new SimulatedPaymentProvider(),
       publisher: new RecordingPublisher(),

@@ -5,7 +5,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { inventoryRejected, orderPlaced } from '../../fixtures/events.js';
 import { betweenTwoOrders, lambdaContext, sqsEvent, sqsRecord } from '../../fixtures/sqs.js';
-import { pendingCharge } from './in-memory-store.js';
+import { pendingCharge } from './fakes.js';
 
 process.env.BILLING_TABLE = 'billing';
 process.env.TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';

@@ -1,8 +1,5 @@
-import {
-  IdempotencyKeyReusedError,
-  SimulatedPaymentProvider,
-  TEST_TOKENS,
-} from '../../../functions/billing/simulated-payment-provider.js';
+import { IdempotencyKeyReusedError } from '../../../functions/billing/errors.js';
+import { SimulatedPaymentProvider, TEST_TOKENS } from '../../../functions/billing/simulated-payment-provider.js';
 
 const charge = (token: string, idempotencyKey = 'o-1') => ({ idempotencyKey, token, amount: 2400, currency: 'JPY' });
 

@@ -1,16 +1,18 @@
 import 'aws-sdk-client-mock-jest';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoInventoryStore } from '../../../functions/inventory/dynamo-inventory-store.js';
-import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
+import { TRANSACTION_CONFLICT_RETRY } from '../../../functions/shared/dynamo-transactions.js';
 import { RetryableError } from '../../../functions/shared/failures.js';
 import { conditionFailed, transactionCancelled } from '../../fixtures/dynamo.js';
 import { mockedDocumentClient } from '../../fixtures/clients.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const { db, client } = mockedDocumentClient();
 // No waiting between the in-process retries of a conflicted transaction.
 const store = new DynamoInventoryStore(
   client,
   { inventory: 'inventory', reservations: 'inventory-reservations' },
+  silentLog(),
   { sleep: async () => undefined },
 );
 
@@ -98,7 +100,7 @@ describe('reserve', () => {
     db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict', 'None'));
 
     await expect(store.reserve(reserved)).rejects.toBeInstanceOf(RetryableError);
-    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_CONFLICT_RETRY.attempts);
   });
 });
 

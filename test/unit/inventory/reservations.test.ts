@@ -1,16 +1,14 @@
 import fc from 'fast-check';
 import type { Reservation } from '../../../functions/inventory/ports.js';
-import {
-  createInventoryService,
-  MAX_PRODUCTS_PER_ORDER,
-  StockChangedError,
-} from '../../../functions/inventory/reservations.js';
+import { StockConflictError } from '../../../functions/inventory/errors.js';
+import { inventoryHandlers, MAX_PRODUCTS_PER_ORDER } from '../../../functions/inventory/reservations.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
-import { setLogLevel } from '../../../functions/shared/logger.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
+import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { line, orderConfirmed, orderPlaced, paymentDeclined } from '../../fixtures/events.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryInventoryStore } from './in-memory-store.js';
+import { InMemoryInventoryStore } from './fakes.js';
 
 setLogLevel('SILENT');
 
@@ -23,7 +21,7 @@ const clock = () => {
 function setup(stock: Record<string, number> = { 'p-001': 10, 'p-002': 10 }) {
   const store = new InMemoryInventoryStore(stock);
   const publisher = new RecordingPublisher();
-  const handle = createInventoryService({ store, publisher, now: clock() });
+  const handle = dispatch('inventory', inventoryHandlers, { store, publisher, now: clock(), log: logger });
   return { store, publisher, handle };
 }
 
@@ -198,7 +196,7 @@ describe('inventory: OrderPlaced', () => {
     const { store, publisher, handle } = setup({ 'p-001': 5 });
     store.reserve = async () => 'insufficient-stock'; // as if another order released stock in between
 
-    await expect(handle(orderPlaced())).rejects.toBeInstanceOf(StockChangedError);
+    await expect(handle(orderPlaced())).rejects.toBeInstanceOf(StockConflictError);
     expect(publisher.events).toEqual([]);
   });
 
@@ -353,7 +351,7 @@ it('acknowledges an event type it does not handle without touching anything', as
 describe('inventory: its log', () => {
   it('writes through the log it is given', async () => {
     const { lines, write } = recordingLog();
-    const handle = createInventoryService({
+    const handle = dispatch('inventory', inventoryHandlers, {
       store: new InMemoryInventoryStore({ 'p-001': 10 }),
       publisher: new RecordingPublisher(),
       now: clock(),

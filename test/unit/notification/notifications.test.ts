@@ -1,17 +1,16 @@
 import { jest } from '@jest/globals';
-import {
-  claimTimeoutFor,
-  createNotificationService,
-  NotificationInFlightError,
-} from '../../../functions/notification/notifications.js';
+import { randomUUID } from 'node:crypto';
+import { claimTimeoutFor, notificationHandlers } from '../../../functions/notification/notifications.js';
+import { NotificationConflictError } from '../../../functions/notification/errors.js';
 import type { NotificationRecordOf } from '../../../functions/notification/ports.js';
 import { eventIdFor, type OrderEvent } from '../../../functions/shared/events.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import { logger, setLogLevel } from '../../../functions/shared/logger.js';
 import { inventoryRejected, orderCancelled, orderConfirmed, orderPlaced, T0 } from '../../fixtures/events.js';
 import { crashOnce } from '../../fixtures/crash.js';
 import { recordingLog } from '../../fixtures/log.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { InMemoryNotificationStore, RecordingMailer } from './in-memory.js';
+import { InMemoryNotificationStore, RecordingMailer } from './fakes.js';
 
 setLogLevel('SILENT');
 
@@ -38,7 +37,15 @@ function setup() {
   const mailer = new RecordingMailer();
   const publisher = new RecordingPublisher();
   const now = clock();
-  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
+  const handle = dispatch('notification', notificationHandlers, {
+    store,
+    mailer,
+    publisher,
+    claimTimeoutMs: CLAIM_TIMEOUT_MS,
+    now,
+    newId: randomUUID,
+    log: logger,
+  });
   return { store, mailer, publisher, handle, now };
 }
 
@@ -116,7 +123,7 @@ it('a concurrent duplicate does not send while the first delivery is sending: it
   await handle(orderPlaced());
 
   expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
-    expect.any(NotificationInFlightError),
+    expect.any(NotificationConflictError),
   ]);
   expect(mailer.sent).toHaveLength(1);
   expect(publisher.types()).toEqual(['NotificationSent', 'NotificationSent']);
@@ -129,7 +136,15 @@ it('a claim whose response was lost (written, then refused to the SDK retry) is 
     await create(record); // the write happened …
     return create(record); // … and the retry of the lost response is refused by the condition
   };
-  const handle = createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now });
+  const handle = dispatch('notification', notificationHandlers, {
+    store,
+    mailer,
+    publisher,
+    claimTimeoutMs: CLAIM_TIMEOUT_MS,
+    now,
+    newId: randomUUID,
+    log: logger,
+  });
 
   await handle(orderPlaced());
 
@@ -155,12 +170,14 @@ it('a failed SES call is retried (thrown) and leaves the claim to the redelivery
   expect.assertions(2);
   const { store, handle, now } = setup();
   const mailer = { send: async () => Promise.reject(new Error('Throttling')) };
-  const failing = createNotificationService({
+  const failing = dispatch('notification', notificationHandlers, {
     store,
     mailer,
     publisher: new RecordingPublisher(),
     claimTimeoutMs: CLAIM_TIMEOUT_MS,
     now,
+    newId: randomUUID,
+    log: logger,
   });
 
   await expect(failing(orderPlaced())).rejects.toThrow('Throttling');
@@ -175,7 +192,7 @@ it('a claim younger than the claim timeout is still in flight (retried); once it
   await expect(handle(orderPlaced())).rejects.toThrow('lambda timed out');
 
   now.advance(CLAIM_TIMEOUT_MS - 5_000); // the clock ticks 1 s per reading: still under the timeout
-  await expect(handle(orderPlaced())).rejects.toBeInstanceOf(NotificationInFlightError);
+  await expect(handle(orderPlaced())).rejects.toBeInstanceOf(NotificationConflictError);
   expect(mailer.sent).toHaveLength(0);
 
   now.advance(5_000);
@@ -206,7 +223,7 @@ describe('a stale claim', () => {
     expect(mailer.sent).toHaveLength(1);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))).toEqual([
-      expect.any(NotificationInFlightError),
+      expect.any(NotificationConflictError),
     ]);
     now.advance(CLAIM_TIMEOUT_MS);
     await handle(orderConfirmed()); // the loser's redelivery
@@ -223,9 +240,15 @@ describe('a stale claim', () => {
       return takeOver(claim, staleClaimId); // … and the SDK's retry is refused by the condition
     };
 
-    await createNotificationService({ store, mailer, publisher, claimTimeoutMs: CLAIM_TIMEOUT_MS, now })(
-      orderConfirmed(),
-    );
+    await dispatch('notification', notificationHandlers, {
+      store,
+      mailer,
+      publisher,
+      claimTimeoutMs: CLAIM_TIMEOUT_MS,
+      now,
+      newId: randomUUID,
+      log: logger,
+    })(orderConfirmed());
 
     expect(mailer.sent).toHaveLength(1);
     expect(publisher.types()).toEqual(['NotificationSent']);
@@ -312,12 +335,13 @@ describe('claimTimeoutFor', () => {
 describe('notification: its log', () => {
   it('writes through the log it is given', async () => {
     const { lines, write } = recordingLog();
-    const handle = createNotificationService({
+    const handle = dispatch('notification', notificationHandlers, {
       store: new InMemoryNotificationStore(),
       mailer: new RecordingMailer(),
       publisher: new RecordingPublisher(),
       claimTimeoutMs: CLAIM_TIMEOUT_MS,
       now: clock(),
+      newId: randomUUID,
       log: { debug: write, info: write, warn: write },
     });
 

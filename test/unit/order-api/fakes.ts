@@ -1,16 +1,17 @@
 // In-memory implementations of order-api's ports, keeping the DynamoDB adapters' conditions
-// (dynamo-product-catalog.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
+// (dynamo-products-and-keys.ts, dynamo-order-store.ts), so that domain tests exercise the same guards the tables enforce.
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import type {
   CreateOutcome,
   IdempotencyRecord,
   IdempotencyStore,
-  Log,
   OrderStore,
   PlacementReads,
   Product,
-  ProductCatalog,
+  ProductsAndKeys,
 } from '../../../functions/order-api/ports.js';
+import type { ApiDeps } from '../../../functions/order-api/http.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const PRODUCTS: Product[] = [
   { productId: 'p-001', name: 'Matcha tea set', unitPrice: 1200, currency: 'JPY' },
@@ -72,7 +73,7 @@ class InMemoryOrderDatabase implements OrderStore, IdempotencyStore {
 }
 
 /** The inventory table's products and, in the same read, the idempotency table's keys (of `db`). */
-class InMemoryCatalog implements ProductCatalog {
+class InMemoryProductsAndKeys implements ProductsAndKeys {
   calls = 0;
   private readonly products: Map<string, Product>;
   constructor(
@@ -103,7 +104,7 @@ class InMemoryCatalog implements ProductCatalog {
 /** A settable clock. */
 class Clock {
   constructor(private current = Date.parse('2026-11-25T09:00:00.000Z')) {}
-  now = (): Date => new Date(this.current);
+  now = (): string => new Date(this.current).toISOString();
   advance(ms: number): void {
     this.current += ms;
   }
@@ -118,28 +119,12 @@ function sequentialIds(): () => string {
   };
 }
 
-export const silentLog = (): Log & { errors: string[]; warnings: string[]; infos: Record<string, unknown>[] } => {
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const infos: Record<string, unknown>[] = [];
-  return {
-    errors,
-    warnings,
-    infos,
-    info: (message, ...attributes) => void infos.push(Object.assign({ message }, ...attributes)),
-    error: (message) => void errors.push(message),
-    warn: (message) => void warnings.push(message),
-  };
-};
-
-import type { PlaceOrderDeps } from '../../../functions/order-api/place-order.js';
-
 /** A full set of in-memory dependencies, and handles on each to arrange and inspect. */
 export function inMemoryDeps(products: Product[] = PRODUCTS) {
   const db = new InMemoryOrderDatabase();
-  const catalog = new InMemoryCatalog(db, products);
+  const productsAndKeys = new InMemoryProductsAndKeys(db, products);
   const clock = new Clock();
   const log = silentLog();
-  const deps: PlaceOrderDeps = { catalog, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
-  return { deps, db, catalog, clock, log };
+  const deps: ApiDeps = { productsAndKeys, orders: db, idempotency: db, now: clock.now, newId: sequentialIds(), log };
+  return { deps, db, productsAndKeys, clock, log };
 }

@@ -295,8 +295,9 @@ describe('POST /orders', () => {
   });
 
   it('answers 500 with a generic detail, never the raw error', async () => {
-    const { send, catalog, log } = setup();
-    catalog.readForOrder = () => Promise.reject(new Error('AccessDeniedException: arn:aws:dynamodb:secret-table'));
+    const { send, productsAndKeys, log } = setup();
+    productsAndKeys.readForOrder = () =>
+      Promise.reject(new Error('AccessDeniedException: arn:aws:dynamodb:secret-table'));
     const result = await send(postOrder(valid));
     expect(result.statusCode).toBe(500);
     expect(result.body).not.toMatch(/AccessDenied|arn:|secret/);
@@ -366,8 +367,8 @@ describe('the access log', () => {
   });
 
   it('names no fields for an error of its own (500)', async () => {
-    const { send, catalog, log } = setup();
-    catalog.readForOrder = () => Promise.reject(new Error('AccessDeniedException'));
+    const { send, productsAndKeys, log } = setup();
+    productsAndKeys.readForOrder = () => Promise.reject(new Error('AccessDeniedException'));
     const result = await send(postOrder(valid));
     expect(result.statusCode).toBe(500);
     expect(log.infos).toEqual([expect.objectContaining({ status: 500 })]);

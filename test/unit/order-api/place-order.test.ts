@@ -42,11 +42,11 @@ const request = (overrides: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest 
 
 describe('placeOrder', () => {
   it('prices lines from the catalog (one read) and stores the order PLACED (one write)', async () => {
-    const { deps, db, catalog } = inMemoryDeps();
+    const { deps, db, productsAndKeys } = inMemoryDeps();
 
     const result = await placeOrder(request(), customer, undefined, deps);
 
-    expect(catalog.calls).toBe(1);
+    expect(productsAndKeys.calls).toBe(1);
     expect(db.writes).toBe(1);
     expect(result.statusCode).toBe(202);
     const orderId = result.orderId;
@@ -127,9 +127,9 @@ describe('placeOrder', () => {
 
   describe('with an Idempotency-Key', () => {
     it('writes the key with its answer in the same write as the order: one read, one write', async () => {
-      const { deps, db, catalog } = inMemoryDeps();
+      const { deps, db, productsAndKeys } = inMemoryDeps();
       const first = await placeOrder(request(), customer, 'key-1', deps);
-      expect(catalog.calls).toBe(1);
+      expect(productsAndKeys.calls).toBe(1);
       expect(db.writes).toBe(1);
       expect(db.keys.get('key-1')).toEqual({
         idempotencyKey: 'key-1',
@@ -156,9 +156,9 @@ describe('placeOrder', () => {
     // Item 8: the stored answer wins over the live catalogue (before, the retry re-priced first and
     // a withdrawn product turned the stored 202 into a 422).
     it('answers a retry from the stored result even when a product was withdrawn since', async () => {
-      const { deps, db, catalog } = inMemoryDeps();
+      const { deps, db, productsAndKeys } = inMemoryDeps();
       const first = await placeOrder(request(), customer, 'key-1', deps);
-      catalog.withdraw('p-002');
+      productsAndKeys.withdraw('p-002');
 
       await expect(placeOrder(request(), customer, 'key-1', deps)).resolves.toEqual(first);
       expect(db.writes).toBe(1);

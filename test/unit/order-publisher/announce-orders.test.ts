@@ -11,7 +11,7 @@ import type { OrderEvent } from '../../../functions/shared/events.js';
 import type { EventPublisher } from '../../../functions/shared/publisher.js';
 import { placedOrder } from '../../fixtures/orders.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { silentLog } from '../order-api/fakes.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const inserted = (orderId: string, sequenceNumber: string): StreamedRecord => ({
   sequenceNumber,

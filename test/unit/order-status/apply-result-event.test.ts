@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import type { OrderEvent } from '../../../functions/shared/events.js';
+import { dispatch } from '../../../functions/shared/sqs-consumer.js';
 import {
   applyResultEvent,
-  ContentionError,
-  OrderNotFoundError,
+  orderStatusHandlers,
   type ApplyDeps,
 } from '../../../functions/order-status/apply-result-event.js';
+import { OrderConflictError, OrderNotFoundError } from '../../../functions/order-status/errors.js';
 import { orderPlaced, T0 } from '../../fixtures/events.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
 import {
@@ -30,7 +31,6 @@ function setup() {
   const errors: [string, Record<string, unknown> | undefined][] = [];
   const log = {
     info: () => undefined,
-    warn: () => undefined,
     error: (message: string, attributes?: Record<string, unknown>) => void errors.push([message, attributes]),
   };
   const counted = { paymentMismatches: 0, placedSeconds: [] as [string, number][] };
@@ -42,10 +42,12 @@ function setup() {
       counted.placedSeconds.push([orderId, seconds]);
     },
   };
-  const deps: ApplyDeps = { store, publisher, now: () => new Date(FINALIZED_AT), log, metrics };
+  const deps: ApplyDeps = { store, publisher, now: () => FINALIZED_AT, log, metrics };
+  // As the handler wires it: every event through the queue's dispatch map.
+  const handle = dispatch('order-status', orderStatusHandlers, deps);
   const apply = (...events: OrderEvent[]) =>
-    events.reduce((done, event) => done.then(() => applyResultEvent(event, deps)), Promise.resolve());
-  return { store, publisher, deps, apply, errors, counted };
+    events.reduce((done, event) => done.then(() => handle(event)), Promise.resolve());
+  return { store, publisher, deps, handle, apply, errors, counted };
 }
 
 describe('applyResultEvent: what it logs (make up narrates these lines)', () => {
@@ -54,7 +56,6 @@ describe('applyResultEvent: what it logs (make up narrates these lines)', () => 
     const lines: [string, Record<string, unknown> | undefined][] = [];
     deps.log = {
       info: (message, attributes) => void lines.push([message, attributes]),
-      warn: () => undefined,
       error: () => undefined,
     };
     await apply(inventoryReserved(), inventoryReserved(), paymentDeclinedWith());
@@ -381,7 +382,7 @@ describe('applyResultEvent: the order status', () => {
       if (name === 'applyEvent') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'REFUNDED' });
       if (name === 'find') Object.assign(store.orders.get('o-1')?.services ?? {}, { payment: 'PENDING' });
     };
-    await expect(apply(paymentCaptured())).rejects.toThrow(ContentionError);
+    await expect(apply(paymentCaptured())).rejects.toThrow(OrderConflictError);
   });
 });
 
@@ -389,10 +390,10 @@ describe('applyResultEvent under concurrency (every interleaving fast-check find
   // The store's operations are scheduled by fast-check: each await inside it is a point where
   // another event's processing may run. The guards must hold whatever the order.
   async function runConcurrently(events: OrderEvent[], scheduler: fc.Scheduler, before: OrderEvent[] = []) {
-    const { store, publisher, deps, apply } = setup();
+    const { store, publisher, handle, apply } = setup();
     await apply(...before);
     store.beforeOperation = () => scheduler.schedule(Promise.resolve());
-    const results = await scheduler.waitFor(Promise.allSettled(events.map((event) => applyResultEvent(event, deps))));
+    const results = await scheduler.waitFor(Promise.allSettled(events.map((event) => handle(event))));
     return { store, publisher, results };
   }
 

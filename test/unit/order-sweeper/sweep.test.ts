@@ -6,7 +6,7 @@ import { orderPlacedEvent } from '../../../functions/shared/order-placed.js';
 import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import { placedOrder } from '../../fixtures/orders.js';
 import { RecordingPublisher } from '../../fixtures/publisher.js';
-import { silentLog } from '../order-api/fakes.js';
+import { silentLog } from '../../fixtures/log.js';
 
 const NOW = new Date('2026-12-07T03:00:00.000Z');
 const placedAgo = (orderId: string, seconds: number, status: OrderRecord['status'] = 'PLACED'): OrderRecord => ({
@@ -53,7 +53,7 @@ const deps = (orders: OrderRecord[], overrides: Partial<SweepDeps> = {}) => {
       publisher,
       metrics,
       log: silentLog(),
-      now: () => NOW,
+      now: () => NOW.toISOString(),
       stuckAfterSeconds: 300,
       ...overrides,
     } satisfies SweepDeps,

@@ -3,7 +3,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   backoffDelay,
   retryWriteConflicts,
-  TRANSACTION_RETRY,
+  TRANSACTION_CONFLICT_RETRY,
   TransactionConflictError,
   transactWrite,
 } from '../../../functions/shared/dynamo-transactions.js';
@@ -48,8 +48,8 @@ describe('transactWrite', () => {
     const failure = transactWrite(client, input, options);
     await expect(failure).rejects.toBeInstanceOf(TransactionConflictError);
     await expect(failure).rejects.toBeInstanceOf(RetryableError);
-    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
-    expect(delays).toHaveLength(TRANSACTION_RETRY.attempts - 1);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_CONFLICT_RETRY.attempts);
+    expect(delays).toHaveLength(TRANSACTION_CONFLICT_RETRY.attempts - 1);
   });
 
   it.each([
@@ -66,10 +66,10 @@ describe('transactWrite', () => {
 
 describe('backoffDelay (full jitter)', () => {
   it('draws from [0, min(max, base · 2^retry))', () => {
-    expect([0, 1, 2, 3, 4, 5, 10].map((retry) => backoffDelay(retry, TRANSACTION_RETRY, () => 0.999999))).toEqual(
-      [25, 50, 100, 200, 400, 400, 400].map((cap) => expect.closeTo(cap, 2)),
-    );
-    expect(backoffDelay(3, TRANSACTION_RETRY, () => 0)).toBe(0);
+    expect(
+      [0, 1, 2, 3, 4, 5, 10].map((retry) => backoffDelay(retry, TRANSACTION_CONFLICT_RETRY, () => 0.999999)),
+    ).toEqual([25, 50, 100, 200, 400, 400, 400].map((cap) => expect.closeTo(cap, 2)));
+    expect(backoffDelay(3, TRANSACTION_CONFLICT_RETRY, () => 0)).toBe(0);
   });
 });
 
@@ -92,7 +92,7 @@ describe('retryWriteConflicts (the shared DynamoDB client middleware)', () => {
     expect(calls).toBe(3);
   });
 
-  it('fails the record with a RetryableError after TRANSACTION_RETRY.attempts conflicts (SQS retries it later)', async () => {
+  it('fails the record with a RetryableError after TRANSACTION_CONFLICT_RETRY.attempts conflicts (SQS retries it later)', async () => {
     expect.assertions(3);
     let calls = 0;
     const next = async () => {
@@ -102,7 +102,7 @@ describe('retryWriteConflicts (the shared DynamoDB client middleware)', () => {
     const error: unknown = await retryWriteConflicts(noWait)(next)({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransactionConflictError);
     expect(classifyFailure(error)).toBe('transient');
-    expect(calls).toBe(TRANSACTION_RETRY.attempts);
+    expect(calls).toBe(TRANSACTION_CONFLICT_RETRY.attempts);
   });
 
   it('passes any other error through at once (a failed condition is an answer, not contention)', async () => {

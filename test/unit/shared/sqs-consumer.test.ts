@@ -138,24 +138,28 @@ describe('scrub', () => {
 });
 
 describe('dispatch', () => {
-  it('hands each event to the handler of its type, and only to it', async () => {
+  it("hands each event, with the service's dependencies, to the handler of its type, and only to it", async () => {
     const seen: string[] = [];
-    const processEvent = dispatch('test-service', {
-      OrderPlaced: async (event) => void seen.push(`placed ${event.data.customerId}`),
-      PaymentDeclined: async (event) => void seen.push(`declined ${event.data.reason}`),
-    });
+    const processEvent = dispatch(
+      'test-service',
+      {
+        OrderPlaced: async (event, deps) => void seen.push(`${deps.name}: placed ${event.data.customerId}`),
+        PaymentDeclined: async (event, deps) => void seen.push(`${deps.name}: declined ${event.data.reason}`),
+      },
+      { name: 'deps' },
+    );
 
     await logLines(async () => {
       await processEvent(orderPlaced({ orderId: 'o-1' }));
       await processEvent(paymentDeclined({ orderId: 'o-1', reason: 'card_declined' }));
     });
 
-    expect(seen).toEqual(['placed c-1', 'declined card_declined']);
+    expect(seen).toEqual(['deps: placed c-1', 'deps: declined card_declined']);
   });
 
   it('acknowledges an event the service has no handler for, with one warning naming the service', async () => {
     const handled = jest.fn(async () => undefined);
-    const processEvent = dispatch('test-service', { OrderPlaced: handled });
+    const processEvent = dispatch('test-service', { OrderPlaced: handled }, {});
 
     const lines = await logLines(() => processEvent(orderConfirmed({ orderId: 'o-2' })));
 
@@ -172,9 +176,11 @@ describe('dispatch', () => {
 
   it("lets a handler's failure through, so that the consumer fails that record", async () => {
     expect.assertions(1);
-    const processEvent = dispatch('test-service', {
-      OrderPlaced: async () => Promise.reject(new RetryableError('try again')),
-    });
+    const processEvent = dispatch(
+      'test-service',
+      { OrderPlaced: async () => Promise.reject(new RetryableError('try again')) },
+      {},
+    );
     await expect(processEvent(orderPlaced())).rejects.toBeInstanceOf(RetryableError);
   });
 });

@@ -1,10 +1,9 @@
 import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TRANSACTION_RETRY } from '../../../functions/shared/dynamo-transactions.js';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TRANSACTION_CONFLICT_RETRY } from '../../../functions/shared/dynamo-transactions.js';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoOrderStore } from '../../../functions/order-api/dynamo-order-store.js';
-import { DynamoProductCatalog } from '../../../functions/order-api/dynamo-product-catalog.js';
-import { placedOrder } from '../../fixtures/orders.js';
+import { keyRecord, placedOrder } from '../../fixtures/orders.js';
 import { transactionCancelled } from '../../fixtures/dynamo.js';
 import { mockedDocumentClient } from '../../fixtures/clients.js';
 
@@ -17,88 +16,7 @@ const store = new DynamoOrderStore(
 );
 
 const order = placedOrder('00000000-0000-4000-8000-000000000001');
-const claim = {
-  idempotencyKey: 'k-1',
-  requestHash: 'abc',
-  orderId: order.orderId,
-  expiresAt: 1_764_147_600,
-  response: { statusCode: 202, body: { orderId: order.orderId } },
-};
-
-describe('DynamoProductCatalog', () => {
-  const catalog = new DynamoProductCatalog(client, { inventory: 'inventory', idempotency: 'idempotency' }, 0);
-  const tea = { productId: 'p-001', name: 'Tea', unitPrice: 1200, currency: 'JPY' };
-  const productKeys = {
-    ProjectionExpression: 'productId, #name, unitPrice, currency',
-    ExpressionAttributeNames: { '#name': 'name' },
-  };
-
-  it('reads every product in one BatchGet (each id once, no stock) and parses what comes back', async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea] } });
-
-    const { products, stored } = await catalog.readForOrder(['p-001', 'p-404', 'p-001']);
-
-    expect([...products.keys()]).toEqual(['p-001']);
-    expect(stored).toBeUndefined();
-    expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
-    expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
-      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }, { productId: 'p-404' }], ...productKeys } },
-    });
-  });
-
-  it("with a key reads the key's record in the same BatchGet, strongly consistent", async () => {
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [tea], idempotency: [claim] } });
-
-    const { products, stored } = await catalog.readForOrder(['p-001'], 'k-1');
-
-    expect(products.size).toBe(1);
-    expect(stored).toEqual(claim);
-    expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 1);
-    expect(db).toHaveReceivedCommandWith(BatchGetCommand, {
-      RequestItems: {
-        inventory: { Keys: [{ productId: 'p-001' }], ...productKeys },
-        idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true },
-      },
-    });
-  });
-
-  it('asks again for unprocessed keys (of either table), and gives up loudly if they stay unprocessed', async () => {
-    expect.assertions(5);
-    db.on(BatchGetCommand)
-      .resolvesOnce({
-        Responses: { inventory: [] },
-        UnprocessedKeys: {
-          inventory: { Keys: [{ productId: 'p-001' }] },
-          idempotency: { Keys: [{ idempotencyKey: 'k-1' }] },
-        },
-      })
-      .resolvesOnce({ Responses: { inventory: [tea], idempotency: [claim] } });
-    await expect(catalog.readForOrder(['p-001'], 'k-1')).resolves.toEqual({
-      products: new Map([['p-001', tea]]),
-      stored: claim,
-    });
-    expect(db).toHaveReceivedNthCommandWith(2, BatchGetCommand, {
-      RequestItems: {
-        inventory: { Keys: [{ productId: 'p-001' }], ...productKeys },
-        idempotency: { Keys: [{ idempotencyKey: 'k-1' }], ConsistentRead: true },
-      },
-    });
-
-    db.reset();
-    db.on(BatchGetCommand).resolves({ UnprocessedKeys: { inventory: { Keys: [{ productId: 'p-001' }] } } });
-    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow(/unprocessed/);
-    expect(db).toHaveReceivedCommandTimes(BatchGetCommand, 4);
-    expect(db).toHaveReceivedNthCommandWith(4, BatchGetCommand, {
-      RequestItems: { inventory: { Keys: [{ productId: 'p-001' }], ...productKeys } },
-    });
-  });
-
-  it('refuses a product whose price is not integer minor units', async () => {
-    expect.assertions(1);
-    db.on(BatchGetCommand).resolves({ Responses: { inventory: [{ ...tea, unitPrice: 12.5 }] } });
-    await expect(catalog.readForOrder(['p-001'])).rejects.toThrow();
-  });
-});
+const claim = keyRecord(order);
 
 describe('DynamoOrderStore.createOrder', () => {
   it('without a key puts the order, never overwriting one, in the index of PLACED orders', async () => {
@@ -172,7 +90,7 @@ describe('DynamoOrderStore.createOrder', () => {
   it("answers 'contended' (nothing written) once the conflict retries are used up: the domain answers 409 or the stored result, never a 5xx", async () => {
     db.on(TransactWriteCommand).rejects(transactionCancelled('None', 'TransactionConflict'));
     await expect(store.createOrder(order, { record: claim, nowSeconds: 1 })).resolves.toBe('contended');
-    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_RETRY.attempts);
+    expect(db).toHaveReceivedCommandTimes(TransactWriteCommand, TRANSACTION_CONFLICT_RETRY.attempts);
   });
 
   it('rethrows any other cancellation (the order id exists, but not the key)', async () => {

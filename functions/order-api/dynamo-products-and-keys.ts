@@ -1,4 +1,4 @@
-// The DynamoDB adapter of ProductCatalog: the inventory table's products (their prices, never their
+// The DynamoDB adapter of ProductsAndKeys: the inventory table's products (their prices, never their
 // stock) and an Idempotency-Key's record, read together in one BatchGetItem.
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as v from 'valibot';
@@ -8,17 +8,20 @@ import {
   type IdempotencyRecord,
   type PlacementReads,
   type Product,
-  type ProductCatalog,
+  type ProductsAndKeys,
 } from './ports.js';
 
+/** BatchGetItem calls that read one order's products and key before the request fails (unprocessed keys are asked again). */
 const BATCH_GET_ATTEMPTS = 4;
+/** The wait before the first repeat of a BatchGetItem, doubled for each next one. */
+const BATCH_GET_BACKOFF_MS = 50;
 
 /** Reads the inventory table's products, and an Idempotency-Key's record, in one BatchGetItem. */
-export class DynamoProductCatalog implements ProductCatalog {
+export class DynamoProductsAndKeys implements ProductsAndKeys {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tables: { inventory: string; idempotency: string },
-    private readonly backoffMs = 50,
+    private readonly backoffMs = BATCH_GET_BACKOFF_MS,
   ) {}
 
   async readForOrder(productIds: readonly string[], idempotencyKey?: string): Promise<PlacementReads> {
