@@ -1,4 +1,4 @@
-// Where plain moto_server answers differently from AWS, emulation/moto/moto_server.py fixes the answer:
+// Where plain moto_server answers differently from AWS, the fixes of emulation/moto/launcher.py fix the answer:
 // - DynamoDB's transaction guarantee under concurrent requests: plain moto_server rolls a failed
 //   TransactWriteItems back by restoring whole-table snapshots, undoing what other requests
 //   committed meanwhile — here, stock decrements, i.e. overselling — and putting a copy of the
