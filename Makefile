@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive notifications-resend status plan rehearse bench test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive notifications-resend status plan rehearse bench test checks test-unit test-emulation test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -111,10 +111,13 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
 # niced: its emulator must start within its deadline like theirs), and the other checks one after another
 # at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
-# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
+# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. The emulation
+# kit's tests (test-emulation: bare emulators, no Terraform) come next in that lane, not niced (their
+# emulators answer within deadlines, as the e2e lanes' do), still mostly while the e2e setups wait. Each
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
-CHECKS := test-unit typecheck lint test-infra
+CHECKS := test-unit test-emulation typecheck lint test-infra
+CHECKS_NOT_NICED := test-emulation
 test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
@@ -128,8 +131,11 @@ prereqs: ## Check what make test needs beyond Node: Chromium (CHROMIUM=<binary>)
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
-checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
-	@failed=0; for check in $(CHECKS); do nice -n 19 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
+checks: install ## Every check of make test but the end-to-end tests, one after another (niced but test-emulation)
+	@failed=0; for check in $(CHECKS); do \
+	  case " $(CHECKS_NOT_NICED) " in *" $$check "*) nice=;; *) nice="nice -n 19";; esac; \
+	  $$nice $(MAKE) --no-print-directory timed-$$check || failed=1; \
+	done; exit $$failed
 
 # One check, then its result and wall time on a line of its own.
 timed-%:
@@ -149,6 +155,9 @@ lint: install ## Biome (format + lint) and knip (unused files, exports, dependen
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit
+
+test-emulation: install ## The emulation kit's tests (test/emulation/): each file on a bare emulator of its own (a free port), no Terraform
+	$(JEST) --selectProjects emulation
 
 test-infra: install ## terraform fmt, validate and test (offline, mock provider), and make plan
 	terraform fmt -check -recursive infra

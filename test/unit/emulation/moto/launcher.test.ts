@@ -1,6 +1,6 @@
 // The launcher's fixes (emulation/moto/fixes/<service>/<fix>.py): each is listed once in launcher.py's
 // FIXES, so it is applied, in a known order; each says what moto does and what AWS does, and has an
-// apply(). Read as text: nothing is started. What each fix does is proven in test/e2e/emulator.test.ts.
+// apply(). Read as text: nothing is started. What each fix does is proven in test/emulation/moto/fixes/.
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
