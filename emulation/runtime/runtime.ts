@@ -2,7 +2,6 @@
 // pool per function, one poller per SQS or DynamoDB Streams event source mapping, one HTTP front door for the APIs.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -12,11 +11,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InvokeOutcome } from './invoke/contract.js';
-import { CONSOLE_PATH, createConsole, type Console } from '../../local/console/server.js';
-import { ConsoleView } from '../../local/console/view.js';
 import { CodeMismatchError, extractZip, resolveHandler, verifyCode } from './invoke/code.js';
 import { discover, type DeployedFunction, type Deployment } from './discovery.js';
-import { startFrontDoor, type FrontDoor } from './api/front-door.js';
+import { startFrontDoor, type FrontDoor, type LocalRoutes } from './api/front-door.js';
 import { SqsPoller } from './sqs/poller.js';
 import { DEFAULT_CONCURRENCY, WorkerPool } from './invoke/pool.js';
 import {
@@ -57,8 +54,13 @@ export interface RuntimeOptions {
   concurrency?: number;
   /** Progress, one line per step and per invocation, and the functions' own output (default: dropped). */
   log?: (line: string) => void;
-  /** The same batches, requests and function output as typed reports (emulation/runtime/reports.ts). */
+  /** The same batches, requests and function output as typed reports (reports.ts). */
   onReport?: (report: RuntimeReport) => void;
+  /**
+   * Pages of the caller's own on the front door, under a path no API uses (a project's console, say),
+   * made once the deployment is known and closed when the runtime stops.
+   */
+  localRoutes?: (deployment: Deployment) => LocalRoutes;
   /** How long stop() lets in-flight batches and requests finish before killing workers (default 10 s). */
   shutdownGraceMs?: number;
   /** Long-poll wait per ReceiveMessage (default 20, SQS's maximum). */
@@ -90,8 +92,8 @@ export interface RuntimeOptions {
 
 export interface ReadyInfo {
   apiUrl: string;
-  /** The live console (local only): orders, their events, queues, the DLQ, emails. */
-  consoleUrl: string;
+  /** The front door itself: the APIs answer under it, and the caller's localRoutes. */
+  frontDoorUrl: string;
   apis: { id: string; name: string; stage: string; url: string; routes: string[] }[];
   functions: { name: string; timeoutSeconds: number; codeSha256: string }[];
   mappings: {
@@ -166,11 +168,10 @@ function workerEnvironment(
 interface RuntimeContext {
   options: RuntimeOptions;
   log: (line: string) => void;
-  /** A batch or request: one line in the log, one typed report to the subscribers and the console. */
+  /** A batch or request: one line in the log, one typed report to the subscribers. */
   report: (done: BatchReport | RequestReport) => void;
   /** A typed report only (a stream batch has its own line). */
   publish: (done: RuntimeReport) => void;
-  consoleView: ConsoleView;
   concurrency: number;
   region: string;
   aws: { region: string; accessKeyId: string; secretAccessKey: string; endpoint: string };
@@ -188,9 +189,7 @@ interface RuntimeClients {
   sqs: SQSClient;
   apiGateway: APIGatewayClient;
   streams: DynamoDBStreamsClient;
-  /** The console's topology (which tables) and its "Publish again" (what the tables hold before and after). */
-  dynamodb: DynamoDBClient;
-  /** The failure destination, and the console's redrive. */
+  /** The failure destination. */
   sns: SNSClient;
   /** The app clients of the authorizers' pools. */
   cognito: CognitoIdentityProviderClient;
@@ -203,7 +202,7 @@ interface RuntimeClients {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const ctx = runtimeContext(options);
   let frontDoor: FrontDoor | undefined;
-  let liveConsole: Console | undefined;
+  let localRoutes: LocalRoutes | undefined;
   try {
     const deployment = await discoverDeployment(ctx);
     await checkCode(ctx, deployment);
@@ -211,26 +210,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     await startSqsPollers(ctx, deployment);
     await startStreamPollers(ctx, deployment);
     await startSchedules(ctx, deployment);
-    liveConsole = createConsole({
-      view: ctx.consoleView,
-      sqs: ctx.clients.sqs,
-      sns: ctx.clients.sns,
-      db: ctx.clients.dynamodb,
-      endpoint: options.endpoint,
-      mappings: deployment.mappings,
-      streamMappings: deployment.streamMappings,
-      functions: deployment.functions,
-    });
-    frontDoor = await openFrontDoor(ctx, deployment, reloader(ctx, deployment), liveConsole);
+    localRoutes = options.localRoutes?.(deployment);
+    frontDoor = await openFrontDoor(ctx, deployment, reloader(ctx, deployment), localRoutes);
     const base = `http://${options.apiHost ?? '127.0.0.1'}:${String(frontDoor.port)}`;
     const ready = readyInfo(deployment, base);
     ctx.log(
-      `runtime: front door on ${base} (${ready.apis.map((api) => api.url).join(', ') || 'no API deployed'}; console ${ready.consoleUrl})`,
+      `runtime: front door on ${base} (${ready.apis.map((api) => api.url).join(', ') || 'no API deployed'}${localRoutes === undefined ? '' : `; ${base}${localRoutes.prefix}`})`,
     );
-    return { ...ready, ready, deployment, stop: stopper(ctx, frontDoor, liveConsole) };
+    return { ...ready, ready, deployment, stop: stopper(ctx, frontDoor, localRoutes) };
   } catch (error) {
     await Promise.all(ctx.pollers.map((poller) => poller.stop(0)));
-    liveConsole?.close();
+    localRoutes?.close?.();
     await frontDoor?.close();
     await cleanup(ctx);
     throw error;
@@ -239,11 +229,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 function runtimeContext(options: RuntimeOptions): RuntimeContext {
   const log = options.log ?? (() => {});
-  const consoleView = new ConsoleView();
-  const publish = (done: RuntimeReport): void => {
-    options.onReport?.(done);
-    consoleView.observe(done);
-  };
+  const publish = (done: RuntimeReport): void => options.onReport?.(done);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const credentials = options.credentials ?? {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
@@ -259,7 +245,6 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       log(describeReport(done));
       publish(done);
     },
-    consoleView,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     region,
     aws: { region, ...credentials, endpoint: options.endpoint },
@@ -268,7 +253,6 @@ function runtimeContext(options: RuntimeOptions): RuntimeContext {
       sqs: new SQSClient(clientConfig),
       apiGateway: new APIGatewayClient(clientConfig),
       streams: new DynamoDBStreamsClient(clientConfig),
-      dynamodb: new DynamoDBClient(clientConfig),
       sns: new SNSClient(clientConfig),
       cognito: new CognitoIdentityProviderClient(clientConfig),
       sts: new STSClient(clientConfig),
@@ -597,12 +581,12 @@ function reloader(ctx: RuntimeContext, deployment: Deployment): () => Promise<Re
   };
 }
 
-/** The front door: the APIs' routes and authorizers, the control routes (reload) and the console. */
+/** The front door: the APIs' routes and authorizers, the control routes (reload) and the caller's local routes. */
 function openFrontDoor(
   ctx: RuntimeContext,
   deployment: Deployment,
   reload: () => Promise<Reloaded[]>,
-  liveConsole: Console,
+  localRoutes: LocalRoutes | undefined,
 ): Promise<FrontDoor> {
   const invoke = (name: string, event: unknown): Promise<InvokeOutcome> =>
     ctx.pools.get(name)?.invoke(event) ??
@@ -621,11 +605,11 @@ function openFrontDoor(
     port: ctx.options.apiPort ?? 4567,
     onRequest: ({ url, statusCode, ...request }) =>
       ctx.report({ type: 'request', time: new Date().toISOString(), path: url, status: statusCode, ...request }),
-    local: { prefix: CONSOLE_PATH, handle: liveConsole.handle },
+    ...(localRoutes === undefined ? {} : { local: localRoutes }),
   });
 }
 
-/** What the runtime tells its caller: where the APIs and the console answer, and what it runs. */
+/** What the runtime tells its caller: where the front door and the APIs answer, and what it runs. */
 function readyInfo(deployment: Deployment, base: string): ReadyInfo {
   const apis = deployment.apis.flatMap((api) =>
     api.stages.map((stage) => ({
@@ -638,7 +622,7 @@ function readyInfo(deployment: Deployment, base: string): ReadyInfo {
   );
   return {
     apiUrl: apis[0]?.url ?? base,
-    consoleUrl: `${base}${CONSOLE_PATH}`,
+    frontDoorUrl: base,
     apis,
     functions: deployment.functions.map((fn) => ({
       name: fn.name,
@@ -670,7 +654,7 @@ function readyInfo(deployment: Deployment, base: string): ReadyInfo {
 }
 
 /** Stop: no new batches, in-flight ones get the grace time, then the front door closes and the workers go. */
-function stopper(ctx: RuntimeContext, door: FrontDoor, openConsole: Console): () => Promise<void> {
+function stopper(ctx: RuntimeContext, door: FrontDoor, localRoutes: LocalRoutes | undefined): () => Promise<void> {
   const graceMs = ctx.options.shutdownGraceMs ?? 10_000;
   let stopping: Promise<void> | undefined;
   return () =>
@@ -680,7 +664,7 @@ function stopper(ctx: RuntimeContext, door: FrontDoor, openConsole: Console): ()
       const results = await Promise.all(ctx.pollers.map((poller) => poller.stop(graceMs)));
       const unfinished = results.reduce((sum, result) => sum + result.unfinished, 0);
       const remaining = Math.max(0, graceMs - (Date.now() - began));
-      openConsole.close(); // its event streams would hold the front door open
+      localRoutes?.close?.(); // their open responses (event streams) would hold the front door open
       const closeTimer = setTimeout(() => door.server.closeAllConnections(), remaining);
       await door.close();
       clearTimeout(closeTimer);

@@ -21,15 +21,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { type DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as esbuild from 'esbuild';
 import { z } from 'zod';
 import { redrive, type RedriveReport } from '../ops/dlq/redrive.js';
 import { discover, type Topology } from '../ops/dlq/topology.js';
-import type { ConsoleView, ViewSnapshot } from './view.js';
+import type { Deployment, LocalRoutes, RuntimeReport } from '../../emulation/runtime/index.js';
+import { ConsoleView, type ViewSnapshot } from './view.js';
 
 export const CONSOLE_PATH = '/_console';
 const REFRESH_MS = 1000;
@@ -498,6 +499,38 @@ export function createConsole(options: ConsoleOptions): Console {
       clients.clear();
       clearTimeout(timer);
       wake?.();
+    },
+  };
+}
+
+/**
+ * The console as the stack mounts it on the runtime's front door: its view learns from the runtime's
+ * reports (observe), and its pages are the front door's local routes once the deployment is known.
+ */
+export function mountConsole(aws: {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}): {
+  observe(report: RuntimeReport): void;
+  routes(deployment: Deployment): LocalRoutes;
+} {
+  const view = new ConsoleView();
+  return {
+    observe: (report) => view.observe(report),
+    routes: (deployment) => {
+      const sqs = new SQSClient(aws);
+      const sns = new SNSClient(aws);
+      const db = new DynamoDBClient(aws);
+      const live = createConsole({ view, sqs, sns, db, endpoint: aws.endpoint, ...deployment });
+      return {
+        prefix: CONSOLE_PATH,
+        handle: live.handle,
+        close: () => {
+          live.close();
+          for (const client of [sqs, sns, db]) client.destroy();
+        },
+      };
     },
   };
 }

@@ -27,6 +27,7 @@ import { clientsFor, collectStatus, refsFromState } from '../ops/status.js';
 import { freePort } from '../../emulation/emulator.js';
 import { startStack, type Deployment, type Stack, type StackOptions } from './stack.js';
 import * as terraform from './terraform.js';
+import { eventually } from './eventually.js';
 import { copyInfra, localBackendOverride, providerOverride, writeOverride } from './tf-overrides.js';
 import { customerToken } from './token.js';
 
@@ -97,15 +98,6 @@ const RUNTIME_WAIT_SECONDS = 2;
 /** The poison message's queue's visibility during the rehearsal: maxReceiveCount receives take seconds, not minutes. */
 const POISON_VISIBILITY_SECONDS = 2;
 
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** Starts the rehearsed stack, runs the smoke test, stops what it started. Never throws for a failed check. */
 export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
@@ -246,7 +238,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
         const order = await eventually(async () => {
           const answer = (await (await read(alice.token)).json()) as { status?: string };
           return answer.status === 'PLACED' ? undefined : answer;
-        }, `order ${orderId} to leave PLACED`);
+        }, { what: `order ${orderId} to leave PLACED` });
         if (order.status !== 'CONFIRMED') throw new Error(JSON.stringify(order));
         return 'CONFIRMED';
       });
@@ -276,7 +268,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
           );
           const states = Items.map((item) => `${item.kind?.S ?? '?'}:${item.status?.S ?? '?'}`).sort();
           return states.length === 2 && states.every((s) => !s.endsWith(':PENDING')) ? states : undefined;
-        }, `order ${orderId}'s two notifications`);
+        }, { what: `order ${orderId}'s two notifications` });
         if (sent.join() !== 'ORDER_CONFIRMED:SENT,ORDER_RECEIVED:SENT') throw new Error(sent.join(', '));
         return sent.join(', ');
       });
@@ -323,8 +315,7 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
         const entry = await eventually(
           async () =>
             (await listDlq(sqs, topology, { orderId: poison, visibilityTimeout: 5 })).find((e) => e.orderId === poison),
-          'the poison message to reach the DLQ',
-          90_000,
+          { what: 'the poison message to reach the DLQ', timeoutMs: 90_000 },
         );
         const maxReceiveCount = (JSON.parse(Attributes.RedrivePolicy ?? '{}') as { maxReceiveCount?: number })
           .maxReceiveCount;

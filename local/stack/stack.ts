@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from '../../emulation/emulator.js';
 import { startFaultProxy, type FaultProxy } from '../../emulation/fault-proxy.js';
 import { createIamGate, type IamReport } from '../../emulation/iam/gate.js';
 import { startRuntime, type RuntimeReport } from '../../emulation/runtime/index.js';
+import { CONSOLE_PATH, mountConsole } from '../console/server.js';
 import { seed } from './seed.js';
 import { distDir as defaultDistDir } from '../paths.js';
 import type { Span } from './phases.js';
@@ -219,6 +220,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (options.faultProxy && faultProxy) step(`fault proxy: the functions' AWS calls go through ${faultProxy.url}`);
 
     step('runtime: discovering functions, event source mappings and the API');
+    const liveConsole = mountConsole({
+      endpoint: emulator.url,
+      region: LOCAL_AWS_ENV.AWS_REGION,
+      credentials: {
+        accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+        secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+      },
+    });
     const runtime = await timed(timings, spans, 'runtime', () =>
       startRuntime({
         endpoint: emulator.url,
@@ -227,7 +236,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         zipName: (name) => (name.startsWith(outputs.name_prefix) ? name.slice(outputs.name_prefix.length) : name),
         apiPort: options.apiPort,
         log: options.verbose,
-        onReport: options.onReport,
+        onReport: (report) => {
+          liveConsole.observe(report);
+          options.onReport?.(report);
+        },
+        localRoutes: liveConsole.routes,
         functionEndpoint: faultProxy?.functionUrl,
         mayInvoke: gate?.mayInvoke,
         streamCheckpointFile: join(options.stateDir, 'stream-checkpoints.json'),
@@ -240,7 +253,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return {
       endpoint: emulator.url,
       apiUrl: runtime.apiUrl,
-      consoleUrl: runtime.consoleUrl,
+      consoleUrl: `${runtime.frontDoorUrl}${CONSOLE_PATH}`,
       outputs,
       timings,
       spans,

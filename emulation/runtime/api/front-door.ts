@@ -35,10 +35,18 @@ export interface FrontDoorOptions {
     durationMs: number;
     note?: string;
   }) => void;
-  /** Pages of the runtime's own under a path no API uses (the console at /_console), answered before any API. */
-  local?: { prefix: string; handle(request: IncomingMessage, response: ServerResponse): void };
+  /** Pages of the caller's own under a path no API uses (a console, say), answered before any API. */
+  local?: LocalRoutes;
   /** The runtime's own paths (control.ts): an answer, or undefined to serve the request as an API call. */
   control?: (method: string, path: string) => Promise<HttpResponse | undefined>;
+}
+
+/** Pages served beside the APIs under one path prefix, e.g. a project's console at /_console. */
+export interface LocalRoutes {
+  prefix: string;
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Ends what holds connections open (event streams) before the front door closes. */
+  close?(): void;
 }
 
 export interface FrontDoor {

@@ -45,25 +45,7 @@ export function clients(endpoint = stack().endpoint) {
   };
 }
 
-/** Polls `probe` until it returns a value (not undefined) or the deadline passes; never a fixed sleep. */
-export async function eventually<T>(
-  probe: () => Promise<T | undefined>,
-  { timeoutMs = 60_000, intervalMs = 250, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+export { eventually } from '../../../local/stack/eventually.js';
 
 /**
  * Resolves once every long poll the runtime had waiting when it was called has ended, and its
