@@ -22,22 +22,26 @@ function lint(dir: string, paths: string[]): { restricted: string[]; status: num
   return { restricted: restricted.sort(), status: result.status, output };
 }
 
-/** A folder with biome.jsonc and these files (path → source). */
-function planted(files: Record<string, string>): string {
+/** The lint of a temporary folder holding biome.jsonc and these files (path → source), removed after. */
+function lintPlanted(files: Record<string, string>): ReturnType<typeof lint> {
   const dir = mkdtempSync(join(tmpdir(), 'emulation-boundary-'));
-  cpSync(join(repoRoot, 'biome.jsonc'), join(dir, 'biome.jsonc'));
-  for (const [path, source] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(path)), { recursive: true });
-    writeFileSync(join(dir, path), source);
+  try {
+    cpSync(join(repoRoot, 'biome.jsonc'), join(dir, 'biome.jsonc'));
+    for (const [path, source] of Object.entries(files)) {
+      mkdirSync(join(dir, dirname(path)), { recursive: true });
+      writeFileSync(join(dir, path), source);
+    }
+    return lint(dir, ['.']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return dir;
 }
 
 const use = (specifier: string) => `import { thing } from '${specifier}';\n\nexport const used = thing;\n`;
 
 describe('the emulation kit imports nothing of the project', () => {
   it('fails on an import of each project folder planted in emulation/, at any depth and in any form', () => {
-    const dir = planted({
+    const { restricted, status, output } = lintPlanted({
       'emulation/runtime/of-functions.ts': use('../../functions/shared/config.js'),
       'emulation/runtime/of-local.ts': use('../../local/console/server.js'),
       'emulation/runtime/api/of-bench.ts': use('../../../bench/run.js'),
@@ -50,29 +54,24 @@ describe('the emulation kit imports nothing of the project', () => {
       'emulation/runtime/re-export.ts': "export * from '../../tools/x.js';\n",
       'emulation/runtime/dynamic.ts': "export const loaded = await import('../../functions/x.js');\n",
     });
-    try {
-      const { restricted, status } = lint(dir, ['.']);
 
-      expect(restricted).toEqual([
-        'emulation/iam/of-infra.ts',
-        'emulation/moto/of-test.mjs',
-        'emulation/of-build.ts',
-        'emulation/of-tools.ts',
-        'emulation/runtime/api/of-bench.ts',
-        'emulation/runtime/dynamic.ts',
-        'emulation/runtime/of-functions.ts',
-        'emulation/runtime/of-local.ts',
-        'emulation/runtime/re-export.ts',
-        'emulation/runtime/type-only.ts',
-      ]);
-      expect(status).toBe(1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(restricted).toEqual([
+      'emulation/iam/of-infra.ts',
+      'emulation/moto/of-test.mjs',
+      'emulation/of-build.ts',
+      'emulation/of-tools.ts',
+      'emulation/runtime/api/of-bench.ts',
+      'emulation/runtime/dynamic.ts',
+      'emulation/runtime/of-functions.ts',
+      'emulation/runtime/of-local.ts',
+      'emulation/runtime/re-export.ts',
+      'emulation/runtime/type-only.ts',
+    ]);
+    expect({ status, output }).toEqual({ status: 1, output: expect.any(String) });
   });
 
   it('lets emulation/ import itself, Node and packages, and lets the project import emulation/', () => {
-    const dir = planted({
+    const { restricted, status, output } = lintPlanted({
       'emulation/runtime/own.ts': use('./invoke/contract.js'),
       'emulation/runtime/sibling.ts': use('../moto/python.mjs'),
       'emulation/runtime/node.ts': use('node:fs'),
@@ -80,14 +79,9 @@ describe('the emulation kit imports nothing of the project', () => {
       'local/stack/user.ts': use('../../emulation/runtime/index.js'),
       'test/unit/user.ts': use('../../emulation/emulator.js'),
     });
-    try {
-      const { restricted, status, output } = lint(dir, ['.']);
 
-      expect(restricted).toEqual([]);
-      expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(restricted).toEqual([]);
+    expect({ status, output }).toEqual({ status: 0, output: expect.any(String) });
   });
 
   it('passes on the real emulation/ folder', () => {
