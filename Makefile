@@ -107,21 +107,20 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 	npx tsx bench/run.ts
 
 # `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
-# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Four
-# lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
-# niced: its emulator must start within its deadline like theirs), and the other checks one after another
+# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Five
+# lanes (make -j5): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
+# niced: its emulator must start within its deadline like theirs); the emulation kit's tests
+# (test-emulation: bare emulators, no Terraform), not niced for the same reason, mostly done while
+# the e2e setups wait, before their tests bound durations; and the other checks one after another
 # at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
-# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. The emulation
-# kit's tests (test-emulation: bare emulators, no Terraform) come next in that lane, not niced (their
-# emulators answer within deadlines, as the e2e lanes' do), still mostly while the e2e setups wait. Each
+# unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
-CHECKS := test-unit test-emulation typecheck lint test-infra
-CHECKS_NOT_NICED := test-emulation
+CHECKS := test-unit typecheck lint test-infra
 test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
-	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+	@echo "make test: $(E2E_GROUPS) test-emulation beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
-	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+	@$(MAKE) --no-print-directory --jobs=5 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) timed-test-emulation checks
 	@$(MAKE) --no-print-directory least-privilege
 
 # Before anything else (npm ci included): Chromium (or CHROMIUM=<binary>), Terraform and the pinned moto
@@ -131,11 +130,8 @@ prereqs: ## Check what make test needs beyond Node: Chromium (CHROMIUM=<binary>)
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
-checks: install ## Every check of make test but the end-to-end tests, one after another (niced but test-emulation)
-	@failed=0; for check in $(CHECKS); do \
-	  case " $(CHECKS_NOT_NICED) " in *" $$check "*) nice=;; *) nice="nice -n 19";; esac; \
-	  $$nice $(MAKE) --no-print-directory timed-$$check || failed=1; \
-	done; exit $$failed
+checks: install ## Every check of make test but the end-to-end and emulation tests, one after another (niced)
+	@failed=0; for check in $(CHECKS); do nice -n 19 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
 
 # One check, then its result and wall time on a line of its own.
 timed-%:
