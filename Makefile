@@ -117,7 +117,7 @@ bench: install ## Benchmark on a stack of its own: throughput, latency, AWS call
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
+test: prereqs install ## Everything CI runs: the end-to-end and emulation tests beside types, unit tests, lint and the Terraform checks, then least privilege
 	@echo "make test: $(E2E_GROUPS) test-emulation beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
 	@$(MAKE) --no-print-directory --jobs=5 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) timed-test-emulation checks
