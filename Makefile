@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install prereqs build up down watch destroy seed token demo dlq dlq-redrive notifications-resend status plan rehearse bench test checks test-unit test-emulation test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token api-url demo dlq dlq-redrive notifications-resend status plan rehearse bench soak test checks test-unit test-emulation test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ EMAIL ?=
 token: ## Print an ID token for a customer of the running stack, and nothing else (CUSTOMER=<name> [EMAIL=<address>] creates it first if needed)
 	@npx tsx local/stack/token.ts --customer '$(CUSTOMER)' --email '$(EMAIL)'
 
+# No `install` prerequisite, as token: its output is the URL alone.
+api-url: ## Print the running stack's API URL, and nothing else (API=$(make api-url), then curl "$API/orders" …)
+	@npx tsx local/stack/api-url.ts
+
 # No `install` prerequisite, as token: the running stack it needs was installed by make up.
 demo: ## Beside make up: the brief's three scenarios, narrated (a normal order, more than the stock, 20 orders for 12 units); DEMO_LANG=ja in Japanese; exits 1 if an outcome differs
 	@npx tsx local/demo/demo.ts
@@ -105,6 +109,10 @@ rehearse: install ## Apply infra/envs/aws itself to an emulator of its own (tflo
 
 bench: install ## Benchmark on a stack of its own: throughput, latency, AWS calls per order, bundles (bench/README.md)
 	npx tsx bench/run.ts
+
+# Not part of make test: at its defaults it runs for about 45 minutes (bench/README.md, "make soak").
+soak: install ## A long run on a stack of its own with faults throughout (SOAK_MINUTES, SOAK_RATE): memory and throughput each minute, then the exactly-once audit (bench/README.md)
+	npx tsx bench/soak.ts
 
 # `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
 # time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Five

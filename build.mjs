@@ -64,7 +64,7 @@ export const functionOptions = { ...bundleOptions, sourcemap: 'linked' };
  * dependencies (the SDK, middy, valibot: nine tenths of the map) are left out: their stretches of
  * the bundle are marked unmapped (a one-field segment, as the source map format allows), so a frame
  * in them names handler.mjs and its column, and Node parses a map of about a tenth of the size when a
- * worker starts (README: Debugging has the figures). Our sources' text stays in the map, so that a
+ * worker starts (docs/operating.md: Debugging; bench/bundles.ts measures it). Our sources' text stays in the map, so that a
  * debugger shows it without a checkout.
  */
 export function sourceMapOf(mapText) {

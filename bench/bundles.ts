@@ -44,7 +44,7 @@ const CLIENTS: Record<string, { imports: string; create: string }> = {
 };
 
 /** Every variable any handler requires at import (values are placeholders: nothing is called). */
-const IMPORT_ENV = {
+export const IMPORT_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
@@ -56,6 +56,9 @@ const IMPORT_ENV = {
   BILLING_TABLE: 'billing',
   NOTIFICATIONS_TABLE: 'notifications',
   TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:order-events',
+  DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:order-processing-dlq',
+  PLACED_ORDERS_INDEX: 'placed-orders',
+  STUCK_AFTER_SECONDS: '300',
   SENDER_EMAIL: 'orders@example.com',
   FUNCTION_TIMEOUT_SECONDS: '30',
   LOG_LEVEL: 'INFO',

@@ -3,6 +3,7 @@
 // workers (found by their handler path), and the call counter. Deltas over wall time give shares.
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 const TICKS = (() => {
   try {
@@ -12,7 +13,8 @@ const TICKS = (() => {
   }
 })();
 
-function stat(pid: number): { ppid: number; cpuMs: number } | undefined {
+/** A process's parent and the CPU it has used (user + system), from /proc/<pid>/stat; undefined once it is gone. */
+export function processStat(pid: number): { ppid: number; cpuMs: number } | undefined {
   try {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command (which may contain spaces) start after the last ')'.
@@ -40,7 +42,7 @@ export function cpuSnapshot(roles: { emulator?: number; counter?: number }): Cpu
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === self) continue;
-    const s = stat(pid);
+    const s = processStat(pid);
     if (s === undefined) continue;
     if (pid === roles.emulator) add('emulator (moto_server)', s.cpuMs);
     else if (pid === roles.counter) add('call counter', s.cpuMs);
@@ -56,4 +58,17 @@ export function cpuSnapshot(roles: { emulator?: number; counter?: number }): Cpu
     }
   }
   return out;
+}
+
+/** The machine a run measured, as results record it (the load average at the start: compare runs at similar load). */
+export function machineInfo() {
+  const round1 = (n: number) => Math.round(n * 10) / 10;
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGiB: round1(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map(round1),
+  };
 }

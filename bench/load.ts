@@ -328,25 +328,30 @@ export async function runLevel(options: LoadOptions): Promise<LevelRun> {
   });
 }
 
+/** Each queue's messages now, visible and in flight. */
+export function queueMessages(sqs: SQSClient, queueUrls: readonly string[]): Promise<number[]> {
+  return Promise.all(
+    queueUrls.map(async (QueueUrl) => {
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
+    }),
+  );
+}
+
 /** Resolves once every queue is empty (visible and in flight) twice in a row; returns the wait in ms. */
 export async function drained(sqs: SQSClient, queueUrls: readonly string[], timeoutMs = 180_000): Promise<number> {
   const started = Date.now();
   let quietChecks = 0;
   while (Date.now() - started < timeoutMs) {
-    const counts = await Promise.all(
-      queueUrls.map(async (QueueUrl) => {
-        const { Attributes } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return (
-          Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
-          Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
-        );
-      }),
-    );
+    const counts = await queueMessages(sqs, queueUrls);
     quietChecks = counts.every((c) => c === 0) ? quietChecks + 1 : 0;
     if (quietChecks >= 2) return Date.now() - started;
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -14,7 +14,7 @@
 //   BENCH_OUT=bench/results    where latest.json, latest.md and the chart go
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, startEmulator } from '../emulation/emulator.js';
@@ -34,7 +34,7 @@ import {
   withoutRuntime,
 } from './ceiling.js';
 import { billedMs, biggestItems, loadPrices } from './cost.js';
-import { cpuSnapshot, type CpuSnapshot } from './cpu.js';
+import { cpuSnapshot, type CpuSnapshot, machineInfo } from './cpu.js';
 import {
   BENCH_CUSTOMERS,
   benchCustomer,
@@ -171,14 +171,7 @@ async function counterStats(url: string): Promise<Counts> {
 
 const results: BenchResults = {
   startedAt: new Date().toISOString(),
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? '?',
-    memoryGiB: round(totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    loadAverageAtStart: loadavg().map((l) => round(l, 1)),
-  },
+  machine: machineInfo(),
   config: { ...config, ordersPerLevel: perLevel },
   phases: {},
   levels: [],

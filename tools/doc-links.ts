@@ -1,5 +1,6 @@
 // What a reader of the docs is told to open or to type must exist: every relative link of README.md,
-// README.ja.md (when it exists) and docs/**/*.md resolves to a file or folder of the repository, and
+// README.ja.md, docs/**/*.md and the parts' READMEs (bench/, infra/, emulation/**; docFiles) resolves
+// to a file or folder of the repository, and
 // every `make <verb>` they show in code (inline code or a code block) is a verb `make help` lists.
 // Markdown is read with marked's lexer, so a link inside code is not a link and code inside a link
 // text is still code. Prose is not searched for verbs ("make sure" is English); anchors (#part) and
@@ -87,18 +88,27 @@ export function checkDoc(
 export const helpVerbs = (help: string): Set<string> =>
   new Set([...help.matchAll(/^\s*make\s+([a-z0-9-]+)\s/gm)].map((m) => m[1] ?? ''));
 
-/** README.md, README.ja.md when it exists, and every .md file under docs/, relative to root. */
+/**
+ * The docs a reader is sent to, relative to root, those that exist: README.md and README.ja.md, every
+ * .md file under docs/, and the READMEs of the parts (bench/, infra/, and every README.md under
+ * emulation/, the kit's and its runtime's).
+ */
 export function docFiles(root: string): string[] {
-  const files = ['README.md', 'README.ja.md'].filter((f) => existsSync(join(root, f)));
-  const walk = (dir: string): void => {
+  const files = ['README.md', 'README.ja.md', 'bench/README.md', 'infra/README.md'].filter((f) =>
+    existsSync(join(root, f)),
+  );
+  const walk = (dir: string, wanted: (name: string) => boolean): void => {
     if (!existsSync(join(root, dir))) return;
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.md')) files.push(path);
+      if (entry.isDirectory()) walk(path, wanted);
+      else if (wanted(entry.name)) files.push(path);
     }
   };
-  walk('docs');
+  walk('docs', (name) => name.endsWith('.md'));
+  walk('emulation', (name) => name === 'README.md');
   return files;
 }
 

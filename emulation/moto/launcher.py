@@ -29,8 +29,11 @@ FIXES = [
     "dynamodb.answers_as_json",
     "dynamodb.update_expression_parsed_once",
     "dynamodb.walker_types_once",
-    # DynamoDB Streams. The wait wraps the append: it wakes its waiters once the record is there.
+    # DynamoDB Streams. retention wraps the append and the transaction the DynamoDB fixes and
+    # no_mapping_delivery left; the wait wraps the append last: it wakes its waiters once the record is there.
     "dynamodbstreams.no_mapping_delivery",
+    "dynamodbstreams.retention",
+    "dynamodbstreams.iterator_expiry",
     "dynamodbstreams.wait_for_record",
     # SQS. send_without_recount wraps the attributes last: during a send nothing else is computed.
     "sqs.redrive_allow_policy",
@@ -39,7 +42,10 @@ FIXES = [
     "sqs.retention_without_recount",
     "sqs.send_without_recount",
     "sqs.no_mapping_delivery",
+    "sqs.deleted_receipts",
+    "sns.sent_notifications",
     "ses.sent_emails",
+    "ses.sent_messages",
     "logs.query_definitions",
     "core.method_names_once",
     # moto_server itself.

@@ -2,38 +2,46 @@
 // .local/), against the emulator that holds it, with the variables make up applies with.
 // It refuses while that make up runs: its runtime polls the queues and the stream and runs the
 // functions the destroy removes. Stopped, make up stops the emulator it started, and the stack goes
-// with it (moto keeps its state in memory only): make destroy is for a stack that outlives make up,
-// in an emulator make up found running (one you started, or LocalStack: `tflocal destroy` there).
+// with it (moto keeps its state in memory only): then there is nothing to destroy, make destroy says
+// so, removes the state that lists only what is gone, and exits 0 (destroy-step.ts decides). It
+// destroys a stack that outlives make up, in an emulator make up found running (one you started, or
+// LocalStack: `tflocal destroy` there).
 //   npx tsx local/stack/destroy.ts [--state FILE]
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { answersAws } from '../../emulation/emulator.js';
 import { outputs } from '../state.js';
 import { distDir as builtDir, localStateDir, repoRoot } from '../paths.js';
 import * as terraform from './terraform.js';
-import { runningUp } from './up-pid.js';
+import { destroyStep } from './destroy-step.js';
+import { forgetEmulator, isAlive, recordedEmulator, runningUp } from './up-pid.js';
 
 const { values } = parseArgs({ options: { state: { type: 'string' } } });
 const statePath = values.state ?? join(localStateDir, 'terraform.tfstate');
 const endpoint = process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:4566';
 
-if (!existsSync(statePath)) {
-  console.log(`Nothing to destroy: no Terraform state at ${statePath}.`);
+const stateDir = dirname(statePath);
+const emulator = recordedEmulator(stateDir);
+const step = destroyStep({
+  statePath,
+  endpoint,
+  stateExists: existsSync(statePath),
+  upPid: runningUp(stateDir),
+  emulator,
+  recordedPidAlive: emulator?.pid !== undefined && isAlive(emulator.pid),
+  answers: await answersAws(emulator?.url ?? endpoint, 5_000),
+});
+if (step.kind === 'nothing') {
+  if (step.forgetState) {
+    rmSync(statePath, { force: true });
+    forgetEmulator(stateDir);
+  }
+  console.log(step.message);
   process.exit(0);
 }
-const up = runningUp(dirname(statePath));
-if (up !== undefined) {
-  console.error(
-    `make up is running this stack (pid ${up}); its runtime would keep polling what the destroy removes. ` +
-      'Stop it first (Ctrl-C in its terminal, or make down). If it started the emulator, that stops the emulator too and the stack is gone with it.',
-  );
-  process.exit(1);
-}
-if (!(await answersAws(endpoint, 5_000))) {
-  console.error(
-    `No AWS emulator answers at ${endpoint}: the stack lived in it (moto keeps no state on disk). make up starts a new one.`,
-  );
+if (step.kind === 'refuse') {
+  console.error(step.message);
   process.exit(1);
 }
 const started = performance.now();

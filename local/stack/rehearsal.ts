@@ -98,7 +98,6 @@ const RUNTIME_WAIT_SECONDS = 2;
 /** The poison message's queue's visibility during the rehearsal: maxReceiveCount receives take seconds, not minutes. */
 const POISON_VISIBILITY_SECONDS = 2;
 
-
 /** Starts the rehearsed stack, runs the smoke test, stops what it started. Never throws for a failed check. */
 export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
   const step = options.step ?? (() => {});
@@ -235,10 +234,13 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
     const read = (token: string) => fetch(`${orders}/${orderId}`, { headers: { authorization: token } });
     if (placed) {
       await check('the order becomes CONFIRMED (stock reserved, payment captured)', async () => {
-        const order = await eventually(async () => {
-          const answer = (await (await read(alice.token)).json()) as { status?: string };
-          return answer.status === 'PLACED' ? undefined : answer;
-        }, { what: `order ${orderId} to leave PLACED` });
+        const order = await eventually(
+          async () => {
+            const answer = (await (await read(alice.token)).json()) as { status?: string };
+            return answer.status === 'PLACED' ? undefined : answer;
+          },
+          { what: `order ${orderId} to leave PLACED` },
+        );
         if (order.status !== 'CONFIRMED') throw new Error(JSON.stringify(order));
         return 'CONFIRMED';
       });
@@ -258,17 +260,20 @@ async function smokeTest(stack: Stack, statePath: string, step: (message: string
         return `200 ${answer.status}`;
       });
       await check('the customer was emailed (received, confirmed), through the sandbox', async () => {
-        const sent = await eventually(async () => {
-          const { Items = [] } = await db.send(
-            new ScanCommand({
-              TableName: outputs.table_names.notifications,
-              FilterExpression: 'orderId = :o',
-              ExpressionAttributeValues: { ':o': { S: orderId } },
-            }),
-          );
-          const states = Items.map((item) => `${item.kind?.S ?? '?'}:${item.status?.S ?? '?'}`).sort();
-          return states.length === 2 && states.every((s) => !s.endsWith(':PENDING')) ? states : undefined;
-        }, { what: `order ${orderId}'s two notifications` });
+        const sent = await eventually(
+          async () => {
+            const { Items = [] } = await db.send(
+              new ScanCommand({
+                TableName: outputs.table_names.notifications,
+                FilterExpression: 'orderId = :o',
+                ExpressionAttributeValues: { ':o': { S: orderId } },
+              }),
+            );
+            const states = Items.map((item) => `${item.kind?.S ?? '?'}:${item.status?.S ?? '?'}`).sort();
+            return states.length === 2 && states.every((s) => !s.endsWith(':PENDING')) ? states : undefined;
+          },
+          { what: `order ${orderId}'s two notifications` },
+        );
         if (sent.join() !== 'ORDER_CONFIRMED:SENT,ORDER_RECEIVED:SENT') throw new Error(sent.join(', '));
         return sent.join(', ');
       });

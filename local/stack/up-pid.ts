@@ -1,7 +1,9 @@
-// make up's pid file, beside the state it applies (.local/up.pid): a second make up, make down and
-// make destroy read it to find the make up that runs the stack.
-import { existsSync, readFileSync } from 'node:fs';
+// make up's files beside the state it applies (.local/): its pid (up.pid), which a second make up,
+// make down and make destroy read to find the make up that runs the stack; and the emulator it
+// applied the stack to (emulator.json), which make destroy reads once make up has stopped.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 
 export const upPidFile = (stateDir: string): string => join(stateDir, 'up.pid');
 
@@ -21,4 +23,33 @@ export function runningUp(stateDir: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8'));
   return isAlive(pid) ? pid : undefined;
+}
+
+/** The emulator that holds the stack of stateDir's state, as make up found or started it. */
+const EmulatorRecord = z.object({
+  url: z.string(),
+  /** make up started it (and stops it when it stops); false: it was already running and is left alone. */
+  startedByUp: z.boolean(),
+  pid: z.number().optional(),
+});
+export type EmulatorRecord = z.infer<typeof EmulatorRecord>;
+
+const emulatorFile = (stateDir: string): string => join(stateDir, 'emulator.json');
+
+/** make up writes it once its stack is applied; forgetEmulator removes it before a new apply. */
+export function recordEmulator(stateDir: string, record: EmulatorRecord): void {
+  writeFileSync(emulatorFile(stateDir), `${JSON.stringify(record)}\n`);
+}
+
+export function forgetEmulator(stateDir: string): void {
+  rmSync(emulatorFile(stateDir), { force: true });
+}
+
+/** The record beside the state, or undefined (none, or unreadable: then nothing is assumed). */
+export function recordedEmulator(stateDir: string): EmulatorRecord | undefined {
+  try {
+    return EmulatorRecord.parse(JSON.parse(readFileSync(emulatorFile(stateDir), 'utf8')));
+  } catch {
+    return undefined;
+  }
 }

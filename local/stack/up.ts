@@ -7,7 +7,7 @@ import type { RuntimeReport } from '../../emulation/runtime/index.js';
 import { phaseReport } from './phases.js';
 import { DEFAULT_NAME_PREFIX, startStack } from './stack.js';
 import { localStateDir as stateDir } from '../paths.js';
-import { runningUp, upPidFile } from './up-pid.js';
+import { forgetEmulator, recordEmulator, runningUp, upPidFile } from './up-pid.js';
 
 const pidFile = upPidFile(stateDir);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4566);
@@ -61,8 +61,11 @@ try {
   });
   const onReport = (report: RuntimeReport): void => void process.stdout.write(`${narrate(report)}\n`);
   const iam = process.env.LOCAL_IAM !== 'off';
+  // Which emulator holds the stack, for make destroy once make up has stopped: none until this apply is done.
+  forgetEmulator(stateDir);
   const stack = await startStack({ emulatorPort, apiPort, stateDir, step, onReport, namePrefix, iam, inspect });
   stop = () => stack.stop();
+  recordEmulator(stateDir, { url: stack.emulator.url, startedByUp: stack.emulator.started, pid: stack.emulator.pid });
   const orders = `${stack.apiUrl}/orders`;
   const readyAt = performance.now();
   step('ready');

@@ -1,4 +1,4 @@
-// The LocalStack path (README "With LocalStack"): infra/envs/local applied with its defaults and a
+// The LocalStack path (docs/local-stack.md, "With LocalStack"): infra/envs/local applied with its defaults and a
 // provider override shaped as tflocal writes it (support/tflocal.ts; global-setup applies it to an
 // emulator of its own). No runtime runs there: with the mappings enabled, moto would deliver to the
 // functions itself (LocalStack runs them; moto cannot without Docker).

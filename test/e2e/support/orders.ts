@@ -16,7 +16,10 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { OrderEvent } from '../../../functions/shared/events.js';
 import { customerTokens, type CustomerToken } from '../../../local/stack/token.js';
+import { deservedNotifications } from './effects.js';
 import { clients, eventually, http, stack, type HttpResult } from './stack.js';
+
+export { deservedStates, notificationStates } from './effects.js';
 
 const aws = clients();
 export const { db, sns, sqs } = aws;
@@ -240,18 +243,6 @@ export function sentNotifications(
     { timeoutMs, intervalMs: 500, what: `${expected.join(' + ')} notifications of ${orderId}` },
   );
 }
-
-/** The notification kinds a final order's customer must get, exactly once each (sorted). */
-const deservedNotifications = (order: Pick<OrderView, 'status'>): string[] =>
-  ['ORDER_RECEIVED', order.status === 'CONFIRMED' ? 'ORDER_CONFIRMED' : 'ORDER_CANCELLED'].sort();
-
-/** "ORDER_RECEIVED:SENT", … for an order's notification records, sorted: what deservedStates must equal. */
-export const notificationStates = (notifications: readonly Record<string, unknown>[]): string[] =>
-  notifications.map((n) => `${String(n.kind)}:${String(n.status)}`).sort();
-
-/** The notification states of a final order whose customer got each deserved email once. */
-export const deservedStates = (order: Pick<OrderView, 'status'>): string[] =>
-  deservedNotifications(order).map((kind) => `${kind}:SENT`);
 
 /** Each service's records of a final order, once its customer has been told the outcome. */
 export async function effectsOf(order: Pick<OrderView, 'orderId' | 'status'>, timeoutMs = 90_000) {

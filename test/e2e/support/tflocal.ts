@@ -1,4 +1,4 @@
-// The LocalStack path (README "With LocalStack"), deployed for tflocal.test.ts: `tflocal apply` inside
+// The LocalStack path (docs/local-stack.md, "With LocalStack"), deployed for tflocal.test.ts: `tflocal apply` inside
 // infra/envs/local, with the defaults. tflocal writes a provider override beside the configuration
 // and runs terraform; this writes an override of the same shape (test credentials, the skip flags, the
 // region, an endpoints block) into a copy of infra/, pointed at an emulator of its own, and applies

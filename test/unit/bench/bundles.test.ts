@@ -1,4 +1,6 @@
-import { importFigures, importSchedule, type ImportTime } from '../../../bench/bundles.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IMPORT_ENV, importFigures, importSchedule, type ImportTime } from '../../../bench/bundles.js';
 import { bundleSection, ratioCell } from '../../../bench/report.js';
 
 describe('importSchedule', () => {
@@ -93,5 +95,21 @@ describe('bundleSection', () => {
     expect(lines.join('\n')).toContain('the median of 6 paired ratios');
     expect(lines.find((l) => l.startsWith('| billing'))).toContain('| 1.15 [1.10, 1.30] _inconclusive_ |');
     expect(lines.find((l) => l.startsWith('| billing'))).toContain('| 1.05 [1.05, 1.05] meets | – |');
+  });
+});
+
+describe('IMPORT_ENV', () => {
+  // A handler that requires a variable the bench does not set throws at import, and the whole bench
+  // fails at its last step: every variable any function requires must be there.
+  it('sets every variable a function requires at import', () => {
+    const functionsDir = join(import.meta.dirname, '..', '..', '..', 'functions');
+    const required = new Set<string>();
+    for (const entry of readdirSync(functionsDir, { recursive: true, encoding: 'utf8' })) {
+      if (!entry.endsWith('.ts')) continue;
+      const source = readFileSync(join(functionsDir, entry), 'utf8');
+      for (const match of source.matchAll(/require(?:Env|Seconds)\('([A-Z0-9_]+)'/g)) required.add(match[1] ?? '');
+    }
+    expect(required.size).toBeGreaterThan(5);
+    expect([...required].filter((name) => IMPORT_ENV[name] === undefined)).toEqual([]);
   });
 });

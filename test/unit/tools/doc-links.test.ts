@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { checkDoc, helpVerbs, makeVerbs } from '../../../tools/doc-links.js';
+import { checkDoc, docFiles, helpVerbs, makeVerbs } from '../../../tools/doc-links.js';
 
 const verbs = new Set(['up', 'demo', 'token', 'test', 'help']);
 const files = new Set(['docs/operating.md', 'bench/README.md', 'local', 'docs/img/chart.svg']);
@@ -71,4 +74,38 @@ describe('checkDoc', () => {
 it('helpVerbs reads make help', () => {
   const help = '  make help            List every verb\n  make test-e2e        End-to-end tests\n';
   expect([...helpVerbs(help)]).toEqual(['help', 'test-e2e']);
+});
+
+describe('docFiles', () => {
+  it("the READMEs, docs/**/*.md and the parts' READMEs (bench, infra, every one under emulation/), those that exist", () => {
+    const root = mkdtempSync(join(tmpdir(), 'doc-files-'));
+    try {
+      for (const file of [
+        'README.md',
+        'README.ja.md',
+        'docs/operating.md',
+        'docs/guides/aws.md',
+        'docs/notes.txt',
+        'bench/README.md',
+        'emulation/README.md',
+        'emulation/runtime/README.md',
+        'emulation/runtime/notes.md',
+        'local/README.md',
+      ]) {
+        mkdirSync(join(root, dirname(file)), { recursive: true });
+        writeFileSync(join(root, file), '# x\n');
+      }
+      expect(docFiles(root)).toEqual([
+        'README.md',
+        'README.ja.md',
+        'bench/README.md',
+        'docs/guides/aws.md',
+        'docs/operating.md',
+        'emulation/README.md',
+        'emulation/runtime/README.md',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,13 +1,13 @@
 """DynamoDB's and DynamoDB Streams' answers written as JSON directly.
 
-moto: it serialises every answer by walking the operation's output shape value by value, which costs
+What moto does: it serialises every answer by walking the operation's output shape value by value, which costs
 about 25 ms for one stream record of an order (a map of lists of maps): GetRecords, Query and an
 UpdateItem with ReturnValues were most of the emulator's CPU per order in the benchmark (reading an
 order's item cost several times reading one number of it).
 
-AWS: an answer's cost grows with its size, not with the depth of its values.
+What AWS does: an answer's cost grows with its size, not with the depth of its values.
 
-The fix: DynamoDB's answers are JSON already shaped as the wire wants them (attribute values as
+This fix: DynamoDB's answers are JSON already shaped as the wire wants them (attribute values as
 {"S": …}); only bytes (base64), datetimes (epoch seconds, to the millisecond, as moto's serialiser
 writes them) and absent members need care. Errors, and operations not listed, still go through
 moto's serialiser.

@@ -1,16 +1,16 @@
 """A cancelled transaction puts back the items it named, in the same table, and drops its stream records.
 
-moto: TransactWriteItems snapshots every table it touches (a deep copy, stream records included) and,
+What moto does: TransactWriteItems snapshots every table it touches (a deep copy, stream records included) and,
 when one of its conditions fails, puts the whole copies back in the tables' place. Each transaction
 costs more than the last (after a few hundred orders a POST took seconds), and the rollback puts a
 *copy* of the table's stream shard in its place: every shard iterator handed out before follows the
 old shard, which gets no new records, so a stream reader silently stops after the first cancelled
 transaction (and the copy keeps the cancelled writes' records).
 
-AWS: a cancelled transaction changes nothing and emits no stream record; its cost does not depend on
+What AWS does: a cancelled transaction changes nothing and emits no stream record; its cost does not depend on
 the size of the tables; stream readers are not affected.
 
-The fix: a Table "copies" as itself (everything else is copied as before: update_item keeps a deep
+This fix: a Table "copies" as itself (everything else is copied as before: update_item keeps a deep
 copy of the old item for its stream record); the transaction snapshots only the items it names and,
 on a rollback, puts those items back and cuts each touched shard back to its length before.
 """

@@ -1,11 +1,11 @@
 """A Query on a table reads its key's partition, not the whole table.
 
-moto: it answers a Query on the table (no index) by sorting every item of the table and keeping those
+What moto does: it answers a Query on the table (no index) by sorting every item of the table and keeping those
 with the hash key: each Query costs more as the table grows (20 ms at 1,000 orders, 5 ms at 20).
 
-AWS: DynamoDB reads only the partition; a Query's cost does not depend on the table's size.
+What AWS does: DynamoDB reads only the partition; a Query's cost does not depend on the table's size.
 
-The fix: the query itself is moto's; while it runs on this thread, the table's all_items() lists that
+This fix: the query itself is moto's; while it runs on this thread, the table's all_items() lists that
 partition only (a GSI query still sees every item).
 """
 

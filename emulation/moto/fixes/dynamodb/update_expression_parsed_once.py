@@ -1,12 +1,12 @@
 """An UpdateExpression parsed once per text, not twice per UpdateItem.
 
-moto: an UpdateItem parses its UpdateExpression twice (once to validate, once to apply), and a
+What moto does: an UpdateItem parses its UpdateExpression twice (once to validate, once to apply), and a
 function sends the same few expressions over and over.
 
-AWS: nothing to match (the parse is DynamoDB's own cost); here the emulator's CPU is shared with the
+What AWS does: nothing to match (the parse is DynamoDB's own cost); here the emulator's CPU is shared with the
 functions it serves, so work repeated for the same answer slows everything else.
 
-The fix: the parsed tree is kept by expression text (at most 1,024 of them). The tree is only read:
+This fix: the parsed tree is kept by expression text (at most 1,024 of them). The tree is only read:
 the validator that fills in the values works on a deep copy of it, so a kept parse never keeps the
 values it was applied with.
 """

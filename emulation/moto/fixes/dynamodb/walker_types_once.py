@@ -1,11 +1,11 @@
 """The node types an update-expression walker handles, listed once per walker class.
 
-moto: the update validator walks an UpdateExpression's tree ten times, and at every node each walk
+What moto does: the update validator walks an UpdateExpression's tree ten times, and at every node each walk
 rebuilds the tuple of node types it handles, which is the same for every instance of a walker's class.
 
-AWS: nothing to match; here the emulator's CPU is shared with the functions it serves.
+What AWS does: nothing to match; here the emulator's CPU is shared with the functions it serves.
 
-The fix: the tuple is kept by class. Together with update_expression_parsed_once, an UpdateItem of an
+This fix: the tuple is kept by class. Together with update_expression_parsed_once, an UpdateItem of an
 order costs about a fifth less.
 """
 

@@ -1,13 +1,13 @@
 """A table's stream keeps its records for GetRecords: moto never delivers them to a function itself.
 
-moto: on each write it invokes the function of every stream event source mapping of the table,
+What moto does: on each write it invokes the function of every stream event source mapping of the table,
 enabled or not. Without Docker that invocation fails with a truthy error text, which moto takes for
 success and clears the shard: GetRecords then finds nothing, and the next sequence numbers repeat old ones.
 
-AWS: Lambda reads the stream with the mapping's settings (and never a disabled mapping's); the stream
+What AWS does: Lambda reads the stream with the mapping's settings (and never a disabled mapping's); the stream
 keeps its records for every reader for 24 hours.
 
-The fix: StreamShard.add appends the record and delivers nothing. The local runtime reads the stream
+This fix: StreamShard.add appends the record and delivers nothing. The local runtime reads the stream
 with GetShardIterator/GetRecords and applies the mapping's settings instead, as it does for SQS.
 """
 

@@ -1,11 +1,11 @@
 """A stream reader may wait for a shard's next record: POST /_aws/dynamodbstreams/wait (no AWS API).
 
-moto: a reader polls GetRecords; between reads that found nothing it sleeps, and a record written
+What moto does: a reader polls GetRecords; between reads that found nothing it sleeps, and a record written
 meanwhile waits for the next poll.
 
-AWS: Lambda's stream pollers read each shard about four times a second; there is no API to wait.
+What AWS does: Lambda's stream pollers read each shard about four times a second; there is no API to wait.
 
-The fix: POST /_aws/dynamodbstreams/wait {"StreamArn", "AfterSequenceNumber"?, "TimeoutMs"} answers
+This fix: POST /_aws/dynamodbstreams/wait {"StreamArn", "AfterSequenceNumber"?, "TimeoutMs"} answers
 {"appended": true} as soon as the stream's shard has a record after that sequence number (without
 one: a record appended after the request came), or {"appended": false} after TimeoutMs (at most 20 s);
 a malformed request or an unknown stream gets a 400 that says which. The local runtime's stream

@@ -1,13 +1,13 @@
 """Logs Insights' saved queries: PutQueryDefinition, DescribeQueryDefinitions, DeleteQueryDefinition.
 
-moto: 5.2.1 does not implement PutQueryDefinition (a 500, NotImplementedError), and the AWS provider
+What moto does: 5.2.1 does not implement PutQueryDefinition (a 500, NotImplementedError), and the AWS provider
 retries a 500 for many minutes: an apply with a saved Logs Insights query (envs/aws's observability)
 never ended.
 
-AWS: put answers an id (the same id updates the definition), describe lists the definitions by name
+What AWS does: put answers an id (the same id updates the definition), describe lists the definitions by name
 prefix, delete answers success.
 
-The fix: the definitions are kept per Logs backend, with Logs' answers.
+This fix: the definitions are kept per Logs backend, with Logs' answers.
 """
 
 import datetime

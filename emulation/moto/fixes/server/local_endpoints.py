@@ -1,10 +1,10 @@
 """Endpoints beside the AWS APIs, under /_aws/ as LocalStack keeps its own.
 
-moto: moto_server answers AWS APIs and its own /moto-api/; any other path goes to a service's backend.
+What moto does: moto_server answers AWS APIs and its own /moto-api/; any other path goes to a service's backend.
 
-AWS: no such endpoints (they belong to emulators: LocalStack answers GET /_aws/ses, for one).
+What AWS does: no such endpoints (they belong to emulators: LocalStack answers GET /_aws/ses, for one).
 
-The fix: a request whose method and path a fix has routed here (route()) is answered with that fix's
+This fix: a request whose method and path a fix has routed here (route()) is answered with that fix's
 JSON document; every other request goes to moto_server's dispatch as before. The routes:
 ses/sent_emails.py's GET /_aws/ses and dynamodbstreams/wait_for_record.py's POST /_aws/dynamodbstreams/wait.
 """

@@ -1,12 +1,12 @@
 """GET /_aws/ses lists the emails SES accepted, as LocalStack answers it.
 
-moto: it keeps the emails SES accepted, with no time, and has no API for them.
+What moto does: it keeps the emails SES accepted, with no time, and has no API for them.
 
-AWS: sent mail leaves for its recipients; there is nothing to list. LocalStack answers
+What AWS does: sent mail leaves for its recipients; there is nothing to list. LocalStack answers
 GET /_aws/ses with what it accepted, so that a local console (and any script written against
 LocalStack) can show what was sent.
 
-The fix: each accepted email is stamped with the time it was sent, and GET /_aws/ses answers
+This fix: each accepted email is stamped with the time it was sent, and GET /_aws/ses answers
 {"messages": [{Id, Region, Source, Destination, Subject, Body, Timestamp}]}, oldest first (raw and
 templated messages are left out).
 """

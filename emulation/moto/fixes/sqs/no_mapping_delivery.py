@@ -1,12 +1,12 @@
 """A queue's event source mappings are kept, and moto never delivers the queue's messages itself.
 
-moto: on every SendMessage (and every SNS delivery to the queue) it receives up to BatchSize messages
+What moto does: on every SendMessage (and every SNS delivery to the queue) it receives up to BatchSize messages
 for each *enabled* event source mapping of the queue, fails to reach Docker, and makes them visible
 again: their receive counts climb and they reach the DLQ with no handler ever run.
 
-AWS: Lambda polls the queue for an enabled mapping and invokes the function with each batch.
+What AWS does: Lambda polls the queue for an enabled mapping and invokes the function with each batch.
 
-The fix: a mapping is created, listed and kept with its settings as moto creates it, but the queue
+This fix: a mapping is created, listed and kept with its settings as moto creates it, but the queue
 does not keep it, so SendMessage finds no mapping to deliver to. The local runtime polls the queue
 as Lambda does: a stack deployed as on AWS (mappings enabled) runs here too.
 """

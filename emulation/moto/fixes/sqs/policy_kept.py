@@ -1,11 +1,11 @@
 """SetQueueAttributes without Policy keeps the queue's policy.
 
-moto: 5.2.1 sets the policy to whatever a SetQueueAttributes call carries, None when it carries
+What moto does: 5.2.1 sets the policy to whatever a SetQueueAttributes call carries, None when it carries
 none: a call that changes only VisibilityTimeout clears the queue's policy.
 
-AWS: SetQueueAttributes changes only the attributes it names.
+What AWS does: SetQueueAttributes changes only the attributes it names.
 
-The fix: a call that does not name Policy carries the queue's current one.
+This fix: a call that does not name Policy carries the queue's current one.
 """
 
 import functools

@@ -1,13 +1,13 @@
 """RedriveAllowPolicy is stored and returned (by name and under All), as compact JSON; "" removes it.
 
-moto: 5.2.1 stores a queue's RedriveAllowPolicy but never returns it, and GetQueueAttributes even
+What moto does: 5.2.1 stores a queue's RedriveAllowPolicy but never returns it, and GetQueueAttributes even
 refuses the name. The AWS provider's propagation waiter never sees the value it set and waits until
 it times out.
 
-AWS: GetQueueAttributes returns it as compact JSON, whatever spacing it was given; SetQueueAttributes
+What AWS does: GetQueueAttributes returns it as compact JSON, whatever spacing it was given; SetQueueAttributes
 refuses a value that is not a policy (InvalidParameterValue) and removes it when given "".
 
-The fix: the value is checked and kept as compact JSON beside moto's own attributes, and
+This fix: the value is checked and kept as compact JSON beside moto's own attributes, and
 GetQueueAttributes accepts and returns the name; a queue created without one has none.
 """
 

@@ -1,11 +1,11 @@
 """RedrivePolicy is returned as compact JSON.
 
-moto: 5.2.1 returns it as json.dumps() output, with Python's spaces.
+What moto does: 5.2.1 returns it as json.dumps() output, with Python's spaces.
 
-AWS: SQS returns compact JSON. The AWS provider's queue schema compares the text, so every plan
+What AWS does: SQS returns compact JSON. The AWS provider's queue schema compares the text, so every plan
 against moto showed a diff on redrive_policy.
 
-The fix: GetQueueAttributes writes the stored policy compact.
+This fix: GetQueueAttributes writes the stored policy compact.
 """
 
 import json

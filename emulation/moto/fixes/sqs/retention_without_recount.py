@@ -1,13 +1,13 @@
 """ReceiveMessage checks a message's retention without recounting the queue.
 
-moto: ReceiveMessage checks each message it hands out against the queue's retention period by asking
+What moto does: ReceiveMessage checks each message it hands out against the queue's retention period by asking
 for the queue's attributes, which computes all of them, the approximate counts included (a pass over
 every message of the queue for each): receiving 10 messages from a queue of 2,000 took 1.6 s of CPU
 (23 ms from a queue of 20).
 
-AWS: a receive costs the same whatever the queue's depth.
+What AWS does: a receive costs the same whatever the queue's depth.
 
-The fix: the period is read from the queue itself.
+This fix: the period is read from the queue itself.
 """
 
 from moto.core.utils import unix_time

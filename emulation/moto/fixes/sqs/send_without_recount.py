@@ -1,12 +1,12 @@
 """SendMessage reads the one attribute it needs without recounting the queue.
 
-moto: SendMessage (and each SNS delivery to a queue) asks for the queue's attributes to read one of
+What moto does: SendMessage (and each SNS delivery to a queue) asks for the queue's attributes to read one of
 them, ContentBasedDeduplication: a recount of the queue, three passes over its messages per send.
 SQS SendMessage fell from about 200/s on an empty queue to about 35/s with 1,000 messages queued.
 
-AWS: a send costs the same whatever the queue's depth.
+What AWS does: a send costs the same whatever the queue's depth.
 
-The fix: while a send runs on a thread, the queue's attributes are that one (the only one a send
+This fix: while a send runs on a thread, the queue's attributes are that one (the only one a send
 reads). Applied after redrive_policy_compact, so that nothing else is computed during a send.
 """
 

@@ -22,4 +22,18 @@ describe('ShardIterators', () => {
       's',
     ]);
   });
+
+  it('forgets an iterator 15 minutes after it was handed out, as AWS expires it', () => {
+    let now = 0;
+    const iterators = new ShardIterators(10_000, 15 * 60_000, () => now);
+    iterators.remember('it-1', 's');
+    now = 10 * 60_000;
+    iterators.remember('it-2', 's');
+    expect([iterators.streamOf('it-1'), iterators.streamOf('it-2')]).toEqual(['s', 's']);
+    now = 15 * 60_000;
+    expect([iterators.streamOf('it-1'), iterators.streamOf('it-2')]).toEqual([undefined, 's']);
+    iterators.remember('it-3', 's'); // handing one out drops the expired ones
+    now = 26 * 60_000;
+    expect([iterators.streamOf('it-2'), iterators.streamOf('it-3')]).toEqual([undefined, 's']);
+  });
 });

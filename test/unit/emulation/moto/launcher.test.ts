@@ -35,18 +35,20 @@ describe('the launcher’s fixes', () => {
     const source = readFileSync(join(fixesDir, `${name.split('.').join('/')}.py`), 'utf8');
     const docstring = /^"""([\s\S]*?)"""/.exec(source)?.[1] ?? '';
 
-    expect(docstring).toMatch(/^moto: /m);
-    expect(docstring).toMatch(/^AWS: /m);
-    expect(docstring).toMatch(/^The fix: /m);
-    expect(source).toMatch(/^def apply\(\):/m);
+    expect(docstring).toMatch(/^What moto does: /m);
+    expect(docstring).toMatch(/^What AWS does: /m);
+    expect(docstring).toMatch(/^This fix\b/m);
+    expect(source).toMatch(/^def apply\(/m);
   });
 
-  it('applies the rollback before the lock, and the send’s attributes after the compact RedrivePolicy', () => {
+  it('applies each fix after the ones whose patches it wraps', () => {
     const names = listed();
     const appliedFirst = (a: string, b: string) => names.indexOf(a) < names.indexOf(b);
 
     expect(appliedFirst('dynamodb.item_level_rollback', 'dynamodb.transaction_isolation')).toBe(true);
-    expect(appliedFirst('dynamodbstreams.no_mapping_delivery', 'dynamodbstreams.wait_for_record')).toBe(true);
+    expect(appliedFirst('dynamodbstreams.no_mapping_delivery', 'dynamodbstreams.retention')).toBe(true);
+    expect(appliedFirst('dynamodb.transaction_isolation', 'dynamodbstreams.retention')).toBe(true);
+    expect(appliedFirst('dynamodbstreams.retention', 'dynamodbstreams.wait_for_record')).toBe(true);
     expect(appliedFirst('sqs.redrive_policy_compact', 'sqs.send_without_recount')).toBe(true);
   });
 });

@@ -1,0 +1,157 @@
+"""Checks each fix of emulation/moto/fixes/ against moto's own backends, in process (no server, no network).
+
+Run by fixes.test.ts: `python fixes_check.py <fix>` prints one JSON line of what it saw.
+"""
+
+import datetime
+import importlib.util
+import json
+import os
+import sys
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "emulation", "moto", "fixes")
+ACCOUNT, REGION = "000000000000", "us-east-1"
+
+
+def load(path):
+    spec = importlib.util.spec_from_file_location(path.replace("/", "_"), os.path.join(ROOT, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def error_type(call):
+    try:
+        call()
+    except Exception as error:  # noqa: BLE001 - the error's type is what is checked
+        return getattr(error, "error_type", type(error).__name__)
+    return None
+
+
+def sqs():
+    fix = load("sqs/deleted_receipts.py")
+    ticks = [0.0]
+    handles = fix.ExpiringHandles(lambda: 30, now=lambda: ticks[0])
+    handles.update(["a", "b"])
+    ticks[0] = 10.0
+    handles.add("c")
+    seen_early = ["a" in handles, "c" in handles, len(handles)]
+    ticks[0] = 35.0
+    seen_late = ["a" in handles, "c" in handles, len(handles)]
+
+    fix.apply()
+    from moto.sqs.models import sqs_backends
+
+    backend = sqs_backends[ACCOUNT][REGION]
+    queue = backend.create_queue("q", VisibilityTimeout="30")
+    backend.send_message("q", "hello")
+    [message] = backend.receive_message("q", 1, 0, 0)
+    backend.delete_message("q", message.receipt_handle)
+    again = error_type(lambda: backend.delete_message("q", message.receipt_handle))
+    unknown = error_type(lambda: backend.delete_message("q", message.receipt_handle + "x"))
+    return {
+        "early": seen_early,
+        "late": seen_late,
+        "deleteAgain": again,
+        "unknownHandle": unknown,
+        "kind": type(queue.deleted_messages).__name__,
+    }
+
+
+def sns():
+    os.environ["MOTO_SNS_KEPT_NOTIFICATIONS"] = "3"
+    load("sns/sent_notifications.py").apply()
+    from moto.sns.models import sns_backends
+
+    backend = sns_backends[ACCOUNT][REGION]
+    topic = backend.create_topic("t")
+    for i in range(5):
+        backend.publish(f"m{i}", arn=topic.arn)
+    return {"kept": [n[1] for n in topic.sent_notifications]}
+
+
+def ses():
+    os.environ["MOTO_SES_KEPT_EMAILS"] = "2"
+    load("ses/sent_messages.py").apply()
+    from moto.ses.models import ses_backends
+
+    backend = ses_backends[ACCOUNT][REGION]
+    backend.verify_email_identity("shop@example.com")
+    for i in range(4):
+        backend.send_email("shop@example.com", f"subject {i}", "body", {"ToAddresses": ["a@example.com"]})
+    return {"kept": [m.subject for m in backend.sent_messages], "count": backend.sent_message_count}
+
+
+def _streamed_table(name):
+    from moto.dynamodb.models import dynamodb_backends
+
+    db = dynamodb_backends[ACCOUNT][REGION]
+    table = db.create_table(
+        name,
+        schema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        attr=[{"AttributeName": "id", "AttributeType": "S"}],
+        throughput=None,
+        billing_mode="PAY_PER_REQUEST",
+        indexes=[],
+        global_indexes=[],
+        streams={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+        sse_specification=None,
+        tags=[],
+        deletion_protection_enabled=False,
+        warm_throughput=None,
+    )
+    return db, table
+
+
+def iterators():
+    ticks = [0.0]
+    fix = load("dynamodbstreams/iterator_expiry.py")
+    fix.apply(clock=lambda: ticks[0])
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    db, table = _streamed_table("it")
+    db.put_item("it", {"id": {"S": "1"}})
+    streams = dynamodbstreams_backends[ACCOUNT][REGION]
+    arn, shard = table.describe(base_key="Table")["Table"]["LatestStreamArn"], table.stream_shard.id
+    first = streams.get_shard_iterator(arn, shard, "TRIM_HORIZON").arn
+    read = streams.get_records(first, 10)
+    ticks[0] = 10 * 60.0
+    second = streams.get_shard_iterator(arn, shard, "TRIM_HORIZON").arn
+    held_at_10 = len(streams.shard_iterators)
+    ticks[0] = 16 * 60.0
+    expired = error_type(lambda: streams.get_records(first, 10))
+    fresh = len(streams.get_records(second, 10)["Records"])
+    return {"records": len(read["Records"]), "heldAt10": held_at_10, "expired": expired, "fresh": fresh, "heldAt16": len(streams.shard_iterators)}
+
+
+def retention():
+    os.environ["MOTO_STREAM_RETENTION_SECONDS"] = "60"
+    fix = load("dynamodbstreams/retention.py")
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    now = [start]
+    fix.apply(clock=lambda: now[0])
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    db, table = _streamed_table("rt")
+    shard = table.stream_shard
+    for i in range(70):
+        db.put_item("rt", {"id": {"S": str(i)}})
+    for record in shard.items:  # written a while ago
+        record.record["dynamodb"]["ApproximateCreationDateTime"] = start - datetime.timedelta(seconds=120)
+    first_sequence = shard.starting_sequence_number
+    streams = dynamodbstreams_backends[ACCOUNT][REGION]
+    arn = table.describe(base_key="Table")["Table"]["LatestStreamArn"]
+    old = streams.get_shard_iterator(arn, shard.id, "TRIM_HORIZON").arn
+    db.put_item("rt", {"id": {"S": "new"}})
+    horizon = streams.get_shard_iterator(arn, shard.id, "TRIM_HORIZON").arn
+    records = streams.get_records(horizon, 10)["Records"]
+    return {
+        "kept": len(shard.items),
+        "moved": shard.starting_sequence_number - first_sequence,
+        "newSequence": int(records[0]["dynamodb"]["SequenceNumber"]) - first_sequence,
+        "trimmedRead": error_type(lambda: streams.get_records(old, 10)),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps({"sqs": sqs, "sns": sns, "ses": ses, "iterators": iterators, "retention": retention}[sys.argv[1]]()))
