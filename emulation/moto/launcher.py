@@ -10,7 +10,8 @@ pinned one) before it imports a fix, and --check-version is that check alone.
 Fixes. Each is a module of fixes/<service>/ whose docstring says what moto does, what AWS does and
 what the fix changes; its apply() patches moto in place. FIXES lists them in the order they are
 applied: where two fixes wrap the same method of moto, the later one wraps the earlier (the order is
-noted where it matters). The proofs are test/emulation/moto/fixes/, on a bare emulator.
+noted where it matters). The proofs are test/emulation/moto/fixes/, on a bare emulator, and
+test/unit/emulation/moto/fixes.test.ts for the bounds on what moto keeps, in process.
 
 Profiling: MOTO_PROFILE=<file> samples where the emulator's CPU goes (profiling.py); bench/README.md
 says how to read what it writes.
