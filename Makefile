@@ -27,7 +27,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 TF_ENVS := infra/envs/local infra/envs/aws
 
-.PHONY: help install prereqs build up down watch destroy seed token api-url demo dlq dlq-redrive notifications-resend status plan rehearse bench soak test checks test-unit test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
+.PHONY: help install prereqs build up down watch destroy seed token api-url demo dlq dlq-redrive notifications-resend status plan rehearse bench soak test checks test-unit test-emulation test-infra test-e2e test-e2e-apart test-e2e-rest test-e2e-rehearse least-privilege typecheck lint fmt check clean
 
 help: ## List every verb
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -115,18 +115,20 @@ soak: install ## A long run on a stack of its own with faults throughout (SOAK_M
 	npx tsx bench/soak.ts
 
 # `make test` runs the end-to-end tests beside the other checks: their setups spend most of their
-# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Four
-# lanes (make -j4): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
-# niced: its emulator must start within its deadline like theirs), and the other checks one after another
+# time in the AWS provider's SQS waits, idle, and the others need the CPU, not the emulator. Five
+# lanes (make -j5): the three e2e groups (test-e2e: two groups of e2e files and the rehearsal, not
+# niced: its emulator must start within its deadline like theirs); the emulation kit's tests
+# (test-emulation: bare emulators, no Terraform), not niced for the same reason, mostly done while
+# the e2e setups wait, before their tests bound durations; and the other checks one after another
 # at a lower priority (nice), so that the e2e tests that bound a duration get the CPU first; the
 # unit tests, which bound theirs too, go first in their lane, while the e2e setups wait. Each
 # check's output is printed together when it ends (--output-sync), followed by one line with its
 # result and wall time; a failure anywhere fails make test, once every lane has finished (--keep-going).
 CHECKS := test-unit typecheck lint test-infra
-test: prereqs install ## Everything CI runs: the end-to-end tests beside types, unit tests, lint and the Terraform checks, then least privilege
-	@echo "make test: $(E2E_GROUPS) beside $(CHECKS) (niced, one after another); each one's output when it ends"
+test: prereqs install ## Everything CI runs: the end-to-end and emulation tests beside types, unit tests, lint and the Terraform checks, then least privilege
+	@echo "make test: $(E2E_GROUPS) test-emulation beside $(CHECKS) (niced, one after another); each one's output when it ends"
 	@rm -rf $(IAM_REPORTS)
-	@$(MAKE) --no-print-directory --jobs=4 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) checks
+	@$(MAKE) --no-print-directory --jobs=5 --output-sync=target --keep-going $(E2E_GROUPS:%=timed-%) timed-test-emulation checks
 	@$(MAKE) --no-print-directory least-privilege
 
 # Before anything else (npm ci included): Chromium (or CHROMIUM=<binary>), Terraform and the pinned moto
@@ -136,7 +138,7 @@ prereqs: ## Check what make test needs beyond Node: Chromium (CHROMIUM=<binary>)
 
 # The lane of checks beside the e2e tests, one at a time, on to the next after a failure: a loop, not
 # make's goals, which would run side by side in the job slots the e2e lanes free when they end.
-checks: install ## Every check of make test but the end-to-end tests, one after another (niced)
+checks: install ## Every check of make test but the end-to-end and emulation tests, one after another (niced)
 	@failed=0; for check in $(CHECKS); do nice -n 19 $(MAKE) --no-print-directory timed-$$check || failed=1; done; exit $$failed
 
 # One check, then its result and wall time on a line of its own.
@@ -157,6 +159,9 @@ lint: install ## Biome (format + lint) and knip (unused files, exports, dependen
 
 test-unit: install ## Unit tests (no network)
 	$(JEST) --selectProjects unit
+
+test-emulation: install ## The emulation kit's tests (test/emulation/): each file on a bare emulator of its own (a free port), no Terraform
+	$(JEST) --selectProjects emulation
 
 test-infra: install ## terraform fmt, validate and test (offline, mock provider), and make plan
 	terraform fmt -check -recursive infra

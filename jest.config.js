@@ -1,5 +1,6 @@
-// Three projects: `unit` needs no network; `e2e` runs against the local stack it starts itself;
-// `rehearsal` rehearses infra/envs/aws on an emulator of its own (make rehearse), without that stack.
+// Four projects: `unit` needs no network; `emulation` proves the emulation kit (emulation/) on a bare
+// emulator each file starts on a free port, no Terraform; `e2e` runs against the local stack it starts
+// itself; `rehearsal` rehearses infra/envs/aws on an emulator of its own (make rehearse), without that stack.
 // middy is ESM-only, so tests run as native ESM (node --experimental-vm-modules), transformed by swc.
 const transform = {
   '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
@@ -17,6 +18,12 @@ export default {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+    },
+    {
+      ...common,
+      displayName: 'emulation',
+      testMatch: ['<rootDir>/test/emulation/**/*.test.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/emulation/support/setup.ts'],
     },
     {
       ...common,

@@ -1,5 +1,5 @@
 // The AWS emulator of the local stack: reuse whatever already answers on the port (moto or
-// LocalStack), otherwise start moto_server (through emulation/moto/moto_server.py, which makes moto's
+// LocalStack), otherwise start moto_server (through emulation/moto/launcher.py, which makes moto's
 // DynamoDB safe for concurrent requests) and own exactly that process.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -13,7 +13,7 @@ export interface EmulatorOptions {
   readyTimeoutMs?: number;
   /** Append moto_server's own output here (it logs every request); otherwise only a short tail is kept for errors. */
   logFile?: string;
-  /** The command to start, before moto_server's arguments (default: emulation/moto/moto_server.py with emulation/moto/python.mjs's interpreter). */
+  /** The command to start, before moto_server's arguments (default: emulation/moto/launcher.py with emulation/moto/python.mjs's interpreter). */
   command?: string[];
 }
 
@@ -87,7 +87,7 @@ export async function answersAws(url: string, timeoutMs = 2000): Promise<boolean
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
-  // moto_server with the project's fixes (see the launcher's docstring); it refuses a moto other than the pinned one.
+  // moto_server with the launcher's fixes (emulation/moto/fixes/); it refuses a moto other than the pinned one.
   const { port, host = '127.0.0.1', readyTimeoutMs = 30_000, command = [pythonCommand(), motoLauncher] } = options;
   const url = `http://${host}:${port}`;
 

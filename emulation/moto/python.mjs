@@ -1,5 +1,5 @@
 // The Python that runs the emulator, and the moto version it must have (emulation/moto/requirements.txt pins
-// it; emulation/moto/moto_server.py refuses any other). One rule for every caller: PYTHON when set, else the
+// it; emulation/moto/launcher.py refuses any other). One rule for every caller: PYTHON when set, else the
 // project's .venv when `make install` made one, else python3 from PATH.
 // Plain JavaScript with no dependency: `make test` checks its prerequisites with it before npm ci.
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-export const motoLauncher = join(import.meta.dirname, 'moto_server.py');
+export const motoLauncher = join(import.meta.dirname, 'launcher.py');
 export const requirementsFile = join(import.meta.dirname, 'requirements.txt');
 /** The project-local virtual environment `make install` creates where no Python has the pinned moto. */
 export const venvDir = join(repoRoot, '.venv');
@@ -24,7 +24,7 @@ export function pinnedMoto(file = requirementsFile) {
 }
 
 /**
- * The interpreter that runs emulation/moto/moto_server.py.
+ * The interpreter that runs emulation/moto/launcher.py.
  * @param {Record<string, string | undefined>} env
  * @returns {string}
  */

@@ -17,7 +17,7 @@ export class DynamoDbStream implements StreamPort {
   constructor(
     private readonly client: DynamoDBStreamsClient,
     readonly streamArn: string,
-    /** The emulator's wait for a stream's next record (emulation/moto/moto_server.py's POST /_aws/dynamodbstreams/wait; no AWS API). */
+    /** The emulator's wait for a stream's next record (emulation/moto/fixes/dynamodbstreams/wait_for_record.py's POST /_aws/dynamodbstreams/wait; no AWS API). */
     private readonly waitUrl?: URL,
   ) {}
 

@@ -406,7 +406,7 @@ export function quiet(timeoutMs = 150_000): Promise<true> {
 
 /**
  * How many emails SES accepted for these orders: every message the emulator kept (LocalStack's
- * `GET /_aws/ses`, which emulation/moto/moto_server.py answers too) whose subject names one of them. The
+ * `GET /_aws/ses`, which emulation/moto/fixes/ses/sent_emails.py answers too) whose subject names one of them. The
  * notification table shows one record per notification even if a send was repeated; this is what
  * shows a second email. Counted per order, so emails other tests send meanwhile do not count.
  */

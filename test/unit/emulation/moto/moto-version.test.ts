@@ -1,4 +1,4 @@
-// The launcher's version check (emulation/moto/moto_server.py): a fake moto package placed first on
+// The launcher's version check (emulation/moto/launcher.py): a fake moto package placed first on
 // PYTHONPATH stands in for another version; nothing is started, nothing reaches the network.
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ function launch(pythonPath: string, args: string[]) {
   });
 }
 
-describe('moto_server.py version check', () => {
+describe('launcher.py version check', () => {
   it('reads the pin from emulation/moto/requirements.txt', () => {
     expect(pinnedMoto()).toBe('5.2.1');
   });

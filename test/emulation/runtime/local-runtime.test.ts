@@ -31,15 +31,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import yazl from 'yazl';
-import { freePort, startEmulator, type Emulator } from '../../emulation/emulator.js';
+import { freePort, startEmulator, type Emulator } from '../../../emulation/emulator.js';
 import {
   startRuntime,
   CodeMismatchError,
   type Runtime,
   type RuntimeOptions,
   type RuntimeReport,
-} from '../../emulation/runtime/index.js';
+} from '../../../emulation/runtime/index.js';
+import { zip } from '../support/emulator.js';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -64,15 +64,6 @@ interface Seen {
   at: number;
   envKeys?: string[];
   record?: Record<string, unknown>;
-}
-
-async function zip(source: string): Promise<Buffer> {
-  const file = new yazl.ZipFile();
-  file.addBuffer(Buffer.from(source), 'handler.mjs', { mtime: new Date(0), mode: 0o644 });
-  file.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of file.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }
 
 /** IAM CreateRole over the query API (moto checks that a function's role exists; no IAM client is installed). */

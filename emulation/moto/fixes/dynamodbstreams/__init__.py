@@ -1,0 +1,1 @@
+"""DynamoDB Streams: records kept for GetRecords, and a wait for the next record."""

@@ -1,0 +1,1 @@
+"""CloudWatch Logs: saved Logs Insights queries."""

@@ -1,0 +1,1 @@
+"""SES: the emails it accepted, listed as LocalStack lists them."""

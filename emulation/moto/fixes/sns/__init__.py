@@ -1,0 +1,1 @@
+"""SNS: a topic keeps its latest published messages only."""
