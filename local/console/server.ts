@@ -137,7 +137,7 @@ const readBody = (text: string): unknown => {
   }
 };
 
-/** LocalStack's GET /_aws/ses answer, which emulation/moto/moto_server.py gives too. */
+/** LocalStack's GET /_aws/ses answer, which the moto launcher (emulation/moto/) gives too. */
 const sentEmails = z.object({
   messages: z.array(
     z.object({
