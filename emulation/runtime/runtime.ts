@@ -36,7 +36,7 @@ import { DynamoDbStream, FailureDestination } from './streams/stream-source.js';
 export interface RuntimeOptions {
   /** The emulator, e.g. http://127.0.0.1:4566. */
   endpoint: string;
-  /** Where build.mjs put <functionName>.zip. */
+  /** Where the functions' zips are: <functionName>.zip each (see zipName). */
   distDir: string;
   /**
    * The name of a deployed function's zip in distDir, without .zip (default: the function's name).

@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, paginateListTables, paginateScan } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -160,24 +160,15 @@ const toEmail = (message: z.infer<typeof sentEmails>['messages'][number]): Email
 
 async function listTables(db: DynamoDBClient): Promise<string[]> {
   const names: string[] = [];
-  let start: string | undefined;
-  do {
-    const page = await db.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
-    names.push(...(page.TableNames ?? []));
-    start = page.LastEvaluatedTableName;
-  } while (start !== undefined);
+  for await (const page of paginateListTables({ client: db }, {})) names.push(...(page.TableNames ?? []));
   return names;
 }
 
 /** Every item of a table (the local stack's tables are small). */
 async function scanAll(db: DynamoDBClient, table: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await db.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }));
+  for await (const page of paginateScan({ client: db }, { TableName: table, ConsistentRead: true }))
     items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
   return items;
 }
 

@@ -18,18 +18,18 @@ import {
   GetRestApisCommand,
   GetStagesCommand,
 } from '@aws-sdk/client-api-gateway';
-import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, paginateListTables } from '@aws-sdk/client-dynamodb';
 import {
   GetFunctionConfigurationCommand,
   LambdaClient,
-  ListEventSourceMappingsCommand,
-  ListFunctionsCommand,
+  paginateListEventSourceMappings,
+  paginateListFunctions,
   type EventSourceMappingConfiguration,
 } from '@aws-sdk/client-lambda';
 import {
   GetSubscriptionAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  ListSubscriptionsCommand,
+  paginateListSubscriptionsByTopic,
+  paginateListSubscriptions,
   SNSClient,
   type Subscription,
 } from '@aws-sdk/client-sns';
@@ -124,12 +124,8 @@ export async function refsFromState(statePath: string): Promise<StackRefs> {
 
 async function allMappings(lambda: LambdaClient): Promise<EventSourceMappingConfiguration[]> {
   const mappings: EventSourceMappingConfiguration[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await lambda.send(new ListEventSourceMappingsCommand({ Marker: marker }));
+  for await (const page of paginateListEventSourceMappings({ client: lambda }, {}))
     mappings.push(...(page.EventSourceMappings ?? []));
-    marker = page.NextMarker;
-  } while (marker);
   return mappings;
 }
 
@@ -149,12 +145,10 @@ export async function refsFromApis(c: Clients, dlqName = DLQ_NAME): Promise<Stac
   );
   // The topic: the one the source queues subscribe to.
   let topicArn: string | undefined;
-  let next: string | undefined;
-  do {
-    const page = await c.sns.send(new ListSubscriptionsCommand({ NextToken: next }));
-    topicArn ??= page.Subscriptions?.find((s) => s.Endpoint && queueArns.has(s.Endpoint))?.TopicArn;
-    next = page.NextToken;
-  } while (next && !topicArn);
+  for await (const page of paginateListSubscriptions({ client: c.sns }, {})) {
+    topicArn = page.Subscriptions?.find((s) => s.Endpoint && queueArns.has(s.Endpoint))?.TopicArn;
+    if (topicArn !== undefined) break;
+  }
   const mappings = await allMappings(c.lambda);
   const functionNames = new Set(
     mappings.filter((m) => m.EventSourceArn && queueArns.has(m.EventSourceArn)).map((m) => nameOf(m.FunctionArn ?? '')),
@@ -162,13 +156,9 @@ export async function refsFromApis(c: Clients, dlqName = DLQ_NAME): Promise<Stac
   // …and the functions that publish to that topic without a queue or a stream to feed them (the
   // scheduled sweeper): configured with it.
   if (topicArn !== undefined) {
-    let marker: string | undefined;
-    do {
-      const page = await c.lambda.send(new ListFunctionsCommand({ Marker: marker }));
+    for await (const page of paginateListFunctions({ client: c.lambda }, {}))
       for (const fn of page.Functions ?? [])
         if (fn.FunctionName && fn.Environment?.Variables?.TOPIC_ARN === topicArn) functionNames.add(fn.FunctionName);
-      marker = page.NextMarker;
-    } while (marker);
   }
   // The API: the REST API named as the envs name it ("<prefix>order-api", the prefix the DLQ's name
   // carries), else one named like the project's, whatever function it fronts.
@@ -198,12 +188,8 @@ export async function refsFromApis(c: Clients, dlqName = DLQ_NAME): Promise<Stac
     for (const value of Object.values(env)) configured.add(value);
   }
   const tables: string[] = [];
-  let start: string | undefined;
-  do {
-    const page = await c.db.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+  for await (const page of paginateListTables({ client: c.db }, {}))
     tables.push(...(page.TableNames ?? []).filter((t) => configured.has(t)));
-    start = page.LastEvaluatedTableName;
-  } while (start);
   // …and the functions fed by those tables' streams (the outbox relay).
   for (const m of mappings)
     if (tables.some((t) => m.EventSourceArn?.includes(`:table/${t}/stream/`)))
@@ -274,14 +260,8 @@ export async function collectStatus(
     (async () => {
       if (!refs.topicArn) return undefined;
       const subs: Subscription[] = [];
-      let next: string | undefined;
-      do {
-        const page = await c.sns.send(
-          new ListSubscriptionsByTopicCommand({ TopicArn: refs.topicArn, NextToken: next }),
-        );
+      for await (const page of paginateListSubscriptionsByTopic({ client: c.sns }, { TopicArn: refs.topicArn }))
         subs.push(...(page.Subscriptions ?? []));
-        next = page.NextToken;
-      } while (next);
       return Promise.all(
         subs.map(async (s) => {
           const attributes =

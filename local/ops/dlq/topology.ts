@@ -12,11 +12,11 @@
 import {
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
-  ListDeadLetterSourceQueuesCommand,
+  paginateListDeadLetterSourceQueues,
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { GetSubscriptionAttributesCommand, ListSubscriptionsCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { GetSubscriptionAttributesCommand, paginateListSubscriptions, type SNSClient } from '@aws-sdk/client-sns';
 
 export const DLQ_NAME = 'order-processing-dlq';
 
@@ -80,12 +80,8 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
   if (dlqArn === undefined) throw new Error(`queue ${dlqName} has no QueueArn`);
 
   const sourceUrls: string[] = [];
-  let next: string | undefined;
-  do {
-    const page = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl, NextToken: next }));
+  for await (const page of paginateListDeadLetterSourceQueues({ client: sqs }, { QueueUrl: dlqUrl }))
     sourceUrls.push(...(page.queueUrls ?? []));
-    next = page.NextToken;
-  } while (next !== undefined);
 
   const sources: SourceQueue[] = await Promise.all(
     sourceUrls.map(async (url) => {
@@ -100,9 +96,7 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
   // A queue with several subscriptions receives the union; one unreadable policy (or none) makes it "any".
   const received = new Map<string, Set<string> | 'any'>();
   const subscriptions = new Map<string, { topicArn: string | undefined; filterPolicy: string | undefined }>();
-  let token: string | undefined;
-  do {
-    const page = await sns.send(new ListSubscriptionsCommand({ NextToken: token }));
+  for await (const page of paginateListSubscriptions({ client: sns }, {})) {
     for (const sub of page.Subscriptions ?? []) {
       if (sub.Protocol !== 'sqs' || sub.Endpoint === undefined || sub.SubscriptionArn === undefined) continue;
       if (!sources.some((s) => s.arn === sub.Endpoint)) continue;
@@ -114,8 +108,7 @@ export async function discover(sqs: SQSClient, sns: SNSClient, dlqName = DLQ_NAM
       const sofar = received.get(sub.Endpoint) ?? new Set<string>();
       received.set(sub.Endpoint, types === undefined || sofar === 'any' ? 'any' : new Set([...sofar, ...types]));
     }
-    token = page.NextToken;
-  } while (token !== undefined);
+  }
   for (const source of sources) {
     const types = received.get(source.arn);
     if (types !== undefined && types !== 'any') source.eventTypes = types;
