@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { freePort, startEmulator } from '../emulation/emulator.js';
 import type { FaultRule } from '../emulation/fault-proxy.js';
@@ -436,18 +436,8 @@ try {
   const settleEnds = settleStarted + config.settleMinutes * 60_000;
   const scanAll = async (db: DynamoDBDocumentClient, name: string): Promise<Record<string, unknown>[]> => {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new ScanCommand({
-          TableName: table(name),
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    for await (const page of paginateScan({ client: db }, { TableName: table(name), ConsistentRead: true }))
       items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
     return items;
   };
   let dlqRedriven = 0;

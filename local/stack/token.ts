@@ -23,7 +23,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   ListUserPoolClientsCommand,
-  ListUserPoolsCommand,
+  paginateListUserPools,
   NotAuthorizedException,
   UsernameExistsException,
   type AuthenticationResultType,
@@ -231,12 +231,8 @@ export function customerTokens(
  */
 export async function findUserPool(cognito: CognitoIdentityProviderClient): Promise<UserPoolRef> {
   const pools = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60, NextToken }));
+  for await (const page of paginateListUserPools({ client: cognito }, { MaxResults: 60 }))
     pools.push(...(page.UserPools ?? []).filter((pool) => isStackPool(pool.Name)));
-    NextToken = page.NextToken;
-  } while (NextToken !== undefined);
   const [pool, ...others] = pools;
   if (pool?.Id === undefined) throw new Error(`no user pool ${USER_POOL_NAME}: is the stack up (make up)?`);
   if (others.length > 0)
