@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, eventIdFor, type EventOf } from '../../functions/shared/events.js';
-import type { OrderRecord } from '../../functions/shared/order-record.js';
 import { resetFaults, setFaults } from './support/faults.js';
 import { eventually, named } from './support/stack.js';
 import {
@@ -15,7 +14,7 @@ import {
   finalOrder,
   getOrder,
   getOrderResponse,
-  ownOrder,
+  placedOrderRecord,
   orderRequest,
   placeOrder,
   publishEvent,
@@ -25,7 +24,6 @@ import {
   stockOf,
   stockProduct,
   tables,
-  uniqueId,
 } from './support/orders.js';
 
 const kinds = (items: Record<string, unknown>[]) => items.map((n) => String(n.kind)).sort();
@@ -35,25 +33,8 @@ const kinds = (items: Record<string, unknown>[]) => items.map((n) => String(n.ki
  * publishes itself (in an order no real run would choose) find their order in the projection.
  */
 async function storeOrder(productId: string, quantity: number, unitPrice: number, paymentToken = 'tok_visa') {
-  const orderId = randomUUID();
-  const createdAt = new Date().toISOString();
-  const items = [{ productId, quantity, unitPrice, lineTotal: quantity * unitPrice }];
-  const totalAmount = quantity * unitPrice;
-  const { customerId, email } = await ownOrder(orderId, uniqueId('c'));
-  const record: OrderRecord = {
-    orderId,
-    createdAt,
-    updatedAt: createdAt,
-    status: 'PLACED',
-    customerId,
-    email,
-    items,
-    totalAmount,
-    currency: 'JPY',
-    paymentToken,
-    services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-    history: [],
-  };
+  const record = await placedOrderRecord({ productId, quantity, unitPrice }, { paymentToken });
+  const { orderId, createdAt, items, totalAmount } = record;
   await db.send(new PutCommand({ TableName: tables().orders, Item: record }));
   const placed: EventOf<'OrderPlaced'> = createEvent('OrderPlaced', {
     id: eventIdFor('OrderPlaced', orderId),

@@ -7,9 +7,8 @@
 // SNS would a successful one (a MessageId) and delivers it nowhere. The order is written as
 // order-api stores it, ten minutes old, so that the sweeper's threshold (5 minutes) has passed:
 // the next run of the schedule (every minute) finds it. Nothing here waits on a fixed time.
-import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PLACED_INDEX_KEY, PLACED_INDEX_VALUE, type OrderRecord } from '../../functions/shared/order-record.js';
+import { PLACED_INDEX_KEY, PLACED_INDEX_VALUE } from '../../functions/shared/order-record.js';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, named } from './support/stack.js';
 import {
@@ -18,13 +17,12 @@ import {
   effectsOf,
   finalOrder,
   notificationStates,
-  ownOrder,
+  placedOrderRecord,
   reservationOf,
   stockOf,
   stockProduct,
   storedOrder,
   tables,
-  uniqueId,
 } from './support/orders.js';
 
 afterEach(async () => {
@@ -35,23 +33,11 @@ it('an order whose announcement was lost is found by the sweeper on its schedule
   const product = await stockProduct(4, 800);
   await setFaults([{ action: 'SNS.Publish', function: named('order-publisher'), rate: 1, fault: 'lost', times: 1 }]);
 
-  const orderId = randomUUID();
-  const createdAt = new Date(Date.now() - 10 * 60_000).toISOString();
-  const { customerId, email } = await ownOrder(orderId, uniqueId('c'));
-  const order: OrderRecord = {
-    orderId,
-    createdAt,
-    updatedAt: createdAt,
-    status: 'PLACED',
-    customerId,
-    email,
-    items: [{ productId: product, quantity: 1, unitPrice: 800, lineTotal: 800 }],
-    totalAmount: 800,
-    currency: 'JPY',
-    paymentToken: 'tok_visa',
-    services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
-    history: [],
-  };
+  const order = await placedOrderRecord(
+    { productId: product, quantity: 1, unitPrice: 800 },
+    { createdAt: new Date(Date.now() - 10 * 60_000).toISOString() },
+  );
+  const { orderId } = order;
   // As order-api stores it: in the index of PLACED orders.
   await db.send(
     new PutCommand({ TableName: tables().orders, Item: { ...order, [PLACED_INDEX_KEY]: PLACED_INDEX_VALUE } }),

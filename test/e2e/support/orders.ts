@@ -15,6 +15,7 @@ import {
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { OrderEvent } from '../../../functions/shared/events.js';
+import type { OrderRecord } from '../../../functions/shared/order-record.js';
 import { customerTokens, type CustomerToken } from '../../../local/stack/token.js';
 import { deservedNotifications } from './effects.js';
 import { clients, eventually, http, stack, type HttpResult } from './stack.js';
@@ -76,9 +77,36 @@ const DEFAULT_CUSTOMER = 'e2e-shopper';
  * Makes `customer` the owner of an order a test wrote straight to the table: its sub and email go
  * on the record, and the order's GETs carry that customer's token.
  */
-export async function ownOrder(orderId: string, customer: string): Promise<CustomerToken> {
+async function ownOrder(orderId: string, customer: string): Promise<CustomerToken> {
   owners.set(orderId, customer);
   return tokenFor(customer);
+}
+
+/**
+ * A PLACED order as order-api stores it, of one line, owned by a fresh customer (ownOrder), for a
+ * test that writes it straight to the orders table.
+ */
+export async function placedOrderRecord(
+  line: { productId: string; quantity: number; unitPrice: number },
+  { paymentToken = 'tok_visa', createdAt = new Date().toISOString() } = {},
+): Promise<OrderRecord> {
+  const orderId = randomUUID();
+  const { customerId, email } = await ownOrder(orderId, uniqueId('c'));
+  const lineTotal = line.quantity * line.unitPrice;
+  return {
+    orderId,
+    createdAt,
+    updatedAt: createdAt,
+    status: 'PLACED',
+    customerId,
+    email,
+    items: [{ ...line, lineTotal }],
+    totalAmount: lineTotal,
+    currency: 'JPY',
+    paymentToken,
+    services: { inventory: 'PENDING', payment: 'PENDING', notification: 'PENDING' },
+    history: [],
+  };
 }
 
 async function authorization(customer = DEFAULT_CUSTOMER): Promise<Record<string, string>> {
