@@ -142,23 +142,14 @@ const tokenEnv = (): NodeJS.ProcessEnv => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
+/** make token's command, as the Makefile runs it, to its end. */
+const makeToken = (...args: string[]) =>
+  spawnSync('npx', ['tsx', 'local/stack/token.ts', ...args], { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() });
+
 describe('make token', () => {
   it("prints only an ID token of the stack's pool, for a customer it creates with the email given, and the API takes it", async () => {
     const customer = uniqueId('c');
-    const run = spawnSync(
-      'npx',
-      [
-        'tsx',
-        'local/stack/token.ts',
-        '--customer',
-        customer,
-        '--email',
-        `${customer}@example.net`,
-        '--state',
-        stateFile(),
-      ],
-      { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() },
-    );
+    const run = makeToken('--customer', customer, '--email', `${customer}@example.net`, '--state', stateFile());
 
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -192,19 +183,13 @@ describe('make token', () => {
     const clientId = UserPoolClient?.ClientId ?? '';
     const customer = uniqueId('srp');
 
-    const run = spawnSync(
-      'npx',
-      [
-        'tsx',
-        'local/stack/token.ts',
-        '--customer',
-        customer,
-        '--user-pool-id',
-        stack().outputs.user_pool_id,
-        '--client-id',
-        clientId,
-      ],
-      { cwd: repoRoot, encoding: 'utf8', env: tokenEnv() },
+    const run = makeToken(
+      '--customer',
+      customer,
+      '--user-pool-id',
+      stack().outputs.user_pool_id,
+      '--client-id',
+      clientId,
     );
 
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
