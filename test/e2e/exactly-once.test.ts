@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, named } from './support/stack.js';
 import {
+  expectCapturedOrDeclined,
   deservedStates,
   effectsOf,
   emailsSentFor,
@@ -260,14 +261,7 @@ describe("the outbox: OrderPlaced comes from the orders table's stream", () => {
       expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.status));
       expect((await faultStats()).injected['SNS.Publish']).toBe(6 * plan.length);
       await quiet();
-      const checked = await mapLimit(orders, 4, async (order) => ({ order, ...(await effectsOf(order)) }));
-      for (const { order, notifications, billing, reservation } of checked) {
-        expect(notificationStates(notifications)).toEqual(deservedStates(order));
-        expect(billing).toEqual([
-          expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' }),
-        ]);
-        expect(reservation).toMatchObject({ status: order.status === 'CONFIRMED' ? 'RESERVED' : 'RELEASED' });
-      }
+      await expectCapturedOrDeclined(orders, 4);
       expect(await stockOf(product)).toBe(20 - orders.filter((o) => o.status === 'CONFIRMED').length);
       expect(await ordersOfCustomer(plan[0]?.request.customer ?? '')).toHaveLength(1);
 

@@ -16,12 +16,9 @@ import { faultStats, resetFaults, setFaults } from './support/faults.js';
 import { eventually, named, queueNameOf, stack } from './support/stack.js';
 import {
   db,
-  deservedStates,
-  effectsOf,
+  expectCapturedOrDeclined,
   finalOrder,
   finalOrders,
-  mapLimit,
-  notificationStates,
   orderRequest,
   placeOrder,
   quiet,
@@ -77,14 +74,7 @@ it('SNS refusing every publish for longer than the old retry budget: every store
   const orders = await finalOrders(ids, 120_000);
   expect(orders.map((o) => o.status)).toEqual(plan.map((p) => p.status));
   await quiet();
-  const checked = await mapLimit(orders, 2, async (order) => ({ order, ...(await effectsOf(order)) }));
-  for (const { order, notifications, billing, reservation } of checked) {
-    expect(notificationStates(notifications)).toEqual(deservedStates(order));
-    expect(billing).toEqual([
-      expect.objectContaining({ status: order.status === 'CONFIRMED' ? 'CAPTURED' : 'DECLINED' }),
-    ]);
-    expect(reservation).toMatchObject({ status: order.status === 'CONFIRMED' ? 'RESERVED' : 'RELEASED' });
-  }
+  await expectCapturedOrDeclined(orders, 2);
   expect(await stockOf(product)).toBe(10 - 1);
 }, 420_000);
 

@@ -3,6 +3,7 @@
 // to the topic, tapping the topic with a queue of the test's own, counting the emails SES accepted,
 // and waiting until the pipeline is quiet. Every read goes to the emulator directly (never through
 // the fault proxy), and every wait polls with a deadline.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,7 +21,8 @@ import { customerTokens, type CustomerToken } from '../../../local/stack/token.j
 import { deservedNotifications } from './effects.js';
 import { clients, eventually, http, stack, type HttpResult } from './stack.js';
 
-export { deservedStates, notificationStates } from './effects.js';
+import { deservedStates, notificationStates } from './effects.js';
+export { deservedStates, notificationStates };
 
 const aws = clients();
 export const { db, sns, sqs } = aws;
@@ -270,6 +272,21 @@ export function sentNotifications(
     },
     { timeoutMs, intervalMs: 500, what: `${expected.join(' + ')} notifications of ${orderId}` },
   );
+}
+
+/**
+ * After quiet(): each order's effects, once each, for orders that are either confirmed or declined by
+ * the payment provider: the emails it deserves, one charge (CAPTURED, else DECLINED), its reservation
+ * (RESERVED, else RELEASED).
+ */
+export async function expectCapturedOrDeclined(orders: readonly OrderView[], concurrency: number): Promise<void> {
+  const checked = await mapLimit(orders, concurrency, async (order) => ({ order, ...(await effectsOf(order)) }));
+  for (const { order, notifications, billing, reservation } of checked) {
+    const confirmed = order.status === 'CONFIRMED';
+    expect(notificationStates(notifications)).toEqual(deservedStates(order));
+    expect(billing).toEqual([expect.objectContaining({ status: confirmed ? 'CAPTURED' : 'DECLINED' })]);
+    expect(reservation).toMatchObject({ status: confirmed ? 'RESERVED' : 'RELEASED' });
+  }
 }
 
 /** Each service's records of a final order, once its customer has been told the outcome. */
