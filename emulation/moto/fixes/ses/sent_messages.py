@@ -17,22 +17,10 @@ them as they come, more often than that many are sent.
 Register: call apply() once after moto's SES models are imported, before the server starts.
 """
 
-import collections
-import os
-
+from bounded import keep_latest
 from moto.ses.models import SESBackend
 
 
-def kept():
-    return max(0, int(os.environ.get("MOTO_SES_KEPT_EMAILS", "1000")))
-
-
 def apply():
-    """Every SES backend created from now on keeps its latest `kept()` emails."""
-    original_init = SESBackend.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        self.sent_messages = collections.deque(self.sent_messages, maxlen=kept())
-
-    SESBackend.__init__ = init
+    """Every SES backend created from now on keeps its latest MOTO_SES_KEPT_EMAILS emails."""
+    keep_latest(SESBackend, "sent_messages", "MOTO_SES_KEPT_EMAILS", 1000)

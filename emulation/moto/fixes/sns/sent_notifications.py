@@ -14,22 +14,10 @@ so that the internal API still shows what was published last, and the memory is 
 Register: call apply() once after moto's SNS models are imported, before the server starts.
 """
 
-import collections
-import os
-
+from bounded import keep_latest
 from moto.sns.models import Topic
 
 
-def kept():
-    return max(0, int(os.environ.get("MOTO_SNS_KEPT_NOTIFICATIONS", "100")))
-
-
 def apply():
-    """Every topic created from now on keeps its latest `kept()` published messages."""
-    original_init = Topic.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        self.sent_notifications = collections.deque(self.sent_notifications, maxlen=kept())
-
-    Topic.__init__ = init
+    """Every topic created from now on keeps its latest MOTO_SNS_KEPT_NOTIFICATIONS published messages."""
+    keep_latest(Topic, "sent_notifications", "MOTO_SNS_KEPT_NOTIFICATIONS", 100)

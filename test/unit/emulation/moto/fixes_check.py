@@ -9,7 +9,9 @@ import json
 import os
 import sys
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "emulation", "moto", "fixes")
+MOTO = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "emulation", "moto")
+ROOT = os.path.join(MOTO, "fixes")
+sys.path.insert(0, MOTO)  # as the launcher runs: its folder first, for the fixes' shared modules
 ACCOUNT, REGION = "000000000000", "us-east-1"
 
 
