@@ -13,7 +13,7 @@ import type {
 import { IdempotencyKeyReusedError } from './errors.js';
 
 /**
- * The test tokens (documented in the README), each with the outcome it chooses. Any other token is
+ * The test tokens (documented in docs/api.md), each with the outcome it chooses. Any other token is
  * declined as invalid_token. (Their descriptions are comments: no code reads them, and every
  * byte of a string here is carried by billing's bundle.)
  */

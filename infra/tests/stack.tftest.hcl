@@ -256,7 +256,7 @@ run "tables_keep_the_contract_keys" {
       idempotency            = { hash_key = "idempotencyKey", range_key = null, ttl_attribute = "expiresAt" }
       inventory-reservations = { hash_key = "orderId", range_key = null, ttl_attribute = null }
     })
-    error_message = "Table keys differ from the contract (README.md, Contracts)."
+    error_message = "Table keys differ from the contract (docs/api.md, Contracts)."
   }
 }
 

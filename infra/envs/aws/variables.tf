@@ -12,7 +12,7 @@ variable "dist_dir" {
 
 variable "source_maps" {
   type        = bool
-  description = "NODE_OPTIONS=--enable-source-maps on every function, so that stack traces name the TypeScript file and line; off by default: it costs 6 to 15 ms more CPU per cold start (README: Debugging)."
+  description = "NODE_OPTIONS=--enable-source-maps on every function, so that stack traces name the TypeScript file and line; off by default: it costs 6 to 15 ms more CPU per cold start (docs/operating.md: Debugging)."
   default     = false
 }
 

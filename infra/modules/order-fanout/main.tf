@@ -1,7 +1,7 @@
 # The whole pipeline, wired once; envs/local and envs/aws differ only in provider and settings.
 
 locals {
-  # Names and keys are the contract (README.md, Contracts): the functions and tests rely on them.
+  # Names and keys are the contract (docs/api.md, Contracts): the functions and tests rely on them.
   tables = {
     # The stream is the outbox: order-publisher announces every order inserted here.
     orders = {
@@ -21,7 +21,7 @@ locals {
 
   # queue => its consumer and the eventType values it subscribes to (each queue's filter policy):
   # the routing contract, written once in routing.json, which the consumers' dispatch maps and
-  # README's queue table are held to by test/unit/routing.test.ts.
+  # README's services table are held to by test/unit/routing.test.ts.
   queues              = jsondecode(file("${path.module}/routing.json")).queues
   queue_of            = { for q, v in local.queues : v.consumer => q }
   visibility_timeouts = { for q in keys(local.queues) : q => lookup(var.queue_visibility_timeout_seconds, q, 6 * local.default_timeout) }
