@@ -21,9 +21,9 @@ import {
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { GetPolicyCommand as GetFunctionPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import * as v from 'valibot';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { paginateListEmailIdentities, SESv2Client } from '@aws-sdk/client-sesv2';
 import { accessDenied, recipientNotVerified, spelledAction, unrecognizedCredentials, type Answer } from './denials.js';
 import { denialMessage, evaluate, parsePolicy, type Decision, type Principal, type Statement } from './policy.js';
 import { authorizationsFor, type Scope, type SignedCall } from './requests.js';
@@ -119,11 +119,6 @@ export class ShardIterators {
   }
 }
 
-const IdentitiesPageSchema = v.object({
-  EmailIdentities: v.optional(v.array(v.object({ IdentityName: v.string() }))),
-  NextToken: v.optional(v.nullable(v.string())),
-});
-
 /** The access key from a SigV4 Authorization header. */
 function accessKeyOf(authorization: string | undefined): string | undefined {
   return /Credential=([^/,\s]+)\//.exec(authorization ?? '')?.[1];
@@ -147,6 +142,7 @@ export function createIamGate(options: IamGateOptions): IamGate {
   const sqs = new SQSClient(config);
   const sns = new SNSClient(config);
   const lambda = new LambdaClient(config);
+  const ses = new SESv2Client(config);
   const ttl = options.refreshMs ?? 1000;
   const iterators = new ShardIterators();
   const observed = new Map<string, ObservedAuthorization>();
@@ -210,25 +206,11 @@ export function createIamGate(options: IamGateOptions): IamGate {
     }
   });
 
-  // SESv2's ListEmailIdentities, asked by its REST path (GET /v2/email/identities): the SDK's client
-  // now sends it to a path the emulator does not serve. The emulator reads the service from the
-  // credential scope and checks no signature.
+  // The identities SES has verified: in the sandbox, every recipient must be one of them.
   const sesIdentities = new Cached<Set<string>>(ttl, async () => {
     const names = new Set<string>();
-    let token: string | undefined;
-    do {
-      const url = new URL('/v2/email/identities', options.endpoint);
-      if (token) url.searchParams.set('NextToken', token);
-      const response = await fetch(url, {
-        headers: {
-          authorization: `AWS4-HMAC-SHA256 Credential=${config.credentials.accessKeyId}/20000101/${options.region}/ses/aws4_request, SignedHeaders=host, Signature=0`,
-        },
-      });
-      if (!response.ok) throw new Error(`ListEmailIdentities: ${response.status} ${await response.text()}`);
-      const page = v.parse(IdentitiesPageSchema, await response.json());
-      for (const identity of page.EmailIdentities ?? []) names.add(identity.IdentityName);
-      token = page.NextToken ?? undefined;
-    } while (token);
+    for await (const page of paginateListEmailIdentities({ client: ses }, {}))
+      for (const identity of page.EmailIdentities ?? []) if (identity.IdentityName) names.add(identity.IdentityName);
     return names;
   });
 

@@ -47,6 +47,7 @@ FIXES = [
     "sns.sent_notifications",
     "ses.sent_emails",
     "ses.sent_messages",
+    "ses.list_identities_path",
     "logs.query_definitions",
     "core.method_names_once",
     # moto_server itself.

@@ -21,6 +21,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { listDlq } from '../ops/dlq/messages.js';
 import { discover, queueName } from '../ops/dlq/topology.js';
 import { clientsFor, collectStatus, refsFromState } from '../ops/status.js';
@@ -129,22 +130,18 @@ export async function rehearse(options: RehearsalOptions): Promise<Rehearsal> {
   }
 }
 
-/**
- * Verifies an address as an SES identity on the emulator (SESv2 CreateEmailIdentity by its REST path:
- * the SDK's client now sends it to a path the emulator does not serve; the emulator reads the service
- * from the credential scope and checks no signature). On AWS the recipient clicks a link instead.
- */
+/** Verifies an address as an SES identity on the emulator; on AWS the recipient clicks a link instead. */
 async function verifyEmailIdentity(endpoint: string, address: string): Promise<void> {
-  const response = await fetch(new URL('/v2/email/identities', endpoint), {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      authorization:
-        'AWS4-HMAC-SHA256 Credential=test/20000101/us-east-1/ses/aws4_request, SignedHeaders=host, Signature=0',
-    },
-    body: JSON.stringify({ EmailIdentity: address }),
+  const ses = new SESv2Client({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  if (!response.ok) throw new Error(`CreateEmailIdentity ${address}: ${response.status} ${await response.text()}`);
+  try {
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: address }));
+  } finally {
+    ses.destroy();
+  }
 }
 
 /** The smoke test: each check recorded (a failure does not stop the others that do not depend on it). */
