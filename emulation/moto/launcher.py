@@ -23,6 +23,8 @@ import re
 import sys
 
 FIXES = [
+    # moto itself: its models are freed once unused (first: every object made after holds to it).
+    "core.instances_not_kept",
     # DynamoDB. The rollback before the lock: a transaction's snapshot is then taken under the lock.
     "dynamodb.item_level_rollback",
     "dynamodb.transaction_isolation",
@@ -106,6 +108,10 @@ if __name__ == "__main__":
         import profiling
 
         profiling.apply(os.environ["MOTO_PROFILE"])
+    if os.environ.get("MOTO_CENSUS"):
+        import census
+
+        census.apply(os.environ["MOTO_CENSUS"])
     from moto.server import main
 
     sys.exit(main())

@@ -16,6 +16,13 @@ function check(fix: string): Record<string, unknown> {
 }
 
 describe('emulation/moto/fixes', () => {
+  it('core/instances_not_kept: an overwritten item version is freed, not kept by its class', () => {
+    // Plain moto keeps every version ever written (its class's instances_tracked list): 100 alive after
+    // 100 writes of one item. With the fix, after 100 more in a second table, only the version each
+    // table holds is alive.
+    expect(check('instances')).toEqual({ without: 100, withFix: 2, tracked: 'WeakSet' });
+  });
+
   it('sqs/deleted_receipts: a deleted handle is remembered for the visibility timeout, then forgotten', () => {
     expect(check('sqs')).toEqual({
       early: [true, true, 3], // handles deleted at 0 s and 10 s, timeout 30 s: all held at 10 s
