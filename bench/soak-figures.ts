@@ -29,7 +29,28 @@ export interface SoakSample {
   placedTotal: number;
   /** Messages in the service queues (visible and in flight) at the minute's end: a backlog that grows is a consumer behind. */
   queued: number;
+  /** Items each table holds at the minute's end (DescribeTable's ItemCount, which the emulator keeps exact). */
+  storedItems: Record<string, number>;
 }
+
+/**
+ * What one stored item costs the emulator's memory, by table: emulation/moto/item_cost.py's answer
+ * for items of the shapes the run wrote (the soak measures it at its end).
+ */
+export type ItemCost = Record<string, { items: number; bytesPerItem: number; dynamoBytesPerItem: number }>;
+
+/** The memory the tables' items account for in the emulator, MiB (a table not measured counts nothing). */
+export function itemsMiB(storedItems: Record<string, number>, cost: ItemCost): number {
+  const bytes = Object.entries(storedItems).reduce(
+    (sum, [table, count]) => sum + count * (cost[table]?.bytesPerItem ?? 0),
+    0,
+  );
+  return round(bytes / 2 ** 20, 1);
+}
+
+/** The emulator's memory beyond its tables' items: what it holds that AWS would not (the items, AWS keeps too). */
+export const emulatorBeyondItems = (s: SoakSample, cost: ItemCost): number =>
+  round(s.rssMiB.emulator - itemsMiB(s.storedItems, cost), 1);
 
 /** How much a series may move after its warm-up and still be called flat. */
 export interface FlatBound {
@@ -145,15 +166,16 @@ export function judgeFlat(
  * The bounds the soak states (bench/README.md, "make soak"): what may move, and by how much, once
  * the warm-up is over.
  * - The emulator keeps the tables' items (orders, billing, notifications, reservations, idempotency
- *   keys: the data AWS keeps too) and the stream's records (AWS keeps them 24 h): it may grow with the
- *   orders placed, by at most `emulatorMiBPer1000Orders`, and by nothing else.
+ *   keys: the data AWS keeps too), and may grow by what they cost it (ItemCost, measured) and by
+ *   nothing else: its memory less its items is flat in time. The stream's records and the shard
+ *   iterators fill their windows (10 and 15 minutes) during the warm-up.
  * - The runtime's process and the workers hold nothing per order: flat in time.
  * - Throughput may not fall, nor latency rise, beyond the stated share from the first third to the last.
  * - The service queues' backlog may not keep growing: a consumer that falls behind (the notification
  *   queue's MaximumConcurrency is 2) holds its messages in the emulator and its emails late.
  */
 export const SOAK_BOUNDS = {
-  emulatorMiBPer1000Orders: 30,
+  emulatorBeyondItemsMiBPerMinute: 1,
   runtimeMiBPerMinute: 0.5,
   workerMiBPerMinute: 0.25,
   throughputFall: 0.15,
@@ -162,16 +184,21 @@ export const SOAK_BOUNDS = {
 } as const;
 
 /** Every series of the soak judged against SOAK_BOUNDS (after the warm-up). */
-export function judgeSoak(samples: readonly SoakSample[], warmup: number, bounds = SOAK_BOUNDS): Flatness[] {
+export function judgeSoak(
+  samples: readonly SoakSample[],
+  warmup: number,
+  itemCost: ItemCost,
+  bounds = SOAK_BOUNDS,
+): Flatness[] {
   const after = judged(samples, warmup);
   const series = (pick: (s: SoakSample) => number) =>
     after.map((s) => ({ minute: s.minute, placedTotal: s.placedTotal, value: pick(s) }));
   return [
     judgeFlat(
-      'emulator RSS',
+      "emulator RSS beyond its tables' items",
       'MiB',
-      series((s) => s.rssMiB.emulator),
-      { maxSlopePer1000Orders: bounds.emulatorMiBPer1000Orders },
+      series((s) => emulatorBeyondItems(s, itemCost)),
+      { maxSlopePerMinute: bounds.emulatorBeyondItemsMiBPerMinute },
     ),
     judgeFlat(
       'runtime RSS',
@@ -217,7 +244,8 @@ export function progressLine(s: SoakSample, minutes: number): string {
   return (
     `minute ${s.minute}/${minutes}: placed ${s.placed} (${s.placedTotal} in all), final ${s.finalized}, in flight ${s.inFlight}, ` +
     `p50 ${s.latencyMs.p50} ms, p95 ${s.latencyMs.p95} ms; RSS emulator ${s.rssMiB.emulator} MiB, runtime ${s.rssMiB.runtime} MiB, ` +
-    `${s.workerCount} workers ${s.rssMiB.workers} MiB; ${s.queued} messages queued`
+    `${s.workerCount} workers ${s.rssMiB.workers} MiB; ${s.queued} messages queued; ` +
+    `${Object.values(s.storedItems).reduce((sum, n) => sum + n, 0)} items in the tables`
   );
 }
 
@@ -236,7 +264,7 @@ export interface ChartPanel {
 }
 
 /** The soak's three panels: memory, throughput, latency, each a line per series over the minutes. */
-export function chartPanels(samples: readonly SoakSample[]): ChartPanel[] {
+export function chartPanels(samples: readonly SoakSample[], itemCost: ItemCost): ChartPanel[] {
   const line = (label: string, color: string, pick: (s: SoakSample) => number): ChartSeries => ({
     label,
     color,
@@ -248,6 +276,7 @@ export function chartPanels(samples: readonly SoakSample[]): ChartPanel[] {
       unit: 'MiB',
       series: [
         line('emulator', '#c0392b', (s) => s.rssMiB.emulator),
+        line('emulator less items', '#e59866', (s) => emulatorBeyondItems(s, itemCost)),
         line('runtime', '#2471a3', (s) => s.rssMiB.runtime),
         // Per worker, as judged: all of them together (20 or so) would flatten the other two lines.
         line('per worker', '#27ae60', (s) => (s.workerCount === 0 ? 0 : round(s.rssMiB.workers / s.workerCount, 1))),

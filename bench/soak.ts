@@ -17,15 +17,18 @@
 //   SOAK_SETTLE_MINUTES=10 after the load, how long the pipeline may take to finish every order (the sweeper re-announces after 5 min)
 //   SOAK_STREAM_RETENTION_MINUTES=10  the emulator's stream retention (AWS: 24 h), shortened so that the bound shows within the run
 //   SOAK_OUT=bench/results where soak.json and soak.svg go (a run shorter than 30 minutes or 10,000 orders writes soak-short-<N>min.*)
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { freePort, startEmulator } from '../emulation/emulator.js';
+import { pythonCommand } from '../emulation/moto/python.mjs';
 import type { FaultRule } from '../emulation/fault-proxy.js';
 import { RELOAD_PATH } from '../emulation/runtime/api/control.js';
 import type { RuntimeReport } from '../emulation/runtime/index.js';
@@ -40,6 +43,8 @@ import { audit, type AuditedOrder, type AuditResult } from './soak-audit.js';
 import {
   chartPanels,
   chartSvg,
+  type ItemCost,
+  itemsMiB,
   judgeSoak,
   minuteLatency,
   progressLine,
@@ -343,9 +348,20 @@ try {
   const samples: SoakSample[] = [];
   const queuedNow = async (): Promise<number> =>
     (await queueMessages(admin.sqs, queueUrls)).reduce((sum, d) => sum + d, 0);
+  /** Each table's ItemCount (the emulator keeps it exact; AWS refreshes it about every six hours). */
+  const storedNow = async (): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.values(tables).map(async (name) => {
+          const { Table } = await admin.db.send(new DescribeTableCommand({ TableName: name }));
+          return [name, Table?.ItemCount ?? 0] as const;
+        }),
+      ),
+    );
   const sampleMinute = async (n: number): Promise<SoakSample> => {
     const workers = workerPids(process.pid, procEntries());
     const queued = await queuedNow().catch(() => -1);
+    const storedItems = await storedNow().catch(() => ({}));
     const sample: SoakSample = {
       minute: n,
       placed: minute.placed,
@@ -363,6 +379,7 @@ try {
       workerCount: workers.length,
       placedTotal: placedIds.length,
       queued,
+      storedItems,
     };
     minute = { placed: 0, finalized: 0, latencies: [] };
     return sample;
@@ -509,8 +526,38 @@ try {
   if (emailGaps > 0)
     audited.problems.push(`the emails were read with ${emailGaps} possible gap(s): the email count may be short`);
 
+  // ── what the tables' items cost the emulator: its memory may grow by that, and by nothing else ──
+  const itemSamples = Object.fromEntries(
+    await Promise.all(
+      Object.values(tables).map(async (name) => {
+        const [{ Table }, { Items }] = await Promise.all([
+          admin.db.send(new DescribeTableCommand({ TableName: name })),
+          admin.db.send(new ScanCommand({ TableName: name, Limit: 40 })),
+        ]);
+        return [
+          name,
+          { keySchema: Table?.KeySchema, attributeDefinitions: Table?.AttributeDefinitions, items: Items ?? [] },
+        ] as const;
+      }),
+    ),
+  );
+  const measured = spawnSync(pythonCommand(), [join(import.meta.dirname, '..', 'emulation', 'moto', 'item_cost.py')], {
+    input: JSON.stringify({ copies: 50, tables: itemSamples }),
+    encoding: 'utf8',
+  });
+  if (measured.status !== 0) throw new Error(`item_cost.py: ${measured.stderr}`);
+  const itemCost = z
+    .record(z.string(), z.object({ items: z.number(), bytesPerItem: z.number(), dynamoBytesPerItem: z.number() }))
+    .parse(JSON.parse(measured.stdout)) satisfies ItemCost;
+  const storedAtEnd = await storedNow();
+  step(
+    `items: ${Object.entries(itemCost)
+      .map(([name, c]) => `${name} ${storedAtEnd[name] ?? 0} × ${round(c.bytesPerItem / 1024, 1)} KiB`)
+      .join(', ')} = ${itemsMiB(storedAtEnd, itemCost)} MiB of the emulator's memory (emulation/moto/item_cost.py)`,
+  );
+
   const warmup = warmupMinutes(samples.length);
-  const judgement = judgeSoak(samples, warmup);
+  const judgement = judgeSoak(samples, warmup, itemCost);
   const flat = judgement.every((j) => j.verdict === 'flat');
   const placed = placedIds.length;
   Object.assign(results, {
@@ -530,6 +577,8 @@ try {
     runtimeReports: reports,
     faultStats: { injected: faultProxy.stats().injected, denied: faultProxy.stats().denied },
     warmupMinutes: warmup,
+    itemCost,
+    storedAtEnd,
     samples,
     idle,
     judgement,
@@ -547,7 +596,7 @@ try {
   writeFileSync(
     join(config.out, `${name}.svg`),
     chartSvg(
-      chartPanels(samples),
+      chartPanels(samples, itemCost),
       `make soak: ${placed} orders in ${round(loadSeconds / 60, 1)} min with faults (${String(results.startedAt).slice(0, 16)}Z)`,
     ),
   );

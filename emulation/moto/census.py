@@ -2,7 +2,7 @@
 
 Every MOTO_CENSUS_SECONDS (default 60) a thread counts the objects the garbage collector tracks, by
 type, and appends the types that grew since the last count to <file>, with what holds a sample of
-the objects of the types that grew most (what refers to them, two steps up). A long run
+the objects of the types that grew most (what refers to them, three steps up). A long run
 that grows shows here what it keeps. Each count holds the GIL for a second or so: for diagnosis, not
 for a run whose speed is measured.
 """
@@ -19,28 +19,32 @@ def _name(obj):
     return f"{type(obj).__module__}.{type(obj).__qualname__}"
 
 
-def _holders(objects, targets):
-    """For each type named in `targets` (type name → its objects), what refers to them, two steps up:
-    "holder type ← its holder's type" counted over two passes of the heap's references (never
-    gc.get_referrers: a heap scan for each object)."""
+def _holders(objects, targets, steps=3):
+    """For each type named in `targets` (type name → its objects), what refers to them, `steps` up:
+    "holder type ← its holder's type ← …", one pass of the heap's references a step (never
+    gc.get_referrers: a heap scan for each object); each chain counted once per distinct top holder."""
     wanted = {id(obj): name for name, objs in targets.items() for obj in objs}
-    holders = {}  # id(holder) → (holder, target name)
+    frontier = {}  # id(top holder) → (top holder, target name, chain so far)
     for holder in objects:
         for referent in gc.get_referents(holder):
             name = wanted.get(id(referent))
             if name is not None:
-                holders[id(holder)] = (holder, name)
+                frontier[id(holder)] = (holder, name, _name(holder))
     found = {name: collections.Counter() for name in targets}
-    held = set()
-    for outer in objects:
-        for referent in gc.get_referents(outer):
-            entry = holders.get(id(referent))
-            if entry is not None:
-                held.add(id(referent))
-                found[entry[1]][f"{_name(entry[0])} ← {_name(outer)}"] += 1
-    for key, (holder, name) in holders.items():
-        if key not in held:
-            found[name][f"{_name(holder)} ← (a module, a frame or a root)"] += 1
+    for _ in range(steps - 1):
+        held, above = set(), {}
+        for outer in objects:
+            for referent in gc.get_referents(outer):
+                entry = frontier.get(id(referent))
+                if entry is not None:
+                    held.add(id(referent))
+                    above[id(outer)] = (outer, entry[1], f"{entry[2]} ← {_name(outer)}")
+        for key, (_, name, chain) in frontier.items():
+            if key not in held:
+                found[name][f"{chain} ← (a module, a frame or a root)"] += 1
+        frontier = above
+    for _, name, chain in frontier.values():
+        found[name][chain] += 1
     return {name: counter.most_common(5) for name, counter in found.items()}
 
 
@@ -64,7 +68,8 @@ def _count_forever(path, every):
         with open(path, "a") as out:
             out.write("\n".join(lines) + "\n")
         before = counts
-        del objects, by_type
+        # Nothing of this count may outlive it: a sample kept till the next count would be counted again, and grow.
+        del objects, by_type, targets
 
 
 def apply(path):

@@ -2,6 +2,9 @@ import {
   chartPanels,
   chartSvg,
   judgeFlat,
+  emulatorBeyondItems,
+  type ItemCost,
+  itemsMiB,
   judgeSoak,
   judged,
   minuteLatency,
@@ -28,8 +31,15 @@ const sample = (
   workerCount: 8,
   placedTotal: minute * 300,
   queued: 12,
+  storedItems: { orders: minute * 300, billing: minute * 300 },
   ...over,
 });
+
+/** An order item costs the emulator 2 KiB, a billing item 1 KiB: 300 orders a minute hold 0.88 MiB more. */
+const cost: ItemCost = {
+  orders: { items: 100, bytesPerItem: 2048, dynamoBytesPerItem: 300 },
+  billing: { items: 100, bytesPerItem: 1024, dynamoBytesPerItem: 100 },
+};
 
 const points = (values: number[], ordersPerMinute = 300) =>
   values.map((value, i) => ({ minute: i + 1, placedTotal: (i + 1) * ordersPerMinute, value }));
@@ -100,29 +110,48 @@ describe('judgeFlat', () => {
   });
 });
 
+describe("the emulator's memory beyond its tables' items", () => {
+  it("is its RSS less each table's items times what one costs it (a table not measured counts nothing)", () => {
+    expect(itemsMiB({ orders: 1024, billing: 1024, inventory: 8 }, cost)).toBe(3);
+    expect(emulatorBeyondItems(sample(4, { emulator: 300 }), cost)).toBe(
+      300 - itemsMiB({ orders: 1200, billing: 1200 }, cost),
+    );
+  });
+});
+
 describe('judgeSoak', () => {
   it('judges every series after the warm-up against the stated bounds', () => {
+    const itemsAt = (m: number) => itemsMiB({ orders: m * 300, billing: m * 300 }, cost);
     const samples = [
       sample(1, { emulator: 200, runtime: 150 }), // warm-up: not judged
       sample(2, { emulator: 250, runtime: 190 }),
-      ...[3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + (m - 3) * 3 })), // 10 MiB / 1,000 orders
+      // The emulator grows by its items and by 0.5 MiB a minute more: within the bound.
+      ...[3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 0.5 })),
     ];
-    const verdicts = judgeSoak(samples, 2);
+    const verdicts = judgeSoak(samples, 2, cost);
     expect(verdicts.map((j) => [j.series, j.verdict, j.samples])).toEqual([
-      ['emulator RSS', 'flat', 6],
+      ["emulator RSS beyond its tables' items", 'flat', 6],
       ['runtime RSS', 'flat', 6],
       ['RSS per worker', 'flat', 6],
       ['throughput', 'flat', 6],
       ['latency p95', 'flat', 6],
       ['queued messages', 'flat', 6],
     ]);
-    expect(verdicts[0]?.slopePer1000Orders).toBe(10);
-    expect(verdicts[0]?.bound).toEqual({ maxSlopePer1000Orders: SOAK_BOUNDS.emulatorMiBPer1000Orders });
+    expect(verdicts[0]?.slopePerMinute).toBeCloseTo(0.5, 1);
+    expect(verdicts[0]?.bound).toEqual({ maxSlopePerMinute: SOAK_BOUNDS.emulatorBeyondItemsMiBPerMinute });
+  });
+
+  it('finds an emulator that grows beyond its items, though its items explain part of it', () => {
+    const itemsAt = (m: number) => itemsMiB({ orders: m * 300, billing: m * 300 }, cost);
+    const samples = [3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 3 }));
+    const [emulator] = judgeSoak(samples, 2, cost);
+    expect(emulator?.verdict).toBe('grows');
+    expect(emulator?.slopePerMinute).toBeCloseTo(3, 1);
   });
 
   it('judges the workers per worker: a pool that grows by a worker is not a leak', () => {
     const samples = [3, 4, 5, 6].map((m) => sample(m, { workers: 50 * (4 + m) }, { workerCount: 4 + m }));
-    expect(judgeSoak(samples, 2).find((j) => j.series === 'RSS per worker')?.verdict).toBe('flat');
+    expect(judgeSoak(samples, 2, cost).find((j) => j.series === 'RSS per worker')?.verdict).toBe('flat');
   });
 });
 
@@ -136,16 +165,16 @@ describe('minuteLatency', () => {
 describe('progressLine', () => {
   it('prints the minute, the load and the memory', () => {
     expect(progressLine(sample(4), 30)).toBe(
-      'minute 4/30: placed 300 (1200 in all), final 300, in flight 10, p50 400 ms, p95 900 ms; RSS emulator 300 MiB, runtime 200 MiB, 8 workers 400 MiB; 12 messages queued',
+      'minute 4/30: placed 300 (1200 in all), final 300, in flight 10, p50 400 ms, p95 900 ms; RSS emulator 300 MiB, runtime 200 MiB, 8 workers 400 MiB; 12 messages queued; 2400 items in the tables',
     );
   });
 });
 
 describe('the chart', () => {
   it('has three panels: memory by process, throughput, latency, each a line over the minutes', () => {
-    const panels = chartPanels([sample(1), sample(2, { emulator: 310 })]);
+    const panels = chartPanels([sample(1), sample(2, { emulator: 310 })], cost);
     expect(panels.map((p) => [p.title, p.series.map((s) => s.label)])).toEqual([
-      ['Resident memory (RSS)', ['emulator', 'runtime', 'per worker']],
+      ['Resident memory (RSS)', ['emulator', 'emulator less items', 'runtime', 'per worker']],
       ['Throughput', ['final', 'placed']],
       ['POST → final status', ['p50', 'p95']],
     ]);
@@ -167,9 +196,9 @@ describe('the chart', () => {
   });
 
   it('draws one polyline per series, scaled into its panel, with an escaped title', () => {
-    const svg = chartSvg(chartPanels([sample(1), sample(2)]), 'soak <short> & run');
+    const svg = chartSvg(chartPanels([sample(1), sample(2)], cost), 'soak <short> & run');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.match(/<polyline /g)).toHaveLength(7);
+    expect(svg.match(/<polyline /g)).toHaveLength(8);
     expect(svg).toContain('soak &lt;short&gt; &amp; run');
     // The memory panel's axis reaches 500 (the largest value, the emulator's 300, rounded up); its first point sits at x = 64 + 546 / 2.
     expect(svg).toContain('>500</text>');
