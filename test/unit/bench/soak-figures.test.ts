@@ -125,8 +125,8 @@ describe('judgeSoak', () => {
     const samples = [
       sample(1, { emulator: 200, runtime: 150 }), // warm-up: not judged
       sample(2, { emulator: 250, runtime: 190 }),
-      // The emulator grows by its items and by 0.5 MiB a minute more: within the bound.
-      ...[3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 0.5 })),
+      // The emulator grows by its items and by 1.5 MiB a minute more (5 MiB per 1,000 orders): within the bound.
+      ...[3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 1.5 })),
     ];
     const verdicts = judgeSoak(samples, 2, cost);
     expect(verdicts.map((j) => [j.series, j.verdict, j.samples])).toEqual([
@@ -137,16 +137,17 @@ describe('judgeSoak', () => {
       ['latency p95', 'flat', 6],
       ['queued messages', 'flat', 6],
     ]);
-    expect(verdicts[0]?.slopePerMinute).toBeCloseTo(0.5, 1);
-    expect(verdicts[0]?.bound).toEqual({ maxSlopePerMinute: SOAK_BOUNDS.emulatorBeyondItemsMiBPerMinute });
+    expect(verdicts[0]?.slopePer1000Orders).toBeCloseTo(5, 1);
+    expect(verdicts[0]?.bound).toEqual({ maxSlopePer1000Orders: SOAK_BOUNDS.emulatorBeyondItemsMiBPer1000Orders });
   });
 
   it('finds an emulator that grows beyond its items, though its items explain part of it', () => {
     const itemsAt = (m: number) => itemsMiB({ orders: m * 300, billing: m * 300 }, cost);
-    const samples = [3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 3 }));
+    // 2.4 MiB a minute beyond the items at 300 orders a minute: 8 KB an order, a stream record's worth.
+    const samples = [3, 4, 5, 6, 7, 8].map((m) => sample(m, { emulator: 300 + itemsAt(m) + (m - 3) * 2.4 }));
     const [emulator] = judgeSoak(samples, 2, cost);
     expect(emulator?.verdict).toBe('grows');
-    expect(emulator?.slopePerMinute).toBeCloseTo(3, 1);
+    expect(emulator?.slopePer1000Orders).toBeCloseTo(8, 1);
   });
 
   it('judges the workers per worker: a pool that grows by a worker is not a leak', () => {
