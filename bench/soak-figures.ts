@@ -168,8 +168,8 @@ export function judgeFlat(
  * - The emulator keeps the tables' items (orders, billing, notifications, reservations, idempotency
  *   keys: the data AWS keeps too), and may grow by what they cost it (ItemCost, measured) and by at
  *   most 6 MiB per 1,000 orders more: the allocator's waste around items stored between requests.
- *   Every leak a soak has found cost more (a shard iterator kept: 6.4 KB an order; a stream record:
- *   30 KB; an SQS message: 27 KB). The stream's records and the shard iterators fill their windows
+ *   Every leak a soak has found cost more per order (every shard iterator kept: 6.4 KB; every stream
+ *   record: tens of KB; every SQS message: 27 KB). The stream's records and the shard iterators fill their windows
  *   (10 and 15 minutes) during the warm-up.
  * - The runtime's process and the workers hold nothing per order: flat in time.
  * - Throughput may not fall, nor latency rise, beyond the stated share from the first third to the last.
