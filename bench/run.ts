@@ -2,11 +2,11 @@
 // port, its own state directory); stops everything it started. See bench/README.md for how to read it.
 //
 // Settings (environment):
-//   BENCH_ORDERS=1000          orders in all, split evenly over the levels (quick try: BENCH_ORDERS=100)
+//   BENCH_ORDERS=2000          orders in all, split evenly over the levels (quick try: BENCH_ORDERS=100)
 //   BENCH_LEVELS=1,4,16,32     orders in flight per level
 //   BENCH_WARMUP=20            orders placed (at 4 in flight) before the first level, not measured
 //   BENCH_CEILING=1            0 skips the ceiling replay
-//   BENCH_ROUNDS=8             rounds per level: the pipeline and the ceiling alternate, one round each (bench/efficiency.ts)
+//   BENCH_ROUNDS=16            rounds per level: the pipeline and the ceiling alternate, one round each (bench/efficiency.ts)
 //   BENCH_IAM=0                1 enforces the IAM gate as make up does (the ceiling cannot run then: set BENCH_CEILING=0)
 //   BENCH_DUPLICATES=20        OrderPlaced events published again at the end, to measure a duplicate's cost (bench/duplicates.ts)
 //   BENCH_IMPORT_RUNS=16       pairs (function, floor) per bundle for the cold-import ratio and its interval
@@ -53,14 +53,14 @@ import { addCounts, diffCounts, mean, perOrder, percentile, round, total, type C
 
 const env = (name: string, fallback: string): string => process.env[name] ?? fallback;
 const config = {
-  orders: Number(env('BENCH_ORDERS', '1000')),
+  orders: Number(env('BENCH_ORDERS', '2000')),
   levels: env('BENCH_LEVELS', '1,4,16,32')
     .split(',')
     .map(Number)
     .filter((n) => n > 0),
   warmup: Number(env('BENCH_WARMUP', '20')),
   ceiling: env('BENCH_CEILING', '1') !== '0',
-  rounds: Math.max(1, Number(env('BENCH_ROUNDS', '8'))),
+  rounds: Math.max(1, Number(env('BENCH_ROUNDS', '16'))),
   duplicates: Math.max(0, Number(env('BENCH_DUPLICATES', '20'))),
   iam: env('BENCH_IAM', '0') === '1',
   importRuns: Math.max(1, Number(env('BENCH_IMPORT_RUNS', '16'))),
