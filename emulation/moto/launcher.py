@@ -32,6 +32,7 @@ FIXES = [
     "dynamodb.answers_as_json",
     "dynamodb.update_expression_parsed_once",
     "dynamodb.walker_types_once",
+    "dynamodb.ttl_expiry",
     # DynamoDB Streams. retention wraps the append and the transaction the DynamoDB fixes and
     # no_mapping_delivery left; the wait wraps the append last: it wakes its waiters once the record is there.
     "dynamodbstreams.no_mapping_delivery",

@@ -51,6 +51,17 @@ describe('emulation/moto/fixes', () => {
     });
   });
 
+  it('dynamodb/ttl_expiry: an item whose TTL (a Number, epoch seconds) has passed is deleted, with its REMOVE record', () => {
+    expect(check('ttl')).toEqual({
+      deleted: 2, // "expired" and "due now"
+      // Kept: not yet due, more than five years past (AWS ignores those), not a Number, no TTL attribute,
+      // one renewed between the sweep's scan and its delete, and one written after TTL was turned off.
+      kept: ['a string', 'expired, ttl off', 'later', 'no ttl', 'renewed', 'six years ago'],
+      removes: ['REMOVE', 'REMOVE'],
+      sweptWhenOff: 0,
+    });
+  });
+
   it('dynamodbstreams/retention: records past the retention are trimmed, sequence numbers kept', () => {
     expect(check('retention')).toEqual({
       kept: 1, // 70 records older than MOTO_STREAM_RETENTION_SECONDS=60 trimmed when the 71st came

@@ -155,6 +155,44 @@ def retention():
     }
 
 
+def ttl():
+    """A table with TTL on `expiresAt`: which items a sweep at `now` deletes."""
+    fix = load("dynamodb/ttl_expiry.py")
+    db, table = _streamed_table("ttl")
+    db.update_time_to_live("ttl", {"Enabled": True, "AttributeName": "expiresAt"})
+    now = 1_800_000_000
+    items = {
+        "expired": {"N": str(now - 10)},
+        "due now": {"N": str(now)},
+        "later": {"N": str(now + 10)},
+        "six years ago": {"N": str(now - 6 * 365 * 24 * 60 * 60)},
+        "a string": {"S": str(now - 10)},
+    }
+    for name, expires in items.items():
+        db.put_item("ttl", {"id": {"S": name}, "expiresAt": expires})
+    db.put_item("ttl", {"id": {"S": "no ttl"}})
+    db.put_item("ttl", {"id": {"S": "renewed"}, "expiresAt": {"N": str(now - 10)}})
+    scan = db.scan
+
+    def scan_then_renew(*args):  # a write between the sweep's scan and its delete
+        found = scan(*args)
+        db.put_item("ttl", {"id": {"S": "renewed"}, "expiresAt": {"N": str(now + 10)}})
+        return found
+
+    db.scan = scan_then_renew
+    before = len(table.stream_shard.items) + 1  # the renewal's own MODIFY
+    deleted = fix.sweep(db, now)
+    del db.scan
+    removes = [r.record["eventName"] for r in table.stream_shard.items[before:]]
+    db.update_time_to_live("ttl", {"Enabled": False, "AttributeName": "expiresAt"})
+    db.put_item("ttl", {"id": {"S": "expired, ttl off"}, "expiresAt": {"N": str(now - 10)}})
+    return {
+        "deleted": deleted,
+        "kept": sorted(str(i.hash_key.value) for i in table.all_items()),
+        "removes": removes,
+        "sweptWhenOff": fix.sweep(db, now),
+    }
+
 
 def instances():
     """100 versions of one item written, with and without the fix: how many Items stay alive."""
@@ -176,4 +214,4 @@ def instances():
     return {"without": without, "withFix": with_fix, "tracked": type(Item.instances_tracked).__name__}
 
 if __name__ == "__main__":
-    print(json.dumps({"sqs": sqs, "sns": sns, "ses": ses, "iterators": iterators, "retention": retention, "instances": instances}[sys.argv[1]]()))
+    print(json.dumps({"sqs": sqs, "sns": sns, "ses": ses, "iterators": iterators, "retention": retention, "instances": instances, "ttl": ttl}[sys.argv[1]]()))
