@@ -1,5 +1,6 @@
 // The soak's figures, pure: what one minute's sample holds, whether a series stayed flat within its
 // bound, and the chart (an SVG string). bench/soak.ts gathers the samples; nothing here does I/O.
+import type { ItemCost } from '../emulation/moto/item-cost.js';
 import { mean, percentile, round } from './stats.js';
 
 /** One minute of the soak: the load it carried and what each process held at its end. */
@@ -32,12 +33,6 @@ export interface SoakSample {
   /** Items each table holds at the minute's end (DescribeTable's ItemCount, which the emulator keeps exact). */
   storedItems: Record<string, number>;
 }
-
-/**
- * What one stored item costs the emulator's memory, by table: emulation/moto/item_cost.py's answer
- * for items of the shapes the run wrote (the soak measures it at its end).
- */
-export type ItemCost = Record<string, { items: number; bytesPerItem: number; dynamoBytesPerItem: number }>;
 
 /** The memory the tables' items account for in the emulator, MiB (a table not measured counts nothing). */
 export function itemsMiB(storedItems: Record<string, number>, cost: ItemCost): number {
@@ -168,8 +163,8 @@ export function judgeFlat(
  * - The emulator keeps the tables' items (orders, billing, notifications, reservations, idempotency
  *   keys: the data AWS keeps too), and may grow by what they cost it (ItemCost, measured) and by at
  *   most 6 MiB per 1,000 orders more: the allocator's waste around items stored between requests.
- *   Every leak a soak has found cost more per order (every shard iterator kept: 6.4 KB; every stream
- *   record: tens of KB; every SQS message: 27 KB). The stream's records and the shard iterators fill their windows
+ *   Every leak a soak has found cost more per order (bench/README.md's table: every shard iterator
+ *   kept, 6.4 KB; every stream record, tens of KB; every deleted message's receipt handles, about 20 KB). The stream's records and the shard iterators fill their windows
  *   (10 and 15 minutes) during the warm-up.
  * - The runtime's process and the workers hold nothing per order: flat in time.
  * - Throughput may not fall, nor latency rise, beyond the stated share from the first third to the last.

@@ -17,7 +17,6 @@
 //   SOAK_SETTLE_MINUTES=10 after the load, how long the pipeline may take to finish every order (the sweeper re-announces after 5 min)
 //   SOAK_STREAM_RETENTION_MINUTES=10  the emulator's stream retention (AWS: 24 h), shortened so that the bound shows within the run
 //   SOAK_OUT=bench/results where soak.json and soak.svg go (a run shorter than 30 minutes or 10,000 orders writes soak-short-<N>min.*)
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +27,7 @@ import { DescribeTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { freePort, startEmulator } from '../emulation/emulator.js';
-import { pythonCommand } from '../emulation/moto/python.mjs';
+import { measureItemCost } from '../emulation/moto/item-cost.js';
 import type { FaultRule } from '../emulation/fault-proxy.js';
 import { RELOAD_PATH } from '../emulation/runtime/api/control.js';
 import type { RuntimeReport } from '../emulation/runtime/index.js';
@@ -43,7 +42,6 @@ import { audit, type AuditedOrder, type AuditResult } from './soak-audit.js';
 import {
   chartPanels,
   chartSvg,
-  type ItemCost,
   itemsMiB,
   judgeSoak,
   minuteLatency,
@@ -541,19 +539,13 @@ try {
       }),
     ),
   );
-  const measured = spawnSync(pythonCommand(), [join(import.meta.dirname, '..', 'emulation', 'moto', 'item_cost.py')], {
-    input: JSON.stringify({ copies: 50, tables: itemSamples }),
-    encoding: 'utf8',
-  });
-  if (measured.status !== 0) throw new Error(`item_cost.py: ${measured.stderr}`);
-  const itemCost = z
-    .record(z.string(), z.object({ items: z.number(), bytesPerItem: z.number(), dynamoBytesPerItem: z.number() }))
-    .parse(JSON.parse(measured.stdout)) satisfies ItemCost;
-  const storedAtEnd = await storedNow();
+  const itemCost = measureItemCost(itemSamples, 50);
   step(
     `items: ${Object.entries(itemCost)
-      .map(([name, c]) => `${name} ${storedAtEnd[name] ?? 0} × ${round(c.bytesPerItem / 1024, 1)} KiB`)
-      .join(', ')} = ${itemsMiB(storedAtEnd, itemCost)} MiB of the emulator's memory (emulation/moto/item_cost.py)`,
+      .map(([name, c]) => `${name} ${idle.storedItems[name] ?? 0} × ${round(c.bytesPerItem / 1024, 1)} KiB`)
+      .join(
+        ', ',
+      )} = ${itemsMiB(idle.storedItems, itemCost)} MiB of the emulator's memory at the end (emulation/moto/item_cost.py)`,
   );
 
   const warmup = warmupMinutes(samples.length);
@@ -578,7 +570,6 @@ try {
     faultStats: { injected: faultProxy.stats().injected, denied: faultProxy.stats().denied },
     warmupMinutes: warmup,
     itemCost,
-    storedAtEnd,
     samples,
     idle,
     judgement,

@@ -3,7 +3,6 @@ import {
   chartSvg,
   judgeFlat,
   emulatorBeyondItems,
-  type ItemCost,
   itemsMiB,
   judgeSoak,
   judged,
@@ -15,6 +14,7 @@ import {
   type SoakSample,
   warmupMinutes,
 } from '../../../bench/soak-figures.js';
+import type { ItemCost } from '../../../emulation/moto/item-cost.js';
 
 /** A minute's sample: 300 orders a minute, the given memory. */
 const sample = (
